@@ -1,0 +1,20 @@
+/** The `moteur` command. Each sub-command lives in its own file under commands/. */
+import { Command } from 'commander';
+import { MoteurError } from '../core/errors.ts';
+
+const program = new Command('moteur')
+  .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
+  .showHelpAfterError();
+
+const commands: Array<(program: Command) => void> = [];
+for (const register of commands) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof MoteurError) {
+    console.error(`moteur: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}

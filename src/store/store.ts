@@ -1,0 +1,36 @@
+import type { User, Video } from '../core/types.ts';
+
+export interface StoreCounts {
+  videos: number;
+  users: number;
+  served: number;
+  /** Bytes on disk, when the store can tell. */
+  bytes?: number;
+}
+
+/**
+ * Catalog, users and per-user serving state.
+ * Implementations: SQLite (embedded, sqlite-store.ts) and PostgreSQL (scale-out).
+ */
+export interface Store {
+  upsertVideos(videos: readonly Video[]): Promise<void>;
+  getVideo(id: string): Promise<Video | undefined>;
+  /** Videos in id order after `afterId` (exclusive), for loading the catalog page by page. */
+  listVideos(afterId: string, limit: number): Promise<Video[]>;
+
+  getUser(id: string): Promise<User | undefined>;
+  putUser(user: User): Promise<void>;
+  /** Inserts the users that do not exist yet; existing ones are left untouched. */
+  insertMissingUsers(users: readonly User[]): Promise<void>;
+  listUsers(afterId: string, limit: number): Promise<User[]>;
+
+  /** Remembers that these videos were served to the user, so they are not served again. */
+  recordServed(userId: string, videoIds: readonly string[], ts: number): Promise<void>;
+  /** Every (user, video) pair served so far, for rebuilding state at start. */
+  listServed(afterRowId: number, limit: number): Promise<{ rowId: number; userId: string; videoId: string }[]>;
+  /** Forgets what was served to the user (when the whole catalog has been shown). */
+  clearServed(userId: string): Promise<void>;
+
+  counts(): Promise<StoreCounts>;
+  close(): Promise<void>;
+}
