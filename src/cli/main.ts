@@ -1,12 +1,13 @@
 /** The `moteur` command. Each sub-command lives in its own file under commands/. */
 import { Command } from 'commander';
 import { MoteurError } from '../core/errors.ts';
+import { registerServe } from './commands/serve.ts';
 
 const program = new Command('moteur')
   .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [];
+const commands: Array<(program: Command) => void> = [registerServe];
 for (const register of commands) register(program);
 
 try {

@@ -59,9 +59,10 @@ export interface LoggedEvent extends WatchEvent {
   seq: number;
 }
 
+/** What happened to one item of a batch, in input order. `id` is absent when the item had none. */
 export type ItemOutcome =
-  | { id: string; status: 'stored'; seq: number }
+  | { id: string; status: 'stored' }
   | { id: string; status: 'duplicate' }
-  | { id: string; status: 'rejected'; code: string; message: string; field?: string };
+  | { id?: string; status: 'rejected'; code: string; message: string; field?: string };
 
 export const DEFAULT_SETTINGS: UserSettings = { personalized: true, keywordFilters: [] };

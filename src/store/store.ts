@@ -8,6 +8,13 @@ export interface StoreCounts {
   bytes?: number;
 }
 
+export interface ServedRow {
+  rowId: number;
+  userId: string;
+  videoId: string;
+  ts: number;
+}
+
 /**
  * Catalog, users and per-user serving state.
  * Implementations: SQLite (embedded, sqlite-store.ts) and PostgreSQL (scale-out).
@@ -27,7 +34,7 @@ export interface Store {
   /** Remembers that these videos were served to the user, so they are not served again. */
   recordServed(userId: string, videoIds: readonly string[], ts: number): Promise<void>;
   /** Every (user, video) pair served so far, for rebuilding state at start. */
-  listServed(afterRowId: number, limit: number): Promise<{ rowId: number; userId: string; videoId: string }[]>;
+  listServed(afterRowId: number, limit: number): Promise<ServedRow[]>;
   /** Forgets what was served to the user (when the whole catalog has been shown). */
   clearServed(userId: string): Promise<void>;
 

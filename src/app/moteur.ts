@@ -1,0 +1,288 @@
+/**
+ * The engine as a library: ingest, catalog, users and feeds over a store and an event log.
+ * The HTTP server and the CLI are thin layers over this class.
+ */
+import { join } from 'node:path';
+import { MoteurError, notFound } from '../core/errors.ts';
+import { hashString, seededRandom } from '../core/random.ts';
+import { MAX_EVENT_BATCH, MAX_VIDEO_BATCH } from '../core/schemas.ts';
+import type { ItemOutcome, LoggedEvent, User, Video, WatchEvent } from '../core/types.ts';
+import { defaultUser, parseEvent, parseUser, parseVideo, type ValidationDefaults } from '../core/validate.ts';
+import { Catalog } from '../feed/catalog.ts';
+import { defaultPipeline } from '../feed/default-pipeline.ts';
+import type { Candidate, FeedPipeline, FeedRequest } from '../feed/pipeline.ts';
+import { UserStates } from '../learn/signals/user-state.ts';
+import { VideoStats } from '../learn/signals/video-stats.ts';
+import type { EventLog } from '../log/event-log.ts';
+import { SqliteEventLog } from '../log/sqlite/sqlite-event-log.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { Store } from '../store/store.ts';
+import { resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
+import { ServedWriter } from './served-writer.ts';
+
+export interface FeedItem {
+  videoId: string;
+  creatorId: string;
+  soundId: string;
+  hashtags: string[];
+  durationMs: number;
+  source: string;
+  score: number;
+  reasons: string[];
+  signals?: Record<string, number>;
+}
+
+export interface FeedOptions {
+  n?: number;
+  sessionId?: string;
+  explain?: boolean;
+}
+
+export interface OpenOptions extends MoteurConfigOverrides {
+  dataDir: string;
+}
+
+const PAGE = 5000;
+
+function batchOf(raw: unknown, max: number, what: string): unknown[] {
+  if (!Array.isArray(raw)) throw new MoteurError('invalid_body', `${what} must be a JSON array`, 400, what);
+  if (raw.length > max) {
+    throw new MoteurError('batch_too_large', `${what} holds ${raw.length} items; the limit is ${max} per request`, 413, what);
+  }
+  return raw;
+}
+
+function rejected(raw: unknown, err: unknown): ItemOutcome {
+  if (!(err instanceof MoteurError)) throw err;
+  const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : undefined;
+  const outcome: ItemOutcome = { status: 'rejected', code: err.code, message: err.message };
+  if (id !== undefined) outcome.id = id;
+  if (err.field !== undefined) outcome.field = err.field;
+  return outcome;
+}
+
+export class Moteur {
+  readonly catalog: Catalog;
+  readonly stats: VideoStats;
+  readonly userStates = new UserStates();
+  private readonly users = new Map<string, User>();
+  private readonly pipeline: FeedPipeline;
+  private readonly served: ServedWriter;
+  private readonly defaults: ValidationDefaults;
+
+  private constructor(
+    readonly store: Store,
+    readonly log: EventLog,
+    readonly config: MoteurConfig,
+  ) {
+    this.catalog = new Catalog(config.feed.freshUntilServed);
+    this.stats = new VideoStats({ halfLifeMs: config.feed.trendingHalfLifeMs });
+    this.pipeline = defaultPipeline(this.catalog, this.stats, config.feed);
+    this.served = new ServedWriter(store, 50);
+    this.defaults = { region: config.region, language: config.language, embeddingDim: config.embeddingDim };
+  }
+
+  /** Opens (or creates) an embedded engine in `dataDir` and rebuilds its state from what is stored there. */
+  static async open(options: OpenOptions): Promise<Moteur> {
+    const { dataDir, ...overrides } = options;
+    return Moteur.over(SqliteStore.open(join(dataDir, 'store.db')), SqliteEventLog.open(join(dataDir, 'events.db')), overrides);
+  }
+
+  /** Builds the engine over any store and event log, and rebuilds its state from them. */
+  static async over(store: Store, log: EventLog, overrides: MoteurConfigOverrides = {}): Promise<Moteur> {
+    const moteur = new Moteur(store, log, resolveConfig(overrides));
+    await moteur.restore();
+    return moteur;
+  }
+
+  private async restore(): Promise<void> {
+    for (let after = ''; ; ) {
+      const videos = await this.store.listVideos(after, PAGE);
+      for (const v of videos) this.catalog.put(v);
+      if (videos.length < PAGE) break;
+      after = videos[videos.length - 1]!.id;
+    }
+    for (let after = ''; ; ) {
+      const users = await this.store.listUsers(after, PAGE);
+      for (const u of users) this.users.set(u.id, u);
+      if (users.length < PAGE) break;
+      after = users[users.length - 1]!.id;
+    }
+    for (let after = 0; ; ) {
+      const rows = await this.store.listServed(after, PAGE);
+      for (const r of rows) this.markServed(r.userId, r.videoId, r.ts);
+      if (rows.length < PAGE) break;
+      after = rows[rows.length - 1]!.rowId;
+    }
+    for (let after = 0; ; ) {
+      const events = await this.log.readAfter(after, PAGE);
+      for (const e of events) this.observe(e);
+      if (events.length < PAGE) break;
+      after = events[events.length - 1]!.seq;
+    }
+  }
+
+  // ---- catalog
+
+  async upsertVideos(raw: unknown): Promise<ItemOutcome[]> {
+    const items = batchOf(raw, MAX_VIDEO_BATCH, 'videos');
+    const valid: Video[] = [];
+    const outcomes = items.map((item): ItemOutcome => {
+      try {
+        const video = parseVideo(item, this.defaults);
+        valid.push(video);
+        return { id: video.id, status: 'stored' };
+      } catch (err) {
+        return rejected(item, err);
+      }
+    });
+    await this.store.upsertVideos(valid);
+    for (const v of valid) this.catalog.put(v, this.stats.get(v.id)?.served ?? 0);
+    return outcomes;
+  }
+
+  getVideo(id: string): Video {
+    const video = this.catalog.get(id);
+    if (video === undefined) throw notFound('video', id);
+    return video;
+  }
+
+  /** Marks a video removed: it stays in the catalog for history but is never served again. */
+  async removeVideo(id: string): Promise<Video> {
+    const removed: Video = { ...this.getVideo(id), status: 'removed' };
+    await this.store.upsertVideos([removed]);
+    this.catalog.put(removed);
+    return removed;
+  }
+
+  // ---- users
+
+  getUser(id: string): User {
+    const user = this.users.get(id);
+    if (user === undefined) throw notFound('user', id);
+    return user;
+  }
+
+  async putUser(id: string, raw: unknown): Promise<User> {
+    const user = parseUser(id, raw, this.defaults, this.users.get(id));
+    await this.store.putUser(user);
+    this.users.set(id, user);
+    return user;
+  }
+
+  /** Users first seen in events or feed requests are created with the defaults. */
+  private async ensureUsers(ids: Iterable<string>): Promise<void> {
+    const missing: User[] = [];
+    for (const id of new Set(ids)) if (!this.users.has(id)) missing.push(defaultUser(id, this.defaults));
+    if (missing.length === 0) return;
+    await this.store.insertMissingUsers(missing);
+    for (const u of missing) this.users.set(u.id, u);
+  }
+
+  // ---- events
+
+  /** Validates a batch, stores the valid events durably, then lets every learner see them. */
+  async ingest(raw: unknown): Promise<ItemOutcome[]> {
+    const items = batchOf(raw, MAX_EVENT_BATCH, 'events');
+    const valid: { event: WatchEvent; index: number }[] = [];
+    const outcomes: ItemOutcome[] = items.map((item, index) => {
+      try {
+        const event = parseEvent(item);
+        if (this.catalog.get(event.videoId) === undefined) {
+          throw new MoteurError('unknown_video', `videoId: video '${event.videoId}' does not exist`, 404, 'videoId');
+        }
+        valid.push({ event, index });
+        return { id: event.id, status: 'stored' };
+      } catch (err) {
+        return rejected(item, err);
+      }
+    });
+    await this.ensureUsers(valid.map((v) => v.event.userId));
+    const appended = await this.log.append(valid.map((v) => v.event));
+    appended.forEach((result, i) => {
+      const { event, index } = valid[i]!;
+      if (result.status === 'duplicate') outcomes[index] = { id: event.id, status: 'duplicate' };
+      else this.observe({ ...event, seq: result.seq });
+    });
+    return outcomes;
+  }
+
+  private observe(event: LoggedEvent): void {
+    const video = this.catalog.get(event.videoId);
+    if (video === undefined) return;
+    this.stats.observe(event, video);
+    this.userStates.get(event.userId).observe(event, video);
+  }
+
+  // ---- feed
+
+  async feed(userId: string, options: FeedOptions = {}): Promise<{ userId: string; items: FeedItem[] }> {
+    const n = options.n ?? this.config.feed.defaultPageSize;
+    if (!Number.isInteger(n) || n < 1 || n > this.config.feed.maxPageSize) {
+      throw new MoteurError('invalid_field', `n: must be an integer from 1 to ${this.config.feed.maxPageSize}`, 400, 'n');
+    }
+    await this.ensureUsers([userId]);
+    const user = this.getUser(userId);
+    const state = this.userStates.get(userId);
+    const now = Date.now();
+    const request: FeedRequest = {
+      user,
+      state: user.settings.personalized ? state : undefined,
+      seen: state.seen,
+      n,
+      now,
+      random: seededRandom(hashString(`${userId}\u0000${options.sessionId ?? ''}\u0000${state.seen.size}`)),
+    };
+    let { page, exhausted } = this.pipeline.run(request);
+    if (exhausted && state.seen.size > 0) {
+      // The person has seen everything they may be shown: start the catalog over.
+      await this.forgetServed(userId);
+      page = this.pipeline.run(request).page;
+      for (const c of page) c.reasons.push('you have seen every video: starting over');
+    }
+    for (const c of page) this.markServed(userId, c.video.id, now);
+    this.served.add(userId, page.map((c) => c.video.id), now);
+    return { userId, items: page.map((c) => toItem(c, options.explain === true)) };
+  }
+
+  private markServed(userId: string, videoId: string, ts: number): void {
+    this.userStates.get(userId).seen.add(videoId);
+    this.stats.recordServed(videoId, ts);
+    this.catalog.served(videoId, this.stats.get(videoId)!.served);
+  }
+
+  private async forgetServed(userId: string): Promise<void> {
+    this.userStates.get(userId).seen.clear();
+    this.served.discard(userId);
+    await this.store.clearServed(userId);
+  }
+
+  // ---- lifecycle
+
+  async counts(): Promise<{ videos: number; users: number; events: number; served: number; bytes: number }> {
+    await this.served.flush();
+    const store = await this.store.counts();
+    return { videos: store.videos, users: store.users, served: store.served, events: await this.log.count(), bytes: store.bytes ?? 0 };
+  }
+
+  async close(): Promise<void> {
+    await this.served.flush();
+    await this.log.close();
+    await this.store.close();
+  }
+}
+
+function toItem(c: Candidate, explain: boolean): FeedItem {
+  const item: FeedItem = {
+    videoId: c.video.id,
+    creatorId: c.video.creatorId,
+    soundId: c.video.soundId,
+    hashtags: c.video.hashtags,
+    durationMs: c.video.durationMs,
+    source: c.source,
+    score: Number(c.score.toFixed(6)),
+    reasons: c.reasons,
+  };
+  if (explain) item.signals = c.signals;
+  return item;
+}

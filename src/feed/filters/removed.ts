@@ -1,0 +1,7 @@
+import type { Filter } from '../pipeline.ts';
+
+/** Removed videos are never served. */
+export const removedFilter: Filter = {
+  name: 'removed',
+  keep: (_request, video) => video.status === 'active',
+};

@@ -1,0 +1,68 @@
+import type { Video, WatchEvent } from '../../core/types.ts';
+
+const RECENT_POSITIVES = 50;
+
+/** What the engine keeps about one person's interactions, derived from the log and the serving record. */
+export class UserState {
+  /** Videos already served or engaged with: never served again until the catalog runs out. */
+  readonly seen = new Set<string>();
+  readonly follows = new Set<string>();
+  readonly hiddenCreators = new Set<string>();
+  readonly hiddenSounds = new Set<string>();
+  /** Most recent last: videos this person watched well, liked or shared. */
+  readonly recentPositives: string[] = [];
+  lastEventTs = 0;
+
+  observe(event: WatchEvent, video: Video): void {
+    this.lastEventTs = Math.max(this.lastEventTs, event.ts);
+    if (event.type !== 'impression') this.seen.add(video.id);
+    switch (event.type) {
+      case 'follow':
+        this.follows.add(video.creatorId);
+        break;
+      case 'not_interested':
+      case 'report':
+        this.hiddenCreators.add(video.creatorId);
+        if (video.soundId !== '') this.hiddenSounds.add(video.soundId);
+        break;
+      case 'like':
+      case 'share':
+        this.addPositive(video.id);
+        break;
+      case 'play':
+        if ((event.watchMs ?? 0) >= 0.8 * video.durationMs) this.addPositive(video.id);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private addPositive(videoId: string): void {
+    const at = this.recentPositives.indexOf(videoId);
+    if (at >= 0) this.recentPositives.splice(at, 1);
+    this.recentPositives.push(videoId);
+    if (this.recentPositives.length > RECENT_POSITIVES) this.recentPositives.shift();
+  }
+}
+
+/** Every user's state, created on first touch. */
+export class UserStates {
+  private readonly byId = new Map<string, UserState>();
+
+  get(userId: string): UserState {
+    let s = this.byId.get(userId);
+    if (s === undefined) {
+      s = new UserState();
+      this.byId.set(userId, s);
+    }
+    return s;
+  }
+
+  peek(userId: string): UserState | undefined {
+    return this.byId.get(userId);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}

@@ -1,0 +1,42 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Moteur } from '../app/moteur.ts';
+import { EventInput, VideoInput } from '../core/schemas.ts';
+import { installErrorHandling } from './errors.ts';
+import { ServerMetrics } from './metrics.ts';
+import { registerEventRoutes } from './routes/events.ts';
+import { registerFeedRoutes } from './routes/feed.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerUserRoutes } from './routes/users.ts';
+import { registerVideoRoutes } from './routes/videos.ts';
+
+export interface ServerOptions {
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number;
+  logger?: boolean;
+}
+
+/** The HTTP API over an engine: JSON in and out, OpenAPI at /openapi.json, Prometheus at /metrics. */
+export async function buildServer(moteur: Moteur, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
+    logger: options.logger ?? false,
+    // Unknown fields are an error the client should hear about, not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+  });
+  installErrorHandling(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'moteur', version: '0.1.0', description: 'For You feed engine: ingest, catalog, users, feeds.' },
+      components: { schemas: { VideoInput, EventInput } as never },
+    },
+  });
+  const metrics = new ServerMetrics(moteur);
+  registerHealthRoutes(app, moteur, metrics);
+  registerVideoRoutes(app, moteur);
+  registerUserRoutes(app, moteur);
+  registerEventRoutes(app, moteur, metrics);
+  registerFeedRoutes(app, moteur, metrics);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,24 @@
+import { Type } from '@sinclair/typebox';
+import type { ItemOutcome } from '../../core/types.ts';
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
+
+export const BatchResult = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      id: Type.Optional(Type.String()),
+      status: Type.Union([Type.Literal('stored'), Type.Literal('duplicate'), Type.Literal('rejected')]),
+      code: Type.Optional(Type.String()),
+      message: Type.Optional(Type.String()),
+      field: Type.Optional(Type.String()),
+    }),
+  ),
+  stored: Type.Integer(),
+  duplicates: Type.Integer(),
+  rejected: Type.Integer(),
+});
+
+export function batchReply(results: ItemOutcome[]) {
+  const count = (status: ItemOutcome['status']) => results.filter((r) => r.status === status).length;
+  return { results, stored: count('stored'), duplicates: count('duplicate'), rejected: count('rejected') };
+}

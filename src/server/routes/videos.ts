@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Moteur } from '../../app/moteur.ts';
+import { MAX_VIDEO_BATCH } from '../../core/schemas.ts';
+import { BatchResult, batchReply, IdParams } from './shared.ts';
+
+export function registerVideoRoutes(app: FastifyInstance, moteur: Moteur): void {
+  app.post<{ Body: { videos: unknown } }>(
+    '/v1/videos',
+    {
+      schema: {
+        summary: `Upsert a batch of up to ${MAX_VIDEO_BATCH} videos; each item is validated on its own (see VideoInput)`,
+        body: Type.Object({ videos: Type.Array(Type.Unknown(), { description: 'VideoInput items' }) }),
+        response: { 200: BatchResult },
+      },
+    },
+    async (request) => batchReply(await moteur.upsertVideos(request.body.videos)),
+  );
+  app.get<{ Params: { id: string } }>('/v1/videos/:id', { schema: { summary: 'One video', params: IdParams } }, async (request) =>
+    moteur.getVideo(request.params.id),
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/v1/videos/:id',
+    { schema: { summary: 'Mark a video removed: it is never served again', params: IdParams } },
+    async (request) => moteur.removeVideo(request.params.id),
+  );
+}

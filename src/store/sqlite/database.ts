@@ -1,0 +1,18 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Opens an embedded database in WAL mode with synchronous=FULL: a commit returns only once it is on disk,
+ * so whatever is acknowledged survives a crash of the process or of the machine.
+ */
+export function openSqlite(path: string): SqliteDatabase {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
