@@ -18,13 +18,14 @@ export interface ServerOptions {
 
 /** The HTTP API over an engine: JSON in and out, OpenAPI at /openapi.json, Prometheus at /metrics. */
 export async function buildServer(moteur: Moteur, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? 4 * 1024 * 1024;
   const app = Fastify({
-    bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
+    bodyLimit,
     logger: options.logger ?? false,
     // Unknown fields are an error the client should hear about, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
-  installErrorHandling(app);
+  installErrorHandling(app, bodyLimit);
   await app.register(swagger, {
     openapi: {
       info: { title: 'moteur', version: '0.1.0', description: 'For You feed engine: ingest, catalog, users, feeds.' },

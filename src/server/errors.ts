@@ -2,14 +2,14 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { MoteurError } from '../core/errors.ts';
 
 /** Maps Fastify's own errors (bad JSON, body too large, schema) to the API's `{code, message, field}` form. */
-function toMoteurError(err: FastifyError): MoteurError {
+function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError {
   if (err instanceof MoteurError) return err;
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new MoteurError('invalid_json', `request body is not valid JSON: ${err.message}`, 400);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new MoteurError('body_too_large', `request body is over the ${err.message.match(/\d+/)?.[0] ?? ''} byte limit`.replace(' the  byte', ' the byte'), 413);
+      return new MoteurError('body_too_large', `request body is over the ${bodyLimit}-byte limit: send smaller batches`, 413);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new MoteurError('unsupported_media_type', 'send JSON with Content-Type: application/json', 415);
     default:
@@ -30,9 +30,9 @@ function toMoteurError(err: FastifyError): MoteurError {
   return new MoteurError('internal', 'internal error', 500);
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const mapped = toMoteurError(err);
+    const mapped = toMoteurError(err, bodyLimit);
     if (mapped.status >= 500) request.log.error({ err }, 'request failed');
     void reply.status(mapped.status).send(mapped.toJSON());
   });

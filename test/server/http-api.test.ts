@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startServer, type RunningServer } from '../../src/server/start.ts';
+import { event, tempDir, videos } from '../support/fixtures.ts';
+
+let server: RunningServer;
+
+async function call(method: string, path: string, body?: unknown, raw?: string) {
+  const init: RequestInit = { method };
+  if (body !== undefined || raw !== undefined) {
+    init.headers = { 'content-type': 'application/json' };
+    init.body = raw ?? JSON.stringify(body);
+  }
+  const res = await fetch(server.url + path, init);
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json };
+}
+
+before(async () => {
+  server = await startServer({ dataDir: tempDir(), port: 0, bodyLimit: 256 * 1024 });
+  const res = await call('POST', '/v1/videos', { videos: videos(30) });
+  assert.equal(res.json.stored, 30);
+});
+after(() => server.close());
+
+test('health, OpenAPI and Prometheus metrics are served', async () => {
+  assert.deepEqual((await call('GET', '/health')).json, { status: 'ok', videos: 30 });
+  const openapi = (await call('GET', '/openapi.json')).json;
+  assert.equal(openapi.openapi, '3.0.3');
+  for (const path of ['/v1/videos', '/v1/events', '/v1/users/{id}/feed', '/v1/users/{id}']) assert.ok(openapi.paths[path], `${path} undocumented`);
+  await call('GET', '/v1/users/m1/feed');
+  const metrics = (await call('GET', '/metrics')).json as string;
+  assert.match(metrics, /moteur_feed_latency_seconds_count 1/);
+  assert.match(metrics, /moteur_store_size\{what="videos"\} 30/);
+});
+
+test('a batch stores its valid items, rejects the others with reasons, and counts duplicates once', async () => {
+  const good = event('h1', 'v1', 'play', { watchMs: 5000 });
+  const res = await call('POST', '/v1/events', {
+    events: [good, { ...good }, event('h1', 'nope', 'like'), event('h1', 'v2', 'play'), event('h1', 'v2', 'wave'), 42],
+  });
+  assert.equal(res.status, 200);
+  assert.deepEqual(
+    res.json.results.map((r: any) => [r.status, r.code, r.field]),
+    [
+      ['stored', undefined, undefined],
+      ['duplicate', undefined, undefined],
+      ['rejected', 'unknown_video', 'videoId'],
+      ['rejected', 'invalid_field', 'watchMs'],
+      ['rejected', 'invalid_field', 'type'],
+      ['rejected', 'invalid_field', 'event'],
+    ],
+  );
+  assert.equal((await call('POST', '/v1/events', { events: [good] })).json.results[0].status, 'duplicate');
+  assert.equal(await server.moteur.log.count(), 1, 'a rejected or duplicate item was written');
+});
+
+test('bad requests get a 4xx with a code, a message and the field, and write nothing', async () => {
+  const before = await server.moteur.log.count();
+  const cases: [string, string, unknown, string | undefined, number, string, string | undefined][] = [
+    ['malformed JSON', '/v1/events', undefined, '{"events": [', 400, 'invalid_json', undefined],
+    ['missing events', '/v1/events', { evnts: [] }, undefined, 400, 'invalid_field', 'events'],
+    ['events not an array', '/v1/events', { events: 'x' }, undefined, 400, 'invalid_field', 'events'],
+    ['batch over the limit', '/v1/events', { events: Array.from({ length: 1001 }, () => event('h2', 'v1', 'like')) }, undefined, 413, 'batch_too_large', 'events'],
+    ['body over the size limit', '/v1/videos', { videos: [{ id: 'big', creatorId: 'c', durationMs: 1, caption: 'x'.repeat(300_000) }] }, undefined, 413, 'body_too_large', undefined],
+  ];
+  for (const [name, path, body, raw, status, code, field] of cases) {
+    const res = await call('POST', path, body, raw);
+    assert.equal(res.status, status, name);
+    assert.equal(res.json.code, code, name);
+    assert.equal(res.json.field, field, name);
+    assert.equal(typeof res.json.message, 'string', name);
+  }
+  assert.equal(await server.moteur.log.count(), before);
+  assert.equal((await call('GET', '/v1/videos/big')).status, 404);
+});
+
+test('videos: get, remove, and 404 for unknown ids', async () => {
+  assert.equal((await call('GET', '/v1/videos/v3')).json.creatorId, 'c3');
+  assert.equal((await call('DELETE', '/v1/videos/v3')).json.status, 'removed');
+  assert.equal((await call('DELETE', '/v1/videos/zzz')).status, 404);
+  assert.deepEqual((await call('GET', '/v1/videos/zzz')).json, { code: 'not_found', message: "video 'zzz' does not exist" });
+});
+
+test('users: create, update, validate, and feed query checks', async () => {
+  assert.equal((await call('GET', '/v1/users/newbie')).status, 404);
+  const put = await call('PUT', '/v1/users/newbie', { region: 'us', settings: { keywordFilters: ['topic2'] } });
+  assert.equal(put.status, 200);
+  assert.equal((await call('PUT', '/v1/users/newbie', { settings: { personalized: false } })).json.settings.keywordFilters[0], 'topic2');
+  const bad = await call('PUT', '/v1/users/newbie', { regoin: 'eu' });
+  assert.deepEqual([bad.status, bad.json.field], [400, 'regoin']);
+  const feed = await call('GET', '/v1/users/newbie/feed?n=5&sessionId=s1');
+  assert.equal(feed.json.items.length, 5);
+  assert.ok(feed.json.items.every((i: any) => !i.hashtags.includes('topic2')));
+  const badN = await call('GET', '/v1/users/newbie/feed?n=abc');
+  assert.deepEqual([badN.status, badN.json.field], [400, 'n']);
+  assert.equal((await call('GET', '/v1/nothing-here')).status, 404);
+});
