@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Moteur } from '../../src/app/moteur.ts';
 import { tempDir, videos } from '../support/fixtures.ts';
@@ -19,6 +19,7 @@ interface Served {
 function startServe(dataDir: string): Promise<Served> {
   const child = spawn(process.execPath, ['bin/moteur.js', 'serve', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  after(() => child.kill('SIGKILL'));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

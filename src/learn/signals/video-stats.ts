@@ -13,7 +13,10 @@ export class VideoCounters {
   comments = 0;
   skips = 0;
   readonly engagement = new DecayedSum();
+  /** Times served by this engine. */
   readonly exposure = new DecayedSum();
+  /** Plays, whoever served the video: the audience when it was watched through other surfaces. */
+  readonly views = new DecayedSum();
 
   meanWatchRatio(): number {
     return this.plays === 0 ? 0 : this.watchRatioSum / this.plays;
@@ -54,6 +57,7 @@ export class VideoStats {
       case 'play':
         c.plays++;
         c.watchRatioSum += watchRatio(event, video);
+        c.views.add(1, event.ts, this.options.halfLifeMs);
         break;
       case 'like':
         c.likes++;
@@ -91,8 +95,7 @@ export class VideoStats {
     const c = this.byId.get(videoId);
     if (c === undefined) return 0;
     const engagement = Math.max(c.engagement.at(now, this.options.halfLifeMs), 0);
-    const exposure = c.exposure.at(now, this.options.halfLifeMs);
-    const audience = Math.max(exposure, c.plays > 0 ? 1 : 0);
+    const audience = Math.max(c.exposure.at(now, this.options.halfLifeMs), c.views.at(now, this.options.halfLifeMs));
     return ((engagement + 1) / (audience + 3)) * Math.log2(2 + audience);
   }
 
