@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MoteurError, notFound } from '../core/errors.ts';
 import { hashString, seededRandom } from '../core/random.ts';
 import { MAX_EVENT_BATCH, MAX_VIDEO_BATCH } from '../core/schemas.ts';
-import type { ItemOutcome, LoggedEvent, User, Video, WatchEvent } from '../core/types.ts';
+import type { ItemOutcome, User, Video, WatchEvent } from '../core/types.ts';
 import { defaultUser, parseEvent, parseUser, parseVideo, type ValidationDefaults } from '../core/validate.ts';
 import { Catalog } from '../feed/catalog.ts';
 import { defaultPipeline } from '../feed/default-pipeline.ts';
@@ -18,7 +18,7 @@ import { SqliteEventLog } from '../log/sqlite/sqlite-event-log.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
-import { ServedWriter } from './served-writer.ts';
+import { DeferredWriter } from './deferred-writer.ts';
 
 export interface FeedItem {
   videoId: string;
@@ -67,7 +67,7 @@ export class Moteur {
   readonly userStates = new UserStates();
   private readonly users = new Map<string, User>();
   private readonly pipeline: FeedPipeline;
-  private readonly served: ServedWriter;
+  private readonly deferred: DeferredWriter;
   private readonly defaults: ValidationDefaults;
 
   private constructor(
@@ -78,7 +78,7 @@ export class Moteur {
     this.catalog = new Catalog(config.feed.freshUntilServed);
     this.stats = new VideoStats({ halfLifeMs: config.feed.trendingHalfLifeMs });
     this.pipeline = defaultPipeline(this.catalog, this.stats, config.feed);
-    this.served = new ServedWriter(store, 50);
+    this.deferred = new DeferredWriter(store, 50);
     this.defaults = { region: config.region, language: config.language, embeddingDim: config.embeddingDim };
   }
 
@@ -116,7 +116,10 @@ export class Moteur {
     }
     for (let after = 0; ; ) {
       const events = await this.log.readAfter(after, PAGE);
-      for (const e of events) this.observe(e);
+      for (const e of events) {
+        const video = this.catalog.get(e.videoId);
+        if (video !== undefined) this.observe(e, video);
+      }
       if (events.length < PAGE) break;
       after = events[events.length - 1]!.seq;
     }
@@ -170,13 +173,18 @@ export class Moteur {
     return user;
   }
 
-  /** Users first seen in events or feed requests are created with the defaults. */
-  private async ensureUsers(ids: Iterable<string>): Promise<void> {
-    const missing: User[] = [];
-    for (const id of new Set(ids)) if (!this.users.has(id)) missing.push(defaultUser(id, this.defaults));
-    if (missing.length === 0) return;
-    await this.store.insertMissingUsers(missing);
-    for (const u of missing) this.users.set(u.id, u);
+  /**
+   * A user first seen in an event or a feed request is created with the defaults, dated by that first
+   * sighting. The row is written in the background: replaying the log recreates it after a crash.
+   */
+  private ensureUser(id: string, ts: number): User {
+    let user = this.users.get(id);
+    if (user === undefined) {
+      user = defaultUser(id, this.defaults, ts);
+      this.users.set(id, user);
+      this.deferred.addUsers([user]);
+    }
+    return user;
   }
 
   // ---- events
@@ -184,32 +192,31 @@ export class Moteur {
   /** Validates a batch, stores the valid events durably, then lets every learner see them. */
   async ingest(raw: unknown): Promise<ItemOutcome[]> {
     const items = batchOf(raw, MAX_EVENT_BATCH, 'events');
-    const valid: { event: WatchEvent; index: number }[] = [];
+    const valid: { event: WatchEvent; video: Video; index: number }[] = [];
     const outcomes: ItemOutcome[] = items.map((item, index) => {
       try {
         const event = parseEvent(item);
-        if (this.catalog.get(event.videoId) === undefined) {
+        const video = this.catalog.get(event.videoId);
+        if (video === undefined) {
           throw new MoteurError('unknown_video', `videoId: video '${event.videoId}' does not exist`, 404, 'videoId');
         }
-        valid.push({ event, index });
+        valid.push({ event, video, index });
         return { id: event.id, status: 'stored' };
       } catch (err) {
         return rejected(item, err);
       }
     });
-    await this.ensureUsers(valid.map((v) => v.event.userId));
     const appended = await this.log.append(valid.map((v) => v.event));
     appended.forEach((result, i) => {
-      const { event, index } = valid[i]!;
+      const { event, video, index } = valid[i]!;
       if (result.status === 'duplicate') outcomes[index] = { id: event.id, status: 'duplicate' };
-      else this.observe({ ...event, seq: result.seq });
+      else this.observe(event, video);
     });
     return outcomes;
   }
 
-  private observe(event: LoggedEvent): void {
-    const video = this.catalog.get(event.videoId);
-    if (video === undefined) return;
+  private observe(event: WatchEvent, video: Video): void {
+    this.ensureUser(event.userId, event.ts);
     this.stats.observe(event, video);
     this.userStates.get(event.userId).observe(event, video);
   }
@@ -221,10 +228,9 @@ export class Moteur {
     if (!Number.isInteger(n) || n < 1 || n > this.config.feed.maxPageSize) {
       throw new MoteurError('invalid_field', `n: must be an integer from 1 to ${this.config.feed.maxPageSize}`, 400, 'n');
     }
-    await this.ensureUsers([userId]);
-    const user = this.getUser(userId);
-    const state = this.userStates.get(userId);
     const now = Date.now();
+    const user = this.ensureUser(userId, now);
+    const state = this.userStates.get(userId);
     const request: FeedRequest = {
       user,
       state: user.settings.personalized ? state : undefined,
@@ -241,7 +247,7 @@ export class Moteur {
       for (const c of page) c.reasons.push('you have seen every video: starting over');
     }
     for (const c of page) this.markServed(userId, c.video.id, now);
-    this.served.add(userId, page.map((c) => c.video.id), now);
+    this.deferred.addServed(userId, page.map((c) => c.video.id), now);
     return { userId, items: page.map((c) => toItem(c, options.explain === true)) };
   }
 
@@ -253,20 +259,20 @@ export class Moteur {
 
   private async forgetServed(userId: string): Promise<void> {
     this.userStates.get(userId).seen.clear();
-    this.served.discard(userId);
+    this.deferred.discardServed(userId);
     await this.store.clearServed(userId);
   }
 
   // ---- lifecycle
 
   async counts(): Promise<{ videos: number; users: number; events: number; served: number; bytes: number }> {
-    await this.served.flush();
+    await this.deferred.flush();
     const store = await this.store.counts();
     return { videos: store.videos, users: store.users, served: store.served, events: await this.log.count(), bytes: store.bytes ?? 0 };
   }
 
   async close(): Promise<void> {
-    await this.served.flush();
+    await this.deferred.flush();
     await this.log.close();
     await this.store.close();
   }

@@ -1,0 +1,89 @@
+/**
+ * Durable ingest throughput: through POST /v1/events (a server in a child process), through the library
+ * API, and raw SQLite inserts of the same rows with the same pragmas, all in one run.
+ * Usage: node --import tsx bench/ingest.ts [--events N] [--batch N] [--clients N]
+ */
+import { join } from 'node:path';
+import { Moteur } from '../src/app/moteur.ts';
+import { SqliteEventLog } from '../src/log/sqlite/sqlite-event-log.ts';
+import { openSqlite } from '../src/store/sqlite/database.ts';
+import { flag, note, print, round, scratchDir } from './lib/report.ts';
+import { postJson, serveInChild } from './lib/serve-child.ts';
+import { syntheticEvents, syntheticVideos } from './lib/synthetic.ts';
+
+const EVENTS = flag('events', 200_000);
+const BATCH = flag('batch', 500);
+const CLIENTS = flag('clients', 4);
+const VIDEOS = 10_000;
+const USERS = 5_000;
+
+const videos = syntheticVideos(VIDEOS);
+const batches = (events: Record<string, unknown>[]) =>
+  Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => events.slice(i * BATCH, (i + 1) * BATCH));
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await run();
+  return (performance.now() - start) / 1000;
+}
+
+async function raw(): Promise<number> {
+  const path = join(scratchDir(), 'events.db');
+  await SqliteEventLog.open(path).close(); // the same table layout as the real log
+  const db = openSqlite(path);
+  const insert = db.prepare(
+    'INSERT INTO events (id, user_id, video_id, type, ts, watch_ms, session_id, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
+  );
+  const write = db.transaction((rows: Record<string, unknown>[]) => {
+    for (const e of rows) insert.run(e.id, e.userId, e.videoId, e.type, e.ts, e.watchMs ?? null, null, null);
+  });
+  const parts = batches(syntheticEvents(EVENTS, VIDEOS, USERS, 7, 'raw'));
+  const seconds = await timed(async () => parts.forEach((rows) => write(rows)));
+  db.close();
+  return EVENTS / seconds;
+}
+
+async function library(): Promise<number> {
+  const moteur = await Moteur.open({ dataDir: scratchDir() });
+  for (let i = 0; i < videos.length; i += 1000) await moteur.upsertVideos(videos.slice(i, i + 1000));
+  const parts = batches(syntheticEvents(EVENTS, VIDEOS, USERS, 7, 'lib'));
+  const seconds = await timed(async () => {
+    for (const rows of parts) await moteur.ingest(rows);
+  });
+  await moteur.close();
+  return EVENTS / seconds;
+}
+
+async function http(): Promise<number> {
+  const server = await serveInChild(scratchDir());
+  for (let i = 0; i < videos.length; i += 1000) await postJson(`${server.url}/v1/videos`, { videos: videos.slice(i, i + 1000) });
+  const parts = batches(syntheticEvents(EVENTS, VIDEOS, USERS, 7, 'http'));
+  let next = 0;
+  let stored = 0;
+  const client = async () => {
+    while (next < parts.length) {
+      const reply = await postJson(`${server.url}/v1/events`, { events: parts[next++] });
+      stored += reply.stored;
+    }
+  };
+  const seconds = await timed(async () => {
+    await Promise.all(Array.from({ length: CLIENTS }, client));
+  });
+  await server.stop();
+  if (stored !== EVENTS) throw new Error(`the server stored ${stored} of ${EVENTS} events`);
+  return EVENTS / seconds;
+}
+
+note(`raw SQLite: ${EVENTS} rows...`);
+const rawRate = await raw();
+note(`library API...`);
+const libraryRate = await library();
+note(`HTTP with ${CLIENTS} clients...`);
+const httpRate = await http();
+print({
+  benchmark: 'ingest',
+  parameters: { events: EVENTS, batch: BATCH, clients: CLIENTS, videos: VIDEOS, users: USERS, durability: 'WAL, synchronous=FULL, one transaction per batch' },
+  eventsPerSecond: { http: Math.round(httpRate), library: Math.round(libraryRate), rawSqlite: Math.round(rawRate) },
+  ratioToRaw: { http: round(httpRate / rawRate), library: round(libraryRate / rawRate) },
+  goal: 'http >= 0.5 x rawSqlite',
+});

@@ -1,0 +1,43 @@
+/** Shared pieces of the benchmarks: flags, percentiles, machine facts, and the JSON they print. */
+import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`--${name} expects a positive number, got '${process.argv[at + 1] ?? ''}'`);
+    process.exit(2);
+  }
+  return value;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export function machine() {
+  return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+}
+
+export const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+/** A scratch data directory that is removed however the benchmark ends. */
+export function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'moteur-bench-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function print(result: Record<string, unknown>): void {
+  console.log(JSON.stringify({ ...result, machine: machine(), command: `node ${process.argv.slice(1).join(' ')}` }, null, 2));
+}
+
+/** Progress on stderr, so the JSON on stdout stays clean. */
+export function note(message: string): void {
+  process.stderr.write(`${message}\n`);
+}

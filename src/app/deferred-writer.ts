@@ -1,0 +1,58 @@
+import type { User } from '../core/types.ts';
+import type { Store } from '../store/store.ts';
+
+/**
+ * Writes what can be rebuilt from the event log a moment later, in one batch, so that neither a feed
+ * request nor an ingest waits for an extra disk sync: served records, and users created implicitly by
+ * their first event. A crash loses at most `flushMs` of serving history; users come back from the log.
+ */
+export class DeferredWriter {
+  private served = new Map<string, { videoIds: string[]; ts: number }>();
+  private users: User[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly flushMs: number,
+  ) {}
+
+  addServed(userId: string, videoIds: readonly string[], ts: number): void {
+    const entry = this.served.get(userId);
+    if (entry) {
+      entry.videoIds.push(...videoIds);
+      entry.ts = ts;
+    } else {
+      this.served.set(userId, { videoIds: [...videoIds], ts });
+    }
+    this.schedule();
+  }
+
+  addUsers(users: readonly User[]): void {
+    this.users.push(...users);
+    this.schedule();
+  }
+
+  /** Drops the served records pending for the user: used when their serving history is reset. */
+  discardServed(userId: string): void {
+    this.served.delete(userId);
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const served = this.served;
+    const users = this.users;
+    this.served = new Map();
+    this.users = [];
+    this.flushing = this.flushing.then(async () => {
+      await this.store.insertMissingUsers(users);
+      for (const [userId, { videoIds, ts }] of served) await this.store.recordServed(userId, videoIds, ts);
+    });
+    await this.flushing;
+  }
+}
