@@ -31,9 +31,3 @@ export function serveInChild(dataDir: string): Promise<ChildServer> {
     void exited.then((code) => reject(new Error(`moteur serve exited with ${String(code)}: ${out}`)));
   });
 }
-
-export async function postJson(url: string, body: unknown): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
-  return res.json();
-}

@@ -1,5 +1,5 @@
 import type { User } from '../core/types.ts';
-import type { Store } from '../store/store.ts';
+import type { ServedRow, Store } from '../store/store.ts';
 
 /**
  * Writes what can be rebuilt from the event log a moment later, in one batch, so that neither a feed
@@ -7,7 +7,7 @@ import type { Store } from '../store/store.ts';
  * their first event. A crash loses at most `flushMs` of serving history; users come back from the log.
  */
 export class DeferredWriter {
-  private served = new Map<string, { videoIds: string[]; ts: number }>();
+  private served: Omit<ServedRow, 'rowId'>[] = [];
   private users: User[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -18,13 +18,7 @@ export class DeferredWriter {
   ) {}
 
   addServed(userId: string, videoIds: readonly string[], ts: number): void {
-    const entry = this.served.get(userId);
-    if (entry) {
-      entry.videoIds.push(...videoIds);
-      entry.ts = ts;
-    } else {
-      this.served.set(userId, { videoIds: [...videoIds], ts });
-    }
+    for (const videoId of videoIds) this.served.push({ userId, videoId, ts });
     this.schedule();
   }
 
@@ -35,7 +29,7 @@ export class DeferredWriter {
 
   /** Drops the served records pending for the user: used when their serving history is reset. */
   discardServed(userId: string): void {
-    this.served.delete(userId);
+    this.served = this.served.filter((r) => r.userId !== userId);
   }
 
   private schedule(): void {
@@ -47,11 +41,11 @@ export class DeferredWriter {
     this.timer = undefined;
     const served = this.served;
     const users = this.users;
-    this.served = new Map();
+    this.served = [];
     this.users = [];
     this.flushing = this.flushing.then(async () => {
       await this.store.insertMissingUsers(users);
-      for (const [userId, { videoIds, ts }] of served) await this.store.recordServed(userId, videoIds, ts);
+      await this.store.recordServed(served);
     });
     await this.flushing;
   }

@@ -31,8 +31,8 @@ export interface Store {
   insertMissingUsers(users: readonly User[]): Promise<void>;
   listUsers(afterId: string, limit: number): Promise<User[]>;
 
-  /** Remembers that these videos were served to the user, so they are not served again. */
-  recordServed(userId: string, videoIds: readonly string[], ts: number): Promise<void>;
+  /** Remembers which videos were served to whom, in one write, so they are not served again. */
+  recordServed(rows: readonly Omit<ServedRow, 'rowId'>[]): Promise<void>;
   /** Every (user, video) pair served so far, for rebuilding state at start. */
   listServed(afterRowId: number, limit: number): Promise<ServedRow[]>;
   /** Forgets what was served to the user (when the whole catalog has been shown). */

@@ -101,8 +101,8 @@ export class SqliteStore implements Store {
       for (const u of users) this.insertUser.run(...userParams(u));
     });
     this.insertServed = db.prepare('INSERT INTO served (user_id, video_id, ts) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-    this.servedBatch = db.transaction((userId: string, videoIds: readonly string[], ts: number) => {
-      for (const id of videoIds) this.insertServed.run(userId, id, ts);
+    this.servedBatch = db.transaction((rows: readonly Omit<ServedRow, 'rowId'>[]) => {
+      for (const r of rows) this.insertServed.run(r.userId, r.videoId, r.ts);
     });
   }
 
@@ -141,8 +141,8 @@ export class SqliteStore implements Store {
     return rows.map(userFromRow);
   }
 
-  async recordServed(userId: string, videoIds: readonly string[], ts: number): Promise<void> {
-    if (videoIds.length > 0) this.servedBatch(userId, videoIds, ts);
+  async recordServed(rows: readonly Omit<ServedRow, 'rowId'>[]): Promise<void> {
+    if (rows.length > 0) this.servedBatch(rows);
   }
 
   async listServed(afterRowId: number, limit: number): Promise<ServedRow[]> {
