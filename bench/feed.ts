@@ -6,7 +6,7 @@
 import { Moteur } from '../src/app/moteur.ts';
 import { seededRandom } from '../src/core/random.ts';
 import { flag, note, percentile, print, round, scratchDir } from './lib/report.ts';
-import { getJson } from './lib/http-client.ts';
+import { getJson } from '../src/sim/http-client.ts';
 import { serveInChild } from './lib/serve-child.ts';
 import { syntheticEvents, syntheticVideos } from './lib/synthetic.ts';
 

@@ -8,7 +8,7 @@ import { Moteur } from '../src/app/moteur.ts';
 import { SqliteEventLog } from '../src/log/sqlite/sqlite-event-log.ts';
 import { openSqlite } from '../src/store/sqlite/database.ts';
 import { flag, note, print, round, scratchDir } from './lib/report.ts';
-import { postJson } from './lib/http-client.ts';
+import { postJson } from '../src/sim/http-client.ts';
 import { serveInChild } from './lib/serve-child.ts';
 import { syntheticEvents, syntheticVideos } from './lib/synthetic.ts';
 

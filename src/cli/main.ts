@@ -1,13 +1,15 @@
 /** The `moteur` command. Each sub-command lives in its own file under commands/. */
 import { Command } from 'commander';
 import { MoteurError } from '../core/errors.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSimulate } from './commands/simulate.ts';
 
 const program = new Command('moteur')
   .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [registerServe];
+const commands: Array<(program: Command) => void> = [registerDemo, registerServe, registerSimulate];
 for (const register of commands) register(program);
 
 try {

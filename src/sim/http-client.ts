@@ -1,5 +1,5 @@
 /**
- * A minimal keep-alive HTTP client for the benchmarks: node:http with a pooled agent, because
+ * A minimal keep-alive JSON client for the simulator and the benchmarks: node:http with a pooled agent, because
  * fetch costs the client several times more CPU per request than the server spends answering it.
  */
 import http from 'node:http';

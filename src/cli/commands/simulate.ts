@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
+import { generateWorld } from '../../sim/world.ts';
+import { request } from '../../sim/http-client.ts';
+import { parsePositiveInt } from '../options.ts';
+import { progressBar } from '../progress.ts';
+
+interface SimulateOptions {
+  url: string;
+  videos: number;
+  users: number;
+  seed: number;
+  duration?: number;
+  sessions?: number;
+  concurrency: number;
+  json: boolean;
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('Generate a synthetic catalog and people with hidden interests, and drive a running server with them over HTTP')
+    .requiredOption('--url <url>', 'base URL of a running moteur server, e.g. http://127.0.0.1:8080')
+    .option('--videos <n>', 'videos in the generated catalog', parsePositiveInt, 2000)
+    .option('--users <n>', 'simulated people', parsePositiveInt, 300)
+    .option('--seed <n>', 'seed of the generated world', parsePositiveInt, 1)
+    .option('--duration <seconds>', 'stop after this many seconds', parsePositiveInt)
+    .option('--sessions <n>', 'stop after this many sessions', parsePositiveInt)
+    .option('--concurrency <n>', 'sessions running at once', parsePositiveInt, 8)
+    .option('--json', 'print the final figures as one JSON object', false)
+    .action(async (opts: SimulateOptions) => {
+      const url = opts.url.replace(/\/$/, '');
+      const health = await request(`${url}/health`).catch((err: Error) => ({ status: 0, text: err.message }));
+      if (health.status !== 200) {
+        console.error(`moteur simulate: no moteur server answers at ${url} (${health.text}); start one with 'moteur serve --data DIR'`);
+        process.exitCode = 2;
+        return;
+      }
+      const world = generateWorld({ videos: opts.videos, users: opts.users, seed: opts.seed });
+      const bar = progressBar('uploading', world.videos.length + world.users.length);
+      await uploadWorld(url, world, (done) => bar.update(done));
+      bar.stop();
+      const durationMs = opts.duration === undefined && opts.sessions === undefined ? 30_000 : (opts.duration ?? Infinity) * 1000;
+      const driver = new SimulationDriver({ url, world, seed: opts.seed, concurrency: opts.concurrency, durationMs, ...(opts.sessions ? { sessions: opts.sessions } : {}) });
+      await driver.run();
+      const report = driver.stats.report();
+      if (opts.json) console.log(JSON.stringify(report));
+      else console.log(Object.entries(report).map(([k, v]) => `${k.padEnd(24)} ${JSON.stringify(v)}`).join('\n'));
+      if (driver.stats.errors > 0) {
+        console.error(`moteur simulate: ${driver.stats.errors} sessions failed; last error: ${driver.stats.lastError}`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,121 @@
+/**
+ * Drives a running moteur server over HTTP with simulated people: each session asks for feed pages,
+ * watches every video as the behaviour model says, and sends the events back, until the person loses patience.
+ */
+import { seededRandom } from '../core/random.ts';
+import { react } from './behaviour.ts';
+import { getJson, postJson, request } from './http-client.ts';
+import { SimulationStats } from './stats.ts';
+import { videoForApi, type SimUser, type SimVideo, type World } from './world.ts';
+
+export interface DriveOptions {
+  url: string;
+  world: World;
+  seed: number;
+  concurrency: number;
+  /** Stop after this long... */
+  durationMs?: number;
+  /** ...or after this many sessions, whichever comes first. */
+  sessions?: number;
+  windowMs?: number;
+  /** Set to stop early (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+interface FeedPage {
+  items: { videoId: string }[];
+}
+
+/** Uploads the catalog and the people (their public profile only) to the server. */
+export async function uploadWorld(url: string, world: World, onProgress?: (done: number, total: number) => void): Promise<void> {
+  const total = world.videos.length + world.users.length;
+  for (let i = 0; i < world.videos.length; i += 1000) {
+    const reply = await postJson(`${url}/v1/videos`, { videos: world.videos.slice(i, i + 1000).map(videoForApi) });
+    if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} videos: ${JSON.stringify(reply.results.find((r: { status: string }) => r.status === 'rejected'))}`);
+    onProgress?.(Math.min(i + 1000, world.videos.length), total);
+  }
+  for (let i = 0; i < world.users.length; i += 50) {
+    await Promise.all(
+      world.users.slice(i, i + 50).map(async (u) => {
+        const res = await request(`${url}/v1/users/${encodeURIComponent(u.id)}`, 'PUT', { region: 'us', language: 'en' });
+        if (res.status !== 200) throw new Error(`PUT /v1/users/${u.id} answered ${res.status}: ${res.text}`);
+      }),
+    );
+    onProgress?.(world.videos.length + Math.min(i + 50, world.users.length), total);
+  }
+}
+
+export class SimulationDriver {
+  readonly stats: SimulationStats;
+  private readonly videos: Map<string, SimVideo>;
+  private readonly follows = new Map<string, Set<string>>();
+  private readonly random: () => number;
+  private readonly runId: string;
+  private eventCounter = 0;
+  private startedSessions = 0;
+
+  constructor(private readonly options: DriveOptions) {
+    this.stats = new SimulationStats(options.windowMs ?? 5000);
+    this.videos = new Map(options.world.videos.map((v) => [v.id, v]));
+    this.random = seededRandom(options.seed);
+    // Event ids must not collide with an earlier run against the same data directory.
+    this.runId = `sim${options.seed}-${Date.now().toString(36)}`;
+  }
+
+  async run(): Promise<void> {
+    const deadline = performance.now() + (this.options.durationMs ?? Number.POSITIVE_INFINITY);
+    const more = () =>
+      !this.options.signal?.aborted && performance.now() < deadline && this.startedSessions < (this.options.sessions ?? Number.POSITIVE_INFINITY);
+    await Promise.all(
+      Array.from({ length: this.options.concurrency }, async () => {
+        while (more()) {
+          this.startedSessions++;
+          const users = this.options.world.users;
+          await this.session(users[Math.floor(this.random() * users.length)]!, more).catch((err) => this.stats.recordError(err));
+        }
+      }),
+    );
+  }
+
+  private async session(user: SimUser, more: () => boolean): Promise<void> {
+    const sessionId = `${this.runId}-s${this.startedSessions}`;
+    const follows = this.follows.get(user.id) ?? new Set<string>();
+    this.follows.set(user.id, follows);
+    let patience = user.patience;
+    this.stats.sessions++;
+    while (patience > 0 && more()) {
+      const started = performance.now();
+      const page = (await getJson(`${this.options.url}/v1/users/${encodeURIComponent(user.id)}/feed?n=10&sessionId=${sessionId}`)) as FeedPage;
+      const latency = performance.now() - started;
+      if (page.items.length === 0) return;
+      const events: Record<string, unknown>[] = [];
+      const ratios: number[] = [];
+      const affinities: number[] = [];
+      for (const [position, item] of page.items.entries()) {
+        const video = this.videos.get(item.videoId);
+        if (video === undefined || patience <= 0) continue;
+        const reaction = react(this.options.world, user, video, follows, this.random);
+        const ts = Date.now();
+        const base = { userId: user.id, videoId: video.id, ts, sessionId, position };
+        events.push({ ...base, id: this.nextId(), type: 'impression' });
+        events.push({ ...base, id: this.nextId(), type: 'play', watchMs: reaction.watchMs });
+        for (const action of reaction.actions) events.push({ ...base, id: this.nextId(), type: action });
+        if (reaction.actions.includes('follow')) follows.add(video.creatorId);
+        if (reaction.actions.includes('like')) this.stats.likes++;
+        ratios.push(reaction.watchRatio);
+        affinities.push(reaction.affinity);
+        this.stats.impressions++;
+        // A disappointing video costs more patience than a good one.
+        patience -= reaction.watchRatio < 0.25 ? 2 : 1;
+      }
+      this.stats.recordFeed(latency, ratios, affinities);
+      const reply = await postJson(`${this.options.url}/v1/events`, { events });
+      if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} events`);
+      this.stats.eventsSent += events.length;
+    }
+  }
+
+  private nextId(): string {
+    return `${this.runId}-${++this.eventCounter}`;
+  }
+}

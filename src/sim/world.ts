@@ -1,0 +1,137 @@
+/**
+ * A synthetic short-video world, deterministic for a seed: topics with their hashtags, words and sounds,
+ * creators of varying quality, videos with content embeddings, and people with hidden interests.
+ */
+import { seededRandom } from '../core/random.ts';
+
+export interface WorldOptions {
+  videos: number;
+  users: number;
+  seed: number;
+  topics?: number;
+  embeddingDim?: number;
+  /** Videos are dated up to this many days before `now`. */
+  days?: number;
+  now?: number;
+}
+
+export interface SimVideo {
+  id: string;
+  creatorId: string;
+  durationMs: number;
+  createdAt: number;
+  caption: string;
+  hashtags: string[];
+  soundId: string;
+  language: string;
+  region: string;
+  embedding: number[];
+  /** Hidden truth: the topic the video is about. */
+  topic: number;
+}
+
+export interface SimCreator {
+  id: string;
+  topic: number;
+  /** Hidden truth: how watchable this creator's videos are, 0..1. */
+  quality: number;
+}
+
+export interface SimUser {
+  id: string;
+  /** Hidden truth: interest in each topic, 0..1. */
+  interests: number[];
+  /** Videos watched in a session before leaving, when nothing disappoints. */
+  patience: number;
+  likeRate: number;
+  shareRate: number;
+  commentRate: number;
+  followRate: number;
+}
+
+export interface World {
+  topics: { name: string; hashtags: string[]; words: string[]; sounds: string[] }[];
+  creators: Map<string, SimCreator>;
+  videos: SimVideo[];
+  users: SimUser[];
+}
+
+const TOPIC_NAMES = ['comedy', 'dance', 'cooking', 'pets', 'sports', 'gaming', 'travel', 'fashion', 'science', 'music', 'diy', 'fitness', 'beauty', 'cars', 'books', 'art'];
+
+function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+function unit(vector: number[]): number[] {
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((x) => x / norm);
+}
+
+export function generateWorld(options: WorldOptions): World {
+  const random = seededRandom(options.seed);
+  const topicCount = Math.min(options.topics ?? 12, TOPIC_NAMES.length);
+  const dim = options.embeddingDim ?? 32;
+  const now = options.now ?? Date.now();
+  const days = options.days ?? 3;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+  const globalSounds = Array.from({ length: 5 }, (_, i) => `sound-trending-${i}`);
+  const topics = TOPIC_NAMES.slice(0, topicCount).map((name) => ({
+    name,
+    hashtags: Array.from({ length: 4 }, (_, i) => `${name}${i === 0 ? '' : i}`),
+    words: Array.from({ length: 6 }, (_, i) => `${name}-word${i}`),
+    sounds: Array.from({ length: 5 }, (_, i) => `sound-${name}-${i}`),
+    vector: unit(Array.from({ length: dim }, () => gaussian(random))),
+  }));
+
+  const creators = new Map<string, SimCreator>();
+  const creatorCount = Math.max(1, Math.ceil(options.videos / 8));
+  for (let i = 0; i < creatorCount; i++) {
+    creators.set(`creator${i}`, { id: `creator${i}`, topic: Math.floor(random() * topicCount), quality: 0.2 + 0.8 * random() });
+  }
+  const creatorList = [...creators.values()];
+
+  const videos: SimVideo[] = Array.from({ length: options.videos }, (_, i) => {
+    const creator = pick(creatorList);
+    const topic = random() < 0.85 ? creator.topic : Math.floor(random() * topicCount);
+    const t = topics[topic]!;
+    // Short-video durations: log-normal around 20 s, kept within 5 s .. 3 min.
+    const durationMs = Math.round(Math.min(180_000, Math.max(5_000, 20_000 * Math.exp(0.6 * gaussian(random)))));
+    return {
+      id: `video${i}`,
+      creatorId: creator.id,
+      durationMs,
+      createdAt: Math.round(now - random() * days * 86_400_000),
+      caption: `${pick(t.words)} ${pick(t.words)} ${pick(t.words)}`,
+      hashtags: [...new Set([pick(t.hashtags), pick(t.hashtags)])],
+      soundId: random() < 0.2 ? pick(globalSounds) : pick(t.sounds),
+      language: 'en',
+      region: 'us',
+      embedding: unit(t.vector.map((x) => x + 0.35 * gaussian(random))).map((x) => Number(x.toFixed(5))),
+      topic,
+    };
+  });
+
+  const users: SimUser[] = Array.from({ length: options.users }, (_, i) => {
+    const interests = Array.from({ length: topicCount }, () => 0.05 * random());
+    const favourites = 1 + Math.floor(random() * 3);
+    for (let f = 0; f < favourites; f++) interests[Math.floor(random() * topicCount)] = 0.6 + 0.4 * random();
+    return {
+      id: `user${i}`,
+      interests,
+      patience: 10 + Math.floor(random() * 30),
+      likeRate: 0.1 + 0.3 * random(),
+      shareRate: 0.02 + 0.06 * random(),
+      commentRate: 0.02 + 0.05 * random(),
+      followRate: 0.02 + 0.06 * random(),
+    };
+  });
+
+  return { topics: topics.map(({ vector: _vector, ...t }) => t), creators, videos, users };
+}
+
+/** The catalog entry the API takes: the video without its hidden truth. */
+export function videoForApi(video: SimVideo): Omit<SimVideo, 'topic'> {
+  const { topic: _topic, ...api } = video;
+  return api;
+}
