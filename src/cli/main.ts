@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { MoteurError } from '../core/errors.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerImport } from './commands/import.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 
@@ -9,12 +10,13 @@ const program = new Command('moteur')
   .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [registerDemo, registerServe, registerSimulate];
+const commands: Array<(program: Command) => void> = [registerDemo, registerImport, registerServe, registerSimulate];
 for (const register of commands) register(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
+  // Expected failures (bad input, missing files) get one line, not a stack trace.
   if (err instanceof MoteurError) {
     console.error(`moteur: ${err.message}`);
     process.exit(2);

@@ -69,19 +69,20 @@ export function registerDemo(program: Command): void {
       const tty = process.stdout.isTTY;
       let drawn = 0;
       let ticks = 0;
-      const draw = async () => {
+      // On a terminal the panel is redrawn in place; in a log, the figures are appended every 5 s.
+      const draw = async (final = false) => {
         const lines = panel(server.url, dataDir, driver.stats.report(), await server.moteur.counts());
         if (tty) {
           process.stdout.write((drawn > 0 ? `\x1b[${drawn}A` : '') + lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n');
           drawn = lines.length;
-        } else if (ticks++ % 5 === 0) {
-          process.stdout.write(lines.slice(0, 5).join('\n') + '\n');
+        } else if (final || ticks++ % 5 === 0) {
+          process.stdout.write((final ? lines : lines.slice(0, 5)).join('\n') + '\n');
         }
       };
       const timer = setInterval(() => void draw(), 1000);
       await driver.run();
       clearInterval(timer);
-      await draw();
+      await draw(true);
       await server.close();
       console.log(`stopped; everything acknowledged is in ${dataDir} (restart with the same --data to continue)`);
     });
