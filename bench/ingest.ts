@@ -2,6 +2,7 @@
  * Durable ingest throughput: through POST /v1/events (a server in a child process), through the library
  * API, and raw SQLite inserts of the same rows with the same pragmas, all in one run.
  * Usage: node --import tsx bench/ingest.ts [--events N] [--batch N] [--clients N]
+ * `--clients` concurrent callers send batches, over HTTP and to the library alike.
  */
 import { join } from 'node:path';
 import { Moteur } from '../src/app/moteur.ts';
@@ -48,8 +49,13 @@ async function library(): Promise<number> {
   const moteur = await Moteur.open({ dataDir: scratchDir() });
   for (let i = 0; i < videos.length; i += 1000) await moteur.upsertVideos(videos.slice(i, i + 1000));
   const parts = batches(syntheticEvents(EVENTS, VIDEOS, USERS, 7, 'lib'));
+  let next = 0;
+  // As many callers as HTTP clients: while the writer thread syncs one batch, the next is validated.
+  const caller = async () => {
+    while (next < parts.length) await moteur.ingest(parts[next++]);
+  };
   const seconds = await timed(async () => {
-    for (const rows of parts) await moteur.ingest(rows);
+    await Promise.all(Array.from({ length: CLIENTS }, caller));
   });
   await moteur.close();
   return EVENTS / seconds;

@@ -22,6 +22,10 @@ export async function buildServer(moteur: Moteur, options: ServerOptions = {}): 
   const app = Fastify({
     bodyLimit,
     logger: options.logger ?? false,
+    // Every body is validated against schemas that reject unknown keys, and objects are rebuilt from the
+    // validated fields, so `__proto__` keys are refused there instead of by a second scan of each body.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
     // Unknown fields are an error the client should hear about, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });

@@ -1,8 +1,10 @@
+import { Worker } from 'node:worker_threads';
 import type { LoggedEvent, WatchEvent } from '../../core/types.ts';
 import { openSqlite, type SqliteDatabase } from '../../store/sqlite/database.ts';
 import type { AppendOutcome, EventLog } from '../event-log.ts';
+import { CREATE_EVENTS_TABLE, type AppendReply, type EventRow } from './events-table.ts';
 
-interface EventRow {
+interface StoredRow {
   seq: number;
   id: string;
   user_id: string;
@@ -14,7 +16,7 @@ interface EventRow {
   position: number | null;
 }
 
-function fromRow(r: EventRow): LoggedEvent {
+function fromRow(r: StoredRow): LoggedEvent {
   const e: LoggedEvent = { seq: r.seq, id: r.id, userId: r.user_id, videoId: r.video_id, type: r.type, ts: r.ts };
   if (r.watch_ms !== null) e.watchMs = r.watch_ms;
   if (r.session_id !== null) e.sessionId = r.session_id;
@@ -22,46 +24,61 @@ function fromRow(r: EventRow): LoggedEvent {
   return e;
 }
 
-/** The embedded event log: one SQLite table, the event id unique, the rowid as the sequence number. */
-export class SqliteEventLog implements EventLog {
-  private readonly insert;
-  private readonly appendBatch;
+const toRow = (e: WatchEvent): EventRow => [e.id, e.userId, e.videoId, e.type, e.ts, e.watchMs ?? null, e.sessionId ?? null, e.position ?? null];
 
+/**
+ * The embedded event log: one SQLite table, the event id unique, the rowid as the sequence number.
+ * Appends run on a writer thread (append-worker.ts); reads use this thread's own connection (WAL lets both run).
+ */
+export class SqliteEventLog implements EventLog {
   static open(path: string): SqliteEventLog {
-    return new SqliteEventLog(openSqlite(path));
+    const db = openSqlite(path);
+    db.exec(CREATE_EVENTS_TABLE);
+    return new SqliteEventLog(db, path);
   }
 
-  private constructor(private readonly db: SqliteDatabase) {
-    db.exec(`CREATE TABLE IF NOT EXISTS events (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      id TEXT NOT NULL UNIQUE,
-      user_id TEXT NOT NULL,
-      video_id TEXT NOT NULL,
-      type TEXT NOT NULL,
-      ts INTEGER NOT NULL,
-      watch_ms INTEGER,
-      session_id TEXT,
-      position INTEGER
-    )`);
-    this.insert = db.prepare(
-      `INSERT INTO events (id, user_id, video_id, type, ts, watch_ms, session_id, position)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
-    );
-    // One transaction per batch: a single fsync makes the whole batch durable at once.
-    this.appendBatch = db.transaction((events: readonly WatchEvent[]): AppendOutcome[] =>
-      events.map((e) => {
-        const info = this.insert.run(e.id, e.userId, e.videoId, e.type, e.ts, e.watchMs ?? null, e.sessionId ?? null, e.position ?? null);
-        return info.changes === 1 ? { status: 'stored', seq: Number(info.lastInsertRowid) } : { status: 'duplicate' };
-      }),
-    );
+  private readonly writer: Worker;
+  private readonly pending = new Map<number, { resolve: (seqs: number[]) => void; reject: (err: Error) => void }>();
+  private nextRequestId = 0;
+
+  private constructor(
+    private readonly db: SqliteDatabase,
+    path: string,
+  ) {
+    // The writer runs TypeScript too: it registers the same loader before importing its module.
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const module = new URL('./append-worker.ts', import.meta.url).href;
+    this.writer = new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(module)}); })`, {
+      eval: true,
+      workerData: { path },
+    });
+    this.writer.on('message', (reply: AppendReply) => {
+      const waiting = this.pending.get(reply.requestId);
+      this.pending.delete(reply.requestId);
+      if ('error' in reply) waiting?.reject(new Error(`event log write failed: ${reply.error}`));
+      else waiting?.resolve(reply.seqs);
+    });
+    this.writer.on('error', (err) => this.failAll(err));
+    this.writer.on('exit', () => this.failAll(new Error('the event log writer stopped')));
+  }
+
+  private failAll(err: Error): void {
+    for (const { reject } of this.pending.values()) reject(err);
+    this.pending.clear();
   }
 
   async append(events: readonly WatchEvent[]): Promise<AppendOutcome[]> {
-    return events.length === 0 ? [] : this.appendBatch(events);
+    if (events.length === 0) return [];
+    const requestId = ++this.nextRequestId;
+    const seqs = await new Promise<number[]>((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.writer.postMessage({ requestId, rows: events.map(toRow) });
+    });
+    return seqs.map((seq) => (seq === 0 ? { status: 'duplicate' } : { status: 'stored', seq }));
   }
 
   async readAfter(afterSeq: number, limit: number): Promise<LoggedEvent[]> {
-    const rows = this.db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as EventRow[];
+    const rows = this.db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as StoredRow[];
     return rows.map(fromRow);
   }
 
@@ -74,6 +91,9 @@ export class SqliteEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.writer.once('exit', resolve));
+    this.writer.postMessage('close');
+    await exited;
     this.db.close();
   }
 }

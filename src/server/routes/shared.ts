@@ -7,7 +7,8 @@ export const BatchResult = Type.Object({
   results: Type.Array(
     Type.Object({
       id: Type.Optional(Type.String()),
-      status: Type.Union([Type.Literal('stored'), Type.Literal('duplicate'), Type.Literal('rejected')]),
+      // An enum, not a union of literals: the response serializer would test each branch of an anyOf per item.
+      status: Type.Unsafe<ItemOutcome['status']>({ type: 'string', enum: ['stored', 'duplicate', 'rejected'] }),
       code: Type.Optional(Type.String()),
       message: Type.Optional(Type.String()),
       field: Type.Optional(Type.String()),
