@@ -11,6 +11,11 @@ export interface FeedConfig {
   trendingKeep: number;
   /** Added to the score of videos by creators the person follows. */
   followedBoost: number;
+  /** How fast a person's learned taste (affinities, interest vector) fades. */
+  tasteHalfLifeMs: number;
+  /** Weights of the personal signals in the score, next to trending (weight 1). */
+  affinityWeight: number;
+  similarityWeight: number;
 }
 
 export interface MoteurConfig {
@@ -33,6 +38,9 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     trendingRefreshMs: 1000,
     trendingKeep: 2000,
     followedBoost: 1,
+    tasteHalfLifeMs: 3 * 86_400_000,
+    affinityWeight: 0.5,
+    similarityWeight: 1,
   },
 };
 

@@ -43,7 +43,8 @@ export class DeferredWriter {
     const users = this.users;
     this.served = [];
     this.users = [];
-    this.flushing = this.flushing.then(async () => {
+    // A failed write must not poison every later flush: it surfaces once, to the caller that awaited it.
+    this.flushing = this.flushing.catch(() => undefined).then(async () => {
       await this.store.insertMissingUsers(users);
       await this.store.recordServed(served);
     });

@@ -64,7 +64,7 @@ function rejected(raw: unknown, err: unknown): ItemOutcome {
 export class Moteur {
   readonly catalog: Catalog;
   readonly stats: VideoStats;
-  readonly userStates = new UserStates();
+  readonly userStates: UserStates;
   private readonly users = new Map<string, User>();
   private readonly pipeline: FeedPipeline;
   private readonly deferred: DeferredWriter;
@@ -75,7 +75,8 @@ export class Moteur {
     readonly log: EventLog,
     readonly config: MoteurConfig,
   ) {
-    this.catalog = new Catalog(config.feed.freshUntilServed);
+    this.catalog = new Catalog(config.feed.freshUntilServed, config.embeddingDim);
+    this.userStates = new UserStates(config.feed.tasteHalfLifeMs);
     this.stats = new VideoStats({ halfLifeMs: config.feed.trendingHalfLifeMs });
     this.pipeline = defaultPipeline(this.catalog, this.stats, config.feed);
     this.deferred = new DeferredWriter(store, 50);

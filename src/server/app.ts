@@ -13,6 +13,7 @@ import { registerVideoRoutes } from './routes/videos.ts';
 export interface ServerOptions {
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /** Log every request; without it only server errors are logged (JSON lines on stderr). */
   logger?: boolean;
 }
 
@@ -21,7 +22,7 @@ export async function buildServer(moteur: Moteur, options: ServerOptions = {}): 
   const bodyLimit = options.bodyLimit ?? 4 * 1024 * 1024;
   const app = Fastify({
     bodyLimit,
-    logger: options.logger ?? false,
+    logger: { level: options.logger ? 'info' : 'error', stream: process.stderr },
     // Every body is validated against schemas that reject unknown keys, and objects are rebuilt from the
     // validated fields, so `__proto__` keys are refused there instead of by a second scan of each body.
     onProtoPoisoning: 'ignore',

@@ -11,7 +11,7 @@ export class FollowedSource implements CandidateSource {
   fetch(request: FeedRequest, limit: number, accept: (video: Video) => boolean): Candidate[] {
     const out: Candidate[] = [];
     for (const creatorId of request.state?.follows ?? []) {
-      for (const video of this.catalog.byCreatorNewestFirst(creatorId)) {
+      for (const video of this.catalog.byCreator.get(creatorId)) {
         if (out.length >= limit) return out;
         if (!accept(video)) continue;
         out.push({ video, source: this.name, score: 0, reasons: [`from ${creatorId}, whom you follow`], signals: { followed: 1 } });

@@ -28,3 +28,29 @@ export function engagementValue(event: WatchEvent, video: Video): number {
       return 0;
   }
 }
+
+/**
+ * How much one event says about the person's taste, positive or negative: a play counts for how far
+ * past a third of the video it went, and an explicit rejection weighs more than any single like.
+ */
+export function preferenceValue(event: WatchEvent, video: Video): number {
+  switch (event.type) {
+    case 'play':
+      return Math.min(watchRatio(event, video), 1.5) - 0.35;
+    case 'like':
+      return 1;
+    case 'share':
+      return 1.5;
+    case 'comment':
+      return 0.8;
+    case 'follow':
+      return 1.5;
+    case 'skip':
+      return -0.5;
+    case 'not_interested':
+    case 'report':
+      return -3;
+    case 'impression':
+      return 0;
+  }
+}

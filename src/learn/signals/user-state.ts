@@ -1,4 +1,7 @@
 import type { Video, WatchEvent } from '../../core/types.ts';
+import { AffinityProfile } from './affinity.ts';
+import { preferenceValue } from './engagement.ts';
+import { InterestVector } from './interest-vector.ts';
 
 const RECENT_POSITIVES = 50;
 
@@ -11,10 +14,22 @@ export class UserState {
   readonly hiddenSounds = new Set<string>();
   /** Most recent last: videos this person watched well, liked or shared. */
   readonly recentPositives: string[] = [];
+  readonly affinities: AffinityProfile;
+  readonly interest: InterestVector;
   lastEventTs = 0;
+
+  constructor(tasteHalfLifeMs: number) {
+    this.affinities = new AffinityProfile(tasteHalfLifeMs);
+    this.interest = new InterestVector(tasteHalfLifeMs);
+  }
 
   observe(event: WatchEvent, video: Video): void {
     this.lastEventTs = Math.max(this.lastEventTs, event.ts);
+    const preference = preferenceValue(event, video);
+    if (preference !== 0) {
+      this.affinities.add(video, preference, event.ts);
+      if (video.embedding !== undefined) this.interest.add(video.embedding, preference, event.ts);
+    }
     if (event.type !== 'impression') this.seen.add(video.id);
     switch (event.type) {
       case 'follow':
@@ -49,10 +64,12 @@ export class UserState {
 export class UserStates {
   private readonly byId = new Map<string, UserState>();
 
+  constructor(private readonly tasteHalfLifeMs: number) {}
+
   get(userId: string): UserState {
     let s = this.byId.get(userId);
     if (s === undefined) {
-      s = new UserState();
+      s = new UserState(this.tasteHalfLifeMs);
       this.byId.set(userId, s);
     }
     return s;
