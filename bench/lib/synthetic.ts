@@ -1,9 +1,14 @@
 /** Synthetic catalog and events for the benchmarks, deterministic for a seed. */
 import { seededRandom } from '../../src/core/random.ts';
 
+const DIM = 32;
+const TOPICS = 50;
+
 export function syntheticVideos(count: number, seed = 1) {
   const random = seededRandom(seed);
+  const centres = Array.from({ length: TOPICS }, () => Array.from({ length: DIM }, () => random() - 0.5));
   return Array.from({ length: count }, (_, i) => ({
+    embedding: centres[i % TOPICS]!.map((x) => Number((x + 0.2 * (random() - 0.5)).toFixed(4))),
     id: `v${i}`,
     creatorId: `c${Math.floor(random() * Math.max(1, count / 20))}`,
     durationMs: 5_000 + Math.floor(random() * 55_000),

@@ -35,7 +35,7 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     exploreShare: 0.2,
     freshUntilServed: 50,
     trendingHalfLifeMs: 6 * 3600_000,
-    trendingRefreshMs: 1000,
+    trendingRefreshMs: 5000,
     trendingKeep: 2000,
     followedBoost: 1,
     tasteHalfLifeMs: 3 * 86_400_000,

@@ -2,8 +2,52 @@
  * Video content embeddings in one contiguous Float32Array, searched by brute force: exact, and fast
  * enough for a catalog of this machine's size (about 1 ms per 100k videos of 32 dimensions).
  */
+const IVF_FROM = 20_000;
+
+/** An inverted file: centroids sampled from the catalog, and the rows nearest each centroid. */
+class Clusters {
+  readonly members: number[][];
+
+  constructor(
+    private readonly centroids: Float32Array,
+    private readonly dim: number,
+    readonly builtAt: number,
+  ) {
+    this.members = Array.from({ length: centroids.length / dim }, () => []);
+  }
+
+  get probes(): number {
+    return Math.max(4, Math.round(this.members.length / 16));
+  }
+
+  add(row: number, vectors: Float32Array): void {
+    const scores = this.centroidScores(vectors.subarray(row * this.dim, (row + 1) * this.dim));
+    let best = 0;
+    for (let c = 1; c < scores.length; c++) if (scores[c]! > scores[best]!) best = c;
+    this.members[best]!.push(row);
+  }
+
+  nearestCentroids(query: Float32Array, count: number): number[] {
+    const scores = this.centroidScores(query);
+    return Array.from(scores.keys())
+      .sort((a, b) => scores[b]! - scores[a]!)
+      .slice(0, count);
+  }
+
+  private centroidScores(vector: Float32Array): Float32Array {
+    const scores = new Float32Array(this.members.length);
+    for (let c = 0, o = 0; c < scores.length; c++, o += this.dim) {
+      let dot = 0;
+      for (let i = 0; i < this.dim; i++) dot += this.centroids[o + i]! * vector[i]!;
+      scores[c] = dot;
+    }
+    return scores;
+  }
+}
+
 export class EmbeddingIndex {
   private vectors: Float32Array;
+  private clusters: Clusters | undefined;
   private ids: string[] = [];
   private readonly rows = new Map<string, number>();
 
@@ -27,9 +71,12 @@ export class EmbeddingIndex {
       }
       this.ids.push(id);
       this.rows.set(id, row);
+    } else {
+      this.clusters = undefined; // a moved vector may belong to another cluster now
     }
     const norm = Math.hypot(...embedding) || 1;
     for (let i = 0; i < this.dim; i++) this.vectors[row * this.dim + i] = embedding[i]! / norm;
+    this.clusters?.add(row, this.vectors);
   }
 
   delete(id: string): void {
@@ -42,6 +89,21 @@ export class EmbeddingIndex {
     this.rows.set(lastId, row);
     this.ids.pop();
     this.rows.delete(id);
+    this.clusters = undefined; // rows moved: rebuilt on the next search (removals are rare)
+  }
+
+  /** Samples about sqrt(n)/4 rows as centroids and files every row under its nearest one. */
+  private buildClusters(): Clusters {
+    const n = this.ids.length;
+    const count = Math.min(256, Math.max(16, Math.round(Math.sqrt(n) / 4)));
+    const centroids = new Float32Array(count * this.dim);
+    for (let c = 0; c < count; c++) {
+      const row = Math.floor((c * n) / count);
+      centroids.set(this.vectors.subarray(row * this.dim, (row + 1) * this.dim), c * this.dim);
+    }
+    const clusters = new Clusters(centroids, this.dim, n);
+    for (let r = 0; r < n; r++) clusters.add(r, this.vectors);
+    return clusters;
   }
 
   /** Cosine similarity of a video to a unit query, or undefined when it has no embedding. */
@@ -53,51 +115,62 @@ export class EmbeddingIndex {
     return dot;
   }
 
-  /** The `k` most similar videos to a unit query, best first. */
+  /**
+   * The `k` most similar videos to a unit query, best first. Exact below `IVF_FROM` videos; above, only the
+   * rows of the clusters nearest the query are scanned (an inverted-file index, rebuilt as the catalog doubles).
+   */
   nearest(query: Float32Array, k: number): { id: string; similarity: number }[] {
-    const n = this.ids.length;
-    const scores = new Float32Array(n);
+    if (this.ids.length < IVF_FROM) return this.nearestAmong(query, k, undefined);
+    if (this.clusters === undefined || this.ids.length > 2 * this.clusters.builtAt) this.clusters = this.buildClusters();
+    const probes = this.clusters.nearestCentroids(query, this.clusters.probes);
+    const rows: number[] = [];
+    for (const c of probes) for (const r of this.clusters.members[c]!) rows.push(r);
+    return this.nearestAmong(query, k, rows);
+  }
+
+  /** Exact search: over every row, or over the given rows. */
+  nearestExact(query: Float32Array, k: number): { id: string; similarity: number }[] {
+    return this.nearestAmong(query, k, undefined);
+  }
+
+  private nearestAmong(query: Float32Array, k: number, rows: number[] | undefined): { id: string; similarity: number }[] {
     const dim = this.dim;
     const v = this.vectors;
-    for (let r = 0; r < n; r++) {
-      let dot = 0;
+    const heapRows = new Int32Array(k);
+    const heapScores = new Float32Array(k);
+    let size = 0;
+    const count = rows === undefined ? this.ids.length : rows.length;
+    for (let j = 0; j < count; j++) {
+      const r = rows === undefined ? j : rows[j]!;
       const o = r * dim;
+      let dot = 0;
       for (let i = 0; i < dim; i++) dot += v[o + i]! * query[i]!;
-      scores[r] = dot;
-    }
-    // Partial selection: only the rows at or above the k-th best score are sorted.
-    const order = Array.from({ length: n }, (_, r) => r);
-    const threshold = k >= n ? -Infinity : kthLargest(scores, k);
-    const best = order.filter((r) => scores[r]! >= threshold);
-    return best
-      .sort((a, b) => scores[b]! - scores[a]!)
-      .slice(0, k)
-      .map((r) => ({ id: this.ids[r]!, similarity: scores[r]! }));
-  }
-}
-
-/** The k-th largest value (k ≥ 1), by quickselect on a copy. */
-function kthLargest(values: Float32Array, k: number): number {
-  const a = Float32Array.from(values);
-  let lo = 0;
-  let hi = a.length - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        [a[i], a[j]] = [a[j]!, a[i]!];
-        i++;
-        j--;
+      if (size < k) {
+        // Sift up.
+        let at = size++;
+        while (at > 0 && heapScores[(at - 1) >> 1]! > dot) {
+          heapScores[at] = heapScores[(at - 1) >> 1]!;
+          heapRows[at] = heapRows[(at - 1) >> 1]!;
+          at = (at - 1) >> 1;
+        }
+        heapScores[at] = dot;
+        heapRows[at] = r;
+      } else if (dot > heapScores[0]!) {
+        // Replace the worst and sift down.
+        let at = 0;
+        for (;;) {
+          const l = 2 * at + 1;
+          if (l >= size) break;
+          const c = l + 1 < size && heapScores[l + 1]! < heapScores[l]! ? l + 1 : l;
+          if (heapScores[c]! >= dot) break;
+          heapScores[at] = heapScores[c]!;
+          heapRows[at] = heapRows[c]!;
+          at = c;
+        }
+        heapScores[at] = dot;
+        heapRows[at] = r;
       }
     }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
+    return Array.from({ length: size }, (_, i) => ({ id: this.ids[heapRows[i]!]!, similarity: heapScores[i]! })).sort((a, b) => b.similarity - a.similarity);
   }
-  return a[target]!;
 }

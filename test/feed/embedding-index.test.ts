@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { seededRandom } from '../../src/core/random.ts';
+import { EmbeddingIndex } from '../../src/feed/embedding-index.ts';
+
+const DIM = 16;
+
+function clustered(count: number, seed: number): number[][] {
+  const random = seededRandom(seed);
+  const centres = Array.from({ length: 40 }, () => Array.from({ length: DIM }, () => random() - 0.5));
+  return Array.from({ length: count }, (_, i) => centres[i % 40]!.map((x) => x + 0.15 * (random() - 0.5)));
+}
+
+const unit = (v: number[]) => {
+  const n = Math.hypot(...v);
+  return Float32Array.from(v.map((x) => x / n));
+};
+
+test('exact search returns the true nearest neighbours, best first', () => {
+  const index = new EmbeddingIndex(3);
+  index.put('x', [1, 0, 0]);
+  index.put('y', [0, 1, 0]);
+  index.put('xy', [1, 1, 0]);
+  index.put('z', [0, 0, 5]);
+  const found = index.nearest(unit([1, 0.2, 0]), 2);
+  assert.deepEqual(found.map((f) => f.id), ['x', 'xy']);
+  assert.ok(Math.abs(found[0]!.similarity - 1 / Math.hypot(1, 0.2)) < 1e-5);
+  index.delete('x');
+  assert.deepEqual(index.nearest(unit([1, 0.2, 0]), 1).map((f) => f.id), ['xy']);
+  assert.equal(index.similarity('x', unit([1, 0, 0])), undefined);
+});
+
+test('on a large catalog the clustered search finds at least 90% of the exact top 50, also after removals and additions', () => {
+  const vectors = clustered(30_000, 5);
+  const index = new EmbeddingIndex(DIM);
+  vectors.forEach((v, i) => index.put(`v${i}`, v));
+  const recall = () => {
+    let sum = 0;
+    for (let q = 0; q < 30; q++) {
+      const query = unit(vectors[q * 997]!);
+      const approx = new Set(index.nearest(query, 50).map((f) => f.id));
+      sum += index.nearestExact(query, 50).filter((f) => approx.has(f.id)).length / 50;
+    }
+    return sum / 30;
+  };
+  assert.ok(recall() >= 0.9, `recall ${recall()}`);
+  for (let i = 0; i < 1000; i++) index.delete(`v${i * 7}`);
+  clustered(2000, 6).forEach((v, i) => index.put(`new${i}`, v));
+  assert.equal(index.size, 31_000);
+  assert.ok(recall() >= 0.9, `recall after changes ${recall()}`);
+  assert.ok(index.nearest(unit(vectors[7]!), 50).every((f) => f.id !== 'v7'), 'a removed video was found');
+});
