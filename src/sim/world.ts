@@ -3,6 +3,7 @@
  * creators of varying quality, videos with content embeddings, and people with hidden interests.
  */
 import { seededRandom } from '../core/random.ts';
+import type { Video } from '../core/types.ts';
 
 export interface WorldOptions {
   videos: number;
@@ -15,20 +16,12 @@ export interface WorldOptions {
   now?: number;
 }
 
-export interface SimVideo {
-  id: string;
-  creatorId: string;
-  durationMs: number;
-  createdAt: number;
-  caption: string;
-  hashtags: string[];
-  soundId: string;
-  language: string;
-  region: string;
+/** A catalog entry plus the hidden truth the behaviour model needs. */
+export type SimVideo = Omit<Video, 'status' | 'embedding'> & {
   embedding: number[];
   /** Hidden truth: the topic the video is about. */
   topic: number;
-}
+};
 
 export interface SimCreator {
   id: string;
