@@ -32,6 +32,12 @@ export class DeferredWriter {
     this.served = this.served.filter((r) => r.userId !== userId);
   }
 
+  /** Drops everything pending about the user: used when they are erased. */
+  discardUser(userId: string): void {
+    this.discardServed(userId);
+    this.users = this.users.filter((u) => u.id !== userId);
+  }
+
   private schedule(): void {
     this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MoteurError, notFound } from '../core/errors.ts';
 import { hashString, seededRandom } from '../core/random.ts';
 import { MAX_EVENT_BATCH, MAX_VIDEO_BATCH } from '../core/schemas.ts';
-import type { ItemOutcome, User, Video, WatchEvent } from '../core/types.ts';
+import type { ItemOutcome, LoggedEvent, User, Video, WatchEvent } from '../core/types.ts';
 import { defaultUser, parseEvent, parseUser, parseVideo, type ValidationDefaults } from '../core/validate.ts';
 import { Catalog } from '../feed/catalog.ts';
 import { defaultPipeline } from '../feed/default-pipeline.ts';
@@ -30,6 +30,20 @@ export interface FeedItem {
   score: number;
   reasons: string[];
   signals?: Record<string, number>;
+}
+
+export interface UserExport {
+  user: User;
+  events: LoggedEvent[];
+  served: { videoId: string; ts: number }[];
+  learned: {
+    follows: string[];
+    hiddenCreators: string[];
+    hiddenSounds: string[];
+    recentPositives: string[];
+    affinities: { key: string; value: number }[];
+    interestVector: number[] | null;
+  };
 }
 
 export interface FeedOptions {
@@ -115,15 +129,20 @@ export class Moteur {
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.rowId;
     }
+    // Refreshes are replayed where they happened in the log, so the state after them is rebuilt exactly.
+    const resets = [...(await this.store.listResets())].sort((a, b) => a[1] - b[1]);
+    let nextReset = 0;
     for (let after = 0; ; ) {
       const events = await this.log.readAfter(after, PAGE);
       for (const e of events) {
+        for (; nextReset < resets.length && resets[nextReset]![1] < e.seq; nextReset++) this.userStates.reset(resets[nextReset]![0]);
         const video = this.catalog.get(e.videoId);
         if (video !== undefined) this.observe(e, video);
       }
       if (events.length < PAGE) break;
       after = events[events.length - 1]!.seq;
     }
+    for (; nextReset < resets.length; nextReset++) this.userStates.reset(resets[nextReset]![0]);
   }
 
   // ---- catalog
@@ -186,6 +205,53 @@ export class Moteur {
       this.deferred.addUsers([user]);
     }
     return user;
+  }
+
+  // ---- a person's rights over their data
+
+  /** Starts learning about the person over, as if they had just signed up; follows and settings stay. */
+  async refreshUser(userId: string): Promise<void> {
+    this.getUser(userId);
+    await this.store.recordReset(userId, await this.log.lastSeq());
+    this.userStates.reset(userId);
+    this.pipeline.forgetUser(userId);
+  }
+
+  /** Everything stored or learned about one person. */
+  async exportUser(userId: string): Promise<UserExport> {
+    const user = this.getUser(userId);
+    await this.deferred.flush();
+    const state = this.userStates.peek(userId);
+    const now = Date.now();
+    return {
+      user,
+      events: await this.log.readByUser(userId),
+      served: await this.store.servedTo(userId),
+      learned: {
+        follows: [...(state?.follows ?? [])],
+        hiddenCreators: [...(state?.hiddenCreators ?? [])],
+        hiddenSounds: [...(state?.hiddenSounds ?? [])],
+        recentPositives: [...(state?.recentPositives ?? [])],
+        affinities: state?.affinities.entries(now) ?? [],
+        interestVector: state?.interest.direction() === undefined ? null : Array.from(state.interest.direction()!),
+      },
+    };
+  }
+
+  /**
+   * Erases the person: their events, profile, serving history and every piece of per-person model state.
+   * Videos keep their aggregate counters (plays, likes), which name no one.
+   */
+  async eraseUser(userId: string): Promise<{ userId: string; eventsErased: number }> {
+    this.getUser(userId);
+    this.deferred.discardUser(userId);
+    await this.deferred.flush();
+    const eventsErased = await this.log.eraseUser(userId);
+    await this.store.eraseUser(userId);
+    this.users.delete(userId);
+    this.userStates.delete(userId);
+    this.pipeline.forgetUser(userId);
+    return { userId, eventsErased };
   }
 
   // ---- events

@@ -31,6 +31,8 @@ export interface CandidateSource {
   readonly name: string;
   /** Up to `limit` candidates that `accept` lets through. */
   fetch(request: FeedRequest, limit: number, accept: (video: Video) => boolean): Candidate[];
+  /** Drops anything kept about the person (a source that caches per person must implement it). */
+  forgetUser?(userId: string): void;
 }
 
 export interface Filter {
@@ -61,6 +63,10 @@ const FALLBACK_HEADROOM = 3;
 
 export class FeedPipeline {
   constructor(readonly stages: PipelineStages) {}
+
+  forgetUser(userId: string): void {
+    for (const { source } of this.stages.sources) source.forgetUser?.(userId);
+  }
 
   /**
    * Builds a page. `exhausted` is true when even the fallback found too little: the person has seen

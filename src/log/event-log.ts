@@ -14,6 +14,10 @@ export interface EventLog {
   append(events: readonly WatchEvent[]): Promise<AppendOutcome[]>;
   /** Events with a sequence number greater than `afterSeq`, in log order, at most `limit`. */
   readAfter(afterSeq: number, limit: number): Promise<LoggedEvent[]>;
+  /** Every event of one person, in log order (for their data export). */
+  readByUser(userId: string): Promise<LoggedEvent[]>;
+  /** Deletes every event of one person so that it cannot be recovered from the files; returns how many. */
+  eraseUser(userId: string): Promise<number>;
   /** The sequence number of the newest event, 0 when empty. */
   lastSeq(): Promise<number>;
   count(): Promise<number>;

@@ -37,6 +37,15 @@ export interface Store {
   listServed(afterRowId: number, limit: number): Promise<ServedRow[]>;
   /** Forgets what was served to the user (when the whole catalog has been shown). */
   clearServed(userId: string): Promise<void>;
+  /** The videos served to one person, oldest first (for their data export). */
+  servedTo(userId: string): Promise<{ videoId: string; ts: number }[]>;
+
+  /** Learning for this person starts over after this log position (a "refresh" of their feed). */
+  recordReset(userId: string, afterSeq: number): Promise<void>;
+  listResets(): Promise<Map<string, number>>;
+
+  /** Deletes everything stored about one person so that it cannot be recovered from the files. */
+  eraseUser(userId: string): Promise<void>;
 
   counts(): Promise<StoreCounts>;
   close(): Promise<void>;

@@ -102,3 +102,23 @@ test('users: create, update, validate, and feed query checks', async () => {
   assert.deepEqual([badN.status, badN.json.field], [400, 'n']);
   assert.equal((await call('GET', '/v1/nothing-here')).status, 404);
 });
+
+test('a person can export their data, refresh their feed and be erased over HTTP', async () => {
+  await call('POST', '/v1/events', { events: [event('rights', 'v4', 'like'), event('rights', 'v5', 'follow')] });
+  const exported = await call('GET', '/v1/users/rights/export');
+  assert.equal(exported.status, 200);
+  assert.deepEqual(exported.json.events.map((e: any) => e.type), ['like', 'follow']);
+  assert.deepEqual((await call('POST', '/v1/users/rights/refresh')).json, { userId: 'rights', refreshed: true });
+  assert.deepEqual((await call('GET', '/v1/users/rights/export')).json.learned.follows, ['c5']);
+  assert.deepEqual((await call('DELETE', '/v1/users/rights')).json, { userId: 'rights', eventsErased: 2 });
+  assert.equal((await call('GET', '/v1/users/rights/export')).status, 404);
+  assert.equal((await call('DELETE', '/v1/users/rights')).status, 404);
+  assert.equal((await call('POST', '/v1/users/ghost/refresh')).status, 404);
+});
+
+test('a body with a __proto__ key is refused as an unknown field', async () => {
+  const res = await call('PUT', '/v1/users/proto', undefined, '{"__proto__": {"admin": true}}');
+  assert.deepEqual([res.status, res.json.field], [400, '__proto__']);
+  const events = await call('POST', '/v1/events', undefined, JSON.stringify({ events: [{ ...event('p', 'v1', 'like') }] }).replace('"id"', '"__proto__":{"x":1},"id"'));
+  assert.equal(events.json.results[0].status, 'rejected');
+});

@@ -37,6 +37,10 @@ export class SimilarContentSource implements CandidateSource {
     return out;
   }
 
+  forgetUser(userId: string): void {
+    this.cache.delete(userId);
+  }
+
   private neighbours(userId: string, direction: Float32Array, now: number): Neighbours['list'] {
     const cached = this.cache.get(userId);
     if (cached !== undefined && now - cached.at < MAX_AGE_MS && dot(cached.direction, direction) >= SAME_DIRECTION) return cached.list;

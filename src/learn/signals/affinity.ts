@@ -35,6 +35,11 @@ export class AffinityProfile {
     return this.values.get(key)?.at(now, this.halfLifeMs) ?? 0;
   }
 
+  /** Every affinity, positive or negative, strongest first. */
+  entries(now: number): { key: string; value: number }[] {
+    return [...this.values.entries()].map(([key, sum]) => ({ key, value: sum.at(now, this.halfLifeMs) })).sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+  }
+
   /** The strongest positive affinities, best first. */
   top(now: number, count: number, prefix: string): { key: string; value: number }[] {
     return [...this.values.entries()]

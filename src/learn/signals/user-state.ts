@@ -79,6 +79,19 @@ export class UserStates {
     return this.byId.get(userId);
   }
 
+  /** Forgets what was learned about the person, as if they had just signed up, keeping follows and serving history. */
+  reset(userId: string): void {
+    const old = this.byId.get(userId);
+    const fresh = new UserState(this.tasteHalfLifeMs);
+    for (const creator of old?.follows ?? []) fresh.follows.add(creator);
+    for (const video of old?.seen ?? []) fresh.seen.add(video);
+    this.byId.set(userId, fresh);
+  }
+
+  delete(userId: string): void {
+    this.byId.delete(userId);
+  }
+
   get size(): number {
     return this.byId.size;
   }

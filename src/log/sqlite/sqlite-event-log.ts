@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { LoggedEvent, WatchEvent } from '../../core/types.ts';
-import { openSqlite, type SqliteDatabase } from '../../store/sqlite/database.ts';
+import { openSqlite, truncateWal, type SqliteDatabase } from '../../store/sqlite/database.ts';
 import type { AppendOutcome, EventLog } from '../event-log.ts';
 import { CREATE_EVENTS_TABLE, type AppendReply, type EventRow } from './events-table.ts';
 
@@ -34,6 +34,7 @@ export class SqliteEventLog implements EventLog {
   static open(path: string): SqliteEventLog {
     const db = openSqlite(path);
     db.exec(CREATE_EVENTS_TABLE);
+    db.exec('CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id)');
     return new SqliteEventLog(db, path);
   }
 
@@ -55,10 +56,13 @@ export class SqliteEventLog implements EventLog {
     this.writer.on('message', (reply: AppendReply) => {
       const waiting = this.pending.get(reply.requestId);
       this.pending.delete(reply.requestId);
+      if (this.pending.size === 0) this.writer.unref();
       if ('error' in reply) waiting?.reject(new Error(`event log write failed: ${reply.error}`));
       else waiting?.resolve(reply.seqs);
     });
     this.writer.on('error', (err) => this.failAll(err));
+    // The writer keeps the process alive only while a write is in flight: an unclosed log never hangs an exit.
+    this.writer.unref();
     this.writer.on('exit', () => this.failAll(new Error('the event log writer stopped')));
   }
 
@@ -72,6 +76,7 @@ export class SqliteEventLog implements EventLog {
     const requestId = ++this.nextRequestId;
     const seqs = await new Promise<number[]>((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
+      this.writer.ref();
       this.writer.postMessage({ requestId, rows: events.map(toRow) });
     });
     return seqs.map((seq) => (seq === 0 ? { status: 'duplicate' } : { status: 'stored', seq }));
@@ -80,6 +85,17 @@ export class SqliteEventLog implements EventLog {
   async readAfter(afterSeq: number, limit: number): Promise<LoggedEvent[]> {
     const rows = this.db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as StoredRow[];
     return rows.map(fromRow);
+  }
+
+  async readByUser(userId: string): Promise<LoggedEvent[]> {
+    const rows = this.db.prepare('SELECT * FROM events WHERE user_id = ? ORDER BY seq').all(userId) as StoredRow[];
+    return rows.map(fromRow);
+  }
+
+  async eraseUser(userId: string): Promise<number> {
+    const { changes } = this.db.prepare('DELETE FROM events WHERE user_id = ?').run(userId);
+    truncateWal(this.db);
+    return changes;
   }
 
   async lastSeq(): Promise<number> {
@@ -92,6 +108,7 @@ export class SqliteEventLog implements EventLog {
 
   async close(): Promise<void> {
     const exited = new Promise((resolve) => this.writer.once('exit', resolve));
+    this.writer.ref();
     this.writer.postMessage('close');
     await exited;
     this.db.close();

@@ -12,4 +12,22 @@ export function registerUserRoutes(app: FastifyInstance, moteur: Moteur): void {
   app.get<{ Params: { id: string } }>('/v1/users/:id', { schema: { summary: 'One user', params: IdParams } }, async (request) =>
     moteur.getUser(request.params.id),
   );
+  app.get<{ Params: { id: string } }>(
+    '/v1/users/:id/export',
+    { schema: { summary: 'Everything stored or learned about this person, as JSON', params: IdParams } },
+    async (request) => moteur.exportUser(request.params.id),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/v1/users/:id/refresh',
+    { schema: { summary: 'Start learning about this person over; follows and settings stay', params: IdParams } },
+    async (request) => {
+      await moteur.refreshUser(request.params.id);
+      return { userId: request.params.id, refreshed: true };
+    },
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/v1/users/:id',
+    { schema: { summary: 'Erase this person: events, profile, serving history and per-person model state', params: IdParams } },
+    async (request) => moteur.eraseUser(request.params.id),
+  );
 }

@@ -14,5 +14,12 @@ export function openSqlite(path: string): SqliteDatabase {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  // Deleted content is overwritten, not left in free pages: erasure must be real.
+  db.pragma('secure_delete = ON');
   return db;
+}
+
+/** Moves every committed page into the main file and empties the WAL, so no old page version survives there. */
+export function truncateWal(db: SqliteDatabase): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }

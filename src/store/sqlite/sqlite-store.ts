@@ -1,6 +1,6 @@
 import type { User, Video } from '../../core/types.ts';
 import type { ServedRow, Store, StoreCounts } from '../store.ts';
-import { openSqlite, type SqliteDatabase } from './database.ts';
+import { openSqlite, truncateWal, type SqliteDatabase } from './database.ts';
 import { statSync } from 'node:fs';
 
 interface VideoRow {
@@ -80,6 +80,7 @@ export class SqliteStore implements Store {
       CREATE TABLE IF NOT EXISTS users (
         id TEXT PRIMARY KEY, region TEXT NOT NULL, language TEXT NOT NULL, created_at INTEGER NOT NULL, settings TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS resets (user_id TEXT PRIMARY KEY, after_seq INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS served (
         row_id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, video_id TEXT NOT NULL, ts INTEGER NOT NULL,
         UNIQUE (user_id, video_id)
@@ -153,6 +154,28 @@ export class SqliteStore implements Store {
 
   async clearServed(userId: string): Promise<void> {
     this.db.prepare('DELETE FROM served WHERE user_id = ?').run(userId);
+  }
+
+  async servedTo(userId: string): Promise<{ videoId: string; ts: number }[]> {
+    return this.db.prepare('SELECT video_id AS videoId, ts FROM served WHERE user_id = ? ORDER BY row_id').all(userId) as { videoId: string; ts: number }[];
+  }
+
+  async recordReset(userId: string, afterSeq: number): Promise<void> {
+    this.db.prepare('INSERT INTO resets VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET after_seq = excluded.after_seq').run(userId, afterSeq);
+  }
+
+  async listResets(): Promise<Map<string, number>> {
+    const rows = this.db.prepare('SELECT user_id AS userId, after_seq AS afterSeq FROM resets').all() as { userId: string; afterSeq: number }[];
+    return new Map(rows.map((r) => [r.userId, r.afterSeq]));
+  }
+
+  async eraseUser(userId: string): Promise<void> {
+    this.db.transaction(() => {
+      for (const table of ['users', 'served', 'resets']) {
+        this.db.prepare(`DELETE FROM ${table} WHERE ${table === 'users' ? 'id' : 'user_id'} = ?`).run(userId);
+      }
+    })();
+    truncateWal(this.db);
   }
 
   async counts(): Promise<StoreCounts> {
