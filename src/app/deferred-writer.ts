@@ -1,21 +1,29 @@
 import type { User } from '../core/types.ts';
 import type { ServedRow, Store } from '../store/store.ts';
+import type { Ledger, LedgerEntry } from '../trust/ledger/ledger.ts';
 
 /**
- * Writes what can be rebuilt from the event log a moment later, in one batch, so that neither a feed
- * request nor an ingest waits for an extra disk sync: served records, and users created implicitly by
- * their first event. A crash loses at most `flushMs` of serving history; users come back from the log.
+ * Writes a moment later, in one batch, what need not hold up a feed request or an ingest with an extra
+ * disk sync: served records, users created implicitly by their first event, and audit ledger entries
+ * (group commit). A crash loses at most `flushMs` of these; users come back from the log.
  */
 export class DeferredWriter {
   private served: Omit<ServedRow, 'rowId'>[] = [];
   private users: User[] = [];
+  private audit: LedgerEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
+    private readonly ledger: Ledger,
     private readonly flushMs: number,
   ) {}
+
+  addAudit(entry: LedgerEntry): void {
+    this.audit.push(entry);
+    this.schedule();
+  }
 
   addServed(userId: string, videoIds: readonly string[], ts: number): void {
     for (const videoId of videoIds) this.served.push({ userId, videoId, ts });
@@ -47,10 +55,13 @@ export class DeferredWriter {
     this.timer = undefined;
     const served = this.served;
     const users = this.users;
+    const audit = this.audit;
     this.served = [];
     this.users = [];
+    this.audit = [];
     // A failed write must not poison every later flush: it surfaces once, to the caller that awaited it.
     this.flushing = this.flushing.catch(() => undefined).then(async () => {
+      this.ledger.append(audit);
       await this.store.insertMissingUsers(users);
       await this.store.recordServed(served);
     });

@@ -16,6 +16,7 @@ import { VideoStats } from '../learn/signals/video-stats.ts';
 import type { EventLog } from '../log/event-log.ts';
 import { SqliteEventLog } from '../log/sqlite/sqlite-event-log.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { Ledger } from '../trust/ledger/ledger.ts';
 import type { Store } from '../store/store.ts';
 import { resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
 import { DeferredWriter } from './deferred-writer.ts';
@@ -87,25 +88,31 @@ export class Moteur {
   private constructor(
     readonly store: Store,
     readonly log: EventLog,
+    readonly ledger: Ledger,
     readonly config: MoteurConfig,
   ) {
     this.catalog = new Catalog(config.feed.freshUntilServed, config.embeddingDim);
     this.userStates = new UserStates(config.feed.tasteHalfLifeMs);
     this.stats = new VideoStats({ halfLifeMs: config.feed.trendingHalfLifeMs });
     this.pipeline = defaultPipeline(this.catalog, this.stats, config.feed);
-    this.deferred = new DeferredWriter(store, 50);
+    this.deferred = new DeferredWriter(store, ledger, 50);
     this.defaults = { region: config.region, language: config.language, embeddingDim: config.embeddingDim };
   }
 
   /** Opens (or creates) an embedded engine in `dataDir` and rebuilds its state from what is stored there. */
   static async open(options: OpenOptions): Promise<Moteur> {
     const { dataDir, ...overrides } = options;
-    return Moteur.over(SqliteStore.open(join(dataDir, 'store.db')), SqliteEventLog.open(join(dataDir, 'events.db')), overrides);
+    return Moteur.over(
+      SqliteStore.open(join(dataDir, 'store.db')),
+      SqliteEventLog.open(join(dataDir, 'events.db')),
+      Ledger.open(join(dataDir, 'ledger')),
+      overrides,
+    );
   }
 
-  /** Builds the engine over any store and event log, and rebuilds its state from them. */
-  static async over(store: Store, log: EventLog, overrides: MoteurConfigOverrides = {}): Promise<Moteur> {
-    const moteur = new Moteur(store, log, resolveConfig(overrides));
+  /** Builds the engine over any store, event log and ledger, and rebuilds its state from them. */
+  static async over(store: Store, log: EventLog, ledger: Ledger, overrides: MoteurConfigOverrides = {}): Promise<Moteur> {
+    const moteur = new Moteur(store, log, ledger, resolveConfig(overrides));
     await moteur.restore();
     return moteur;
   }
@@ -145,6 +152,30 @@ export class Moteur {
     for (; nextReset < resets.length; nextReset++) this.userStates.reset(resets[nextReset]![0]);
   }
 
+  // ---- audit
+
+  /**
+   * Records an access to personal data (or an administrative action) in the audit ledger. The person is
+   * named only by a keyed commitment. No access policy is enforced yet: the decision is always `allow`
+   * under policy version `none`, and the principal is the unauthenticated API caller.
+   */
+  private audit(action: string, purpose: string, userId?: string): void {
+    this.deferred.addAudit({
+      time: new Date().toISOString(),
+      principal: 'api',
+      purpose,
+      action,
+      resource: userId === undefined ? 'catalog' : `user:${this.ledger.commitment(userId)}`,
+      decision: 'allow',
+      policyVersion: 'none',
+    });
+  }
+
+  /** Records an administrative action (such as a data import) in the audit ledger. */
+  recordAdminAction(action: string, purpose: string): void {
+    this.audit(action, purpose);
+  }
+
   // ---- catalog
 
   async upsertVideos(raw: unknown): Promise<ItemOutcome[]> {
@@ -173,6 +204,7 @@ export class Moteur {
   /** Marks a video removed: it stays in the catalog for history but is never served again. */
   async removeVideo(id: string): Promise<Video> {
     const removed: Video = { ...this.getVideo(id), status: 'removed' };
+    this.audit('removeVideo', 'moderation');
     await this.store.upsertVideos([removed]);
     this.catalog.put(removed);
     return removed;
@@ -181,13 +213,22 @@ export class Moteur {
   // ---- users
 
   getUser(id: string): User {
+    const user = this.findUser(id);
+    this.audit('readUser', 'account', id);
+    return user;
+  }
+
+  private findUser(id: string): User {
     const user = this.users.get(id);
     if (user === undefined) throw notFound('user', id);
     return user;
   }
 
   async putUser(id: string, raw: unknown): Promise<User> {
-    const user = parseUser(id, raw, this.defaults, this.users.get(id));
+    const previous = this.users.get(id);
+    const user = parseUser(id, raw, this.defaults, previous);
+    const consentChanged = previous !== undefined && previous.settings.personalized !== user.settings.personalized;
+    this.audit(consentChanged ? 'changeConsent' : 'writeUser', 'account', id);
     await this.store.putUser(user);
     this.users.set(id, user);
     return user;
@@ -211,7 +252,8 @@ export class Moteur {
 
   /** Starts learning about the person over, as if they had just signed up; follows and settings stay. */
   async refreshUser(userId: string): Promise<void> {
-    this.getUser(userId);
+    this.findUser(userId);
+    this.audit('refreshUser', 'user request', userId);
     await this.store.recordReset(userId, await this.log.lastSeq());
     this.userStates.reset(userId);
     this.pipeline.forgetUser(userId);
@@ -219,7 +261,8 @@ export class Moteur {
 
   /** Everything stored or learned about one person. */
   async exportUser(userId: string): Promise<UserExport> {
-    const user = this.getUser(userId);
+    const user = this.findUser(userId);
+    this.audit('exportUser', 'user request', userId);
     await this.deferred.flush();
     const state = this.userStates.peek(userId);
     const now = Date.now();
@@ -243,8 +286,9 @@ export class Moteur {
    * Videos keep their aggregate counters (plays, likes), which name no one.
    */
   async eraseUser(userId: string): Promise<{ userId: string; eventsErased: number }> {
-    this.getUser(userId);
+    this.findUser(userId);
     this.deferred.discardUser(userId);
+    this.audit('eraseUser', 'user request', userId);
     await this.deferred.flush();
     const eventsErased = await this.log.eraseUser(userId);
     await this.store.eraseUser(userId);
@@ -298,6 +342,7 @@ export class Moteur {
     const now = Date.now();
     const user = this.ensureUser(userId, now);
     const state = this.userStates.get(userId);
+    this.audit(user.settings.personalized ? 'readFeed' : 'readFeedNonPersonalized', 'feed', userId);
     const request: FeedRequest = {
       user,
       state: user.settings.personalized ? state : undefined,
@@ -342,6 +387,7 @@ export class Moteur {
     await this.deferred.flush();
     await this.log.close();
     await this.store.close();
+    this.ledger.close();
   }
 }
 

@@ -1,6 +1,7 @@
 /** The `moteur` command. Each sub-command lives in its own file under commands/. */
 import { Command } from 'commander';
 import { MoteurError } from '../core/errors.ts';
+import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerImport } from './commands/import.ts';
 import { registerServe } from './commands/serve.ts';
@@ -10,7 +11,7 @@ const program = new Command('moteur')
   .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [registerDemo, registerImport, registerServe, registerSimulate];
+const commands: Array<(program: Command) => void> = [registerAudit, registerDemo, registerImport, registerServe, registerSimulate];
 for (const register of commands) register(program);
 
 try {

@@ -7,6 +7,7 @@ import { ServerMetrics } from './metrics.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerFeedRoutes } from './routes/feed.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerVideoRoutes } from './routes/videos.ts';
 
@@ -43,6 +44,7 @@ export async function buildServer(moteur: Moteur, options: ServerOptions = {}): 
   registerUserRoutes(app, moteur);
   registerEventRoutes(app, moteur, metrics);
   registerFeedRoutes(app, moteur, metrics);
+  registerLedgerRoutes(app, moteur.ledger);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -22,8 +22,11 @@ async function call(method: string, path: string, body?: unknown, raw?: string) 
   return { status: res.status, json };
 }
 
+// Made at load time: a directory made inside `before` would be removed when that hook ends.
+const dataDir = tempDir();
+
 before(async () => {
-  server = await startServer({ dataDir: tempDir(), port: 0, bodyLimit: 256 * 1024 });
+  server = await startServer({ dataDir, port: 0, bodyLimit: 256 * 1024 });
   const res = await call('POST', '/v1/videos', { videos: videos(30) });
   assert.equal(res.json.stored, 30);
 });

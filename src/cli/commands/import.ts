@@ -27,6 +27,7 @@ export function registerImport(program: Command): void {
       if (files.length === 0) throw new MoteurError('nothing_to_import', 'nothing to import: give --videos, --users and/or --events', 400);
       for (const [, path] of files) fileSize(path); // a missing file fails before anything is written
       const moteur = await Moteur.open({ dataDir: opts.data });
+      moteur.recordAdminAction('importData', `import of ${files.map(([kind]) => kind).join(', ')}`);
       const summaries: ImportSummary[] = [];
       try {
         for (const [kind, path] of files) {

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MoteurError } from '../../core/errors.ts';
+import { Ledger } from '../../trust/ledger/ledger.ts';
+import { verifyConsistency, verifyInclusion, type Verdict } from '../../trust/ledger/merkle.ts';
+import { verifyNote } from '../../trust/ledger/note.ts';
+
+function readInput(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new MoteurError('unreadable', `${path}: ${(err as Error).message}`, 400);
+  }
+}
+
+/** A proof in the JSON form of transparency-dev/merkle's test data, hashes in base64. */
+function checkProofFile(path: string): Verdict {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(readInput(path)) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof MoteurError) throw err;
+    throw new MoteurError('unreadable', `${path}: not valid JSON`, 400);
+  }
+  const hash = (x: unknown) => Buffer.from(typeof x === 'string' ? x : '', 'base64');
+  const proof = (Array.isArray(v.proof) ? v.proof : []).map(hash);
+  if ('leafIdx' in v) return verifyInclusion(Number(v.leafIdx), Number(v.treeSize), hash(v.leafHash), proof, hash(v.root));
+  if ('size1' in v) return verifyConsistency(Number(v.size1), Number(v.size2), hash(v.root1), hash(v.root2), proof);
+  throw new MoteurError('unreadable', `${path}: neither an inclusion proof (leafIdx, treeSize, leafHash, root, proof) nor a consistency proof (size1, size2, root1, root2, proof)`, 400);
+}
+
+function report(verdict: Verdict, what: string): void {
+  if (verdict.ok) {
+    console.log(`valid: ${what}`);
+  } else {
+    console.log(`invalid: ${verdict.reason}`);
+    process.exitCode = 1;
+  }
+}
+
+export function registerAudit(program: Command): void {
+  const audit = program.command('audit').description("Verify the audit ledger's proofs and signed checkpoints");
+  audit
+    .command('verify-proof <file>')
+    .description('Check an RFC 9162 inclusion or consistency proof (transparency-dev/merkle JSON form); exit 0 valid, 1 invalid, 2 unreadable')
+    .action((file: string) => report(checkProofFile(file), file));
+  audit
+    .command('verify-note <file>')
+    .description('Check the signature of a C2SP signed note (such as a checkpoint) with a verifier key')
+    .requiredOption('--key <verifier-key>', 'the verifier key, name+keyid+base64')
+    .action((file: string, opts: { key: string }) => report(verifyNote(readInput(file), opts.key), `${file} is signed by ${opts.key.split('+')[0]}`));
+  audit
+    .command('key')
+    .description("Print the verifier key of a data directory's ledger (what auditors need)")
+    .requiredOption('--data <dir>', 'data directory')
+    .action((opts: { data: string }) => {
+      const ledger = Ledger.open(join(opts.data, 'ledger'));
+      console.log(ledger.verifierKey());
+      ledger.close();
+    });
+}
