@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/trust/ledger/merkle.ts';
 import { canonicalEntry } from '../../src/trust/ledger/ledger.ts';
@@ -83,4 +84,35 @@ test('verify-proof checks proof files in the reference JSON form', () => {
   assert.equal(run.status, 1);
   assert.match(run.stdout, /invalid: consistency with an empty tree/);
   assert.equal(moteur('audit', 'verify-proof', join(dir, 'missing.json')).status, 2);
+});
+
+test('moteur audit watch accepts an honest log and locates an entry altered in the database', async () => {
+  const key = server.moteur.ledger.verifierKey();
+  const state = join(tempDir(), 'state.json');
+  const watch = (...extra: string[]) => {
+    const child = spawn(process.execPath, ['bin/moteur.js', 'audit', 'watch', '--url', server.url, '--key', key, '--state', state, ...extra]);
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    return new Promise<{ code: number | null; out: string }>((resolve) => child.once('exit', (code) => resolve({ code, out })));
+  };
+  for (const user of ['w1', 'w2', 'w3']) await get(`/v1/users/${user}/feed?n=2`);
+  await server.moteur.counts();
+  let run = await watch('--entries');
+  assert.equal(run.code, 0, run.out);
+  assert.match(run.out, /ok: moteur\.ledger at size \d+, \d+ entries re-hashed/);
+
+  await get('/v1/users/w4/feed?n=2');
+  await server.moteur.counts();
+  run = await watch();
+  assert.equal(run.code, 0, run.out);
+  const sizeBefore = JSON.parse(readFileSync(state, 'utf8')).size;
+
+  const db = new Database(join(dataDir, 'ledger', 'ledger.db'));
+  const victim = db.prepare('SELECT entry FROM leaves WHERE idx = 1').pluck().get() as Buffer;
+  db.prepare('UPDATE leaves SET entry = ? WHERE idx = 1').run(Buffer.from(victim.toString().replace('"allow"', '"deny"')));
+  db.close();
+  run = await watch('--entries');
+  assert.equal(run.code, 1);
+  assert.match(run.out, /ALERT: entry 1 does not match the signed checkpoint \(first bad index 1\)/);
+  assert.equal(JSON.parse(readFileSync(state, 'utf8')).size, sizeBefore, 'a failed check must not move the saved state');
 });

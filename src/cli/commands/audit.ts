@@ -5,6 +5,7 @@ import { MoteurError } from '../../core/errors.ts';
 import { Ledger } from '../../trust/ledger/ledger.ts';
 import { verifyConsistency, verifyInclusion, type Verdict } from '../../trust/ledger/merkle.ts';
 import { verifyNote } from '../../trust/ledger/note.ts';
+import { watchLedger } from '../../trust/ledger/watch.ts';
 
 function readInput(path: string): string {
   try {
@@ -50,6 +51,22 @@ export function registerAudit(program: Command): void {
     .description('Check the signature of a C2SP signed note (such as a checkpoint) with a verifier key')
     .requiredOption('--key <verifier-key>', 'the verifier key, name+keyid+base64')
     .action((file: string, opts: { key: string }) => report(verifyNote(readInput(file), opts.key), `${file} is signed by ${opts.key.split('+')[0]}`));
+  audit
+    .command('watch')
+    .description("The auditor's check: the checkpoint is signed, extends the last one seen (kept in --state), and with --entries every entry re-hashes to its root")
+    .requiredOption('--url <url>', 'base URL of the moteur server')
+    .requiredOption('--key <verifier-key>', 'the verifier key, name+keyid+base64')
+    .requiredOption('--state <file>', 'where the last verified checkpoint is kept (created on first run)')
+    .option('--entries', 're-fetch and re-hash every entry', false)
+    .action(async (opts: { url: string; key: string; state: string; entries: boolean }) => {
+      const result = await watchLedger(opts.url.replace(/\/$/, ''), opts.key, opts.state, opts.entries);
+      if (result.ok) {
+        console.log(`ok: ${result.state.origin} at size ${result.state.size}${opts.entries ? `, ${result.checkedEntries} entries re-hashed` : ''}`);
+      } else {
+        console.log(`ALERT: ${result.reason}${result.firstBadIndex === undefined ? '' : ` (first bad index ${result.firstBadIndex})`}`);
+        process.exitCode = 1;
+      }
+    });
   audit
     .command('key')
     .description("Print the verifier key of a data directory's ledger (what auditors need)")
