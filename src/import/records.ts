@@ -13,7 +13,7 @@ export interface SourceRecord {
   value: Record<string, unknown> | { error: string };
 }
 
-export function splitCsvLine(line: string): string[] {
+function splitCsvLine(line: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;

@@ -9,7 +9,7 @@ const ED25519 = 0x01;
 // DER prefix of an Ed25519 SubjectPublicKeyInfo: the raw 32-byte key follows it.
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-export function rawPublicKey(key: KeyObject): Buffer {
+function rawPublicKey(key: KeyObject): Buffer {
   return createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length);
 }
 
