@@ -3,7 +3,7 @@
  * reporting bytes read for a progress bar. CSV fields may be quoted ("a, b" and "" for a quote);
  * a quoted field cannot span lines.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { MoteurError } from '../core/errors.ts';
 
@@ -42,17 +42,35 @@ function splitCsvLine(line: string): string[] {
   return fields;
 }
 
+function formatOf(path: string): 'csv' | 'jsonl' {
+  if (path.endsWith('.csv')) return 'csv';
+  if (path.endsWith('.jsonl') || path.endsWith('.ndjson')) return 'jsonl';
+  throw new MoteurError('unknown_format', `${path}: expected a .csv or .jsonl file`, 400);
+}
+
+/**
+ * The size of a file to import. Fails, naming the file, when it could not be imported at all
+ * (missing, not a file, not readable, neither CSV nor JSON Lines), so callers can check every file before writing.
+ */
 export function fileSize(path: string): number {
+  formatOf(path);
+  let stats;
   try {
-    return statSync(path).size;
+    stats = statSync(path);
   } catch {
     throw new MoteurError('file_missing', `${path}: no such file`, 400);
   }
+  if (!stats.isFile()) throw new MoteurError('file_unreadable', `${path}: not a file`, 400);
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new MoteurError('file_unreadable', `${path}: not readable (permission denied)`, 400);
+  }
+  return stats.size;
 }
 
 export async function* readRecords(path: string, onBytes: (bytesRead: number) => void): AsyncGenerator<SourceRecord> {
-  const format = path.endsWith('.csv') ? 'csv' : path.endsWith('.jsonl') || path.endsWith('.ndjson') ? 'jsonl' : undefined;
-  if (format === undefined) throw new MoteurError('unknown_format', `${path}: expected a .csv or .jsonl file`, 400);
+  const format = formatOf(path);
   fileSize(path);
   const stream = createReadStream(path);
   stream.on('data', () => onBytes(stream.bytesRead));

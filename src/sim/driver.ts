@@ -5,7 +5,7 @@
 import { seededRandom } from '../core/random.ts';
 import { react } from './behaviour.ts';
 import { getJson, postJson, request } from './http-client.ts';
-import { SimulationStats } from './stats.ts';
+import { SimulationStats, type SimulationReport } from './stats.ts';
 import { videoForApi, type SimUser, type SimVideo, type World } from './world.ts';
 
 export interface DriveOptions {
@@ -17,9 +17,13 @@ export interface DriveOptions {
   durationMs?: number;
   /** ...or after this many sessions, whichever comes first. */
   sessions?: number;
+  /** Width of the windows the watch ratio is followed over (default 5 s). */
   windowMs?: number;
   /** Set to stop early (Ctrl-C). */
   signal?: AbortSignal;
+  /** Receives the rolling figures every `reportEveryMs` (default 1 s) while running; `stats.report()` gives the final ones. */
+  onReport?: (report: SimulationReport) => void;
+  reportEveryMs?: number;
 }
 
 interface FeedPage {
@@ -66,15 +70,21 @@ export class SimulationDriver {
     const deadline = performance.now() + (this.options.durationMs ?? Number.POSITIVE_INFINITY);
     const more = () =>
       !this.options.signal?.aborted && performance.now() < deadline && this.startedSessions < (this.options.sessions ?? Number.POSITIVE_INFINITY);
-    await Promise.all(
-      Array.from({ length: this.options.concurrency }, async () => {
-        while (more()) {
-          this.startedSessions++;
-          const users = this.options.world.users;
-          await this.session(users[Math.floor(this.random() * users.length)]!, more).catch((err) => this.stats.recordError(err));
-        }
-      }),
-    );
+    const { onReport } = this.options;
+    const timer = onReport && setInterval(() => onReport(this.stats.report()), this.options.reportEveryMs ?? 1000);
+    try {
+      await Promise.all(
+        Array.from({ length: this.options.concurrency }, async () => {
+          while (more()) {
+            this.startedSessions++;
+            const users = this.options.world.users;
+            await this.session(users[Math.floor(this.random() * users.length)]!, more).catch((err) => this.stats.recordError(err));
+          }
+        }),
+      );
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async session(user: SimUser, more: () => boolean): Promise<void> {

@@ -25,7 +25,8 @@ export type SimVideo = Omit<Video, 'status' | 'embedding'> & {
 
 export interface SimCreator {
   id: string;
-  topic: number;
+  /** Hidden truth: the topics this creator posts about, with weights summing to 1. */
+  topics: { topic: number; weight: number }[];
   /** Hidden truth: how watchable this creator's videos are, 0..1. */
   quality: number;
 }
@@ -80,13 +81,18 @@ export function generateWorld(options: WorldOptions): World {
   const creators = new Map<string, SimCreator>();
   const creatorCount = Math.max(1, Math.ceil(options.videos / 8));
   for (let i = 0; i < creatorCount; i++) {
-    creators.set(`creator${i}`, { id: `creator${i}`, topic: Math.floor(random() * topicCount), quality: 0.2 + 0.8 * random() });
+    const main = Math.floor(random() * topicCount);
+    // Most creators stick to one topic; some split their time with a second one.
+    const second = random() < 0.35 ? Math.floor(random() * topicCount) : main;
+    const mainWeight = second === main ? 1 : 0.55 + 0.35 * random();
+    const topics = second === main ? [{ topic: main, weight: 1 }] : [{ topic: main, weight: mainWeight }, { topic: second, weight: 1 - mainWeight }];
+    creators.set(`creator${i}`, { id: `creator${i}`, topics, quality: 0.2 + 0.8 * random() });
   }
   const creatorList = [...creators.values()];
 
   const videos: SimVideo[] = Array.from({ length: options.videos }, (_, i) => {
     const creator = pick(creatorList);
-    const topic = random() < 0.85 ? creator.topic : Math.floor(random() * topicCount);
+    const topic = drawTopic(creator, random());
     const t = topics[topic]!;
     // Short-video durations: log-normal around 20 s, kept within 5 s .. 3 min.
     const durationMs = Math.round(Math.min(180_000, Math.max(5_000, 20_000 * Math.exp(0.6 * gaussian(random)))));
@@ -121,6 +127,15 @@ export function generateWorld(options: WorldOptions): World {
   });
 
   return { topics: topics.map(({ vector: _vector, ...t }) => t), creators, videos, users };
+}
+
+/** A topic from the creator's mix, for a uniform draw `u` in [0, 1). */
+function drawTopic(creator: SimCreator, u: number): number {
+  for (const { topic, weight } of creator.topics) {
+    if (u < weight) return topic;
+    u -= weight;
+  }
+  return creator.topics[creator.topics.length - 1]!.topic;
 }
 
 /** The catalog entry the API takes: the video without its hidden truth. */

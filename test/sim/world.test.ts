@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seededRandom } from '../../src/core/random.ts';
-import { affinity, react } from '../../src/sim/behaviour.ts';
 import { generateWorld, videoForApi } from '../../src/sim/world.ts';
 
 test('the world is the same for the same seed and differs for another', () => {
@@ -22,26 +20,20 @@ test('generated videos are valid catalog entries with unit embeddings and short-
   assert.ok(median > 10_000 && median < 40_000, `median duration ${median}`);
 });
 
-test('people enjoy their favourite topics more, and watch what they enjoy for longer', () => {
-  const world = generateWorld({ videos: 2000, users: 50, seed: 3 });
-  const random = seededRandom(9);
-  let favourite = 0;
-  let other = 0;
-  let favouriteWatch = 0;
-  let otherWatch = 0;
-  for (const user of world.users) {
-    const best = user.interests.indexOf(Math.max(...user.interests));
-    const mine = world.videos.filter((v) => v.topic === best).slice(0, 20);
-    const theirs = world.videos.filter((v) => (user.interests[v.topic] ?? 0) < 0.1).slice(0, 20);
-    for (const v of mine) {
-      favourite += affinity(world, user, v, new Set());
-      favouriteWatch += react(world, user, v, new Set(), random).watchRatio;
-    }
-    for (const v of theirs) {
-      other += affinity(world, user, v, new Set());
-      otherWatch += react(world, user, v, new Set(), random).watchRatio;
-    }
+test('creators post within their topic mix, and some sounds trend across topics', () => {
+  const world = generateWorld({ videos: 3000, users: 10, seed: 2 });
+  const creators = [...world.creators.values()];
+  for (const c of creators) {
+    assert.ok(Math.abs(c.topics.reduce((sum, t) => sum + t.weight, 0) - 1) < 1e-9, `${c.id} weights`);
+    assert.ok(c.quality >= 0.2 && c.quality <= 1);
   }
-  assert.ok(favourite > 3 * other, `affinity ${favourite} vs ${other}`);
-  assert.ok(favouriteWatch > 2 * otherWatch, `watch ${favouriteWatch} vs ${otherWatch}`);
+  const mixed = creators.filter((c) => c.topics.length > 1).length / creators.length;
+  assert.ok(mixed > 0.15 && mixed < 0.5, `share of creators with two topics: ${mixed}`);
+  for (const v of world.videos) {
+    assert.ok(world.creators.get(v.creatorId)!.topics.some((t) => t.topic === v.topic), `${v.id} is off its creator's topics`);
+  }
+  const topicsBySound = new Map<string, Set<number>>();
+  for (const v of world.videos) topicsBySound.set(v.soundId, (topicsBySound.get(v.soundId) ?? new Set()).add(v.topic));
+  const crossTopic = [...topicsBySound.values()].filter((topics) => topics.size >= 6).length;
+  assert.ok(crossTopic >= 3, `sounds heard in six topics or more: ${crossTopic}`);
 });

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import type { Moteur } from '../../app/moteur.ts';
 import { startServer } from '../../server/start.ts';
 import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
 import type { SimulationReport } from '../../sim/stats.ts';
 import { generateWorld } from '../../sim/world.ts';
 import { parsePort, parsePositiveInt } from '../options.ts';
+import { progressBar } from '../progress.ts';
 
 interface DemoOptions {
   data: string;
@@ -14,35 +16,69 @@ interface DemoOptions {
   duration?: number;
 }
 
+type StoreCounts = Awaited<ReturnType<Moteur['counts']>>;
+
 const SPARKS = '▁▂▃▄▅▆▇█';
 
 function sparkline(values: number[]): string {
-  if (values.length === 0) return '';
+  if (values.length === 0) return '(first window running)';
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   return values.map((v) => SPARKS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (SPARKS.length - 1))]).join('');
 }
 
-function panel(url: string, dataDir: string, r: SimulationReport, store: { videos: number; users: number; events: number; bytes: number }): string[] {
+function figures(url: string, dataDir: string, r: SimulationReport, store: StoreCounts): string[] {
   const windows = r.watchRatioByWindow.slice(-30);
+  const recent = windows.slice(-4).map((w) => w.toFixed(3)).join(' ');
   return [
     `moteur demo  ${url}  (data in ${dataDir})  ${r.seconds.toFixed(0)} s`,
-    `  feeds         ${r.feeds} served, ${r.feedsPerSecond}/s; latency p50 ${r.feedLatencyMs.p50.toFixed(1)} ms, p99 ${r.feedLatencyMs.p99.toFixed(1)} ms`,
+    `  watch ratio   ${r.meanWatchRatioPerFeed.toFixed(3)} mean per feed; per ${r.windowSeconds} s: ${sparkline(windows)} ${recent}`.trimEnd(),
+    `  likes         ${r.likesPer100Impressions.toFixed(2)} per 100 impressions; hidden affinity of served videos ${r.meanAffinity.toFixed(3)}`,
     `  ingest        ${r.eventsSent} events, ${r.eventsPerSecond}/s durable`,
-    `  watch ratio   ${r.meanWatchRatioPerFeed.toFixed(3)} mean per feed; per 5 s: ${sparkline(windows)} ${windows.slice(-4).map((w) => w.toFixed(3)).join(' ')}`,
-    `  likes         ${r.likesPer100Impressions.toFixed(2)} per 100 impressions`,
+    `  feeds         ${r.feeds} served, ${r.feedsPerSecond}/s; latency p50 ${r.feedLatencyMs.p50.toFixed(1)} ms, p99 ${r.feedLatencyMs.p99.toFixed(1)} ms`,
     `  store         ${store.videos} videos, ${store.users} users, ${store.events} events, ${(store.bytes / 2 ** 20).toFixed(1)} MiB`,
     `  errors        ${r.errors}`,
-    `Try it:  curl -s '${url}/v1/users/user1/feed?n=5&explain=1'`,
-    `         curl -s '${url}/metrics' | grep moteur_        (Ctrl-C stops the demo)`,
   ];
+}
+
+function tryIt(url: string, startedAt: string): string[] {
+  const event = JSON.stringify({ events: [{ id: 'try-1', userId: 'user1', videoId: 'video1', type: 'like', ts: startedAt }] });
+  return [
+    'Try it (Ctrl-C stops the demo):',
+    `  curl -s '${url}/v1/users/user1/feed?n=5&explain=1'`,
+    `  curl -s -X POST '${url}/v1/events' -H 'content-type: application/json' -d '${event}'`,
+    `  curl -s '${url}/metrics' | grep '^moteur_'`,
+  ];
+}
+
+/** On a terminal the panel is redrawn in place every second; in a log, the figures are appended every 5 s. */
+function screen(header: string[]): { update(lines: string[]): void; finish(lines: string[]): void } {
+  if (!process.stdout.isTTY) {
+    let updates = 0;
+    console.log(header.join('\n'));
+    return {
+      update: (lines) => {
+        if (updates++ % 5 === 0) console.log(lines.join('\n'));
+      },
+      finish: (lines) => console.log(lines.join('\n')),
+    };
+  }
+  let drawn = 0;
+  const draw = (lines: string[]) => {
+    const all = [...lines, ...header];
+    process.stdout.write((drawn > 0 ? `\x1b[${drawn}A` : '') + all.map((l) => `\x1b[2K${l}`).join('\n') + '\n');
+    drawn = all.length;
+  };
+  return { update: draw, finish: draw };
 }
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('Run the server on the embedded store with a generated catalog and simulated people, and show live how the feed is doing')
-    .option('--data <dir>', 'data directory', '.moteur/demo')
+    .description(
+      'Run the server on the embedded store with a generated catalog and simulated people, and show live how the feed is doing (what `npm start` runs)',
+    )
+    .option('--data <dir>', 'data directory (kept between runs)', '.moteur/demo')
     .option('--port <n>', 'TCP port (0 picks a free one)', parsePort, 8080)
     .option('--videos <n>', 'videos in the generated catalog', parsePositiveInt, 5000)
     .option('--users <n>', 'simulated people', parsePositiveInt, 1000)
@@ -51,39 +87,39 @@ export function registerDemo(program: Command): void {
       const dataDir = resolve(opts.data);
       const server = await startServer({ dataDir, port: opts.port });
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: 1 });
-      if (server.moteur.catalog.size < world.videos.length) {
-        console.log(`uploading ${world.videos.length} videos and ${world.users.length} people to ${server.url} ...`);
-        await uploadWorld(server.url, world);
-      }
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
+      // A data directory from an earlier run already holds the catalog and the people.
+      if (server.moteur.catalog.size < world.videos.length) {
+        console.log(`uploading ${world.videos.length} videos and ${world.users.length} people to ${server.url} ...`);
+        const bar = progressBar('uploading', world.videos.length + world.users.length);
+        await uploadWorld(server.url, world, (done) => bar.update(done));
+        bar.stop();
+      }
+      const out = screen(tryIt(server.url, new Date().toISOString()));
+      // Figures arrive every second; each is drawn after the previous one, with the store counts of that moment.
+      let drawing = Promise.resolve();
+      const show = (report: SimulationReport, final: boolean) => {
+        drawing = drawing.then(async () => {
+          const lines = figures(server.url, dataDir, report, await server.moteur.counts());
+          if (final) out.finish(lines);
+          else out.update(lines);
+        });
+      };
       const driver = new SimulationDriver({
         url: server.url,
         world,
         seed: Date.now() % 1_000_000,
         concurrency: 4,
         signal: stop.signal,
+        onReport: (report) => show(report, false),
         ...(opts.duration === undefined ? {} : { durationMs: opts.duration * 1000 }),
       });
-      const tty = process.stdout.isTTY;
-      let drawn = 0;
-      let ticks = 0;
-      // On a terminal the panel is redrawn in place; in a log, the figures are appended every 5 s.
-      const draw = async (final = false) => {
-        const lines = panel(server.url, dataDir, driver.stats.report(), await server.moteur.counts());
-        if (tty) {
-          process.stdout.write((drawn > 0 ? `\x1b[${drawn}A` : '') + lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n');
-          drawn = lines.length;
-        } else if (final || ticks++ % 5 === 0) {
-          process.stdout.write((final ? lines : lines.slice(0, 5)).join('\n') + '\n');
-        }
-      };
-      const timer = setInterval(() => void draw(), 1000);
-      await driver.run();
-      clearInterval(timer);
-      await draw(true);
+      if (!stop.signal.aborted) await driver.run();
+      show(driver.stats.report(), true);
+      await drawing;
       await server.close();
-      console.log(`stopped; everything acknowledged is in ${dataDir} (restart with the same --data to continue)`);
+      console.log(`stopped; everything acknowledged is in ${dataDir} (run again with the same --data to continue)`);
     });
 }

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startServer } from '../../src/server/start.ts';
+import { SimulationDriver, uploadWorld } from '../../src/sim/driver.ts';
+import type { SimulationReport } from '../../src/sim/stats.ts';
+import { generateWorld } from '../../src/sim/world.ts';
+import { tempDir } from '../support/fixtures.ts';
+
+test('simulated people get better feeds as the engine learns from their watching', { timeout: 90_000 }, async () => {
+  const server = await startServer({ dataDir: tempDir(), port: 0 });
+  try {
+    const world = generateWorld({ videos: 3000, users: 100, seed: 4 });
+    await uploadWorld(server.url, world);
+    assert.equal(server.moteur.catalog.size, 3000);
+
+    const reports: SimulationReport[] = [];
+    // A fixed amount of traffic, so a slow machine sees the same learning, spread over more windows.
+    const driver = new SimulationDriver({
+      url: server.url,
+      world,
+      seed: 1,
+      concurrency: 4,
+      sessions: 500,
+      durationMs: 60_000,
+      windowMs: 500,
+      reportEveryMs: 200,
+      onReport: (r) => reports.push(r),
+    });
+    await driver.run();
+    const report = driver.stats.report();
+
+    assert.equal(report.errors, 0, driver.stats.lastError);
+    assert.equal(report.sessions, 500);
+    assert.equal(await server.moteur.log.count(), report.eventsSent, 'every event the simulator counted is stored');
+    assert.ok(reports.length >= 3, `only ${reports.length} live reports`);
+    assert.ok(reports.every((r, i) => i === 0 || r.feeds >= reports[i - 1]!.feeds), 'live figures only grow');
+
+    const affinity = report.affinityByWindow;
+    const watch = report.watchRatioByWindow;
+    assert.ok(affinity.length >= 3, `windows: ${affinity.length}`);
+    assert.ok(affinity.at(-1)! > affinity[0]! + 0.1, `hidden affinity by window: ${affinity.join(' ')}`);
+    assert.ok(watch.at(-1)! > watch[0]! + 0.1, `watch ratio by window: ${watch.join(' ')}`);
+  } finally {
+    await server.close();
+  }
+});
