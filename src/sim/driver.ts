@@ -6,7 +6,7 @@ import { seededRandom } from '../core/random.ts';
 import { react } from './behaviour.ts';
 import { getJson, postJson, request } from './http-client.ts';
 import { SimulationStats, type SimulationReport } from './stats.ts';
-import { videoForApi, type SimUser, type SimVideo, type World } from './world.ts';
+import { postVideos, videoForApi, type SimUser, type SimVideo, type World } from './world.ts';
 
 export interface DriveOptions {
   url: string;
@@ -17,6 +17,12 @@ export interface DriveOptions {
   durationMs?: number;
   /** ...or after this many sessions, whichever comes first. */
   sessions?: number;
+  /**
+   * Creators keep posting while people watch, as in a real app: this many new videos per round of one
+   * impression per person (default 8; 0 keeps the catalog fixed). Without it, people soon run out of
+   * unseen videos on their topics and the feeds get worse however well the engine learns.
+   */
+  newVideosPerRound?: number;
   /** Width of the windows the watch ratio is followed over (default 5 s). */
   windowMs?: number;
   /** Set to stop early (Ctrl-C). */
@@ -30,12 +36,19 @@ interface FeedPage {
   items: { videoId: string }[];
 }
 
+/** Uploads videos in batches of the API's maximum size. */
+async function postVideosTo(url: string, videos: SimVideo[]): Promise<void> {
+  for (let i = 0; i < videos.length; i += 1000) {
+    const reply = await postJson(`${url}/v1/videos`, { videos: videos.slice(i, i + 1000).map(videoForApi) });
+    if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} videos: ${JSON.stringify(reply.results.find((r: { status: string }) => r.status === 'rejected'))}`);
+  }
+}
+
 /** Uploads the catalog and the people (their public profile only) to the server. */
 export async function uploadWorld(url: string, world: World, onProgress?: (done: number, total: number) => void): Promise<void> {
   const total = world.videos.length + world.users.length;
   for (let i = 0; i < world.videos.length; i += 1000) {
-    const reply = await postJson(`${url}/v1/videos`, { videos: world.videos.slice(i, i + 1000).map(videoForApi) });
-    if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} videos: ${JSON.stringify(reply.results.find((r: { status: string }) => r.status === 'rejected'))}`);
+    await postVideosTo(url, world.videos.slice(i, i + 1000));
     onProgress?.(Math.min(i + 1000, world.videos.length), total);
   }
   for (let i = 0; i < world.users.length; i += 50) {
@@ -73,17 +86,35 @@ export class SimulationDriver {
     const { onReport } = this.options;
     const timer = onReport && setInterval(() => onReport(this.stats.report()), this.options.reportEveryMs ?? 1000);
     try {
-      await Promise.all(
-        Array.from({ length: this.options.concurrency }, async () => {
-          while (more()) {
-            this.startedSessions++;
-            const users = this.options.world.users;
-            await this.session(users[Math.floor(this.random() * users.length)]!, more).catch((err) => this.stats.recordError(err));
-          }
-        }),
-      );
+      const watchers = Array.from({ length: this.options.concurrency }, async () => {
+        while (more()) {
+          this.startedSessions++;
+          const users = this.options.world.users;
+          await this.session(users[Math.floor(this.random() * users.length)]!, more).catch((err) => this.stats.recordError(err));
+        }
+      });
+      await Promise.all([...watchers, this.keepPosting(more)]);
     } finally {
       clearInterval(timer);
+    }
+  }
+
+  /** Posts the new videos due for the impressions so far, twice a second, until the run ends. */
+  private async keepPosting(more: () => boolean): Promise<void> {
+    const perRound = this.options.newVideosPerRound ?? 8;
+    const audience = this.options.world.users.length;
+    while (perRound > 0 && more()) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const due = Math.floor((this.stats.impressions / audience) * perRound) - this.stats.videosPosted;
+      if (due <= 0) continue;
+      const posted = postVideos(this.options.world, due, Date.now());
+      try {
+        await postVideosTo(this.options.url, posted);
+        for (const v of posted) this.videos.set(v.id, v);
+      } catch (err) {
+        this.stats.recordError(err);
+      }
+      this.stats.videosPosted += due;
     }
   }
 

@@ -6,6 +6,8 @@ export interface SimulationReport {
   impressions: number;
   eventsSent: number;
   eventsPerSecond: number;
+  /** New videos creators posted during the run. */
+  videosPosted: number;
   feedsPerSecond: number;
   meanWatchRatioPerFeed: number;
   likesPer100Impressions: number;
@@ -26,6 +28,7 @@ export class SimulationStats {
   impressions = 0;
   eventsSent = 0;
   likes = 0;
+  videosPosted = 0;
   errors = 0;
   lastError = '';
   /** Feeds holding at least one video of the simulated catalog: the ones the means are over. */
@@ -75,6 +78,7 @@ export class SimulationStats {
       impressions: this.impressions,
       eventsSent: this.eventsSent,
       eventsPerSecond: Math.round(this.eventsSent / seconds),
+      videosPosted: this.videosPosted,
       feedsPerSecond: Math.round(this.feeds / seconds),
       meanWatchRatioPerFeed: fixed(this.watchedFeeds === 0 ? 0 : this.watchRatioSum / this.watchedFeeds),
       likesPer100Impressions: fixed(this.impressions === 0 ? 0 : (100 * this.likes) / this.impressions, 2),

@@ -2,7 +2,7 @@
  * A synthetic short-video world, deterministic for a seed: topics with their hashtags, words and sounds,
  * creators of varying quality, videos with content embeddings, and people with hidden interests.
  */
-import { seededRandom } from '../core/random.ts';
+import { hashString, seededRandom } from '../core/random.ts';
 import type { Video } from '../core/types.ts';
 
 export interface WorldOptions {
@@ -43,9 +43,22 @@ export interface SimUser {
   followRate: number;
 }
 
+export interface SimTopic {
+  name: string;
+  hashtags: string[];
+  words: string[];
+  sounds: string[];
+  /** Hidden truth: the direction of this topic in embedding space. */
+  vector: number[];
+}
+
 export interface World {
-  topics: { name: string; hashtags: string[]; words: string[]; sounds: string[] }[];
+  seed: number;
+  topics: SimTopic[];
+  /** Sounds used across every topic, as trending sounds are. */
+  trendingSounds: string[];
   creators: Map<string, SimCreator>;
+  /** The catalog so far: `video0`, `video1`, ... in posting order. */
   videos: SimVideo[];
   users: SimUser[];
 }
@@ -67,9 +80,7 @@ export function generateWorld(options: WorldOptions): World {
   const dim = options.embeddingDim ?? 32;
   const now = options.now ?? Date.now();
   const days = options.days ?? 3;
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
-  const globalSounds = Array.from({ length: 5 }, (_, i) => `sound-trending-${i}`);
   const topics = TOPIC_NAMES.slice(0, topicCount).map((name) => ({
     name,
     hashtags: Array.from({ length: 4 }, (_, i) => `${name}${i === 0 ? '' : i}`),
@@ -88,28 +99,6 @@ export function generateWorld(options: WorldOptions): World {
     const topics = second === main ? [{ topic: main, weight: 1 }] : [{ topic: main, weight: mainWeight }, { topic: second, weight: 1 - mainWeight }];
     creators.set(`creator${i}`, { id: `creator${i}`, topics, quality: 0.2 + 0.8 * random() });
   }
-  const creatorList = [...creators.values()];
-
-  const videos: SimVideo[] = Array.from({ length: options.videos }, (_, i) => {
-    const creator = pick(creatorList);
-    const topic = drawTopic(creator, random());
-    const t = topics[topic]!;
-    // Short-video durations: log-normal around 20 s, kept within 5 s .. 3 min.
-    const durationMs = Math.round(Math.min(180_000, Math.max(5_000, 20_000 * Math.exp(0.6 * gaussian(random)))));
-    return {
-      id: `video${i}`,
-      creatorId: creator.id,
-      durationMs,
-      createdAt: Math.round(now - random() * days * 86_400_000),
-      caption: `${pick(t.words)} ${pick(t.words)} ${pick(t.words)}`,
-      hashtags: [...new Set([pick(t.hashtags), pick(t.hashtags)])],
-      soundId: random() < 0.2 ? pick(globalSounds) : pick(t.sounds),
-      language: 'en',
-      region: 'us',
-      embedding: unit(t.vector.map((x) => x + 0.35 * gaussian(random))).map((x) => Number(x.toFixed(5))),
-      topic,
-    };
-  });
 
   const users: SimUser[] = Array.from({ length: options.users }, (_, i) => {
     const interests = Array.from({ length: topicCount }, () => 0.05 * random());
@@ -126,7 +115,43 @@ export function generateWorld(options: WorldOptions): World {
     };
   });
 
-  return { topics: topics.map(({ vector: _vector, ...t }) => t), creators, videos, users };
+  const world: World = { seed: options.seed, topics, trendingSounds: Array.from({ length: 5 }, (_, i) => `sound-trending-${i}`), creators, videos: [], users };
+  for (let i = 0; i < options.videos; i++) world.videos.push(makeVideo(world, i, (r) => Math.round(now - r * days * 86_400_000)));
+  return world;
+}
+
+/**
+ * Creators post `count` new videos at `now`: they join the world's catalog and are returned for upload.
+ * Video number i is the same whenever it is posted, so a world can be rebuilt to match a stored catalog.
+ */
+export function postVideos(world: World, count: number, now: number): SimVideo[] {
+  const posted = Array.from({ length: count }, (_, i) => makeVideo(world, world.videos.length + i, () => now));
+  world.videos.push(...posted);
+  return posted;
+}
+
+/** Video number `index`, drawn from its own seeded stream; `createdAt` gets a uniform draw to date it. */
+function makeVideo(world: World, index: number, createdAt: (u: number) => number): SimVideo {
+  const random = seededRandom(hashString(`${world.seed}/video/${index}`));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const creator = world.creators.get(`creator${Math.floor(random() * world.creators.size)}`)!;
+  const topic = drawTopic(creator, random());
+  const t = world.topics[topic]!;
+  // Short-video durations: log-normal around 20 s, kept within 5 s .. 3 min.
+  const durationMs = Math.round(Math.min(180_000, Math.max(5_000, 20_000 * Math.exp(0.6 * gaussian(random)))));
+  return {
+    id: `video${index}`,
+    creatorId: creator.id,
+    durationMs,
+    createdAt: createdAt(random()),
+    caption: `${pick(t.words)} ${pick(t.words)} ${pick(t.words)}`,
+    hashtags: [...new Set([pick(t.hashtags), pick(t.hashtags)])],
+    soundId: random() < 0.2 ? pick(world.trendingSounds) : pick(t.sounds),
+    language: 'en',
+    region: 'us',
+    embedding: unit(t.vector.map((x) => x + 0.35 * gaussian(random))).map((x) => Number(x.toFixed(5))),
+    topic,
+  };
 }
 
 /** A topic from the creator's mix, for a uniform draw `u` in [0, 1). */

@@ -32,6 +32,8 @@ test('simulated people get better feeds as the engine learns from their watching
     assert.equal(report.errors, 0, driver.stats.lastError);
     assert.equal(report.sessions, 500);
     assert.equal(await server.moteur.log.count(), report.eventsSent, 'every event the simulator counted is stored');
+    assert.ok(report.videosPosted > 0, 'creators posted nothing while people watched');
+    assert.equal(server.moteur.catalog.size, 3000 + report.videosPosted);
     assert.ok(reports.length >= 3, `only ${reports.length} live reports`);
     assert.ok(reports.every((r, i) => i === 0 || r.feeds >= reports[i - 1]!.feeds), 'live figures only grow');
 

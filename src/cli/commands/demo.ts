@@ -4,7 +4,7 @@ import type { Moteur } from '../../app/moteur.ts';
 import { startServer } from '../../server/start.ts';
 import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
 import type { SimulationReport } from '../../sim/stats.ts';
-import { generateWorld } from '../../sim/world.ts';
+import { generateWorld, postVideos } from '../../sim/world.ts';
 import { parsePort, parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
@@ -36,7 +36,7 @@ function figures(url: string, dataDir: string, r: SimulationReport, store: Store
     `  likes         ${r.likesPer100Impressions.toFixed(2)} per 100 impressions; hidden affinity of served videos ${r.meanAffinity.toFixed(3)}`,
     `  ingest        ${r.eventsSent} events, ${r.eventsPerSecond}/s durable`,
     `  feeds         ${r.feeds} served, ${r.feedsPerSecond}/s; latency p50 ${r.feedLatencyMs.p50.toFixed(1)} ms, p99 ${r.feedLatencyMs.p99.toFixed(1)} ms`,
-    `  store         ${store.videos} videos, ${store.users} users, ${store.events} events, ${(store.bytes / 2 ** 20).toFixed(1)} MiB`,
+    `  store         ${store.videos} videos (${r.videosPosted} posted during the run), ${store.users} users, ${store.events} events, ${(store.bytes / 2 ** 20).toFixed(1)} MiB`,
     `  errors        ${r.errors}`,
   ];
 }
@@ -90,8 +90,10 @@ export function registerDemo(program: Command): void {
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
-      // A data directory from an earlier run already holds the catalog and the people.
-      if (server.moteur.catalog.size < world.videos.length) {
+      // A data directory from an earlier run already holds the catalog and the people, and the videos posted since.
+      const stored = server.moteur.catalog.size;
+      if (stored > world.videos.length) postVideos(world, stored - world.videos.length, Date.now());
+      if (stored < world.videos.length) {
         console.log(`uploading ${world.videos.length} videos and ${world.users.length} people to ${server.url} ...`);
         const bar = progressBar('uploading', world.videos.length + world.users.length);
         await uploadWorld(server.url, world, (done) => bar.update(done));
