@@ -130,6 +130,14 @@ export function postVideos(world: World, count: number, now: number): SimVideo[]
   return posted;
 }
 
+/**
+ * Rebuilds the videos creators posted during earlier runs on a stored catalog of `storedVideos` videos,
+ * so the people of this world recognise them when they are served.
+ */
+export function catchUpWithCatalog(world: World, storedVideos: number, now: number): void {
+  if (storedVideos > world.videos.length) postVideos(world, storedVideos - world.videos.length, now);
+}
+
 /** Video number `index`, drawn from its own seeded stream; `createdAt` gets a uniform draw to date it. */
 function makeVideo(world: World, index: number, createdAt: (u: number) => number): SimVideo {
   const random = seededRandom(hashString(`${world.seed}/video/${index}`));

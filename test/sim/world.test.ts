@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { generateWorld, videoForApi } from '../../src/sim/world.ts';
+import { catchUpWithCatalog, generateWorld, postVideos, videoForApi } from '../../src/sim/world.ts';
 
 test('the world is the same for the same seed and differs for another', () => {
   const options = { videos: 200, users: 30, seed: 7, now: 1_800_000_000_000 };
@@ -36,4 +36,20 @@ test('creators post within their topic mix, and some sounds trend across topics'
   for (const v of world.videos) topicsBySound.set(v.soundId, (topicsBySound.get(v.soundId) ?? new Set()).add(v.topic));
   const crossTopic = [...topicsBySound.values()].filter((topics) => topics.size >= 6).length;
   assert.ok(crossTopic >= 3, `sounds heard in six topics or more: ${crossTopic}`);
+});
+
+test('a posted video is the same whenever it is posted, so a world can catch up with a stored catalog', () => {
+  const options = { videos: 100, users: 5, seed: 9, now: 1_800_000_000_000 };
+  const earlier = generateWorld(options);
+  const posted = [...postVideos(earlier, 30, 1_800_000_100_000), ...postVideos(earlier, 20, 1_800_000_200_000)];
+  assert.deepEqual(posted.map((v) => v.id), Array.from({ length: 50 }, (_, i) => `video${100 + i}`));
+  assert.equal(earlier.videos.length, 150);
+  assert.ok(posted.slice(0, 30).every((v) => v.createdAt === 1_800_000_100_000));
+
+  const later = generateWorld(options);
+  catchUpWithCatalog(later, 150, 1_800_000_900_000);
+  const withoutDate = ({ createdAt: _createdAt, ...v }: (typeof posted)[number]) => v;
+  assert.deepEqual(later.videos.map(withoutDate), earlier.videos.map(withoutDate));
+  catchUpWithCatalog(later, 120, 1_800_000_900_000);
+  assert.equal(later.videos.length, 150, 'a smaller stored catalog changes nothing');
 });

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Moteur } from '../../app/moteur.ts';
+import { MoteurError } from '../../core/errors.ts';
 import { startServer } from '../../server/start.ts';
 import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
 import type { SimulationReport } from '../../sim/stats.ts';
-import { generateWorld, postVideos } from '../../sim/world.ts';
+import { catchUpWithCatalog, generateWorld } from '../../sim/world.ts';
 import { parsePort, parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
@@ -20,19 +21,21 @@ type StoreCounts = Awaited<ReturnType<Moteur['counts']>>;
 
 const SPARKS = '▁▂▃▄▅▆▇█';
 
-function sparkline(values: number[]): string {
+/** Bars for the last `width` values, scaled over all of them so the cold start stays the reference. */
+function sparkline(values: number[], width: number): string {
   if (values.length === 0) return '(first window running)';
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  return values.map((v) => SPARKS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (SPARKS.length - 1))]).join('');
+  const bar = (v: number) => SPARKS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (SPARKS.length - 1))];
+  return values.slice(-width).map(bar).join('');
 }
 
 function figures(url: string, dataDir: string, r: SimulationReport, store: StoreCounts): string[] {
-  const windows = r.watchRatioByWindow.slice(-30);
+  const windows = r.watchRatioByWindow;
   const recent = windows.slice(-4).map((w) => w.toFixed(3)).join(' ');
   return [
     `moteur demo  ${url}  (data in ${dataDir})  ${r.seconds.toFixed(0)} s`,
-    `  watch ratio   ${r.meanWatchRatioPerFeed.toFixed(3)} mean per feed; per ${r.windowSeconds} s: ${sparkline(windows)} ${recent}`.trimEnd(),
+    `  watch ratio   ${r.meanWatchRatioPerFeed.toFixed(3)} mean per feed; per ${r.windowSeconds} s: ${sparkline(windows, 30)} ${recent}`.trimEnd(),
     `  likes         ${r.likesPer100Impressions.toFixed(2)} per 100 impressions; hidden affinity of served videos ${r.meanAffinity.toFixed(3)}`,
     `  ingest        ${r.eventsSent} events, ${r.eventsPerSecond}/s durable`,
     `  feeds         ${r.feeds} served, ${r.feedsPerSecond}/s; latency p50 ${r.feedLatencyMs.p50.toFixed(1)} ms, p99 ${r.feedLatencyMs.p99.toFixed(1)} ms`,
@@ -85,14 +88,17 @@ export function registerDemo(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', parsePositiveInt)
     .action(async (opts: DemoOptions) => {
       const dataDir = resolve(opts.data);
-      const server = await startServer({ dataDir, port: opts.port });
+      const server = await startServer({ dataDir, port: opts.port }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EADDRINUSE') throw err;
+        throw new MoteurError('port_in_use', `port ${opts.port} is already in use: choose another with --port (0 picks a free one)`, 400);
+      });
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: 1 });
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
       // A data directory from an earlier run already holds the catalog and the people, and the videos posted since.
       const stored = server.moteur.catalog.size;
-      if (stored > world.videos.length) postVideos(world, stored - world.videos.length, Date.now());
+      catchUpWithCatalog(world, stored, Date.now());
       if (stored < world.videos.length) {
         console.log(`uploading ${world.videos.length} videos and ${world.users.length} people to ${server.url} ...`);
         const bar = progressBar('uploading', world.videos.length + world.users.length);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
-import { generateWorld } from '../../sim/world.ts';
+import { catchUpWithCatalog, generateWorld } from '../../sim/world.ts';
 import { request } from '../../sim/http-client.ts';
 import { parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
@@ -19,12 +19,15 @@ interface SimulateOptions {
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
-    .description('Generate a synthetic catalog and people with hidden interests, and drive a running server with them over HTTP')
+    .description(
+      'Generate a synthetic catalog and people with hidden interests, and drive a running server with them over HTTP: ' +
+        'people ask for feeds and send back what they watched, while creators keep posting new videos',
+    )
     .requiredOption('--url <url>', 'base URL of a running moteur server, e.g. http://127.0.0.1:8080')
     .option('--videos <n>', 'videos in the generated catalog', parsePositiveInt, 2000)
     .option('--users <n>', 'simulated people', parsePositiveInt, 300)
     .option('--seed <n>', 'seed of the generated world', parsePositiveInt, 1)
-    .option('--duration <seconds>', 'stop after this many seconds', parsePositiveInt)
+    .option('--duration <seconds>', 'stop after this many seconds (30 when --sessions is not given either)', parsePositiveInt)
     .option('--sessions <n>', 'stop after this many sessions', parsePositiveInt)
     .option('--concurrency <n>', 'sessions running at once', parsePositiveInt, 8)
     .option('--json', 'print the final figures as one JSON object', false)
@@ -37,6 +40,7 @@ export function registerSimulate(program: Command): void {
         return;
       }
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: opts.seed });
+      catchUpWithCatalog(world, (JSON.parse(health.text) as { videos: number }).videos, Date.now());
       const bar = progressBar('uploading', world.videos.length + world.users.length);
       await uploadWorld(url, world, (done) => bar.update(done));
       bar.stop();
