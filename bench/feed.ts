@@ -41,6 +41,22 @@ for (let i = 0; i < REQUESTS; i++) {
   library.push(performance.now() - t);
 }
 const librarySeconds = (performance.now() - start) / 1000;
+
+// Freshness: from the acknowledgement of a follow to the first feed that shows the followed creator.
+note('freshness: follow, then feed...');
+const freshness: number[] = [];
+for (let i = 0; i < 200; i++) {
+  const user = `fresh-user-${i}`;
+  let pick = (i * 7919) % videos.length;
+  // A creator with more than this one video, so there is something new of theirs to show.
+  while (moteur.catalog.byCreator.get(videos[pick]!.creatorId).length < 2) pick = (pick + 1) % videos.length;
+  const video = videos[pick]!;
+  await moteur.ingest([{ id: `fresh-${i}`, userId: user, videoId: video.id, type: 'follow', ts: Date.now() }]);
+  const acknowledged = performance.now();
+  const page = await moteur.feed(user, { n: 10 });
+  if (!page.items.some((item) => item.creatorId === video.creatorId)) throw new Error(`the follow of ${video.creatorId} did not show in the next feed: ${JSON.stringify(page.items.map((x) => [x.creatorId, x.source]))}`);
+  freshness.push(performance.now() - acknowledged);
+}
 await moteur.close();
 
 note('HTTP: restoring the same data directory in a child process...');
@@ -70,4 +86,5 @@ print({
   library: summary(library, librarySeconds),
   http: summary(http, httpSeconds),
   restoreSeconds: round(restoreSeconds, 2),
+  freshnessMs: (({ p50Ms, p99Ms }) => ({ p50: p50Ms, p99: p99Ms, meaning: 'follow acknowledged -> next feed shows the creator (library)' }))(summary(freshness, 1)),
 });

@@ -37,7 +37,7 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     trendingHalfLifeMs: 6 * 3600_000,
     trendingRefreshMs: 5000,
     trendingKeep: 2000,
-    followedBoost: 1,
+    followedBoost: 2,
     tasteHalfLifeMs: 3 * 86_400_000,
     affinityWeight: 0.5,
     similarityWeight: 1,
