@@ -150,6 +150,8 @@ export class Moteur {
       after = events[events.length - 1]!.seq;
     }
     for (; nextReset < resets.length; nextReset++) this.userStates.reset(resets[nextReset]![0]);
+    // Index the content embeddings now rather than on the first feed request that needs them.
+    this.catalog.embeddings.prepare();
   }
 
   // ---- audit

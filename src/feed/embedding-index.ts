@@ -121,11 +121,17 @@ export class EmbeddingIndex {
    */
   nearest(query: Float32Array, k: number): { id: string; similarity: number }[] {
     if (this.ids.length < IVF_FROM) return this.nearestAmong(query, k, undefined);
-    if (this.clusters === undefined || this.ids.length > 2 * this.clusters.builtAt) this.clusters = this.buildClusters();
-    const probes = this.clusters.nearestCentroids(query, this.clusters.probes);
+    this.prepare();
+    const probes = this.clusters!.nearestCentroids(query, this.clusters!.probes);
     const rows: number[] = [];
-    for (const c of probes) for (const r of this.clusters.members[c]!) rows.push(r);
+    for (const c of probes) for (const r of this.clusters!.members[c]!) rows.push(r);
     return this.nearestAmong(query, k, rows);
+  }
+
+  /** Builds the clusters now if a search would have to (about 1 s per 100k videos), e.g. right after start. */
+  prepare(): void {
+    if (this.ids.length < IVF_FROM) return;
+    if (this.clusters === undefined || this.ids.length > 2 * this.clusters.builtAt) this.clusters = this.buildClusters();
   }
 
   /** Exact search: over every row, or over the given rows. */
