@@ -1,0 +1,152 @@
+/** Little-endian binary encoding for snapshots: a growable writer and a bounds-checked reader. */
+import { endianness } from 'node:os';
+import { MoteurError } from '../../core/errors.ts';
+
+// Typed arrays are copied as raw bytes; that is only portable between little-endian machines.
+if (endianness() !== 'LE') throw new MoteurError('unsupported_platform', 'learner snapshots need a little-endian machine', 500);
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class ByteWriter {
+  private bytes = new Uint8Array(1 << 16);
+  private view = new DataView(this.bytes.buffer);
+  private at = 0;
+
+  private room(n: number): void {
+    if (this.at + n <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.at + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.bytes.subarray(0, this.at));
+    this.bytes = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  u8(x: number): void {
+    this.room(1);
+    this.view.setUint8(this.at, x);
+    this.at += 1;
+  }
+
+  u32(x: number): void {
+    this.room(4);
+    this.view.setUint32(this.at, x, true);
+    this.at += 4;
+  }
+
+  i32(x: number): void {
+    this.room(4);
+    this.view.setInt32(this.at, x, true);
+    this.at += 4;
+  }
+
+  f64(x: number): void {
+    this.room(8);
+    this.view.setFloat64(this.at, x, true);
+    this.at += 8;
+  }
+
+  str(text: string): void {
+    const encoded = encoder.encode(text);
+    this.u32(encoded.length);
+    this.raw(encoded);
+  }
+
+  strings(list: readonly string[]): void {
+    this.u32(list.length);
+    for (const s of list) this.str(s);
+  }
+
+  /** A typed array with its element count; `count` writes only a prefix. */
+  array(values: Float32Array | Float64Array | Int32Array | Uint8Array, count = values.length): void {
+    this.u32(count);
+    this.raw(new Uint8Array(values.buffer, values.byteOffset, count * values.BYTES_PER_ELEMENT));
+  }
+
+  private raw(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.bytes.set(bytes, this.at);
+    this.at += bytes.length;
+  }
+
+  finish(): Uint8Array {
+    return this.bytes.slice(0, this.at);
+  }
+}
+
+export class ByteReader {
+  private readonly view: DataView;
+  private at = 0;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private need(n: number): number {
+    if (this.at + n > this.bytes.length) {
+      throw new MoteurError('snapshot_corrupt', `learner snapshot ends early: wanted ${n} bytes at offset ${this.at} of ${this.bytes.length}`, 500);
+    }
+    const start = this.at;
+    this.at += n;
+    return start;
+  }
+
+  u8(): number {
+    return this.view.getUint8(this.need(1));
+  }
+
+  u32(): number {
+    return this.view.getUint32(this.need(4), true);
+  }
+
+  i32(): number {
+    return this.view.getInt32(this.need(4), true);
+  }
+
+  f64(): number {
+    return this.view.getFloat64(this.need(8), true);
+  }
+
+  str(): string {
+    const n = this.u32();
+    const start = this.need(n);
+    return decoder.decode(this.bytes.subarray(start, start + n));
+  }
+
+  strings(): string[] {
+    return Array.from({ length: this.u32() }, () => this.str());
+  }
+
+  /** Reads an array written by `ByteWriter.array` into a fresh one of at least `minLength` elements. */
+  f32(minLength = 0): Float32Array<ArrayBuffer> {
+    return this.typed(Float32Array, minLength);
+  }
+
+  f64s(minLength = 0): Float64Array<ArrayBuffer> {
+    return this.typed(Float64Array, minLength);
+  }
+
+  i32s(minLength = 0): Int32Array<ArrayBuffer> {
+    return this.typed(Int32Array, minLength);
+  }
+
+  u8s(minLength = 0): Uint8Array<ArrayBuffer> {
+    return this.typed(Uint8Array, minLength);
+  }
+
+  private typed<T extends Float32Array<ArrayBuffer> | Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(
+    Kind: { new (length: number): T; BYTES_PER_ELEMENT: number },
+    minLength: number,
+  ): T {
+    const count = this.u32();
+    const start = this.need(count * Kind.BYTES_PER_ELEMENT);
+    const out = new Kind(Math.max(count, minLength));
+    new Uint8Array(out.buffer).set(this.bytes.subarray(start, start + count * Kind.BYTES_PER_ELEMENT));
+    return out;
+  }
+
+  get done(): boolean {
+    return this.at === this.bytes.length;
+  }
+}

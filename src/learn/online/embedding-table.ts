@@ -1,0 +1,169 @@
+/**
+ * A collisionless embedding table in the manner of ByteDance's Monolith: every id has its own row in one
+ * growing Float32Array arena (no hashing into shared buckets), an id gets a row only after it has occurred
+ * `admitAfter` times (one-off ids never cost a row), and ids unseen for `ttlMs` are evicted, their rows zeroed
+ * and recycled through a free list.
+ */
+import type { ByteReader, ByteWriter } from './bytes.ts';
+
+export interface TableOptions {
+  admitAfter: number;
+  ttlMs: number;
+}
+
+interface Pending {
+  count: number;
+  lastSeen: number;
+}
+
+export class EmbeddingTable {
+  private readonly rows = new Map<string, number>();
+  /** Row → id; undefined for a free row. */
+  private ids: (string | undefined)[] = [];
+  private free: number[] = [];
+  private readonly pending = new Map<string, Pending>();
+  private data: Float32Array;
+  private lastSeen: Float64Array;
+
+  constructor(
+    /** Floats per row. */
+    readonly width: number,
+    private readonly options: TableOptions,
+  ) {
+    this.data = new Float32Array(64 * width);
+    this.lastSeen = new Float64Array(64);
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** Ids counted but not yet admitted. */
+  get pendingSize(): number {
+    return this.pending.size;
+  }
+
+  /** Bytes held by the arena (rows in use, free rows and spare capacity). */
+  get arenaBytes(): number {
+    return this.data.byteLength + this.lastSeen.byteLength;
+  }
+
+  row(id: string): number | undefined {
+    return this.rows.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.rows.has(id) || this.pending.has(id);
+  }
+
+  /** The row's floats, shared with the arena: writes go straight into the table. */
+  vector(row: number): Float32Array {
+    return this.data.subarray(row * this.width, (row + 1) * this.width);
+  }
+
+  /**
+   * Counts one occurrence of `id` at `ts`. Returns its row once admitted (`init` fills a new row), or
+   * undefined while the id is still below the admission threshold.
+   */
+  touch(id: string, ts: number, init: (row: Float32Array) => void): number | undefined {
+    const existing = this.rows.get(id);
+    if (existing !== undefined) {
+      if (ts > this.lastSeen[existing]!) this.lastSeen[existing] = ts;
+      return existing;
+    }
+    let seen = this.pending.get(id);
+    if (seen === undefined) {
+      seen = { count: 0, lastSeen: ts };
+      this.pending.set(id, seen);
+    }
+    seen.count++;
+    seen.lastSeen = Math.max(seen.lastSeen, ts);
+    if (seen.count < this.options.admitAfter) return undefined;
+    this.pending.delete(id);
+    const row = this.allocate(id);
+    this.lastSeen[row] = seen.lastSeen;
+    init(this.vector(row));
+    return row;
+  }
+
+  private allocate(id: string): number {
+    let row = this.free.pop();
+    if (row === undefined) {
+      row = this.ids.length;
+      this.ids.push(undefined);
+      if (row >= this.lastSeen.length) this.grow();
+    }
+    this.ids[row] = id;
+    this.rows.set(id, row);
+    return row;
+  }
+
+  private grow(): void {
+    const data = new Float32Array(this.data.length * 2);
+    data.set(this.data);
+    this.data = data;
+    const lastSeen = new Float64Array(this.lastSeen.length * 2);
+    lastSeen.set(this.lastSeen);
+    this.lastSeen = lastSeen;
+  }
+
+  /** Removes an id, admitted or pending; its row is zeroed so nothing of it survives in the arena. */
+  delete(id: string): boolean {
+    const pending = this.pending.delete(id);
+    const row = this.rows.get(id);
+    if (row === undefined) return pending;
+    this.rows.delete(id);
+    this.ids[row] = undefined;
+    this.data.fill(0, row * this.width, (row + 1) * this.width);
+    this.lastSeen[row] = 0;
+    this.free.push(row);
+    return true;
+  }
+
+  /** Evicts every id, admitted or pending, last seen before `now - ttlMs`. Returns the ids evicted. */
+  evict(now: number): string[] {
+    const cutoff = now - this.options.ttlMs;
+    const evicted: string[] = [];
+    for (const [id, row] of this.rows) if (this.lastSeen[row]! < cutoff) evicted.push(id);
+    for (const [id, seen] of this.pending) if (seen.lastSeen < cutoff) evicted.push(id);
+    for (const id of evicted) this.delete(id);
+    return evicted;
+  }
+
+  /** Every admitted id with its row, in admission order. */
+  entries(): IterableIterator<[string, number]> {
+    return this.rows.entries();
+  }
+
+  write(w: ByteWriter): void {
+    w.u32(this.ids.length);
+    for (const id of this.ids) w.str(id ?? '');
+    // Row order of the map decides eviction order, so it is written as is.
+    w.strings([...this.rows.keys()]);
+    w.array(Int32Array.from(this.free));
+    w.array(this.data, this.ids.length * this.width);
+    w.array(this.lastSeen, this.ids.length);
+    w.u32(this.pending.size);
+    for (const [id, seen] of this.pending) {
+      w.str(id);
+      w.u32(seen.count);
+      w.f64(seen.lastSeen);
+    }
+  }
+
+  static read(r: ByteReader, width: number, options: TableOptions): EmbeddingTable {
+    const table = new EmbeddingTable(width, options);
+    const count = r.u32();
+    table.ids = Array.from({ length: count }, () => r.str() || undefined);
+    const rowOf = new Map<string, number>();
+    table.ids.forEach((id, row) => id !== undefined && rowOf.set(id, row));
+    for (const id of r.strings()) table.rows.set(id, rowOf.get(id)!);
+    table.free = Array.from(r.i32s());
+    const capacity = Math.max(64, count);
+    table.data = r.f32(capacity * width);
+    table.lastSeen = r.f64s(capacity);
+    const pending = r.u32();
+    for (let i = 0; i < pending; i++) table.pending.set(r.str(), { count: r.u32(), lastSeen: r.f64() });
+    return table;
+  }
+}

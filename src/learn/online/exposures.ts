@@ -1,0 +1,103 @@
+/**
+ * Delayed labels. When a video is first shown to (or played by) a person, an exposure opens with the ranker's
+ * features as they were at that moment (so training never sees the future); the events that follow set its
+ * labels; it closes after a window, or when the person has too many open, and only then trains the ranker.
+ * An exposure that closes without a play or any reaction is an impression without a play: a negative.
+ */
+import type { ByteReader, ByteWriter } from './bytes.ts';
+
+export const PLAYED = 1;
+export const LIKED = 2;
+export const SHARED = 4;
+export const COMMENTED = 8;
+export const FOLLOWED = 16;
+export const SKIPPED = 32;
+export const REJECTED = 64;
+
+export interface Exposure {
+  slot: number;
+  openedAt: number;
+  features: Float32Array;
+  /** Best relative watch among its plays (0 when not played). */
+  relativeWatch: number;
+  flags: number;
+}
+
+export class OpenExposures {
+  private readonly byUser = new Map<string, Exposure[]>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly perUser: number,
+  ) {}
+
+  find(userId: string, slot: number): Exposure | undefined {
+    return this.byUser.get(userId)?.find((e) => e.slot === slot);
+  }
+
+  /** Opens an exposure; returns the ones it pushed out (oldest first). */
+  open(userId: string, exposure: Exposure): Exposure[] {
+    let list = this.byUser.get(userId);
+    if (list === undefined) {
+      list = [];
+      this.byUser.set(userId, list);
+    }
+    list.push(exposure);
+    return list.length > this.perUser ? list.splice(0, list.length - this.perUser) : [];
+  }
+
+  /** Closes the person's exposures opened more than a window before `now`. */
+  closeExpired(userId: string, now: number): Exposure[] {
+    const list = this.byUser.get(userId);
+    const cutoff = now - this.windowMs;
+    if (list === undefined || list.every((e) => e.openedAt >= cutoff)) return [];
+    const closed = list.filter((e) => e.openedAt < cutoff);
+    const open = list.filter((e) => e.openedAt >= cutoff);
+    if (open.length === 0) this.byUser.delete(userId);
+    else this.byUser.set(userId, open);
+    return closed;
+  }
+
+  /** Closes every expired exposure, person by person in the order they first appeared. */
+  closeAllExpired(now: number): { userId: string; exposure: Exposure }[] {
+    const out: { userId: string; exposure: Exposure }[] = [];
+    for (const userId of [...this.byUser.keys()]) for (const exposure of this.closeExpired(userId, now)) out.push({ userId, exposure });
+    return out;
+  }
+
+  forget(userId: string): void {
+    this.byUser.delete(userId);
+  }
+
+  has(userId: string): boolean {
+    return this.byUser.has(userId);
+  }
+
+  write(w: ByteWriter): void {
+    w.u32(this.byUser.size);
+    for (const [userId, list] of this.byUser) {
+      w.str(userId);
+      w.u32(list.length);
+      for (const e of list) {
+        w.u32(e.slot);
+        w.f64(e.openedAt);
+        w.array(e.features);
+        w.f64(e.relativeWatch);
+        w.u32(e.flags);
+      }
+    }
+  }
+
+  static read(r: ByteReader, windowMs: number, perUser: number): OpenExposures {
+    const exposures = new OpenExposures(windowMs, perUser);
+    const users = r.u32();
+    for (let u = 0; u < users; u++) {
+      const userId = r.str();
+      exposures.byUser.set(
+        userId,
+        Array.from({ length: r.u32() }, () => ({ slot: r.u32(), openedAt: r.f64(), features: r.f32(), relativeWatch: r.f64(), flags: r.u32() })),
+      );
+    }
+    return exposures;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Online matrix factorisation on implicit feedback, two-tower style: a user vector and a video vector per
+ * admitted id (each row is `dim` factors then a bias), trained by one logistic SGD step per labelled event:
+ *   P(engage | u, v) = σ(u · v + b_v)
+ * Videos nobody has watched enough to be admitted are represented by a learned projection of their content
+ * vector, W · c (W starts as the identity when the dimensions match, so the content vector is the prior
+ * item vector); W is trained on every example, and an admitted video's row starts from W · c.
+ */
+import type { ByteReader, ByteWriter } from './bytes.ts';
+import type { OnlineConfig } from './config.ts';
+import { EmbeddingTable } from './embedding-table.ts';
+import type { Rng } from './rng.ts';
+import type { VideoCatalog } from './video-catalog.ts';
+
+const INIT_SCALE = 0.1;
+
+export class Factorization {
+  readonly dim: number;
+  users: EmbeddingTable;
+  videos: EmbeddingTable;
+  /** Projection W (dim × contentDim, row-major) from content vectors to item vectors. */
+  projection: Float32Array;
+  private readonly scratch: Float32Array;
+  private readonly userScratch: Float32Array;
+
+  constructor(
+    private readonly config: OnlineConfig,
+    private readonly catalog: VideoCatalog,
+  ) {
+    this.dim = config.dim;
+    this.users = new EmbeddingTable(config.dim + 1, config.users);
+    this.videos = new EmbeddingTable(config.dim + 1, config.videos);
+    this.projection = new Float32Array(config.dim * config.contentDim);
+    if (config.dim === config.contentDim) for (let i = 0; i < config.dim; i++) this.projection[i * config.contentDim + i] = 1;
+    else for (let i = 0; i < this.projection.length; i++) this.projection[i] = pseudoRandom(i, config.seed) / Math.sqrt(config.contentDim);
+    this.scratch = new Float32Array(config.dim + 1);
+    this.userScratch = new Float32Array(config.dim);
+  }
+
+  /** Counts an occurrence of the user; their row once admitted. */
+  touchUser(userId: string, ts: number, rng: Rng, prior: Float32Array | undefined): number | undefined {
+    return this.users.touch(userId, ts, (row) => {
+      for (let i = 0; i < this.dim; i++) row[i] = prior !== undefined ? prior[i]! : (INIT_SCALE * rng.normal()) / Math.sqrt(this.dim);
+    });
+  }
+
+  touchVideo(slot: number, ts: number, rng: Rng): number | undefined {
+    const facts = this.catalog.get(slot);
+    return this.videos.touch(facts.id, ts, (row) => {
+      if (facts.hasContent) this.project(slot, row);
+      else for (let i = 0; i < this.dim; i++) row[i] = (INIT_SCALE * rng.normal()) / Math.sqrt(this.dim);
+    });
+  }
+
+  /** W · c for a catalog slot, written into `out` (bias left untouched). */
+  project(slot: number, out: Float32Array): void {
+    const c = this.catalog.contentOf(slot);
+    const cd = this.config.contentDim;
+    for (let i = 0, o = 0; i < this.dim; i++, o += cd) {
+      let sum = 0;
+      for (let j = 0; j < cd; j++) sum += this.projection[o + j]! * c[j]!;
+      out[i] = sum;
+    }
+  }
+
+  /**
+   * The video's vector and bias as the model sees it now: its own row when admitted, else its projected content
+   * (bias 0), else undefined (no row and no content: nothing is known).
+   */
+  itemVector(slot: number): Float32Array | undefined {
+    const row = this.videos.row(this.catalog.get(slot).id);
+    if (row !== undefined) return this.videos.vector(row);
+    if (!this.catalog.get(slot).hasContent) return undefined;
+    this.project(slot, this.scratch);
+    this.scratch[this.dim] = 0;
+    return this.scratch;
+  }
+
+  /** u · v + b_v for a user row vector and a video. */
+  logit(user: Float32Array, slot: number): number {
+    const item = this.itemVector(slot);
+    if (item === undefined) return 0;
+    let dot = item[this.dim]!;
+    for (let i = 0; i < this.dim; i++) dot += user[i]! * item[i]!;
+    return dot;
+  }
+
+  /**
+   * One weighted logistic SGD step towards `label` (1 engaged, 0 not) for an admitted user and a video.
+   * Updates the user row, the video row when admitted, and the content projection when the video has content.
+   */
+  train(userRow: number, slot: number, label: number, weight: number): void {
+    const { learningRate: lr, regularization: reg, projectionLearningRate } = this.config.factorization;
+    const u = this.users.vector(userRow);
+    const before = this.userScratch;
+    before.set(u.subarray(0, this.dim));
+    const facts = this.catalog.get(slot);
+    const videoRow = this.videos.row(facts.id);
+    const item = videoRow !== undefined ? this.videos.vector(videoRow) : facts.hasContent ? this.itemVector(slot)! : undefined;
+    if (item !== undefined) {
+      const g = weight * (label - sigmoid(this.logit(before, slot)));
+      for (let i = 0; i < this.dim; i++) {
+        const ui = before[i]!;
+        u[i] = ui + lr * (g * item[i]! - reg * ui);
+        if (videoRow !== undefined) item[i] = item[i]! + lr * (g * ui - reg * item[i]!);
+      }
+      if (videoRow !== undefined) item[this.dim] = item[this.dim]! + lr * g;
+    }
+    if (facts.hasContent) this.trainProjection(before, slot, label, weight, projectionLearningRate);
+  }
+
+  /** The content tower's own step: W learns to place content where users' vectors find it. */
+  private trainProjection(user: Float32Array, slot: number, label: number, weight: number, lr: number): void {
+    const c = this.catalog.contentOf(slot);
+    const cd = this.config.contentDim;
+    this.project(slot, this.scratch);
+    let dot = 0;
+    for (let i = 0; i < this.dim; i++) dot += user[i]! * this.scratch[i]!;
+    const g = lr * weight * (label - sigmoid(dot));
+    for (let i = 0, o = 0; i < this.dim; i++, o += cd) {
+      const gi = g * user[i]!;
+      if (gi === 0) continue;
+      for (let j = 0; j < cd; j++) this.projection[o + j] = this.projection[o + j]! + gi * c[j]!;
+    }
+  }
+
+  write(w: ByteWriter): void {
+    this.users.write(w);
+    this.videos.write(w);
+    w.array(this.projection);
+  }
+
+  read(r: ByteReader): void {
+    this.users = EmbeddingTable.read(r, this.dim + 1, this.config.users);
+    this.videos = EmbeddingTable.read(r, this.dim + 1, this.config.videos);
+    this.projection = r.f32();
+  }
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** A fixed pseudo-random value in [-1, 1) for an index, so the projection's start depends on the seed only. */
+function pseudoRandom(i: number, seed: number): number {
+  let t = Math.imul(i + 1, 0x9e3779b1) ^ seed;
+  t = Math.imul(t ^ (t >>> 16), 0x85ebca6b);
+  t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35);
+  return ((t ^ (t >>> 16)) >>> 0) / 2147483648 - 1;
+}

@@ -1,0 +1,107 @@
+/**
+ * The ranker's shared features for a (person, video) pair, each bounded to a small range so one learning
+ * rate suits them all. A `PersonFeatures` is prepared once per person and filled per candidate.
+ */
+import type { OnlineConfig } from './config.ts';
+import { decay } from './decay.ts';
+import { DURATION_BOUNDS_MS, DURATION_BUCKETS, durationBucket } from './duration-baseline.ts';
+import type { Factorization } from './factorization.ts';
+import type { Swing } from './swing.ts';
+import type { Taste, TasteProfiles } from './taste.ts';
+import type { VideoCatalog } from './video-catalog.ts';
+import type { Counter, VideoCounters } from './video-counters.ts';
+
+const durationNames = Array.from({ length: DURATION_BUCKETS }, (_, b) =>
+  b < DURATION_BOUNDS_MS.length ? `duration≤${DURATION_BOUNDS_MS[b]! / 1000}s` : `duration>${DURATION_BOUNDS_MS[b - 1]! / 1000}s`,
+);
+
+export const FEATURES = [
+  'bias',
+  'embeddingMatch',
+  'creatorAffinity',
+  'hashtagAffinity',
+  'soundAffinity',
+  'coEngagement',
+  'popularity',
+  'playRate',
+  'likeRate',
+  'shareRate',
+  'commentRate',
+  'followRate',
+  'skipRate',
+  'videoRelativeWatch',
+  'freshness',
+  'followsCreator',
+  ...durationNames,
+] as const;
+
+const DURATION_AT = FEATURES.length - DURATION_BUCKETS;
+/** Smoothed rates: (count + prior · strength) / (exposures + strength). */
+const PRIOR_STRENGTH = 5;
+const RATES: { counter: Counter; prior: number }[] = [
+  { counter: 'plays', prior: 0.5 },
+  { counter: 'likes', prior: 0.05 },
+  { counter: 'shares', prior: 0.01 },
+  { counter: 'comments', prior: 0.02 },
+  { counter: 'follows', prior: 0.01 },
+  { counter: 'skips', prior: 0.2 },
+];
+
+export interface LearnedState {
+  config: OnlineConfig;
+  catalog: VideoCatalog;
+  factorization: Factorization;
+  taste: TasteProfiles;
+  swing: Swing;
+  counters: VideoCounters;
+}
+
+export class PersonFeatures {
+  private readonly userVector: Float32Array | undefined;
+  private readonly taste: Taste | undefined;
+  private readonly stamp: number;
+
+  /** Prepares a person's side; use it before the learners change again (it holds scratch marks). */
+  constructor(
+    private readonly state: LearnedState,
+    userId: string,
+    private readonly now: number,
+  ) {
+    const row = state.factorization.users.row(userId);
+    this.userVector = row === undefined ? undefined : state.factorization.users.vector(row);
+    this.taste = state.taste.get(userId);
+    this.stamp = state.swing.stamp(state.swing.recentPositives(userId));
+  }
+
+  fill(slot: number, x: Float32Array): Float32Array {
+    const { catalog, factorization, taste, swing, counters, config } = this.state;
+    const video = catalog.get(slot);
+    x.fill(0);
+    x[0] = 1;
+    if (this.userVector !== undefined) x[1] = clamp(factorization.logit(this.userVector, slot), -8, 8) / 4;
+    if (this.taste !== undefined) {
+      x[2] = Math.tanh(taste.value(this.taste, `creator:${video.creatorId}`, this.now) / 2);
+      let tags = 0;
+      for (const tag of video.hashtags) tags += taste.value(this.taste, `hashtag:${tag}`, this.now);
+      x[3] = Math.tanh(tags / 3);
+      if (video.soundId !== '') x[4] = Math.tanh(taste.value(this.taste, `sound:${video.soundId}`, this.now) / 2);
+      x[15] = this.taste.follows.has(video.creatorId) ? 1 : 0;
+    }
+    x[5] = Math.tanh(5 * swing.scoreAgainst(slot, this.stamp));
+    const exposures = counters.get(slot, 'exposures');
+    const plays = counters.get(slot, 'plays');
+    x[6] = Math.log1p(plays) / 10;
+    for (let i = 0; i < RATES.length; i++) {
+      const { counter, prior } = RATES[i]!;
+      x[7 + i] = (counters.get(slot, counter) + prior * PRIOR_STRENGTH) / (exposures + PRIOR_STRENGTH);
+    }
+    x[13] = clamp((counters.get(slot, 'relativeWatch') + 3) / (plays + 3) - 1, -1, 2);
+    x[14] = decay(this.now - video.createdAt, config.freshnessHalfLifeMs);
+    x[DURATION_AT + durationBucket(video.durationMs)] = 1;
+    return x;
+  }
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}

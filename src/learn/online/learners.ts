@@ -1,0 +1,492 @@
+/**
+ * The online learners behind one facade: every logged event updates, within the same call, the user and video
+ * embeddings, the co-engagement lists, the person's affinities, the video counters and (once its labels have
+ * matured) the multi-task ranker. The feed reads them through cheap candidate generators and batch scoring.
+ * Pure in memory and deterministic for a seed: the only I/O is the snapshot (see snapshot-file.ts).
+ */
+import { MoteurError } from '../../core/errors.ts';
+import type { LoggedEvent, Video } from '../../core/types.ts';
+import { ByteReader, ByteWriter } from './bytes.ts';
+import { TASKS, resolveOnlineConfig, type OnlineConfig, type OnlineConfigOverrides, type Task } from './config.ts';
+import { DurationBaseline } from './duration-baseline.ts';
+import { COMMENTED, FOLLOWED, LIKED, OpenExposures, PLAYED, REJECTED, SHARED, SKIPPED, type Exposure } from './exposures.ts';
+import { Factorization } from './factorization.ts';
+import { FEATURES, PersonFeatures, type LearnedState } from './features.ts';
+import { NewestByKey, keysOf } from './newest-by-key.ts';
+import { MultiTaskRanker, type Contribution } from './ranker.ts';
+import { Rng } from './rng.ts';
+import { Swing } from './swing.ts';
+import { TasteProfiles } from './taste.ts';
+import { VideoCatalog } from './video-catalog.ts';
+import { VideoCounters } from './video-counters.ts';
+import { VideoVectors } from './video-vectors.ts';
+
+const MAGIC = 'moteur-online-learners';
+const FORMAT = 1;
+/** A play counts as a positive for the factorisation from half its bucket's ordinary watch, for co-engagement from a full one. */
+const PLAY_POSITIVE_FROM = 0.5;
+const PLAY_ENGAGED_FROM = 1;
+const AFFINITY_GROUPS = [
+  { prefix: 'creator:', top: 5 },
+  { prefix: 'hashtag:', top: 5 },
+  { prefix: 'sound:', top: 3 },
+] as const;
+
+export interface VideoCandidate {
+  videoId: string;
+  score: number;
+  /** Why it was proposed: the recent positive it is co-engaged with, or the affinity key (e.g. "creator:c1"). */
+  via?: string;
+}
+
+export interface CandidateOptions {
+  /** Only videos this accepts are returned (the feed's filters). */
+  accept?: (videoId: string) => boolean;
+}
+
+export interface Explanation {
+  videoId: string;
+  score: number;
+  predictions: Record<Task, number>;
+  weights: Record<Task, number>;
+  /** The signals that moved the score most, strongest first. */
+  signals: Contribution[];
+}
+
+export class OnlineLearners implements LearnedState {
+  readonly config: OnlineConfig;
+  catalog: VideoCatalog;
+  factorization: Factorization;
+  taste: TasteProfiles;
+  swing: Swing;
+  counters: VideoCounters;
+  private baseline = new DurationBaseline();
+  private newest: NewestByKey;
+  private exposures: OpenExposures;
+  private readonly ranker: MultiTaskRanker;
+  private readonly rng: Rng;
+  private vectors: VideoVectors;
+  /** The learners' clock: the latest event time seen. */
+  private clock = 0;
+  private events = 0;
+  private readonly x = new Float32Array(FEATURES.length);
+  private readonly predictions = new Float64Array(TASKS.length);
+  private readonly labels = new Float64Array(TASKS.length);
+
+  constructor(overrides: OnlineConfigOverrides = {}) {
+    const config = resolveOnlineConfig(overrides);
+    this.config = config;
+    this.rng = new Rng(config.seed);
+    this.catalog = new VideoCatalog(config.contentDim);
+    this.factorization = new Factorization(config, this.catalog);
+    this.taste = new TasteProfiles(config.tasteHalfLifeMs, config.tasteKeysPerUser);
+    this.swing = new Swing(config.swing);
+    this.counters = new VideoCounters(config.statsHalfLifeMs);
+    this.newest = new NewestByKey(config.recentVideosPerKey);
+    this.exposures = new OpenExposures(config.exposure.windowMs, config.exposure.openPerUser);
+    this.ranker = new MultiTaskRanker(config.ranker.learningRate, config.scoreWeights);
+    this.vectors = new VideoVectors(config.dim, { ...config.ann, seed: config.seed });
+  }
+
+  /** Events observed so far. */
+  get eventCount(): number {
+    return this.events;
+  }
+
+  get now(): number {
+    return this.clock;
+  }
+
+  // ---- catalog ------------------------------------------------------------------------------------------
+
+  /** Adds or updates a video (a removed status removes it from every candidate list). */
+  addVideo(video: Video): void {
+    const { slot } = this.catalog.put(video);
+    if (video.status === 'removed') {
+      this.vectors.clear(slot);
+      return;
+    }
+    const createdAt = (s: number) => this.catalog.get(s).createdAt;
+    for (const key of keysOf(video)) this.newest.add(key, slot, createdAt);
+    this.refreshVector(slot);
+  }
+
+  removeVideo(videoId: string): void {
+    const slot = this.catalog.deactivate(videoId);
+    if (slot !== undefined) this.vectors.clear(slot);
+  }
+
+  private refreshVector(slot: number): void {
+    const item = this.catalog.get(slot).active ? this.factorization.itemVector(slot) : undefined;
+    if (item === undefined) this.vectors.clear(slot);
+    else this.vectors.set(slot, item);
+  }
+
+  // ---- learning -----------------------------------------------------------------------------------------
+
+  /**
+   * Learns from one event. `video` is the catalog's record of `event.videoId` (added here when new); an event
+   * about a video the learners have never been given is counted for the person's admission and otherwise ignored.
+   */
+  observe(event: LoggedEvent, video: Video | undefined): void {
+    if (video !== undefined && this.catalog.slot(video.id) === undefined) this.addVideo(video);
+    this.events++;
+    this.clock = Math.max(this.clock, event.ts);
+    const { userId, ts } = event;
+    const slot = this.catalog.slot(event.videoId);
+    if (slot === undefined) {
+      this.touchUser(userId, ts);
+    } else {
+      for (const closed of this.exposures.closeExpired(userId, ts)) this.settle(userId, closed);
+      const exposure = this.exposure(userId, slot, ts);
+      const userRow = this.touchUser(userId, ts);
+      this.factorization.touchVideo(slot, ts, this.rng);
+      this.learn(event, slot, exposure, userRow);
+    }
+    if (this.events % this.config.sweepEveryEvents === 0) this.sweep();
+    if (this.events % this.config.ann.syncEveryEvents === 0 && this.catalog.size >= this.config.ann.from) this.vectors.sync();
+  }
+
+  private touchUser(userId: string, ts: number): number | undefined {
+    return this.factorization.touchUser(userId, ts, this.rng, this.positivesCentroid(userId));
+  }
+
+  /** The open exposure of this video to this person, opened now (features frozen as of now) if there is none. */
+  private exposure(userId: string, slot: number, ts: number): Exposure {
+    const open = this.exposures.find(userId, slot);
+    if (open !== undefined) return open;
+    const features = new PersonFeatures(this, userId, ts).fill(slot, new Float32Array(FEATURES.length));
+    const exposure: Exposure = { slot, openedAt: ts, features, relativeWatch: 0, flags: 0 };
+    this.counters.add(slot, 'exposures', 1, ts);
+    for (const pushedOut of this.exposures.open(userId, exposure)) this.settle(userId, pushedOut);
+    return exposure;
+  }
+
+  private learn(event: LoggedEvent, slot: number, exposure: Exposure, userRow: number | undefined): void {
+    const { eventWeights, tasteDeltas } = this.config;
+    const facts = this.catalog.get(slot);
+    const { userId, ts } = event;
+    const keys = keysOf(facts);
+    const firstTime = (flag: number) => {
+      const first = (exposure.flags & flag) === 0;
+      exposure.flags |= flag;
+      return first;
+    };
+    switch (event.type) {
+      case 'impression':
+        return;
+      case 'play': {
+        const ratio = Math.min((event.watchMs ?? 0) / Math.max(facts.durationMs, 1), 4);
+        this.baseline.observe(facts.durationMs, ratio);
+        const relative = this.baseline.relative(facts.durationMs, ratio);
+        if (firstTime(PLAYED)) this.counters.add(slot, 'plays', 1, ts);
+        if (relative > exposure.relativeWatch) {
+          this.counters.add(slot, 'relativeWatch', relative - exposure.relativeWatch, ts);
+          exposure.relativeWatch = relative;
+        }
+        if (relative >= PLAY_POSITIVE_FROM) this.positive(userRow, slot, eventWeights.play * Math.min(ratio, 1.5));
+        this.taste.add(userId, keys, tasteDeltas.play * (Math.min(relative, 2) - 1), ts);
+        if (relative >= PLAY_ENGAGED_FROM) this.swing.addPositive(userId, slot);
+        return;
+      }
+      case 'like':
+      case 'share':
+      case 'comment':
+      case 'follow': {
+        const flag = { like: LIKED, share: SHARED, comment: COMMENTED, follow: FOLLOWED }[event.type];
+        const counter = ({ like: 'likes', share: 'shares', comment: 'comments', follow: 'follows' } as const)[event.type];
+        if (firstTime(flag)) this.counters.add(slot, counter, 1, ts);
+        this.positive(userRow, slot, eventWeights[event.type]);
+        this.taste.add(userId, keys, tasteDeltas[event.type], ts);
+        if (event.type === 'follow') this.taste.follow(userId, facts.creatorId, ts);
+        if (event.type !== 'comment') this.swing.addPositive(userId, slot);
+        return;
+      }
+      case 'skip':
+      case 'not_interested':
+      case 'report': {
+        const skip = event.type === 'skip';
+        if (firstTime(skip ? SKIPPED : REJECTED)) this.counters.add(slot, skip ? 'skips' : 'rejections', 1, ts);
+        if (userRow !== undefined) this.train(userRow, slot, 0, eventWeights[event.type]);
+        this.taste.add(userId, keys, tasteDeltas[event.type], ts);
+        return;
+      }
+    }
+  }
+
+  /** A positive example, followed by the configured number of uniformly sampled catalog negatives. */
+  private positive(userRow: number | undefined, slot: number, weight: number): void {
+    if (userRow === undefined) return;
+    this.train(userRow, slot, 1, weight);
+    const { randomNegatives, randomNegativeWeight } = this.config.factorization;
+    for (let i = 0; i < randomNegatives; i++) {
+      const other = Math.floor(this.rng.next() * this.catalog.size);
+      if (other !== slot && this.catalog.get(other).active) this.train(userRow, other, 0, randomNegativeWeight);
+    }
+  }
+
+  private train(userRow: number, slot: number, label: number, weight: number): void {
+    this.factorization.train(userRow, slot, label, weight);
+    const videoRow = this.factorization.videos.row(this.catalog.get(slot).id);
+    if (videoRow !== undefined && this.catalog.get(slot).active) this.vectors.set(slot, this.factorization.videos.vector(videoRow));
+  }
+
+  /** An exposure's labels are final: train the ranker, and treat an unplayed, ignored impression as a negative. */
+  private settle(userId: string, exposure: Exposure): void {
+    const f = exposure.flags;
+    const labels = this.labels;
+    labels[0] = exposure.relativeWatch;
+    labels[1] = f & LIKED ? 1 : 0;
+    labels[2] = f & SHARED ? 1 : 0;
+    labels[3] = f & COMMENTED ? 1 : 0;
+    labels[4] = f & FOLLOWED ? 1 : 0;
+    labels[5] = f & (SKIPPED | REJECTED) ? 1 : 0;
+    this.ranker.train(exposure.features, labels, this.predictions);
+    if (f !== 0) return;
+    const { unplayedImpressionRate, unplayedImpressionWeight } = this.config.factorization;
+    const userRow = this.factorization.users.row(userId);
+    if (userRow !== undefined && this.catalog.get(exposure.slot).active && this.rng.next() < unplayedImpressionRate) {
+      this.train(userRow, exposure.slot, 0, unplayedImpressionWeight);
+    }
+  }
+
+  /** Periodic upkeep: evict stale ids, settle exposures past their window, refresh content-derived vectors. */
+  private sweep(): void {
+    const now = this.clock;
+    for (const userId of this.factorization.users.evict(now)) {
+      this.swing.forgetUser(userId);
+      this.exposures.forget(userId);
+    }
+    this.taste.evict(now - this.config.users.ttlMs);
+    this.factorization.videos.evict(now);
+    for (const { userId, exposure } of this.exposures.closeAllExpired(now)) this.settle(userId, exposure);
+    // The content projection keeps learning, so vectors of videos without a row of their own drift.
+    for (let slot = 0; slot < this.catalog.size; slot++) {
+      if (this.factorization.videos.row(this.catalog.get(slot).id) === undefined) this.refreshVector(slot);
+    }
+  }
+
+  // ---- a person's rights --------------------------------------------------------------------------------
+
+  /**
+   * Forgets what was learned about a person, as if they had just signed up: embedding, affinities, recent
+   * positives, open exposures. The creators they follow are kept (their own choice, not something learned).
+   */
+  resetUser(userId: string): void {
+    this.factorization.users.delete(userId);
+    this.taste.reset(userId, true);
+    this.swing.forgetUser(userId);
+    this.exposures.forget(userId);
+  }
+
+  /**
+   * Erasure: removes every piece of state keyed by the person, follows included, and their name from every
+   * video's window of recent engagers. What stays is aggregate and keyed by videos only (see docs/learning.md).
+   */
+  forgetUser(userId: string): void {
+    this.resetUser(userId);
+    this.taste.reset(userId, false);
+  }
+
+  /** Whether anything at all is kept under this person's id. */
+  knowsUser(userId: string): boolean {
+    return this.factorization.users.has(userId) || this.taste.get(userId) !== undefined || this.swing.recentPositives(userId).length > 0 || this.exposures.has(userId);
+  }
+
+  // ---- candidates and scores ----------------------------------------------------------------------------
+
+  /**
+   * The person's query vector: their own row once admitted, else the centroid of their recent positives' item
+   * vectors, else undefined (nothing known yet).
+   */
+  private queryVector(userId: string): Float32Array | undefined {
+    const row = this.factorization.users.row(userId);
+    if (row !== undefined) return this.factorization.users.vector(row).subarray(0, this.config.dim);
+    return this.positivesCentroid(userId);
+  }
+
+  private positivesCentroid(userId: string): Float32Array | undefined {
+    const positives = this.swing.recentPositives(userId);
+    const sum = new Float32Array(this.config.dim);
+    let n = 0;
+    for (const slot of positives) {
+      const item = this.factorization.itemVector(slot);
+      if (item === undefined) continue;
+      for (let i = 0; i < this.config.dim; i++) sum[i] = sum[i]! + item[i]!;
+      n++;
+    }
+    if (n === 0) return undefined;
+    for (let i = 0; i < this.config.dim; i++) sum[i] = sum[i]! / n;
+    return sum;
+  }
+
+  /**
+   * Videos whose item vector is most similar (cosine) to the person's. Exact brute force below `ann.from`
+   * catalog videos or with `exact: true`; the HNSW graph (as of its last sync) above.
+   */
+  nearestVideos(userId: string, k: number, options: CandidateOptions & { exact?: boolean } = {}): VideoCandidate[] {
+    const query = this.queryVector(userId);
+    if (query === undefined || k <= 0) return [];
+    const norm = Math.hypot(...query);
+    if (norm === 0) return [];
+    const unit = query.map((x) => x / norm);
+    const accept = this.slotFilter(options.accept);
+    const exact = options.exact === true || this.catalog.size < this.config.ann.from;
+    const found = exact ? this.vectors.exact(unit, k, accept) : this.vectors.approximate(unit, k, accept);
+    return found.map(({ slot, similarity }) => ({ videoId: this.catalog.get(slot).id, score: similarity }));
+  }
+
+  /** Videos co-engaged (Swing) with the person's recent positives, excluding those positives. */
+  coEngaged(userId: string, k: number, options: CandidateOptions = {}): VideoCandidate[] {
+    const positives = this.swing.recentPositives(userId);
+    const stamp = this.swing.stamp(positives);
+    const totals = new Map<number, { score: number; best: number; via: number }>();
+    for (const from of positives) {
+      const list = this.swing.neighbours(from);
+      if (list === undefined) continue;
+      for (let i = 0; i < list.size; i++) {
+        const slot = list.slots[i]!;
+        if (this.swing.isMarked(slot, stamp)) continue;
+        const s = list.scores[i]!;
+        const entry = totals.get(slot);
+        if (entry === undefined) totals.set(slot, { score: s, best: s, via: from });
+        else {
+          entry.score += s;
+          if (s > entry.best) [entry.best, entry.via] = [s, from];
+        }
+      }
+    }
+    const accept = this.slotFilter(options.accept);
+    return [...totals.entries()]
+      .filter(([slot]) => accept(slot))
+      .sort((a, b) => b[1].score - a[1].score || a[0] - b[0])
+      .slice(0, k)
+      .map(([slot, t]) => ({ videoId: this.catalog.get(slot).id, score: t.score, via: this.catalog.get(t.via).id }));
+  }
+
+  /** The newest videos of the person's strongest creators, hashtags and sounds, interleaved across keys. */
+  affinityCandidates(userId: string, k: number, options: CandidateOptions = {}): VideoCandidate[] {
+    const accept = this.slotFilter(options.accept);
+    const keys = AFFINITY_GROUPS.flatMap(({ prefix, top }) => this.taste.top(userId, prefix, top, this.clock)).sort((a, b) => b.value - a.value);
+    const lists = keys.map(({ key, value }) => ({ key, value, slots: this.newest.get(key), at: 0 }));
+    const out: VideoCandidate[] = [];
+    const taken = new Set<number>();
+    for (let progress = true; out.length < k && progress; ) {
+      progress = false;
+      for (const list of lists) {
+        while (list.at < list.slots.length) {
+          const slot = list.slots[list.at++]!;
+          if (taken.has(slot) || !accept(slot)) continue;
+          taken.add(slot);
+          out.push({ videoId: this.catalog.get(slot).id, score: list.value, via: list.key });
+          progress = true;
+          break;
+        }
+        if (out.length >= k) break;
+      }
+    }
+    return out;
+  }
+
+  private slotFilter(accept: ((videoId: string) => boolean) | undefined): (slot: number) => boolean {
+    return (slot) => {
+      const facts = this.catalog.get(slot);
+      return facts.active && (accept === undefined || accept(facts.id));
+    };
+  }
+
+  /** The ranker's score of each video for the person, in input order; undefined for videos never added. */
+  score(userId: string, videoIds: readonly string[]): (number | undefined)[] {
+    const person = new PersonFeatures(this, userId, this.clock);
+    return videoIds.map((id) => {
+      const slot = this.catalog.slot(id);
+      if (slot === undefined) return undefined;
+      return this.ranker.score(this.ranker.predict(person.fill(slot, this.x), this.predictions));
+    });
+  }
+
+  /** Every prediction behind a score, the weights that combine them, and the signals that mattered most. */
+  explain(userId: string, videoId: string, topSignals = 5): Explanation | undefined {
+    const slot = this.catalog.slot(videoId);
+    if (slot === undefined) return undefined;
+    const x = new PersonFeatures(this, userId, this.clock).fill(slot, new Float32Array(FEATURES.length));
+    const predictions = this.ranker.predict(x, new Float64Array(TASKS.length));
+    return {
+      videoId,
+      score: this.ranker.score(predictions),
+      predictions: Object.fromEntries(TASKS.map((t, i) => [t, predictions[i]!])) as Record<Task, number>,
+      weights: { ...this.config.scoreWeights },
+      signals: this.ranker.contributions(x, predictions).slice(0, topSignals),
+    };
+  }
+
+  /** Sizes of the learned state, for metrics and the memory figures in docs/learning.md. */
+  stats() {
+    return {
+      events: this.events,
+      catalogVideos: this.catalog.size,
+      userRows: this.factorization.users.size,
+      pendingUsers: this.factorization.users.pendingSize,
+      videoRows: this.factorization.videos.size,
+      pendingVideos: this.factorization.videos.pendingSize,
+      tasteProfiles: this.taste.size,
+      coEngagementUsers: this.swing.users,
+      arenaBytes: this.factorization.users.arenaBytes + this.factorization.videos.arenaBytes,
+    };
+  }
+
+  // ---- snapshots ----------------------------------------------------------------------------------------
+
+  /** Everything learned, as bytes: the same events with the same seed give the same bytes. */
+  snapshot(): Uint8Array {
+    const w = new ByteWriter();
+    w.str(MAGIC);
+    w.u32(FORMAT);
+    w.str(JSON.stringify(this.config));
+    w.f64(this.clock);
+    w.f64(this.events);
+    w.u32(this.rng.state);
+    this.catalog.write(w);
+    this.newest.write(w);
+    this.counters.write(w);
+    this.baseline.write(w);
+    this.factorization.write(w);
+    this.taste.write(w);
+    this.swing.write(w);
+    this.exposures.write(w);
+    this.ranker.write(w);
+    return w.finish();
+  }
+
+  /** Learners as they were when `snapshot()` produced these bytes, with the configuration they were saved with. */
+  static restore(bytes: Uint8Array): OnlineLearners {
+    const r = new ByteReader(bytes);
+    let magic = '';
+    try {
+      magic = r.str();
+    } catch {
+      // Too short to hold even the header: reported below as not a snapshot.
+    }
+    if (magic !== MAGIC) throw new MoteurError('snapshot_corrupt', 'not a learner snapshot (wrong header)', 500);
+    const format = r.u32();
+    if (format !== FORMAT) throw new MoteurError('snapshot_corrupt', `learner snapshot format ${format} is not supported (expected ${FORMAT})`, 500);
+    const learners = new OnlineLearners(JSON.parse(r.str()) as OnlineConfigOverrides);
+    const { config } = learners;
+    learners.clock = r.f64();
+    learners.events = r.f64();
+    learners.rng.state = r.u32();
+    learners.catalog = VideoCatalog.read(r, config.contentDim);
+    learners.newest = NewestByKey.read(r, config.recentVideosPerKey);
+    learners.counters = VideoCounters.read(r, config.statsHalfLifeMs);
+    learners.baseline = DurationBaseline.read(r);
+    learners.factorization = new Factorization(config, learners.catalog);
+    learners.factorization.read(r);
+    learners.taste = TasteProfiles.read(r, config.tasteHalfLifeMs, config.tasteKeysPerUser);
+    learners.swing = Swing.read(r, config.swing);
+    learners.exposures = OpenExposures.read(r, config.exposure.windowMs, config.exposure.openPerUser);
+    learners.ranker.read(r);
+    if (!r.done) throw new MoteurError('snapshot_corrupt', 'learner snapshot has trailing bytes', 500);
+    for (let slot = 0; slot < learners.catalog.size; slot++) learners.refreshVector(slot);
+    return learners;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Item-to-item co-engagement by Swing (Yang et al., Alibaba 2020), maintained incrementally.
+ *
+ * Swing scores a pair of items by the pairs of users who both engaged with both:
+ *   sim(i, j) = Σ_{u,v ∈ U(i) ∩ U(j)} w_u · w_v / (alpha + |I(u) ∩ I(v)|),   w_u = (|I(u)| + 1)^-½
+ * so two people who share everything (bots, one household) count little, and two people whose only common
+ * ground is this pair count a lot. Online, when person u engages with item j, every recent engager v of j is
+ * paired with u: each item i they already share gains the pair's contribution towards j (and j towards i).
+ * The contribution uses the overlap as it stands then (earlier contributions are not re-weighted later),
+ * and I(u), U(j) are bounded windows of recent positives and recent engagers. Memory is bounded by keeping
+ * the top `neighboursPerItem` per item.
+ */
+import type { ByteReader, ByteWriter } from './bytes.ts';
+import { NeighbourList } from './neighbour-list.ts';
+
+export interface SwingOptions {
+  alpha: number;
+  recentPositivesPerUser: number;
+  recentUsersPerItem: number;
+  neighboursPerItem: number;
+}
+
+export class Swing {
+  /** Person → slots of recent positives, oldest first. */
+  private readonly positives = new Map<string, number[]>();
+  /** Slot → people who recently engaged with it, oldest first. */
+  private engagers: (string[] | undefined)[] = [];
+  private neighbourLists: (NeighbourList | undefined)[] = [];
+  /** Scratch membership marks by slot, stamped with `epoch`, so intersections allocate nothing. */
+  private marks = new Int32Array(1024);
+  private epoch = 0;
+
+  constructor(private readonly options: SwingOptions) {}
+
+  get users(): number {
+    return this.positives.size;
+  }
+
+  recentPositives(userId: string): readonly number[] {
+    return this.positives.get(userId) ?? [];
+  }
+
+  neighbours(slot: number): NeighbourList | undefined {
+    return this.neighbourLists[slot];
+  }
+
+  addPositive(userId: string, slot: number): void {
+    let mine = this.positives.get(userId);
+    if (mine === undefined) {
+      mine = [];
+      this.positives.set(userId, mine);
+    }
+    const already = mine.indexOf(slot);
+    if (already >= 0) {
+      // Already counted: only its recency changes.
+      mine.splice(already, 1);
+      mine.push(slot);
+      return;
+    }
+    this.pairWithEngagers(userId, mine, slot);
+    mine.push(slot);
+    if (mine.length > this.options.recentPositivesPerUser) mine.shift();
+    const engagers = (this.engagers[slot] ??= []);
+    engagers.push(userId);
+    if (engagers.length > this.options.recentUsersPerItem) engagers.shift();
+  }
+
+  private pairWithEngagers(userId: string, mine: readonly number[], slot: number): void {
+    const engagers = this.engagers[slot];
+    if (engagers === undefined || mine.length === 0) return;
+    const { alpha, neighboursPerItem } = this.options;
+    const stamp = this.stamp(mine);
+    const weightU = 1 / Math.sqrt(mine.length + 2);
+    const shared: number[] = [];
+    for (const other of engagers) {
+      if (other === userId) continue;
+      const theirs = this.positives.get(other);
+      if (theirs === undefined) continue;
+      shared.length = 0;
+      for (const s of theirs) if (s !== slot && this.marks[s] === stamp) shared.push(s);
+      if (shared.length === 0) continue;
+      // The pair shares `shared` plus this slot.
+      const contribution = (weightU / Math.sqrt(theirs.length + 1)) / (alpha + shared.length + 1);
+      const forSlot = (this.neighbourLists[slot] ??= new NeighbourList());
+      for (const s of shared) {
+        forSlot.add(s, contribution, neighboursPerItem);
+        (this.neighbourLists[s] ??= new NeighbourList()).add(slot, contribution, neighboursPerItem);
+      }
+    }
+  }
+
+  /** Marks the given slots; `isMarked` answers for them until the next stamp. */
+  stamp(slots: readonly number[]): number {
+    this.epoch = (this.epoch + 1) | 0;
+    for (const s of slots) {
+      if (s >= this.marks.length) {
+        const grown = new Int32Array(Math.max(this.marks.length * 2, s + 1));
+        grown.set(this.marks);
+        this.marks = grown;
+      }
+      this.marks[s] = this.epoch;
+    }
+    return this.epoch;
+  }
+
+  isMarked(slot: number, stamp: number): boolean {
+    return slot < this.marks.length && this.marks[slot] === stamp;
+  }
+
+  /**
+   * Co-engagement of a candidate with a person's recent positives (marked with `stamp`): the sum of its
+   * Swing scores towards them, read from the candidate's own neighbour list.
+   */
+  scoreAgainst(slot: number, stamp: number): number {
+    const list = this.neighbourLists[slot];
+    if (list === undefined) return 0;
+    let sum = 0;
+    for (let i = 0; i < list.size; i++) if (this.isMarked(list.slots[i]!, stamp)) sum += list.scores[i]!;
+    return sum;
+  }
+
+  /** Removes the person's recent positives and their name from every item's engager window. */
+  forgetUser(userId: string): void {
+    const mine = this.positives.get(userId);
+    if (mine === undefined) return;
+    this.positives.delete(userId);
+    for (const slot of mine) {
+      const engagers = this.engagers[slot];
+      if (engagers === undefined) continue;
+      const kept = engagers.filter((u) => u !== userId);
+      this.engagers[slot] = kept.length === 0 ? undefined : kept;
+    }
+  }
+
+  write(w: ByteWriter): void {
+    w.u32(this.positives.size);
+    for (const [userId, slots] of this.positives) {
+      w.str(userId);
+      w.array(Int32Array.from(slots));
+    }
+    w.u32(this.engagers.length);
+    for (const list of this.engagers) w.strings(list ?? []);
+    w.u32(this.neighbourLists.length);
+    for (const list of this.neighbourLists) {
+      w.u8(list === undefined ? 0 : 1);
+      list?.write(w);
+    }
+  }
+
+  static read(r: ByteReader, options: SwingOptions): Swing {
+    const swing = new Swing(options);
+    const users = r.u32();
+    for (let i = 0; i < users; i++) swing.positives.set(r.str(), Array.from(r.i32s()));
+    swing.engagers = Array.from({ length: r.u32() }, () => {
+      const list = r.strings();
+      return list.length === 0 ? undefined : list;
+    });
+    swing.neighbourLists = Array.from({ length: r.u32() }, () => (r.u8() === 0 ? undefined : NeighbourList.read(r)));
+    return swing;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Each person's time-decayed affinity to creators, hashtags and sounds ("creator:c1", "hashtag:cats",
+ * "sound:s9"), and the creators they follow. An event moves every key of its video, so a "not interested"
+ * lowers the creator, the sound and the hashtags, reaching videos that share any of them.
+ */
+import type { ByteReader, ByteWriter } from './bytes.ts';
+import { decay } from './decay.ts';
+
+interface Affinity {
+  value: number;
+  ts: number;
+}
+
+export class Taste {
+  readonly affinities = new Map<string, Affinity>();
+  readonly follows = new Set<string>();
+  lastTs = 0;
+}
+
+export class TasteProfiles {
+  private readonly byUser = new Map<string, Taste>();
+
+  constructor(
+    private readonly halfLifeMs: number,
+    private readonly keysPerUser: number,
+  ) {}
+
+  get size(): number {
+    return this.byUser.size;
+  }
+
+  get(userId: string): Taste | undefined {
+    return this.byUser.get(userId);
+  }
+
+  private profile(userId: string): Taste {
+    let taste = this.byUser.get(userId);
+    if (taste === undefined) {
+      taste = new Taste();
+      this.byUser.set(userId, taste);
+    }
+    return taste;
+  }
+
+  add(userId: string, keys: readonly string[], delta: number, ts: number): void {
+    const taste = this.profile(userId);
+    taste.lastTs = Math.max(taste.lastTs, ts);
+    for (const key of keys) {
+      const a = taste.affinities.get(key);
+      if (a === undefined) taste.affinities.set(key, { value: delta, ts });
+      else {
+        a.value = a.value * decay(ts - a.ts, this.halfLifeMs) + delta;
+        a.ts = Math.max(a.ts, ts);
+      }
+    }
+    if (taste.affinities.size > this.keysPerUser) this.prune(taste, ts);
+  }
+
+  follow(userId: string, creatorId: string, ts: number): void {
+    const taste = this.profile(userId);
+    taste.follows.add(creatorId);
+    taste.lastTs = Math.max(taste.lastTs, ts);
+  }
+
+  value(taste: Taste, key: string, now: number): number {
+    const a = taste.affinities.get(key);
+    return a === undefined ? 0 : a.value * decay(now - a.ts, this.halfLifeMs);
+  }
+
+  /** The strongest positive affinities whose key starts with `prefix`, best first. */
+  top(userId: string, prefix: string, count: number, now: number): { key: string; value: number }[] {
+    const taste = this.byUser.get(userId);
+    if (taste === undefined) return [];
+    const out: { key: string; value: number }[] = [];
+    for (const [key, a] of taste.affinities) {
+      if (!key.startsWith(prefix)) continue;
+      const value = a.value * decay(now - a.ts, this.halfLifeMs);
+      if (value > 0) out.push({ key, value });
+    }
+    return out.sort(byStrength).slice(0, count);
+  }
+
+  /** Keeps the strongest 80 % (positive or negative) when a profile outgrows its budget. */
+  private prune(taste: Taste, now: number): void {
+    const ranked = [...taste.affinities.entries()]
+      .map(([key, a]) => ({ key, value: Math.abs(a.value * decay(now - a.ts, this.halfLifeMs)) }))
+      .sort(byStrength);
+    for (const { key } of ranked.slice(Math.floor(this.keysPerUser * 0.8))) taste.affinities.delete(key);
+  }
+
+  /** Forgets a person's affinities; `keepFollows` keeps the creators they chose to follow. */
+  reset(userId: string, keepFollows: boolean): void {
+    const old = this.byUser.get(userId);
+    this.byUser.delete(userId);
+    if (keepFollows && old !== undefined && old.follows.size > 0) {
+      const fresh = this.profile(userId);
+      for (const creator of old.follows) fresh.follows.add(creator);
+      fresh.lastTs = old.lastTs;
+    }
+  }
+
+  /** Drops profiles untouched since `cutoff`. */
+  evict(cutoff: number): void {
+    for (const [userId, taste] of this.byUser) if (taste.lastTs < cutoff) this.byUser.delete(userId);
+  }
+
+  write(w: ByteWriter): void {
+    w.u32(this.byUser.size);
+    for (const [userId, taste] of this.byUser) {
+      w.str(userId);
+      w.f64(taste.lastTs);
+      w.strings([...taste.follows]);
+      w.u32(taste.affinities.size);
+      for (const [key, a] of taste.affinities) {
+        w.str(key);
+        w.f64(a.value);
+        w.f64(a.ts);
+      }
+    }
+  }
+
+  static read(r: ByteReader, halfLifeMs: number, keysPerUser: number): TasteProfiles {
+    const profiles = new TasteProfiles(halfLifeMs, keysPerUser);
+    const users = r.u32();
+    for (let u = 0; u < users; u++) {
+      const taste = profiles.profile(r.str());
+      taste.lastTs = r.f64();
+      for (const creator of r.strings()) taste.follows.add(creator);
+      const keys = r.u32();
+      for (let k = 0; k < keys; k++) taste.affinities.set(r.str(), { value: r.f64(), ts: r.f64() });
+    }
+    return profiles;
+  }
+}
+
+/** Strongest first; ties by key so pruning and ordering never depend on insertion history. */
+function byStrength(a: { key: string; value: number }, b: { key: string; value: number }): number {
+  return b.value - a.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}

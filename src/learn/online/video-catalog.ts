@@ -1,0 +1,116 @@
+/**
+ * The facts about videos the learners need (creator, sound, hashtags, duration, upload time, content vector),
+ * each video under a small integer slot that the co-engagement lists, counters and vector index share.
+ * Slots are never reused, so a removed video keeps its slot and is only marked inactive.
+ */
+import type { Video } from '../../core/types.ts';
+import type { ByteReader, ByteWriter } from './bytes.ts';
+
+export interface VideoFacts {
+  id: string;
+  creatorId: string;
+  soundId: string;
+  hashtags: string[];
+  durationMs: number;
+  createdAt: number;
+  active: boolean;
+  hasContent: boolean;
+}
+
+export class VideoCatalog {
+  private readonly slots = new Map<string, number>();
+  private readonly facts: VideoFacts[] = [];
+  /** Unit-length content vectors by slot (zeros when a video has none). */
+  private content: Float32Array;
+
+  constructor(readonly contentDim: number) {
+    this.content = new Float32Array(1024 * contentDim);
+  }
+
+  get size(): number {
+    return this.facts.length;
+  }
+
+  slot(id: string): number | undefined {
+    return this.slots.get(id);
+  }
+
+  get(slot: number): VideoFacts {
+    return this.facts[slot]!;
+  }
+
+  contentOf(slot: number): Float32Array {
+    return this.content.subarray(slot * this.contentDim, (slot + 1) * this.contentDim);
+  }
+
+  /** Adds or updates a video; returns its slot and whether it is new. */
+  put(video: Video): { slot: number; added: boolean } {
+    let slot = this.slots.get(video.id);
+    const added = slot === undefined;
+    if (slot === undefined) {
+      slot = this.facts.length;
+      this.slots.set(video.id, slot);
+      if ((slot + 1) * this.contentDim > this.content.length) {
+        const grown = new Float32Array(this.content.length * 2);
+        grown.set(this.content);
+        this.content = grown;
+      }
+    }
+    const embedding = video.embedding?.length === this.contentDim ? video.embedding : undefined;
+    this.facts[slot] = {
+      id: video.id,
+      creatorId: video.creatorId,
+      soundId: video.soundId,
+      hashtags: [...video.hashtags],
+      durationMs: video.durationMs,
+      createdAt: video.createdAt,
+      active: video.status !== 'removed',
+      hasContent: embedding !== undefined,
+    };
+    const target = this.contentOf(slot);
+    target.fill(0);
+    if (embedding !== undefined) {
+      const norm = Math.hypot(...embedding) || 1;
+      for (let i = 0; i < this.contentDim; i++) target[i] = embedding[i]! / norm;
+    }
+    return { slot, added };
+  }
+
+  deactivate(id: string): number | undefined {
+    const slot = this.slots.get(id);
+    if (slot !== undefined) this.facts[slot]!.active = false;
+    return slot;
+  }
+
+  write(w: ByteWriter): void {
+    w.u32(this.facts.length);
+    for (const f of this.facts) {
+      w.str(f.id);
+      w.str(f.creatorId);
+      w.str(f.soundId);
+      w.strings(f.hashtags);
+      w.f64(f.durationMs);
+      w.f64(f.createdAt);
+      w.u8((f.active ? 1 : 0) | (f.hasContent ? 2 : 0));
+    }
+    w.array(this.content, this.facts.length * this.contentDim);
+  }
+
+  static read(r: ByteReader, contentDim: number): VideoCatalog {
+    const catalog = new VideoCatalog(contentDim);
+    const count = r.u32();
+    for (let slot = 0; slot < count; slot++) {
+      const id = r.str();
+      const creatorId = r.str();
+      const soundId = r.str();
+      const hashtags = r.strings();
+      const durationMs = r.f64();
+      const createdAt = r.f64();
+      const flags = r.u8();
+      catalog.facts.push({ id, creatorId, soundId, hashtags, durationMs, createdAt, active: (flags & 1) !== 0, hasContent: (flags & 2) !== 0 });
+      catalog.slots.set(id, slot);
+    }
+    catalog.content = r.f32(Math.max(1024, count) * contentDim);
+    return catalog;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Time-decayed counters per video slot (exposures, plays, relative watch, likes, ...), in one Float64Array:
+ * the popularity and rate features of the ranker. Decay is applied lazily when a slot is touched.
+ */
+import type { ByteReader, ByteWriter } from './bytes.ts';
+import { decay } from './decay.ts';
+
+export const COUNTERS = ['exposures', 'plays', 'relativeWatch', 'likes', 'shares', 'comments', 'follows', 'skips', 'rejections'] as const;
+export type Counter = (typeof COUNTERS)[number];
+const INDEX = Object.fromEntries(COUNTERS.map((name, i) => [name, i])) as Record<Counter, number>;
+/** The counters plus the time they were last decayed to. */
+const STRIDE = COUNTERS.length + 1;
+const TS = COUNTERS.length;
+
+export class VideoCounters {
+  private data = new Float64Array(1024 * STRIDE);
+  private slots = 0;
+
+  constructor(private readonly halfLifeMs: number) {}
+
+  add(slot: number, counter: Counter, amount: number, ts: number): void {
+    const o = this.decayTo(slot, ts);
+    this.data[o + INDEX[counter]] = this.data[o + INDEX[counter]]! + amount;
+  }
+
+  /** The counter's value as of its last update (reading does not decay, so scoring never writes). */
+  get(slot: number, counter: Counter): number {
+    return slot < this.slots ? this.data[slot * STRIDE + INDEX[counter]]! : 0;
+  }
+
+  private decayTo(slot: number, ts: number): number {
+    if (slot >= this.slots) this.extend(slot + 1);
+    const o = slot * STRIDE;
+    const last = this.data[o + TS]!;
+    if (ts > last) {
+      if (last > 0) {
+        const f = decay(ts - last, this.halfLifeMs);
+        for (let i = 0; i < COUNTERS.length; i++) this.data[o + i] = this.data[o + i]! * f;
+      }
+      this.data[o + TS] = ts;
+    }
+    return o;
+  }
+
+  private extend(slots: number): void {
+    if (slots * STRIDE > this.data.length) {
+      const grown = new Float64Array(Math.max(this.data.length * 2, slots * STRIDE));
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.slots = slots;
+  }
+
+  write(w: ByteWriter): void {
+    w.u32(this.slots);
+    w.array(this.data, this.slots * STRIDE);
+  }
+
+  static read(r: ByteReader, halfLifeMs: number): VideoCounters {
+    const counters = new VideoCounters(halfLifeMs);
+    counters.slots = r.u32();
+    counters.data = r.f64s(Math.max(1024, counters.slots) * STRIDE);
+    return counters;
+  }
+}

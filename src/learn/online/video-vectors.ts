@@ -1,0 +1,186 @@
+/**
+ * Unit-length item vectors by catalog slot, for candidate retrieval by cosine similarity: brute force over the
+ * Float32Array is the exact reference; an HNSW graph (hnswlib-node) answers for large catalogs, brought up to
+ * date with the vectors that changed since its last sync (it is not snapshotted: it is rebuilt from these).
+ */
+import hnswlib from 'hnswlib-node';
+
+export interface AnnOptions {
+  m: number;
+  efConstruction: number;
+  efSearch: number;
+  seed: number;
+}
+
+export interface Neighbour {
+  slot: number;
+  similarity: number;
+}
+
+export class VideoVectors {
+  private vectors: Float32Array;
+  private valid = new Uint8Array(1024);
+  private dirty = new Uint8Array(1024);
+  private dirtyList: number[] = [];
+  private ann: hnswlib.HierarchicalNSW | undefined;
+  /** Slots the graph holds, and those of them marked deleted. */
+  private readonly inGraph = new Set<number>();
+  private readonly deleted = new Set<number>();
+
+  constructor(
+    readonly dim: number,
+    private readonly annOptions: AnnOptions,
+  ) {
+    this.vectors = new Float32Array(1024 * dim);
+  }
+
+  /** Stores the direction of `vector` (its first `dim` floats); a zero vector makes the slot unsearchable. */
+  set(slot: number, vector: Float32Array): void {
+    this.ensure(slot);
+    let norm = 0;
+    for (let i = 0; i < this.dim; i++) norm += vector[i]! * vector[i]!;
+    norm = Math.sqrt(norm);
+    const o = slot * this.dim;
+    if (norm === 0) {
+      this.clear(slot);
+      return;
+    }
+    for (let i = 0; i < this.dim; i++) this.vectors[o + i] = vector[i]! / norm;
+    this.valid[slot] = 1;
+    this.markDirty(slot);
+  }
+
+  clear(slot: number): void {
+    this.ensure(slot);
+    this.valid[slot] = 0;
+    this.vectors.fill(0, slot * this.dim, (slot + 1) * this.dim);
+    this.markDirty(slot);
+  }
+
+  private markDirty(slot: number): void {
+    if (this.dirty[slot] === 1) return;
+    this.dirty[slot] = 1;
+    this.dirtyList.push(slot);
+  }
+
+  private ensure(slot: number): void {
+    if (slot < this.valid.length) return;
+    let size = this.valid.length;
+    while (size <= slot) size *= 2;
+    const vectors = new Float32Array(size * this.dim);
+    vectors.set(this.vectors);
+    this.vectors = vectors;
+    const valid = new Uint8Array(size);
+    valid.set(this.valid);
+    this.valid = valid;
+    const dirty = new Uint8Array(size);
+    dirty.set(this.dirty);
+    this.dirty = dirty;
+  }
+
+  /** Exact top-k by cosine similarity to a unit query, best first; `accept` filters slots. */
+  exact(query: Float32Array, k: number, accept?: (slot: number) => boolean): Neighbour[] {
+    const dim = this.dim;
+    const heap = new MinHeap(k);
+    const count = this.valid.length;
+    for (let s = 0; s < count; s++) {
+      if (this.valid[s] === 0) continue;
+      let dot = 0;
+      for (let i = 0, o = s * dim; i < dim; i++) dot += this.vectors[o + i]! * query[i]!;
+      if (heap.wouldTake(dot) && (accept === undefined || accept(s))) heap.push(s, dot);
+    }
+    return heap.sorted();
+  }
+
+  /**
+   * Approximate top-k from the HNSW graph as of its last `sync` (built on first use). Similarities are those of
+   * the graph's copy of each vector; slots cleared since the sync are never returned.
+   */
+  approximate(query: Float32Array, k: number, accept?: (slot: number) => boolean): Neighbour[] {
+    const ann = this.ann ?? this.sync();
+    const live = this.inGraph.size - this.deleted.size;
+    if (live <= 0 || k <= 0) return [];
+    const filter = (label: number) => this.valid[label] === 1 && (accept === undefined || accept(label));
+    const result = ann.searchKnn(Array.from(query), Math.min(k, live), filter);
+    return result.neighbors.map((slot, i) => ({ slot, similarity: 1 - result.distances[i]! })).sort((a, b) => b.similarity - a.similarity || a.slot - b.slot);
+  }
+
+  /** Brings the HNSW graph up to date: changed vectors added (or replaced), cleared ones marked deleted. */
+  sync(): hnswlib.HierarchicalNSW {
+    let ann = this.ann;
+    if (ann === undefined) {
+      ann = new hnswlib.HierarchicalNSW('cosine', this.dim);
+      ann.initIndex({ maxElements: this.valid.length, m: this.annOptions.m, efConstruction: this.annOptions.efConstruction, randomSeed: this.annOptions.seed });
+      ann.setEf(this.annOptions.efSearch);
+      this.ann = ann;
+      for (let s = 0; s < this.valid.length; s++) if (this.valid[s] === 1) this.markDirty(s);
+    }
+    if (this.valid.length > ann.getMaxElements()) ann.resizeIndex(this.valid.length);
+    for (const slot of this.dirtyList) {
+      this.dirty[slot] = 0;
+      if (this.valid[slot] === 1) {
+        if (this.deleted.delete(slot)) ann.unmarkDelete(slot);
+        ann.addPoint(Array.from(this.vectors.subarray(slot * this.dim, (slot + 1) * this.dim)), slot);
+        this.inGraph.add(slot);
+      } else if (this.inGraph.has(slot) && !this.deleted.has(slot)) {
+        ann.markDelete(slot);
+        this.deleted.add(slot);
+      }
+    }
+    this.dirtyList = [];
+    return ann;
+  }
+
+  /** Vectors changed since the graph was last synced. */
+  get pending(): number {
+    return this.dirtyList.length;
+  }
+}
+
+/** A bounded min-heap of (slot, score) keeping the k best. */
+class MinHeap {
+  private readonly slots: Int32Array;
+  private readonly scores: Float32Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.slots = new Int32Array(k);
+    this.scores = new Float32Array(k);
+  }
+
+  wouldTake(score: number): boolean {
+    return this.k > 0 && (this.size < this.k || score > this.scores[0]!);
+  }
+
+  push(slot: number, score: number): void {
+    if (this.size < this.k) {
+      let at = this.size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (this.scores[parent]! <= score) break;
+        this.scores[at] = this.scores[parent]!;
+        this.slots[at] = this.slots[parent]!;
+        at = parent;
+      }
+      this.scores[at] = score;
+      this.slots[at] = slot;
+      return;
+    }
+    let at = 0;
+    for (;;) {
+      const l = 2 * at + 1;
+      if (l >= this.size) break;
+      const c = l + 1 < this.size && this.scores[l + 1]! < this.scores[l]! ? l + 1 : l;
+      if (this.scores[c]! >= score) break;
+      this.scores[at] = this.scores[c]!;
+      this.slots[at] = this.slots[c]!;
+      at = c;
+    }
+    this.scores[at] = score;
+    this.slots[at] = slot;
+  }
+
+  sorted(): Neighbour[] {
+    return Array.from({ length: this.size }, (_, i) => ({ slot: this.slots[i]!, similarity: this.scores[i]! })).sort((a, b) => b.similarity - a.similarity || a.slot - b.slot);
+  }
+}
