@@ -1,0 +1,167 @@
+/**
+ * Decides every data access with Cedar: deny unless a policy permits, and any forbid beats every permit.
+ * Policies are parsed and validated once per load and cached inside the Cedar engine, so a decision only
+ * converts the request (principal, action, resource, context) and evaluates.
+ */
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { MoteurError } from '../../core/errors.ts';
+import { DecisionMemo } from './decision-memo.ts';
+import { KeyRing, type Principal } from './keys.ts';
+import { loadPolicyFiles } from './policy-files.ts';
+import type { ActionName, Resource, ResourceOf } from './vocabulary.ts';
+
+export interface AccessRequest<A extends ActionName = ActionName> {
+  principal: Principal;
+  action: A;
+  resource: ResourceOf<A>;
+  /** Why the data is touched (for example `feed`, `account`, `user request`, `moderation`); recorded in the ledger. */
+  context: { purpose: string };
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** Ids of the policies that decided: the permits behind an allow, the forbids behind a deny; empty when nothing permitted. */
+  reasons: string[];
+  /** `<label>+sha256:<hex>` of the policies that decided, for the audit ledger. */
+  policyVersion: string;
+  /** Policies that failed to evaluate. Any error makes the decision a deny, so a broken forbid cannot open access. */
+  errors?: string[];
+}
+
+export interface AuthorizerOptions {
+  /** Directory with `*.cedar`, `schema.cedarschema` and `VERSION` (the repository's `policies/`). */
+  policyDir: string;
+  /** The keys file (JSON, hashes only); a missing file accepts no key. */
+  keysFile: string;
+  /** The region this node serves; people's data is served only in their own region. */
+  region: string;
+}
+
+interface LoadedPolicies {
+  version: string;
+  label: string;
+  setId: string;
+  memo: DecisionMemo;
+}
+
+type CedarEntity = cedar.EntityJson;
+
+function resourceEntity(resource: Resource): CedarEntity {
+  const uid = { type: resource.type, id: resource.id };
+  return resource.type === 'User'
+    ? { uid, attrs: { region: resource.region, personalized: resource.consent }, parents: [] }
+    : { uid, attrs: {}, parents: [] };
+}
+
+/** Parses and validates a policy directory and hands it to the Cedar engine under an id named by its hash. */
+function loadPolicies(dir: string): LoadedPolicies {
+  const files = loadPolicyFiles(dir);
+  const setId = `moteur:${files.version}`;
+  const answer = cedar.preparsePolicySet(setId, { staticPolicies: files.policies });
+  if (answer.type === 'failure') throw new MoteurError('policy_invalid', `${dir}: ${answer.errors.map((e) => e.message).join('; ')}`, 500);
+  return { version: files.version, label: files.label, setId, memo: new DecisionMemo(Object.values(files.policies)) };
+}
+
+export class Authorizer {
+  private policies: LoadedPolicies;
+  private readonly keys: KeyRing;
+  /** Principal entities, built once per principal object (the key ring hands out the same object per key). */
+  private readonly principalEntities = new WeakMap<Principal, CedarEntity>();
+
+  constructor(private readonly options: AuthorizerOptions) {
+    this.policies = loadPolicies(options.policyDir);
+    this.keys = new KeyRing(options.keysFile);
+  }
+
+  get policyVersion(): string {
+    return this.policies.version;
+  }
+
+  /** The human version line of the policies in force. */
+  get policyLabel(): string {
+    return this.policies.label;
+  }
+
+  get region(): string {
+    return this.options.region;
+  }
+
+  /** The principal an API key stands for, or undefined for an unknown or revoked key. */
+  principalForKey(apiKey: string): Principal | undefined {
+    return this.keys.principalForKey(apiKey);
+  }
+
+  /** The principal behind an `Authorization: Bearer <key>` header value; a 401 MoteurError when there is none. */
+  principalForBearer(authorization: string | undefined): Principal {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match) throw new MoteurError('unauthenticated', 'send an API key as "Authorization: Bearer <key>"', 401);
+    const principal = this.keys.principalForKey(match[1]!);
+    if (!principal) throw new MoteurError('unauthenticated', 'unknown or revoked API key', 401);
+    return principal;
+  }
+
+  /**
+   * Re-reads the policy directory and the keys file. Both are checked before either replaces what is in
+   * force, so a broken edit throws (naming the file and line) and the node keeps deciding as before.
+   */
+  reload(): { policyVersion: string; label: string } {
+    const policies = loadPolicies(this.options.policyDir);
+    this.keys.reload();
+    this.policies = policies;
+    return { policyVersion: policies.version, label: policies.label };
+  }
+
+  /** Decides one access. Decisions are frozen and may be shared between requests: record them, do not edit them. */
+  authorize<A extends ActionName>(request: AccessRequest<A>): Decision {
+    const { memo } = this.policies;
+    const key = memo.keyOf(request);
+    let decision = memo.get(key);
+    if (!decision) {
+      decision = this.evaluate(request);
+      Object.freeze(decision.reasons);
+      Object.freeze(decision);
+      memo.set(key, decision);
+    }
+    return decision;
+  }
+
+  private evaluate(request: AccessRequest): Decision {
+    const { principal, action } = request;
+    const resource: Resource = request.resource;
+    const context: cedar.Context = { purpose: request.context.purpose, nodeRegion: this.options.region };
+    if (resource.type === 'User') {
+      context.resourceRegion = resource.region;
+      context.consent = resource.consent;
+    }
+    const answer = cedar.statefulIsAuthorized({
+      principal: { type: 'Principal', id: principal.id },
+      action: { type: 'Action', id: action },
+      resource: { type: resource.type, id: resource.id },
+      context,
+      entities: [this.principalEntity(principal), resourceEntity(resource)],
+      preparsedPolicySetId: this.policies.setId,
+    });
+    const policyVersion = this.policies.version;
+    if (answer.type === 'failure') return { allowed: false, reasons: [], policyVersion, errors: answer.errors.map((e) => e.message) };
+    const { decision, diagnostics } = answer.response;
+    if (diagnostics.errors.length > 0) {
+      return { allowed: false, reasons: diagnostics.reason, policyVersion, errors: diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`) };
+    }
+    return { allowed: decision === 'allow', reasons: diagnostics.reason, policyVersion };
+  }
+
+  private principalEntity(principal: Principal): CedarEntity {
+    let entity = this.principalEntities.get(principal);
+    if (!entity) {
+      entity = { uid: { type: 'Principal', id: principal.id }, attrs: { regions: [...principal.regions] }, parents: [{ type: 'Role', id: principal.role }] };
+      this.principalEntities.set(principal, entity);
+    }
+    return entity;
+  }
+}
+
+/** The error to answer a denied request with (403), naming the action and, when a forbid decided, which one. */
+export function accessDenied(request: AccessRequest, decision: Decision): MoteurError {
+  const why = decision.reasons.length > 0 ? `forbidden by ${decision.reasons.join(', ')}` : 'no policy permits it';
+  return new MoteurError('forbidden', `${request.principal.id} (${request.principal.role}) may not ${request.action} ${request.resource.type}: ${why}`, 403);
+}
