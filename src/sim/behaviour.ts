@@ -8,11 +8,15 @@ export interface Reaction {
   actions: ('like' | 'share' | 'comment' | 'follow' | 'skip' | 'not_interested')[];
 }
 
+/** How much of a video in another language a person still gets: the pictures, not the words. */
+const FOREIGN_LANGUAGE_FACTOR = 0.6;
+
 /** Hidden truth: how much this person enjoys this video, 0..1. */
 export function affinity(world: World, user: SimUser, video: SimVideo, follows: ReadonlySet<string>): number {
   const quality = world.creators.get(video.creatorId)?.quality ?? 0.5;
   const interest = user.interests[video.topic] ?? 0;
-  return Math.min(1, interest * (0.5 + 0.5 * quality) + (follows.has(video.creatorId) ? 0.15 : 0));
+  const understood = video.language === user.language ? 1 : FOREIGN_LANGUAGE_FACTOR;
+  return Math.min(1, interest * (0.5 + 0.5 * quality) * understood + (follows.has(video.creatorId) ? 0.15 : 0));
 }
 
 export function react(world: World, user: SimUser, video: SimVideo, follows: ReadonlySet<string>, random: () => number): Reaction {

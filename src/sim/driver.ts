@@ -54,7 +54,7 @@ export async function uploadWorld(url: string, world: World, onProgress?: (done:
   for (let i = 0; i < world.users.length; i += 50) {
     await Promise.all(
       world.users.slice(i, i + 50).map(async (u) => {
-        const res = await request(`${url}/v1/users/${encodeURIComponent(u.id)}`, 'PUT', { region: 'us', language: 'en' });
+        const res = await request(`${url}/v1/users/${encodeURIComponent(u.id)}`, 'PUT', { region: u.region, language: u.language });
         if (res.status !== 200) throw new Error(`PUT /v1/users/${u.id} answered ${res.status}: ${res.text}`);
       }),
     );

@@ -25,6 +25,8 @@ export type SimVideo = Omit<Video, 'status' | 'embedding'> & {
 
 export interface SimCreator {
   id: string;
+  region: string;
+  language: string;
   /** Hidden truth: the topics this creator posts about, with weights summing to 1. */
   topics: { topic: number; weight: number }[];
   /** Hidden truth: how watchable this creator's videos are, 0..1. */
@@ -33,6 +35,9 @@ export interface SimCreator {
 
 export interface SimUser {
   id: string;
+  region: string;
+  /** The one language this person understands. */
+  language: string;
   /** Hidden truth: interest in each topic, 0..1. */
   interests: number[];
   /** Videos watched in a session before leaving, when nothing disappoints. */
@@ -63,10 +68,29 @@ export interface World {
   users: SimUser[];
 }
 
+/** Where people and creators live and the language they speak, with each one's share of them. */
+const LOCALES = [
+  { region: 'us', language: 'en', share: 0.45 },
+  { region: 'gb', language: 'en', share: 0.15 },
+  { region: 'fr', language: 'fr', share: 0.2 },
+  { region: 'br', language: 'pt', share: 0.2 },
+];
+
+/** Share of videos published everywhere; the others are served only in their creator's region. */
+const GLOBAL_SHARE = 0.8;
+
 const TOPIC_NAMES = ['comedy', 'dance', 'cooking', 'pets', 'sports', 'gaming', 'travel', 'fashion', 'science', 'music', 'diy', 'fitness', 'beauty', 'cars', 'books', 'art'];
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+function drawLocale(u: number): { region: string; language: string } {
+  for (const { share, ...locale } of LOCALES) {
+    if (u < share) return locale;
+    u -= share;
+  }
+  return LOCALES[0]!;
 }
 
 function unit(vector: number[]): number[] {
@@ -97,7 +121,7 @@ export function generateWorld(options: WorldOptions): World {
     const second = random() < 0.35 ? Math.floor(random() * topicCount) : main;
     const mainWeight = second === main ? 1 : 0.55 + 0.35 * random();
     const topics = second === main ? [{ topic: main, weight: 1 }] : [{ topic: main, weight: mainWeight }, { topic: second, weight: 1 - mainWeight }];
-    creators.set(`creator${i}`, { id: `creator${i}`, topics, quality: 0.2 + 0.8 * random() });
+    creators.set(`creator${i}`, { id: `creator${i}`, ...drawLocale(random()), topics, quality: 0.2 + 0.8 * random() });
   }
 
   const users: SimUser[] = Array.from({ length: options.users }, (_, i) => {
@@ -106,6 +130,7 @@ export function generateWorld(options: WorldOptions): World {
     for (let f = 0; f < favourites; f++) interests[Math.floor(random() * topicCount)] = 0.6 + 0.4 * random();
     return {
       id: `user${i}`,
+      ...drawLocale(random()),
       interests,
       patience: 10 + Math.floor(random() * 30),
       likeRate: 0.1 + 0.3 * random(),
@@ -155,8 +180,8 @@ function makeVideo(world: World, index: number, createdAt: (u: number) => number
     caption: `${pick(t.words)} ${pick(t.words)} ${pick(t.words)}`,
     hashtags: [...new Set([pick(t.hashtags), pick(t.hashtags)])],
     soundId: random() < 0.2 ? pick(world.trendingSounds) : pick(t.sounds),
-    language: 'en',
-    region: 'us',
+    language: creator.language,
+    region: random() < GLOBAL_SHARE ? 'global' : creator.region,
     embedding: unit(t.vector.map((x) => x + 0.35 * gaussian(random))).map((x) => Number(x.toFixed(5))),
     topic,
   };

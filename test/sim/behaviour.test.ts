@@ -48,3 +48,13 @@ test('short videos are watched to a larger fraction, loved ones replayed, and po
   assert.ok(poor.some((r) => r.actions.includes('not_interested')));
   assert.ok(!poor.some((r) => r.actions.includes('like') || r.actions.includes('follow')));
 });
+
+test('a video in a language the person does not speak is enjoyed less', () => {
+  const world = generateWorld({ videos: 200, users: 20, seed: 8 });
+  const user = world.users.find((u) => u.language === 'en')!;
+  const favourite = user.interests.indexOf(Math.max(...user.interests));
+  const video = world.videos.find((v) => v.topic === favourite)!;
+  const inEnglish = affinity(world, user, { ...video, language: 'en' }, new Set());
+  const inFrench = affinity(world, user, { ...video, language: 'fr' }, new Set());
+  assert.ok(inFrench < 0.7 * inEnglish, `in English ${inEnglish}, in French ${inFrench}`);
+});

@@ -6,12 +6,15 @@ import type { SimulationReport } from '../../src/sim/stats.ts';
 import { generateWorld } from '../../src/sim/world.ts';
 import { tempDir } from '../support/fixtures.ts';
 
+const pick = ({ region, language }: { region: string; language: string }) => ({ region, language });
+
 test('simulated people get better feeds as the engine learns from their watching', { timeout: 90_000 }, async () => {
   const server = await startServer({ dataDir: tempDir(), port: 0 });
   try {
     const world = generateWorld({ videos: 3000, users: 100, seed: 4 });
     await uploadWorld(server.url, world);
     assert.equal(server.moteur.catalog.size, 3000);
+    for (const u of world.users.slice(0, 10)) assert.deepEqual(pick(server.moteur.getUser(u.id)), pick(u), `${u.id}'s profile`);
 
     const reports: SimulationReport[] = [];
     // A fixed amount of traffic, so a slow machine sees the same learning, spread over more windows.

@@ -53,3 +53,18 @@ test('a posted video is the same whenever it is posted, so a world can catch up 
   catchUpWithCatalog(later, 120, 1_800_000_900_000);
   assert.equal(later.videos.length, 150, 'a smaller stored catalog changes nothing');
 });
+
+test('people and creators live in several regions and speak their language; most videos are published everywhere', () => {
+  const world = generateWorld({ videos: 3000, users: 2000, seed: 4 });
+  const share = (items: { region: string }[], region: string) => items.filter((x) => x.region === region).length / items.length;
+  assert.ok(share(world.users, 'us') > 0.35 && share(world.users, 'us') < 0.55, `people in us: ${share(world.users, 'us')}`);
+  assert.ok(share(world.users, 'fr') > 0.12 && share(world.users, 'fr') < 0.28, `people in fr: ${share(world.users, 'fr')}`);
+  assert.ok(world.users.every((u) => u.language === (u.region === 'fr' ? 'fr' : u.region === 'br' ? 'pt' : 'en')), 'a person speaks their region\'s language');
+  for (const v of world.videos) {
+    const creator = world.creators.get(v.creatorId)!;
+    assert.equal(v.language, creator.language);
+    assert.ok(v.region === 'global' || v.region === creator.region, `${v.id} published in ${v.region}`);
+  }
+  const global = share(world.videos, 'global');
+  assert.ok(global > 0.75 && global < 0.85, `videos published everywhere: ${global}`);
+});
