@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
 import { isRole, type Role } from './vocabulary.ts';
 
@@ -24,6 +25,9 @@ interface KeysFileJson {
 }
 
 const KEY_PREFIX = 'mk_';
+
+/** Where a data directory keeps its keys file. */
+export const keysFileIn = (dataDir: string): string => join(dataDir, 'keys.json');
 
 export const hashKey = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex');
 
@@ -52,7 +56,7 @@ export function readKeysFile(file: string): Map<string, KeyRecord> {
   } catch (err) {
     throw bad(file, `not valid JSON (${(err as Error).message})`);
   }
-  if (typeof json !== 'object' || json === null || typeof json.keys !== 'object' || json.keys === null) {
+  if (typeof json !== 'object' || json === null || typeof json.keys !== 'object' || json.keys === null || Array.isArray(json.keys)) {
     throw bad(file, 'expected {"keys": {"<sha256 of key>": {id, role, regions, createdAt}}}');
   }
   return new Map(Object.entries(json.keys).map(([hash, record]) => [hash, checkRecord(file, hash, record)]));
