@@ -66,11 +66,13 @@ function screen(header: string[]): { update(lines: string[]): void; finish(lines
       finish: (lines) => console.log(lines.join('\n')),
     };
   }
+  // Long lines (the curl examples) wrap, so the panel's height is counted in terminal rows, not lines.
+  const rows = (line: string) => Math.max(1, Math.ceil(line.length / (process.stdout.columns || 80)));
   let drawn = 0;
   const draw = (lines: string[]) => {
     const all = [...lines, ...header];
-    process.stdout.write((drawn > 0 ? `\x1b[${drawn}A` : '') + all.map((l) => `\x1b[2K${l}`).join('\n') + '\n');
-    drawn = all.length;
+    process.stdout.write((drawn > 0 ? `\x1b[${drawn}A\r\x1b[J` : '') + all.join('\n') + '\n');
+    drawn = all.reduce((sum, line) => sum + rows(line), 0);
   };
   return { update: draw, finish: draw };
 }
