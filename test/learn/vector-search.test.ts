@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { seededRandom } from '../../src/core/random.ts';
+import { DEFAULT_ONLINE_CONFIG } from '../../src/learn/online/config.ts';
+import { VideoVectors } from '../../src/learn/online/video-vectors.ts';
+
+const DIM = 32;
+
+function randomVectors(count: number, seed: number): Float32Array[] {
+  const random = seededRandom(seed);
+  const centres = Array.from({ length: 40 }, () => Array.from({ length: DIM }, () => random() - 0.5));
+  return Array.from({ length: count }, (_, i) => Float32Array.from(centres[i % 40]!, (x) => x + 0.4 * (random() - 0.5)));
+}
+
+function unit(v: Float32Array): Float32Array {
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+test('HNSW (with the default settings) agrees with brute force on at least 90 % of the top 20', () => {
+  const vectors = new VideoVectors(DIM, { ...DEFAULT_ONLINE_CONFIG.ann, seed: 1 });
+  const items = randomVectors(10_000, 5);
+  items.forEach((v, slot) => vectors.set(slot, v));
+  let hits = 0;
+  let total = 0;
+  for (const q of randomVectors(50, 77)) {
+    const query = unit(q);
+    const exact = new Set(vectors.exact(query, 20).map((n) => n.slot));
+    const approx = vectors.approximate(query, 20);
+    assert.equal(approx.length, 20);
+    hits += approx.filter((n) => exact.has(n.slot)).length;
+    total += exact.size;
+  }
+  assert.ok(hits / total >= 0.9, `recall ${hits / total}`);
+});
+
+test('brute force is exact, and both searches honour filters, cleared slots and updates after a sync', () => {
+  const vectors = new VideoVectors(4, { m: 8, efConstruction: 50, efSearch: 32, seed: 1 });
+  vectors.set(0, Float32Array.of(1, 0, 0, 0));
+  vectors.set(1, Float32Array.of(0.9, 0.1, 0, 0));
+  vectors.set(2, Float32Array.of(0, 1, 0, 0));
+  vectors.set(3, Float32Array.of(0, 0, 0, 0));
+  const query = Float32Array.of(1, 0, 0, 0);
+  assert.deepEqual(vectors.exact(query, 3).map((n) => n.slot), [0, 1, 2], 'a zero vector is never a neighbour');
+  assert.deepEqual(vectors.approximate(query, 3).map((n) => n.slot), [0, 1, 2]);
+  assert.deepEqual(vectors.exact(query, 2, (s) => s !== 0).map((n) => n.slot), [1, 2]);
+  assert.deepEqual(vectors.approximate(query, 2, (s) => s !== 0).map((n) => n.slot), [1, 2]);
+  vectors.clear(0);
+  assert.ok(!vectors.approximate(query, 3).some((n) => n.slot === 0), 'a cleared slot is hidden even before the next sync');
+  vectors.set(2, Float32Array.of(1, 0, 0, 0));
+  assert.equal(vectors.pending, 2);
+  vectors.sync();
+  assert.equal(vectors.pending, 0);
+  assert.deepEqual(vectors.approximate(query, 1).map((n) => n.slot), [2]);
+  vectors.set(0, Float32Array.of(1, 0.01, 0, 0));
+  vectors.sync();
+  assert.deepEqual(vectors.approximate(query, 3).map((n) => n.slot).sort(), [0, 1, 2], 'a slot cleared then set again comes back');
+});
