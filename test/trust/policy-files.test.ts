@@ -3,15 +3,17 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Command } from 'commander';
 import { Authorizer } from '../../src/trust/policy/authorizer.ts';
-import { loadPolicyFiles } from '../../src/trust/policy/policy-files.ts';
+import { registerPolicy } from '../../src/trust/policy/policy-command.ts';
+import { DEFAULT_POLICY_DIR, loadPolicyFiles } from '../../src/trust/policy/policy-files.ts';
 import { SYSTEM, type ResourceByType } from '../../src/trust/policy/vocabulary.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 /** A copy of the repository's policies to edit. */
 function policyCopy(): string {
   const dir = join(tempDir(), 'policies');
-  cpSync('policies', dir, { recursive: true });
+  cpSync(DEFAULT_POLICY_DIR, dir, { recursive: true });
   return dir;
 }
 
@@ -21,11 +23,11 @@ const alice: ResourceByType['User'] = { type: 'User', id: 'alice', region: 'eu',
 const open = (policyDir: string) => new Authorizer({ policyDir, keysFile: join(tempDir(), 'keys.json'), region: 'eu' });
 
 test('the version is the first word of VERSION plus the SHA-256 of the policy files in name order', () => {
-  const files = loadPolicyFiles('policies');
-  const names = readdirSync('policies').filter((n) => n.endsWith('.cedar')).sort();
+  const files = loadPolicyFiles(DEFAULT_POLICY_DIR);
+  const names = readdirSync(DEFAULT_POLICY_DIR).filter((n) => n.endsWith('.cedar')).sort();
   const hash = createHash('sha256');
-  for (const name of names) hash.update(readFileSync(join('policies', name)));
-  const word = readFileSync('policies/VERSION', 'utf8').trim().split(/\s+/)[0];
+  for (const name of names) hash.update(readFileSync(join(DEFAULT_POLICY_DIR, name)));
+  const word = readFileSync(join(DEFAULT_POLICY_DIR, 'VERSION'), 'utf8').trim().split(/\s+/)[0];
   assert.equal(files.version, `${word}+sha256:${hash.digest('hex')}`);
   assert.ok(Object.keys(files.policies).length >= 9);
 });
@@ -69,7 +71,7 @@ test('policies need unique ids, and the schema must declare exactly the actions 
 
 test('forbid wins over permit, whatever order the files come in', () => {
   const dir = tempDir();
-  cpSync('policies/schema.cedarschema', join(dir, 'schema.cedarschema'));
+  cpSync(join(DEFAULT_POLICY_DIR, 'schema.cedarschema'), join(dir, 'schema.cedarschema'));
   writeFileSync(join(dir, 'VERSION'), 'test\n');
   writeFileSync(join(dir, 'a.cedar'), '@id("no-export") forbid (principal, action == Action::"exportUser", resource);\n');
   writeFileSync(join(dir, 'b.cedar'), '@id("all") permit (principal, action, resource);\n');
@@ -88,7 +90,7 @@ test('forbid wins over permit, whatever order the files come in', () => {
 
 test('a forbid that fails to evaluate denies instead of letting the permits through', () => {
   const dir = tempDir();
-  cpSync('policies/schema.cedarschema', join(dir, 'schema.cedarschema'));
+  cpSync(join(DEFAULT_POLICY_DIR, 'schema.cedarschema'), join(dir, 'schema.cedarschema'));
   writeFileSync(join(dir, 'VERSION'), 'test\n');
   // Long overflow is a run-time error in Cedar; the engine skips an erroring policy, we do not.
   writeFileSync(join(dir, 'p.cedar'), '@id("all") permit (principal, action, resource);\n@id("overflow") forbid (principal, action, resource) when { 9223372036854775807 + 1 > 0 };\n');
@@ -125,4 +127,26 @@ test('a policy about one person is honoured for that person only (remembered dec
   assert.equal(erase('bob').allowed, true);
   assert.equal(erase('alice').allowed, false);
   assert.equal(erase('bob').allowed, true);
+});
+
+test('moteur policy check prints the version and ids, and names the broken file when there is one', async () => {
+  const run = async (dir: string) => {
+    const program = new Command().exitOverride();
+    registerPolicy(program);
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      await program.parseAsync(['node', 'moteur', 'policy', 'check', '--dir', dir]);
+    } finally {
+      console.log = log;
+    }
+    return lines;
+  };
+  const lines = await run(DEFAULT_POLICY_DIR);
+  assert.equal(lines[0], `version ${loadPolicyFiles(DEFAULT_POLICY_DIR).version}`);
+  assert.ok(lines.some((l) => l.startsWith('no-personal-feed-without-consent\t')));
+  const broken = policyCopy();
+  writeFileSync(join(broken, 'guards.cedar'), 'forbid (principal, action, resource) when {');
+  await assert.rejects(run(broken), /guards\.cedar:1:\d+/);
 });

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { Authorizer } from '../../src/trust/policy/authorizer.ts';
 import { registerKeys } from '../../src/trust/policy/keys-command.ts';
 import { createKey, hashKey, KeyRing, keysFileIn, readKeysFile, revokeKey } from '../../src/trust/policy/keys.ts';
+import { DEFAULT_POLICY_DIR } from '../../src/trust/policy/policy-files.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 test('a created key is stored only as its hash and maps back to its principal', () => {
@@ -60,7 +61,7 @@ test('a malformed keys file is refused with its name and what is wrong; a missin
 test('the bearer header resolves to a principal or a 401 that says what to send', () => {
   const dataDir = tempDir();
   const apiKey = createKey(keysFileIn(dataDir), { id: 'ops', role: 'admin', regions: ['eu', 'us'] });
-  const authorizer = new Authorizer({ policyDir: 'policies', keysFile: keysFileIn(dataDir), region: 'eu' });
+  const authorizer = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: keysFileIn(dataDir), region: 'eu' });
   assert.equal(authorizer.principalForBearer(`Bearer ${apiKey}`).id, 'ops');
   assert.equal(authorizer.principalForKey(apiKey)?.role, 'admin');
   for (const header of [undefined, '', apiKey, 'Basic abc', `Bearer ${apiKey}x`]) {

@@ -3,10 +3,11 @@ import { test } from 'node:test';
 import { Authorizer, type AccessRequest } from '../../src/trust/policy/authorizer.ts';
 import type { Principal } from '../../src/trust/policy/keys.ts';
 import { ACTION_NAMES, ACTIONS, LEDGER, ROLES, SYSTEM, type ActionName, type Resource, type Role } from '../../src/trust/policy/vocabulary.ts';
+import { DEFAULT_POLICY_DIR } from '../../src/trust/policy/policy-files.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 // The repository's own policies, on a node in region `eu`.
-const authorizer = new Authorizer({ policyDir: 'policies', keysFile: `${tempDir()}/keys.json`, region: 'eu' });
+const authorizer = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: `${tempDir()}/keys.json`, region: 'eu' });
 
 const principal = (role: Role, regions = ['eu']): Principal => ({ id: `${role}-1`, role, regions });
 
@@ -58,7 +59,7 @@ test('every role is refused a person whose data lives in another region, whateve
     }
   }
   // The same person served by a node in their own region is fine.
-  const usNode = new Authorizer({ policyDir: 'policies', keysFile: `${tempDir()}/keys.json`, region: 'us' });
+  const usNode = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: `${tempDir()}/keys.json`, region: 'us' });
   const bob = { type: 'User', id: 'bob', region: 'us', consent: true } as const;
   assert.equal(usNode.authorize({ principal: principal('app', ['us']), action: 'readUser', resource: bob, context: { purpose: 'test' } }).allowed, true);
 });

@@ -7,10 +7,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { MoteurError } from '../../core/errors.ts';
 import { ACTION_NAMES } from './vocabulary.ts';
 
+/** The policies shipped with moteur (the repository's `policies/`), wherever the process runs from. */
+export const DEFAULT_POLICY_DIR = fileURLToPath(new URL('../../../policies', import.meta.url));
 export const SCHEMA_FILE = 'schema.cedarschema';
 export const VERSION_FILE = 'VERSION';
 
