@@ -4,7 +4,7 @@ import { appendFileSync, cpSync, readdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
-import { Authorizer } from '../../src/trust/policy/authorizer.ts';
+import { accessDenied, Authorizer } from '../../src/trust/policy/authorizer.ts';
 import { registerPolicy } from '../../src/trust/policy/policy-command.ts';
 import { DEFAULT_POLICY_DIR, loadPolicyFiles } from '../../src/trust/policy/policy-files.ts';
 import { SYSTEM, type ResourceByType } from '../../src/trust/policy/vocabulary.ts';
@@ -78,6 +78,9 @@ test('forbid wins over permit, whatever order the files come in', () => {
   const authorizer = open(dir);
   const exportAlice = authorizer.authorize({ principal: admin, action: 'exportUser', resource: alice, context: { purpose: 'test' } });
   assert.deepEqual({ ...exportAlice }, { allowed: false, reasons: ['no-export'], policyVersion: authorizer.policyVersion });
+  const denied = accessDenied({ principal: admin, action: 'exportUser', resource: alice, context: { purpose: 'test' } }, exportAlice);
+  assert.equal(denied.status, 403);
+  assert.equal(denied.message, 'root (admin) may not exportUser User: forbidden by no-export');
   assert.equal(authorizer.authorize({ principal: admin, action: 'eraseUser', resource: alice, context: { purpose: 'test' } }).allowed, true);
 
   // The same holds for the shipped rules: a permit added for analysts does not open a person's data.
@@ -94,9 +97,12 @@ test('a forbid that fails to evaluate denies instead of letting the permits thro
   writeFileSync(join(dir, 'VERSION'), 'test\n');
   // Long overflow is a run-time error in Cedar; the engine skips an erroring policy, we do not.
   writeFileSync(join(dir, 'p.cedar'), '@id("all") permit (principal, action, resource);\n@id("overflow") forbid (principal, action, resource) when { 9223372036854775807 + 1 > 0 };\n');
-  const decision = open(dir).authorize({ principal: admin, action: 'readMetrics', resource: SYSTEM, context: { purpose: 'test' } });
+  const request = { principal: admin, action: 'readMetrics', resource: SYSTEM, context: { purpose: 'test' } } as const;
+  const decision = open(dir).authorize(request);
   assert.equal(decision.allowed, false);
-  assert.match(decision.errors?.join() ?? '', /overflow/);
+  assert.deepEqual(decision.reasons, []);
+  assert.match(decision.errors?.join() ?? '', /^overflow: .*overflow/);
+  assert.match(accessDenied(request, decision).message, /root \(admin\) may not readMetrics System: a policy failed to evaluate \(overflow: /);
 });
 
 test('reload picks up a new policy and a new version; a broken edit keeps the old policies in force', () => {

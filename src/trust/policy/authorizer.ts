@@ -24,7 +24,7 @@ export interface Decision {
   reasons: string[];
   /** `<label>+sha256:<hex>` of the policies that decided, for the audit ledger. */
   policyVersion: string;
-  /** Policies that failed to evaluate. Any error makes the decision a deny, so a broken forbid cannot open access. */
+  /** Policies that failed to evaluate. Any error makes the decision a deny (with no reasons), so a broken forbid cannot open access. */
   errors?: string[];
 }
 
@@ -44,9 +44,7 @@ interface LoadedPolicies {
   memo: DecisionMemo;
 }
 
-type CedarEntity = cedar.EntityJson;
-
-function resourceEntity(resource: Resource): CedarEntity {
+function resourceEntity(resource: Resource): cedar.EntityJson {
   const uid = { type: resource.type, id: resource.id };
   return resource.type === 'User'
     ? { uid, attrs: { region: resource.region, personalized: resource.consent }, parents: [] }
@@ -65,8 +63,6 @@ function loadPolicies(dir: string): LoadedPolicies {
 export class Authorizer {
   private policies: LoadedPolicies;
   private readonly keys: KeyRing;
-  /** Principal entities, built once per principal object (the key ring hands out the same object per key). */
-  private readonly principalEntities = new WeakMap<Principal, CedarEntity>();
 
   constructor(private readonly options: AuthorizerOptions) {
     this.policies = loadPolicies(options.policyDir);
@@ -138,30 +134,28 @@ export class Authorizer {
       action: { type: 'Action', id: action },
       resource: { type: resource.type, id: resource.id },
       context,
-      entities: [this.principalEntity(principal), resourceEntity(resource)],
+      entities: [
+        { uid: { type: 'Principal', id: principal.id }, attrs: { regions: [...principal.regions] }, parents: [{ type: 'Role', id: principal.role }] },
+        resourceEntity(resource),
+      ],
       preparsedPolicySetId: this.policies.setId,
     });
     const policyVersion = this.policies.version;
     if (answer.type === 'failure') return { allowed: false, reasons: [], policyVersion, errors: answer.errors.map((e) => e.message) };
     const { decision, diagnostics } = answer.response;
     if (diagnostics.errors.length > 0) {
-      return { allowed: false, reasons: diagnostics.reason, policyVersion, errors: diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`) };
+      return { allowed: false, reasons: [], policyVersion, errors: diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`) };
     }
     return { allowed: decision === 'allow', reasons: diagnostics.reason, policyVersion };
   }
-
-  private principalEntity(principal: Principal): CedarEntity {
-    let entity = this.principalEntities.get(principal);
-    if (!entity) {
-      entity = { uid: { type: 'Principal', id: principal.id }, attrs: { regions: [...principal.regions] }, parents: [{ type: 'Role', id: principal.role }] };
-      this.principalEntities.set(principal, entity);
-    }
-    return entity;
-  }
 }
 
-/** The error to answer a denied request with (403), naming the action and, when a forbid decided, which one. */
+/** The error to answer a denied request with (403), naming the action and why: the forbids, no permit, or a failed policy. */
 export function accessDenied(request: AccessRequest, decision: Decision): MoteurError {
-  const why = decision.reasons.length > 0 ? `forbidden by ${decision.reasons.join(', ')}` : 'no policy permits it';
+  const why = decision.errors
+    ? `a policy failed to evaluate (${decision.errors.join('; ')})`
+    : decision.reasons.length > 0
+      ? `forbidden by ${decision.reasons.join(', ')}`
+      : 'no policy permits it';
   return new MoteurError('forbidden', `${request.principal.id} (${request.principal.role}) may not ${request.action} ${request.resource.type}: ${why}`, 403);
 }
