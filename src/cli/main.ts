@@ -4,6 +4,8 @@ import { MoteurError } from '../core/errors.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerImport } from './commands/import.ts';
+import { registerKeys } from './commands/keys.ts';
+import { registerPolicy } from './commands/policy.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 
@@ -11,7 +13,7 @@ const program = new Command('moteur')
   .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [registerAudit, registerDemo, registerImport, registerServe, registerSimulate];
+const commands: Array<(program: Command) => void> = [registerAudit, registerDemo, registerImport, registerKeys, registerPolicy, registerServe, registerSimulate];
 for (const register of commands) register(program);
 
 try {

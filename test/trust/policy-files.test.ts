@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { accessDenied, Authorizer } from '../../src/trust/policy/authorizer.ts';
-import { registerPolicy } from '../../src/trust/policy/policy-command.ts';
+import { registerPolicy } from '../../src/cli/commands/policy.ts';
 import { DEFAULT_POLICY_DIR, loadPolicyFiles } from '../../src/trust/policy/policy-files.ts';
 import { SYSTEM, type ResourceByType } from '../../src/trust/policy/vocabulary.ts';
 import { tempDir } from '../support/fixtures.ts';

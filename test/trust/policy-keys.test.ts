@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { Authorizer } from '../../src/trust/policy/authorizer.ts';
-import { registerKeys } from '../../src/trust/policy/keys-command.ts';
+import { registerKeys } from '../../src/cli/commands/keys.ts';
 import { createKey, hashKey, KeyRing, keysFileIn, readKeysFile, revokeKey } from '../../src/trust/policy/keys.ts';
 import { DEFAULT_POLICY_DIR } from '../../src/trust/policy/policy-files.ts';
 import { tempDir } from '../support/fixtures.ts';

@@ -1,6 +1,6 @@
 /** `moteur policy check`: load and validate a policy directory the way a server would, before deploying it. */
 import type { Command } from 'commander';
-import { DEFAULT_POLICY_DIR, loadPolicyFiles } from './policy-files.ts';
+import { DEFAULT_POLICY_DIR, loadPolicyFiles } from '../../trust/policy/policy-files.ts';
 
 export function registerPolicy(program: Command): void {
   const policy = program.command('policy').description('Access policies (Cedar) in a policy directory');

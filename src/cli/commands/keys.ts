@@ -1,7 +1,7 @@
 /** `moteur keys`: create, list and revoke API keys. A key is printed once, at creation; only its hash is kept. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { createKey, KeyRing, keysFileIn, revokeKey } from './keys.ts';
-import { isRole, ROLES, type Role } from './vocabulary.ts';
+import { createKey, KeyRing, keysFileIn, revokeKey } from '../../trust/policy/keys.ts';
+import { isRole, ROLES, type Role } from '../../trust/policy/vocabulary.ts';
 
 function parseRole(value: string): Role {
   if (!isRole(value)) throw new InvalidArgumentError(`expected one of ${ROLES.join(', ')}`);
