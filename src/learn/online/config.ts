@@ -49,7 +49,8 @@ export interface OnlineConfig {
   scoreWeights: Record<Task, number>;
   /** Newest videos kept per creator, hashtag and sound for affinity candidates. */
   recentVideosPerKey: number;
-  ann: { from: number; m: number; efConstruction: number; efSearch: number; syncEveryEvents: number };
+  /** HNSW settings; below `from` catalog videos, nearest-neighbour search is exact. */
+  ann: { from: number; m: number; efConstruction: number; efSearch: number };
 }
 
 export const DEFAULT_ONLINE_CONFIG: OnlineConfig = {
@@ -79,7 +80,7 @@ export const DEFAULT_ONLINE_CONFIG: OnlineConfig = {
   ranker: { learningRate: 0.05 },
   scoreWeights: { watch: 1, like: 1, share: 2, comment: 0.5, follow: 3, skip: -1 },
   recentVideosPerKey: 50,
-  ann: { from: 20_000, m: 16, efConstruction: 100, efSearch: 256, syncEveryEvents: 100_000 },
+  ann: { from: 20_000, m: 16, efConstruction: 100, efSearch: 256 },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };

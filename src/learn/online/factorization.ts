@@ -4,7 +4,8 @@
  *   P(engage | u, v) = σ(u · v + b_v)
  * Videos nobody has watched enough to be admitted are represented by a learned projection of their content
  * vector, W · c (W starts as the identity when the dimensions match, so the content vector is the prior
- * item vector); W is trained on every example, and an admitted video's row starts from W · c.
+ * item vector). W is trained on the examples of those videos, the regime it serves, and an admitted video's
+ * row starts from W · c.
  */
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { OnlineConfig } from './config.ts';
@@ -37,10 +38,11 @@ export class Factorization {
     this.userScratch = new Float32Array(config.dim);
   }
 
-  /** Counts an occurrence of the user; their row once admitted. */
-  touchUser(userId: string, ts: number, rng: Rng, prior: Float32Array | undefined): number | undefined {
+  /** Counts an occurrence of the user; their row once admitted, started from `prior()` when it has one. */
+  touchUser(userId: string, ts: number, rng: Rng, prior: () => Float32Array | undefined): number | undefined {
     return this.users.touch(userId, ts, (row) => {
-      for (let i = 0; i < this.dim; i++) row[i] = prior !== undefined ? prior[i]! : (INIT_SCALE * rng.normal()) / Math.sqrt(this.dim);
+      const start = prior();
+      for (let i = 0; i < this.dim; i++) row[i] = start !== undefined ? start[i]! : (INIT_SCALE * rng.normal()) / Math.sqrt(this.dim);
     });
   }
 
@@ -85,6 +87,35 @@ export class Factorization {
     return dot;
   }
 
+  /** Wᵀ · u: lets a person's logit against any content-only video cost one short dot product. */
+  throughProjection(user: Float32Array): Float32Array {
+    const cd = this.config.contentDim;
+    const out = new Float32Array(cd);
+    for (let i = 0, o = 0; i < this.dim; i++, o += cd) {
+      const ui = user[i]!;
+      for (let j = 0; j < cd; j++) out[j] = out[j]! + ui * this.projection[o + j]!;
+    }
+    return out;
+  }
+
+  /** The same as `logit`, with Wᵀ · u (asked for only when the video has no row) computed once for many videos. */
+  logitFast(user: Float32Array, userThroughProjection: () => Float32Array, slot: number): number {
+    const facts = this.catalog.get(slot);
+    const row = this.videos.row(facts.id);
+    if (row !== undefined) {
+      const item = this.videos.vector(row);
+      let dot = item[this.dim]!;
+      for (let i = 0; i < this.dim; i++) dot += user[i]! * item[i]!;
+      return dot;
+    }
+    if (!facts.hasContent) return 0;
+    const c = this.catalog.contentOf(slot);
+    const projectedUser = userThroughProjection();
+    let dot = 0;
+    for (let j = 0; j < c.length; j++) dot += projectedUser[j]! * c[j]!;
+    return dot;
+  }
+
   /**
    * One weighted logistic SGD step towards `label` (1 engaged, 0 not) for an admitted user and a video.
    * Updates the user row, the video row when admitted, and the content projection when the video has content.
@@ -96,9 +127,14 @@ export class Factorization {
     before.set(u.subarray(0, this.dim));
     const facts = this.catalog.get(slot);
     const videoRow = this.videos.row(facts.id);
-    const item = videoRow !== undefined ? this.videos.vector(videoRow) : facts.hasContent ? this.itemVector(slot)! : undefined;
+    // Only videos without a row of their own use (and so train) the content projection.
+    const projected = videoRow === undefined && facts.hasContent ? this.scratch : undefined;
+    if (projected !== undefined) this.project(slot, projected);
+    const item = videoRow !== undefined ? this.videos.vector(videoRow) : projected;
     if (item !== undefined) {
-      const g = weight * (label - sigmoid(this.logit(before, slot)));
+      let logit = videoRow !== undefined ? item[this.dim]! : 0;
+      for (let i = 0; i < this.dim; i++) logit += before[i]! * item[i]!;
+      const g = weight * (label - sigmoid(logit));
       for (let i = 0; i < this.dim; i++) {
         const ui = before[i]!;
         u[i] = ui + lr * (g * item[i]! - reg * ui);
@@ -106,17 +142,16 @@ export class Factorization {
       }
       if (videoRow !== undefined) item[this.dim] = item[this.dim]! + lr * g;
     }
-    if (facts.hasContent) this.trainProjection(before, slot, label, weight, projectionLearningRate);
+    if (projected !== undefined) this.trainProjection(before, slot, projected, label, weight * projectionLearningRate);
   }
 
-  /** The content tower's own step: W learns to place content where users' vectors find it. */
-  private trainProjection(user: Float32Array, slot: number, label: number, weight: number, lr: number): void {
+  /** The content tower's own step (W · c given): W learns to place content where users' vectors find it. */
+  private trainProjection(user: Float32Array, slot: number, projected: Float32Array, label: number, scaledWeight: number): void {
     const c = this.catalog.contentOf(slot);
     const cd = this.config.contentDim;
-    this.project(slot, this.scratch);
     let dot = 0;
-    for (let i = 0; i < this.dim; i++) dot += user[i]! * this.scratch[i]!;
-    const g = lr * weight * (label - sigmoid(dot));
+    for (let i = 0; i < this.dim; i++) dot += user[i]! * projected[i]!;
+    const g = scaledWeight * (label - sigmoid(dot));
     for (let i = 0, o = 0; i < this.dim; i++, o += cd) {
       const gi = g * user[i]!;
       if (gi === 0) continue;

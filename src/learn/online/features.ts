@@ -58,6 +58,8 @@ export interface LearnedState {
 
 export class PersonFeatures {
   private readonly userVector: Float32Array | undefined;
+  /** Wᵀ · u, computed on the first candidate that has no row of its own. */
+  private userThroughProjection: Float32Array | undefined;
   private readonly taste: Taste | undefined;
   private readonly stamp: number;
 
@@ -78,13 +80,20 @@ export class PersonFeatures {
     const video = catalog.get(slot);
     x.fill(0);
     x[0] = 1;
-    if (this.userVector !== undefined) x[1] = clamp(factorization.logit(this.userVector, slot), -8, 8) / 4;
+    if (this.userVector !== undefined) {
+      const user = this.userVector;
+      const logit = factorization.logitFast(user, () => (this.userThroughProjection ??= factorization.throughProjection(user)), slot);
+      x[1] = clamp(logit, -8, 8) / 4;
+    }
     if (this.taste !== undefined) {
-      x[2] = Math.tanh(taste.value(this.taste, `creator:${video.creatorId}`, this.now) / 2);
+      // keys: the creator first, then the hashtags, then the sound if any (see keysOf).
+      const keys = video.keys;
+      const tagsEnd = 1 + video.hashtags.length;
+      x[2] = Math.tanh(taste.value(this.taste, keys[0]!, this.now) / 2);
       let tags = 0;
-      for (const tag of video.hashtags) tags += taste.value(this.taste, `hashtag:${tag}`, this.now);
+      for (let k = 1; k < tagsEnd; k++) tags += taste.value(this.taste, keys[k]!, this.now);
       x[3] = Math.tanh(tags / 3);
-      if (video.soundId !== '') x[4] = Math.tanh(taste.value(this.taste, `sound:${video.soundId}`, this.now) / 2);
+      if (keys.length > tagsEnd) x[4] = Math.tanh(taste.value(this.taste, keys[tagsEnd]!, this.now) / 2);
       x[15] = this.taste.follows.has(video.creatorId) ? 1 : 0;
     }
     x[5] = Math.tanh(5 * swing.scoreAgainst(slot, this.stamp));

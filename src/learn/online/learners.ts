@@ -12,7 +12,7 @@ import { DurationBaseline } from './duration-baseline.ts';
 import { COMMENTED, FOLLOWED, LIKED, OpenExposures, PLAYED, REJECTED, SHARED, SKIPPED, type Exposure } from './exposures.ts';
 import { Factorization } from './factorization.ts';
 import { FEATURES, PersonFeatures, type LearnedState } from './features.ts';
-import { NewestByKey, keysOf } from './newest-by-key.ts';
+import { NewestByKey } from './newest-by-key.ts';
 import { MultiTaskRanker, type Contribution } from './ranker.ts';
 import { Rng } from './rng.ts';
 import { Swing } from './swing.ts';
@@ -107,7 +107,7 @@ export class OnlineLearners implements LearnedState {
       return;
     }
     const createdAt = (s: number) => this.catalog.get(s).createdAt;
-    for (const key of keysOf(video)) this.newest.add(key, slot, createdAt);
+    for (const key of this.catalog.get(slot).keys) this.newest.add(key, slot, createdAt);
     this.refreshVector(slot);
   }
 
@@ -144,11 +144,21 @@ export class OnlineLearners implements LearnedState {
       this.learn(event, slot, exposure, userRow);
     }
     if (this.events % this.config.sweepEveryEvents === 0) this.sweep();
-    if (this.events % this.config.ann.syncEveryEvents === 0 && this.catalog.size >= this.config.ann.from) this.vectors.sync();
+  }
+
+  /**
+   * Brings the HNSW graph up to date with the item vectors that changed since its last sync (seconds for a
+   * large catalog, so it is not done inside `observe`: call it from a timer or between batches).
+   * Returns how many vectors were synced.
+   */
+  syncVectorIndex(): number {
+    const pending = this.vectors.pending;
+    this.vectors.sync();
+    return pending;
   }
 
   private touchUser(userId: string, ts: number): number | undefined {
-    return this.factorization.touchUser(userId, ts, this.rng, this.positivesCentroid(userId));
+    return this.factorization.touchUser(userId, ts, this.rng, () => this.positivesCentroid(userId));
   }
 
   /** The open exposure of this video to this person, opened now (features frozen as of now) if there is none. */
@@ -166,7 +176,7 @@ export class OnlineLearners implements LearnedState {
     const { eventWeights, tasteDeltas } = this.config;
     const facts = this.catalog.get(slot);
     const { userId, ts } = event;
-    const keys = keysOf(facts);
+    const keys = facts.keys;
     const firstTime = (flag: number) => {
       const first = (exposure.flags & flag) === 0;
       exposure.flags |= flag;

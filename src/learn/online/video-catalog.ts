@@ -5,6 +5,7 @@
  */
 import type { Video } from '../../core/types.ts';
 import type { ByteReader, ByteWriter } from './bytes.ts';
+import { keysOf } from './newest-by-key.ts';
 
 export interface VideoFacts {
   id: string;
@@ -15,6 +16,8 @@ export interface VideoFacts {
   createdAt: number;
   active: boolean;
   hasContent: boolean;
+  /** Its affinity keys ("creator:…", "hashtag:…", "sound:…"), derived once. */
+  keys: string[];
 }
 
 export class VideoCatalog {
@@ -66,6 +69,7 @@ export class VideoCatalog {
       createdAt: video.createdAt,
       active: video.status !== 'removed',
       hasContent: embedding !== undefined,
+      keys: keysOf(video),
     };
     const target = this.contentOf(slot);
     target.fill(0);
@@ -107,7 +111,8 @@ export class VideoCatalog {
       const durationMs = r.f64();
       const createdAt = r.f64();
       const flags = r.u8();
-      catalog.facts.push({ id, creatorId, soundId, hashtags, durationMs, createdAt, active: (flags & 1) !== 0, hasContent: (flags & 2) !== 0 });
+      const keys = keysOf({ creatorId, hashtags, soundId });
+      catalog.facts.push({ id, creatorId, soundId, hashtags, durationMs, createdAt, active: (flags & 1) !== 0, hasContent: (flags & 2) !== 0, keys });
       catalog.slots.set(id, slot);
     }
     catalog.content = r.f32(Math.max(1024, count) * contentDim);
