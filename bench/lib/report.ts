@@ -1,5 +1,5 @@
 /** Shared pieces of the benchmarks: flags, percentiles, machine facts, and the JSON they print. */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +20,32 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+export function latencySummary(latenciesMs: readonly number[]) {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return { p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted[sorted.length - 1] ?? Number.NaN) };
+}
+
+/** Runs `call` `count` times from `clients` concurrent callers; each call's latency in ms, and the wall time. */
+export async function timeCalls(count: number, clients: number, call: () => Promise<unknown>): Promise<{ latenciesMs: number[]; seconds: number }> {
+  const latenciesMs: number[] = [];
+  let started = 0;
+  const caller = async () => {
+    while (started++ < count) {
+      const t = performance.now();
+      await call();
+      latenciesMs.push(performance.now() - t);
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: clients }, caller));
+  return { latenciesMs, seconds: (performance.now() - start) / 1000 };
+}
+
+// Taken at start: a load near the core count means other processes shared the machine and the figures are low.
+const loadAtStart = loadavg()[0]!;
+
 export function machine() {
-  return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: round(loadAtStart, 2) };
 }
 
 export const round = (x: number, digits = 3) => Number(x.toFixed(digits));

@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function runBenchmark(file: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function benchmarkJson(file: string, args: string[]): Promise<any> {
+  const run = await runBenchmark(file, args);
+  assert.equal(run.code, 0, `${file} failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout); // the whole of stdout is one JSON object: progress goes to stderr
+}
+
+const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
+
+test('bench/ingest.ts prints the three rates, their ratios, the parameters and the machine', { timeout: 120_000 }, async () => {
+  const result = await benchmarkJson('bench/ingest.ts', ['--events', '2000', '--clients', '2']);
+  assert.equal(result.benchmark, 'ingest');
+  assert.deepEqual(Object.keys(result.eventsPerSecond).sort(), ['http', 'library', 'rawSqlite']);
+  for (const rate of Object.values(result.eventsPerSecond)) assert.ok(positive(rate), `rate ${String(rate)}`);
+  for (const path of ['http', 'library']) {
+    const expected = result.eventsPerSecond[path] / result.eventsPerSecond.rawSqlite;
+    assert.ok(Math.abs(result.ratioToRaw[path] - expected) < 0.01, `${path} ratio ${String(result.ratioToRaw[path])}, rates say ${expected}`);
+  }
+  assert.equal(result.parameters.events, 2000);
+  assert.equal(result.parameters.batch, 500);
+  assert.equal(result.parameters.clients, 2);
+  assert.ok(positive(result.machine.cpus));
+  assert.match(result.machine.node, /^v\d+\./);
+});
+
+test('bench/feed.ts prints library and HTTP latency, feeds per second and the sources the pages came from', { timeout: 120_000 }, async () => {
+  const result = await benchmarkJson('bench/feed.ts', ['--videos', '1000', '--users', '50', '--requests', '100', '--events-per-user', '10']);
+  assert.equal(result.benchmark, 'feed');
+  assert.deepEqual(result.parameters.videos, 1000);
+  assert.deepEqual(result.parameters.users, 50);
+  assert.deepEqual(result.parameters.warmEvents, 500);
+  for (const path of ['library', 'httpOneClient', 'httpConcurrentClients']) {
+    const figures = result[path];
+    assert.ok(positive(figures.p50Ms) && positive(figures.p99Ms) && positive(figures.feedsPerSecond), `${path}: ${JSON.stringify(figures)}`);
+    assert.ok(figures.p50Ms <= figures.p99Ms && figures.p99Ms <= figures.maxMs, `${path} percentiles out of order`);
+  }
+  // Warm-up traffic gives the personal sources something to work with, not only trending.
+  assert.ok(result.itemsBySource.followed > 0 && result.itemsBySource.affinity > 0, JSON.stringify(result.itemsBySource));
+  assert.ok(positive(result.freshnessMs.p99));
+  assert.ok(positive(result.machine.cpus));
+});
+
+test('a benchmark refuses a size that is not a positive number, naming the flag', async () => {
+  for (const [file, flag] of [['bench/ingest.ts', '--events'], ['bench/feed.ts', '--videos']] as const) {
+    const run = await runBenchmark(file, [flag, '-3']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, new RegExp(`${flag} expects a positive number, got '-3'`));
+    assert.equal(run.stdout, '');
+  }
+});
