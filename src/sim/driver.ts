@@ -3,13 +3,15 @@
  * watches every video as the behaviour model says, and sends the events back, until the person loses patience.
  */
 import { seededRandom } from '../core/random.ts';
-import { react } from './behaviour.ts';
 import { getJson, postJson, request } from './http-client.ts';
 import { SimulationStats, type SimulationReport } from './stats.ts';
+import { watchPage, type PageViewer } from './watch-page.ts';
 import { postVideos, videoForApi, type SimUser, type SimVideo, type World } from './world.ts';
 
 export interface DriveOptions {
   url: string;
+  /** An API key with the `app` role, sent with every request. */
+  apiKey?: string;
   world: World;
   seed: number;
   concurrency: number;
@@ -37,24 +39,24 @@ interface FeedPage {
 }
 
 /** Uploads videos in batches of the API's maximum size. */
-async function postVideosTo(url: string, videos: SimVideo[]): Promise<void> {
+async function postVideosTo(url: string, videos: SimVideo[], apiKey: string | undefined): Promise<void> {
   for (let i = 0; i < videos.length; i += 1000) {
-    const reply = await postJson(`${url}/v1/videos`, { videos: videos.slice(i, i + 1000).map(videoForApi) });
+    const reply = await postJson(`${url}/v1/videos`, { videos: videos.slice(i, i + 1000).map(videoForApi) }, apiKey);
     if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} videos: ${JSON.stringify(reply.results.find((r: { status: string }) => r.status === 'rejected'))}`);
   }
 }
 
 /** Uploads the catalog and the people (their public profile only) to the server. */
-export async function uploadWorld(url: string, world: World, onProgress?: (done: number, total: number) => void): Promise<void> {
+export async function uploadWorld(url: string, world: World, onProgress?: (done: number, total: number) => void, apiKey?: string): Promise<void> {
   const total = world.videos.length + world.users.length;
   for (let i = 0; i < world.videos.length; i += 1000) {
-    await postVideosTo(url, world.videos.slice(i, i + 1000));
+    await postVideosTo(url, world.videos.slice(i, i + 1000), apiKey);
     onProgress?.(Math.min(i + 1000, world.videos.length), total);
   }
   for (let i = 0; i < world.users.length; i += 50) {
     await Promise.all(
       world.users.slice(i, i + 50).map(async (u) => {
-        const res = await request(`${url}/v1/users/${encodeURIComponent(u.id)}`, 'PUT', { region: u.region, language: u.language });
+        const res = await request(`${url}/v1/users/${encodeURIComponent(u.id)}`, 'PUT', { region: u.region, language: u.language }, apiKey);
         if (res.status !== 200) throw new Error(`PUT /v1/users/${u.id} answered ${res.status}: ${res.text}`);
       }),
     );
@@ -109,7 +111,7 @@ export class SimulationDriver {
       if (due <= 0) continue;
       const posted = postVideos(this.options.world, due, Date.now());
       try {
-        await postVideosTo(this.options.url, posted);
+        await postVideosTo(this.options.url, posted, this.options.apiKey);
         for (const v of posted) this.videos.set(v.id, v);
       } catch (err) {
         this.stats.recordError(err);
@@ -122,37 +124,30 @@ export class SimulationDriver {
     const sessionId = `${this.runId}-s${this.startedSessions}`;
     const follows = this.follows.get(user.id) ?? new Set<string>();
     this.follows.set(user.id, follows);
+    const viewer: PageViewer = {
+      world: this.options.world,
+      user,
+      follows,
+      sessionId,
+      random: this.random,
+      nextEventId: () => this.nextId(),
+      timeAt: () => Date.now(),
+    };
     let patience = user.patience;
     this.stats.sessions++;
     while (patience > 0 && more()) {
       const started = performance.now();
-      const page = (await getJson(`${this.options.url}/v1/users/${encodeURIComponent(user.id)}/feed?n=10&sessionId=${sessionId}`)) as FeedPage;
+      const page = (await getJson(`${this.options.url}/v1/users/${encodeURIComponent(user.id)}/feed?n=10&sessionId=${sessionId}`, this.options.apiKey)) as FeedPage;
       const latency = performance.now() - started;
       if (page.items.length === 0) return;
-      const events: Record<string, unknown>[] = [];
-      const ratios: number[] = [];
-      const affinities: number[] = [];
-      for (const [position, item] of page.items.entries()) {
-        const video = this.videos.get(item.videoId);
-        if (video === undefined || patience <= 0) continue;
-        const reaction = react(this.options.world, user, video, follows, this.random);
-        const ts = Date.now();
-        const base = { userId: user.id, videoId: video.id, ts, sessionId, position };
-        events.push({ ...base, id: this.nextId(), type: 'impression' });
-        events.push({ ...base, id: this.nextId(), type: 'play', watchMs: reaction.watchMs });
-        for (const action of reaction.actions) events.push({ ...base, id: this.nextId(), type: action });
-        if (reaction.actions.includes('follow')) follows.add(video.creatorId);
-        if (reaction.actions.includes('like')) this.stats.likes++;
-        ratios.push(reaction.watchRatio);
-        affinities.push(reaction.affinity);
-        this.stats.impressions++;
-        // A disappointing video costs more patience than a good one.
-        patience -= reaction.watchRatio < 0.25 ? 2 : 1;
-      }
-      this.stats.recordFeed(latency, ratios, affinities);
-      const reply = await postJson(`${this.options.url}/v1/events`, { events });
+      const watching = watchPage(viewer, page.items.map((item) => this.videos.get(item.videoId)), patience);
+      patience = watching.patience;
+      this.stats.likes += watching.watched.filter((w) => w.reaction.actions.includes('like')).length;
+      this.stats.impressions += watching.watched.length;
+      this.stats.recordFeed(latency, watching.watched.map((w) => w.reaction.watchRatio), watching.watched.map((w) => w.reaction.affinity));
+      const reply = await postJson(`${this.options.url}/v1/events`, { events: watching.events }, this.options.apiKey);
       if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} events`);
-      this.stats.eventsSent += events.length;
+      this.stats.eventsSent += watching.events.length;
     }
   }
 

@@ -76,6 +76,9 @@ const LOCALES = [
   { region: 'br', language: 'pt', share: 0.2 },
 ];
 
+/** Every region simulated people live in: a node driven by the simulator must serve them all. */
+export const SIM_REGIONS: readonly string[] = LOCALES.map((l) => l.region);
+
 /** Share of videos published everywhere; the others are served only in their creator's region. */
 const GLOBAL_SHARE = 0.8;
 

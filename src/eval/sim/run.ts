@@ -1,0 +1,253 @@
+/**
+ * Runs simulated people against the engine, in process, on a simulated clock: over the days people
+ * arrive, open the app a few times a day, scroll a session of feed pages (each page's events are
+ * ingested before the next page is asked for, so the engine learns as they watch), and leave for good
+ * when a session bores them. Creators keep posting, and some join during the run.
+ *
+ * A run serves people from one or more arms (engine configurations), each its own engine on its own
+ * scratch data directory. Every arm ingests every event, as serving configurations of one platform
+ * share one event log; each person is served by one arm only.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MoteurConfigOverrides } from '../../app/config.ts';
+import { Moteur } from '../../app/moteur.ts';
+import type { ItemOutcome } from '../../core/types.ts';
+import type { StageProgress } from '../progress.ts';
+import { watchPage, type PageViewer } from '../../sim/watch-page.ts';
+import { generateWorld, postVideos, SIM_REGIONS, videoForApi, type SimUser, type SimVideo, type World } from '../../sim/world.ts';
+import { meanPairwiseDistance, recordWatched, type SessionRecord } from './metrics.ts';
+import { DAY_MS, Population } from './population.ts';
+
+export interface Arm {
+  name: string;
+  overrides: MoteurConfigOverrides;
+  /** The people it serves have `settings.personalized` set to this. */
+  personalized: boolean;
+}
+
+export interface SimulationOptions {
+  days: number;
+  users: number;
+  videos: number;
+  seed: number;
+  /** Called as each simulated day ends. */
+  progress?: StageProgress;
+  /** Sees each engine once it is open, before any traffic. */
+  onEngine?: (arm: Arm, moteur: Moteur) => void;
+}
+
+export interface DayFacts {
+  day: number;
+  arrivals: number;
+  catalogVideos: number;
+  /** Share of the catalog by creators who joined recently, at the end of the day: what a feed blind to audience size would give them. */
+  newCreatorCatalogShare: number;
+}
+
+export interface SimulationRun {
+  /** Sessions of the people each arm served, in the order they happened. */
+  sessions: SessionRecord[][];
+  days: DayFacts[];
+}
+
+/** Day 0 starts here, whenever the run happens, so a seed gives the same figures. */
+export const SIMULATION_START = Date.UTC(2026, 0, 5);
+/**
+ * The engine's upkeep (vector index, popular lists) runs on wall-clock timers; a simulation runs days in seconds,
+ * so it turns the timers off and runs the upkeep itself every `UPKEEP_EVERY_MS` of simulated time, which also keeps
+ * a run deterministic. No snapshot is written: the scratch directory is deleted at the end.
+ */
+const SIMULATED_UPKEEP = { maintenanceEveryMs: 2 ** 31 - 1, popularRefreshMs: 0, snapshotPath: undefined };
+const UPKEEP_EVERY_MS = 5 * 60_000;
+/**
+ * Where each engine's data directory goes: memory when the system has a memory file system, since the run's data
+ * is thrown away at the end and its disk syncs (one per page of events) would otherwise take most of the run.
+ */
+const SCRATCH_ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+/** A creator counts as new for this long after joining. */
+export const NEW_CREATOR_MS = 2 * DAY_MS;
+const PAGE_SIZE = 10;
+/** A session whose mean watch ratio is below this bores the person... */
+const BORED_BELOW = 0.5;
+/** ...and they leave for good with a probability up to this, rising as the session gets worse. */
+const MAX_LEAVE_CHANCE = 0.5;
+
+class SimulatedClock {
+  constructor(private time: number) {}
+  readonly now = (): number => this.time;
+  /** Moves forward only: a session still running when the next one is due keeps its later time. */
+  advanceTo(ts: number): void {
+    this.time = Math.max(this.time, ts);
+  }
+}
+
+function ensureAllStored(outcomes: ItemOutcome[], what: string): void {
+  const bad = outcomes.find((o) => o.status === 'rejected');
+  if (bad !== undefined) throw new Error(`the engine rejected ${what}: ${JSON.stringify(bad)}`);
+}
+
+export async function simulate(options: SimulationOptions, arms: readonly Arm[], armOf: (userId: string) => number): Promise<SimulationRun> {
+  const world = generateWorld({ videos: options.videos, users: options.users, seed: options.seed, now: SIMULATION_START });
+  const population = new Population(world, options.videos, { days: options.days, seed: options.seed, start: SIMULATION_START });
+  const clock = new SimulatedClock(SIMULATION_START);
+  const dirs = arms.map(() => mkdtempSync(join(SCRATCH_ROOT, 'moteur-eval-sim-')));
+  const engines: Moteur[] = [];
+  try {
+    for (const [i, arm] of arms.entries()) {
+      const learning = { ...arm.overrides.learning, ...SIMULATED_UPKEEP };
+      // Simulated people live in several regions: the engine serves them all.
+      engines.push(await Moteur.open({ dataDir: dirs[i]!, regions: SIM_REGIONS, ...arm.overrides, learning }));
+      options.onEngine?.(arm, engines[i]!);
+    }
+    return await new Simulation(world, population, clock, arms, engines, armOf, options).run();
+  } finally {
+    for (const engine of engines) await engine.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+class Simulation {
+  private readonly videos = new Map<string, SimVideo>();
+  private readonly follows = new Map<string, Set<string>>();
+  private readonly sessionsSoFar = new Map<string, number>();
+  private readonly impressionsSoFar = new Map<string, number>();
+  private readonly gone = new Set<string>();
+  private readonly records: SessionRecord[][];
+  private eventCounter = 0;
+
+  constructor(
+    private readonly world: World,
+    private readonly population: Population,
+    private readonly clock: SimulatedClock,
+    private readonly arms: readonly Arm[],
+    private readonly engines: readonly Moteur[],
+    private readonly armOf: (userId: string) => number,
+    private readonly options: SimulationOptions,
+  ) {
+    this.records = arms.map(() => []);
+  }
+
+  async run(): Promise<SimulationRun> {
+    // The catalog before day 0: every video but those of creators who have not joined yet.
+    await this.publish(this.world.videos.filter((v) => this.population.hasJoined(v.creatorId, SIMULATION_START)));
+    const days: DayFacts[] = [];
+    for (let day = 0; day < this.options.days; day++) {
+      const arrivals = await this.runDay(day);
+      days.push({ day, arrivals, catalogVideos: this.videos.size, newCreatorCatalogShare: this.newCreatorCatalogShare() });
+      this.options.progress?.(`${this.arms.map((a) => a.name).join(' vs ')}: simulated days`, day + 1, this.options.days);
+    }
+    return { sessions: this.records, days };
+  }
+
+  /** Posts and sessions of one day, in time order; returns how many people arrived. */
+  private async runDay(day: number): Promise<number> {
+    type Happening = { at: number; user?: SimUser };
+    const happenings: Happening[] = this.population.postsOn(day).map((at) => ({ at }));
+    for (const user of this.world.users) {
+      for (const at of this.population.sessionsOn(user.id, day)) happenings.push({ at, user });
+    }
+    happenings.sort((a, b) => a.at - b.at);
+    let arrivals = 0;
+    for (const { at, user } of happenings) {
+      this.upkeepUntil(at);
+      this.clock.advanceTo(at);
+      if (user === undefined) {
+        // Video numbers stay in step with the world even when the creator has not joined yet and nothing is published.
+        const [video] = postVideos(this.world, 1, at);
+        if (this.population.hasJoined(video!.creatorId, at)) await this.publish([video!]);
+        continue;
+      }
+      if (this.gone.has(user.id)) continue;
+      if (!this.sessionsSoFar.has(user.id)) {
+        await this.arrive(user, at);
+        arrivals++;
+      }
+      await this.session(user, day);
+    }
+    return arrivals;
+  }
+
+  private nextUpkeep = SIMULATION_START;
+
+  private upkeepUntil(ts: number): void {
+    for (; this.nextUpkeep <= ts; this.nextUpkeep += UPKEEP_EVERY_MS) for (const engine of this.engines) engine.learning.maintain();
+  }
+
+  private async publish(videos: SimVideo[]): Promise<void> {
+    for (let i = 0; i < videos.length; i += 1000) {
+      const batch = videos.slice(i, i + 1000).map(videoForApi);
+      for (const engine of this.engines) ensureAllStored(await engine.upsertVideos(batch), 'a video');
+    }
+    for (const v of videos) this.videos.set(v.id, v);
+  }
+
+  private async arrive(user: SimUser, at: number): Promise<void> {
+    for (const [i, engine] of this.engines.entries()) {
+      await engine.putUser(user.id, { region: user.region, language: user.language, createdAt: at, settings: { personalized: this.arms[i]!.personalized } });
+    }
+    this.sessionsSoFar.set(user.id, 0);
+    this.impressionsSoFar.set(user.id, 0);
+    this.follows.set(user.id, new Set());
+  }
+
+  private async session(user: SimUser, day: number): Promise<void> {
+    const sessionNumber = this.sessionsSoFar.get(user.id)! + 1;
+    this.sessionsSoFar.set(user.id, sessionNumber);
+    const arm = this.armOf(user.id);
+    const engine = this.engines[arm]!;
+    const record: SessionRecord = {
+      userId: user.id,
+      day,
+      sessionNumber,
+      impressionsBefore: this.impressionsSoFar.get(user.id)!,
+      impressions: 0,
+      watchMs: 0,
+      likes: 0,
+      affinities: [],
+      newCreatorImpressions: 0,
+      diversity: undefined,
+      left: false,
+    };
+    const viewer: PageViewer = {
+      world: this.world,
+      user,
+      follows: this.follows.get(user.id)!,
+      sessionId: `${user.id}-s${sessionNumber}`,
+      random: this.population.stream('react', user.id, sessionNumber),
+      nextEventId: () => `sim-${++this.eventCounter}`,
+      timeAt: (elapsedMs) => this.clock.now() + elapsedMs,
+    };
+    const embeddings: number[][] = [];
+    let watchRatioSum = 0;
+    for (let patience = user.patience; patience > 0; ) {
+      const page = await engine.feed(user.id, { n: PAGE_SIZE, sessionId: viewer.sessionId });
+      if (page.items.length === 0) break;
+      const watching = watchPage(viewer, page.items.map((item) => this.videos.get(item.videoId)), patience);
+      if (watching.watched.length === 0) break;
+      patience = watching.patience;
+      this.clock.advanceTo(this.clock.now() + watching.elapsedMs);
+      const outcomes = await Promise.all(this.engines.map((e) => e.ingest(watching.events)));
+      for (const o of outcomes) ensureAllStored(o, 'an event');
+      recordWatched(record, watching.watched, (w) => this.population.joinedRecently(w.video.creatorId, w.ts, NEW_CREATOR_MS));
+      for (const w of watching.watched) {
+        embeddings.push(w.video.embedding);
+        watchRatioSum += Math.min(2, w.reaction.watchRatio);
+      }
+    }
+    record.diversity = meanPairwiseDistance(embeddings);
+    const meanWatchRatio = record.impressions === 0 ? 0 : watchRatioSum / record.impressions;
+    const leaveChance = MAX_LEAVE_CHANCE * Math.max(0, (BORED_BELOW - meanWatchRatio) / BORED_BELOW);
+    record.left = this.population.stream('leave', user.id, sessionNumber)() < leaveChance;
+    if (record.left) this.gone.add(user.id);
+    this.impressionsSoFar.set(user.id, record.impressionsBefore + record.impressions);
+    this.records[arm]!.push(record);
+  }
+
+  private newCreatorCatalogShare(): number {
+    let fromNew = 0;
+    for (const v of this.videos.values()) if (this.population.joinedRecently(v.creatorId, this.clock.now(), NEW_CREATOR_MS)) fromNew++;
+    return this.videos.size === 0 ? 0 : fromNew / this.videos.size;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Baseline feeds the engine is measured against (`feed.policy` in the config). They keep the platform's rules
+ * (removed, already served, region) and the no-two-in-a-row rule, but read nothing about the person beyond what
+ * they were already served and their region.
+ */
+import type { Catalog } from './catalog.ts';
+import { alreadySeenFilter } from './filters/already-seen.ts';
+import { regionFilter } from './filters/region.ts';
+import { removedFilter } from './filters/removed.ts';
+import type { LearnedModels } from './models.ts';
+import { FeedPipeline } from './pipeline.ts';
+import { DiverseReranker } from './rank/diverse-reranker.ts';
+import { SignalScorer } from './rank/signal-scorer.ts';
+import { CatalogScanSource } from './sources/catalog-scan.ts';
+import { TrendingSource } from './sources/trending.ts';
+import { UniformRandomSource } from './sources/uniform-random.ts';
+
+const platformRules = [removedFilter, alreadySeenFilter, regionFilter];
+
+/** Candidates in score order: no exploration slots, no followed slot, no diversity term. */
+function inScoreOrder(catalog: Catalog): DiverseReranker {
+  return new DiverseReranker(catalog.embeddings, { exploreSources: new Set(), exploreShare: 0, followedSource: '', followedSlots: 0, diversity: 0 });
+}
+
+/** Unseen videos drawn uniformly at random. */
+export function randomPipeline(catalog: Catalog): FeedPipeline {
+  return new FeedPipeline({
+    sources: [{ source: new UniformRandomSource(catalog), limit: (n) => 2 * n }],
+    fallback: new CatalogScanSource(catalog),
+    filters: platformRules,
+    scorer: new SignalScorer('random'),
+    reranker: inScoreOrder(catalog),
+  });
+}
+
+/** The most popular videos of the moment in the person's region (the engine's popular lists), the same for everyone there. */
+export function popularPipeline(catalog: Catalog, models: LearnedModels): FeedPipeline {
+  return new FeedPipeline({
+    sources: [{ source: new TrendingSource(catalog, models), limit: (n) => 3 * n }],
+    fallback: new CatalogScanSource(catalog),
+    filters: platformRules,
+    scorer: new SignalScorer('popularity'),
+    reranker: inScoreOrder(catalog),
+  });
+}
