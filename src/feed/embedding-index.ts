@@ -51,7 +51,7 @@ export class EmbeddingIndex {
   private ids: string[] = [];
   private readonly rows = new Map<string, number>();
 
-  constructor(private readonly dim: number) {
+  constructor(readonly dim: number) {
     this.vectors = new Float32Array(1024 * dim);
   }
 
@@ -106,13 +106,10 @@ export class EmbeddingIndex {
     return clusters;
   }
 
-  /** Cosine similarity of a video to a unit query, or undefined when it has no embedding. */
-  similarity(id: string, query: Float32Array): number | undefined {
+  /** The unit-length embedding of a video (a view: copy it to keep it), or undefined when it has none. */
+  vectorOf(id: string): Float32Array | undefined {
     const row = this.rows.get(id);
-    if (row === undefined) return undefined;
-    let dot = 0;
-    for (let i = 0, o = row * this.dim; i < this.dim; i++) dot += this.vectors[o + i]! * query[i]!;
-    return dot;
+    return row === undefined ? undefined : this.vectors.subarray(row * this.dim, (row + 1) * this.dim);
   }
 
   /**

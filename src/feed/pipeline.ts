@@ -3,18 +3,25 @@
  * candidate sources propose videos, filters veto them, a scorer orders them, a re-ranker picks the page.
  */
 import type { User, Video } from '../core/types.ts';
-import type { UserState } from '../learn/signals/user-state.ts';
 
 export interface FeedRequest {
   user: User;
-  /** The person's interaction state; absent when the feed must not use personal data. */
-  state: UserState | undefined;
-  /** Videos already served to the person: kept apart from `state` since even an unprofiled feed must not repeat itself. */
+  /** False when the feed must not read anything learned about the person (`settings.personalized: false`). */
+  personalized: boolean;
+  /** Videos already served to the person: apart from learned state, since even an unprofiled feed must not repeat itself. */
   seen: ReadonlySet<string>;
   n: number;
-  now: number;
+  /** Whether each item must carry the figures behind its score. */
+  explain: boolean;
   /** Seeded per request so a page can be reproduced from its session and position. */
   random: () => number;
+}
+
+export interface Explanation {
+  predictions: Record<string, number>;
+  weights: Record<string, number>;
+  /** The signals that moved the score most, strongest first. */
+  topSignals: { signal: string; value: number; contribution: number }[];
 }
 
 export interface Candidate {
@@ -23,8 +30,10 @@ export interface Candidate {
   source: string;
   score: number;
   reasons: string[];
-  /** Named figures behind the score, shown with `explain=1`. */
+  /** The source's own figures about it (similarity, popularity, times served...). */
   signals: Record<string, number>;
+  /** Filled by the scorer for the page's items when the request asks for explanations. */
+  explanation?: Explanation;
 }
 
 export interface CandidateSource {
@@ -37,12 +46,16 @@ export interface CandidateSource {
 
 export interface Filter {
   readonly name: string;
+  /** A soft filter is a preference: the fallback source ignores it when the page cannot be filled otherwise. */
+  readonly soft?: boolean;
   keep(request: FeedRequest, video: Video): boolean;
 }
 
 export interface Scorer {
   readonly name: string;
   score(request: FeedRequest, candidates: Candidate[]): void;
+  /** Adds the figures behind each score (called for the page only). */
+  explain(request: FeedRequest, candidates: Candidate[]): void;
 }
 
 export interface Reranker {
@@ -82,13 +95,17 @@ export class FeedPipeline {
     let exhausted = false;
     if (byId.size < FALLBACK_HEADROOM * request.n) {
       // Headroom beyond one page, so the re-ranker's diversity rules can still fill it.
+      const hard = filters.filter((f) => f.soft !== true);
+      const acceptHard = (video: Video) => !byId.has(video.id) && hard.every((f) => f.keep(request, video));
       const wanted = FALLBACK_HEADROOM * request.n - byId.size;
-      const found = fallback.fetch(request, wanted, accept);
+      const found = fallback.fetch(request, wanted, byId.size < request.n ? acceptHard : accept);
       for (const candidate of found) byId.set(candidate.video.id, candidate);
       exhausted = found.length < wanted && byId.size < request.n;
     }
     const candidates = [...byId.values()];
     scorer.score(request, candidates);
-    return { page: reranker.select(request, candidates), exhausted };
+    const page = reranker.select(request, candidates);
+    if (request.explain) scorer.explain(request, page);
+    return { page, exhausted };
   }
 }

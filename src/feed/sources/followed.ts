@@ -1,23 +1,28 @@
 import type { Video } from '../../core/types.ts';
 import type { Catalog } from '../catalog.ts';
+import type { LearnedModels } from '../models.ts';
 import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
+import { acceptById, candidatesFrom } from './candidate.ts';
 
-/** The newest videos of the creators the person follows. */
+/** The newest video of each creator the person follows (one per creator, so one prolific creator cannot fill the feed). */
 export class FollowedSource implements CandidateSource {
   readonly name = 'followed';
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly models: LearnedModels,
+  ) {}
 
   fetch(request: FeedRequest, limit: number, accept: (video: Video) => boolean): Candidate[] {
-    const out: Candidate[] = [];
-    for (const creatorId of request.state?.follows ?? []) {
-      for (const video of this.catalog.byCreator.get(creatorId)) {
-        if (out.length >= limit) return out;
-        if (!accept(video)) continue;
-        out.push({ video, source: this.name, score: 0, reasons: [`from ${creatorId}, whom you follow`], signals: { followed: 1 } });
-        break; // one per creator per page keeps one prolific creator from filling the feed
-      }
+    if (!request.personalized) return [];
+    const learners = this.models.learners;
+    const ok = acceptById(this.catalog, accept);
+    const found: { videoId: string; creatorId: string }[] = [];
+    for (const creatorId of learners.follows(request.user.id)) {
+      if (found.length >= limit) break;
+      const [videoId] = learners.newestOf(`creator:${creatorId}`, 1, { accept: ok });
+      if (videoId !== undefined) found.push({ videoId, creatorId });
     }
-    return out;
+    return candidatesFrom(this.catalog, this.name, found, (f) => ({ reason: `new from ${f.creatorId}, whom you follow`, signals: { followed: 1 } }));
   }
 }

@@ -150,3 +150,22 @@ export class ByteReader {
     return this.at === this.bytes.length;
   }
 }
+
+/** Starts a snapshot: its kind (`magic`) and format version. */
+export function writeHeader(w: ByteWriter, magic: string, format: number): void {
+  w.str(magic);
+  w.u32(format);
+}
+
+/** Checks a snapshot's kind and format version, refusing anything else as `snapshot_corrupt`; `what` names it in errors. */
+export function readHeader(r: ByteReader, magic: string, format: number, what: string): void {
+  let found = '';
+  try {
+    found = r.str();
+  } catch {
+    // Too short to hold even the header: reported below as not a snapshot.
+  }
+  if (found !== magic) throw new MoteurError('snapshot_corrupt', `not ${what} (wrong header)`, 500);
+  const version = r.u32();
+  if (version !== format) throw new MoteurError('snapshot_corrupt', `${what} format ${version} is not supported (expected ${format})`, 500);
+}

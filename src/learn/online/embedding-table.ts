@@ -61,16 +61,20 @@ export class EmbeddingTable {
     return this.data.subarray(row * this.width, (row + 1) * this.width);
   }
 
+  /** `touch` for an id that already has a row (the common case, with no `init` to allocate); undefined otherwise. */
+  touchIfAdmitted(id: string, ts: number): number | undefined {
+    const existing = this.rows.get(id);
+    if (existing !== undefined && ts > this.lastSeen[existing]!) this.lastSeen[existing] = ts;
+    return existing;
+  }
+
   /**
    * Counts one occurrence of `id` at `ts`. Returns its row once admitted (`init` fills a new row), or
    * undefined while the id is still below the admission threshold.
    */
   touch(id: string, ts: number, init: (row: Float32Array) => void): number | undefined {
-    const existing = this.rows.get(id);
-    if (existing !== undefined) {
-      if (ts > this.lastSeen[existing]!) this.lastSeen[existing] = ts;
-      return existing;
-    }
+    const existing = this.touchIfAdmitted(id, ts);
+    if (existing !== undefined) return existing;
     let seen = this.pending.get(id);
     if (seen === undefined) {
       seen = { count: 0, lastSeen: ts };

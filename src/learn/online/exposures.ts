@@ -23,6 +23,8 @@ export interface Exposure {
   flags: number;
 }
 
+const NONE: Exposure[] = [];
+
 export class OpenExposures {
   private readonly byUser = new Map<string, Exposure[]>();
 
@@ -32,7 +34,9 @@ export class OpenExposures {
   ) {}
 
   find(userId: string, slot: number): Exposure | undefined {
-    return this.byUser.get(userId)?.find((e) => e.slot === slot);
+    const list = this.byUser.get(userId);
+    if (list !== undefined) for (const e of list) if (e.slot === slot) return e;
+    return undefined;
   }
 
   /** Opens an exposure; returns the ones it pushed out (oldest first). */
@@ -50,7 +54,10 @@ export class OpenExposures {
   closeExpired(userId: string, now: number): Exposure[] {
     const list = this.byUser.get(userId);
     const cutoff = now - this.windowMs;
-    if (list === undefined || list.every((e) => e.openedAt >= cutoff)) return [];
+    if (list === undefined) return NONE;
+    let expired = false;
+    for (const e of list) expired ||= e.openedAt < cutoff;
+    if (!expired) return NONE;
     const closed = list.filter((e) => e.openedAt < cutoff);
     const open = list.filter((e) => e.openedAt >= cutoff);
     if (open.length === 0) this.byUser.delete(userId);

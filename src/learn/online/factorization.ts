@@ -48,7 +48,7 @@ export class Factorization {
 
   touchVideo(slot: number, ts: number, rng: Rng): number | undefined {
     const facts = this.catalog.get(slot);
-    return this.videos.touch(facts.id, ts, (row) => {
+    return this.videos.touchIfAdmitted(facts.id, ts) ?? this.videos.touch(facts.id, ts, (row) => {
       if (facts.hasContent) this.project(slot, row);
       else for (let i = 0; i < this.dim; i++) row[i] = (INIT_SCALE * rng.normal()) / Math.sqrt(this.dim);
     });
@@ -119,8 +119,9 @@ export class Factorization {
   /**
    * One weighted logistic SGD step towards `label` (1 engaged, 0 not) for an admitted user and a video.
    * Updates the user row, the video row when admitted, and the content projection when the video has content.
+   * Returns the video's row (undefined when it has none).
    */
-  train(userRow: number, slot: number, label: number, weight: number): void {
+  train(userRow: number, slot: number, label: number, weight: number): number | undefined {
     const { learningRate: lr, regularization: reg, projectionLearningRate } = this.config.factorization;
     const u = this.users.vector(userRow);
     const before = this.userScratch;
@@ -143,6 +144,7 @@ export class Factorization {
       if (videoRow !== undefined) item[this.dim] = item[this.dim]! + lr * g;
     }
     if (projected !== undefined) this.trainProjection(before, slot, projected, label, weight * projectionLearningRate);
+    return videoRow;
   }
 
   /** The content tower's own step (W · c given): W learns to place content where users' vectors find it. */

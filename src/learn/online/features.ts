@@ -64,15 +64,16 @@ export class PersonFeatures {
   private readonly stamp: number;
 
   /** Prepares a person's side; use it before the learners change again (it holds scratch marks). */
+  /** `userId` undefined: an anonymous visitor, for whom every personal feature is 0. */
   constructor(
     private readonly state: LearnedState,
-    userId: string,
+    userId: string | undefined,
     private readonly now: number,
   ) {
-    const row = state.factorization.users.row(userId);
+    const row = userId === undefined ? undefined : state.factorization.users.row(userId);
     this.userVector = row === undefined ? undefined : state.factorization.users.vector(row);
-    this.taste = state.taste.get(userId);
-    this.stamp = state.swing.stamp(state.swing.recentPositives(userId));
+    this.taste = userId === undefined ? undefined : state.taste.get(userId);
+    this.stamp = state.swing.stamp(userId === undefined ? [] : state.swing.recentPositives(userId));
   }
 
   fill(slot: number, x: Float32Array): Float32Array {

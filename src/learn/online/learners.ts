@@ -6,7 +6,7 @@
  */
 import { MoteurError } from '../../core/errors.ts';
 import type { LoggedEvent, Video } from '../../core/types.ts';
-import { ByteReader, ByteWriter } from './bytes.ts';
+import { ByteReader, ByteWriter, readHeader, writeHeader } from './bytes.ts';
 import { TASKS, resolveOnlineConfig, type OnlineConfig, type OnlineConfigOverrides, type Task } from './config.ts';
 import { DurationBaseline } from './duration-baseline.ts';
 import { COMMENTED, FOLLOWED, LIKED, OpenExposures, PLAYED, REJECTED, SHARED, SKIPPED, type Exposure } from './exposures.ts';
@@ -18,11 +18,11 @@ import { Rng } from './rng.ts';
 import { Swing } from './swing.ts';
 import { TasteProfiles } from './taste.ts';
 import { VideoCatalog } from './video-catalog.ts';
-import { VideoCounters } from './video-counters.ts';
+import { VideoCounters, type Counter } from './video-counters.ts';
 import { VideoVectors } from './video-vectors.ts';
 
 const MAGIC = 'moteur-online-learners';
-const FORMAT = 1;
+const FORMAT = 2;
 /** A play counts as a positive for the factorisation from half its bucket's ordinary watch, for co-engagement from a full one. */
 const PLAY_POSITIVE_FROM = 0.5;
 const PLAY_ENGAGED_FROM = 1;
@@ -31,6 +31,22 @@ const AFFINITY_GROUPS = [
   { prefix: 'hashtag:', top: 5 },
   { prefix: 'sound:', top: 3 },
 ] as const;
+
+const EMPTY: ReadonlySet<string> = new Set();
+/** The exposure flag and the video counter of each positive action. */
+const POSITIVE_ACTIONS = {
+  like: { flag: LIKED, counter: 'likes' },
+  share: { flag: SHARED, counter: 'shares' },
+  comment: { flag: COMMENTED, counter: 'comments' },
+  follow: { flag: FOLLOWED, counter: 'follows' },
+} as const;
+
+/** Sets `flag` on the exposure; true when it was not set yet (a label counts once per exposure). */
+function firstTime(exposure: Exposure, flag: number): boolean {
+  const first = (exposure.flags & flag) === 0;
+  exposure.flags |= flag;
+  return first;
+}
 
 export interface VideoCandidate {
   videoId: string;
@@ -86,6 +102,12 @@ export class OnlineLearners implements LearnedState {
     this.exposures = new OpenExposures(config.exposure.windowMs, config.exposure.openPerUser);
     this.ranker = new MultiTaskRanker(config.ranker.learningRate, config.scoreWeights);
     this.vectors = new VideoVectors(config.dim, { ...config.ann, seed: config.seed });
+  }
+
+  /** Changes how the ranker's predictions are combined into the score (a serving setting: nothing is retrained). */
+  setScoreWeights(weights: Record<Task, number>): void {
+    this.config.scoreWeights = { ...weights };
+    this.ranker.setScoreWeights(this.config.scoreWeights);
   }
 
   /** Events observed so far. */
@@ -147,18 +169,19 @@ export class OnlineLearners implements LearnedState {
   }
 
   /**
-   * Brings the HNSW graph up to date with the item vectors that changed since its last sync (seconds for a
-   * large catalog, so it is not done inside `observe`: call it from a timer or between batches).
-   * Returns how many vectors were synced.
+   * Brings the HNSW graph up to date with the item vectors that changed since its last sync, at most `limit`
+   * of them (seconds for a large catalog, so it is not done inside `observe`: call it from a timer, in chunks).
+   * Below `ann.from` videos the search is exact and there is no graph to keep. Returns how many were synced.
    */
-  syncVectorIndex(): number {
+  syncVectorIndex(limit = Infinity): number {
+    if (this.catalog.size < this.config.ann.from) return 0;
     const pending = this.vectors.pending;
-    this.vectors.sync();
-    return pending;
+    this.vectors.sync(limit);
+    return pending - this.vectors.pending;
   }
 
   private touchUser(userId: string, ts: number): number | undefined {
-    return this.factorization.touchUser(userId, ts, this.rng, () => this.positivesCentroid(userId));
+    return this.factorization.users.touchIfAdmitted(userId, ts) ?? this.factorization.touchUser(userId, ts, this.rng, () => this.positivesCentroid(userId));
   }
 
   /** The open exposure of this video to this person, opened now (features frozen as of now) if there is none. */
@@ -177,11 +200,6 @@ export class OnlineLearners implements LearnedState {
     const facts = this.catalog.get(slot);
     const { userId, ts } = event;
     const keys = facts.keys;
-    const firstTime = (flag: number) => {
-      const first = (exposure.flags & flag) === 0;
-      exposure.flags |= flag;
-      return first;
-    };
     switch (event.type) {
       case 'impression':
         return;
@@ -189,7 +207,7 @@ export class OnlineLearners implements LearnedState {
         const ratio = Math.min((event.watchMs ?? 0) / Math.max(facts.durationMs, 1), 4);
         this.baseline.observe(facts.durationMs, ratio);
         const relative = this.baseline.relative(facts.durationMs, ratio);
-        if (firstTime(PLAYED)) this.counters.add(slot, 'plays', 1, ts);
+        if (firstTime(exposure, PLAYED)) this.counters.add(slot, 'plays', 1, ts);
         if (relative > exposure.relativeWatch) {
           this.counters.add(slot, 'relativeWatch', relative - exposure.relativeWatch, ts);
           exposure.relativeWatch = relative;
@@ -203,9 +221,8 @@ export class OnlineLearners implements LearnedState {
       case 'share':
       case 'comment':
       case 'follow': {
-        const flag = { like: LIKED, share: SHARED, comment: COMMENTED, follow: FOLLOWED }[event.type];
-        const counter = ({ like: 'likes', share: 'shares', comment: 'comments', follow: 'follows' } as const)[event.type];
-        if (firstTime(flag)) this.counters.add(slot, counter, 1, ts);
+        const { flag, counter } = POSITIVE_ACTIONS[event.type];
+        if (firstTime(exposure, flag)) this.counters.add(slot, counter, 1, ts);
         this.positive(userRow, slot, eventWeights[event.type]);
         this.taste.add(userId, keys, tasteDeltas[event.type], ts);
         if (event.type === 'follow') this.taste.follow(userId, facts.creatorId, ts);
@@ -216,9 +233,10 @@ export class OnlineLearners implements LearnedState {
       case 'not_interested':
       case 'report': {
         const skip = event.type === 'skip';
-        if (firstTime(skip ? SKIPPED : REJECTED)) this.counters.add(slot, skip ? 'skips' : 'rejections', 1, ts);
+        if (firstTime(exposure, skip ? SKIPPED : REJECTED)) this.counters.add(slot, skip ? 'skips' : 'rejections', 1, ts);
         if (userRow !== undefined) this.train(userRow, slot, 0, eventWeights[event.type]);
         this.taste.add(userId, keys, tasteDeltas[event.type], ts);
+        if (!skip) this.taste.hide(userId, keys.filter((k) => !k.startsWith('hashtag:')), ts);
         return;
       }
     }
@@ -236,8 +254,7 @@ export class OnlineLearners implements LearnedState {
   }
 
   private train(userRow: number, slot: number, label: number, weight: number): void {
-    this.factorization.train(userRow, slot, label, weight);
-    const videoRow = this.factorization.videos.row(this.catalog.get(slot).id);
+    const videoRow = this.factorization.train(userRow, slot, label, weight);
     if (videoRow !== undefined && this.catalog.get(slot).active) this.vectors.set(slot, this.factorization.videos.vector(videoRow));
   }
 
@@ -270,7 +287,14 @@ export class OnlineLearners implements LearnedState {
     this.taste.evict(now - this.config.users.ttlMs);
     this.factorization.videos.evict(now);
     for (const { userId, exposure } of this.exposures.closeAllExpired(now)) this.settle(userId, exposure);
-    // The content projection keeps learning, so vectors of videos without a row of their own drift.
+    this.refreshContentVectors();
+  }
+
+  /**
+   * Recomputes the item vectors of videos without a row of their own from the content projection, which keeps
+   * learning (done at every sweep, and by the engine before it serves, so a restored and a replayed engine agree).
+   */
+  refreshContentVectors(): void {
     for (let slot = 0; slot < this.catalog.size; slot++) {
       if (this.factorization.videos.row(this.catalog.get(slot).id) === undefined) this.refreshVector(slot);
     }
@@ -280,7 +304,8 @@ export class OnlineLearners implements LearnedState {
 
   /**
    * Forgets what was learned about a person, as if they had just signed up: embedding, affinities, recent
-   * positives, open exposures. The creators they follow are kept (their own choice, not something learned).
+   * positives, open exposures. What they chose themselves is kept: the creators they follow, and the creators
+   * and sounds they said "not interested" in.
    */
   resetUser(userId: string): void {
     this.factorization.users.delete(userId);
@@ -398,6 +423,69 @@ export class OnlineLearners implements LearnedState {
     return out;
   }
 
+  /** The newest active videos of one key ("creator:c1", "hashtag:cats", "sound:s9"), newest first. */
+  newestOf(key: string, k: number, options: CandidateOptions = {}): string[] {
+    const accept = this.slotFilter(options.accept);
+    const out: string[] = [];
+    for (const slot of this.newest.get(key)) {
+      if (out.length >= k) break;
+      if (accept(slot)) out.push(this.catalog.get(slot).id);
+    }
+    return out;
+  }
+
+  /** The person's recent positives (video ids), oldest first. */
+  recentPositives(userId: string): string[] {
+    return this.swing.recentPositives(userId).map((slot) => this.catalog.get(slot).id);
+  }
+
+  /** The creators the person follows. */
+  follows(userId: string): ReadonlySet<string> {
+    return this.taste.get(userId)?.follows ?? EMPTY;
+  }
+
+  /** Creators and sounds the person hid, as keys ("creator:c1", "sound:s9"). */
+  hidden(userId: string): ReadonlySet<string> {
+    return this.taste.get(userId)?.hidden ?? EMPTY;
+  }
+
+  /** Every affinity of the person, positive or negative, as of the learners' clock, strongest first. */
+  affinities(userId: string): { key: string; value: number }[] {
+    const taste = this.taste.get(userId);
+    if (taste === undefined) return [];
+    return [...taste.affinities.keys()].map((key) => ({ key, value: this.taste.value(taste, key, this.clock) })).sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || (a.key < b.key ? -1 : 1));
+  }
+
+  /** The person's learned embedding (their row's factors), or undefined before admission. */
+  userVector(userId: string): Float32Array | undefined {
+    const row = this.factorization.users.row(userId);
+    return row === undefined ? undefined : this.factorization.users.vector(row).slice(0, this.config.dim);
+  }
+
+  /**
+   * Popularity of a video as of `now`: decayed engagement per decayed exposure, smoothed towards a small prior
+   * so two plays do not outrank two thousand, times the log of its recent audience. 0 for a video with no events.
+   */
+  popularity(videoId: string, now = this.clock): number {
+    const slot = this.catalog.slot(videoId);
+    if (slot === undefined) return 0;
+    const f = this.counters.decayFactor(slot, now);
+    const c = (name: Counter) => f * this.counters.get(slot, name);
+    const exposures = c('exposures');
+    if (exposures === 0) return 0;
+    const engagement = c('relativeWatch') + c('likes') + 2 * c('shares') + 0.5 * c('comments') + 2 * c('follows') - 0.5 * c('skips') - 2 * c('rejections');
+    return ((Math.max(engagement, 0) + 1) / (exposures + 3)) * Math.log2(2 + exposures);
+  }
+
+  /** Ids of the videos that have had any event (the only ones that can be popular). */
+  *engagedVideos(): Iterable<string> {
+    const touched = Math.min(this.counters.touched, this.catalog.size);
+    for (let slot = 0; slot < touched; slot++) {
+      const facts = this.catalog.get(slot);
+      if (facts.active && this.counters.get(slot, 'exposures') > 0) yield facts.id;
+    }
+  }
+
   private slotFilter(accept: ((videoId: string) => boolean) | undefined): (slot: number) => boolean {
     return (slot) => {
       const facts = this.catalog.get(slot);
@@ -405,8 +493,11 @@ export class OnlineLearners implements LearnedState {
     };
   }
 
-  /** The ranker's score of each video for the person, in input order; undefined for videos never added. */
-  score(userId: string, videoIds: readonly string[]): (number | undefined)[] {
+  /**
+   * The ranker's score of each video for the person, in input order; undefined for videos never added.
+   * Without a person (`undefined`) no personal feature is read: the score of an anonymous visitor.
+   */
+  score(userId: string | undefined, videoIds: readonly string[]): (number | undefined)[] {
     const person = new PersonFeatures(this, userId, this.clock);
     return videoIds.map((id) => {
       const slot = this.catalog.slot(id);
@@ -416,7 +507,7 @@ export class OnlineLearners implements LearnedState {
   }
 
   /** Every prediction behind a score, the weights that combine them, and the signals that mattered most. */
-  explain(userId: string, videoId: string, topSignals = 5): Explanation | undefined {
+  explain(userId: string | undefined, videoId: string, topSignals = 5): Explanation | undefined {
     const slot = this.catalog.slot(videoId);
     if (slot === undefined) return undefined;
     const x = new PersonFeatures(this, userId, this.clock).fill(slot, new Float32Array(FEATURES.length));
@@ -450,8 +541,7 @@ export class OnlineLearners implements LearnedState {
   /** Everything learned, as bytes: the same events with the same seed give the same bytes. */
   snapshot(): Uint8Array {
     const w = new ByteWriter();
-    w.str(MAGIC);
-    w.u32(FORMAT);
+    writeHeader(w, MAGIC, FORMAT);
     w.str(JSON.stringify(this.config));
     w.f64(this.clock);
     w.f64(this.events);
@@ -471,15 +561,7 @@ export class OnlineLearners implements LearnedState {
   /** Learners as they were when `snapshot()` produced these bytes, with the configuration they were saved with. */
   static restore(bytes: Uint8Array): OnlineLearners {
     const r = new ByteReader(bytes);
-    let magic = '';
-    try {
-      magic = r.str();
-    } catch {
-      // Too short to hold even the header: reported below as not a snapshot.
-    }
-    if (magic !== MAGIC) throw new MoteurError('snapshot_corrupt', 'not a learner snapshot (wrong header)', 500);
-    const format = r.u32();
-    if (format !== FORMAT) throw new MoteurError('snapshot_corrupt', `learner snapshot format ${format} is not supported (expected ${FORMAT})`, 500);
+    readHeader(r, MAGIC, FORMAT, 'a learner snapshot');
     const learners = new OnlineLearners(JSON.parse(r.str()) as OnlineConfigOverrides);
     const { config } = learners;
     learners.clock = r.f64();

@@ -15,6 +15,23 @@ const WATCH = 0;
 const MAX_WATCH = 4;
 const ADAGRAD_EPS = 1e-6;
 
+type Feature = (typeof FEATURES)[number];
+const PERSONAL = { embeddingMatch: 0.5, creatorAffinity: 0.3, hashtagAffinity: 0.3, soundAffinity: 0.3, coEngagement: 0.3 };
+/**
+ * Initial weights: base rates, each task's own smoothed rate for the video, and the personal match. The like
+ * head has no prior on the video's like rate: a fixed slope that fits a 5 % like rate predicts 0.9 for a
+ * video liked on half its plays, and training then corrects the excess through every feature that is on,
+ * the personal ones included, until the head ranks against the person's match. Its weight is learned.
+ */
+const PRIORS: Record<Task, Partial<Record<Feature, number>>> = {
+  watch: { bias: 0.3, playRate: 0.5, videoRelativeWatch: 0.5, followsCreator: 0.5, ...PERSONAL },
+  like: { bias: -3.5, followsCreator: 0.5, ...PERSONAL },
+  share: { bias: -4.5, shareRate: 20 },
+  comment: { bias: -4, commentRate: 20 },
+  follow: { bias: -4.5, followRate: 20 },
+  skip: { bias: -2.5, skipRate: 5, embeddingMatch: -0.5, creatorAffinity: -0.3, hashtagAffinity: -0.3, soundAffinity: -0.3 },
+};
+
 export interface Contribution {
   signal: string;
   value: number;
@@ -28,12 +45,19 @@ export class MultiTaskRanker {
 
   constructor(
     private readonly learningRate: number,
-    readonly scoreWeights: Record<Task, number>,
+    scoreWeights: Record<Task, number>,
   ) {
     this.weightVector = Float64Array.from(TASKS, (t) => scoreWeights[t]);
-    // Start from sensible base rates: an ordinary watch, and rare explicit actions.
-    this.weights[WATCH * F] = 0.5;
-    for (let h = 1; h < H; h++) this.weights[h * F] = -2;
+    // Start from a hand-set prior rather than zeros, so a cold ranker already ranks like a sensible blend
+    // (a video's own rates, the person's match and affinities); training moves every weight from there.
+    for (const [task, prior] of Object.entries(PRIORS)) {
+      const h = TASKS.indexOf(task as Task);
+      for (const [feature, weight] of Object.entries(prior)) this.weights[h * F + FEATURES.indexOf(feature as Feature)] = weight!;
+    }
+  }
+
+  setScoreWeights(scoreWeights: Record<Task, number>): void {
+    TASKS.forEach((t, h) => (this.weightVector[h] = scoreWeights[t]));
   }
 
   /** Predictions of every task for one feature vector, in `TASKS` order. */

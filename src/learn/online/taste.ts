@@ -14,6 +14,8 @@ interface Affinity {
 export class Taste {
   readonly affinities = new Map<string, Affinity>();
   readonly follows = new Set<string>();
+  /** Creators and sounds ("creator:c1", "sound:s9") the person said "not interested" in or reported: never served again. */
+  readonly hidden = new Set<string>();
   lastTs = 0;
 }
 
@@ -62,6 +64,13 @@ export class TasteProfiles {
     taste.lastTs = Math.max(taste.lastTs, ts);
   }
 
+  /** The person's own "not interested": hides the video's creator and sound from them. */
+  hide(userId: string, keys: readonly string[], ts: number): void {
+    const taste = this.profile(userId);
+    for (const key of keys) taste.hidden.add(key);
+    taste.lastTs = Math.max(taste.lastTs, ts);
+  }
+
   value(taste: Taste, key: string, now: number): number {
     const a = taste.affinities.get(key);
     return a === undefined ? 0 : a.value * decay(now - a.ts, this.halfLifeMs);
@@ -88,13 +97,14 @@ export class TasteProfiles {
     for (const { key } of ranked.slice(Math.floor(this.keysPerUser * 0.8))) taste.affinities.delete(key);
   }
 
-  /** Forgets a person's affinities; `keepFollows` keeps the creators they chose to follow. */
-  reset(userId: string, keepFollows: boolean): void {
+  /** Forgets a person's affinities; `keepChoices` keeps what they chose themselves: follows and hidden creators and sounds. */
+  reset(userId: string, keepChoices: boolean): void {
     const old = this.byUser.get(userId);
     this.byUser.delete(userId);
-    if (keepFollows && old !== undefined && old.follows.size > 0) {
+    if (keepChoices && old !== undefined && old.follows.size + old.hidden.size > 0) {
       const fresh = this.profile(userId);
       for (const creator of old.follows) fresh.follows.add(creator);
+      for (const key of old.hidden) fresh.hidden.add(key);
       fresh.lastTs = old.lastTs;
     }
   }
@@ -110,6 +120,7 @@ export class TasteProfiles {
       w.str(userId);
       w.f64(taste.lastTs);
       w.strings([...taste.follows]);
+      w.strings([...taste.hidden]);
       w.u32(taste.affinities.size);
       for (const [key, a] of taste.affinities) {
         w.str(key);
@@ -126,6 +137,7 @@ export class TasteProfiles {
       const taste = profiles.profile(r.str());
       taste.lastTs = r.f64();
       for (const creator of r.strings()) taste.follows.add(creator);
+      for (const key of r.strings()) taste.hidden.add(key);
       const keys = r.u32();
       for (let k = 0; k < keys; k++) taste.affinities.set(r.str(), { value: r.f64(), ts: r.f64() });
     }

@@ -28,6 +28,17 @@ export class VideoCounters {
     return slot < this.slots ? this.data[slot * STRIDE + INDEX[counter]]! : 0;
   }
 
+  /** What a slot's counters must be multiplied by to read them as of `now` (reading never writes). */
+  decayFactor(slot: number, now: number): number {
+    const last = slot < this.slots ? this.data[slot * STRIDE + TS]! : 0;
+    return now > last && last > 0 ? decay(now - last, this.halfLifeMs) : 1;
+  }
+
+  /** Slots that have seen any event. */
+  get touched(): number {
+    return this.slots;
+  }
+
   private decayTo(slot: number, ts: number): number {
     if (slot >= this.slots) this.extend(slot + 1);
     const o = slot * STRIDE;

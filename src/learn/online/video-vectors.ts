@@ -5,6 +5,9 @@
  */
 import hnswlib from 'hnswlib-node';
 
+/** A vector is re-inserted into the graph once its direction has turned this far from the graph's copy. */
+const RESYNC_BELOW_COSINE = 0.99;
+
 export interface AnnOptions {
   m: number;
   efConstruction: number;
@@ -105,8 +108,13 @@ export class VideoVectors {
     return result.neighbors.map((slot, i) => ({ slot, similarity: 1 - result.distances[i]! })).sort((a, b) => b.similarity - a.similarity || a.slot - b.slot);
   }
 
-  /** Brings the HNSW graph up to date: changed vectors added (or replaced), cleared ones marked deleted. */
-  sync(): hnswlib.HierarchicalNSW {
+  /**
+   * Brings the HNSW graph up to date: changed vectors added (or replaced), cleared ones marked deleted. A vector
+   * that moved less than about 8 degrees from the graph's copy is left as it is (an SGD step rarely moves one
+   * further; re-inserting each would cost more than the events that moved them). At most `limit` vectors are
+   * inserted per call (oldest changes first), so a caller can spread the work over time.
+   */
+  sync(limit = Infinity): hnswlib.HierarchicalNSW {
     let ann = this.ann;
     if (ann === undefined) {
       ann = new hnswlib.HierarchicalNSW('cosine', this.dim);
@@ -116,18 +124,25 @@ export class VideoVectors {
       for (let s = 0; s < this.valid.length; s++) if (this.valid[s] === 1) this.markDirty(s);
     }
     if (this.valid.length > ann.getMaxElements()) ann.resizeIndex(this.valid.length);
-    for (const slot of this.dirtyList) {
+    let inserted = 0;
+    let at = 0;
+    for (; at < this.dirtyList.length && inserted < limit; at++) {
+      const slot = this.dirtyList[at]!;
       this.dirty[slot] = 0;
+      const vector = this.vectors.subarray(slot * this.dim, (slot + 1) * this.dim);
       if (this.valid[slot] === 1) {
+        const live = this.inGraph.has(slot) && !this.deleted.has(slot);
+        if (live && cosine(vector, ann.getPoint(slot)) >= RESYNC_BELOW_COSINE) continue;
         if (this.deleted.delete(slot)) ann.unmarkDelete(slot);
-        ann.addPoint(Array.from(this.vectors.subarray(slot * this.dim, (slot + 1) * this.dim)), slot);
+        ann.addPoint(Array.from(vector), slot);
         this.inGraph.add(slot);
+        inserted++;
       } else if (this.inGraph.has(slot) && !this.deleted.has(slot)) {
         ann.markDelete(slot);
         this.deleted.add(slot);
       }
     }
-    this.dirtyList = [];
+    this.dirtyList = at === this.dirtyList.length ? [] : this.dirtyList.slice(at);
     return ann;
   }
 
@@ -183,4 +198,16 @@ class MinHeap {
   sorted(): Neighbour[] {
     return Array.from({ length: this.size }, (_, i) => ({ slot: this.slots[i]!, similarity: this.scores[i]! })).sort((a, b) => b.similarity - a.similarity || a.slot - b.slot);
   }
+}
+
+function cosine(a: Float32Array, b: readonly number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }

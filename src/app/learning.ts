@@ -1,0 +1,289 @@
+/**
+ * The engine's learned state and its upkeep: the online learners (embeddings, co-engagement, affinities,
+ * multi-task ranker), the exploration pool, what each person has already seen, and the popular lists.
+ * It is rebuilt from a snapshot plus the log after it (or from the whole log), learns from each durable event
+ * within the ingest call, keeps the vector index and the popular lists up to date on a timer, and writes
+ * snapshots periodically and at close.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { MoteurError } from '../core/errors.ts';
+import type { LoggedEvent, Video } from '../core/types.ts';
+import { PopularVideos } from '../learn/popular-videos.ts';
+import { ExplorationPool } from '../learn/exploration/exploration-pool.ts';
+import { ByteReader, ByteWriter, readHeader, writeHeader } from '../learn/online/bytes.ts';
+import { OnlineLearners } from '../learn/online/learners.ts';
+import { readSnapshotBytes, writeFileAtomically } from '../learn/online/snapshot-file.ts';
+import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
+import type { Store } from '../store/store.ts';
+import type { MoteurConfig } from './config.ts';
+
+const MAGIC = 'moteur-engine-snapshot';
+const FORMAT = 1;
+const PAGE = 5000;
+/** Changed item vectors put into the HNSW graph per maintenance tick: bounded so a tick never stalls requests for long. */
+const INDEX_SYNC_CHUNK = 200;
+
+export interface LearnedAboutPerson {
+  follows: string[];
+  hiddenCreators: string[];
+  hiddenSounds: string[];
+  recentPositives: string[];
+  affinities: { key: string; value: number }[];
+  /** The person's learned embedding; null before they have one. */
+  interestVector: number[] | null;
+}
+
+export interface LoadHooks {
+  /** Each stored video, before the learners see it (the engine indexes it for the feed). */
+  onVideo(video: Video): void;
+  /** Each replayed event, before the learners see it. */
+  onEvent(event: LoggedEvent): void;
+}
+
+export class EngineLearning {
+  learners: OnlineLearners;
+  readonly exploration: ExplorationPool;
+  /** Per person: videos served to them or that they interacted with (kept apart from learned taste: a refresh keeps it). */
+  private seen = new Map<string, Set<string>>();
+  readonly popular: PopularVideos;
+  /** The sequence number of the last event applied. */
+  private appliedSeq = 0;
+  private snapshotSeq = -1;
+  private popularAt = { seq: -1, ms: -Infinity };
+  private timers: NodeJS.Timeout[] = [];
+  private snapshotting: Promise<void> | undefined;
+
+  constructor(
+    private readonly config: MoteurConfig,
+    private readonly videoOf: (videoId: string) => Video | undefined,
+  ) {
+    this.learners = this.freshLearners();
+    this.exploration = new ExplorationPool({
+      guaranteedAudience: config.feed.guaranteedAudience,
+      maxAudience: config.feed.exploreMaxAudience,
+      completionRatio: config.feed.completionRatio,
+      likeWeight: config.feed.exploreLikeWeight,
+    });
+    this.popular = new PopularVideos(config.feed.trendingKeep);
+  }
+
+  private freshLearners(): OnlineLearners {
+    return new OnlineLearners({ seed: this.config.learning.seed, contentDim: this.config.embeddingDim, scoreWeights: this.config.feed.scoreWeights });
+  }
+
+  get lastAppliedSeq(): number {
+    return this.appliedSeq;
+  }
+
+  /**
+   * Rebuilds the state: the snapshot if there is one (and `fromSnapshot`), the catalog, the serving record,
+   * then the events after the snapshot with each person's refresh applied where it happened in the log.
+   */
+  async load(store: Store, log: PersonalEventLog, hooks: LoadHooks, options: { fromSnapshot: boolean }): Promise<void> {
+    const path = this.config.learning.snapshotPath;
+    if (options.fromSnapshot && path !== undefined && existsSync(path)) readSnapshotBytes(path, (bytes) => this.decode(bytes));
+    const replayFrom = this.appliedSeq;
+    this.snapshotSeq = replayFrom;
+    for (let after = ''; ; ) {
+      const videos = await store.listVideos(after, PAGE);
+      for (const v of videos) {
+        hooks.onVideo(v);
+        this.putVideo(v);
+      }
+      if (videos.length < PAGE) break;
+      after = videos[videos.length - 1]!.id;
+    }
+    for (let after = 0; ; ) {
+      const rows = await store.listServed(after, PAGE);
+      for (const r of rows) this.served(r.userId, r.videoId);
+      if (rows.length < PAGE) break;
+      after = rows[rows.length - 1]!.rowId;
+    }
+    // A refresh recorded at the snapshot's own position may or may not be in it; applying it again is harmless.
+    const resets = [...(await store.listResets())].filter(([, seq]) => seq >= replayFrom).sort((a, b) => a[1] - b[1]);
+    let nextReset = 0;
+    for (let after = replayFrom; ; ) {
+      const events = await log.readAfter(after, PAGE);
+      for (const e of events) {
+        for (; nextReset < resets.length && resets[nextReset]![1] < e.seq; nextReset++) this.learners.resetUser(resets[nextReset]![0]);
+        const video = this.videoOf(e.videoId);
+        if (video === undefined) continue;
+        hooks.onEvent(e);
+        this.observe(e, video);
+      }
+      if (events.length < PAGE) break;
+      after = events[events.length - 1]!.seq;
+    }
+    for (; nextReset < resets.length; nextReset++) this.learners.resetUser(resets[nextReset]![0]);
+  }
+
+  // ---- catalog and events
+
+  putVideo(video: Video): void {
+    this.learners.addVideo(video);
+    this.exploration.put(video);
+  }
+
+  /** Learns from one durable event: its effect is in the person's very next feed. */
+  observe(event: LoggedEvent, video: Video): void {
+    this.learners.observe(event, video);
+    this.exploration.observe(event, video);
+    if (event.type !== 'impression') this.seenSet(event.userId).add(video.id);
+    if (event.seq > this.appliedSeq) this.appliedSeq = event.seq;
+  }
+
+  served(userId: string, videoId: string): void {
+    this.seenSet(userId).add(videoId);
+    this.exploration.served(videoId);
+  }
+
+  seenBy(userId: string): ReadonlySet<string> {
+    return this.seen.get(userId) ?? new Set();
+  }
+
+  private seenSet(userId: string): Set<string> {
+    let set = this.seen.get(userId);
+    if (set === undefined) {
+      set = new Set();
+      this.seen.set(userId, set);
+    }
+    return set;
+  }
+
+  /** The person has seen everything they may be shown: the catalog starts over. */
+  forgetServed(userId: string): void {
+    this.seen.delete(userId);
+  }
+
+  // ---- a person's rights
+
+  /** Refresh: learned taste goes; follows, hidden creators and sounds, and what was already served stay. */
+  resetUser(userId: string): void {
+    this.learners.resetUser(userId);
+  }
+
+  /**
+   * Erasure: every per-person structure forgets them, and the snapshot on disk (which names them) is deleted;
+   * the next one is written without them.
+   */
+  forgetUser(userId: string): void {
+    this.learners.forgetUser(userId);
+    this.seen.delete(userId);
+    const path = this.config.learning.snapshotPath;
+    if (path !== undefined) rmSync(path, { force: true });
+    this.snapshotSeq = -1;
+  }
+
+  about(userId: string): LearnedAboutPerson {
+    const hidden = [...this.learners.hidden(userId)];
+    const vector = this.learners.userVector(userId);
+    return {
+      follows: [...this.learners.follows(userId)],
+      hiddenCreators: hidden.filter((k) => k.startsWith('creator:')).map((k) => k.slice('creator:'.length)),
+      hiddenSounds: hidden.filter((k) => k.startsWith('sound:')).map((k) => k.slice('sound:'.length)),
+      recentPositives: this.learners.recentPositives(userId),
+      affinities: this.learners.affinities(userId),
+      interestVector: vector === undefined ? null : Array.from(vector),
+    };
+  }
+
+  private readonly regionOf = (videoId: string) => this.videoOf(videoId)?.region;
+
+  // ---- upkeep
+
+  /** One maintenance step: a chunk of the vector index, and the popular lists when due and events arrived. */
+  maintain(): void {
+    this.learners.syncVectorIndex(INDEX_SYNC_CHUNK);
+    const now = performance.now();
+    if (this.appliedSeq !== this.popularAt.seq && now - this.popularAt.ms >= this.config.learning.popularRefreshMs) this.refreshPopular(now);
+  }
+
+  private refreshPopular(now = performance.now()): void {
+    this.popular.refresh(this.learners, this.regionOf);
+    this.popularAt = { seq: this.appliedSeq, ms: now };
+  }
+
+  /**
+   * Readies the state for serving (the whole vector index and the popular lists, now rather than on the first
+   * request that needs them) and starts the maintenance and snapshot timers; `beforeSnapshot` lets the engine
+   * flush what a snapshot relies on.
+   */
+  start(beforeSnapshot: () => Promise<void>): void {
+    this.learners.refreshContentVectors();
+    this.learners.syncVectorIndex();
+    this.refreshPopular();
+    const { maintenanceEveryMs, snapshotEveryMs, snapshotPath } = this.config.learning;
+    this.timers.push(setInterval(() => this.maintain(), maintenanceEveryMs).unref());
+    if (snapshotPath === undefined) return;
+    const periodic = () => this.snapshotNow(beforeSnapshot).catch((err: Error) => process.emitWarning(`moteur: snapshot not written: ${err.message}`));
+    this.timers.push(setInterval(periodic, snapshotEveryMs).unref());
+  }
+
+  /** Stops the timers and writes a last snapshot if anything changed since the previous one. */
+  async stop(beforeSnapshot: () => Promise<void>): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await this.snapshotting;
+    await this.snapshotNow(beforeSnapshot);
+  }
+
+  private async snapshotNow(beforeSnapshot: () => Promise<void>): Promise<void> {
+    const path = this.config.learning.snapshotPath;
+    if (path === undefined || this.snapshotSeq === this.appliedSeq || this.snapshotting !== undefined) return;
+    this.snapshotting = beforeSnapshot().then(() => {
+      this.writeSnapshot(path);
+      this.snapshotting = undefined;
+    });
+    await this.snapshotting;
+  }
+
+  /** Writes everything learned, with the last applied log position, to `path` (atomically); returns its size. */
+  writeSnapshot(path: string): number {
+    const size = writeFileAtomically(path, this.encode());
+    this.snapshotSeq = this.appliedSeq;
+    return size;
+  }
+
+  // ---- snapshot format: header, last applied sequence, learner bytes, exploration outcomes, seen videos
+
+  encode(): Uint8Array {
+    const w = new ByteWriter();
+    writeHeader(w, MAGIC, FORMAT);
+    w.f64(this.appliedSeq);
+    w.array(this.learners.snapshot());
+    this.exploration.write(w);
+    // Sorted by person: the bytes do not depend on whether the serving record or the log named them first.
+    w.u32(this.seen.size);
+    for (const userId of [...this.seen.keys()].sort()) {
+      w.str(userId);
+      w.strings([...this.seen.get(userId)!]);
+    }
+    return w.finish();
+  }
+
+  private decode(bytes: Uint8Array): void {
+    const r = new ByteReader(bytes);
+    readHeader(r, MAGIC, FORMAT, 'an engine snapshot');
+    this.appliedSeq = r.f64();
+    this.learners = OnlineLearners.restore(r.u8s());
+    if (this.learners.config.contentDim !== this.config.embeddingDim) {
+      throw new MoteurError('snapshot_stale', `the snapshot was made for content embeddings of ${this.learners.config.contentDim} dimensions, the engine is set to ${this.config.embeddingDim}: delete it or run 'moteur train'`, 500);
+    }
+    // The serving weights are a setting, not something learned: the engine's configuration wins.
+    this.learners.setScoreWeights(this.config.feed.scoreWeights);
+    this.exploration.read(r);
+    for (let users = r.u32(); users > 0; users--) this.seen.set(r.str(), new Set(r.strings()));
+    if (!r.done) throw new MoteurError('snapshot_corrupt', 'engine snapshot has trailing bytes', 500);
+  }
+}
+
+/**
+ * Rebuilds every model from the whole log (any snapshot ignored), deterministically for `config.learning.seed`:
+ * what `moteur train` runs before writing a snapshot.
+ */
+export async function rebuildFromLog(store: Store, log: PersonalEventLog, config: MoteurConfig): Promise<EngineLearning> {
+  const videos = new Map<string, Video>();
+  const learning = new EngineLearning(config, (id) => videos.get(id));
+  await learning.load(store, log, { onVideo: (v) => videos.set(v.id, v), onEvent: () => {} }, { fromSnapshot: false });
+  return learning;
+}

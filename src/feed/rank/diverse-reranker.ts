@@ -1,0 +1,99 @@
+import type { Video } from '../../core/types.ts';
+import type { EmbeddingIndex } from '../embedding-index.ts';
+import type { Candidate, FeedRequest, Reranker } from '../pipeline.ts';
+
+export interface DiverseRerankerOptions {
+  /** Sources whose candidates fill the exploration slots. */
+  exploreSources: ReadonlySet<string>;
+  /** Share of the page's slots, spread evenly, that go to exploration. */
+  exploreShare: number;
+  /** Source of the followed creators' videos, and how many of them are placed first when there are any. */
+  followedSource: string;
+  followedSlots: number;
+  /** Maximal marginal relevance: weight of the similarity to what is already on the page, against the score. */
+  diversity: number;
+}
+
+/**
+ * Picks the page. Exploration slots (a fixed share, spread evenly) go to exploration candidates; the best
+ * followed-creator video is placed first; every other slot goes to the candidate with the best maximal marginal
+ * relevance: (1 − diversity) × its score (scaled to [0, 1] among the candidates) − diversity × its highest
+ * similarity to a video already on the page, where similarity is the larger of the content embeddings' cosine
+ * and the hashtags' overlap (Jaccard). Never two consecutive videos by the same creator or with the same sound.
+ */
+export class DiverseReranker implements Reranker {
+  readonly name = 'diverse';
+
+  constructor(
+    private readonly embeddings: EmbeddingIndex,
+    private readonly options: DiverseRerankerOptions,
+  ) {}
+
+  select(request: FeedRequest, candidates: Candidate[]): Candidate[] {
+    const { exploreSources, exploreShare, followedSource, followedSlots, diversity } = this.options;
+    const explore = candidates.filter((c) => exploreSources.has(c.source));
+    const exploit = candidates.filter((c) => !exploreSources.has(c.source));
+    const followed = exploit.filter((c) => c.source === followedSource).sort((a, b) => b.score - a.score).slice(0, followedSlots);
+    let low = Infinity;
+    let high = -Infinity;
+    for (const c of exploit) [low, high] = [Math.min(low, c.score), Math.max(high, c.score)];
+    const relevance = new Map(exploit.map((c) => [c, high > low ? (c.score - low) / (high - low) : 1]));
+    // Each remaining candidate's highest similarity to the page so far, updated as videos are placed.
+    const closest = new Map<Candidate, number>(exploit.map((c) => [c, 0]));
+    const vectors = new Map<Candidate, Float32Array | undefined>(candidates.map((c) => [c, this.embeddings.vectorOf(c.video.id)]));
+    const page: Candidate[] = [];
+    const place = (c: Candidate) => {
+      page.push(c);
+      closest.delete(c);
+      const v = vectors.get(c);
+      for (const [other, sim] of closest) closest.set(other, Math.max(sim, similarity(c.video, v, other.video, vectors.get(other))));
+    };
+    for (let i = 0; i < request.n; i++) {
+      const previous = page[page.length - 1];
+      const allowed = (c: Candidate) => previous === undefined || !sameCreatorOrSound(c.video, previous.video);
+      const exploreSlot = Math.floor((i + 1) * exploreShare) > Math.floor(i * exploreShare);
+      const fromExplore = () => takeFirst(explore, allowed);
+      const fromExploit = () => {
+        const first = takeFirst(followed, allowed);
+        if (first !== undefined) return first;
+        let best: Candidate | undefined;
+        let bestValue = -Infinity;
+        for (const [c, sim] of closest) {
+          if (!allowed(c)) continue;
+          const value = (1 - diversity) * relevance.get(c)! - diversity * sim;
+          if (value > bestValue) [best, bestValue] = [c, value];
+        }
+        return best;
+      };
+      const pick = exploreSlot ? (fromExplore() ?? fromExploit()) : (fromExploit() ?? fromExplore());
+      if (pick === undefined) break;
+      place(pick);
+      const at = followed.indexOf(pick);
+      if (at >= 0) followed.splice(at, 1);
+    }
+    return page;
+  }
+}
+
+/** The larger of the content embeddings' cosine (unit vectors) and the hashtags' overlap. */
+function similarity(a: Video, va: Float32Array | undefined, b: Video, vb: Float32Array | undefined): number {
+  let cosine = 0;
+  if (va !== undefined && vb !== undefined) for (let i = 0; i < va.length; i++) cosine += va[i]! * vb[i]!;
+  return Math.max(cosine, jaccard(a.hashtags, b.hashtags));
+}
+
+function takeFirst(queue: Candidate[], allowed: (c: Candidate) => boolean): Candidate | undefined {
+  const at = queue.findIndex(allowed);
+  return at < 0 ? undefined : queue.splice(at, 1)[0];
+}
+
+function jaccard(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  let shared = 0;
+  for (const tag of a) if (b.includes(tag)) shared++;
+  return shared / (a.length + b.length - shared);
+}
+
+function sameCreatorOrSound(a: Video, b: Video): boolean {
+  return a.creatorId === b.creatorId || (a.soundId !== '' && a.soundId === b.soundId);
+}
