@@ -8,13 +8,15 @@ import { startServer, type RunningServer } from '../../src/server/start.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/trust/ledger/merkle.ts';
 import { canonicalEntry } from '../../src/trust/ledger/ledger.ts';
 import { verifyNote } from '../../src/trust/ledger/note.ts';
-import { tempDir, videos } from '../support/fixtures.ts';
+import { apiKey, authorized, tempDir, videos } from '../support/fixtures.ts';
 
 let server: RunningServer;
 // Made at load time: a directory made inside `before` would be removed when that hook ends.
 const dataDir = tempDir();
+const adminKey = apiKey(dataDir, 'admin');
+const auditorKey = apiKey(dataDir, 'auditor');
 const get = async (path: string) => {
-  const res = await fetch(server.url + path);
+  const res = await fetch(server.url + path, authorized(adminKey));
   return { status: res.status, text: await res.text() };
 };
 const moteur = (...args: string[]) => spawnSync(process.execPath, ['bin/moteur.js', ...args], { encoding: 'utf8' });
@@ -33,16 +35,21 @@ test('personal data accesses land in the ledger under a commitment, and an audit
   const size1 = Number(first.text.split('\n')[1]);
 
   await get('/v1/users/alice/feed?n=3');
-  await fetch(`${server.url}/v1/users/alice/export`);
+  await get('/v1/users/alice/export');
   await server.moteur.counts(); // flushes the batched ledger appends
   const second = await get('/v1/ledger/checkpoint');
   const [, sizeText, rootB64] = second.text.split('\n');
   const size2 = Number(sizeText);
-  assert.equal(size2, size1 + 2);
+  // Reading the checkpoint is an access too: it is the first of the three entries.
+  assert.equal(size2, size1 + 3);
 
   const { entries } = JSON.parse((await get(`/v1/ledger/entries?start=${size1}&end=${size2}`)).text);
-  assert.deepEqual(entries.map((e: any) => e.entry.action), ['readFeed', 'exportUser']);
-  assert.ok(entries.every((e: any) => /^user:[0-9a-f]{64}$/.test(e.entry.resource)), 'an entry names the person in clear');
+  assert.deepEqual(entries.map((e: any) => [e.entry.action, e.entry.principal, e.entry.decision]), [
+    ['readLedger', 'test-admin', 'allow'],
+    ['readFeed', 'test-admin', 'allow'],
+    ['exportUser', 'test-admin', 'allow'],
+  ]);
+  assert.ok(entries.slice(1).every((e: any) => /^user:[0-9a-f]{64}$/.test(e.entry.resource)), 'an entry names the person in clear');
   assert.ok(!second.text.includes('alice') && !JSON.stringify(entries).includes('alice'));
 
   const root2 = Buffer.from(rootB64!, 'base64');
@@ -90,7 +97,7 @@ test('moteur audit watch accepts an honest log and locates an entry altered in t
   const key = server.moteur.ledger.verifierKey();
   const state = join(tempDir(), 'state.json');
   const watch = (...extra: string[]) => {
-    const child = spawn(process.execPath, ['bin/moteur.js', 'audit', 'watch', '--url', server.url, '--key', key, '--state', state, ...extra]);
+    const child = spawn(process.execPath, ['bin/moteur.js', 'audit', 'watch', '--url', server.url, '--key', key, '--api-key', auditorKey, '--state', state, ...extra]);
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     return new Promise<{ code: number | null; out: string }>((resolve) => child.once('exit', (code) => resolve({ code, out })));

@@ -20,7 +20,7 @@ function policyCopy(): string {
 const admin = { id: 'root', role: 'admin', regions: ['eu'] } as const;
 const analyst = { id: 'bi', role: 'analyst', regions: ['eu'] } as const;
 const alice: ResourceByType['User'] = { type: 'User', id: 'alice', region: 'eu', consent: true };
-const open = (policyDir: string) => new Authorizer({ policyDir, keysFile: join(tempDir(), 'keys.json'), region: 'eu' });
+const open = (policyDir: string) => new Authorizer({ policyDir, keysFile: join(tempDir(), 'keys.json'), regions: ['eu'] });
 
 test('the version is the first word of VERSION plus the SHA-256 of the policy files in name order', () => {
   const files = loadPolicyFiles(DEFAULT_POLICY_DIR);

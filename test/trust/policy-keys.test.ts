@@ -61,7 +61,7 @@ test('a malformed keys file is refused with its name and what is wrong; a missin
 test('the bearer header resolves to a principal or a 401 that says what to send', () => {
   const dataDir = tempDir();
   const apiKey = createKey(keysFileIn(dataDir), { id: 'ops', role: 'admin', regions: ['eu', 'us'] });
-  const authorizer = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: keysFileIn(dataDir), region: 'eu' });
+  const authorizer = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: keysFileIn(dataDir), regions: ['eu'] });
   assert.equal(authorizer.principalForBearer(`Bearer ${apiKey}`).id, 'ops');
   assert.equal(authorizer.principalForKey(apiKey)?.role, 'admin');
   for (const header of [undefined, '', apiKey, 'Basic abc', `Bearer ${apiKey}x`]) {

@@ -7,7 +7,7 @@ import { DEFAULT_POLICY_DIR } from '../../src/trust/policy/policy-files.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 // The repository's own policies, on a node in region `eu`.
-const authorizer = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: `${tempDir()}/keys.json`, region: 'eu' });
+const authorizer = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: `${tempDir()}/keys.json`, regions: ['eu'] });
 
 const principal = (role: Role, regions = ['eu']): Principal => ({ id: `${role}-1`, role, regions });
 
@@ -59,9 +59,21 @@ test('every role is refused a person whose data lives in another region, whateve
     }
   }
   // The same person served by a node in their own region is fine.
-  const usNode = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: `${tempDir()}/keys.json`, region: 'us' });
+  const usNode = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: `${tempDir()}/keys.json`, regions: ['us'] });
   const bob = { type: 'User', id: 'bob', region: 'us', consent: true } as const;
   assert.equal(usNode.authorize({ principal: principal('app', ['us']), action: 'readUser', resource: bob, context: { purpose: 'test' } }).allowed, true);
+});
+
+test('a node serving several regions serves each person in their own region, and a key in the regions it shares with the node', () => {
+  const node = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: `${tempDir()}/keys.json`, regions: ['eu', 'us'] });
+  const ask = (who: Principal, action: ActionName, resource: Resource) => node.authorize({ principal: who, action, resource, context: { purpose: 'test' } } as never);
+  const person = (region: string) => ({ type: 'User', id: 'p', region, consent: true }) as const;
+  assert.equal(ask(principal('app', ['us']), 'readUser', person('us')).allowed, true);
+  assert.equal(ask(principal('app', ['eu']), 'readUser', person('eu')).allowed, true);
+  assert.deepEqual(ask(principal('app', ['us']), 'readUser', person('eu')).reasons, ['key-outside-its-regions']);
+  assert.deepEqual(ask(principal('admin', ['eu', 'us', 'br']), 'readUser', person('br')).reasons, ['person-data-stays-in-region']);
+  assert.equal(ask(principal('app', ['us']), 'ingestEvents', SYSTEM).allowed, true, 'a us key on an eu+us node');
+  assert.equal(ask(principal('app', ['br']), 'ingestEvents', SYSTEM).allowed, false, 'a br key on an eu+us node');
 });
 
 test('a key is refused on a node outside the regions it was issued for', () => {

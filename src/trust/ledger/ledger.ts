@@ -1,15 +1,17 @@
 /**
- * The audit ledger: an append-only RFC 9162 Merkle tree in SQLite. Each complete subtree's hash is stored
- * as it forms, so an append writes O(log n) nodes and a proof reads O(log n) of them.
+ * The audit ledger: an append-only RFC 9162 Merkle tree over a `LedgerStorage` (SQLite per node, or
+ * PostgreSQL shared by a cluster). Each complete subtree's hash is stored as it forms, so an append writes
+ * O(log n) nodes and a proof reads O(log n) of them, fetched in one read.
  * Entries hold pseudonymous commitments, never personal data: erasing a person never rewrites the ledger.
  */
 import { createHmac, generateKeyPairSync, createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
-import { openSqlite, type SqliteDatabase } from '../../store/sqlite/database.ts';
-import { consistencyPath, EMPTY_ROOT, inclusionPath, leafHash, nodeHash, splitPoint } from './merkle.ts';
+import { readOrCreateSecret } from '../secret-file.ts';
+import { consistencyPath, EMPTY_ROOT, inclusionPath, leafHash, nodeHash, splitPoint, type RangeHash } from './merkle.ts';
 import { checkpointBody, signNote, verifierKey } from './note.ts';
+import { SqliteLedgerStorage } from './sqlite-ledger-storage.ts';
+import { nodeKey, type LedgerStorage, type NodeKey } from './storage.ts';
 
 export interface LedgerEntry {
   time: string;
@@ -27,101 +29,116 @@ export function canonicalEntry(entry: LedgerEntry): Buffer {
   return Buffer.from(JSON.stringify(Object.fromEntries(keys.map((k) => [k, entry[k]]))));
 }
 
-function secretFile(path: string, make: () => Buffer): Buffer {
-  if (existsSync(path)) return readFileSync(path);
-  const value = make();
-  writeFileSync(path, value, { mode: 0o600 });
-  return value;
-}
-
 export type StorageVerdict = { ok: true; size: number } | { ok: false; firstBadIndex: number; reason: string };
 
-export class Ledger {
-  private readonly appendBatch;
-  private readonly getNode;
-  private readonly putNode;
-  private readonly putLeaf;
-  private count: number;
+/** The signing key and the commitment salt: every node appending to one tree must hold the same. */
+export interface LedgerSecrets {
+  key: KeyObject;
+  salt: Buffer;
+}
 
-  static open(dir: string, origin = 'moteur.ledger'): Ledger {
-    mkdirSync(dir, { recursive: true });
-    const key = createPrivateKey(
-      secretFile(join(dir, 'ledger.key'), () => Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }))),
-    );
-    const salt = secretFile(join(dir, 'ledger.salt'), () => randomBytes(32));
-    return new Ledger(openSqlite(join(dir, 'ledger.db')), origin, key, salt);
+/** `ledger.key` (Ed25519, PKCS#8 PEM) and `ledger.salt` in `dir`, each made on first use (mode 0600). */
+export function loadLedgerSecrets(dir: string): LedgerSecrets {
+  const key = createPrivateKey(
+    readOrCreateSecret(join(dir, 'ledger.key'), () => Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }))),
+  );
+  return { key, salt: readOrCreateSecret(join(dir, 'ledger.salt'), () => randomBytes(32)) };
+}
+
+/** The name checkpoints are signed under unless one is given. */
+export const DEFAULT_ORIGIN = 'moteur.ledger';
+const SALT_CHECK = 'moteur ledger salt check';
+const PAGE = 4096;
+
+/** MTH of leaves [start, end) from the stored hashes of aligned subtrees, split as RFC 9162 does. */
+function rangeHashOver(node: (level: number, index: number) => Uint8Array): RangeHash {
+  const hash = (start: number, end: number): Uint8Array => {
+    const n = end - start;
+    if ((n & (n - 1)) === 0 && start % n === 0) return node(Math.log2(n), start / n);
+    const k = splitPoint(n);
+    return nodeHash(hash(start, start + k), hash(start + k, end));
+  };
+  return hash;
+}
+
+export class Ledger {
+  /** The embedded ledger of one node: `ledger.db` and its secrets in `dir`. */
+  static open(dir: string, origin = DEFAULT_ORIGIN): Promise<Ledger> {
+    const secrets = loadLedgerSecrets(dir);
+    return Ledger.over(SqliteLedgerStorage.open(join(dir, 'ledger.db')), secrets, origin);
+  }
+
+  /**
+   * A ledger over any storage. The storage remembers the verifier key and salt check of the first writer:
+   * a node holding other secrets is refused, so a shared tree never carries two signers or two salts.
+   */
+  static async over(storage: LedgerStorage, secrets: LedgerSecrets, origin = DEFAULT_ORIGIN): Promise<Ledger> {
+    const ledger = new Ledger(storage, origin, secrets.key, secrets.salt);
+    try {
+      const mine = { verifierKey: ledger.verifierKey(), saltCheck: ledger.commitment(SALT_CHECK) };
+      const bound = await storage.bindIdentity(mine);
+      if (bound.verifierKey !== mine.verifierKey) {
+        throw new MoteurError('ledger_key_mismatch', `the ledger is signed by ${bound.verifierKey}, not by this node's key ${mine.verifierKey}: give every node the same ledger key (--ledger-keys)`, 500);
+      }
+      if (bound.saltCheck !== mine.saltCheck) {
+        throw new MoteurError('ledger_key_mismatch', "the ledger's commitments use another salt than this node's ledger.salt: give every node the same (--ledger-keys)", 500);
+      }
+    } catch (err) {
+      await storage.close();
+      throw err;
+    }
+    return ledger;
   }
 
   private constructor(
-    private readonly db: SqliteDatabase,
+    private readonly storage: LedgerStorage,
     readonly origin: string,
     private readonly key: KeyObject,
     private readonly salt: Buffer,
-  ) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, entry BLOB NOT NULL);
-      CREATE TABLE IF NOT EXISTS nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
-    `);
-    this.count = (db.prepare('SELECT COUNT(*) AS n FROM leaves').get() as { n: number }).n;
-    this.getNode = db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck();
-    this.putNode = db.prepare('INSERT INTO nodes VALUES (?, ?, ?)');
-    this.putLeaf = db.prepare('INSERT INTO leaves VALUES (?, ?)');
-    this.appendBatch = db.transaction((entries: readonly LedgerEntry[]) =>
-      entries.map((entry) => {
-        const index = this.count;
-        const bytes = canonicalEntry(entry);
-        this.putLeaf.run(index, bytes);
-        let hash = leafHash(bytes);
-        this.putNode.run(0, index, hash);
-        // Each time the new leaf completes a subtree, store that subtree's hash one level up.
-        for (let level = 0, i = index; i % 2 === 1; level++, i = Math.floor(i / 2)) {
-          hash = nodeHash(this.node(level, i - 1), hash);
-          this.putNode.run(level + 1, Math.floor(i / 2), hash);
-        }
-        this.count++;
-        return index;
-      }),
-    );
-  }
+  ) {}
 
   /** A keyed commitment to a person's id: stable for joins in the ledger, meaningless without the salt. */
   commitment(id: string): string {
     return createHmac('sha256', this.salt).update(id).digest('hex');
   }
 
-  append(entries: readonly LedgerEntry[]): number[] {
-    return entries.length === 0 ? [] : this.appendBatch(entries);
+  /** Appends the entries in order, after every entry committed before (by any node); returns their indexes. */
+  async append(entries: readonly LedgerEntry[]): Promise<number[]> {
+    if (entries.length === 0) return [];
+    const first = await this.storage.append(entries.map(canonicalEntry));
+    return entries.map((_, j) => first + j);
   }
 
-  size(): number {
-    return this.count;
+  size(): Promise<number> {
+    return this.storage.size();
   }
 
-  root(size = this.count): Buffer {
-    this.checkSize(size);
-    return size === 0 ? EMPTY_ROOT : Buffer.from(this.rangeHash(0, size));
+  async root(size?: number): Promise<Buffer> {
+    const n = size ?? (await this.size());
+    if (size !== undefined) await this.checkSize(size);
+    return this.rootOf(n);
   }
 
-  entries(start: number, end: number): { index: number; entry: LedgerEntry }[] {
-    const rows = this.db.prepare('SELECT idx, entry FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx').all(start, end) as { idx: number; entry: Buffer }[];
-    return rows.map((r) => ({ index: r.idx, entry: JSON.parse(r.entry.toString()) as LedgerEntry }));
+  async entries(start: number, end: number): Promise<{ index: number; entry: LedgerEntry }[]> {
+    return (await this.storage.entries(start, end)).map((r) => ({ index: r.index, entry: JSON.parse(r.bytes.toString()) as LedgerEntry }));
   }
 
-  inclusionProof(index: number, size: number): Buffer[] {
-    this.checkSize(size);
+  async inclusionProof(index: number, size: number): Promise<Buffer[]> {
+    await this.checkSize(size);
     if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new MoteurError('invalid_field', `index: must be below size ${size}`, 400, 'index');
-    return inclusionPath(index, 0, size, (s, e) => this.rangeHash(s, e)).map((h) => Buffer.from(h));
+    return (await this.withNodes((hash) => inclusionPath(index, 0, size, hash))).map((h) => Buffer.from(h));
   }
 
-  consistencyProof(from: number, to: number): Buffer[] {
-    this.checkSize(to);
+  async consistencyProof(from: number, to: number): Promise<Buffer[]> {
+    await this.checkSize(to);
     if (!Number.isSafeInteger(from) || from < 1 || from > to) throw new MoteurError('invalid_field', `from: must be from 1 to ${to}`, 400, 'from');
-    return consistencyPath(from, to, (s, e) => this.rangeHash(s, e)).map((h) => Buffer.from(h));
+    return (await this.withNodes((hash) => consistencyPath(from, to, hash))).map((h) => Buffer.from(h));
   }
 
-  /** The signed C2SP checkpoint of the current tree. */
-  checkpoint(): string {
-    return signNote(checkpointBody(this.origin, this.count, this.root()), this.origin, this.key);
+  /** The signed C2SP checkpoint of the tree as committed now: one size, and the root of exactly that size. */
+  async checkpoint(): Promise<string> {
+    const size = await this.size();
+    return signNote(checkpointBody(this.origin, size, await this.rootOf(size)), this.origin, this.key);
   }
 
   verifierKey(): string {
@@ -129,41 +146,69 @@ export class Ledger {
   }
 
   /** Re-hashes every stored entry and node; names the first leaf whose entry or covering node was altered. */
-  verifyStorage(): StorageVerdict {
-    for (const { idx, entry } of this.db.prepare('SELECT idx, entry FROM leaves ORDER BY idx').iterate() as Iterable<{ idx: number; entry: Buffer }>) {
-      if (!leafHash(entry).equals(this.node(0, idx))) return { ok: false, firstBadIndex: idx, reason: `entry ${idx} does not match its leaf hash` };
-    }
-    // Bottom-up: the lowest node that disagrees with its children is the one that was altered.
-    const nodes = this.db.prepare('SELECT level, idx, hash FROM nodes WHERE level > 0 ORDER BY level, idx').all() as { level: number; idx: number; hash: Buffer }[];
-    for (const n of nodes) {
-      if (!nodeHash(this.node(n.level - 1, 2 * n.idx), this.node(n.level - 1, 2 * n.idx + 1)).equals(n.hash)) {
-        return { ok: false, firstBadIndex: n.idx * 2 ** n.level, reason: `the node over leaves ${n.idx * 2 ** n.level}..${(n.idx + 1) * 2 ** n.level - 1} was altered` };
+  async verifyStorage(): Promise<StorageVerdict> {
+    const size = await this.size();
+    for (let start = 0; start < size; start += PAGE) {
+      const end = Math.min(size, start + PAGE);
+      const leaves = await this.storage.nodes(Array.from({ length: end - start }, (_, j) => ({ level: 0, index: start + j })));
+      for (const { index, bytes } of await this.storage.entries(start, end)) {
+        if (!leafHash(bytes).equals(leaves.get(nodeKey(0, index)) ?? EMPTY_ROOT)) return { ok: false, firstBadIndex: index, reason: `entry ${index} does not match its leaf hash` };
       }
     }
-    return { ok: true, size: this.count };
+    // Bottom-up: the lowest node that disagrees with its children is the one that was altered.
+    for (let level = 1; 2 ** level <= size; level++) {
+      const count = Math.floor(size / 2 ** level);
+      for (let start = 0; start < count; start += PAGE) {
+        const end = Math.min(count, start + PAGE);
+        const keys: NodeKey[] = [];
+        for (let index = start; index < end; index++) keys.push({ level, index }, { level: level - 1, index: 2 * index }, { level: level - 1, index: 2 * index + 1 });
+        const found = await this.storage.nodes(keys);
+        for (let index = start; index < end; index++) {
+          const [hash, left, right] = [found.get(nodeKey(level, index)), found.get(nodeKey(level - 1, 2 * index)), found.get(nodeKey(level - 1, 2 * index + 1))];
+          if (hash === undefined || left === undefined || right === undefined || !nodeHash(left, right).equals(hash)) {
+            const first = index * 2 ** level;
+            return { ok: false, firstBadIndex: first, reason: `the node over leaves ${first}..${first + 2 ** level - 1} was altered` };
+          }
+        }
+      }
+    }
+    return { ok: true, size };
   }
 
-  close(): void {
-    this.db.close();
+  close(): Promise<void> {
+    return this.storage.close();
   }
 
-  private node(level: number, index: number): Buffer {
-    const hash = this.getNode.get(level, index) as Buffer | undefined;
-    if (hash === undefined) throw new MoteurError('ledger_corrupt', `the ledger has lost node ${level}/${index}`, 500);
-    return hash;
+  /**
+   * Runs a proof computation twice: once to learn which ranges it hashes (the paths depend on sizes only,
+   * never on hash values), then over the stored nodes covering them, fetched in one read.
+   */
+  private async withNodes<T>(compute: (hash: RangeHash) => T): Promise<T> {
+    const wanted: NodeKey[] = [];
+    compute(
+      rangeHashOver((level, index) => {
+        wanted.push({ level, index });
+        return EMPTY_ROOT;
+      }),
+    );
+    const found = await this.storage.nodes(wanted);
+    return compute(
+      rangeHashOver((level, index) => {
+        const hash = found.get(nodeKey(level, index));
+        if (hash === undefined) throw new MoteurError('ledger_corrupt', `the ledger has lost node ${level}/${index}`, 500);
+        return hash;
+      }),
+    );
   }
 
-  /** MTH of leaves [start, end): a stored node when the range is an aligned power of two, else split as RFC 9162 does. */
-  private rangeHash(start: number, end: number): Uint8Array {
-    const n = end - start;
-    if ((n & (n - 1)) === 0 && start % n === 0) return this.node(Math.log2(n), start / n);
-    const k = splitPoint(n);
-    return nodeHash(this.rangeHash(start, start + k), this.rangeHash(start + k, end));
+  private async rootOf(size: number): Promise<Buffer> {
+    return size === 0 ? EMPTY_ROOT : Buffer.from(await this.withNodes((hash) => hash(0, size)));
   }
 
-  private checkSize(size: number): void {
-    if (!Number.isSafeInteger(size) || size < 0 || size > this.count) {
-      throw new MoteurError('invalid_field', `size: must be from 0 to the ledger's size ${this.count}`, 400, 'size');
+  private async checkSize(size: number): Promise<void> {
+    const committed = await this.size();
+    if (!Number.isSafeInteger(size) || size < 0 || size > committed) {
+      throw new MoteurError('invalid_field', `size: must be from 0 to the ledger's size ${committed}`, 400, 'size');
     }
   }
 }

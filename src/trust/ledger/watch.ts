@@ -15,8 +15,8 @@ export interface WatchState {
 
 export type WatchResult = { ok: true; state: WatchState; checkedEntries: number } | { ok: false; reason: string; firstBadIndex?: number };
 
-async function getText(url: string): Promise<string> {
-  const res = await fetch(url);
+async function getText(url: string, apiKey: string | undefined): Promise<string> {
+  const res = await fetch(url, apiKey === undefined ? {} : { headers: { authorization: `Bearer ${apiKey}` } });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${text}`);
   return text;
@@ -29,8 +29,10 @@ function rootOf(leaves: Buffer[]): Buffer {
   return nodeHash(rootOf(leaves.slice(0, k)), rootOf(leaves.slice(k)));
 }
 
-export async function watchLedger(baseUrl: string, key: string, statePath: string, checkEntries: boolean): Promise<WatchResult> {
-  const note = await getText(`${baseUrl}/v1/ledger/checkpoint`);
+/** `apiKey` is the auditor's API key (role `auditor`), which the server asks for; `key` is the ledger's verifier key. */
+export async function watchLedger(baseUrl: string, key: string, statePath: string, checkEntries: boolean, apiKey?: string): Promise<WatchResult> {
+  const get = (path: string) => getText(`${baseUrl}${path}`, apiKey);
+  const note = await get('/v1/ledger/checkpoint');
   const signed = verifyNote(note, key);
   if (!signed.ok) return { ok: false, reason: `checkpoint: ${signed.reason}` };
   const [origin, sizeText, rootB64] = signed.body!.split('\n');
@@ -43,7 +45,7 @@ export async function watchLedger(baseUrl: string, key: string, statePath: strin
     if (previous.origin !== origin) return { ok: false, reason: `the log's origin changed from ${previous.origin} to ${origin}` };
     if (size < previous.size) return { ok: false, reason: `the log shrank from ${previous.size} to ${size} entries` };
     if (previous.size > 0) {
-      const proof = (JSON.parse(await getText(`${baseUrl}/v1/ledger/proofs/consistency?from=${previous.size}&to=${size}`)) as { proof: string[] }).proof;
+      const proof = (JSON.parse(await get(`/v1/ledger/proofs/consistency?from=${previous.size}&to=${size}`)) as { proof: string[] }).proof;
       const verdict = verifyConsistency(previous.size, size, Buffer.from(previous.root, 'base64'), root, proof.map((p) => Buffer.from(p, 'base64')));
       if (!verdict.ok) return { ok: false, reason: `the log is not an extension of the checkpoint seen before (size ${previous.size}): ${verdict.reason}` };
     }
@@ -53,13 +55,13 @@ export async function watchLedger(baseUrl: string, key: string, statePath: strin
   if (checkEntries) {
     const leaves: Buffer[] = [];
     for (let start = 0; start < size; start += 1000) {
-      const page = JSON.parse(await getText(`${baseUrl}/v1/ledger/entries?start=${start}&end=${Math.min(size, start + 1000)}`)) as { entries: { entry: LedgerEntry }[] };
+      const page = JSON.parse(await get(`/v1/ledger/entries?start=${start}&end=${Math.min(size, start + 1000)}`)) as { entries: { entry: LedgerEntry }[] };
       for (const { entry } of page.entries) leaves.push(leafHash(canonicalEntry(entry)));
     }
     if (!rootOf(leaves).equals(root)) {
       // Locate the first entry whose served content is not what the signed tree holds.
       for (let index = 0; index < size; index++) {
-        const proof = (JSON.parse(await getText(`${baseUrl}/v1/ledger/proofs/inclusion?index=${index}&size=${size}`)) as { proof: string[] }).proof;
+        const proof = (JSON.parse(await get(`/v1/ledger/proofs/inclusion?index=${index}&size=${size}`)) as { proof: string[] }).proof;
         if (!verifyInclusion(index, size, leaves[index]!, proof.map((p) => Buffer.from(p, 'base64')), root).ok) {
           return { ok: false, reason: `entry ${index} does not match the signed checkpoint`, firstBadIndex: index };
         }

@@ -3,8 +3,8 @@
  * shown once, when it is created, and never stored, so a leaked keys file lets no one call the API.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
 import { isRole, type Role } from './vocabulary.ts';
 
@@ -65,15 +65,20 @@ export function readKeysFile(file: string): Map<string, KeyRecord> {
 function writeKeysFile(file: string, keys: Map<string, KeyRecord>): void {
   const json: KeysFileJson = { keys: Object.fromEntries(keys) };
   // Written beside and renamed over, so a reader never sees half a file.
+  mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600 });
   renameSync(temp, file);
 }
 
-/** Creates a key for a principal, stores only its hash, and returns the key: the only time anyone sees it. */
-export function createKey(file: string, principal: Principal): string {
+/**
+ * Creates a key for a principal, stores only its hash, and returns the key: the only time anyone sees it.
+ * With `replacing`, the principal's earlier keys are revoked in the same write (for a tool that makes its own key each run).
+ */
+export function createKey(file: string, principal: Principal, replacing = false): string {
   const record = checkRecord(file, '0'.repeat(64), { ...principal, createdAt: new Date().toISOString() });
   const keys = readKeysFile(file);
+  if (replacing) for (const [hash, other] of keys) if (other.id === principal.id) keys.delete(hash);
   const apiKey = KEY_PREFIX + randomBytes(32).toString('base64url');
   keys.set(hashKey(apiKey), record);
   writeKeysFile(file, keys);

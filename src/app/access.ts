@@ -1,0 +1,141 @@
+/**
+ * Policy-checked access to the engine: every request is decided by the Cedar authorizer and every
+ * decision, allowed or denied, becomes one audit ledger entry. Administrative changes (policies reloaded,
+ * keys created or revoked) are recorded too. Knows nothing about HTTP: the server maps requests onto it.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { MoteurError } from '../core/errors.ts';
+import { accessDenied, Authorizer, type AccessRequest, type Decision } from '../trust/policy/authorizer.ts';
+import { keysFileIn, type Principal } from '../trust/policy/keys.ts';
+import { DEFAULT_POLICY_DIR } from '../trust/policy/policy-files.ts';
+import type { ActionName, Resource, ResourceByType, ResourceOf } from '../trust/policy/vocabulary.ts';
+import { wrongRegion } from '../residency/people-directory.ts';
+import type { Actor, Moteur } from './moteur.ts';
+
+export interface AccessOptions {
+  dataDir: string;
+  /** Default: the policies shipped in the repository's `policies/`. */
+  policyDir?: string;
+}
+
+/** Key hashes already recorded in the ledger as created, so a later start or reload records only changes. */
+const RECORDED_KEYS_FILE = 'recorded-keys.json';
+
+export class AccessControl {
+  readonly authorizer: Authorizer;
+  private readonly recordedKeysFile: string;
+
+  constructor(
+    private readonly moteur: Moteur,
+    options: AccessOptions,
+  ) {
+    this.authorizer = new Authorizer({ policyDir: options.policyDir ?? DEFAULT_POLICY_DIR, keysFile: keysFileIn(options.dataDir), regions: moteur.residency.regions });
+    this.recordedKeysFile = join(options.dataDir, 'ledger', RECORDED_KEYS_FILE);
+    this.recordKeyChanges({ principal: 'local-operator', policyVersion: this.authorizer.policyVersion });
+  }
+
+  get policyVersion(): string {
+    return this.authorizer.policyVersion;
+  }
+
+  /** The principal behind an `Authorization` header; a 401 saying how to get a key when there is none. */
+  principalFor(authorization: string | undefined): Principal {
+    return this.authorizer.principalForBearer(authorization);
+  }
+
+  /**
+   * A person as policies see them: their region and consent. A person of a region this node does not serve
+   * keeps their region (and is refused); someone unknown is about to be created in `newRegion` (the region
+   * a request gives, else the node's home region) with consent.
+   */
+  person(userId: string, newRegion?: string): ResourceByType['User'] {
+    const user = this.moteur.peekUser(userId);
+    if (user !== undefined) return { type: 'User', id: userId, region: user.region, consent: user.settings.personalized };
+    const region = this.moteur.residency.regionOf(userId) ?? newRegion ?? this.authorizer.regions[0]!;
+    return { type: 'User', id: userId, region, consent: true };
+  }
+
+  /**
+   * Decides one access and records the decision in the ledger. Throws the 403 (or, for a person served by
+   * another region's nodes, a 403 `wrong_region`) when it is denied; otherwise returns whom the engine acts for.
+   */
+  check<A extends ActionName>(principal: Principal, action: A, resource: ResourceOf<A>, purpose: string): Actor {
+    const request: AccessRequest<A> = { principal, action, resource, context: { purpose } };
+    const decision = this.authorizer.authorize(request);
+    this.record(request, decision);
+    if (!decision.allowed) throw this.refusal(request, decision);
+    return { principal: principal.id, policyVersion: decision.policyVersion };
+  }
+
+  /**
+   * Re-reads the policies and the keys file (SIGHUP, or an admin's request) and records the new version
+   * and every key created or revoked since. A broken file throws a 422 and changes nothing.
+   */
+  reload(by: string): { policyVersion: string; label: string } {
+    let loaded: { policyVersion: string; label: string };
+    try {
+      loaded = this.authorizer.reload();
+    } catch (err) {
+      if (err instanceof MoteurError) throw new MoteurError(err.code, `${err.message}; the policies and keys in force are unchanged`, 422);
+      throw err;
+    }
+    const actor = { principal: by, policyVersion: loaded.policyVersion };
+    this.moteur.recordAction('policiesLoaded', loaded.label, 'system', actor);
+    this.recordKeyChanges(actor);
+    return loaded;
+  }
+
+  private record(request: AccessRequest, decision: Decision): void {
+    this.moteur.recordAudit({
+      time: new Date().toISOString(),
+      principal: request.principal.id,
+      purpose: request.context.purpose,
+      action: request.action,
+      resource: this.ledgerName(request.resource),
+      decision: decision.allowed ? 'allow' : 'deny',
+      policyVersion: decision.policyVersion,
+    });
+  }
+
+  private ledgerName(resource: Resource): string {
+    switch (resource.type) {
+      case 'User':
+        return this.moteur.personInLedger(resource.id);
+      case 'Video':
+        return `video:${resource.id}`;
+      case 'Ledger':
+        return 'ledger';
+      case 'System':
+        return 'system';
+    }
+  }
+
+  private refusal(request: AccessRequest, decision: Decision): MoteurError {
+    const resource: Resource = request.resource;
+    if (resource.type === 'User' && !this.authorizer.servesRegion(resource.region)) return wrongRegion(resource.region, this.authorizer.regions);
+    return accessDenied(request, decision);
+  }
+
+  /** Records keys created or revoked since the last record (`keyCreated` / `keyRevoked`, named by hash prefix). */
+  private recordKeyChanges(by: Actor): void {
+    const recorded = new Set<string>(existsSync(this.recordedKeysFile) ? (JSON.parse(readFileSync(this.recordedKeysFile, 'utf8')) as string[]) : []);
+    const current = new Map(this.authorizer.keys().map((k) => [k.hash, k]));
+    let changed = false;
+    for (const [hash, key] of current) {
+      if (recorded.has(hash)) continue;
+      this.moteur.recordAction('keyCreated', `${key.id} (${key.role}, ${key.regions.join(',')})`, `key:${hash.slice(0, 16)}`, by);
+      changed = true;
+    }
+    for (const hash of recorded) {
+      if (current.has(hash)) continue;
+      this.moteur.recordAction('keyRevoked', 'key revoked', `key:${hash.slice(0, 16)}`, by);
+      changed = true;
+    }
+    if (changed) {
+      // A cluster node's ledger is in PostgreSQL: this directory then holds only this file.
+      mkdirSync(dirname(this.recordedKeysFile), { recursive: true });
+      writeFileSync(this.recordedKeysFile, JSON.stringify([...current.keys()]), { mode: 0o600 });
+    }
+  }
+}

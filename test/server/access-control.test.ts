@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { startServer, type RunningServer } from '../../src/server/start.ts';
+import type { LedgerEntry } from '../../src/trust/ledger/ledger.ts';
+import { keysFileIn, revokeKey, hashKey } from '../../src/trust/policy/keys.ts';
+import { ROLES, type ActionName, type Role } from '../../src/trust/policy/vocabulary.ts';
+import { apiKey, authorized, event, tempDir, TEST_REGIONS, videos } from '../support/fixtures.ts';
+
+const dataDir = tempDir();
+const keys = Object.fromEntries(ROLES.map((role) => [role, apiKey(dataDir, role)])) as Record<Role, string>;
+let server: RunningServer;
+
+async function call(key: string | undefined, method: string, path: string, body?: unknown) {
+  const init = key === undefined ? { method } : authorized(key, method, body);
+  const res = await fetch(server.url + path, init);
+  const text = await res.text();
+  return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
+}
+
+/** The ledger's size once the batched appends are written. */
+async function ledgerSize(): Promise<number> {
+  await server.moteur.counts();
+  return server.moteur.ledger.size();
+}
+
+/** The ledger entries appended since `from` (flushing the batched appends first). */
+async function entriesSince(from: number): Promise<LedgerEntry[]> {
+  await server.moteur.counts();
+  return (await server.moteur.ledger.entries(from, await server.moteur.ledger.size())).map((e) => e.entry);
+}
+
+/** One request per action, each about its own person or video so that roles do not interfere. */
+function requestFor(action: ActionName, role: Role): { method: string; path: string; body?: unknown; resource: string } {
+  const person = (id: string) => `user:${server.moteur.ledger.commitment(id)}`;
+  switch (action) {
+    case 'ingestEvents':
+      return { method: 'POST', path: '/v1/events', body: { events: [event(`ingest-${role}`, 'v1', 'like')] }, resource: 'system' };
+    case 'upsertVideos':
+      return { method: 'POST', path: '/v1/videos', body: { videos: [{ id: `new-${role}`, creatorId: 'c1', durationMs: 1000 }] }, resource: 'system' };
+    case 'readVideo':
+      return { method: 'GET', path: '/v1/videos/v2', resource: 'video:v2' };
+    case 'removeVideo':
+      return { method: 'DELETE', path: `/v1/videos/remove-${role}`, resource: `video:remove-${role}` };
+    case 'putUser':
+      return { method: 'PUT', path: `/v1/users/put-${role}`, body: { region: 'eu', language: 'fr' }, resource: person(`put-${role}`) };
+    case 'changeConsent':
+      return { method: 'PUT', path: `/v1/users/consent-${role}`, body: { settings: { personalized: false } }, resource: person(`consent-${role}`) };
+    case 'readUser':
+    case 'refreshUser':
+    case 'exportUser':
+    case 'eraseUser':
+    case 'readFeed': {
+      const path = { readUser: '', refreshUser: '/refresh', exportUser: '/export', eraseUser: '', readFeed: '/feed?n=2' }[action];
+      const method = { readUser: 'GET', refreshUser: 'POST', exportUser: 'GET', eraseUser: 'DELETE', readFeed: 'GET' }[action];
+      return { method, path: `/v1/users/${action}-${role}${path}`, resource: person(`${action}-${role}`) };
+    }
+    case 'readFeedNonPersonalized':
+      return { method: 'GET', path: `/v1/users/opted-out-${role}/feed?n=2`, resource: person(`opted-out-${role}`) };
+    case 'readMetrics':
+      return { method: 'GET', path: '/metrics', resource: 'system' };
+    case 'readLedger':
+      return { method: 'GET', path: '/v1/ledger/checkpoint', resource: 'ledger' };
+    case 'changePolicy':
+      return { method: 'POST', path: '/v1/admin/policies/reload', resource: 'system' };
+    case 'importData':
+    case 'manageKeys':
+      throw new Error(`${action} has no HTTP route`);
+  }
+}
+
+/** What each role may do over HTTP; everything else must be a 403. */
+const ALLOWED: Record<Role, ActionName[]> = {
+  app: ['ingestEvents', 'upsertVideos', 'readVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser'],
+  analyst: ['readMetrics'],
+  auditor: ['readLedger'],
+  admin: [
+    'ingestEvents', 'upsertVideos', 'readVideo', 'removeVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed',
+    'readFeedNonPersonalized', 'refreshUser', 'exportUser', 'eraseUser', 'readMetrics', 'readLedger', 'changePolicy',
+  ],
+};
+const HTTP_ACTIONS = ALLOWED.admin;
+
+before(async () => {
+  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS });
+  const m = server.moteur;
+  await m.upsertVideos([...videos(20), ...ROLES.map((role) => ({ id: `remove-${role}`, creatorId: 'c9', durationMs: 1000 }))]);
+  // The people each role's requests are about, created in the home region with consent, except the opted-out ones.
+  for (const role of ROLES) {
+    for (const action of ['readUser', 'refreshUser', 'exportUser', 'eraseUser', 'readFeed'] as const) await m.putUser(`${action}-${role}`, { region: 'us' });
+    await m.putUser(`consent-${role}`, { region: 'us' });
+    await m.putUser(`opted-out-${role}`, { region: 'us', settings: { personalized: false } });
+  }
+});
+after(() => server.close());
+
+for (const role of ROLES) {
+  test(`${role}: every HTTP action is allowed or refused as the policies say, and each decision is one ledger entry`, async () => {
+    for (const action of HTTP_ACTIONS) {
+      const { method, path, body, resource } = requestFor(action, role);
+      const from = await ledgerSize();
+      const res = await call(keys[role], method, path, body);
+      const allowed = ALLOWED[role].includes(action);
+      if (allowed) assert.equal(res.status, 200, `${role} ${action}: ${JSON.stringify(res.json)}`);
+      else {
+        assert.equal(res.status, 403, `${role} ${action}`);
+        assert.equal(res.json.code, 'forbidden');
+        assert.match(res.json.message, new RegExp(`test-${role} \\(${role}\\) may not ${action}`));
+      }
+      const decisions = (await entriesSince(from)).filter((e) => e.action === action);
+      assert.deepEqual(
+        decisions,
+        [{ time: decisions[0]?.time, principal: `test-${role}`, purpose: decisions[0]?.purpose, action, resource, decision: allowed ? 'allow' : 'deny', policyVersion: server.access.policyVersion }],
+        `${role} ${action}: one ledger entry for the decision`,
+      );
+    }
+  });
+}
+
+test('without a key, or with an unknown one, every route but /health and /openapi.json answers 401 saying how to get a key', async () => {
+  const from = await ledgerSize();
+  for (const key of [undefined, 'mk_not-a-key']) {
+    for (const action of HTTP_ACTIONS) {
+      const { method, path, body } = requestFor(action, 'app');
+      const res = key === undefined ? await call(undefined, method, path) : await call(key, method, path, body);
+      assert.equal(res.status, 401, `${action} without a valid key`);
+      assert.equal(res.json.code, 'unauthenticated');
+      assert.match(res.json.message, /moteur keys create --data DIR/);
+    }
+  }
+  const basic = await fetch(`${server.url}/v1/videos/v1`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+  assert.equal(basic.status, 401);
+  assert.equal((await call(undefined, 'GET', '/health')).status, 200);
+  assert.equal((await call(undefined, 'GET', '/openapi.json')).status, 200);
+  assert.equal((await call(undefined, 'GET', '/v1/nowhere')).status, 404);
+  assert.deepEqual(await entriesSince(from), [], 'a request without a principal reached a decision');
+});
+
+test('a person of a region this node does not serve gets a 403 wrong_region naming the region, and the denial is logged', async () => {
+  const from = await ledgerSize();
+  const res = await call(keys.admin, 'PUT', '/v1/users/far-away', { region: 'jp' });
+  assert.equal(res.status, 403);
+  assert.equal(res.json.code, 'wrong_region');
+  assert.match(res.json.message, /lives in region jp; this node serves us, gb, fr, br, eu: send the request to a node of region jp/);
+  assert.equal(server.moteur.peekUser('far-away'), undefined, 'the person was created anyway');
+  const [entry] = await entriesSince(from);
+  assert.deepEqual([entry?.action, entry?.decision], ['putUser', 'deny']);
+});
+
+test('a key used outside its regions is refused by the policy that says so', async () => {
+  const euOnly = apiKey(dataDir, 'app', ['eu'], 'eu-app');
+  await call(keys.admin, 'POST', '/v1/admin/policies/reload');
+  const res = await call(euOnly, 'GET', '/v1/users/readUser-app');
+  assert.equal(res.status, 403);
+  assert.match(res.json.message, /forbidden by key-outside-its-regions/);
+  assert.equal((await call(euOnly, 'GET', '/v1/users/put-app')).status, 200, 'a person of eu, on a node that serves eu');
+});
+
+test('consent decides which feed is asked for: someone who opted out gets a non-personalised feed', async () => {
+  const from = await ledgerSize();
+  assert.equal((await call(keys.app, 'PUT', '/v1/users/toggler', { region: 'us' })).status, 200);
+  assert.equal((await call(keys.app, 'PUT', '/v1/users/toggler', { settings: { personalized: false } })).status, 200);
+  assert.equal((await call(keys.app, 'GET', '/v1/users/toggler/feed?n=3')).status, 200);
+  assert.deepEqual(
+    (await entriesSince(from)).map((e) => e.action),
+    ['putUser', 'changeConsent', 'readFeedNonPersonalized'],
+  );
+});
+
+test('reload: a revoked key stops working, keys created and revoked are recorded, a broken keys file is refused with 422', async () => {
+  const extra = apiKey(dataDir, 'app', TEST_REGIONS, 'short-lived');
+  const from = await ledgerSize();
+  const reloaded = await call(keys.admin, 'POST', '/v1/admin/policies/reload');
+  assert.equal(reloaded.status, 200);
+  assert.equal(reloaded.json.policyVersion, server.access.policyVersion);
+  assert.equal((await call(extra, 'GET', '/v1/videos/v1')).status, 200);
+  revokeKey(keysFileIn(dataDir), hashKey(extra).slice(0, 16));
+  await call(keys.admin, 'POST', '/v1/admin/policies/reload');
+  assert.equal((await call(extra, 'GET', '/v1/videos/v1')).status, 401);
+  const entries = await entriesSince(from);
+  const keyName = `key:${hashKey(extra).slice(0, 16)}`;
+  assert.deepEqual(
+    entries.filter((e) => e.resource === keyName).map((e) => [e.action, e.principal]),
+    [['keyCreated', 'test-admin'], ['keyRevoked', 'test-admin']],
+  );
+  assert.equal(entries.filter((e) => e.action === 'policiesLoaded').length, 2);
+
+  writeFileSync(keysFileIn(dataDir), '{"keys": ');
+  const broken = await call(keys.admin, 'POST', '/v1/admin/policies/reload');
+  assert.equal(broken.status, 422);
+  assert.match(broken.json.message, /keys\.json: not valid JSON.*the policies and keys in force are unchanged/);
+  assert.equal((await call(keys.app, 'GET', '/v1/videos/v1')).status, 200, 'a failed reload dropped the keys in force');
+});
