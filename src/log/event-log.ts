@@ -1,4 +1,20 @@
-import type { LoggedEvent, WatchEvent } from '../core/types.ts';
+/**
+ * An event as a log stores it: in clear only what it is found by, its id (idempotency) and its person
+ * (export, erasure); what the person did (video, type, time, watch time, session, position) is `sealed`
+ * by the engine under the person's own data key before it reaches any log (`src/trust/crypto/`), so
+ * destroying that key makes every copy unreadable, wherever the log keeps it.
+ */
+export interface SealedEvent {
+  id: string;
+  userId: string;
+  /** Opaque to the log: base64 of the encrypted event fields. */
+  sealed: string;
+}
+
+/** A sealed event with its position in the log. */
+export interface LoggedSealedEvent extends SealedEvent {
+  seq: number;
+}
 
 export type AppendOutcome = { status: 'stored'; seq: number } | { status: 'duplicate' };
 
@@ -11,11 +27,11 @@ export interface EventLog {
    * Appends a batch and resolves only once every stored event is durable.
    * Outcomes are in input order; an id already in the log (or earlier in the batch) is a duplicate.
    */
-  append(events: readonly WatchEvent[]): Promise<AppendOutcome[]>;
+  append(events: readonly SealedEvent[]): Promise<AppendOutcome[]>;
   /** Events with a sequence number greater than `afterSeq`, in log order, at most `limit`. */
-  readAfter(afterSeq: number, limit: number): Promise<LoggedEvent[]>;
+  readAfter(afterSeq: number, limit: number): Promise<LoggedSealedEvent[]>;
   /** Every event of one person, in log order (for their data export). */
-  readByUser(userId: string): Promise<LoggedEvent[]>;
+  readByUser(userId: string): Promise<LoggedSealedEvent[]>;
   /** Deletes every event of one person so that it cannot be recovered from the files; returns how many. */
   eraseUser(userId: string): Promise<number>;
   /** The sequence number of the newest event, 0 when empty. */

@@ -3,19 +3,14 @@ export const CREATE_EVENTS_TABLE = `CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL UNIQUE,
   user_id TEXT NOT NULL,
-  video_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  watch_ms INTEGER,
-  session_id TEXT,
-  position INTEGER
+  sealed TEXT NOT NULL
 )`;
 
-export const INSERT_EVENT = `INSERT INTO events (id, user_id, video_id, type, ts, watch_ms, session_id, position)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`;
+/** A null `seq` lets SQLite number the row; a node's regional logs share one numbering (src/residency/). */
+export const INSERT_EVENT = `INSERT INTO events (seq, id, user_id, sealed) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`;
 
 /** One event as the positional parameters of INSERT_EVENT: cheap to pass between threads. */
-export type EventRow = [string, string, string, string, number, number | null, string | null, number | null];
+export type EventRow = [number | null, string, string, string];
 
 export interface AppendRequest {
   requestId: number;

@@ -1,30 +1,19 @@
 import { Worker } from 'node:worker_threads';
-import type { LoggedEvent, WatchEvent } from '../../core/types.ts';
+import { MoteurError } from '../../core/errors.ts';
 import { openSqlite, truncateWal, type SqliteDatabase } from '../../store/sqlite/database.ts';
-import type { AppendOutcome, EventLog } from '../event-log.ts';
+import type { AppendOutcome, EventLog, LoggedSealedEvent, SealedEvent } from '../event-log.ts';
 import { CREATE_EVENTS_TABLE, type AppendReply, type EventRow } from './events-table.ts';
 
 interface StoredRow {
   seq: number;
   id: string;
   user_id: string;
-  video_id: string;
-  type: WatchEvent['type'];
-  ts: number;
-  watch_ms: number | null;
-  session_id: string | null;
-  position: number | null;
+  sealed: string;
 }
 
-function fromRow(r: StoredRow): LoggedEvent {
-  const e: LoggedEvent = { seq: r.seq, id: r.id, userId: r.user_id, videoId: r.video_id, type: r.type, ts: r.ts };
-  if (r.watch_ms !== null) e.watchMs = r.watch_ms;
-  if (r.session_id !== null) e.sessionId = r.session_id;
-  if (r.position !== null) e.position = r.position;
-  return e;
-}
+const fromRow = (r: StoredRow): LoggedSealedEvent => ({ seq: r.seq, id: r.id, userId: r.user_id, sealed: r.sealed });
 
-const toRow = (e: WatchEvent): EventRow => [e.id, e.userId, e.videoId, e.type, e.ts, e.watchMs ?? null, e.sessionId ?? null, e.position ?? null];
+const toRow = (e: SealedEvent, seq: number | null): EventRow => [seq, e.id, e.userId, e.sealed];
 
 /**
  * The embedded event log: one SQLite table, the event id unique, the rowid as the sequence number.
@@ -34,6 +23,11 @@ export class SqliteEventLog implements EventLog {
   static open(path: string): SqliteEventLog {
     const db = openSqlite(path);
     db.exec(CREATE_EVENTS_TABLE);
+    const columns = (db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('sealed')) {
+      db.close();
+      throw new MoteurError('data_format', `${path} holds events in clear, written by an earlier version; export them with that version and import them into a new data directory`, 500);
+    }
     db.exec('CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id)');
     return new SqliteEventLog(db, path);
   }
@@ -71,23 +65,24 @@ export class SqliteEventLog implements EventLog {
     this.pending.clear();
   }
 
-  async append(events: readonly WatchEvent[]): Promise<AppendOutcome[]> {
+  /** `at`, when given, holds the sequence numbers to store the events at (one per event, increasing). */
+  async append(events: readonly SealedEvent[], at?: readonly number[]): Promise<AppendOutcome[]> {
     if (events.length === 0) return [];
     const requestId = ++this.nextRequestId;
     const seqs = await new Promise<number[]>((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
       this.writer.ref();
-      this.writer.postMessage({ requestId, rows: events.map(toRow) });
+      this.writer.postMessage({ requestId, rows: events.map((e, i) => toRow(e, at?.[i] ?? null)) });
     });
     return seqs.map((seq) => (seq === 0 ? { status: 'duplicate' } : { status: 'stored', seq }));
   }
 
-  async readAfter(afterSeq: number, limit: number): Promise<LoggedEvent[]> {
+  async readAfter(afterSeq: number, limit: number): Promise<LoggedSealedEvent[]> {
     const rows = this.db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as StoredRow[];
     return rows.map(fromRow);
   }
 
-  async readByUser(userId: string): Promise<LoggedEvent[]> {
+  async readByUser(userId: string): Promise<LoggedSealedEvent[]> {
     const rows = this.db.prepare('SELECT * FROM events WHERE user_id = ? ORDER BY seq').all(userId) as StoredRow[];
     return rows.map(fromRow);
   }

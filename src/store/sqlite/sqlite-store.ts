@@ -2,6 +2,7 @@ import type { User, Video } from '../../core/types.ts';
 import type { ServedRow, Store, StoreCounts } from '../store.ts';
 import { openSqlite, truncateWal, type SqliteDatabase } from './database.ts';
 import { statSync } from 'node:fs';
+import { embeddingFromBytes, embeddingToBytes } from '../embedding-bytes.ts';
 
 interface VideoRow {
   id: string;
@@ -39,7 +40,7 @@ const videoFromRow = (r: VideoRow): Video => {
     status: r.status,
   };
   if (r.embedding !== null) {
-    v.embedding = Array.from(new Float32Array(r.embedding.buffer, r.embedding.byteOffset, r.embedding.byteLength / 4));
+    v.embedding = embeddingFromBytes(r.embedding);
   }
   return v;
 };
@@ -93,7 +94,7 @@ export class SqliteStore implements Store {
         status = excluded.status, embedding = excluded.embedding`);
     this.upsertVideoBatch = db.transaction((videos: readonly Video[]) => {
       for (const v of videos) {
-        const embedding = v.embedding ? Buffer.from(new Float32Array(v.embedding).buffer) : null;
+        const embedding = embeddingToBytes(v.embedding);
         this.upsertVideo.run(v.id, v.creatorId, v.durationMs, v.createdAt, v.caption, JSON.stringify(v.hashtags), v.soundId, v.language, v.region, v.status, embedding);
       }
     });

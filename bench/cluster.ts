@@ -1,0 +1,134 @@
+/**
+ * The cluster on the local PostgreSQL and NATS JetStream: a learner and two API nodes, each a process.
+ * Measures durable ingest (events/s) and feed latency through one API node and through two, and the
+ * cross-node freshness: a follow acknowledged by one node until the other node's feed shows the creator.
+ * Usage: node --import tsx bench/cluster.ts [--events N] [--feeds N] [--trials N] [--videos N]
+ */
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { join } from 'node:path';
+import pg from 'pg';
+import { getJson, postJson } from '../src/sim/http-client.ts';
+import { loadMasterKey } from '../src/trust/crypto/master-key.ts';
+import { createKey, keysFileIn } from '../src/trust/policy/keys.ts';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { startNode, type Node } from './lib/cluster-nodes.ts';
+import { flag, latencySummary, note, print, round, scratchDir, timeCalls } from './lib/report.ts';
+import { syntheticEvents, syntheticVideos } from './lib/synthetic.ts';
+
+const EVENTS = flag('events', 40_000);
+const FEEDS = flag('feeds', 2_000);
+const TRIALS = flag('trials', 100);
+const VIDEOS = flag('videos', 5_000);
+const USERS = 2_000;
+const BATCH = 500;
+const CLIENTS = 4;
+const POSTGRES = process.env.MOTEUR_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+const NATS = process.env.MOTEUR_BENCH_NATS ?? 'nats://127.0.0.1:4222';
+
+const name = `moteur_bench_${process.pid}`;
+
+/** A node's resident memory, from /proc (Linux). */
+function residentMiB(node: Node): number {
+  const kib = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${node.process.pid}/status`, 'utf8'))?.[1]);
+  return Math.round(kib / 1024);
+}
+const nodes: Node[] = [];
+
+async function cleanUp(): Promise<void> {
+  await Promise.all(nodes.map((n) => n.kill()));
+  const db = new pg.Client({ connectionString: POSTGRES });
+  await db.connect();
+  await db.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+  await db.end();
+  const nc = await connect({ servers: NATS.replace('nats://', '') });
+  const jsm = await jetstreamManager(nc);
+  for (const stream of [name, `${name}_ids`]) await jsm.streams.delete(stream).catch(() => undefined);
+  await nc.close();
+}
+
+async function main(): Promise<void> {
+  const scratch = scratchDir();
+  const masterKey = join(scratch, 'master.key');
+  loadMasterKey(masterKey);
+  const env = { MOTEUR_STORE: `${POSTGRES}?schema=${name}`, MOTEUR_LOG: `${NATS}?stream=${name}&shards=4`, MOTEUR_MASTER_KEY: masterKey, MOTEUR_LEDGER_KEYS: join(scratch, 'ledger-keys') };
+  const dirs = ['a', 'b', 'learner'].map((d) => join(scratch, d));
+  for (const dir of dirs) mkdirSync(dir);
+  const key = createKey(keysFileIn(dirs[0]!), { id: 'bench', role: 'app', regions: ['us', 'eu'] });
+  copyFileSync(keysFileIn(dirs[0]!), keysFileIn(dirs[1]!));
+  const start = async (args: string[]) => {
+    const node = await startNode(args, env, 60_000);
+    nodes.push(node);
+    return node;
+  };
+  note('starting a learner and two API nodes');
+  await start(['--role', 'learner', '--data', dirs[2]!, '--checkpoint-every', '5']);
+  const [a, b] = await Promise.all(dirs.slice(0, 2).map((dir) => start(['--role', 'api', '--data', dir, '--port', '0'])));
+  const learner = nodes[0]!;
+  const A = a!.url!;
+  const B = b!.url!;
+
+  const videos = syntheticVideos(VIDEOS);
+  for (let i = 0; i < videos.length; i += 1000) await postJson(`${A}/v1/videos`, { videos: videos.slice(i, i + 1000) }, key);
+  const known = Date.now();
+  while (!(await getJson(`${B}/v1/videos/v${VIDEOS - 1}`, key).catch(() => undefined))) {
+    if (Date.now() - known > 10_000) throw new Error('the catalog did not reach the second node');
+  }
+
+  /** Ingest through the given nodes (batches spread over them), then feeds from them. */
+  const measure = async (urls: string[], prefix: string) => {
+    const events = syntheticEvents(EVENTS / 2, VIDEOS, USERS, prefix.length, prefix);
+    const parts = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => events.slice(i * BATCH, (i + 1) * BATCH));
+    let next = 0;
+    note(`ingest of ${events.length} events through ${urls.length} node(s)`);
+    const ingest = await timeCalls(parts.length, CLIENTS, () => {
+      const i = next++;
+      return postJson(`${urls[i % urls.length]}/v1/events`, { events: parts[i] }, key);
+    });
+    let feed = 0;
+    note(`${FEEDS} feeds from ${urls.length} node(s)`);
+    const feeds = await timeCalls(FEEDS, CLIENTS, () => {
+      const i = feed++;
+      return getJson(`${urls[i % urls.length]}/v1/users/u${i % USERS}/feed?n=10`, key);
+    });
+    return {
+      ingestEventsPerSec: Math.round(events.length / ingest.seconds),
+      ingestBatchLatency: latencySummary(ingest.latenciesMs),
+      feedsPerSec: Math.round(FEEDS / feeds.seconds),
+      feedLatency: latencySummary(feeds.latenciesMs),
+    };
+  };
+  const oneNode = await measure([A], 'one-');
+  const twoNodes = await measure([A, B], 'two-');
+
+  note(`${TRIALS} cross-node freshness trials`);
+  const delays: number[] = [];
+  for (let t = 0; t < TRIALS; t++) {
+    const [from, to] = t % 2 === 0 ? [A, B] : [B, A];
+    const video = videos[(t * 37) % VIDEOS]!;
+    await postJson(`${from}/v1/events`, { events: [{ id: `fresh-${t}`, userId: `fresh-${t}`, videoId: video.id, type: 'follow', ts: Date.now() }] }, key);
+    const acknowledged = performance.now();
+    for (;;) {
+      const feed = await getJson(`${to}/v1/users/fresh-${t}/feed?n=10`, key);
+      if (feed.items.some((i: { creatorId: string }) => i.creatorId === video.creatorId)) break;
+      if (performance.now() - acknowledged > 10_000) throw new Error(`trial ${t}: the follow never reached the other node`);
+    }
+    delays.push(performance.now() - acknowledged);
+  }
+
+  print({
+    benchmark: 'cluster',
+    parameters: { events: EVENTS, feeds: FEEDS, trials: TRIALS, videos: VIDEOS, users: USERS, batch: BATCH, clients: CLIENTS, shards: 4 },
+    oneNode,
+    twoNodes,
+    crossNodeFreshness: { ...latencySummary(delays), meanMs: round(delays.reduce((s, d) => s + d, 0) / delays.length) },
+    residentMiB: { learner: residentMiB(learner), apiA: residentMiB(a!), apiB: residentMiB(b!) },
+    note: 'a learner, two API nodes, PostgreSQL, NATS and the clients share the machine; each API node learns from every event of the log',
+  });
+}
+
+try {
+  await main();
+} finally {
+  await cleanUp();
+}

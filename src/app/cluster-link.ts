@@ -1,0 +1,20 @@
+import type { User, Video } from '../core/types.ts';
+import type { Moteur } from './moteur.ts';
+
+/** A change made through one serving node that the other nodes and the learner must follow. */
+export type EngineChange =
+  | { kind: 'videos'; videos: Video[] }
+  | { kind: 'user'; user: User }
+  | { kind: 'reset'; userId: string; afterSeq: number }
+  | { kind: 'erase'; userId: string };
+
+/**
+ * How a serving node takes part in a cluster (src/cluster/). Every node learns from the shared log in log
+ * order, its own ingest included, so the node does not learn inside `ingest`: once the engine has rebuilt
+ * its state, the link follows the log and the changes made through other nodes, and tells them of its own.
+ */
+export interface ClusterLink {
+  attach(moteur: Moteur): Promise<void>;
+  publish(change: EngineChange): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,94 @@
+import type pg from 'pg';
+import { inTransaction } from '../store/postgres/connection.ts';
+import { migrate, type Migration } from '../store/postgres/migrations.ts';
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'model checkpoints and the erasure epoch',
+    sql: `
+      CREATE TABLE model_checkpoints (seq bigint PRIMARY KEY, epoch bigint NOT NULL, bytes bytea NOT NULL, written_at timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE erasure_epoch (one boolean PRIMARY KEY DEFAULT true CHECK (one), epoch bigint NOT NULL);
+      INSERT INTO erasure_epoch VALUES (true, 0);`,
+  },
+];
+
+export interface Checkpoint {
+  /** The log position it contains every event up to (and none after). */
+  seq: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * The learner's model checkpoints in PostgreSQL: the whole learned state at a log position, the position
+ * inside it, written in one statement, so state and position always agree. Only the newest is kept.
+ *
+ * Erasure: a checkpoint may hold a person who is then erased. Each erasure bumps the erasure epoch and
+ * deletes every checkpoint in one transaction; a checkpoint is written only if no erasure happened since the
+ * learner applied the last one it knows of, so a stale state can never come back.
+ */
+export class Checkpoints {
+  static async open(pool: pg.Pool, schema: string): Promise<Checkpoints> {
+    await migrate(pool, schema, 'learner', MIGRATIONS);
+    return new Checkpoints(pool, schema);
+  }
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+  ) {}
+
+  /** Holds the learner's role until the returned release (or the process's death): one learner at a time per schema. */
+  async claimLearner(): Promise<() => Promise<void>> {
+    const lock = `moteur-learner:${this.schema}`;
+    const client = await this.pool.connect();
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lock]);
+    if (!rows[0]!.ok) {
+      client.release();
+      throw new Error('another learner is running on this store');
+    }
+    return async () => {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]).catch(() => undefined);
+      client.release();
+    };
+  }
+
+  async latest(): Promise<Checkpoint | undefined> {
+    const { rows } = await this.pool.query<{ seq: number; bytes: Buffer }>('SELECT seq, bytes FROM model_checkpoints ORDER BY seq DESC LIMIT 1');
+    return rows[0] && { seq: rows[0].seq, bytes: new Uint8Array(rows[0].bytes) };
+  }
+
+  /** The newest checkpoint's position, without its bytes. */
+  async latestSeq(): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ seq: number }>('SELECT MAX(seq) AS seq FROM model_checkpoints');
+    return rows[0]?.seq ?? undefined;
+  }
+
+  async epoch(): Promise<number> {
+    return (await this.pool.query<{ epoch: number }>('SELECT epoch FROM erasure_epoch')).rows[0]!.epoch;
+  }
+
+  /** Writes a checkpoint taken with every erasure up to `epoch` applied; false (nothing written) if one came since. */
+  async write(checkpoint: Checkpoint, epoch: number): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      const current = (await client.query<{ epoch: number }>('SELECT epoch FROM erasure_epoch FOR SHARE')).rows[0]!.epoch;
+      if (current !== epoch) return false;
+      await client.query('INSERT INTO model_checkpoints (seq, epoch, bytes) VALUES ($1, $2, $3) ON CONFLICT (seq) DO UPDATE SET bytes = excluded.bytes, epoch = excluded.epoch', [
+        checkpoint.seq,
+        epoch,
+        Buffer.from(checkpoint.bytes),
+      ]);
+      await client.query('DELETE FROM model_checkpoints WHERE seq < $1', [checkpoint.seq]);
+      return true;
+    });
+  }
+
+  /** For an erasure: deletes every checkpoint and opens a new epoch, returned. */
+  async forgetAll(): Promise<number> {
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ epoch: number }>('UPDATE erasure_epoch SET epoch = epoch + 1 RETURNING epoch');
+      await client.query('DELETE FROM model_checkpoints');
+      return rows[0]!.epoch;
+    });
+  }
+}

@@ -1,0 +1,195 @@
+import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { Subscription } from '@nats-io/transport-node';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MoteurConfig } from '../app/config.ts';
+import { EngineLearning } from '../app/learning.ts';
+import type { LoggedEvent, Video } from '../core/types.ts';
+import { decodeEvent } from '../log/nats/event-codec.ts';
+import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
+import type { Store } from '../store/store.ts';
+import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
+import type { Checkpoints } from './checkpoints.ts';
+import { LogOrder } from './log-order.ts';
+import { changesSubject, type ChangeMessage } from './messages.ts';
+
+const NANOS_PER_MS = 1_000_000;
+
+export interface LearnerOptions {
+  /** The log as stored, which the learner consumes, and as the engine reads it, which opens what it consumes. */
+  sealedLog: NatsEventLog;
+  log: PersonalEventLog;
+  store: Store;
+  checkpoints: Checkpoints;
+  config: MoteurConfig;
+  /** A local scratch directory: the checkpoint is handed to the engine's loader through a file there. */
+  workDir: string;
+  checkpointEveryMs: number;
+}
+
+/**
+ * The learner (`--role learner`): it learns from the whole log through a durable JetStream consumer and
+ * writes model checkpoints to PostgreSQL, each with the log position it contains every event up to. Serving
+ * nodes start from the newest checkpoint and follow the log from its position instead of replaying it all.
+ *
+ * At start it loads the newest checkpoint, replays the log after it and re-anchors its consumer right
+ * after that position, so a learner killed at any point loses no event (what is not in a checkpoint is read
+ * again) and counts none twice (a checkpoint holds exactly the events up to its position). Messages are
+ * acknowledged up to the checkpointed position, so the consumer's pending count is the learner's lag.
+ */
+export class Learner {
+  static async start(options: LearnerOptions): Promise<Learner> {
+    const release = await options.checkpoints.claimLearner();
+    const learner = new Learner(options, release);
+    try {
+      await learner.restore();
+      return learner;
+    } catch (err) {
+      await learner.stop();
+      throw err;
+    }
+  }
+
+  private readonly videos = new Map<string, Video>();
+  private readonly learning: EngineLearning;
+  private readonly order: LogOrder;
+  private subscription: Subscription | undefined;
+  private messages: ConsumerMessages | undefined;
+  private consuming: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private checkpointing: Promise<void> = Promise.resolve();
+  /** The erasure epoch whose erasures are all applied to this learner's state. */
+  private epoch = 0;
+  private lastCheckpoint = -1;
+  /** The newest message whose event is in the state, acknowledged (with all before it) once checkpointed. */
+  private unacknowledged: JsMsg | undefined;
+
+  private constructor(
+    private readonly options: LearnerOptions,
+    private readonly release: () => Promise<void>,
+  ) {
+    const snapshotPath = join(options.workDir, 'learner.checkpoint');
+    this.learning = new EngineLearning({ ...options.config, learning: { ...options.config.learning, snapshotPath } }, (id) => this.videos.get(id));
+    this.order = new LogOrder(0, {
+      apply: (event) => this.learn(event),
+      reset: (userId) => this.learning.resetUser(userId),
+      forget: (userId) => this.learning.forgetUser(userId),
+    });
+  }
+
+  get consumerName(): string {
+    return `${this.options.sealedLog.subjects.stream}_learner`;
+  }
+
+  /** The log position the state contains every event up to. */
+  get position(): number {
+    return this.learning.lastAppliedSeq;
+  }
+
+  private async restore(): Promise<void> {
+    const { sealedLog, log, store, checkpoints, workDir } = this.options;
+    // Changes are heard from before the epoch is read: no erasure can fall between the two unseen.
+    const changes: ChangeMessage[] = [];
+    let ready = false;
+    this.subscription = sealedLog.nc.subscribe(changesSubject(sealedLog.subjects.stream), {
+      callback: (err, msg) => {
+        if (err) return;
+        const message = msg.json<ChangeMessage>();
+        if (ready) void this.follow(message);
+        else changes.push(message);
+      },
+    });
+    await sealedLog.nc.flush();
+    this.epoch = await checkpoints.epoch();
+    const checkpoint = await checkpoints.latest();
+    if (checkpoint !== undefined) writeFileSync(join(workDir, 'learner.checkpoint'), checkpoint.bytes);
+    await this.learning.load(store, log, { onVideo: (v) => this.videos.set(v.id, v), onEvent: () => undefined }, { fromSnapshot: checkpoint !== undefined });
+    this.lastCheckpoint = checkpoint?.seq ?? -1;
+    this.order.appliedSeq = this.learning.lastAppliedSeq;
+    ready = true;
+    for (const message of changes) await this.follow(message);
+    await this.consume();
+    this.timer = setInterval(() => void this.checkpoint(), this.options.checkpointEveryMs);
+  }
+
+  private async consume(): Promise<void> {
+    const { sealedLog: log } = this.options;
+    await log.jsm.consumers.delete(log.subjects.stream, this.consumerName).catch((err: unknown) => {
+      if (!(err instanceof JetStreamApiError && err.code === 10014)) throw err; // consumer not found
+    });
+    await log.jsm.consumers.add(log.subjects.stream, {
+      durable_name: this.consumerName,
+      filter_subject: log.subjects.allEvents,
+      ack_policy: AckPolicy.All,
+      ack_wait: 10 * 60_000 * NANOS_PER_MS,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: this.order.appliedSeq + 1,
+    });
+    const consumer = await log.js.consumers.get(log.subjects.stream, this.consumerName);
+    const messages = await consumer.consume();
+    this.messages = messages;
+    this.consuming = (async () => {
+      for await (const m of messages) {
+        await this.next(m.string(), m.seq).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
+        this.unacknowledged = m;
+      }
+    })();
+  }
+
+  /** One message: opened with its person's key (skipped if the key is gone: they were erased), then learned in order. */
+  private async next(body: string, seq: number): Promise<void> {
+    const [event] = await this.options.log.open([decodeEvent(body, seq)]);
+    if (event !== undefined) await this.order.event(event);
+  }
+
+  private async learn(event: LoggedEvent): Promise<void> {
+    let video = this.videos.get(event.videoId);
+    if (video === undefined) {
+      video = await this.options.store.getVideo(event.videoId);
+      if (video === undefined) return;
+      this.videos.set(video.id, video);
+      this.learning.putVideo(video);
+    }
+    this.learning.observe(event, video);
+  }
+
+  private async follow({ change, epoch }: ChangeMessage): Promise<void> {
+    if (change.kind === 'videos') {
+      for (const v of change.videos) {
+        this.videos.set(v.id, v);
+        this.learning.putVideo(v);
+      }
+    } else if (change.kind === 'reset') {
+      this.order.reset(change.userId, change.afterSeq);
+    } else if (change.kind === 'erase') {
+      this.options.log.keys.evict(change.userId);
+      this.order.erase(change.userId, await this.options.log.lastSeq());
+      this.epoch = Math.max(this.epoch, epoch ?? 0);
+    }
+  }
+
+  /** Writes a checkpoint if the state moved (or an erasure removed the last one), then acknowledges what it holds. */
+  checkpoint(): Promise<void> {
+    this.checkpointing = this.checkpointing.then(async () => {
+      const seq = this.learning.lastAppliedSeq;
+      const acknowledge = this.unacknowledged;
+      // Unchanged since the last one, and that one still stands (an erasure deletes every checkpoint).
+      if (seq === this.lastCheckpoint && (await this.options.checkpoints.latestSeq()) === seq) return;
+      const written = await this.options.checkpoints.write({ seq, bytes: this.learning.encode() }, this.epoch);
+      if (!written) return; // an erasure came since: the next checkpoint, after it is applied, will be written
+      this.lastCheckpoint = seq;
+      if (acknowledge !== undefined && acknowledge.seq <= seq) acknowledge.ack();
+    }).catch((err: Error) => process.emitWarning(`moteur: checkpoint not written: ${err.message}`));
+    return this.checkpointing;
+  }
+
+  /** Stops consuming, writes a last checkpoint and gives the role up. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.subscription?.unsubscribe();
+    await this.messages?.close();
+    await this.consuming;
+    if (this.messages !== undefined) await this.checkpoint();
+    await this.release();
+  }
+}

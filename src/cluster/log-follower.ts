@@ -1,0 +1,105 @@
+import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import type { Subscription } from '@nats-io/transport-node';
+import type { ClusterLink, EngineChange } from '../app/cluster-link.ts';
+import type { Moteur } from '../app/moteur.ts';
+import type { LoggedEvent } from '../core/types.ts';
+import { decodeEvent } from '../log/nats/event-codec.ts';
+import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
+import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
+import type { Checkpoints } from './checkpoints.ts';
+import { LogOrder } from './log-order.ts';
+import { changesSubject, type ChangeMessage } from './messages.ts';
+
+/**
+ * A serving node's part in the cluster: it follows the shared log from where its rebuilt state ends,
+ * through an ordered JetStream consumer (gap-free, recreated by the client after a disconnect), and learns
+ * from every event in log order, so an event ingested through any node reaches this node's models within
+ * milliseconds. It also applies the changes made through other nodes and announces its own.
+ */
+export class LogFollower implements ClusterLink {
+  private order: LogOrder | undefined;
+  private messages: ConsumerMessages | undefined;
+  private subscription: Subscription | undefined;
+  private following: Promise<void> | undefined;
+
+  constructor(
+    /** The log as stored, which the node follows, and as the engine reads it, which opens what it follows. */
+    private readonly sealedLog: NatsEventLog,
+    private readonly log: PersonalEventLog,
+    private readonly checkpoints: Checkpoints,
+    private readonly nodeId: string,
+  ) {}
+
+  /** The last log position this node has learned from. */
+  get appliedSeq(): number {
+    return this.order?.appliedSeq ?? 0;
+  }
+
+  async attach(moteur: Moteur): Promise<void> {
+    const order = new LogOrder(moteur.learning.lastAppliedSeq, {
+      apply: (event) => this.learn(moteur, event),
+      reset: (userId) => moteur.applyChange({ kind: 'reset', userId, afterSeq: order.appliedSeq }),
+      forget: (userId) => moteur.applyChange({ kind: 'erase', userId }),
+    });
+    this.order = order;
+    const { nc, js, subjects } = this.sealedLog;
+    this.subscription = nc.subscribe(changesSubject(subjects.stream), {
+      callback: (err, msg) => {
+        if (err) return;
+        const { origin, change } = msg.json<ChangeMessage>();
+        if (origin !== this.nodeId) void this.follow(moteur, change);
+      },
+    });
+    const consumer = await js.consumers.get(subjects.stream, {
+      filter_subjects: subjects.allEvents,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: order.appliedSeq + 1,
+    });
+    const messages = await consumer.consume();
+    this.messages = messages;
+    this.following = (async () => {
+      for await (const m of messages) {
+        await this.next(order, m.string(), m.seq).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
+      }
+    })();
+  }
+
+  /** One message of the log: opened with its person's key (skipped if the key is gone: they were erased), then learned in order. */
+  private async next(order: LogOrder, body: string, seq: number): Promise<void> {
+    const [event] = await this.log.open([decodeEvent(body, seq)]);
+    if (event !== undefined) await order.event(event);
+  }
+
+  private async learn(moteur: Moteur, event: LoggedEvent): Promise<void> {
+    if (moteur.catalog.get(event.videoId) === undefined) {
+      // Its catalog change has not arrived yet (or was missed): the store has the video.
+      const video = await moteur.store.getVideo(event.videoId);
+      if (video !== undefined) moteur.applyChange({ kind: 'videos', videos: [video] });
+    }
+    moteur.applyLogged(event);
+  }
+
+  private async follow(moteur: Moteur, change: EngineChange): Promise<void> {
+    if (change.kind === 'reset') this.order!.reset(change.userId, change.afterSeq);
+    else if (change.kind === 'erase') this.order!.erase(change.userId, await this.log.lastSeq());
+    else moteur.applyChange(change);
+  }
+
+  async publish(change: EngineChange): Promise<void> {
+    const message: ChangeMessage = { origin: this.nodeId, change };
+    if (change.kind === 'reset') this.order?.reset(change.userId, change.afterSeq);
+    if (change.kind === 'erase') {
+      // Checkpoints may hold the person: they go, even while the learner is down.
+      message.epoch = await this.checkpoints.forgetAll();
+      this.order?.erase(change.userId, await this.log.lastSeq());
+    }
+    this.sealedLog.nc.publish(changesSubject(this.sealedLog.subjects.stream), JSON.stringify(message));
+    await this.sealedLog.nc.flush();
+  }
+
+  async close(): Promise<void> {
+    this.subscription?.unsubscribe();
+    await this.messages?.close();
+    await this.following;
+  }
+}

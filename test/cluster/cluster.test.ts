@@ -1,0 +1,179 @@
+/**
+ * Two API nodes and a learner as separate processes on the local PostgreSQL and NATS JetStream: what is
+ * ingested through one node shows in the other's feeds; the learner killed with SIGKILL mid-stream and
+ * restarted loses no event and counts none twice; with one API node killed, the other keeps serving.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import pg from 'pg';
+import { startNode, type Node } from '../../bench/lib/cluster-nodes.ts';
+import { readHeader, ByteReader } from '../../src/learn/online/bytes.ts';
+import { OnlineLearners } from '../../src/learn/online/learners.ts';
+import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
+import { getJson, postJson, request } from '../../src/sim/http-client.ts';
+import { loadMasterKey, masterKeyFileIn } from '../../src/trust/crypto/master-key.ts';
+import { keysFileIn } from '../../src/trust/policy/keys.ts';
+import { runMoteur } from '../support/cli.ts';
+import { apiKey, tempDir, videos } from '../support/fixtures.ts';
+import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
+
+const skip = (await postgresMissing()) ?? (await natsMissing());
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(what: string, withinMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
+    await sleep(25);
+  }
+}
+
+/** The event count and one person's affinities inside an engine checkpoint (format of src/app/learning.ts). */
+function readCheckpoint(bytes: Uint8Array, userId: string) {
+  const r = new ByteReader(bytes);
+  readHeader(r, 'moteur-engine-snapshot', 1, 'an engine snapshot');
+  const seq = r.f64();
+  const learners = OnlineLearners.restore(r.u8s());
+  return { seq, events: learners.eventCount, affinities: learners.affinities(userId) };
+}
+
+test('cluster: two API nodes and a learner on PostgreSQL and JetStream', { skip, timeout: 110_000 }, async () => {
+  // Hooks run in the order registered: the nodes stop before their schema and streams are dropped.
+  const nodes: Node[] = [];
+  const clients: pg.Client[] = [];
+  after(async () => {
+    await Promise.all(nodes.map((n) => n.kill()));
+    await Promise.all(clients.map((c) => c.end()));
+  });
+  const store = freshPostgresUrl();
+  const log = freshNatsUrl('shards=2');
+  // Every node wraps people's data keys with the same master key, and signs the one audit ledger with the same key.
+  const masterKey = masterKeyFileIn(tempDir());
+  loadMasterKey(masterKey);
+  const ledgerKeys = tempDir();
+  const env = { MOTEUR_STORE: store, MOTEUR_LOG: log, MOTEUR_MASTER_KEY: masterKey, MOTEUR_LEDGER_KEYS: ledgerKeys };
+  const start = async (...args: string[]) => {
+    const node = await startNode(args, env);
+    nodes.push(node);
+    return node;
+  };
+  const learner = () => start('--role', 'learner', '--data', tempDir(), '--checkpoint-every', '1');
+  const [dirA, dirB] = [tempDir(), tempDir()];
+  const key = apiKey(dirA);
+  const admin = apiKey(dirA, 'admin', undefined, 'test-admin');
+  const auditor = apiKey(dirA, 'auditor', undefined, 'test-auditor');
+  copyFileSync(keysFileIn(dirA), keysFileIn(dirB));
+  const api = (dir: string) => start('--role', 'api', '--data', dir, '--port', '0');
+
+  let learnerNode = await learner();
+  const [a, b] = await Promise.all([api(dirA), api(dirB)]);
+  const A = a!.url!;
+  const B = b!.url!;
+  const post = (url: string, body: unknown) => postJson(url, body, key);
+  const get = (url: string) => getJson(url, key);
+
+  // The catalog written through A reaches B.
+  const catalog = videos(60);
+  await post(`${A}/v1/videos`, { videos: catalog });
+  await until('a video upserted on A known to B', 5000, async () => ((await request(`${B}/v1/videos/v59`, 'GET', undefined, key)).status === 200 ? true : undefined));
+
+  // A follow ingested on A changes the person's feed on B.
+  await post(`${A}/v1/events`, { events: [{ id: 'f1', userId: 'fan', videoId: 'v7', type: 'follow', ts: Date.now() }] });
+  await until('the follow made on A in the feed on B', 5000, async () => {
+    const feed = await get(`${B}/v1/users/fan/feed?n=5`);
+    return feed.items.find((i: { creatorId: string }) => i.creatorId === 'c7');
+  });
+
+  // Sustained ingest through both nodes; the learner is killed with SIGKILL a third of the way in and restarted.
+  const batches = 30;
+  for (let batch = 0; batch < batches; batch++) {
+    const events = Array.from({ length: 100 }, (_, i) => {
+      const n = batch * 100 + i;
+      return { id: `load-${n}`, userId: `u${n % 37}`, videoId: `v${(n * 7) % catalog.length}`, type: n % 5 === 0 ? 'like' : 'play', ts: Date.now(), watchMs: 4000 };
+    });
+    const outcome = await post(`${batch % 2 === 0 ? A : B}/v1/events`, { events });
+    assert.equal(outcome.stored, events.length);
+    if (batch === 10) {
+      await sleep(1200); // a checkpoint is written, and more events follow it unacknowledged
+      await learnerNode.kill();
+      learnerNode = await learner();
+      const resumedAt = Number(/ready at log position (\d+)/.exec(learnerNode.output)?.[1]);
+      assert.ok(resumedAt >= 1001, `the restarted learner is at position ${resumedAt}, not past the events before the kill`);
+    }
+  }
+  const total = 1 + batches * 100;
+
+  // The learner's newest checkpoint holds every event exactly once.
+  const target = parsePostgresUrl(store);
+  const db = new pg.Client({ connectionString: target.connectionString });
+  await db.connect();
+  clients.push(db);
+  const newest = async () => {
+    const { rows } = await db.query<{ bytes: Buffer }>(`SELECT bytes FROM ${target.schema}.model_checkpoints ORDER BY seq DESC LIMIT 1`);
+    return rows[0] && readCheckpoint(new Uint8Array(rows[0].bytes), 'u3');
+  };
+  const final = await until('a checkpoint with every event', 20_000, async () => {
+    const checkpoint = await newest();
+    return checkpoint !== undefined && checkpoint.seq >= total ? checkpoint : undefined;
+  });
+  assert.equal(final.events, total, 'events learned by the learner (more means counted twice, fewer means lost)');
+
+  // Both API nodes learned the same from the log, and the same as the learner: a person's affinities agree.
+  const learned = async (url: string) => (await getJson(`${url}/v1/users/u3/export`, admin)).learned.affinities;
+  const fromA = await learned(A);
+  assert.ok(fromA.length > 0);
+  assert.deepEqual(await learned(B), fromA);
+  assert.deepEqual(final.affinities, fromA);
+
+  // A refresh through A: B forgets the person's taste too, and learns again from their next events.
+  const refreshed = await request(`${A}/v1/users/u7/refresh`, 'POST', undefined, key);
+  assert.equal(refreshed.status, 200, refreshed.text);
+  await until("B dropping u7's taste", 5000, async () => ((await getJson(`${B}/v1/users/u7/export`, admin)).learned.affinities.length === 0 ? true : undefined));
+  await post(`${B}/v1/events`, { events: [{ id: 'after-refresh', userId: 'u7', videoId: 'v3', type: 'like', ts: Date.now() }] });
+  await until('u7 learned again after the refresh', 5000, async () => ((await getJson(`${A}/v1/users/u7/export`, admin)).learned.affinities.length > 0 ? true : undefined));
+
+  // Erased through A: B forgets the person and can no longer open their events; the learner's newest
+  // checkpoint, written after the erasure, does not know them.
+  const erased = await request(`${A}/v1/users/u5`, 'DELETE', undefined, admin);
+  assert.equal(erased.status, 200, erased.text);
+  await until('B forgetting the erased person', 5000, async () => ((await request(`${B}/v1/users/u5/export`, 'GET', undefined, admin)).status === 404 ? true : undefined));
+  const afterErasure = await until('a checkpoint written after the erasure', 10_000, async () => {
+    const { rows } = await db.query<{ bytes: Buffer }>(`SELECT bytes FROM ${target.schema}.model_checkpoints ORDER BY seq DESC LIMIT 1`);
+    return rows[0] && readCheckpoint(new Uint8Array(rows[0].bytes), 'u5');
+  });
+  assert.deepEqual(afterErasure.affinities, []);
+
+  // One audit ledger: the auditor's watch passes on A, then on B with the same state (B's checkpoint extends
+  // A's), every entry re-hashing to the signed root; both serve the same entries.
+  const printed = await runMoteur(['audit', 'key', '--data', dirA, '--ledger-keys', ledgerKeys]);
+  const verifierKey = printed.stdout.trim();
+  assert.match(verifierKey, /^moteur\.ledger\+[0-9a-f]{8}\+/, printed.stderr);
+  const state = join(tempDir(), 'watch.json');
+  for (const url of [A, B]) {
+    const run = await runMoteur(['audit', 'watch', '--url', url, '--key', verifierKey, '--api-key', auditor, '--state', state, '--entries']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /ok: moteur\.ledger at size \d+, \d+ entries re-hashed/);
+  }
+  const watched = JSON.parse(readFileSync(state, 'utf8')).size as number;
+  const page = async (url: string) => (await getJson(`${url}/v1/ledger/entries?start=${watched - 20}&end=${watched}`, auditor)).entries;
+  assert.deepEqual(await page(A), await page(B));
+  // A node started with a ledger key of its own is refused before it serves anything.
+  await assert.rejects(
+    startNode(['--role', 'api', '--data', tempDir(), '--port', '0'], { ...env, MOTEUR_LEDGER_KEYS: tempDir() }),
+    /exited before it was ready[\s\S]*the ledger is signed by moteur\.ledger\+[0-9a-f]{8}\+\S+, not by this node's key[\s\S]*--ledger-keys/,
+  );
+  const principals = new Set((await page(B)).map((e: { entry: { principal: string } }) => e.entry.principal));
+  assert.ok(principals.has('test-auditor'), 'the auditor reads recorded by either node are in the one ledger');
+
+  // With A killed, B keeps ingesting and serving, and learns from what it ingests.
+  await a!.kill();
+  await post(`${B}/v1/events`, { events: [{ id: 'f2', userId: 'late', videoId: 'v11', type: 'follow', ts: Date.now() }] });
+  await until('B serving a follow made through B after A died', 5000, async () => {
+    const feed = await get(`${B}/v1/users/late/feed?n=5`);
+    return feed.items.find((i: { creatorId: string }) => i.creatorId === 'c11');
+  });
+});

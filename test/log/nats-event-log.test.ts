@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { constants, readdirSync, readFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { NatsEventLog } from '../../src/log/nats/nats-event-log.ts';
+import { parseNatsUrl } from '../../src/log/nats/nats-url.ts';
+import { shardOf } from '../../src/log/nats/subjects.ts';
+import { freshNatsUrl, natsMissing } from '../support/services.ts';
+import { eventLogContract } from './event-log-contract.ts';
+
+const skip = await natsMissing();
+
+eventLogContract('NatsEventLog', {
+  skip,
+  open: async (place = freshNatsUrl()) => ({ log: await NatsEventLog.open(place), place }),
+});
+
+const play = (id: string, userId: string, sealed = 'c2VhbGVk') => ({ id, userId, sealed });
+
+test('NatsEventLog: a resend after the de-duplication window is still a duplicate, and its copy is deleted', { skip }, async () => {
+  const log = await NatsEventLog.open(freshNatsUrl('dedupWindowS=1'));
+  try {
+    assert.deepEqual((await log.append([play('late', 'ann')])).map((o) => o.status), ['stored']);
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    assert.deepEqual((await log.append([play('late', 'ann'), play('fresh', 'ann')])).map((o) => o.status), ['duplicate', 'stored']);
+    assert.deepEqual((await log.readByUser('ann')).map((e) => e.id), ['late', 'fresh']);
+    assert.equal(await log.count(), 2);
+  } finally {
+    await log.close();
+  }
+});
+
+test("NatsEventLog: a person's events go to their shard's subject, and the shard count cannot change", { skip }, async () => {
+  const url = freshNatsUrl('shards=3');
+  const log = await NatsEventLog.open(url);
+  try {
+    const users = Array.from({ length: 30 }, (_, i) => `user-${i}`);
+    await log.append(users.map((u, i) => play(`s${i}`, u)));
+    const { state } = await log.jsm.streams.info(log.subjects.stream, { subjects_filter: log.subjects.allEvents });
+    for (const u of users) assert.equal(state.subjects?.[log.subjects.userEvents(u)], 1);
+    assert.ok(Object.keys(state.subjects ?? {}).every((s) => !s.includes('user-')), 'a subject names a user');
+    const perShard = [0, 1, 2].map((shard) => users.filter((u) => shardOf(u, 3) === shard).length);
+    assert.ok(perShard.every((n) => n > 0), `users spread over shards: ${perShard}`);
+    await assert.rejects(NatsEventLog.open(url.replace('shards=3', 'shards=4')), /cannot change/);
+  } finally {
+    await log.close();
+  }
+});
+
+test('NatsEventLog: the URL is checked', () => {
+  assert.deepEqual(parseNatsUrl('nats://a:4222,b:4222?stream=eu&shards=8').servers, ['a:4222', 'b:4222']);
+  assert.throws(() => parseNatsUrl('nats://a?shards=0'), /shards=0: must be an integer from 1 to 1024/);
+  assert.throws(() => parseNatsUrl('nats://a?stream=a.b'), /use letters, digits/);
+  assert.throws(() => parseNatsUrl('http://a'), /a NATS URL reads nats:\/\//);
+});
+
+/** Files under `dir` (recursively) whose bytes contain `marker`. */
+function filesHolding(dir: string, marker: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .filter((file) => readFileSync(file).includes(marker));
+}
+
+const storeDir = process.env.MOTEUR_TEST_NATS_STORE ?? '/var/lib/nats-server/jetstream';
+const storeReadable = await access(storeDir, constants.R_OK).then(
+  () => undefined,
+  () => `JetStream's store directory ${storeDir} is not readable here (set MOTEUR_TEST_NATS_STORE)`,
+);
+
+test("NatsEventLog: an erased person's events are overwritten in JetStream's files", { skip: skip ?? storeReadable }, async () => {
+  const url = freshNatsUrl();
+  const log = await NatsEventLog.open(url);
+  const streamDir = join(storeDir, '$G', 'streams', log.subjects.stream);
+  const marker = `MARKER-${process.pid}-c0ffee`;
+  try {
+    await log.append([play('m1', 'ann', marker), play('m2', 'ann', marker), play('k1', 'bob')]);
+    const deadline = Date.now() + 5000;
+    while (filesHolding(streamDir, marker).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(filesHolding(streamDir, marker).length > 0, 'the marker never reached the stream files, so this test proves nothing');
+    assert.equal(await log.eraseUser('ann'), 2);
+    const erasedBy = Date.now() + 5000;
+    while (filesHolding(streamDir, marker).length > 0 && Date.now() < erasedBy) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(filesHolding(streamDir, marker), []);
+    assert.deepEqual((await log.readByUser('bob')).map((e) => e.id), ['k1']);
+  } finally {
+    await log.close();
+  }
+});
