@@ -1,19 +1,24 @@
 /**
- * Feed latency and throughput on a warmed engine: through the library API, then through HTTP against
- * a server that restores the same data directory in a child process (so client and server do not share
- * an event loop). HTTP is measured twice: one client at a time (the latency of a request alone) and
+ * Feed latency and throughput on a warmed engine, in one process: a catalog and warm-up events are loaded, the
+ * engine is restarted from its snapshot (as a production restart would: vector index built, popular lists
+ * computed), then feeds are timed through the library API; then freshness (an event acknowledged -> the next feed
+ * shows its effect); then HTTP against a server that restores the same data directory in a child process (so
+ * client and server do not share an event loop), with one client at a time (the latency of a request alone) and
  * `--clients` concurrent clients (throughput; latency then includes waiting behind the other requests).
- * Usage: node --import tsx bench/feed.ts [--videos N] [--users N] [--requests N] [--events-per-user N] [--clients N]
+ * The goal size is `--videos 1000000 --users 100000` (with `--library-only` to skip the HTTP part, whose server
+ * restores the whole data directory a second time); the defaults are a tenth of it, so a run takes minutes.
+ * Usage: node --import tsx bench/feed.ts [--videos N] [--users N] [--requests N] [--events-per-user N] [--clients N] [--library-only]
  */
 import { Moteur } from '../src/app/moteur.ts';
 import { seededRandom } from '../src/core/random.ts';
-import { flag, latencySummary, note, print, round, scratchDir, timeCalls } from './lib/report.ts';
+import { flag, hasSwitch, latencySummary, note, print, round, scratchDir, timeCalls } from './lib/report.ts';
 import { getJson } from '../src/sim/http-client.ts';
 import { serveInChild } from './lib/serve-child.ts';
 import { syntheticEvents, syntheticVideos } from './lib/synthetic.ts';
 
 const VIDEOS = flag('videos', 100_000);
 const USERS = flag('users', 10_000);
+const LIBRARY_ONLY = hasSwitch('library-only');
 const REQUESTS = flag('requests', 20_000);
 const EVENTS_PER_USER = flag('events-per-user', 20);
 const CLIENTS = flag('clients', 4);
@@ -25,16 +30,28 @@ const dir = scratchDir();
 const random = seededRandom(3);
 const userId = () => `u${Math.floor(random() * USERS)}`;
 
-note(`loading ${VIDEOS} videos and ${USERS * EVENTS_PER_USER} events...`);
-const moteur = await Moteur.open({ dataDir: dir });
+note(`loading ${VIDEOS} videos...`);
+let moteur = await Moteur.open({ dataDir: dir });
 const videos = syntheticVideos(VIDEOS);
+let start = performance.now();
 for (let i = 0; i < videos.length; i += 1000) await moteur.upsertVideos(videos.slice(i, i + 1000));
+const loadVideosSeconds = (performance.now() - start) / 1000;
 // Plays with watch time, likes, shares, skips and follows from every person, so each source has work.
+note(`ingesting ${USERS * EVENTS_PER_USER} warm-up events...`);
 const events = syntheticEvents(USERS * EVENTS_PER_USER, VIDEOS, USERS, 5, 'warm');
+start = performance.now();
 for (let i = 0; i < events.length; i += 500) await moteur.ingest(events.slice(i, i + 500));
+const warmEventsPerSecond = events.length / ((performance.now() - start) / 1000);
+note('restarting from the snapshot...');
+start = performance.now();
+await moteur.close();
+const closeSeconds = (performance.now() - start) / 1000;
+start = performance.now();
+moteur = await Moteur.open({ dataDir: dir });
+const restartSeconds = (performance.now() - start) / 1000;
 
 note(`library: ${REQUESTS} feeds...`);
-let start = performance.now();
+start = performance.now();
 await moteur.feed(userId(), { n: 10 });
 const firstFeedMs = performance.now() - start;
 for (let i = 1; i < WARM_UP; i++) await moteur.feed(userId(), { n: 10 });
@@ -51,7 +68,7 @@ for (let i = 0; i < FRESHNESS_PROBES; i++) {
   const user = `fresh-user-${i}`;
   let pick = (i * 7919) % videos.length;
   // A creator with more than this one video, so there is something new of theirs to show.
-  while (moteur.catalog.byCreator.get(videos[pick]!.creatorId).length < 2) pick = (pick + 1) % videos.length;
+  while (moteur.learning.learners.newestOf(`creator:${videos[pick]!.creatorId}`, 2).length < 2) pick = (pick + 1) % videos.length;
   const video = videos[pick]!;
   await moteur.ingest([{ id: `fresh-${i}`, userId: user, videoId: video.id, type: 'follow', ts: Date.now() }]);
   const acknowledged = performance.now();
@@ -59,30 +76,44 @@ for (let i = 0; i < FRESHNESS_PROBES; i++) {
   if (!page.items.some((item) => item.creatorId === video.creatorId)) throw new Error(`the follow of ${video.creatorId} did not show in the next feed: ${JSON.stringify(page.items.map((x) => [x.creatorId, x.source]))}`);
   freshness.push(performance.now() - acknowledged);
 }
+const memory = process.memoryUsage();
 await moteur.close();
 
-note('HTTP: restoring the same data directory in a child process...');
-start = performance.now();
-const server = await serveInChild(dir);
-const restoreSeconds = (performance.now() - start) / 1000;
-const fetchFeed = () => getJson(`${server.url}/v1/users/${userId()}/feed?n=10`);
-for (let i = 0; i < WARM_UP; i++) await fetchFeed();
-note(`HTTP: ${REQUESTS} feeds from 1 client, then from ${CLIENTS}...`);
-const httpAlone = await timeCalls(REQUESTS, 1, fetchFeed);
-const httpConcurrent = await timeCalls(REQUESTS, CLIENTS, fetchFeed);
-await server.stop();
+/** HTTP against a server in a child process that restores the same data directory. */
+async function overHttp() {
+  note('HTTP: restoring the same data directory in a child process...');
+  const started = performance.now();
+  const server = await serveInChild(dir);
+  const restoreSeconds = (performance.now() - started) / 1000;
+  const fetchFeed = () => getJson(`${server.url}/v1/users/${userId()}/feed?n=10`, server.apiKey);
+  for (let i = 0; i < WARM_UP; i++) await fetchFeed();
+  note(`HTTP: ${REQUESTS} feeds from 1 client, then from ${CLIENTS}...`);
+  const alone = await timeCalls(REQUESTS, 1, fetchFeed);
+  const concurrent = await timeCalls(REQUESTS, CLIENTS, fetchFeed);
+  await server.stop();
+  return { httpOneClient: feedFigures(alone), httpConcurrentClients: feedFigures(concurrent), httpServerRestoreSeconds: round(restoreSeconds, 3) };
+}
 
-const feedFigures = (run: { latenciesMs: number[]; seconds: number }) => ({ ...latencySummary(run.latenciesMs), feedsPerSecond: Math.round(run.latenciesMs.length / run.seconds) });
+function feedFigures(run: { latenciesMs: number[]; seconds: number }) {
+  return { ...latencySummary(run.latenciesMs), feedsPerSecond: Math.round(run.latenciesMs.length / run.seconds) };
+}
+const http = LIBRARY_ONLY ? undefined : await overHttp();
 const served = Object.values(itemsBySource).reduce((a, b) => a + b, 0);
 const freshnessSummary = latencySummary(freshness);
 print({
   benchmark: 'feed',
-  parameters: { videos: VIDEOS, users: USERS, warmEvents: events.length, requests: REQUESTS, warmUpRequests: WARM_UP, pageSize: 10, httpClients: CLIENTS, server: 'moteur serve in a child process, keep-alive node:http clients on 127.0.0.1' },
+  parameters: { videos: VIDEOS, users: USERS, warmEvents: events.length, requests: REQUESTS, warmUpRequests: WARM_UP, pageSize: 10, httpClients: LIBRARY_ONLY ? 0 : CLIENTS, server: LIBRARY_ONLY ? 'none (--library-only)' : 'moteur serve in a child process, keep-alive node:http clients on 127.0.0.1' },
   library: { ...feedFigures(library), firstFeedMs: round(firstFeedMs) },
-  httpOneClient: feedFigures(httpAlone),
-  httpConcurrentClients: feedFigures(httpConcurrent),
+  ...(http === undefined ? {} : { httpOneClient: http.httpOneClient, httpConcurrentClients: http.httpConcurrentClients }),
   itemsBySource: Object.fromEntries(Object.entries(itemsBySource).map(([source, count]) => [source, round(count / served)])),
-  restoreSeconds: round(restoreSeconds, 2),
-  freshnessMs: { p50: freshnessSummary.p50Ms, p99: freshnessSummary.p99Ms, meaning: 'follow acknowledged -> next feed shows the creator (library)' },
+  setup: {
+    loadVideosSeconds: round(loadVideosSeconds, 3),
+    warmEventsPerSecond: Math.round(warmEventsPerSecond),
+    closeWithSnapshotSeconds: round(closeSeconds, 3),
+    restartFromSnapshotSeconds: round(restartSeconds, 3),
+    ...(http === undefined ? {} : { httpServerRestoreSeconds: http.httpServerRestoreSeconds }),
+  },
+  libraryProcessMemoryMiB: { rss: Math.round(memory.rss / 2 ** 20), heap: Math.round(memory.heapUsed / 2 ** 20), arrayBuffers: Math.round(memory.arrayBuffers / 2 ** 20) },
+  freshnessMs: { p50: freshnessSummary.p50Ms, p99: freshnessSummary.p99Ms, meaning: 'follow acknowledged -> the next feed shows the creator (library)' },
   goal: 'p99 <= 10 ms',
 });

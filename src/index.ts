@@ -1,6 +1,6 @@
 /** moteur as a library: the engine, its HTTP server, and the audit ledger's verifiers. */
 export { Moteur, type FeedItem, type FeedOptions, type OpenOptions, type UserExport } from './app/moteur.ts';
-export { DEFAULT_CONFIG, type MoteurConfig, type FeedConfig } from './app/config.ts';
+export { DEFAULT_CONFIG, type MoteurConfig, type FeedConfig, type LearningConfig } from './app/config.ts';
 export { startServer, type RunningServer, type StartOptions } from './server/start.ts';
 export { buildServer } from './server/app.ts';
 export { MoteurError } from './core/errors.ts';

@@ -15,6 +15,11 @@ export function flag(name: string, fallback: number): number {
   return value;
 }
 
+/** Whether a switch (`--name`, no value) was given. */
+export function hasSwitch(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

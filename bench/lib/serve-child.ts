@@ -1,15 +1,20 @@
 /** Runs `moteur serve` in a child process, so a benchmark's clients do not share its event loop. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CONFIG } from '../../src/app/config.ts';
+import { createKey, keysFileIn } from '../../src/trust/policy/keys.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/moteur.js', import.meta.url));
 
 export interface ChildServer {
   url: string;
+  /** An app key for the benchmark's clients, made in the data directory before the server starts. */
+  apiKey: string;
   stop(): Promise<void>;
 }
 
 export function serveInChild(dataDir: string): Promise<ChildServer> {
+  const apiKey = createKey(keysFileIn(dataDir), { id: 'bench', role: 'app', regions: [DEFAULT_CONFIG.region] }, true);
   // A benchmark run under `node --cpu-prof` profiles its server too.
   const profiling = process.execArgv.filter((arg) => arg.startsWith('--cpu-prof'));
   const child: ChildProcess = spawn(process.execPath, [...profiling, BIN, 'serve', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -23,6 +28,7 @@ export function serveInChild(dataDir: string): Promise<ChildServer> {
       if (url) {
         resolve({
           url,
+          apiKey,
           async stop() {
             child.kill('SIGTERM');
             await exited;

@@ -1,21 +1,48 @@
 /** Engine settings with their defaults; every one can be overridden when opening the engine. */
+import type { Task } from '../learn/online/config.ts';
+
+/**
+ * Which pipeline builds the feed: the engine's own (`for-you`), or a baseline it is measured against:
+ * `random` (unseen videos drawn uniformly) and `popular` (the most engaged videos in the person's region).
+ */
+export const FEED_POLICIES = ['for-you', 'random', 'popular'] as const;
+export type FeedPolicy = (typeof FEED_POLICIES)[number];
+
 export interface FeedConfig {
+  policy: FeedPolicy;
   defaultPageSize: number;
   maxPageSize: number;
-  /** Share of each page given to exploration (fresh videos still looking for an audience). */
+  /** Share of each page given to exploration (new videos looking for an audience). */
   exploreShare: number;
-  /** A video stays in the fresh pool until it has been served this many times. */
-  freshUntilServed: number;
-  trendingHalfLifeMs: number;
-  trendingRefreshMs: number;
+  /** Times a new video is served before it has to earn more exposure by being watched through and liked. */
+  guaranteedAudience: number;
+  /** Times served after which a video leaves the exploration pool and competes with every other. */
+  exploreMaxAudience: number;
+  /** A play of at least this share of a video counts as a completion for exploration. */
+  completionRatio: number;
+  /** Weight of a new video's sampled like rate next to its sampled completion rate. */
+  exploreLikeWeight: number;
+  /** Popular videos kept per region. */
   trendingKeep: number;
-  /** Added to the score of videos by creators the person follows. */
-  followedBoost: number;
-  /** How fast a person's learned taste (affinities, interest vector) fades. */
-  tasteHalfLifeMs: number;
-  /** Weights of the personal signals in the score, next to trending (weight 1). */
-  affinityWeight: number;
-  similarityWeight: number;
+  /** The score: a weighted sum of the multi-task ranker's predictions. */
+  scoreWeights: Record<Task, number>;
+  /** Maximal marginal relevance: how much a candidate's similarity to what is already on the page costs it (0 = none). */
+  diversity: number;
+  /** Slots per page kept for the best video of a followed creator, when there is one. */
+  followedSlots: number;
+}
+
+export interface LearningConfig {
+  /** Seeds every random draw of the learners: the same log with the same seed gives the same models. */
+  seed: number;
+  /** Where the model snapshot lives; without one, the engine rebuilds from the whole log at every start. */
+  snapshotPath: string | undefined;
+  /** A snapshot is written this often while events arrive, and at close. */
+  snapshotEveryMs: number;
+  /** Changed item vectors are put into the vector index this often, a bounded chunk at a time. */
+  maintenanceEveryMs: number;
+  /** The popular lists are recomputed this often while events arrive (a pass over every engaged video). */
+  popularRefreshMs: number;
 }
 
 export interface MoteurConfig {
@@ -23,6 +50,7 @@ export interface MoteurConfig {
   language: string;
   embeddingDim: number;
   feed: FeedConfig;
+  learning: LearningConfig;
 }
 
 export const DEFAULT_CONFIG: MoteurConfig = {
@@ -30,22 +58,35 @@ export const DEFAULT_CONFIG: MoteurConfig = {
   language: 'en',
   embeddingDim: 32,
   feed: {
+    policy: 'for-you',
     defaultPageSize: 10,
     maxPageSize: 50,
     exploreShare: 0.2,
-    freshUntilServed: 50,
-    trendingHalfLifeMs: 6 * 3600_000,
-    trendingRefreshMs: 5000,
+    guaranteedAudience: 50,
+    exploreMaxAudience: 500,
+    completionRatio: 0.9,
+    exploreLikeWeight: 2,
     trendingKeep: 2000,
-    followedBoost: 2,
-    tasteHalfLifeMs: 3 * 86_400_000,
-    affinityWeight: 0.5,
-    similarityWeight: 1,
+    scoreWeights: { watch: 1, like: 1, share: 2, comment: 0.5, follow: 3, skip: -1 },
+    diversity: 0.3,
+    followedSlots: 1,
+  },
+  learning: {
+    seed: 1,
+    snapshotPath: undefined,
+    snapshotEveryMs: 30 * 60_000,
+    maintenanceEveryMs: 250,
+    popularRefreshMs: 1000,
   },
 };
 
-export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed'>> & { feed?: Partial<FeedConfig> };
+export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning'>> & { feed?: Partial<FeedConfig>; learning?: Partial<LearningConfig> };
 
 export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConfig {
-  return { ...DEFAULT_CONFIG, ...overrides, feed: { ...DEFAULT_CONFIG.feed, ...overrides.feed } };
+  return {
+    ...DEFAULT_CONFIG,
+    ...overrides,
+    feed: { ...DEFAULT_CONFIG.feed, ...overrides.feed },
+    learning: { ...DEFAULT_CONFIG.learning, ...overrides.learning },
+  };
 }

@@ -61,7 +61,7 @@ export class DeferredWriter {
     this.audit = [];
     // A failed write must not poison every later flush: it surfaces once, to the caller that awaited it.
     this.flushing = this.flushing.catch(() => undefined).then(async () => {
-      this.ledger.append(audit);
+      await this.ledger.append(audit);
       await this.store.insertMissingUsers(users);
       await this.store.recordServed(served);
     });

@@ -9,17 +9,18 @@ import { MAX_EVENT_BATCH, MAX_VIDEO_BATCH } from '../core/schemas.ts';
 import type { ItemOutcome, LoggedEvent, User, Video, WatchEvent } from '../core/types.ts';
 import { defaultUser, parseEvent, parseUser, parseVideo, type ValidationDefaults } from '../core/validate.ts';
 import { Catalog } from '../feed/catalog.ts';
+import { popularPipeline, randomPipeline } from '../feed/baseline-pipelines.ts';
 import { defaultPipeline } from '../feed/default-pipeline.ts';
-import type { Candidate, FeedPipeline, FeedRequest } from '../feed/pipeline.ts';
-import { UserStates } from '../learn/signals/user-state.ts';
-import { VideoStats } from '../learn/signals/video-stats.ts';
-import type { EventLog } from '../log/event-log.ts';
-import { SqliteEventLog } from '../log/sqlite/sqlite-event-log.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { Ledger } from '../trust/ledger/ledger.ts';
+import type { Candidate, Explanation, FeedPipeline, FeedRequest } from '../feed/pipeline.ts';
+import { openRegions } from '../residency/open-regions.ts';
+import { wrongRegion, type Residency, type ResidencyOptions } from '../residency/people-directory.ts';
+import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
+import { Ledger, type LedgerEntry } from '../trust/ledger/ledger.ts';
 import type { Store } from '../store/store.ts';
-import { resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
+import type { ClusterLink, EngineChange } from './cluster-link.ts';
+import { DEFAULT_CONFIG, resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
 import { DeferredWriter } from './deferred-writer.ts';
+import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
 
 export interface FeedItem {
   videoId: string;
@@ -30,21 +31,15 @@ export interface FeedItem {
   source: string;
   score: number;
   reasons: string[];
-  signals?: Record<string, number>;
+  /** With `explain=1`: the source's own figures, the ranker's predictions, the weights combining them, the top signals. */
+  explain?: { source: string; sourceSignals: Record<string, number> } & Partial<Explanation>;
 }
 
 export interface UserExport {
   user: User;
   events: LoggedEvent[];
   served: { videoId: string; ts: number }[];
-  learned: {
-    follows: string[];
-    hiddenCreators: string[];
-    hiddenSounds: string[];
-    recentPositives: string[];
-    affinities: { key: string; value: number }[];
-    interestVector: number[] | null;
-  };
+  learned: LearnedAboutPerson;
 }
 
 export interface FeedOptions {
@@ -53,8 +48,22 @@ export interface FeedOptions {
   explain?: boolean;
 }
 
+/** Whom the engine records an action of its own for: a principal and the policy version that allowed it. */
+export interface Actor {
+  principal: string;
+  policyVersion: string;
+}
+
+/** Code calling the library directly (such as the CLI on a data directory): the operator, outside any policy. */
+export const LOCAL_OPERATOR: Actor = { principal: 'local-operator', policyVersion: 'none' };
+
 export interface OpenOptions extends MoteurConfigOverrides {
   dataDir: string;
+  /**
+   * The regions whose people this engine serves, home region first (default: the configured region and
+   * every region the data directory holds). Each region's personal data has its own files (src/residency/).
+   */
+  regions?: readonly string[];
 }
 
 const PAGE = 5000;
@@ -78,8 +87,9 @@ function rejected(raw: unknown, err: unknown): ItemOutcome {
 
 export class Moteur {
   readonly catalog: Catalog;
-  readonly stats: VideoStats;
-  readonly userStates: UserStates;
+  readonly learning: EngineLearning;
+  /** Which regions this engine serves, and where each person's data lives. */
+  readonly residency: Residency;
   private readonly users = new Map<string, User>();
   private readonly pipeline: FeedPipeline;
   private readonly deferred: DeferredWriter;
@@ -87,95 +97,102 @@ export class Moteur {
 
   private constructor(
     readonly store: Store,
-    readonly log: EventLog,
+    readonly log: PersonalEventLog,
     readonly ledger: Ledger,
     readonly config: MoteurConfig,
+    private readonly link: ClusterLink | undefined,
+    residency: ResidencyOptions | undefined,
   ) {
-    this.catalog = new Catalog(config.feed.freshUntilServed, config.embeddingDim);
-    this.userStates = new UserStates(config.feed.tasteHalfLifeMs);
-    this.stats = new VideoStats({ halfLifeMs: config.feed.trendingHalfLifeMs });
-    this.pipeline = defaultPipeline(this.catalog, this.stats, config.feed);
+    // Without a directory of regions, the engine serves its configured region and knows people by their profile.
+    const regionOf = residency?.regionOf?.bind(residency) ?? ((id: string) => this.users.get(id)?.region);
+    this.residency = { regions: residency?.regions ?? [config.region], regionOf };
+    this.catalog = new Catalog(config.embeddingDim);
+    this.learning = new EngineLearning(config, (id) => this.catalog.get(id));
+    this.pipeline =
+      config.feed.policy === 'random'
+        ? randomPipeline(this.catalog)
+        : config.feed.policy === 'popular'
+          ? popularPipeline(this.catalog, this.learning)
+          : defaultPipeline(this.catalog, this.learning, config.feed);
     this.deferred = new DeferredWriter(store, ledger, 50);
     this.defaults = { region: config.region, language: config.language, embeddingDim: config.embeddingDim };
   }
 
   /** Opens (or creates) an embedded engine in `dataDir` and rebuilds its state from what is stored there. */
   static async open(options: OpenOptions): Promise<Moteur> {
-    const { dataDir, ...overrides } = options;
+    const { dataDir, regions, ...overrides } = options;
+    const home = regions?.[0] ?? overrides.region ?? DEFAULT_CONFIG.region;
+    const { store, log, directory } = await openRegions(dataDir, regions, home);
     return Moteur.over(
-      SqliteStore.open(join(dataDir, 'store.db')),
-      SqliteEventLog.open(join(dataDir, 'events.db')),
-      Ledger.open(join(dataDir, 'ledger')),
-      overrides,
+      store,
+      log,
+      await Ledger.open(join(dataDir, 'ledger')),
+      { ...overrides, region: home, learning: { snapshotPath: learnerSnapshotPath(dataDir), ...overrides.learning } },
+      undefined,
+      directory,
     );
   }
 
-  /** Builds the engine over any store, event log and ledger, and rebuilds its state from them. */
-  static async over(store: Store, log: EventLog, ledger: Ledger, overrides: MoteurConfigOverrides = {}): Promise<Moteur> {
-    const moteur = new Moteur(store, log, ledger, resolveConfig(overrides));
+  /**
+   * Builds the engine over any store, event log and ledger, and rebuilds its state from them; with a cluster
+   * link, as one serving node of several (see ClusterLink). The log is wrapped in a `PersonalEventLog`,
+   * which seals personal event fields under each person's data key.
+   */
+  static async over(
+    store: Store,
+    log: PersonalEventLog,
+    ledger: Ledger,
+    overrides: MoteurConfigOverrides = {},
+    link?: ClusterLink,
+    residency?: ResidencyOptions,
+  ): Promise<Moteur> {
+    const moteur = new Moteur(store, log, ledger, resolveConfig(overrides), link, residency);
     await moteur.restore();
     return moteur;
   }
 
   private async restore(): Promise<void> {
     for (let after = ''; ; ) {
-      const videos = await this.store.listVideos(after, PAGE);
-      for (const v of videos) this.catalog.put(v);
-      if (videos.length < PAGE) break;
-      after = videos[videos.length - 1]!.id;
-    }
-    for (let after = ''; ; ) {
       const users = await this.store.listUsers(after, PAGE);
       for (const u of users) this.users.set(u.id, u);
       if (users.length < PAGE) break;
       after = users[users.length - 1]!.id;
     }
-    for (let after = 0; ; ) {
-      const rows = await this.store.listServed(after, PAGE);
-      for (const r of rows) this.markServed(r.userId, r.videoId, r.ts);
-      if (rows.length < PAGE) break;
-      after = rows[rows.length - 1]!.rowId;
-    }
-    // Refreshes are replayed where they happened in the log, so the state after them is rebuilt exactly.
-    const resets = [...(await this.store.listResets())].sort((a, b) => a[1] - b[1]);
-    let nextReset = 0;
-    for (let after = 0; ; ) {
-      const events = await this.log.readAfter(after, PAGE);
-      for (const e of events) {
-        for (; nextReset < resets.length && resets[nextReset]![1] < e.seq; nextReset++) this.userStates.reset(resets[nextReset]![0]);
-        const video = this.catalog.get(e.videoId);
-        if (video !== undefined) this.observe(e, video);
-      }
-      if (events.length < PAGE) break;
-      after = events[events.length - 1]!.seq;
-    }
-    for (; nextReset < resets.length; nextReset++) this.userStates.reset(resets[nextReset]![0]);
+    const hooks = { onVideo: (v: Video) => this.catalog.put(v), onEvent: (e: LoggedEvent) => this.ensureUser(e.userId, e.ts) };
+    await this.learning.load(this.store, this.log, hooks, { fromSnapshot: true });
     // Index the content embeddings now rather than on the first feed request that needs them.
     this.catalog.embeddings.prepare();
+    this.learning.start(() => this.beforeSnapshot());
+    await this.link?.attach(this);
   }
 
   // ---- audit
 
   /**
-   * Records an access to personal data (or an administrative action) in the audit ledger. The person is
-   * named only by a keyed commitment. No access policy is enforced yet: the decision is always `allow`
-   * under policy version `none`, and the principal is the unauthenticated API caller.
+   * Appends an entry to the audit ledger (batched with the served records). Access decisions are recorded
+   * by the access layer (`src/app/access.ts`); the engine records what it does on its own authority.
    */
-  private audit(action: string, purpose: string, userId?: string): void {
-    this.deferred.addAudit({
-      time: new Date().toISOString(),
-      principal: 'api',
-      purpose,
-      action,
-      resource: userId === undefined ? 'catalog' : `user:${this.ledger.commitment(userId)}`,
-      decision: 'allow',
-      policyVersion: 'none',
-    });
+  recordAudit(entry: LedgerEntry): void {
+    this.deferred.addAudit(entry);
   }
 
-  /** Records an administrative action (such as a data import) in the audit ledger. */
-  recordAdminAction(action: string, purpose: string): void {
-    this.audit(action, purpose);
+  /** How the ledger names a person: a keyed commitment, never the id. */
+  personInLedger(userId: string): string {
+    return `user:${this.ledger.commitment(userId)}`;
+  }
+
+  /** A model snapshot is about to be written: it is recorded in the ledger, flushed with what it relies on. */
+  private beforeSnapshot(): Promise<void> {
+    this.recordAction('modelSnapshot', `learners at log position ${this.learning.lastAppliedSeq}`);
+    return this.deferred.flush();
+  }
+
+  /**
+   * Records an action the engine took for `by` (an erasure carried out, a data import, a model snapshot):
+   * these follow a decision already recorded, or come from the operator's own tools.
+   */
+  recordAction(action: string, purpose: string, resource = 'system', by: Actor = LOCAL_OPERATOR): void {
+    this.recordAudit({ time: new Date().toISOString(), principal: by.principal, purpose, action, resource, decision: 'allow', policyVersion: by.policyVersion });
   }
 
   // ---- catalog
@@ -193,7 +210,8 @@ export class Moteur {
       }
     });
     await this.store.upsertVideos(valid);
-    for (const v of valid) this.catalog.put(v, this.stats.get(v.id)?.served ?? 0);
+    for (const v of valid) this.putVideo(v);
+    if (valid.length > 0) await this.link?.publish({ kind: 'videos', videos: valid });
     return outcomes;
   }
 
@@ -206,18 +224,26 @@ export class Moteur {
   /** Marks a video removed: it stays in the catalog for history but is never served again. */
   async removeVideo(id: string): Promise<Video> {
     const removed: Video = { ...this.getVideo(id), status: 'removed' };
-    this.audit('removeVideo', 'moderation');
     await this.store.upsertVideos([removed]);
-    this.catalog.put(removed);
+    this.putVideo(removed);
+    await this.link?.publish({ kind: 'videos', videos: [removed] });
     return removed;
+  }
+
+  private putVideo(video: Video): void {
+    this.catalog.put(video);
+    this.learning.putVideo(video);
   }
 
   // ---- users
 
   getUser(id: string): User {
-    const user = this.findUser(id);
-    this.audit('readUser', 'account', id);
-    return user;
+    return this.findUser(id);
+  }
+
+  /** The stored person, or undefined: for deciding an access before the person exists. */
+  peekUser(id: string): User | undefined {
+    return this.users.get(id);
   }
 
   private findUser(id: string): User {
@@ -229,10 +255,9 @@ export class Moteur {
   async putUser(id: string, raw: unknown): Promise<User> {
     const previous = this.users.get(id);
     const user = parseUser(id, raw, this.defaults, previous);
-    const consentChanged = previous !== undefined && previous.settings.personalized !== user.settings.personalized;
-    this.audit(consentChanged ? 'changeConsent' : 'writeUser', 'account', id);
     await this.store.putUser(user);
     this.users.set(id, user);
+    await this.link?.publish({ kind: 'user', user });
     return user;
   }
 
@@ -255,31 +280,22 @@ export class Moteur {
   /** Starts learning about the person over, as if they had just signed up; follows and settings stay. */
   async refreshUser(userId: string): Promise<void> {
     this.findUser(userId);
-    this.audit('refreshUser', 'user request', userId);
-    await this.store.recordReset(userId, await this.log.lastSeq());
-    this.userStates.reset(userId);
+    const afterSeq = await this.log.lastSeq();
+    await this.store.recordReset(userId, afterSeq);
+    this.learning.resetUser(userId);
     this.pipeline.forgetUser(userId);
+    await this.link?.publish({ kind: 'reset', userId, afterSeq });
   }
 
   /** Everything stored or learned about one person. */
   async exportUser(userId: string): Promise<UserExport> {
     const user = this.findUser(userId);
-    this.audit('exportUser', 'user request', userId);
     await this.deferred.flush();
-    const state = this.userStates.peek(userId);
-    const now = Date.now();
     return {
       user,
       events: await this.log.readByUser(userId),
       served: await this.store.servedTo(userId),
-      learned: {
-        follows: [...(state?.follows ?? [])],
-        hiddenCreators: [...(state?.hiddenCreators ?? [])],
-        hiddenSounds: [...(state?.hiddenSounds ?? [])],
-        recentPositives: [...(state?.recentPositives ?? [])],
-        affinities: state?.affinities.entries(now) ?? [],
-        interestVector: state?.interest.direction() === undefined ? null : Array.from(state.interest.direction()!),
-      },
+      learned: this.learning.about(userId),
     };
   }
 
@@ -287,17 +303,47 @@ export class Moteur {
    * Erases the person: their events, profile, serving history and every piece of per-person model state.
    * Videos keep their aggregate counters (plays, likes), which name no one.
    */
-  async eraseUser(userId: string): Promise<{ userId: string; eventsErased: number }> {
+  async eraseUser(userId: string, by: Actor = LOCAL_OPERATOR): Promise<{ userId: string; eventsErased: number }> {
     this.findUser(userId);
     this.deferred.discardUser(userId);
-    this.audit('eraseUser', 'user request', userId);
+    this.recordAction('userErased', 'user request', this.personInLedger(userId), by);
     await this.deferred.flush();
     const eventsErased = await this.log.eraseUser(userId);
     await this.store.eraseUser(userId);
     this.users.delete(userId);
-    this.userStates.delete(userId);
+    this.learning.forgetUser(userId);
     this.pipeline.forgetUser(userId);
+    await this.link?.publish({ kind: 'erase', userId });
     return { userId, eventsErased };
+  }
+
+  /** Applies a change made through another node of the cluster (stored there already). */
+  applyChange(change: EngineChange): void {
+    switch (change.kind) {
+      case 'videos':
+        for (const v of change.videos) this.putVideo(v);
+        break;
+      case 'user':
+        this.users.set(change.user.id, change.user);
+        break;
+      case 'reset':
+        this.learning.resetUser(change.userId);
+        this.pipeline.forgetUser(change.userId);
+        break;
+      case 'erase':
+        this.log.keys.evict(change.userId);
+        this.deferred.discardUser(change.userId);
+        this.users.delete(change.userId);
+        this.learning.forgetUser(change.userId);
+        this.pipeline.forgetUser(change.userId);
+        break;
+    }
+  }
+
+  /** Learns from an event of the shared log (a cluster node follows the log with this). */
+  applyLogged(event: LoggedEvent): void {
+    const video = this.catalog.get(event.videoId);
+    if (video !== undefined) this.observe(event, video);
   }
 
   // ---- events
@@ -313,6 +359,8 @@ export class Moteur {
         if (video === undefined) {
           throw new MoteurError('unknown_video', `videoId: video '${event.videoId}' does not exist`, 404, 'videoId');
         }
+        const region = this.residency.regionOf(event.userId);
+        if (region !== undefined && !this.residency.regions.includes(region)) throw wrongRegion(region, this.residency.regions, 'userId');
         valid.push({ event, video, index });
         return { id: event.id, status: 'stored' };
       } catch (err) {
@@ -323,15 +371,15 @@ export class Moteur {
     appended.forEach((result, i) => {
       const { event, video, index } = valid[i]!;
       if (result.status === 'duplicate') outcomes[index] = { id: event.id, status: 'duplicate' };
-      else this.observe(event, video);
+      // In a cluster, every node (this one too) learns from the event as it follows the log.
+      else if (this.link === undefined) this.observe({ ...event, seq: result.seq }, video);
     });
     return outcomes;
   }
 
-  private observe(event: WatchEvent, video: Video): void {
+  private observe(event: LoggedEvent, video: Video): void {
     this.ensureUser(event.userId, event.ts);
-    this.stats.observe(event, video);
-    this.userStates.get(event.userId).observe(event, video);
+    this.learning.observe(event, video);
   }
 
   // ---- feed
@@ -343,36 +391,29 @@ export class Moteur {
     }
     const now = Date.now();
     const user = this.ensureUser(userId, now);
-    const state = this.userStates.get(userId);
-    this.audit(user.settings.personalized ? 'readFeed' : 'readFeedNonPersonalized', 'feed', userId);
+    const seen = this.learning.seenBy(userId);
     const request: FeedRequest = {
       user,
-      state: user.settings.personalized ? state : undefined,
-      seen: state.seen,
+      personalized: user.settings.personalized,
+      seen,
       n,
-      now,
-      random: seededRandom(hashString(`${userId}\u0000${options.sessionId ?? ''}\u0000${state.seen.size}`)),
+      explain: options.explain === true,
+      random: seededRandom(hashString(`${userId}\u0000${options.sessionId ?? ''}\u0000${seen.size}`)),
     };
     let { page, exhausted } = this.pipeline.run(request);
-    if (exhausted && state.seen.size > 0) {
+    if (exhausted && seen.size > 0) {
       // The person has seen everything they may be shown: start the catalog over.
       await this.forgetServed(userId);
-      page = this.pipeline.run(request).page;
+      page = this.pipeline.run({ ...request, seen: this.learning.seenBy(userId) }).page;
       for (const c of page) c.reasons.push('you have seen every video: starting over');
     }
-    for (const c of page) this.markServed(userId, c.video.id, now);
+    for (const c of page) this.learning.served(userId, c.video.id);
     this.deferred.addServed(userId, page.map((c) => c.video.id), now);
     return { userId, items: page.map((c) => toItem(c, options.explain === true)) };
   }
 
-  private markServed(userId: string, videoId: string, ts: number): void {
-    this.userStates.get(userId).seen.add(videoId);
-    this.stats.recordServed(videoId, ts);
-    this.catalog.served(videoId, this.stats.get(videoId)!.served);
-  }
-
   private async forgetServed(userId: string): Promise<void> {
-    this.userStates.get(userId).seen.clear();
+    this.learning.forgetServed(userId);
     this.deferred.discardServed(userId);
     await this.store.clearServed(userId);
   }
@@ -386,10 +427,12 @@ export class Moteur {
   }
 
   async close(): Promise<void> {
+    await this.link?.close();
+    await this.learning.stop(() => this.beforeSnapshot());
     await this.deferred.flush();
     await this.log.close();
     await this.store.close();
-    this.ledger.close();
+    await this.ledger.close();
   }
 }
 
@@ -404,6 +447,11 @@ function toItem(c: Candidate, explain: boolean): FeedItem {
     score: Number(c.score.toFixed(6)),
     reasons: c.reasons,
   };
-  if (explain) item.signals = c.signals;
+  if (explain) item.explain = { source: c.source, sourceSignals: c.signals, ...c.explanation };
   return item;
+}
+
+/** Where the embedded engine keeps its model snapshot. */
+export function learnerSnapshotPath(dataDir: string): string {
+  return join(dataDir, 'learners.snapshot');
 }

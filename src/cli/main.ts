@@ -3,17 +3,19 @@ import { Command } from 'commander';
 import { MoteurError } from '../core/errors.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerEval } from './commands/eval.ts';
 import { registerImport } from './commands/import.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerTrain } from './commands/train.ts';
 
 const program = new Command('moteur')
   .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [registerAudit, registerDemo, registerImport, registerKeys, registerPolicy, registerServe, registerSimulate];
+const commands: Array<(program: Command) => void> = [registerAudit, registerDemo, registerEval, registerImport, registerKeys, registerPolicy, registerServe, registerSimulate, registerTrain];
 for (const register of commands) register(program);
 
 try {

@@ -1,9 +1,12 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { AccessControl } from '../app/access.ts';
 import type { Moteur } from '../app/moteur.ts';
 import { EventInput, VideoInput } from '../core/schemas.ts';
+import { installAuthentication } from './authentication.ts';
 import { installErrorHandling } from './errors.ts';
 import { ServerMetrics } from './metrics.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerFeedRoutes } from './routes/feed.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -18,8 +21,11 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
-/** The HTTP API over an engine: JSON in and out, OpenAPI at /openapi.json, Prometheus at /metrics. */
-export async function buildServer(moteur: Moteur, options: ServerOptions = {}): Promise<FastifyInstance> {
+/**
+ * The HTTP API over an engine: JSON in and out, OpenAPI at /openapi.json, Prometheus at /metrics. Every
+ * route but /health and /openapi.json needs an API key, and every access is decided and recorded by `access`.
+ */
+export async function buildServer(moteur: Moteur, access: AccessControl, options: ServerOptions = {}): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? 4 * 1024 * 1024;
   const app = Fastify({
     bodyLimit,
@@ -35,16 +41,22 @@ export async function buildServer(moteur: Moteur, options: ServerOptions = {}): 
   await app.register(swagger, {
     openapi: {
       info: { title: 'moteur', version: '0.1.0', description: 'For You feed engine: ingest, catalog, users, feeds.' },
-      components: { schemas: { VideoInput, EventInput } as never },
+      components: {
+        schemas: { VideoInput, EventInput } as never,
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `moteur keys create`' } },
+      },
+      security: [{ apiKey: [] }],
     },
   });
+  installAuthentication(app, access);
   const metrics = new ServerMetrics(moteur);
-  registerHealthRoutes(app, moteur, metrics);
-  registerVideoRoutes(app, moteur);
-  registerUserRoutes(app, moteur);
-  registerEventRoutes(app, moteur, metrics);
-  registerFeedRoutes(app, moteur, metrics);
-  registerLedgerRoutes(app, moteur.ledger);
+  registerHealthRoutes(app, moteur, access, metrics);
+  registerVideoRoutes(app, moteur, access);
+  registerUserRoutes(app, moteur, access);
+  registerEventRoutes(app, moteur, access, metrics);
+  registerFeedRoutes(app, moteur, access, metrics);
+  registerLedgerRoutes(app, moteur.ledger, access);
+  registerAdminRoutes(app, access);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

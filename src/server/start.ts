@@ -1,27 +1,51 @@
 import type { FastifyInstance } from 'fastify';
+import { AccessControl } from '../app/access.ts';
 import { Moteur, type OpenOptions } from '../app/moteur.ts';
 import { buildServer, type ServerOptions } from './app.ts';
 
 export interface StartOptions extends OpenOptions, ServerOptions {
   port: number;
   host?: string;
+  /** The access policies (default: the repository's `policies/`). */
+  policyDir?: string;
 }
 
 export interface RunningServer {
   url: string;
   moteur: Moteur;
+  access: AccessControl;
   app: FastifyInstance;
   close(): Promise<void>;
 }
 
 /** Opens the engine on a data directory and serves it over HTTP until `close()`. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const { port, host = '127.0.0.1', bodyLimit, logger, ...open } = options;
-  const moteur = await Moteur.open(open);
+  const { port, host, bodyLimit, logger, policyDir, ...open } = options;
+  return serveEngine(await Moteur.open(open), { dataDir: open.dataDir, port, host, bodyLimit, logger, policyDir });
+}
+
+export interface ServeOptions extends ServerOptions {
+  /** Where the keys file and the recorded keys are (the engine's data directory, or a node's own). */
+  dataDir: string;
+  port: number;
+  host?: string | undefined;
+  policyDir?: string | undefined;
+}
+
+/** Serves an engine over HTTP, every access decided by the policies, until `close()` (which closes the engine too). */
+export async function serveEngine(moteur: Moteur, options: ServeOptions): Promise<RunningServer> {
+  const { port, host = '127.0.0.1', bodyLimit, logger, policyDir, dataDir } = options;
+  let access: AccessControl;
+  try {
+    access = new AccessControl(moteur, { dataDir, ...(policyDir === undefined ? {} : { policyDir }) });
+  } catch (err) {
+    await moteur.close();
+    throw err;
+  }
   const serverOptions: ServerOptions = {};
   if (bodyLimit !== undefined) serverOptions.bodyLimit = bodyLimit;
   if (logger !== undefined) serverOptions.logger = logger;
-  const app = await buildServer(moteur, serverOptions);
+  const app = await buildServer(moteur, access, serverOptions);
   try {
     await app.listen({ port, host });
   } catch (err) {
@@ -33,6 +57,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
     moteur,
+    access,
     app,
     async close() {
       await app.close();

@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { Moteur } from '../../src/app/moteur.ts';
+import { SqliteEventLog } from '../../src/log/sqlite/sqlite-event-log.ts';
+import { PersonalEventLog } from '../../src/trust/crypto/personal-event-log.ts';
 import { event, tempDir, videos } from '../support/fixtures.ts';
 
 const DIM = 4;
 const withEmbeddings = videos(80).map((v, i) => ({ ...v, embedding: Array.from({ length: DIM }, (_, d) => (d === i % DIM ? 1 : 0.1)) }));
+
+/** Sources that draw on what was learned about the person (followed creators are a choice, not learned). */
+const LEARNED_SOURCES = ['embedding', 'co-engaged', 'affinity', 'content-similar'];
 
 async function engine(dataDir = tempDir()): Promise<Moteur> {
   const moteur = await Moteur.open({ dataDir, embeddingDim: DIM });
@@ -25,7 +31,7 @@ test('export returns the profile, every event, the serving history and what was 
   assert.deepEqual(data.served.map((s) => s.videoId), page.items.map((i) => i.videoId));
   assert.deepEqual(data.learned.follows, ['c2']);
   assert.ok(data.learned.affinities.some((a) => a.key === 'creator:c1' && a.value > 0));
-  assert.equal(data.learned.interestVector?.length, DIM);
+  assert.equal(data.learned.interestVector?.length, moteur.learning.learners.config.dim);
   assert.throws(() => moteur.getUser('nobody'), /user 'nobody' does not exist/);
   await assert.rejects(moteur.exportUser('nobody'), /does not exist/);
   await moteur.close();
@@ -37,25 +43,50 @@ test('refresh forgets the learned taste, keeps follows and settings, and survive
   await moteur.putUser('cy', { settings: { keywordFilters: ['spoiler'] } });
   await moteur.ingest(['v0', 'v4', 'v8', 'v12'].map((v) => event('cy', v, 'play', { watchMs: 30_000 })));
   await moteur.ingest([event('cy', 'v5', 'follow')]);
-  assert.ok((await moteur.feed('cy', { n: 10 })).items.some((i) => i.source === 'similar' || i.source === 'affinity'));
+  assert.ok((await moteur.feed('cy', { n: 10 })).items.some((i) => LEARNED_SOURCES.includes(i.source)));
   await moteur.refreshUser('cy');
   const check = async (m: Moteur) => {
     const { items } = await m.feed('cy', { n: 10, explain: true });
-    assert.ok(items.every((i) => i.source !== 'similar' && i.source !== 'affinity'), 'taste survived the refresh');
-    assert.ok(m.userStates.get('cy').follows.has('c5'), 'the follow was lost');
+    assert.ok(items.every((i) => !LEARNED_SOURCES.includes(i.source)), 'taste survived the refresh');
+    assert.ok(m.learning.learners.follows('cy').has('c5'), 'the follow was lost');
     assert.deepEqual(m.getUser('cy').settings.keywordFilters, ['spoiler']);
-    assert.equal(m.userStates.get('cy').interest.direction(), undefined);
+    assert.equal(m.learning.learners.userVector('cy'), undefined);
+    assert.deepEqual(m.learning.learners.affinities('cy'), []);
   };
   await check(moteur);
   await moteur.close();
   moteur = await engine(dir);
   await check(moteur);
   await moteur.ingest([event('cy', 'v2', 'like')]);
-  assert.ok(moteur.userStates.get('cy').affinities.get('creator:c2', Date.now()) > 0, 'events after the refresh are learned');
+  assert.ok(moteur.learning.learners.affinities('cy').some((a) => a.key === 'creator:c2' && a.value > 0), 'events after the refresh are learned');
   await moteur.close();
 });
 
-test('erasure leaves no trace of the person in the files or in the models', async () => {
+/** Every file of a data directory, recursively. */
+const filesIn = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile())
+    .map((f) => join(f.parentPath ?? f.path, f.name));
+
+const filesHolding = (dir: string, marker: string): string[] => filesIn(dir).filter((file) => readFileSync(file).includes(marker));
+
+test('what a person did is encrypted at rest: their session ids and videos are in no file, yet export reads them back', async () => {
+  const dir = tempDir();
+  const marker = 'SESSION-MARKER-51d0';
+  const moteur = await engine(dir);
+  await moteur.ingest([event('sealed', 'v17', 'play', { watchMs: 4321, sessionId: marker })]);
+  assert.deepEqual((await moteur.exportUser('sealed')).events.map((e) => [e.videoId, e.watchMs, e.sessionId]), [['v17', 4321, marker]]);
+  await moteur.close();
+  assert.deepEqual(filesHolding(dir, marker), []);
+  const stored = new Database(join(dir, 'regions', 'us', 'events.db'), { readonly: true });
+  try {
+    assert.deepEqual(Object.keys(stored.prepare('SELECT * FROM events').get() as object), ['seq', 'id', 'user_id', 'sealed']);
+  } finally {
+    stored.close();
+  }
+});
+
+test('erasure leaves no trace of the person in the files or in the models, and destroys the key of every older copy', async () => {
   const dir = tempDir();
   const marker = 'MARKER-7f3a9c1e';
   let moteur = await engine(dir);
@@ -65,21 +96,42 @@ test('erasure leaves no trace of the person in the files or in the models', asyn
   );
   await moteur.ingest([event('keeper', 'v1', 'play', { watchMs: 5000 })]);
   await moteur.feed(person, { n: 10 });
+  // A backup of the event log taken before the erasure: crypto-shredding must make it useless too.
+  const backup = join(tempDir(), 'events.db');
+  const live = new Database(join(dir, 'regions', 'us', 'events.db'), { readonly: true });
+  live.exec(`VACUUM INTO '${backup}'`);
+  live.close();
   const result = await moteur.eraseUser(person);
   assert.equal(result.eventsErased, 40);
-  assert.equal(moteur.userStates.peek(person), undefined);
+  assert.ok(!moteur.learning.learners.knowsUser(person), 'the learners still hold the person');
+  assert.equal(moteur.learning.seenBy(person).size, 0);
   assert.throws(() => moteur.getUser(person), /does not exist/);
   assert.equal(moteur.getUser('keeper').id, 'keeper');
   await moteur.close();
 
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
-  assert.ok(files.some((f) => f.name === 'ledger.db'), 'the audit ledger is searched too');
-  for (const file of files) {
-    assert.ok(!readFileSync(join(file.parentPath ?? file.path, file.name)).includes(marker), `the marker is still readable in ${file.name}`);
-  }
+  const names = filesIn(dir).map((f) => basename(f));
+  for (const name of ['events.db', 'people.db', 'store.db', 'data-keys.db', 'ledger.db', 'learners.snapshot']) assert.ok(names.includes(name), `${name} is searched too`);
+  assert.deepEqual(filesHolding(dir, marker), [], 'the marker is still readable');
   moteur = await engine(dir);
-  assert.equal(moteur.userStates.peek(person), undefined, 'restart rebuilt state for the erased person');
+  assert.ok(!moteur.learning.learners.knowsUser(person), 'restart rebuilt state for the erased person');
+  assert.equal(moteur.peekUser(person), undefined);
   assert.equal((await moteur.log.readByUser(person)).length, 0);
   assert.equal((await moteur.log.readByUser('keeper')).length, 1);
+  assert.equal(moteur.log.keys.keyOf(person), undefined, 'the data key survived');
+
+  // The backup still holds the person's sealed rows, but no key opens them any more; the keeper's still open.
+  const old = SqliteEventLog.open(backup);
+  assert.equal((await old.readByUser(person)).length, 40);
+  const reader = new PersonalEventLog(old, moteur.log.keys);
+  assert.deepEqual(await reader.readByUser(person), []);
+  assert.equal((await reader.readByUser('keeper')).length, 1);
+  await old.close();
+
+  await moteur.counts();
+  const all = await moteur.ledger.entries(0, await moteur.ledger.size());
+  const erasures = all.filter((e) => e.entry.action === 'userErased');
+  assert.deepEqual(erasures.map((e) => [e.entry.resource, e.entry.principal]), [[`user:${moteur.ledger.commitment(person)}`, 'local-operator']]);
+  const snapshots = all.filter((e) => e.entry.action === 'modelSnapshot');
+  assert.ok(snapshots.length >= 1 && /^learners at log position \d+$/.test(snapshots[0]!.entry.purpose), 'the model snapshot written at close is not in the ledger');
   await moteur.close();
 });

@@ -55,7 +55,19 @@ test('bench/feed.ts prints library and HTTP latency, feeds per second and the so
   // Warm-up traffic gives the personal sources something to work with, not only trending.
   assert.ok(result.itemsBySource.followed > 0 && result.itemsBySource.affinity > 0, JSON.stringify(result.itemsBySource));
   assert.ok(positive(result.freshnessMs.p99));
+  // The timed engine was restarted from its snapshot, as production would be.
+  for (const phase of ['loadVideosSeconds', 'warmEventsPerSecond', 'restartFromSnapshotSeconds', 'httpServerRestoreSeconds']) assert.ok(positive(result.setup[phase]), phase);
   assert.ok(positive(result.machine.cpus));
+});
+
+test('bench/learn.ts prints the observe rate, scoring and candidate latencies, snapshot figures and memory', { timeout: 120_000 }, async () => {
+  const result = await benchmarkJson('bench/learn.ts', ['--videos', '3000', '--users', '300', '--events', '20000']);
+  assert.equal(result.benchmark, 'learn');
+  assert.equal(result.events, 20000);
+  assert.ok(positive(result.observe.eventsPerSecond));
+  assert.ok(result.score500CandidatesMicros.p50 <= result.score500CandidatesMicros.p99);
+  assert.ok(positive(result.snapshot.bytes) && positive(result.embeddingTableBytesPerMillionIds));
+  assert.equal(result.state.events, 20000);
 });
 
 test('a benchmark refuses a size that is not a positive number, naming the flag', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { Moteur } from '../../src/app/moteur.ts';
+import { keysFileIn, readKeysFile } from '../../src/trust/policy/keys.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 /** The last figure the demo printed for a pattern's first group. */
@@ -30,7 +31,11 @@ test('the demo serves, simulates traffic, shows its figures and stops by itself 
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /moteur demo {2}http:\/\/127\.0\.0\.1:\d+/);
   assert.ok(lastFigure(run.stdout, /ingest +\d+ events, (\d+)\/s durable/g) > 0, 'no ingest');
-  assert.match(run.stdout, /curl -s 'http:\/\/127\.0\.0\.1:\d+\/v1\/users\/user1\/feed\?n=5&explain=1'/);
+  const key = /export KEY=(mk_\S+)/.exec(run.stdout)?.[1];
+  assert.ok(key, 'the demo shows no API key to try it with');
+  assert.match(run.stdout, /curl -s -H "authorization: Bearer \$KEY" 'http:\/\/127\.0\.0\.1:\d+\/v1\/users\/user1\/feed\?n=5&explain=1'/);
+  const keys = readKeysFile(keysFileIn(data));
+  assert.deepEqual([...keys.values()].map((k) => [k.id, k.role]), [['demo', 'app']], 'the demo made its own app key');
   await assertKept(data, run.stdout);
 });
 

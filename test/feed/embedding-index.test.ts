@@ -27,7 +27,8 @@ test('exact search returns the true nearest neighbours, best first', () => {
   assert.ok(Math.abs(found[0]!.similarity - 1 / Math.hypot(1, 0.2)) < 1e-5);
   index.delete('x');
   assert.deepEqual(index.nearest(unit([1, 0.2, 0]), 1).map((f) => f.id), ['xy']);
-  assert.equal(index.similarity('x', unit([1, 0, 0])), undefined);
+  assert.equal(index.vectorOf('x'), undefined);
+  assert.deepEqual(Array.from(index.vectorOf('z')!), [0, 0, 1]);
 });
 
 test('on a large catalog the clustered search finds at least 90% of the exact top 50, also after removals and additions', () => {

@@ -71,3 +71,23 @@ export function behave(world: World, users: number, count: number, seed = 11): L
 export function replay(learners: { observe(e: LoggedEvent, v: Video | undefined): void }, world: World, events: readonly LoggedEvent[]): void {
   for (const e of events) learners.observe(e, world.byId.get(e.videoId));
 }
+
+/**
+ * A ratings log replayed as events: people play to the end, nine times in ten a video of their favourite topic,
+ * and like most of what they play; no impressions and no skips, so every video's like rate is high.
+ */
+export function ratingsLog(world: World, users: number, count: number, likeShare = 0.6, seed = 5): LoggedEvent[] {
+  const random = seededRandom(seed);
+  const byTopic = new Map(TOPICS.map((topic) => [topic as string, world.videos.filter((v) => world.topicOf(v.id) === topic)]));
+  const events: LoggedEvent[] = [];
+  let ts = START;
+  for (let i = 0; i < count; i++) {
+    const userId = `u${Math.floor(random() * users)}`;
+    const pool = random() < 0.9 ? byTopic.get(world.favourite(userId))! : world.videos;
+    const video = pool[Math.floor(random() * pool.length)]!;
+    ts += 1000;
+    events.push({ id: `e${events.length}`, seq: events.length + 1, ts, userId, videoId: video.id, type: 'play', watchMs: video.durationMs });
+    if (random() < likeShare) events.push({ id: `e${events.length}`, seq: events.length + 1, ts, userId, videoId: video.id, type: 'like' });
+  }
+  return events;
+}

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
-import { event, tempDir, videos } from '../support/fixtures.ts';
+import { apiKey, event, tempDir, TEST_REGIONS, videos } from '../support/fixtures.ts';
 
 let server: RunningServer;
 
 async function call(method: string, path: string, body?: unknown, raw?: string) {
-  const init: RequestInit = { method };
+  const init: RequestInit = { method, headers: { authorization: `Bearer ${adminKey}` } };
   if (body !== undefined || raw !== undefined) {
-    init.headers = { 'content-type': 'application/json' };
+    init.headers = { ...init.headers, 'content-type': 'application/json' };
     init.body = raw ?? JSON.stringify(body);
   }
   const res = await fetch(server.url + path, init);
@@ -24,9 +24,11 @@ async function call(method: string, path: string, body?: unknown, raw?: string) 
 
 // Made at load time: a directory made inside `before` would be removed when that hook ends.
 const dataDir = tempDir();
+// An admin may do everything, so these tests are about the API itself; test/server/access-control.test.ts is about roles.
+const adminKey = apiKey(dataDir, 'admin');
 
 before(async () => {
-  server = await startServer({ dataDir, port: 0, bodyLimit: 256 * 1024 });
+  server = await startServer({ dataDir, port: 0, bodyLimit: 256 * 1024, regions: TEST_REGIONS });
   const res = await call('POST', '/v1/videos', { videos: videos(30) });
   assert.equal(res.json.stored, 30);
 });
@@ -101,6 +103,14 @@ test('users: create, update, validate, and feed query checks', async () => {
   const feed = await call('GET', '/v1/users/newbie/feed?n=5&sessionId=s1');
   assert.equal(feed.json.items.length, 5);
   assert.ok(feed.json.items.every((i: any) => !i.hashtags.includes('topic2')));
+  assert.ok(feed.json.items.every((i: any) => i.explain === undefined), 'explanations only when asked for');
+  const explained = await call('GET', '/v1/users/newbie/feed?n=3&explain=1');
+  for (const item of explained.json.items) {
+    assert.equal(item.explain.source, item.source);
+    assert.deepEqual(Object.keys(item.explain.weights), ['watch', 'like', 'share', 'comment', 'follow', 'skip']);
+    assert.deepEqual(Object.keys(item.explain.predictions), Object.keys(item.explain.weights));
+    assert.ok(Array.isArray(item.explain.topSignals));
+  }
   const badN = await call('GET', '/v1/users/newbie/feed?n=abc');
   assert.deepEqual([badN.status, badN.json.field], [400, 'n']);
   assert.equal((await call('GET', '/v1/nothing-here')).status, 404);

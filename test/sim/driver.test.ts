@@ -3,16 +3,18 @@ import { test } from 'node:test';
 import { startServer } from '../../src/server/start.ts';
 import { SimulationDriver, uploadWorld } from '../../src/sim/driver.ts';
 import type { SimulationReport } from '../../src/sim/stats.ts';
-import { generateWorld } from '../../src/sim/world.ts';
-import { tempDir } from '../support/fixtures.ts';
+import { generateWorld, SIM_REGIONS } from '../../src/sim/world.ts';
+import { apiKey, tempDir } from '../support/fixtures.ts';
 
 const pick = ({ region, language }: { region: string; language: string }) => ({ region, language });
 
 test('simulated people get better feeds as the engine learns from their watching', { timeout: 90_000 }, async () => {
-  const server = await startServer({ dataDir: tempDir(), port: 0 });
+  const dataDir = tempDir();
+  const key = apiKey(dataDir);
+  const server = await startServer({ dataDir, port: 0, regions: SIM_REGIONS });
   try {
     const world = generateWorld({ videos: 3000, users: 100, seed: 4 });
-    await uploadWorld(server.url, world);
+    await uploadWorld(server.url, world, undefined, key);
     assert.equal(server.moteur.catalog.size, 3000);
     for (const u of world.users.slice(0, 10)) assert.deepEqual(pick(server.moteur.getUser(u.id)), pick(u), `${u.id}'s profile`);
 
@@ -20,6 +22,7 @@ test('simulated people get better feeds as the engine learns from their watching
     // A fixed amount of traffic, so a slow machine sees the same learning, spread over more windows.
     const driver = new SimulationDriver({
       url: server.url,
+      apiKey: key,
       world,
       seed: 1,
       concurrency: 4,

@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { startServer } from '../../src/server/start.ts';
-import { tempDir } from '../support/fixtures.ts';
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/moteur.js', ...args]);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+import { SIM_REGIONS } from '../../src/sim/world.ts';
+import { apiKey, tempDir } from '../support/fixtures.ts';
+import { runMoteur } from '../support/cli.ts';
 
 test('moteur simulate drives a running server, which stores every event it sends', { timeout: 60_000 }, async () => {
-  const server = await startServer({ dataDir: tempDir(), port: 0 });
+  const dataDir = tempDir();
+  const key = apiKey(dataDir);
+  const server = await startServer({ dataDir, port: 0, regions: SIM_REGIONS });
   try {
-    const result = await run(['simulate', '--url', server.url, '--videos', '300', '--users', '40', '--sessions', '30', '--json']);
+    const missing = await runMoteur(['simulate', '--url', server.url, '--sessions', '1']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /give an API key with the app role \(--key or MOTEUR_API_KEY\)/);
+    const result = await runMoteur(['simulate', '--url', server.url, '--key', key, '--videos', '300', '--users', '40', '--sessions', '30', '--json']);
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout);
     assert.equal(report.sessions, 30);
@@ -31,7 +28,7 @@ test('moteur simulate drives a running server, which stores every event it sends
 });
 
 test('moteur simulate says so when no server answers', async () => {
-  const result = await run(['simulate', '--url', 'http://127.0.0.1:9', '--sessions', '1']);
+  const result = await runMoteur(['simulate', '--url', 'http://127.0.0.1:9', '--sessions', '1']);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /no moteur server answers at http:\/\/127\.0\.0\.1:9/);
 });

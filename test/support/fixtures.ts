@@ -2,12 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { createKey, keysFileIn } from '../../src/trust/policy/keys.ts';
+import type { Role } from '../../src/trust/policy/vocabulary.ts';
 
-/** A fresh temporary directory, removed when the test file ends. */
+/** A fresh temporary directory, removed when the test file's process exits (after every `after` hook has closed what used it). */
 export function tempDir(prefix = 'moteur-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -36,4 +37,22 @@ let eventCounter = 0;
 export function event(userId: string, videoId: string, type: string, extra: Record<string, unknown> = {}) {
   eventCounter++;
   return { id: `ev-${process.pid}-${eventCounter}`, userId, videoId, type, ts: Date.now(), ...extra };
+}
+
+/** Regions test servers serve: those of the simulator's people, and `eu`. */
+export const TEST_REGIONS = ['us', 'gb', 'fr', 'br', 'eu'];
+
+/**
+ * Creates an API key in a data directory's keys file and returns it. A server reads the file when it
+ * starts (or reloads), so make keys before starting one.
+ */
+export function apiKey(dataDir: string, role: Role = 'app', regions: readonly string[] = TEST_REGIONS, id = `test-${role}`): string {
+  return createKey(keysFileIn(dataDir), { id, role, regions });
+}
+
+/** `fetch` options carrying an API key, with a JSON body when given. */
+export function authorized(key: string, method = 'GET', body?: unknown): RequestInit {
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+  if (body === undefined) return { method, headers };
+  return { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
-import { Ledger } from '../../trust/ledger/ledger.ts';
+import { DEFAULT_ORIGIN, loadLedgerSecrets } from '../../trust/ledger/ledger.ts';
 import { verifyConsistency, verifyInclusion, type Verdict } from '../../trust/ledger/merkle.ts';
-import { verifyNote } from '../../trust/ledger/note.ts';
+import { verifierKey, verifyNote } from '../../trust/ledger/note.ts';
 import { watchLedger } from '../../trust/ledger/watch.ts';
 
 function readInput(path: string): string {
@@ -57,9 +57,10 @@ export function registerAudit(program: Command): void {
     .requiredOption('--url <url>', 'base URL of the moteur server')
     .requiredOption('--key <verifier-key>', 'the verifier key, name+keyid+base64')
     .requiredOption('--state <file>', 'where the last verified checkpoint is kept (created on first run)')
+    .option('--api-key <key>', 'an API key with the auditor role (default: $MOTEUR_API_KEY)')
     .option('--entries', 're-fetch and re-hash every entry', false)
-    .action(async (opts: { url: string; key: string; state: string; entries: boolean }) => {
-      const result = await watchLedger(opts.url.replace(/\/$/, ''), opts.key, opts.state, opts.entries);
+    .action(async (opts: { url: string; key: string; state: string; entries: boolean; apiKey?: string }) => {
+      const result = await watchLedger(opts.url.replace(/\/$/, ''), opts.key, opts.state, opts.entries, opts.apiKey ?? process.env.MOTEUR_API_KEY);
       if (result.ok) {
         console.log(`ok: ${result.state.origin} at size ${result.state.size}${opts.entries ? `, ${result.checkedEntries} entries re-hashed` : ''}`);
       } else {
@@ -71,9 +72,8 @@ export function registerAudit(program: Command): void {
     .command('key')
     .description("Print the verifier key of a data directory's ledger (what auditors need)")
     .requiredOption('--data <dir>', 'data directory')
-    .action((opts: { data: string }) => {
-      const ledger = Ledger.open(join(opts.data, 'ledger'));
-      console.log(ledger.verifierKey());
-      ledger.close();
+    .option('--ledger-keys <dir>', "where the ledger's signing key is, as given to serve (default: ledger/ in --data)")
+    .action((opts: { data: string; ledgerKeys?: string }) => {
+      console.log(verifierKey(DEFAULT_ORIGIN, loadLedgerSecrets(opts.ledgerKeys ?? join(opts.data, 'ledger')).key));
     });
 }

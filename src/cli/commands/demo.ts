@@ -5,7 +5,8 @@ import { MoteurError } from '../../core/errors.ts';
 import { startServer } from '../../server/start.ts';
 import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
 import type { SimulationReport } from '../../sim/stats.ts';
-import { catchUpWithCatalog, generateWorld } from '../../sim/world.ts';
+import { catchUpWithCatalog, generateWorld, SIM_REGIONS } from '../../sim/world.ts';
+import { createKey, keysFileIn } from '../../trust/policy/keys.ts';
 import { parsePort, parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
@@ -44,13 +45,14 @@ function figures(url: string, dataDir: string, r: SimulationReport, store: Store
   ];
 }
 
-function tryIt(url: string, startedAt: string): string[] {
+function tryIt(url: string, apiKey: string, startedAt: string): string[] {
   const event = JSON.stringify({ events: [{ id: 'try-1', userId: 'user1', videoId: 'video1', type: 'like', ts: startedAt }] });
   return [
-    'Try it (Ctrl-C stops the demo):',
-    `  curl -s '${url}/v1/users/user1/feed?n=5&explain=1'`,
-    `  curl -s -X POST '${url}/v1/events' -H 'content-type: application/json' -d '${event}'`,
-    `  curl -s '${url}/metrics' | grep '^moteur_'`,
+    `Try it (Ctrl-C stops the demo; the demo's app key is in $KEY, revoked at the next run):`,
+    `  export KEY=${apiKey}`,
+    `  curl -s -H "authorization: Bearer $KEY" '${url}/v1/users/user1/feed?n=5&explain=1'`,
+    `  curl -s -X POST '${url}/v1/events' -H "authorization: Bearer $KEY" -H 'content-type: application/json' -d '${event}'`,
+    `  curl -s '${url}/metrics'   # 403: an app key reads no metrics (that is the analyst role)`,
   ];
 }
 
@@ -90,7 +92,9 @@ export function registerDemo(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', parsePositiveInt)
     .action(async (opts: DemoOptions) => {
       const dataDir = resolve(opts.data);
-      const server = await startServer({ dataDir, port: opts.port }).catch((err: NodeJS.ErrnoException) => {
+      // The demo is an app like any other: it calls the API with an app key, made afresh each run.
+      const apiKey = createKey(keysFileIn(dataDir), { id: 'demo', role: 'app', regions: SIM_REGIONS }, true);
+      const server = await startServer({ dataDir, port: opts.port, regions: SIM_REGIONS }).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'EADDRINUSE') throw err;
         throw new MoteurError('port_in_use', `port ${opts.port} is already in use: choose another with --port (0 picks a free one)`, 400);
       });
@@ -104,10 +108,10 @@ export function registerDemo(program: Command): void {
       if (stored < world.videos.length) {
         console.log(`uploading ${world.videos.length} videos and ${world.users.length} people to ${server.url} ...`);
         const bar = progressBar('uploading', world.videos.length + world.users.length);
-        await uploadWorld(server.url, world, (done) => bar.update(done));
+        await uploadWorld(server.url, world, (done) => bar.update(done), apiKey);
         bar.stop();
       }
-      const out = screen(tryIt(server.url, new Date().toISOString()));
+      const out = screen(tryIt(server.url, apiKey, new Date().toISOString()));
       // Figures arrive every second; each is drawn after the previous one, with the store counts of that moment.
       let drawing = Promise.resolve();
       const show = (report: SimulationReport, final: boolean) => {
@@ -119,6 +123,7 @@ export function registerDemo(program: Command): void {
       };
       const driver = new SimulationDriver({
         url: server.url,
+        apiKey,
         world,
         seed: Date.now() % 1_000_000,
         concurrency: 4,

@@ -3,6 +3,7 @@ import { Moteur } from '../../app/moteur.ts';
 import { MoteurError } from '../../core/errors.ts';
 import { importFile, type ImportKind, type ImportSummary } from '../../import/importer.ts';
 import { fileSize } from '../../import/records.ts';
+import { parseRegions } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
 interface ImportOptions {
@@ -11,6 +12,7 @@ interface ImportOptions {
   users?: string;
   events?: string;
   json: boolean;
+  regions?: string[];
 }
 
 export function registerImport(program: Command): void {
@@ -21,13 +23,14 @@ export function registerImport(program: Command): void {
     .option('--videos <file>', 'videos (.csv or .jsonl); loaded first, since events must name known videos')
     .option('--users <file>', 'users (.csv or .jsonl)')
     .option('--events <file>', 'events (.csv or .jsonl)')
+    .option('--regions <list>', "regions whose people may be imported, comma-separated, home region first (default: the configured region and every region the directory holds); other people's rows are rejected", parseRegions)
     .option('--json', 'print the summaries as JSON', false)
     .action(async (opts: ImportOptions) => {
       const files = (['videos', 'users', 'events'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]!] as [ImportKind, string]);
       if (files.length === 0) throw new MoteurError('nothing_to_import', 'nothing to import: give --videos, --users and/or --events', 400);
       for (const [, path] of files) fileSize(path); // a missing file fails before anything is written
-      const moteur = await Moteur.open({ dataDir: opts.data });
-      moteur.recordAdminAction('importData', `import of ${files.map(([kind]) => kind).join(', ')}`);
+      const moteur = await Moteur.open({ dataDir: opts.data, ...(opts.regions ? { regions: opts.regions } : {}) });
+      moteur.recordAction('importData', `import of ${files.map(([kind]) => kind).join(', ')}`);
       const summaries: ImportSummary[] = [];
       try {
         for (const [kind, path] of files) {

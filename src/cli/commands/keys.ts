@@ -2,16 +2,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createKey, KeyRing, keysFileIn, revokeKey } from '../../trust/policy/keys.ts';
 import { isRole, ROLES, type Role } from '../../trust/policy/vocabulary.ts';
+import { parseRegions } from '../options.ts';
 
 function parseRole(value: string): Role {
   if (!isRole(value)) throw new InvalidArgumentError(`expected one of ${ROLES.join(', ')}`);
   return value;
-}
-
-function parseRegions(value: string): string[] {
-  const regions = value.split(',').map((r) => r.trim()).filter(Boolean);
-  if (regions.length === 0) throw new InvalidArgumentError('expected one or more region names, comma-separated (eu,us)');
-  return regions;
 }
 
 export function registerKeys(program: Command): void {

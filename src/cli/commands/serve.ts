@@ -1,23 +1,95 @@
-import type { Command } from 'commander';
-import { startServer } from '../../server/start.ts';
-import { parsePort } from '../options.ts';
+import { Option, type Command } from 'commander';
+import { mkdirSync } from 'node:fs';
+import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
+import { openBackends, openLedger } from '../../cluster/backends.ts';
+import { startApiNode } from '../../cluster/roles/api-node.ts';
+import { startLearnerNode } from '../../cluster/roles/learner-node.ts';
+import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
+import { parsePort, parsePositiveInt, parseRegions } from '../options.ts';
+
+interface ServeOptions {
+  data: string;
+  store?: string;
+  log?: string;
+  masterKey?: string;
+  ledgerKeys?: string;
+  role: 'all' | 'api' | 'learner';
+  checkpointEvery: number;
+  port: number;
+  host: string;
+  regions?: string[];
+  logRequests: boolean;
+}
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Run the HTTP API on a data directory (embedded store)')
-    .requiredOption('--data <dir>', 'data directory (created if missing)')
+    .description('Run the HTTP API on a data directory (embedded store), or one role of a cluster on PostgreSQL and NATS JetStream')
+    .requiredOption('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files")
+    .addOption(new Option('--store <url>', 'postgres://user@host:port/db[?schema=name] (default: SQLite in --data)').env('MOTEUR_STORE'))
+    .addOption(new Option('--log <url>', 'nats://host:port[,host:port][?stream=moteur&shards=4] (default: SQLite in --data)').env('MOTEUR_LOG'))
+    .addOption(new Option('--master-key <file>', 'the key wrapping people\'s data keys; every node of a cluster uses the same (default: master.key in --data)').env('MOTEUR_MASTER_KEY'))
+    .addOption(
+      new Option('--ledger-keys <dir>', "the audit ledger's signing key and commitment salt (ledger.key, ledger.salt; made if missing); every node of a cluster uses the same (default: ledger/ in --data)").env(
+        'MOTEUR_LEDGER_KEYS',
+      ),
+    )
+    .addOption(
+      new Option('--role <role>', 'all: one process does everything; api: a serving node (ingest and feeds); learner: learns from the log and writes model checkpoints')
+        .choices(['all', 'api', 'learner'])
+        .default('all'),
+    )
+    .option('--checkpoint-every <seconds>', 'learner: seconds between model checkpoints', parsePositiveInt, 30)
     .option('--port <n>', 'TCP port (0 picks a free one)', parsePort, 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--log', 'log every request as JSON lines', false)
-    .action(async (opts: { data: string; port: number; host: string; log: boolean }) => {
-      const server = await startServer({ dataDir: opts.data, port: opts.port, host: opts.host, logger: opts.log });
-      console.log(`moteur listening on ${server.url} (data in ${opts.data}); OpenAPI at ${server.url}/openapi.json`);
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    .option('--regions <list>', "regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused", parseRegions)
+    .option('--log-requests', 'log every request as JSON lines', false)
+    .action(async (opts: ServeOptions) => {
+      if (opts.role === 'learner') {
+        mkdirSync(opts.data, { recursive: true });
+        const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000 });
+        console.log(`moteur learner ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
+        stopOnSignals(() => node.close());
+        return;
+      }
+      const server = await startServing(opts);
+      const regions = server.access.authorizer.regions.join(',');
+      const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
+      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json`);
+      if (server.access.authorizer.keys().length === 0) {
+        console.log(`no API key yet: create one with 'moteur keys create --data ${opts.data} --id NAME --role app --regions ${regions}', then reload (kill -HUP ${process.pid})`);
+      }
+      // SIGHUP re-reads the policies and the keys file; a broken file is reported and nothing changes.
+      process.on('SIGHUP', () => {
+        try {
+          const { label } = server.access.reload('signal:SIGHUP');
+          console.log(`policies and keys reloaded: ${label}`);
+        } catch (err) {
+          console.error(`reload refused: ${(err as Error).message}`);
+        }
+      });
+      stopOnSignals(() => server.close());
     });
+}
+
+const backendsOf = (opts: ServeOptions) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys });
+
+async function startServing(opts: ServeOptions): Promise<RunningServer> {
+  const listen = { dataDir: opts.data, port: opts.port, host: opts.host, logger: opts.logRequests, regions: opts.regions };
+  if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen });
+  if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer(listen);
+  // One process on the scale-out store and log (or one of them).
+  mkdirSync(opts.data, { recursive: true });
+  const { store, log } = await openBackends(backendsOf(opts));
+  const moteur = await Moteur.over(store, log, await openLedger(backendsOf(opts), store), { learning: { snapshotPath: learnerSnapshotPath(opts.data) } });
+  return serveEngine(moteur, listen);
+}
+
+function stopOnSignals(close: () => Promise<void>): void {
+  const stop = async () => {
+    await close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }

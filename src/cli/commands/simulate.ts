@@ -7,6 +7,7 @@ import { progressBar } from '../progress.ts';
 
 interface SimulateOptions {
   url: string;
+  key?: string;
   videos: number;
   users: number;
   seed: number;
@@ -24,6 +25,7 @@ export function registerSimulate(program: Command): void {
         'people ask for feeds and send back what they watched, while creators keep posting new videos',
     )
     .requiredOption('--url <url>', 'base URL of a running moteur server, e.g. http://127.0.0.1:8080')
+    .option('--key <api-key>', 'an API key with the app role (default: $MOTEUR_API_KEY); the server must serve regions us, gb, fr and br')
     .option('--videos <n>', 'videos in the generated catalog', parsePositiveInt, 2000)
     .option('--users <n>', 'simulated people', parsePositiveInt, 300)
     .option('--seed <n>', 'seed of the generated world', parsePositiveInt, 1)
@@ -39,13 +41,19 @@ export function registerSimulate(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      const apiKey = opts.key ?? process.env.MOTEUR_API_KEY;
+      if (apiKey === undefined) {
+        console.error("moteur simulate: give an API key with the app role (--key or MOTEUR_API_KEY); create one with 'moteur keys create --data DIR --id simulator --role app --regions us,gb,fr,br'");
+        process.exitCode = 2;
+        return;
+      }
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: opts.seed });
       catchUpWithCatalog(world, (JSON.parse(health.text) as { videos: number }).videos, Date.now());
       const bar = progressBar('uploading', world.videos.length + world.users.length);
-      await uploadWorld(url, world, (done) => bar.update(done));
+      await uploadWorld(url, world, (done) => bar.update(done), apiKey);
       bar.stop();
       const durationMs = opts.duration === undefined && opts.sessions === undefined ? 30_000 : (opts.duration ?? Infinity) * 1000;
-      const driver = new SimulationDriver({ url, world, seed: opts.seed, concurrency: opts.concurrency, durationMs, ...(opts.sessions ? { sessions: opts.sessions } : {}) });
+      const driver = new SimulationDriver({ url, apiKey, world, seed: opts.seed, concurrency: opts.concurrency, durationMs, ...(opts.sessions ? { sessions: opts.sessions } : {}) });
       await driver.run();
       const report = driver.stats.report();
       if (opts.json) console.log(JSON.stringify(report));

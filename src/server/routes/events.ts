@@ -1,11 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
 import { MAX_EVENT_BATCH } from '../../core/schemas.ts';
+import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import { BatchResult, batchReply } from './shared.ts';
 
-export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, metrics: ServerMetrics): void {
+export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl, metrics: ServerMetrics): void {
   app.post<{ Body: { events: unknown } }>(
     '/v1/events',
     {
@@ -16,6 +18,7 @@ export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, metric
       },
     },
     async (request) => {
+      access.check(request.principal, 'ingestEvents', SYSTEM, 'ingest');
       const reply = batchReply(await moteur.ingest(request.body.events));
       metrics.ingested.inc({ status: 'stored' }, reply.stored);
       metrics.ingested.inc({ status: 'duplicate' }, reply.duplicates);

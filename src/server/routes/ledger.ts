@@ -1,43 +1,50 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MoteurError } from '../../core/errors.ts';
+import type { AccessControl } from '../../app/access.ts';
 import type { Ledger } from '../../trust/ledger/ledger.ts';
+import { LEDGER } from '../../trust/policy/vocabulary.ts';
 
 const MAX_PAGE = 1000;
 const b64 = (hashes: Buffer[]) => hashes.map((h) => h.toString('base64'));
 const Whole = Type.Integer({ minimum: 0 });
 
 /** The auditor's view: signed checkpoints, entries and proofs, enough to verify the log with only its public key. */
-export function registerLedgerRoutes(app: FastifyInstance, ledger: Ledger): void {
-  app.get('/v1/ledger/checkpoint', { schema: { summary: 'The signed C2SP checkpoint of the audit ledger (text)' } }, async (_request, reply) => {
+export function registerLedgerRoutes(app: FastifyInstance, ledger: Ledger, access: AccessControl): void {
+  const preHandler = async (request: FastifyRequest) => {
+    access.check(request.principal, 'readLedger', LEDGER, 'audit');
+  };
+  app.get('/v1/ledger/checkpoint', { preHandler, schema: { summary: 'The signed C2SP checkpoint of the audit ledger (text)' } }, async (_request, reply) => {
     void reply.type('text/plain; charset=utf-8');
     return ledger.checkpoint();
   });
   app.get<{ Querystring: { start: number; end: number } }>(
     '/v1/ledger/entries',
-    { schema: { summary: `Ledger entries [start, end), at most ${MAX_PAGE}`, querystring: Type.Object({ start: Whole, end: Whole }) } },
+    { preHandler, schema: { summary: `Ledger entries [start, end), at most ${MAX_PAGE}`, querystring: Type.Object({ start: Whole, end: Whole }) } },
     async (request) => {
       const { start, end } = request.query;
-      if (end < start || end - start > MAX_PAGE || end > ledger.size()) {
-        throw new MoteurError('invalid_field', `end: must be from start to start + ${MAX_PAGE} and at most the ledger's size ${ledger.size()}`, 400, 'end');
+      const size = await ledger.size();
+      if (end < start || end - start > MAX_PAGE || end > size) {
+        throw new MoteurError('invalid_field', `end: must be from start to start + ${MAX_PAGE} and at most the ledger's size ${size}`, 400, 'end');
       }
-      return { entries: ledger.entries(start, end) };
+      return { entries: await ledger.entries(start, end) };
     },
   );
   app.get<{ Querystring: { index: number; size: number } }>(
     '/v1/ledger/proofs/inclusion',
-    { schema: { summary: 'RFC 9162 inclusion proof of entry `index` in the tree of `size` entries', querystring: Type.Object({ index: Whole, size: Whole }) } },
+    { preHandler, schema: { summary: 'RFC 9162 inclusion proof of entry `index` in the tree of `size` entries', querystring: Type.Object({ index: Whole, size: Whole }) } },
     async (request) => {
       const { index, size } = request.query;
-      return { index, size, root: ledger.root(size).toString('base64'), proof: b64(ledger.inclusionProof(index, size)) };
+      const proof = await ledger.inclusionProof(index, size);
+      return { index, size, root: (await ledger.root(size)).toString('base64'), proof: b64(proof) };
     },
   );
   app.get<{ Querystring: { from: number; to: number } }>(
     '/v1/ledger/proofs/consistency',
-    { schema: { summary: 'RFC 9162 consistency proof between two tree sizes', querystring: Type.Object({ from: Whole, to: Whole }) } },
+    { preHandler, schema: { summary: 'RFC 9162 consistency proof between two tree sizes', querystring: Type.Object({ from: Whole, to: Whole }) } },
     async (request) => {
       const { from, to } = request.query;
-      return { from, to, proof: b64(ledger.consistencyProof(from, to)) };
+      return { from, to, proof: b64(await ledger.consistencyProof(from, to)) };
     },
   );
 }

@@ -1,10 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
 import { MAX_VIDEO_BATCH } from '../../core/schemas.ts';
+import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 import { BatchResult, batchReply, IdParams } from './shared.ts';
 
-export function registerVideoRoutes(app: FastifyInstance, moteur: Moteur): void {
+export function registerVideoRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl): void {
   app.post<{ Body: { videos: unknown } }>(
     '/v1/videos',
     {
@@ -14,14 +16,22 @@ export function registerVideoRoutes(app: FastifyInstance, moteur: Moteur): void 
         response: { 200: BatchResult },
       },
     },
-    async (request) => batchReply(await moteur.upsertVideos(request.body.videos)),
+    async (request) => {
+      access.check(request.principal, 'upsertVideos', SYSTEM, 'catalog');
+      return batchReply(await moteur.upsertVideos(request.body.videos));
+    },
   );
-  app.get<{ Params: { id: string } }>('/v1/videos/:id', { schema: { summary: 'One video', params: IdParams } }, async (request) =>
-    moteur.getVideo(request.params.id),
+  app.get<{ Params: { id: string } }>('/v1/videos/:id', { schema: { summary: 'One video', params: IdParams } }, async (request) => {
+    access.check(request.principal, 'readVideo', { type: 'Video', id: request.params.id }, 'catalog');
+    return moteur.getVideo(request.params.id);
+  },
   );
   app.delete<{ Params: { id: string } }>(
     '/v1/videos/:id',
     { schema: { summary: 'Mark a video removed: it is never served again', params: IdParams } },
-    async (request) => moteur.removeVideo(request.params.id),
+    async (request) => {
+      access.check(request.principal, 'removeVideo', { type: 'Video', id: request.params.id }, 'moderation');
+      return moteur.removeVideo(request.params.id);
+    },
   );
 }
