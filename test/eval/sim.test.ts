@@ -5,6 +5,7 @@ import { abTest, comparePolicies } from '../../src/eval/sim/evaluate.ts';
 import { meanPairwiseDistance, totalsOf, type SessionRecord } from '../../src/eval/sim/metrics.ts';
 import { Population, DAY_MS } from '../../src/eval/sim/population.ts';
 import { SIMULATION_START, simulate, type Arm } from '../../src/eval/sim/run.ts';
+import { Timeline } from '../../src/eval/sim/timeline.ts';
 import { generateWorld } from '../../src/sim/world.ts';
 
 const tiny = { days: 2, users: 60, videos: 600, seed: 7 };
@@ -125,6 +126,39 @@ test('people arrive, open the app and creators join on the same schedule whateve
   assert.ok(joining.length > 0 && joining.length < world.creators.size);
   assert.ok(joining.every((t) => t >= SIMULATION_START && t < SIMULATION_START + 4 * DAY_MS));
   assert.equal(p.postsOn(1).length, 30);
+});
+
+test('sessions overlap in simulated time: a day of sessions ends that day, however many people there are', { timeout: 60_000 }, async () => {
+  // 450 people each spending minutes per session would fill more than a day if sessions queued one after another.
+  let latest = 0;
+  let events = 0;
+  const observe = (_arm: Arm, engine: Moteur) => {
+    const ingest = engine.ingest.bind(engine);
+    engine.ingest = (batch: unknown) => {
+      const sent = batch as { ts: number }[];
+      for (const e of sent) latest = Math.max(latest, e.ts);
+      events += sent.length;
+      return ingest(batch);
+    };
+  };
+  const arm: Arm = { name: 'engine', overrides: {}, personalized: true };
+  const run = await simulate({ days: 1, users: 450, videos: 400, seed: 5, onEngine: observe }, [arm], () => 0);
+  const sessions = run.sessions[0]!;
+  const watchedMs = sessions.reduce((sum, s) => sum + s.watchMs, 0);
+  assert.ok(watchedMs > 1.2 * DAY_MS, `the test needs more than a day of watching in all, got ${watchedMs} ms`);
+  assert.ok(events > 0);
+  assert.ok(latest < SIMULATION_START + DAY_MS + 3_600_000, `the last event is ${((latest - SIMULATION_START) / 3_600_000).toFixed(1)} h after the start of a one-day run`);
+});
+
+test('the timeline hands out happenings in time order, ties in the order they were scheduled', () => {
+  const timeline = new Timeline<string>();
+  const draws = Array.from({ length: 200 }, (_, i) => ({ at: (i * 7919) % 37, name: `h${i}` }));
+  for (const d of draws) timeline.schedule(d.at, d.name);
+  const expected = [...draws].sort((a, b) => a.at - b.at).map((d) => d.name);
+  const got: string[] = [];
+  for (let next = timeline.next(); next !== undefined; next = timeline.next()) got.push(next.item);
+  assert.deepEqual(got, expected);
+  assert.equal(timeline.nextAt, Infinity);
 });
 
 test('intra-session diversity is the mean pairwise cosine distance', () => {

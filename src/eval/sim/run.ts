@@ -19,6 +19,7 @@ import { watchPage, type PageViewer } from '../../sim/watch-page.ts';
 import { generateWorld, postVideos, SIM_REGIONS, videoForApi, type SimUser, type SimVideo, type World } from '../../sim/world.ts';
 import { meanPairwiseDistance, recordWatched, type SessionRecord } from './metrics.ts';
 import { DAY_MS, Population } from './population.ts';
+import { Timeline } from './timeline.ts';
 
 export interface Arm {
   name: string;
@@ -47,7 +48,7 @@ export interface DayFacts {
 }
 
 export interface SimulationRun {
-  /** Sessions of the people each arm served, in the order they happened. */
+  /** Sessions of the people each arm served, in the order they ended. */
   sessions: SessionRecord[][];
   days: DayFacts[];
 }
@@ -77,11 +78,28 @@ const MAX_LEAVE_CHANCE = 0.5;
 class SimulatedClock {
   constructor(private time: number) {}
   readonly now = (): number => this.time;
-  /** Moves forward only: a session still running when the next one is due keeps its later time. */
+  /** Happenings are handled in time order, so the clock only moves forward. */
   advanceTo(ts: number): void {
     this.time = Math.max(this.time, ts);
   }
 }
+
+/** A session in progress: the page the person is watching and what the session has yielded so far. */
+interface LiveSession {
+  user: SimUser;
+  engine: Moteur;
+  arm: number;
+  record: SessionRecord;
+  viewer: PageViewer;
+  patience: number;
+  /** Events of the page being watched, sent when the person swipes past its last video. */
+  pending: Record<string, unknown>[];
+  embeddings: number[][];
+  watchRatioSum: number;
+}
+
+/** What the timeline holds: a video being posted, a person opening the app, or a person reaching the end of a page. */
+type Happening = { kind: 'post' } | { kind: 'open'; user: SimUser; day: number } | { kind: 'page'; session: LiveSession };
 
 function ensureAllStored(outcomes: ItemOutcome[], what: string): void {
   const bad = outcomes.find((o) => o.status === 'rejected');
@@ -114,6 +132,9 @@ class Simulation {
   private readonly sessionsSoFar = new Map<string, number>();
   private readonly impressionsSoFar = new Map<string, number>();
   private readonly gone = new Set<string>();
+  /** People with a session running. */
+  private readonly inSession = new Set<string>();
+  private readonly timeline = new Timeline<Happening>();
   private readonly records: SessionRecord[][];
   private eventCounter = 0;
 
@@ -134,38 +155,41 @@ class Simulation {
     await this.publish(this.world.videos.filter((v) => this.population.hasJoined(v.creatorId, SIMULATION_START)));
     const days: DayFacts[] = [];
     for (let day = 0; day < this.options.days; day++) {
-      const arrivals = await this.runDay(day);
+      for (const at of this.population.postsOn(day)) this.timeline.schedule(at, { kind: 'post' });
+      for (const user of this.world.users) for (const at of this.population.sessionsOn(user.id, day)) this.timeline.schedule(at, { kind: 'open', user, day });
+      // Sessions still running at midnight carry on into the next day.
+      const arrivals = await this.runUntil(SIMULATION_START + (day + 1) * DAY_MS);
       days.push({ day, arrivals, catalogVideos: this.videos.size, newCreatorCatalogShare: this.newCreatorCatalogShare() });
       this.options.progress?.(`${this.arms.map((a) => a.name).join(' vs ')}: simulated days`, day + 1, this.options.days);
     }
+    // The sessions still running when the last day ends are played to their end.
+    await this.runUntil(Infinity);
     return { sessions: this.records, days };
   }
 
-  /** Posts and sessions of one day, in time order; returns how many people arrived. */
-  private async runDay(day: number): Promise<number> {
-    type Happening = { at: number; user?: SimUser };
-    const happenings: Happening[] = this.population.postsOn(day).map((at) => ({ at }));
-    for (const user of this.world.users) {
-      for (const at of this.population.sessionsOn(user.id, day)) happenings.push({ at, user });
-    }
-    happenings.sort((a, b) => a.at - b.at);
+  /** Handles every happening due before `end`, in time order; returns how many people arrived. */
+  private async runUntil(end: number): Promise<number> {
     let arrivals = 0;
-    for (const { at, user } of happenings) {
+    while (this.timeline.nextAt < end) {
+      const { at, item } = this.timeline.next()!;
       this.upkeepUntil(at);
       this.clock.advanceTo(at);
-      if (user === undefined) {
+      if (item.kind === 'post') {
         // Video numbers stay in step with the world even when the creator has not joined yet and nothing is published.
         const [video] = postVideos(this.world, 1, at);
         if (this.population.hasJoined(video!.creatorId, at)) await this.publish([video!]);
-        continue;
+      } else if (item.kind === 'page') {
+        await this.continueSession(item.session);
+      } else if (!this.gone.has(item.user.id) && !this.inSession.has(item.user.id)) {
+        // Opening the app while a session is still running is that same session.
+        if (!this.sessionsSoFar.has(item.user.id)) {
+          await this.arrive(item.user, at);
+          arrivals++;
+        }
+        await this.continueSession(this.openSession(item.user, item.day));
       }
-      if (this.gone.has(user.id)) continue;
-      if (!this.sessionsSoFar.has(user.id)) {
-        await this.arrive(user, at);
-        arrivals++;
-      }
-      await this.session(user, day);
     }
+    if (end !== Infinity) this.clock.advanceTo(end);
     return arrivals;
   }
 
@@ -192,11 +216,11 @@ class Simulation {
     this.follows.set(user.id, new Set());
   }
 
-  private async session(user: SimUser, day: number): Promise<void> {
+  private openSession(user: SimUser, day: number): LiveSession {
     const sessionNumber = this.sessionsSoFar.get(user.id)! + 1;
     this.sessionsSoFar.set(user.id, sessionNumber);
+    this.inSession.add(user.id);
     const arm = this.armOf(user.id);
-    const engine = this.engines[arm]!;
     const record: SessionRecord = {
       userId: user.id,
       day,
@@ -219,28 +243,42 @@ class Simulation {
       nextEventId: () => `sim-${++this.eventCounter}`,
       timeAt: (elapsedMs) => this.clock.now() + elapsedMs,
     };
-    const embeddings: number[][] = [];
-    let watchRatioSum = 0;
-    for (let patience = user.patience; patience > 0; ) {
-      const page = await engine.feed(user.id, { n: PAGE_SIZE, sessionId: viewer.sessionId });
-      if (page.items.length === 0) break;
-      const watching = watchPage(viewer, page.items.map((item) => this.videos.get(item.videoId)), patience);
-      if (watching.watched.length === 0) break;
-      patience = watching.patience;
-      this.clock.advanceTo(this.clock.now() + watching.elapsedMs);
-      const outcomes = await Promise.all(this.engines.map((e) => e.ingest(watching.events)));
-      for (const o of outcomes) ensureAllStored(o, 'an event');
-      recordWatched(record, watching.watched, (w) => this.population.joinedRecently(w.video.creatorId, w.ts, NEW_CREATOR_MS));
-      for (const w of watching.watched) {
-        embeddings.push(w.video.embedding);
-        watchRatioSum += Math.min(2, w.reaction.watchRatio);
+    return { user, engine: this.engines[arm]!, arm, record, viewer, patience: user.patience, pending: [], embeddings: [], watchRatioSum: 0 };
+  }
+
+  /**
+   * The person has watched the page before (its events are sent now, as an app sends them when the person
+   * swipes on) and, if patience is left, is served the next page, whose end is scheduled on the timeline.
+   */
+  private async continueSession(session: LiveSession): Promise<void> {
+    const outcomes = await Promise.all(this.engines.map((e) => e.ingest(session.pending)));
+    for (const o of outcomes) ensureAllStored(o, 'an event');
+    session.pending = [];
+    if (session.patience > 0) {
+      const page = await session.engine.feed(session.user.id, { n: PAGE_SIZE, sessionId: session.viewer.sessionId });
+      const watching = watchPage(session.viewer, page.items.map((item) => this.videos.get(item.videoId)), session.patience);
+      if (watching.watched.length > 0) {
+        session.patience = watching.patience;
+        session.pending = watching.events;
+        recordWatched(session.record, watching.watched, (w) => this.population.joinedRecently(w.video.creatorId, w.ts, NEW_CREATOR_MS));
+        for (const w of watching.watched) {
+          session.embeddings.push(w.video.embedding);
+          session.watchRatioSum += Math.min(2, w.reaction.watchRatio);
+        }
+        this.timeline.schedule(this.clock.now() + watching.elapsedMs, { kind: 'page', session });
+        return;
       }
     }
+    this.endSession(session);
+  }
+
+  private endSession({ user, arm, record, embeddings, watchRatioSum }: LiveSession): void {
     record.diversity = meanPairwiseDistance(embeddings);
     const meanWatchRatio = record.impressions === 0 ? 0 : watchRatioSum / record.impressions;
     const leaveChance = MAX_LEAVE_CHANCE * Math.max(0, (BORED_BELOW - meanWatchRatio) / BORED_BELOW);
-    record.left = this.population.stream('leave', user.id, sessionNumber)() < leaveChance;
+    record.left = this.population.stream('leave', user.id, record.sessionNumber)() < leaveChance;
     if (record.left) this.gone.add(user.id);
+    this.inSession.delete(user.id);
     this.impressionsSoFar.set(user.id, record.impressionsBefore + record.impressions);
     this.records[arm]!.push(record);
   }
