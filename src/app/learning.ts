@@ -77,9 +77,10 @@ export class EngineLearning {
 
   /**
    * Rebuilds the state: the snapshot if there is one (and `fromSnapshot`), the catalog, the serving record,
-   * then the events after the snapshot with each person's refresh applied where it happened in the log.
+   * then the events after the snapshot with each person's refresh applied where it happened in the log
+   * (unless `replay` is false: a learner shard reads its own part of the log through its consumer instead).
    */
-  async load(store: Store, log: PersonalEventLog, hooks: LoadHooks, options: { fromSnapshot: boolean }): Promise<void> {
+  async load(store: Store, log: PersonalEventLog, hooks: LoadHooks, options: { fromSnapshot: boolean; replay?: boolean }): Promise<void> {
     const path = this.config.learning.snapshotPath;
     if (options.fromSnapshot && path !== undefined && existsSync(path)) readSnapshotBytes(path, (bytes) => this.decode(bytes));
     const replayFrom = this.appliedSeq;
@@ -99,6 +100,7 @@ export class EngineLearning {
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.rowId;
     }
+    if (options.replay === false) return;
     // A refresh recorded at the snapshot's own position may or may not be in it; applying it again is harmless.
     const resets = [...(await store.listResets())].filter(([, seq]) => seq >= replayFrom).sort((a, b) => a[1] - b[1]);
     let nextReset = 0;

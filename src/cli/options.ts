@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseLearnerShard, type LearnerShard } from '../cluster/learner-shard.ts';
 
 /** Option parsers shared by the commands: they reject bad values with a message saying what is expected. */
 export function parsePort(value: string): number {
@@ -25,4 +26,13 @@ export function parseRegions(value: string): string[] {
   const regions = value.split(',').map((r) => r.trim()).filter(Boolean);
   if (regions.length === 0) throw new InvalidArgumentError('expected one or more region names, comma-separated (eu,us)');
   return regions;
+}
+
+/** A learner shard, `i/N` with 0 <= i < N. */
+export function parseShard(value: string): LearnerShard {
+  try {
+    return parseLearnerShard(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../store/postgres/connection.ts';
 import { migrate, type Migration } from '../store/postgres/migrations.ts';
+import { shardLabel, WHOLE_LOG, type LearnerShard } from './learner-shard.ts';
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -11,6 +12,13 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE erasure_epoch (one boolean PRIMARY KEY DEFAULT true CHECK (one), epoch bigint NOT NULL);
       INSERT INTO erasure_epoch VALUES (true, 0);`,
   },
+  {
+    version: 2,
+    name: 'one checkpoint per learner shard',
+    sql: `
+      ALTER TABLE model_checkpoints ADD COLUMN shard integer NOT NULL DEFAULT 0, ADD COLUMN shards integer NOT NULL DEFAULT 1;
+      ALTER TABLE model_checkpoints DROP CONSTRAINT model_checkpoints_pkey, ADD PRIMARY KEY (shards, shard, seq);`,
+  },
 ];
 
 export interface Checkpoint {
@@ -20,32 +28,38 @@ export interface Checkpoint {
 }
 
 /**
- * The learner's model checkpoints in PostgreSQL: the whole learned state at a log position, the position
- * inside it, written in one statement, so state and position always agree. Only the newest is kept.
+ * One learner shard's model checkpoints in PostgreSQL: its learned state at a log position, the position
+ * inside it, written in one statement, so state and position always agree. Only the newest is kept per shard;
+ * the whole log's learner is shard 0/1, whose checkpoints serving nodes start from.
  *
  * Erasure: a checkpoint may hold a person who is then erased. Each erasure bumps the erasure epoch and
  * deletes every checkpoint in one transaction; a checkpoint is written only if no erasure happened since the
  * learner applied the last one it knows of, so a stale state can never come back.
  */
 export class Checkpoints {
-  static async open(pool: pg.Pool, schema: string): Promise<Checkpoints> {
+  static async open(pool: pg.Pool, schema: string, shard: LearnerShard = WHOLE_LOG): Promise<Checkpoints> {
     await migrate(pool, schema, 'learner', MIGRATIONS);
-    return new Checkpoints(pool, schema);
+    return new Checkpoints(pool, schema, shard);
   }
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,
+    readonly shard: LearnerShard,
   ) {}
 
-  /** Holds the learner's role until the returned release (or the process's death): one learner at a time per schema. */
+  private get key(): [number, number] {
+    return [this.shard.count, this.shard.index];
+  }
+
+  /** Holds the shard's learner role until the returned release (or the process's death): one learner at a time per shard and schema. */
   async claimLearner(): Promise<() => Promise<void>> {
-    const lock = `moteur-learner:${this.schema}`;
+    const lock = `moteur-learner:${this.schema}:${shardLabel(this.shard)}`;
     const client = await this.pool.connect();
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lock]);
     if (!rows[0]!.ok) {
       client.release();
-      throw new Error('another learner is running on this store');
+      throw new Error(`another learner of shard ${shardLabel(this.shard)} is running on this store`);
     }
     return async () => {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]).catch(() => undefined);
@@ -54,13 +68,16 @@ export class Checkpoints {
   }
 
   async latest(): Promise<Checkpoint | undefined> {
-    const { rows } = await this.pool.query<{ seq: number; bytes: Buffer }>('SELECT seq, bytes FROM model_checkpoints ORDER BY seq DESC LIMIT 1');
+    const { rows } = await this.pool.query<{ seq: number; bytes: Buffer }>(
+      'SELECT seq, bytes FROM model_checkpoints WHERE shards = $1 AND shard = $2 ORDER BY seq DESC LIMIT 1',
+      this.key,
+    );
     return rows[0] && { seq: rows[0].seq, bytes: new Uint8Array(rows[0].bytes) };
   }
 
   /** The newest checkpoint's position, without its bytes. */
   async latestSeq(): Promise<number | undefined> {
-    const { rows } = await this.pool.query<{ seq: number }>('SELECT MAX(seq) AS seq FROM model_checkpoints');
+    const { rows } = await this.pool.query<{ seq: number }>('SELECT MAX(seq) AS seq FROM model_checkpoints WHERE shards = $1 AND shard = $2', this.key);
     return rows[0]?.seq ?? undefined;
   }
 
@@ -73,17 +90,17 @@ export class Checkpoints {
     return inTransaction(this.pool, async (client) => {
       const current = (await client.query<{ epoch: number }>('SELECT epoch FROM erasure_epoch FOR SHARE')).rows[0]!.epoch;
       if (current !== epoch) return false;
-      await client.query('INSERT INTO model_checkpoints (seq, epoch, bytes) VALUES ($1, $2, $3) ON CONFLICT (seq) DO UPDATE SET bytes = excluded.bytes, epoch = excluded.epoch', [
-        checkpoint.seq,
-        epoch,
-        Buffer.from(checkpoint.bytes),
-      ]);
-      await client.query('DELETE FROM model_checkpoints WHERE seq < $1', [checkpoint.seq]);
+      await client.query(
+        `INSERT INTO model_checkpoints (shards, shard, seq, epoch, bytes) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (shards, shard, seq) DO UPDATE SET bytes = excluded.bytes, epoch = excluded.epoch`,
+        [...this.key, checkpoint.seq, epoch, Buffer.from(checkpoint.bytes)],
+      );
+      await client.query('DELETE FROM model_checkpoints WHERE shards = $1 AND shard = $2 AND seq < $3', [...this.key, checkpoint.seq]);
       return true;
     });
   }
 
-  /** For an erasure: deletes every checkpoint and opens a new epoch, returned. */
+  /** For an erasure: deletes every checkpoint, of every shard, and opens a new epoch, returned. */
   async forgetAll(): Promise<number> {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ epoch: number }>('UPDATE erasure_epoch SET epoch = epoch + 1 RETURNING epoch');

@@ -7,9 +7,11 @@ import { EngineLearning } from '../app/learning.ts';
 import type { LoggedEvent, Video } from '../core/types.ts';
 import { decodeEvent } from '../log/nats/event-codec.ts';
 import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
+import { shardOf } from '../log/nats/subjects.ts';
 import type { Store } from '../store/store.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Checkpoints } from './checkpoints.ts';
+import { shardFilter } from './learner-shard.ts';
 import { LogOrder } from './log-order.ts';
 import { changesSubject, type ChangeMessage } from './messages.ts';
 
@@ -20,6 +22,7 @@ export interface LearnerOptions {
   sealedLog: NatsEventLog;
   log: PersonalEventLog;
   store: Store;
+  /** The shard's checkpoints: which part of the log this learner learns from is theirs (`checkpoints.shard`). */
   checkpoints: Checkpoints;
   config: MoteurConfig;
   /** A local scratch directory: the checkpoint is handed to the engine's loader through a file there. */
@@ -28,14 +31,15 @@ export interface LearnerOptions {
 }
 
 /**
- * The learner (`--role learner`): it learns from the whole log through a durable JetStream consumer and
- * writes model checkpoints to PostgreSQL, each with the log position it contains every event up to. Serving
- * nodes start from the newest checkpoint and follow the log from its position instead of replaying it all.
+ * A learner (`--role learner [--shard i/N]`): it learns from its part of the log (the whole log, or the
+ * people of one partition) through a durable JetStream consumer of its own and writes model checkpoints to
+ * PostgreSQL, each with the log position it contains every event of its part up to. Serving nodes start from
+ * the whole log's newest checkpoint and follow the log from its position instead of replaying it all.
  *
- * At start it loads the newest checkpoint, replays the log after it and re-anchors its consumer right
- * after that position, so a learner killed at any point loses no event (what is not in a checkpoint is read
- * again) and counts none twice (a checkpoint holds exactly the events up to its position). Messages are
- * acknowledged up to the checkpointed position, so the consumer's pending count is the learner's lag.
+ * At start it loads its newest checkpoint and re-anchors its consumer right after that position, so a
+ * learner killed at any point loses no event (what is not in a checkpoint is delivered again) and counts
+ * none twice (a checkpoint holds exactly the events up to its position). Messages are acknowledged up to
+ * the checkpointed position, so the consumer's pending count is the learner's lag.
  */
 export class Learner {
   static async start(options: LearnerOptions): Promise<Learner> {
@@ -78,7 +82,8 @@ export class Learner {
   }
 
   get consumerName(): string {
-    return `${this.options.sealedLog.subjects.stream}_learner`;
+    const { index, count } = this.options.checkpoints.shard;
+    return `${this.options.sealedLog.subjects.stream}_learner_${index}_of_${count}`;
   }
 
   /** The log position the state contains every event up to. */
@@ -103,9 +108,14 @@ export class Learner {
     this.epoch = await checkpoints.epoch();
     const checkpoint = await checkpoints.latest();
     if (checkpoint !== undefined) writeFileSync(join(workDir, 'learner.checkpoint'), checkpoint.bytes);
-    await this.learning.load(store, log, { onVideo: (v) => this.videos.set(v.id, v), onEvent: () => undefined }, { fromSnapshot: checkpoint !== undefined });
+    await this.learning.load(store, log, { onVideo: (v) => this.videos.set(v.id, v), onEvent: () => undefined }, { fromSnapshot: checkpoint !== undefined, replay: false });
     this.lastCheckpoint = checkpoint?.seq ?? -1;
     this.order.appliedSeq = this.learning.lastAppliedSeq;
+    // Refreshes recorded after the checkpoint's position apply before the person's next event, as they happened.
+    const { shard } = checkpoints;
+    for (const [userId, afterSeq] of await store.listResets()) {
+      if (afterSeq >= this.order.appliedSeq && shardOf(userId, shard.count) === shard.index) this.order.reset(userId, afterSeq);
+    }
     ready = true;
     for (const message of changes) await this.follow(message);
     await this.consume();
@@ -119,7 +129,7 @@ export class Learner {
     });
     await log.jsm.consumers.add(log.subjects.stream, {
       durable_name: this.consumerName,
-      filter_subject: log.subjects.allEvents,
+      filter_subject: shardFilter(this.options.checkpoints.shard, log.subjects),
       ack_policy: AckPolicy.All,
       ack_wait: 10 * 60_000 * NANOS_PER_MS,
       deliver_policy: DeliverPolicy.StartSequence,

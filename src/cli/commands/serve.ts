@@ -3,9 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
 import { openBackends, openLedger } from '../../cluster/backends.ts';
 import { startApiNode } from '../../cluster/roles/api-node.ts';
+import { shardLabel, type LearnerShard } from '../../cluster/learner-shard.ts';
 import { startLearnerNode } from '../../cluster/roles/learner-node.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
-import { parsePort, parsePositiveInt, parseRegions } from '../options.ts';
+import { parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
 
 interface ServeOptions {
   data: string;
@@ -15,6 +16,7 @@ interface ServeOptions {
   ledgerKeys?: string;
   role: 'all' | 'api' | 'learner';
   checkpointEvery: number;
+  shard?: LearnerShard;
   port: number;
   host: string;
   regions?: string[];
@@ -40,6 +42,7 @@ export function registerServe(program: Command): void {
         .default('all'),
     )
     .option('--checkpoint-every <seconds>', 'learner: seconds between model checkpoints', parsePositiveInt, 30)
+    .option('--shard <i/N>', "learner: learn only from the people of the log's partition i of N (N = the log's shards=)", parseShard)
     .option('--port <n>', 'TCP port (0 picks a free one)', parsePort, 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--regions <list>', "regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused", parseRegions)
@@ -47,8 +50,9 @@ export function registerServe(program: Command): void {
     .action(async (opts: ServeOptions) => {
       if (opts.role === 'learner') {
         mkdirSync(opts.data, { recursive: true });
-        const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000 });
-        console.log(`moteur learner ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
+        const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000, shard: opts.shard });
+        const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
+        console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
         stopOnSignals(() => node.close());
         return;
       }

@@ -2,9 +2,12 @@ import { resolveConfig } from '../../app/config.ts';
 import { openScaleOut, type BackendOptions } from '../backends.ts';
 import { Checkpoints } from '../checkpoints.ts';
 import { Learner } from '../learner.ts';
+import { shardFilter, WHOLE_LOG, type LearnerShard } from '../learner-shard.ts';
 
 export interface LearnerNodeOptions extends BackendOptions {
   checkpointEveryMs: number;
+  /** The part of the log to learn from (default: all of it). */
+  shard?: LearnerShard | undefined;
 }
 
 export interface RunningLearner {
@@ -12,7 +15,7 @@ export interface RunningLearner {
   close(): Promise<void>;
 }
 
-/** A learner node (`--role learner`): learns from the log and writes model checkpoints for the serving nodes. */
+/** A learner node (`--role learner [--shard i/N]`): learns from its part of the log and writes model checkpoints. */
 export async function startLearnerNode(options: LearnerNodeOptions): Promise<RunningLearner> {
   const { store, sealedLog, log } = await openScaleOut(options, 'learner');
   const close = async () => {
@@ -20,7 +23,9 @@ export async function startLearnerNode(options: LearnerNodeOptions): Promise<Run
     await store.close();
   };
   try {
-    const checkpoints = await Checkpoints.open(store.pool, store.schema);
+    const shard = options.shard ?? WHOLE_LOG;
+    shardFilter(shard, sealedLog.subjects); // refuses a shard count the log is not partitioned by, before anything starts
+    const checkpoints = await Checkpoints.open(store.pool, store.schema, shard);
     const learner = await Learner.start({ sealedLog, log, store, checkpoints, config: resolveConfig({}), workDir: options.dataDir, checkpointEveryMs: options.checkpointEveryMs });
     return {
       learner,
