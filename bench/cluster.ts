@@ -1,7 +1,9 @@
 /**
- * The cluster on the local PostgreSQL and NATS JetStream: a learner and two API nodes, each a process.
- * Measures durable ingest (events/s) and feed latency through one API node and through two, and the
- * cross-node freshness: a follow acknowledged by one node until the other node's feed shows the creator.
+ * The cluster on the local PostgreSQL and NATS JetStream: two learner shards (0/2 and 1/2) and two API nodes,
+ * each a process. Measures durable ingest (events/s) and feed latency through one API node and through two,
+ * the cross-node freshness (a follow acknowledged by one node until the other node's feed shows the
+ * creator), how long the learner shards take to drain their part of the log once ingest stops, and each
+ * shard's checkpoint size and resident memory.
  * Usage: node --import tsx bench/cluster.ts [--events N] [--feeds N] [--trials N] [--videos N]
  */
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -23,6 +25,7 @@ const VIDEOS = flag('videos', 5_000);
 const USERS = 2_000;
 const BATCH = 500;
 const CLIENTS = 4;
+const SHARDS = 2;
 const POSTGRES = process.env.MOTEUR_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NATS = process.env.MOTEUR_BENCH_NATS ?? 'nats://127.0.0.1:4222';
 
@@ -51,8 +54,8 @@ async function main(): Promise<void> {
   const scratch = scratchDir();
   const masterKey = join(scratch, 'master.key');
   loadMasterKey(masterKey);
-  const env = { MOTEUR_STORE: `${POSTGRES}?schema=${name}`, MOTEUR_LOG: `${NATS}?stream=${name}&shards=4`, MOTEUR_MASTER_KEY: masterKey, MOTEUR_LEDGER_KEYS: join(scratch, 'ledger-keys') };
-  const dirs = ['a', 'b', 'learner'].map((d) => join(scratch, d));
+  const env = { MOTEUR_STORE: `${POSTGRES}?schema=${name}`, MOTEUR_LOG: `${NATS}?stream=${name}&shards=${SHARDS}`, MOTEUR_MASTER_KEY: masterKey, MOTEUR_LEDGER_KEYS: join(scratch, 'ledger-keys') };
+  const dirs = ['a', 'b', ...Array.from({ length: SHARDS }, (_, i) => `learner-${i}`)].map((d) => join(scratch, d));
   for (const dir of dirs) mkdirSync(dir);
   const key = createKey(keysFileIn(dirs[0]!), { id: 'bench', role: 'app', regions: ['us', 'eu'] });
   copyFileSync(keysFileIn(dirs[0]!), keysFileIn(dirs[1]!));
@@ -61,10 +64,11 @@ async function main(): Promise<void> {
     nodes.push(node);
     return node;
   };
-  note('starting a learner and two API nodes');
-  await start(['--role', 'learner', '--data', dirs[2]!, '--checkpoint-every', '5']);
+  note(`starting ${SHARDS} learner shards and two API nodes`);
+  const learners = await Promise.all(
+    Array.from({ length: SHARDS }, (_, i) => start(['--role', 'learner', '--shard', `${i}/${SHARDS}`, '--data', dirs[2 + i]!, '--checkpoint-every', '5'])),
+  );
   const [a, b] = await Promise.all(dirs.slice(0, 2).map((dir) => start(['--role', 'api', '--data', dir, '--port', '0'])));
-  const learner = nodes[0]!;
   const A = a!.url!;
   const B = b!.url!;
 
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
   };
   const oneNode = await measure([A], 'one-');
   const twoNodes = await measure([A, B], 'two-');
+  const learnersDrainedMs = await drained(name, SHARDS);
 
   note(`${TRIALS} cross-node freshness trials`);
   const delays: number[] = [];
@@ -118,13 +123,50 @@ async function main(): Promise<void> {
 
   print({
     benchmark: 'cluster',
-    parameters: { events: EVENTS, feeds: FEEDS, trials: TRIALS, videos: VIDEOS, users: USERS, batch: BATCH, clients: CLIENTS, shards: 4 },
+    parameters: { events: EVENTS, feeds: FEEDS, trials: TRIALS, videos: VIDEOS, users: USERS, batch: BATCH, clients: CLIENTS, shards: SHARDS },
     oneNode,
     twoNodes,
     crossNodeFreshness: { ...latencySummary(delays), meanMs: round(delays.reduce((s, d) => s + d, 0) / delays.length) },
-    residentMiB: { learner: residentMiB(learner), apiA: residentMiB(a!), apiB: residentMiB(b!) },
-    note: 'a learner, two API nodes, PostgreSQL, NATS and the clients share the machine; each API node learns from every event of the log',
+    learnersDrainedMs,
+    learnerShards: await shardFigures(name, learners),
+    residentMiB: { apiA: residentMiB(a!), apiB: residentMiB(b!) },
+    note: 'two learner shards, two API nodes, PostgreSQL, NATS and the clients share the machine; each API node learns from every event of the log',
   });
+}
+
+/** Milliseconds from now until every learner shard's consumer has been delivered all of its part of the log. */
+async function drained(stream: string, shards: number): Promise<number> {
+  const nc = await connect({ servers: NATS.replace('nats://', '') });
+  const jsm = await jetstreamManager(nc);
+  const start = performance.now();
+  try {
+    for (let shard = 0; shard < shards; shard++) {
+      while ((await jsm.consumers.info(stream, `${stream}_learner_${shard}_of_${shards}`)).num_pending > 0) {
+        if (performance.now() - start > 120_000) throw new Error(`learner shard ${shard} did not drain its part of the log`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    return Math.round(performance.now() - start);
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Each shard's newest checkpoint (its log position and size), taken after it drained its part, and the shard's memory. */
+async function shardFigures(schema: string, learners: Node[]) {
+  const db = new pg.Client({ connectionString: POSTGRES });
+  await db.connect();
+  try {
+    // The next checkpoint (every 5 s) holds what the shard drained.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const { rows } = await db.query<{ shard: number; seq: string; bytes: number }>(
+      `SELECT shard, seq, octet_length(bytes) AS bytes FROM ${schema}.model_checkpoints WHERE shards = $1 ORDER BY shard`,
+      [learners.length],
+    );
+    return rows.map((r) => ({ shard: `${r.shard}/${learners.length}`, checkpointSeq: Number(r.seq), checkpointMiB: round(r.bytes / 2 ** 20, 1), residentMiB: residentMiB(learners[r.shard]!) }));
+  } finally {
+    await db.end();
+  }
 }
 
 try {
