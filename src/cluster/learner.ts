@@ -132,6 +132,8 @@ export class Learner {
       filter_subject: shardFilter(this.options.checkpoints.shard, log.subjects),
       ack_policy: AckPolicy.All,
       ack_wait: 10 * 60_000 * NANOS_PER_MS,
+      // Acknowledged only once checkpointed: the default cap of 1,000 unacknowledged messages would stall delivery between checkpoints.
+      max_ack_pending: -1,
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: this.order.appliedSeq + 1,
     });
