@@ -10,6 +10,8 @@ test('moteur serve: a cluster role without its services, or with a wrong URL, sa
     [['--role', 'learner', '--store', 'postgres://127.0.0.1:1/none'], /--role learner needs --log nats:\/\/\.\.\. \(or MOTEUR_LOG\)/],
     [['--store', 'mysql://db/x'], /--store mysql:\/\/db\/x: expected a postgres:\/\/ URL/],
     [['--role', 'primary'], /argument 'primary' is invalid\. Allowed choices are all, api, learner/],
+    [['--role', 'learner', '--shard', '2/2'], /option '--shard <i\/N>' argument '2\/2' is invalid\. --shard 2\/2: expected i\/N with 0 <= i < N/],
+    [['--role', 'learner', '--shard', 'half'], /--shard half: expected i\/N with 0 <= i < N \(e\.g\. 0\/2\)/],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await runMoteur(['serve', '--data', data, '--port', '0', ...args]);
