@@ -1,6 +1,8 @@
 import type { ItemFeatures } from '../learn/batch/content-similarity.ts';
 import { trainEase } from '../learn/batch/ease.ts';
+import { trainContentNeighbours } from '../learn/batch/content-neighbours.ts';
 import { trainImplicitRanker } from '../learn/batch/implicit-ranker.ts';
+import { trainLowPassFilter } from '../learn/batch/low-pass-filter.ts';
 import type { ImplicitInteractions } from '../learn/batch/interactions.ts';
 import type { UserItemScorer } from '../learn/batch/scorer.ts';
 import { popularityScorer, randomScorer } from './baselines.ts';
@@ -15,63 +17,79 @@ export function randomFamily(seed: number): ModelFamily {
 export const popularFamily: ModelFamily = { name: 'popular', grid: [{}], train: (data) => timed(() => popularityScorer(data)) };
 
 /**
- * EASE fits are the slow part of a run (a cubic-cost inverse), and the engine blends EASE in: fits are kept per data
- * set and λ for the run, and whoever reuses one is charged its fitting time.
+ * Fitted parts that several models or settings share (EASE's cubic-cost inverse, the low-pass filter's subspace
+ * iteration, the content graphs) are kept per data set and key for the run; whoever reuses one is charged its
+ * fitting time.
  */
-export class EaseFits {
-  private readonly fits = new WeakMap<ImplicitInteractions, Map<number, { scorer: UserItemScorer; seconds: number }>>();
-  constructor(private readonly minSupport: number) {}
+export class SharedFits {
+  private readonly fits = new WeakMap<ImplicitInteractions, Map<string, { scorer: UserItemScorer; seconds: number }>>();
 
-  get(data: ImplicitInteractions, lambda: number, onProgress?: (fraction: number) => void): { scorer: UserItemScorer; seconds: number } {
-    const byLambda = this.fits.get(data) ?? this.fits.set(data, new Map()).get(data)!;
-    const known = byLambda.get(lambda);
+  get(data: ImplicitInteractions, key: string, train: () => UserItemScorer): { scorer: UserItemScorer; seconds: number } {
+    const byKey = this.fits.get(data) ?? this.fits.set(data, new Map()).get(data)!;
+    const known = byKey.get(key);
     if (known) return known;
-    const fit = timed(() => trainEase(data, { lambda, minSupport: this.minSupport, ...(onProgress ? { onProgress } : {}) }));
-    byLambda.set(lambda, fit);
+    const fit = timed(train);
+    byKey.set(key, fit);
     return fit;
+  }
+
+  ease(data: ImplicitInteractions, lambda: number, minSupport: number, onProgress?: (fraction: number) => void) {
+    return this.get(data, `ease ${lambda}`, () => trainEase(data, { lambda, minSupport, ...(onProgress ? { onProgress } : {}) }));
   }
 }
 
 /** EASE over its λ grid. */
-export function easeFamily(lambdas: number[], fits: EaseFits): ModelFamily {
-  return { name: 'ease', grid: lambdas.map((lambda) => ({ lambda })), train: (data, s, onProgress) => fits.get(data, s['lambda']!, onProgress) };
+export function easeFamily(lambdas: number[], fits: SharedFits, minSupport: number): ModelFamily {
+  return { name: 'ease', grid: lambdas.map((lambda) => ({ lambda })), train: (data, s, onProgress) => fits.ease(data, s['lambda']!, minSupport, onProgress) };
 }
 
+/** Directions the low-pass filter keeps (GF-CF's setting), and content neighbours per item and modality. */
+const LOW_PASS_RANK = 256;
+const CONTENT_NEIGHBOURS = 10;
+
 /**
- * The engine's batch ranker over a small grid: two random-walk settings, blended with EASE (at λ `easeLambda`)
- * or not, and with content similarity when there are content features.
+ * The engine's batch ranker over a small grid: two random-walk settings, each alone or with the low-pass filter and
+ * (when there are content features) the content neighbour graphs; and the walk blended with EASE (at λ
+ * `easeLambda`), or EASE alone.
  */
-export function engineFamily(features: ItemFeatures[], fits: EaseFits, easeLambda: number): ModelFamily {
+export function engineFamily(features: ItemFeatures[], fits: SharedFits, easeLambda: number, easeMinSupport: number): ModelFamily {
   const walks = [
     { transitionExponent: 0.8, popularityExponent: -0.2 },
     { transitionExponent: 1, popularityExponent: -0.4 },
   ];
-  const blends = [
-    { walkWeight: 1, regressionWeight: 0 },
-    { walkWeight: 1, regressionWeight: 1 },
-    { walkWeight: 0, regressionWeight: 1 },
+  const none = { lowPassWeight: 0, neighbourWeight: 0 };
+  const neighbourWeights = features.length > 0 ? [0, 0.2] : [0];
+  const grid: Settings[] = [
+    ...walks.flatMap((walk) =>
+      [0, 0.6, 1].flatMap((lowPassWeight) => neighbourWeights.map((neighbourWeight) => ({ walkWeight: 1, regressionWeight: 0, ...walk, lowPassWeight, neighbourWeight }))),
+    ),
+    ...walks.map((walk) => ({ walkWeight: 1, regressionWeight: 1, ...walk, ...none, easeLambda })),
+    { walkWeight: 0, regressionWeight: 1, ...none, easeLambda },
   ];
-  const contentWeights = features.length > 0 ? [0, 0.1] : [0];
-  const grid: Settings[] = blends.flatMap((blend) =>
-    (blend.walkWeight > 0 ? walks : [{}]).flatMap((walk) => contentWeights.map((contentWeight) => ({ ...blend, ...walk, contentWeight, easeLambda }))),
-  );
   return {
     name: 'engine',
     grid,
     train(data, s, onProgress) {
-      const ease = s['regressionWeight']! > 0 ? fits.get(data, s['easeLambda']!, onProgress) : undefined;
+      const parts = [
+        s['regressionWeight']! > 0 ? fits.ease(data, s['easeLambda']!, easeMinSupport, onProgress) : undefined,
+        s['lowPassWeight']! > 0 ? fits.get(data, 'low-pass', () => trainLowPassFilter(data, { rank: LOW_PASS_RANK, ...(onProgress ? { onProgress } : {}) })) : undefined,
+        s['neighbourWeight']! > 0 ? fits.get(data, 'content neighbours', () => trainContentNeighbours(data, features, { neighbours: CONTENT_NEIGHBOURS })) : undefined,
+      ] as const;
+      const [ease, lowPass, neighbours] = parts;
       const own = timed(() =>
         trainImplicitRanker(data, {
           transitionExponent: s['transitionExponent'] ?? 1,
           popularityExponent: s['popularityExponent'] ?? 0,
           walkWeight: s['walkWeight']!,
           regressionWeight: s['regressionWeight']!,
-          contentWeight: s['contentWeight']!,
-          features,
+          lowPassWeight: s['lowPassWeight']!,
+          neighbourWeight: s['neighbourWeight']!,
           ...(ease ? { itemRegression: ease.scorer } : {}),
+          ...(lowPass ? { lowPass: lowPass.scorer } : {}),
+          ...(neighbours ? { contentNeighbours: neighbours.scorer } : {}),
         }),
       );
-      return { scorer: own.scorer, seconds: own.seconds + (ease?.seconds ?? 0) };
+      return { scorer: own.scorer, seconds: own.seconds + parts.reduce((sum, part) => sum + (part?.seconds ?? 0), 0) };
     },
   };
 }
@@ -94,8 +112,9 @@ export interface EngineAndBaselinesOptions {
  * reusing the EASE fits; the engine comes first in the result.
  */
 export function benchmarkEngineAndBaselines(input: Omit<ImplicitBenchmarkInput, 'families'>, options: EngineAndBaselinesOptions): Record<string, ModelResult> {
-  const fits = new EaseFits(options.easeMinSupport);
-  const baselines = runImplicitBenchmark({ ...input, families: [randomFamily(options.seed), popularFamily, easeFamily(options.easeLambdas, fits)] });
-  const { engine } = runImplicitBenchmark({ ...input, families: [engineFamily(input.features, fits, baselines['ease']!.settings['lambda']!)] });
-  return { engine: engine!, ...baselines };
+  const fits = new SharedFits();
+  const baselines = runImplicitBenchmark({ ...input, families: [randomFamily(options.seed), popularFamily, easeFamily(options.easeLambdas, fits, options.easeMinSupport)] });
+  const engine = engineFamily(input.features, fits, baselines['ease']!.settings['lambda']!, options.easeMinSupport);
+  const { engine: result } = runImplicitBenchmark({ ...input, families: [engine] });
+  return { engine: result!, ...baselines };
 }

@@ -1,32 +1,7 @@
-import { itemsOf, type ImplicitInteractions } from './interactions.ts';
-import type { UserItemScorer } from './scorer.ts';
-
 /** Per-item content vectors (one row per item, row-major), e.g. image or audio embeddings. */
 export interface ItemFeatures {
   readonly dimension: number;
   readonly values: Float32Array;
-}
-
-/**
- * Scores items by cosine similarity between their content vector and the sum of the user's items' vectors.
- * Columns are standardised first so that no single feature dominates; works for items nobody has engaged with yet.
- */
-export function trainContentSimilarity(data: ImplicitInteractions, featureSets: ItemFeatures[]): UserItemScorer {
-  const n = data.itemCount;
-  const { vectors, dimension } = unitContentVectors(featureSets, n);
-  const profile = new Float64Array(dimension);
-  return {
-    scoreUser(user, out) {
-      profile.fill(0);
-      for (const item of itemsOf(data, user)) for (let d = 0; d < dimension; d++) profile[d]! += vectors[item * dimension + d]!;
-      normalise(profile, 0, dimension);
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let d = 0; d < dimension; d++) s += vectors[i * dimension + d]! * profile[d]!;
-        out[i] = s;
-      }
-    },
-  };
 }
 
 /** Each item's feature sets standardised per column, weighted equally per set, joined and scaled to unit length. */

@@ -1,4 +1,3 @@
-import { trainContentSimilarity, type ItemFeatures } from './content-similarity.ts';
 import { itemPopularity, itemsOf, type ImplicitInteractions } from './interactions.ts';
 import { trainRandomWalk } from './random-walk.ts';
 import type { UserItemScorer } from './scorer.ts';
@@ -7,16 +6,20 @@ export interface ImplicitRankerOptions {
   /** Popularity and transition exponents of the random walk (see RandomWalkOptions). */
   popularityExponent: number;
   transitionExponent: number;
-  /** Weight of the walk's scores (scaled so that the person's best new video scores 1, as the regression's are). */
+  /** Weight of the walk's scores. Every term is scaled so that the person's best new video scores 1. */
   walkWeight: number;
   /** Weight of the item-item regression's scores; needs `itemRegression`. */
   regressionWeight: number;
   /** A trained item-item regression (EASE) over the same data, when regressionWeight > 0. */
   itemRegression?: UserItemScorer;
-  /** Weight of content similarity (a cosine, used as it is); needs `features`. */
-  contentWeight: number;
-  /** Content vectors per item. */
-  features?: ItemFeatures[];
+  /** Weight of the ideal low-pass graph filter's scores; needs `lowPass`. */
+  lowPassWeight: number;
+  /** A trained low-pass graph filter (GF-CF) over the same data, when lowPassWeight > 0. */
+  lowPass?: UserItemScorer;
+  /** Weight of the content neighbour graphs' scores; needs `contentNeighbours`. */
+  neighbourWeight: number;
+  /** Trained content neighbour graphs (image, audio, ...) over the same items, when neighbourWeight > 0. */
+  contentNeighbours?: UserItemScorer;
 }
 
 /** Tiny weight of the popularity prior: it only orders items the other terms leave tied (and people with no history). */
@@ -24,22 +27,25 @@ const POPULARITY_TIE_BREAK = 1e-6;
 
 /**
  * The engine's batch ranker for implicit feedback: a weighted blend of a co-engagement random walk (RP3beta),
- * an item-item regression (EASE), each scaled so that the person's best new video scores 1, and content similarity (so that videos
- * with little or no engagement can still be ranked), plus a popularity tie-break. Which terms weigh what is
- * chosen on validation data for each catalog. Deterministic: no sampling.
+ * an item-item regression (EASE), an ideal low-pass filter of the co-engagement graph (GF-CF) and frozen content
+ * neighbour graphs (so that videos with little or no engagement can still be ranked), each scaled so that the
+ * person's best new video scores 1, plus a popularity tie-break. Which terms weigh what is chosen on validation
+ * data for each catalog. Deterministic: no sampling.
  */
 export function trainImplicitRanker(data: ImplicitInteractions, options: ImplicitRankerOptions): UserItemScorer {
-  // Walk and regression scores have no fixed scale, so each is divided by the person's best score among videos
-  // they have not engaged with (a walk returns most of its mass to where it started); a cosine has a scale.
-  const terms: Array<{ weight: number; scorer: UserItemScorer; scaleToBest: boolean }> = [];
-  if (options.walkWeight > 0) terms.push({ weight: options.walkWeight, scorer: trainRandomWalk(data, options), scaleToBest: true });
-  if (options.regressionWeight > 0) {
-    if (!options.itemRegression) throw new Error('regressionWeight > 0 needs a trained item regression');
-    terms.push({ weight: options.regressionWeight, scorer: options.itemRegression, scaleToBest: true });
-  }
-  if (options.contentWeight > 0) {
-    if (!options.features?.length) throw new Error('contentWeight > 0 needs item content features');
-    terms.push({ weight: options.contentWeight, scorer: trainContentSimilarity(data, options.features), scaleToBest: false });
+  // The terms have no common scale, so each is divided by the person's best score among videos they have not
+  // engaged with (a walk returns most of its mass to where it started).
+  const terms: Array<{ weight: number; scorer: UserItemScorer }> = [];
+  if (options.walkWeight > 0) terms.push({ weight: options.walkWeight, scorer: trainRandomWalk(data, options) });
+  const trained = [
+    ['regressionWeight', options.regressionWeight, options.itemRegression, 'a trained item regression'],
+    ['lowPassWeight', options.lowPassWeight, options.lowPass, 'a trained low-pass filter'],
+    ['neighbourWeight', options.neighbourWeight, options.contentNeighbours, 'trained content neighbour graphs'],
+  ] as const;
+  for (const [name, weight, scorer, what] of trained) {
+    if (!(weight > 0)) continue;
+    if (!scorer) throw new Error(`${name} > 0 needs ${what}`);
+    terms.push({ weight, scorer });
   }
   const popularity = itemPopularity(data);
   const maxPopularity = Math.max(1, ...popularity);
@@ -51,11 +57,11 @@ export function trainImplicitRanker(data: ImplicitInteractions, options: Implici
       const history = user < data.userCount ? itemsOf(data, user) : new Int32Array(0);
       for (const item of history) seen[item] = 1;
       for (let i = 0; i < out.length; i++) out[i] = (POPULARITY_TIE_BREAK * popularity[i]!) / maxPopularity;
-      for (const { weight, scorer, scaleToBest } of terms) {
+      for (const { weight, scorer } of terms) {
         scorer.scoreUser(user, term);
         let max = 0;
-        if (scaleToBest) for (let i = 0; i < term.length; i++) if (term[i]! > max && !seen[i]) max = term[i]!;
-        const scale = !scaleToBest ? weight : max > 0 ? weight / max : 0;
+        for (let i = 0; i < term.length; i++) if (term[i]! > max && !seen[i]) max = term[i]!;
+        const scale = max > 0 ? weight / max : 0;
         // Items a term cannot rank (-Infinity) get nothing from it rather than dropping out of the list.
         for (let i = 0; i < out.length; i++) if (term[i]! > -Infinity) out[i]! += term[i]! * scale;
       }
