@@ -43,13 +43,13 @@ export function easeFamily(lambdas: number[], fits: SharedFits, minSupport: numb
   return { name: 'ease', grid: lambdas.map((lambda) => ({ lambda })), train: (data, s, onProgress) => fits.ease(data, s['lambda']!, minSupport, onProgress) };
 }
 
-/** Directions the low-pass filter keeps (GF-CF's setting), and content neighbours per item and modality. */
+/** Directions the low-pass filter keeps (GF-CF's setting), and content neighbours per item. */
 const LOW_PASS_RANK = 256;
 const CONTENT_NEIGHBOURS = 10;
 
 /**
  * The engine's batch ranker over a small grid: two random-walk settings, each alone or with the low-pass filter and
- * (when there are content features) the content neighbour graphs; and the walk blended with EASE (at λ
+ * (when there are content features) the content neighbour graph; and the walk blended with EASE (at λ
  * `easeLambda`), or EASE alone.
  */
 export function engineFamily(features: ItemFeatures[], fits: SharedFits, easeLambda: number, easeMinSupport: number): ModelFamily {

@@ -95,7 +95,7 @@ test('implicit ranker: a weight on a term without its trained part is refused wi
   const data = twoCommunities();
   const options = { transitionExponent: 1, popularityExponent: 0, walkWeight: 1, regressionWeight: 0, lowPassWeight: 0, neighbourWeight: 0 };
   assert.throws(() => trainImplicitRanker(data, { ...options, lowPassWeight: 1 }), /lowPassWeight > 0 needs a trained low-pass filter/);
-  assert.throws(() => trainImplicitRanker(data, { ...options, neighbourWeight: 1 }), /neighbourWeight > 0 needs trained content neighbour graphs/);
+  assert.throws(() => trainImplicitRanker(data, { ...options, neighbourWeight: 1 }), /neighbourWeight > 0 needs a trained content neighbour graph/);
   // With the filter, the blend ranks the community's unseen items above the other community's.
   const ranker = trainImplicitRanker(data, { ...options, lowPassWeight: 1, lowPass: trainLowPassFilter(data, { rank: 2 }) });
   const scores = new Float64Array(20);

@@ -16,9 +16,9 @@ export interface ImplicitRankerOptions {
   lowPassWeight: number;
   /** A trained low-pass graph filter (GF-CF) over the same data, when lowPassWeight > 0. */
   lowPass?: UserItemScorer;
-  /** Weight of the content neighbour graphs' scores; needs `contentNeighbours`. */
+  /** Weight of the content neighbour graph's scores; needs `contentNeighbours`. */
   neighbourWeight: number;
-  /** Trained content neighbour graphs (image, audio, ...) over the same items, when neighbourWeight > 0. */
+  /** A trained content neighbour graph (image and audio fused) over the same items, when neighbourWeight > 0. */
   contentNeighbours?: UserItemScorer;
 }
 
@@ -27,8 +27,8 @@ const POPULARITY_TIE_BREAK = 1e-6;
 
 /**
  * The engine's batch ranker for implicit feedback: a weighted blend of a co-engagement random walk (RP3beta),
- * an item-item regression (EASE), an ideal low-pass filter of the co-engagement graph (GF-CF) and frozen content
- * neighbour graphs (so that videos with little or no engagement can still be ranked), each scaled so that the
+ * an item-item regression (EASE), an ideal low-pass filter of the co-engagement graph (GF-CF) and a frozen content
+ * neighbour graph (so that videos with little or no engagement can still be ranked), each scaled so that the
  * person's best new video scores 1, plus a popularity tie-break. Which terms weigh what is chosen on validation
  * data for each catalog. Deterministic: no sampling.
  */
@@ -40,7 +40,7 @@ export function trainImplicitRanker(data: ImplicitInteractions, options: Implici
   const trained = [
     ['regressionWeight', options.regressionWeight, options.itemRegression, 'a trained item regression'],
     ['lowPassWeight', options.lowPassWeight, options.lowPass, 'a trained low-pass filter'],
-    ['neighbourWeight', options.neighbourWeight, options.contentNeighbours, 'trained content neighbour graphs'],
+    ['neighbourWeight', options.neighbourWeight, options.contentNeighbours, 'a trained content neighbour graph'],
   ] as const;
   for (const [name, weight, scorer, what] of trained) {
     if (!(weight > 0)) continue;
