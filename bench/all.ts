@@ -22,6 +22,7 @@ const QUICK_ARGS: Record<string, string[]> = {
   'bench:learn': ['--videos', '5000', '--users', '500', '--events', '50000'],
   'bench:sim': ['--days', '2', '--users', '100', '--videos', '1000'],
   'bench:cluster': ['--events', '4000', '--feeds', '200', '--trials', '10', '--videos', '1000'],
+  'bench:nats-log': ['--events', '5000'],
 };
 
 interface BenchmarkRun {

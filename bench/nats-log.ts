@@ -1,0 +1,50 @@
+/**
+ * The JetStream event log alone (`NatsEventLog.append`, no HTTP, no sealing, no learning) on the local NATS:
+ * events/s and batch latency with one caller and with several, and the client CPU each event costs. Every
+ * append stores the event and claims its id, so each event is two acknowledged JetStream publishes.
+ * Usage: node --import tsx bench/nats-log.ts [--events N] [--batch N] [--clients N]
+ */
+import { NatsEventLog } from '../src/log/nats/nats-event-log.ts';
+import { flag, latencySummary, note, print, round, timeCalls } from './lib/report.ts';
+
+const EVENTS = flag('events', 40_000);
+const BATCH = flag('batch', 500);
+const CLIENTS = flag('clients', 4);
+const USERS = 2_000;
+const NATS = process.env.MOTEUR_BENCH_NATS ?? 'nats://127.0.0.1:4222';
+/** About the size of a sealed play event in bench:cluster. */
+const SEALED = Buffer.alloc(160, 7).toString('base64');
+
+/** Appends EVENTS fresh events in batches from `clients` concurrent callers to a log of its own. */
+async function run(clients: number, prefix: string) {
+  const log = await NatsEventLog.open(`${NATS}?stream=moteur_bench_log_${process.pid}_${prefix}&shards=2`);
+  try {
+    const events = Array.from({ length: EVENTS }, (_, i) => ({ id: `${prefix}${i}`, userId: `u${i % USERS}`, sealed: SEALED }));
+    let next = 0;
+    note(`${EVENTS} events, batches of ${BATCH}, ${clients} caller(s)`);
+    const cpu = process.cpuUsage();
+    const calls = await timeCalls(Math.ceil(EVENTS / BATCH), clients, async () => {
+      const at = next++ * BATCH;
+      const outcomes = await log.append(events.slice(at, at + BATCH));
+      if (outcomes.some((o) => o.status !== 'stored')) throw new Error('a fresh event was not stored');
+    });
+    const used = process.cpuUsage(cpu);
+    if ((await log.count()) !== EVENTS) throw new Error(`the log holds ${await log.count()} events, not ${EVENTS}`);
+    return {
+      clients,
+      eventsPerSec: Math.round(EVENTS / calls.seconds),
+      batchLatency: latencySummary(calls.latenciesMs),
+      clientCpuMicrosPerEvent: round((used.user + used.system) / EVENTS, 1),
+    };
+  } finally {
+    await log.destroy();
+    await log.close();
+  }
+}
+
+print({
+  benchmark: 'nats-log',
+  parameters: { events: EVENTS, batch: BATCH, users: USERS },
+  append: [await run(1, 'one-'), await run(CLIENTS, 'many-')],
+  note: 'NATS runs on the same machine and shares its cores with this process',
+});
