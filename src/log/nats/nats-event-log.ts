@@ -8,16 +8,19 @@ import {
   StorageType,
   type JetStreamClient,
   type JetStreamManager,
-  type PubAck,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { AppendOutcome, EventLog, LoggedSealedEvent, SealedEvent } from '../event-log.ts';
 import { decodeEvent, encodeEvent } from './event-codec.ts';
+import { PartialAppendError, type PartialOutcome } from './partial-append-error.ts';
 import { parseNatsUrl, type NatsLogTarget } from './nats-url.ts';
 import { LogSubjects } from './subjects.ts';
 
 /** JetStream's error code for a publish whose expected last subject sequence did not match: the id is claimed. */
 const WRONG_LAST_SEQUENCE = 10071;
+/** JetStream's error codes for deleting a message that is not (or no longer) there: "no message found", "sequence N not found". */
+const NOT_THERE = [10057, 10043];
+const DUPLICATE: AppendOutcome = { status: 'duplicate' };
 const NANOS_PER_MS = 1_000_000;
 /** How long a read waits for messages the stream said it has before giving up. */
 const READ_EXPIRES_MS = 2000;
@@ -33,14 +36,18 @@ const ERASE_CONCURRENCY = 64;
  *   quorum of replicas when the stream is replicated).
  * - Duplicates: the message id is a hash of the event id, so JetStream drops a resend within the
  *   de-duplication window on its own; past the window, each stored event claims its id in a second stream
- *   (`<stream>_ids`, at most one message per subject, publish expecting the subject empty). A claim that
- *   fails means the id was stored earlier: the new copy is deleted and reported as a duplicate.
+ *   (`<stream>_ids`, at most one message per subject, publish expecting the subject empty; its body is the
+ *   sequence of the message it was made for). A claim held for another message means the id was stored
+ *   earlier: the new copy is deleted and reported as a duplicate.
+ * - An append that fails part-way throws a PartialAppendError with each event's own outcome.
  */
 export class NatsEventLog implements EventLog {
   /** Connects to `nats://...` and creates the streams if they do not exist yet. */
   static async open(url: string): Promise<NatsEventLog> {
     const target = parseNatsUrl(url);
-    const nc = await connect({ servers: target.servers, name: `moteur-log-${process.pid}` });
+    // No async traces: otherwise the client captures a stack trace for every request (two per event, a third
+    // of the client's CPU per event); its errors then carry the client's stack rather than the caller's.
+    const nc = await connect({ servers: target.servers, name: `moteur-log-${process.pid}`, noAsyncTraces: true });
     try {
       const jsm = await jetstreamManager(nc);
       const subjects = new LogSubjects(target.stream, target.shards);
@@ -62,33 +69,49 @@ export class NatsEventLog implements EventLog {
   async append(events: readonly SealedEvent[]): Promise<AppendOutcome[]> {
     const firstIndex = new Map<string, number>();
     events.forEach((e, i) => firstIndex.has(e.id) || firstIndex.set(e.id, i));
-    // Published together: the connection keeps them in order and the acknowledgements come back pipelined.
-    return Promise.all(
-      events.map(async (event, i): Promise<AppendOutcome> => {
-        if (firstIndex.get(event.id) !== i) return { status: 'duplicate' };
-        const key = this.subjects.eventKey(event.id);
-        const ack = await this.js.publish(this.subjects.userEvents(event.userId), encodeEvent(event), { msgID: key });
-        const claimed = await this.claim(event.id, ack);
-        if (ack.duplicate) return { status: 'duplicate' };
-        if (claimed) return { status: 'stored', seq: ack.seq };
-        await this.jsm.streams.deleteMessage(this.subjects.stream, ack.seq, true);
-        return { status: 'duplicate' };
-      }),
+    // Pipelined: this map writes every publish to the connection before any acknowledgement is awaited, and
+    // each claim leaves as soon as its event's acknowledgement is back. One connection delivers the publishes
+    // in batch order and JetStream stores a subject's messages in the order they arrive, so a person's events
+    // keep the batch's order (test/log/nats-append.test.ts checks it).
+    const settled = await Promise.allSettled(
+      events.map((event, i) => (firstIndex.get(event.id) === i ? this.store(event) : Promise.resolve(DUPLICATE))),
     );
+    const outcomes = settled.map((s): PartialOutcome => (s.status === 'fulfilled' ? s.value : { status: 'failed', error: s.reason }));
+    if (outcomes.some((o) => o.status === 'failed')) throw new PartialAppendError(outcomes);
+    return outcomes as AppendOutcome[];
+  }
+
+  /** Publishes one event and claims its id; a copy whose id another message holds is deleted. */
+  private async store(event: SealedEvent): Promise<AppendOutcome> {
+    const msgID = this.subjects.eventKey(event.id);
+    const ack = await this.js.publish(this.subjects.userEvents(event.userId), encodeEvent(event), { msgID });
+    const holder = await this.claim(event.id, ack.seq);
+    // Held by this very message: claimed now, by an earlier append that failed after storing it, or by a
+    // concurrent append of the same event (whose acknowledgement was a duplicate of this one).
+    if (holder === undefined || holder === ack.seq) return ack.duplicate ? DUPLICATE : { status: 'stored', seq: ack.seq };
+    // Another message holds the id: this is a resend past the window (or the copy an earlier resend failed to delete).
+    await this.jsm.streams.deleteMessage(this.subjects.stream, ack.seq, true).catch((err: unknown) => {
+      if (!(err instanceof JetStreamApiError && NOT_THERE.includes(err.code))) throw err;
+    });
+    return DUPLICATE;
   }
 
   /**
-   * Claims the event id for the stored message; false when another message holds it. A resend inside the
-   * window claims too, so an append that failed between storing and claiming is completed by its retry.
+   * Claims the event id for the message at `seq` and returns the sequence of the message that holds
+   * it: `seq` when this claim was made, undefined if the claim vanished meanwhile (expired or erased). A resend
+   * inside the window finds its own message's sequence, so an append that failed between storing and claiming
+   * is completed by its retry.
    */
-  private async claim(eventId: string, ack: PubAck): Promise<boolean> {
+  private async claim(eventId: string, seq: number): Promise<number | undefined> {
+    const subject = this.subjects.idClaim(eventId);
     try {
-      await this.js.publish(this.subjects.idClaim(eventId), String(ack.seq), { expect: { lastSubjectSequence: 0 } });
-      return true;
+      await this.js.publish(subject, String(seq), { expect: { lastSubjectSequence: 0 } });
+      return seq;
     } catch (err) {
-      if (err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE) return false;
-      throw err;
+      if (!(err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE)) throw err;
     }
+    const held = await this.jsm.streams.getMessage(this.subjects.idsStream, { last_by_subj: subject });
+    return held === null ? undefined : Number(held.string());
   }
 
   async readAfter(afterSeq: number, limit: number): Promise<LoggedSealedEvent[]> {
