@@ -34,7 +34,7 @@ async function run(clients: number, prefix: string) {
       clients,
       eventsPerSec: Math.round(EVENTS / calls.seconds),
       batchLatency: latencySummary(calls.latenciesMs),
-      clientCpuMicrosPerEvent: round((used.user + used.system) / EVENTS, 1),
+      clientCpuPerEventUs: round((used.user + used.system) / EVENTS, 1),
     };
   } finally {
     await log.destroy();
@@ -45,6 +45,7 @@ async function run(clients: number, prefix: string) {
 print({
   benchmark: 'nats-log',
   parameters: { events: EVENTS, batch: BATCH, users: USERS },
-  append: [await run(1, 'one-'), await run(CLIENTS, 'many-')],
+  oneCaller: await run(1, 'one-'),
+  concurrentCallers: await run(CLIENTS, 'many-'),
   note: 'NATS runs on the same machine and shares its cores with this process',
 });
