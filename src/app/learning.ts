@@ -5,20 +5,20 @@
  * within the ingest call, keeps the vector index and the popular lists up to date on a timer, and writes
  * snapshots periodically and at close.
  */
-import { existsSync, rmSync } from 'node:fs';
 import { MoteurError } from '../core/errors.ts';
 import type { LoggedEvent, Video } from '../core/types.ts';
 import { PopularVideos } from '../learn/popular-videos.ts';
 import { ExplorationPool } from '../learn/exploration/exploration-pool.ts';
-import { ByteReader, ByteWriter, readHeader, writeHeader } from '../learn/online/bytes.ts';
 import { OnlineLearners } from '../learn/online/learners.ts';
-import { readSnapshotBytes, writeFileAtomically } from '../learn/online/snapshot-file.ts';
+import type { PersonReader } from '../learn/online/person-bytes.ts';
+import { readRegional, readRegionalFiles, RegionalWriter, removeRegionalFiles, writeRegionalFiles, type RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
+import type { Residency } from '../residency/people-directory.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Store } from '../store/store.ts';
 import type { MoteurConfig } from './config.ts';
 
 const MAGIC = 'moteur-engine-snapshot';
-const FORMAT = 1;
+const FORMAT = 2;
 const PAGE = 5000;
 /** Changed item vectors put into the HNSW graph per maintenance tick: bounded so a tick never stalls requests for long. */
 const INDEX_SYNC_CHUNK = 200;
@@ -56,6 +56,8 @@ export class EngineLearning {
   constructor(
     private readonly config: MoteurConfig,
     private readonly videoOf: (videoId: string) => Video | undefined,
+    /** Which regions' people the state holds and where each lives: a snapshot keeps each region's people in its own part. */
+    private readonly residency: Residency,
   ) {
     this.learners = this.freshLearners();
     this.exploration = new ExplorationPool({
@@ -82,7 +84,8 @@ export class EngineLearning {
    */
   async load(store: Store, log: PersonalEventLog, hooks: LoadHooks, options: { fromSnapshot: boolean; replay?: boolean }): Promise<void> {
     const path = this.config.learning.snapshotPath;
-    if (options.fromSnapshot && path !== undefined && existsSync(path)) readSnapshotBytes(path, (bytes) => this.decode(bytes));
+    const snapshot = options.fromSnapshot && path !== undefined ? readRegionalFiles(path, this.residency.regions) : undefined;
+    if (snapshot !== undefined) this.restore(snapshot, path!);
     const replayFrom = this.appliedSeq;
     this.snapshotSeq = replayFrom;
     for (let after = ''; ; ) {
@@ -165,14 +168,14 @@ export class EngineLearning {
   }
 
   /**
-   * Erasure: every per-person structure forgets them, and the snapshot on disk (which names them) is deleted;
-   * the next one is written without them.
+   * Erasure: every per-person structure forgets them, and the snapshot on disk (whose region part holds them)
+   * is deleted; the next one is written without them.
    */
   forgetUser(userId: string): void {
     this.learners.forgetUser(userId);
     this.seen.delete(userId);
     const path = this.config.learning.snapshotPath;
-    if (path !== undefined) rmSync(path, { force: true });
+    if (path !== undefined) removeRegionalFiles(path, this.residency.regions);
     this.snapshotSeq = -1;
   }
 
@@ -239,43 +242,62 @@ export class EngineLearning {
     await this.snapshotting;
   }
 
-  /** Writes everything learned, with the last applied log position, to `path` (atomically); returns its size. */
+  /**
+   * Writes everything learned, with the last applied log position, to `path` and each region's people to
+   * their region's part beside it (see regional-snapshot.ts); returns the bytes written.
+   */
   writeSnapshot(path: string): number {
-    const size = writeFileAtomically(path, this.encode());
+    const size = writeRegionalFiles(path, this.encode());
     this.snapshotSeq = this.appliedSeq;
     return size;
   }
 
-  // ---- snapshot format: header, last applied sequence, learner bytes, exploration outcomes, seen videos
+  /** The state a snapshot holds (`source` names it in errors); one made for other regions, or whose parts do not match, is set aside for the log. */
+  restore(snapshot: RegionalSnapshot, source: string): void {
+    try {
+      readRegional(snapshot, this.residency.regions, MAGIC, FORMAT, 'an engine snapshot', (input) => this.decode(input));
+    } catch (error) {
+      if (!(error instanceof MoteurError)) throw error;
+      if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
+      process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
+    }
+  }
 
-  encode(): Uint8Array {
-    const w = new ByteWriter();
-    writeHeader(w, MAGIC, FORMAT);
+  // ---- snapshot format: last applied sequence, learners, exploration outcomes, seen videos; people's rows in their region's part
+
+  encode(): RegionalSnapshot {
+    const out = new RegionalWriter(this.residency.regions, (userId) => this.residency.regionOf(userId));
+    const w = out.shared;
     w.f64(this.appliedSeq);
-    w.array(this.learners.snapshot());
+    this.learners.write(out);
     this.exploration.write(w);
     // Sorted by person: the bytes do not depend on whether the serving record or the log named them first.
     w.u32(this.seen.size);
     for (const userId of [...this.seen.keys()].sort()) {
-      w.str(userId);
-      w.strings([...this.seen.get(userId)!]);
+      const p = out.of(userId);
+      p.str(userId);
+      p.strings([...this.seen.get(userId)!]);
     }
-    return w.finish();
+    return out.finish(MAGIC, FORMAT);
   }
 
-  private decode(bytes: Uint8Array): void {
-    const r = new ByteReader(bytes);
-    readHeader(r, MAGIC, FORMAT, 'an engine snapshot');
-    this.appliedSeq = r.f64();
-    this.learners = OnlineLearners.restore(r.u8s());
-    if (this.learners.config.contentDim !== this.config.embeddingDim) {
-      throw new MoteurError('snapshot_stale', `the snapshot was made for content embeddings of ${this.learners.config.contentDim} dimensions, the engine is set to ${this.config.embeddingDim}: delete it or run 'moteur train'`, 500);
+  /** The learners are checked before they replace the current ones: a snapshot of other dimensions is refused. */
+  private decode(input: PersonReader): void {
+    const r = input.shared;
+    const appliedSeq = r.f64();
+    const learners = OnlineLearners.read(input);
+    if (learners.config.contentDim !== this.config.embeddingDim) {
+      throw new MoteurError('snapshot_stale', `the snapshot was made for content embeddings of ${learners.config.contentDim} dimensions, the engine is set to ${this.config.embeddingDim}: delete it or run 'moteur train'`, 500);
     }
+    this.appliedSeq = appliedSeq;
+    this.learners = learners;
     // The serving weights are a setting, not something learned: the engine's configuration wins.
     this.learners.setScoreWeights(this.config.feed.scoreWeights);
     this.exploration.read(r);
-    for (let users = r.u32(); users > 0; users--) this.seen.set(r.str(), new Set(r.strings()));
-    if (!r.done) throw new MoteurError('snapshot_corrupt', 'engine snapshot has trailing bytes', 500);
+    for (let users = r.u32(); users > 0; users--) {
+      const p = input.next();
+      this.seen.set(p.str(), new Set(p.strings()));
+    }
   }
 }
 
@@ -283,9 +305,9 @@ export class EngineLearning {
  * Rebuilds every model from the whole log (any snapshot ignored), deterministically for `config.learning.seed`:
  * what `moteur train` runs before writing a snapshot.
  */
-export async function rebuildFromLog(store: Store, log: PersonalEventLog, config: MoteurConfig): Promise<EngineLearning> {
+export async function rebuildFromLog(store: Store, log: PersonalEventLog, config: MoteurConfig, residency: Residency): Promise<EngineLearning> {
   const videos = new Map<string, Video>();
-  const learning = new EngineLearning(config, (id) => videos.get(id));
+  const learning = new EngineLearning(config, (id) => videos.get(id), residency);
   await learning.load(store, log, { onVideo: (v) => videos.set(v.id, v), onEvent: () => {} }, { fromSnapshot: false });
   return learning;
 }

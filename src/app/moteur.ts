@@ -107,7 +107,7 @@ export class Moteur {
     const regionOf = residency?.regionOf?.bind(residency) ?? ((id: string) => this.users.get(id)?.region);
     this.residency = { regions: residency?.regions ?? [config.region], regionOf };
     this.catalog = new Catalog(config.embeddingDim);
-    this.learning = new EngineLearning(config, (id) => this.catalog.get(id));
+    this.learning = new EngineLearning(config, (id) => this.catalog.get(id), this.residency);
     this.pipeline =
       config.feed.policy === 'random'
         ? randomPipeline(this.catalog)

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
 import { inTransaction } from '../store/postgres/connection.ts';
 import { migrate, type Migration } from '../store/postgres/migrations.ts';
 import { shardLabel, WHOLE_LOG, type LearnerShard } from './learner-shard.ts';
@@ -21,30 +22,46 @@ const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** Each region's part of a checkpoint (its people's model rows) lives in that region's schema. */
+const PART_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'model checkpoint parts', sql: 'CREATE TABLE model_checkpoint_parts (shards integer NOT NULL, shard integer NOT NULL, seq bigint NOT NULL, bytes bytea NOT NULL, PRIMARY KEY (shards, shard, seq))' },
+];
+
 export interface Checkpoint {
   /** The log position it contains every event up to (and none after). */
   seq: number;
-  bytes: Uint8Array;
+  /** The shared part (item-level state) and each region's part (see src/learn/online/regional-snapshot.ts). */
+  snapshot: RegionalSnapshot;
+}
+
+/** A region's schema, and a pool whose connections use it (for its migrations). */
+export interface RegionSchema {
+  pool: pg.Pool;
+  schema: string;
 }
 
 /**
  * One learner shard's model checkpoints in PostgreSQL: its learned state at a log position, the position
- * inside it, written in one statement, so state and position always agree. Only the newest is kept per shard;
- * the whole log's learner is shard 0/1, whose checkpoints serving nodes start from.
+ * inside it, written in one transaction, so state and position always agree: the shared part in the shared
+ * schema, each region's part in that region's schema (one database, so one transaction). Only the newest is
+ * kept per shard; the whole log's learner is shard 0/1, whose checkpoints serving nodes start from.
  *
  * Erasure: a checkpoint may hold a person who is then erased. Each erasure bumps the erasure epoch and
  * deletes every checkpoint in one transaction; a checkpoint is written only if no erasure happened since the
  * learner applied the last one it knows of, so a stale state can never come back.
  */
 export class Checkpoints {
-  static async open(pool: pg.Pool, schema: string, shard: LearnerShard = WHOLE_LOG): Promise<Checkpoints> {
+  static async open(pool: pg.Pool, schema: string, regions: ReadonlyMap<string, RegionSchema>, shard: LearnerShard = WHOLE_LOG): Promise<Checkpoints> {
     await migrate(pool, schema, 'learner', MIGRATIONS);
-    return new Checkpoints(pool, schema, shard);
+    for (const region of regions.values()) await migrate(region.pool, region.schema, 'learner-parts', PART_MIGRATIONS);
+    return new Checkpoints(pool, schema, new Map([...regions].map(([name, r]) => [name, r.schema])), shard);
   }
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,
+    /** Region → the schema its part goes to. */
+    private readonly partSchemas: ReadonlyMap<string, string>,
     readonly shard: LearnerShard,
   ) {}
 
@@ -67,12 +84,20 @@ export class Checkpoints {
     };
   }
 
+  /** The newest checkpoint, with the parts of the regions this node knows (the loader checks they are all there). */
   async latest(): Promise<Checkpoint | undefined> {
     const { rows } = await this.pool.query<{ seq: number; bytes: Buffer }>(
       'SELECT seq, bytes FROM model_checkpoints WHERE shards = $1 AND shard = $2 ORDER BY seq DESC LIMIT 1',
       this.key,
     );
-    return rows[0] && { seq: rows[0].seq, bytes: new Uint8Array(rows[0].bytes) };
+    if (rows[0] === undefined) return undefined;
+    const { seq } = rows[0];
+    const parts = new Map<string, Uint8Array>();
+    for (const [region, schema] of this.partSchemas) {
+      const part = await this.pool.query<{ bytes: Buffer }>(`SELECT bytes FROM ${schema}.model_checkpoint_parts WHERE shards = $1 AND shard = $2 AND seq = $3`, [...this.key, seq]);
+      if (part.rows[0] !== undefined) parts.set(region, new Uint8Array(part.rows[0].bytes));
+    }
+    return { seq, snapshot: { shared: new Uint8Array(rows[0].bytes), parts } };
   }
 
   /** The newest checkpoint's position, without its bytes. */
@@ -93,9 +118,19 @@ export class Checkpoints {
       await client.query(
         `INSERT INTO model_checkpoints (shards, shard, seq, epoch, bytes) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (shards, shard, seq) DO UPDATE SET bytes = excluded.bytes, epoch = excluded.epoch`,
-        [...this.key, checkpoint.seq, epoch, Buffer.from(checkpoint.bytes)],
+        [...this.key, checkpoint.seq, epoch, Buffer.from(checkpoint.snapshot.shared)],
       );
       await client.query('DELETE FROM model_checkpoints WHERE shards = $1 AND shard = $2 AND seq < $3', [...this.key, checkpoint.seq]);
+      for (const [region, bytes] of checkpoint.snapshot.parts) {
+        const schema = this.partSchemas.get(region);
+        if (schema === undefined) throw new Error(`the checkpoint has a part for region ${region}, which has no schema here`);
+        await client.query(
+          `INSERT INTO ${schema}.model_checkpoint_parts (shards, shard, seq, bytes) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (shards, shard, seq) DO UPDATE SET bytes = excluded.bytes`,
+          [...this.key, checkpoint.seq, Buffer.from(bytes)],
+        );
+        await client.query(`DELETE FROM ${schema}.model_checkpoint_parts WHERE shards = $1 AND shard = $2 AND seq <> $3`, [...this.key, checkpoint.seq]);
+      }
       return true;
     });
   }
@@ -105,6 +140,7 @@ export class Checkpoints {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ epoch: number }>('UPDATE erasure_epoch SET epoch = epoch + 1 RETURNING epoch');
       await client.query('DELETE FROM model_checkpoints');
+      for (const schema of this.partSchemas.values()) await client.query(`DELETE FROM ${schema}.model_checkpoint_parts`);
       return rows[0]!.epoch;
     });
   }

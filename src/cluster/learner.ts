@@ -1,13 +1,14 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/transport-node';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MoteurConfig } from '../app/config.ts';
 import { EngineLearning } from '../app/learning.ts';
 import type { LoggedEvent, Video } from '../core/types.ts';
+import { removeRegionalFiles, writeRegionalFiles } from '../learn/online/regional-snapshot.ts';
 import { decodeEvent } from '../log/nats/event-codec.ts';
 import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
 import { shardOf } from '../log/nats/subjects.ts';
+import type { Residency } from '../residency/people-directory.ts';
 import type { Store } from '../store/store.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Checkpoints } from './checkpoints.ts';
@@ -24,6 +25,8 @@ export interface LearnerOptions {
   store: Store;
   /** The shard's checkpoints: which part of the log this learner learns from is theirs (`checkpoints.shard`). */
   checkpoints: Checkpoints;
+  /** Every region of the deployment, and where each person lives: each region's people go to its part of a checkpoint. */
+  residency: Residency;
   config: MoteurConfig;
   /** A local scratch directory: the checkpoint is handed to the engine's loader through a file there. */
   workDir: string;
@@ -73,7 +76,7 @@ export class Learner {
     private readonly release: () => Promise<void>,
   ) {
     const snapshotPath = join(options.workDir, 'learner.checkpoint');
-    this.learning = new EngineLearning({ ...options.config, learning: { ...options.config.learning, snapshotPath } }, (id) => this.videos.get(id));
+    this.learning = new EngineLearning({ ...options.config, learning: { ...options.config.learning, snapshotPath } }, (id) => this.videos.get(id), options.residency);
     this.order = new LogOrder(0, {
       apply: (event) => this.learn(event),
       reset: (userId) => this.learning.resetUser(userId),
@@ -107,7 +110,9 @@ export class Learner {
     await sealedLog.nc.flush();
     this.epoch = await checkpoints.epoch();
     const checkpoint = await checkpoints.latest();
-    if (checkpoint !== undefined) writeFileSync(join(workDir, 'learner.checkpoint'), checkpoint.bytes);
+    const snapshotPath = join(workDir, 'learner.checkpoint');
+    removeRegionalFiles(snapshotPath, this.options.residency.regions);
+    if (checkpoint !== undefined) writeRegionalFiles(snapshotPath, checkpoint.snapshot);
     await this.learning.load(store, log, { onVideo: (v) => this.videos.set(v.id, v), onEvent: () => undefined }, { fromSnapshot: checkpoint !== undefined, replay: false });
     this.lastCheckpoint = checkpoint?.seq ?? -1;
     this.order.appliedSeq = this.learning.lastAppliedSeq;
@@ -187,7 +192,7 @@ export class Learner {
       const acknowledge = this.unacknowledged;
       // Unchanged since the last one, and that one still stands (an erasure deletes every checkpoint).
       if (seq === this.lastCheckpoint && (await this.options.checkpoints.latestSeq()) === seq) return;
-      const written = await this.options.checkpoints.write({ seq, bytes: this.learning.encode() }, this.epoch);
+      const written = await this.options.checkpoints.write({ seq, snapshot: this.learning.encode() }, this.epoch);
       if (!written) return; // an erasure came since: the next checkpoint, after it is applied, will be written
       this.lastCheckpoint = seq;
       if (acknowledge !== undefined && acknowledge.seq <= seq) acknowledge.ack();

@@ -8,6 +8,7 @@ import { MoteurError } from '../core/errors.ts';
 import { SqliteEventLog } from '../log/sqlite/sqlite-event-log.ts';
 import { openSqlite } from '../store/sqlite/database.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { Store } from '../store/store.ts';
 import { DataKeys } from '../trust/crypto/data-keys.ts';
 import { loadMasterKey, masterKeyFileIn } from '../trust/crypto/master-key.ts';
 import { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
@@ -36,7 +37,7 @@ export function regionsIn(dataDir: string): string[] {
 const PAGE = 5000;
 
 /** Reads every person's id of a region's store into the directory. */
-async function placePeople(store: SqliteStore, region: string, directory: PeopleDirectory): Promise<void> {
+export async function placePeople(store: Store, region: string, directory: PeopleDirectory): Promise<void> {
   for (let after = ''; ; ) {
     const users = await store.listUsers(after, PAGE);
     for (const u of users) directory.place(u.id, region);

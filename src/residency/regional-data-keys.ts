@@ -1,47 +1,63 @@
-/** People's data keys kept in their own region, beside that region's events. */
-import type { DataKeys, PersonKeys } from '../trust/crypto/data-keys.ts';
+/** People's data keys kept in their own region, beside that region's events (a file or a PostgreSQL schema per region). */
+import type { PersonKeys } from '../trust/crypto/data-keys.ts';
 import type { PeopleDirectory } from './people-directory.ts';
 
 export class RegionalDataKeys implements PersonKeys {
   constructor(
-    private readonly keys: ReadonlyMap<string, DataKeys>,
+    /** One table of keys per served region. */
+    private readonly keys: ReadonlyMap<string, PersonKeys>,
     private readonly directory: PeopleDirectory,
   ) {}
 
-  private keysOf(userId: string): DataKeys | undefined {
+  private keysOf(userId: string): PersonKeys | undefined {
     const region = this.directory.regionOf(userId);
     return region === undefined ? undefined : this.keys.get(region);
   }
 
-  /** Nothing to do: each region's table answers `keyOf` directly. */
-  async prepare(): Promise<void> {}
+  /**
+   * Loads the keys of known people from their region; someone this node has not heard of (created through
+   * another node since it started) is looked for in every served region, and placed where their key is.
+   */
+  async prepare(userIds: Iterable<string>): Promise<void> {
+    const unknown = new Set<string>();
+    const byRegion = new Map<PersonKeys, string[]>();
+    for (const userId of userIds) {
+      const keys = this.keysOf(userId);
+      if (keys !== undefined) byRegion.set(keys, [...(byRegion.get(keys) ?? []), userId]);
+      else if (this.directory.regionOf(userId) === undefined) unknown.add(userId);
+    }
+    for (const [keys, ids] of byRegion) await keys.prepare(ids);
+    if (unknown.size === 0) return;
+    for (const [region, keys] of this.keys) {
+      await keys.prepare(unknown);
+      for (const userId of unknown) if (keys.keyOf(userId) !== undefined) this.directory.place(userId, region);
+    }
+  }
 
   keyOf(userId: string): Buffer | undefined {
     return this.keysOf(userId)?.keyOf(userId);
   }
 
-  ensure(userIds: Iterable<string>): void {
+  async ensure(userIds: Iterable<string>): Promise<void> {
+    const ids = [...userIds];
+    await this.prepare(ids);
     const byRegion = new Map<string, string[]>();
-    for (const userId of userIds) {
+    for (const userId of ids) {
       const region = this.directory.assign(userId);
       byRegion.set(region, [...(byRegion.get(region) ?? []), userId]);
     }
-    for (const [region, ids] of byRegion) this.keys.get(region)!.ensure(ids);
+    for (const [region, group] of byRegion) await this.keys.get(region)!.ensure(group);
   }
 
   evict(userId: string): void {
     this.keysOf(userId)?.evict(userId);
   }
 
-  destroy(userId: string): boolean {
-    return this.keysOf(userId)?.destroy(userId) ?? false;
+  async destroy(userId: string): Promise<boolean> {
+    return (await this.keysOf(userId)?.destroy(userId)) ?? false;
   }
 
-  count(): number {
-    return [...this.keys.values()].reduce((sum, k) => sum + k.count(), 0);
-  }
-
-  close(): void {
-    for (const k of this.keys.values()) k.close();
+  async close(): Promise<void> {
+    for (const k of this.keys.values()) await k.close();
   }
 }

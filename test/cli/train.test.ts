@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/app/config.ts';
 import { learnerSnapshotPath, Moteur } from '../../src/app/moteur.ts';
-import { openRegions } from '../../src/residency/open-regions.ts';
+import { regionPartPath } from '../../src/learn/online/regional-snapshot.ts';
+import { openRegions, regionsIn } from '../../src/residency/open-regions.ts';
 import type { WatchEvent } from '../../src/core/types.ts';
 import { Ledger } from '../../src/trust/ledger/ledger.ts';
 import { event, tempDir, videos } from '../support/fixtures.ts';
@@ -66,15 +67,17 @@ async function openRecordingReads(dir: string): Promise<{ moteur: Moteur; readsA
 
 test('moteur train: the same log and seed give a byte-identical snapshot, another seed another one', { timeout: 120_000 }, async () => {
   const dir = await dataDirectory();
+  // The shared snapshot and each region's part of it.
+  const snapshot = () => Buffer.concat([learnerSnapshotPath(dir), ...regionsIn(dir).map((r) => regionPartPath(learnerSnapshotPath(dir), r))].map((f) => readFileSync(f)));
   const first = train(dir, 5);
-  const bytes = readFileSync(learnerSnapshotPath(dir));
+  const bytes = snapshot();
   assert.equal(first.bytes, bytes.length);
   assert.equal(first.events, traffic(0).length + traffic(1).length);
   assert.equal(first.lastSeq, first.events);
   train(dir, 5);
-  assert.ok(readFileSync(learnerSnapshotPath(dir)).equals(bytes), 'a second run with the same seed wrote other bytes');
+  assert.ok(snapshot().equals(bytes), 'a second run with the same seed wrote other bytes');
   train(dir, 6);
-  assert.ok(!readFileSync(learnerSnapshotPath(dir)).equals(bytes), 'another seed wrote the same bytes');
+  assert.ok(!snapshot().equals(bytes), 'another seed wrote the same bytes');
   const refused = spawnSync(process.execPath, ['bin/moteur.js', 'train', '--data', dir, '--seed', '-1'], { encoding: 'utf8' });
   assert.notEqual(refused.status, 0);
   assert.match(refused.stderr, /--seed.*expected an integer from 0 to 4294967295/);
@@ -99,7 +102,7 @@ test('a restart from a snapshot replays only the log after it and gives the same
   assert.equal(replayed.readsAfter[0], 0);
   assert.equal(restored.moteur.learning.learners.eventCount, trained.events + later.length);
   assert.ok(Buffer.from(restored.moteur.learning.learners.snapshot()).equals(Buffer.from(replayed.moteur.learning.learners.snapshot())), 'the learners differ');
-  assert.ok(Buffer.from(restored.moteur.learning.encode()).equals(Buffer.from(replayed.moteur.learning.encode())), 'the learned state differs');
+  assert.deepEqual(restored.moteur.learning.encode(), replayed.moteur.learning.encode(), 'the learned state differs');
   for (const person of [...PEOPLE, 'stranger']) {
     const a = await restored.moteur.feed(person, { n: 10, sessionId: 's1', explain: true });
     const b = await replayed.moteur.feed(person, { n: 10, sessionId: 's1', explain: true });

@@ -12,10 +12,9 @@ import { after, test } from 'node:test';
 import pg from 'pg';
 import { startNode, type Node } from '../../bench/lib/cluster-nodes.ts';
 import { resolveConfig } from '../../src/app/config.ts';
-import { rebuildFromLog } from '../../src/app/learning.ts';
+import { EngineLearning, rebuildFromLog } from '../../src/app/learning.ts';
 import { openBackends } from '../../src/cluster/backends.ts';
-import { readHeader, ByteReader } from '../../src/learn/online/bytes.ts';
-import { OnlineLearners } from '../../src/learn/online/learners.ts';
+import type { OnlineLearners } from '../../src/learn/online/learners.ts';
 import { COUNTERS } from '../../src/learn/online/video-counters.ts';
 import { shardOf } from '../../src/log/nats/subjects.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
@@ -39,12 +38,17 @@ async function until<T>(what: string, withinMs: number, probe: () => Promise<T |
   }
 }
 
-/** The log position and the learners inside an engine checkpoint (format of src/app/learning.ts). */
-function readCheckpoint(bytes: Uint8Array) {
-  const r = new ByteReader(bytes);
-  readHeader(r, 'moteur-engine-snapshot', 1, 'an engine snapshot');
-  const seq = r.f64();
-  return { seq, learners: OnlineLearners.restore(r.u8s()) };
+/** The log position and the learners inside a shard's newest checkpoint: its shared row and the part of region `us`, in that region's schema. */
+async function readCheckpoint(db: pg.Client, schema: string, shard: number) {
+  const { rows } = await db.query<{ shared: Buffer; part: Buffer | null }>(
+    `SELECT c.bytes AS shared, p.bytes AS part FROM ${schema}.model_checkpoints c LEFT JOIN ${schema}_us.model_checkpoint_parts p USING (shards, shard, seq)
+     WHERE c.shards = 2 AND c.shard = $1 ORDER BY c.seq DESC LIMIT 1`,
+    [shard],
+  );
+  if (rows[0] === undefined) return undefined;
+  const learning = new EngineLearning(resolveConfig({}), () => undefined, { regions: ['us'], regionOf: () => 'us' });
+  learning.restore({ shared: rows[0].shared, parts: new Map(rows[0].part === null ? [] : [['us', rows[0].part]]) }, `the checkpoint of shard ${shard}`);
+  return { seq: learning.lastAppliedSeq, learners: learning.learners };
 }
 
 /**
@@ -137,7 +141,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
 
   // A single process replaying the same log, and where each shard's part of it ends.
   const backends = await openBackends({ storeUrl: store, logUrl: log, dataDir: tempDir(), masterKeyFile: masterKey });
-  const replayed = (await rebuildFromLog(backends.store, backends.log, resolveConfig({}))).learners;
+  const replayed = (await rebuildFromLog(backends.store, backends.log, resolveConfig({}), backends.postgres!.directory)).learners;
   const lastOfShard = [0, 0];
   const eventsOfShard = [0, 0];
   const people = new Set<string>();
@@ -161,10 +165,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   const db = new pg.Client({ connectionString: target.connectionString });
   await db.connect();
   clients.push(db);
-  const newest = async (shard: number) => {
-    const { rows } = await db.query<{ bytes: Buffer }>(`SELECT bytes FROM ${target.schema}.model_checkpoints WHERE shards = 2 AND shard = $1 ORDER BY seq DESC LIMIT 1`, [shard]);
-    return rows[0] && readCheckpoint(new Uint8Array(rows[0].bytes));
-  };
+  const newest = (shard: number) => readCheckpoint(db, target.schema, shard);
   const shards = await Promise.all(
     [0, 1].map((shard) =>
       until(`a checkpoint of shard ${shard} with all its events`, 20_000, async () => {

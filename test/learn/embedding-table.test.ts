@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteReader, ByteWriter } from '../../src/learn/online/bytes.ts';
 import { EmbeddingTable } from '../../src/learn/online/embedding-table.ts';
+import { wholeReader, wholeWriter } from '../../src/learn/online/person-bytes.ts';
 
 const DAY = 86_400_000;
 const fillWith = (x: number) => (row: Float32Array) => row.fill(x);
@@ -56,11 +57,11 @@ test('a table read back from its bytes writes the same bytes', () => {
   for (let i = 0; i < 200; i++) table.touch(`id-${i % 70}`, i, fillWith(i));
   table.delete('id-3');
   const w = new ByteWriter();
-  table.write(w);
+  table.write(wholeWriter(w));
   const bytes = w.finish();
-  const copy = EmbeddingTable.read(new ByteReader(bytes), 2, { admitAfter: 2, ttlMs: DAY });
+  const copy = EmbeddingTable.read(wholeReader(new ByteReader(bytes)), 2, { admitAfter: 2, ttlMs: DAY });
   const again = new ByteWriter();
-  copy.write(again);
+  copy.write(wholeWriter(again));
   assert.deepEqual(again.finish(), bytes);
   assert.equal(copy.row('id-10'), table.row('id-10'));
   assert.equal(copy.touch('id-99', 0, fillWith(0)), undefined, 'pending counts survive');

@@ -40,13 +40,14 @@ export async function natsMissing(): Promise<string | undefined> {
 }
 
 let schemas = 0;
-/** A PostgreSQL URL on a schema of its own, dropped when the test file ends. */
+/** A PostgreSQL URL on a schema of its own, dropped with its regions' schemas (`<schema>_<region>`) when the test file ends. */
 export function freshPostgresUrl(): string {
   const schema = `moteur_t${process.pid}_${Date.now() % 1_000_000}_${++schemas}`;
   after(async () => {
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    const { rows } = await client.query<{ name: string }>(`SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name = $1 OR schema_name LIKE $2`, [schema, `${schema}\\_%`]);
+    for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
     await client.end();
   });
   return `${POSTGRES_URL}?schema=${schema}`;

@@ -76,7 +76,7 @@ export function registerServe(program: Command): void {
     });
 }
 
-const backendsOf = (opts: ServeOptions) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys });
+const backendsOf = (opts: ServeOptions) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys, regions: opts.regions });
 
 async function startServing(opts: ServeOptions): Promise<RunningServer> {
   const listen = { dataDir: opts.data, port: opts.port, host: opts.host, logger: opts.logRequests, regions: opts.regions };
@@ -84,8 +84,9 @@ async function startServing(opts: ServeOptions): Promise<RunningServer> {
   if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer(listen);
   // One process on the scale-out store and log (or one of them).
   mkdirSync(opts.data, { recursive: true });
-  const { store, log } = await openBackends(backendsOf(opts));
-  const moteur = await Moteur.over(store, log, await openLedger(backendsOf(opts), store), { learning: { snapshotPath: learnerSnapshotPath(opts.data) } });
+  const { store, log, postgres } = await openBackends(backendsOf(opts));
+  const config = { ...(postgres && { region: postgres.directory.home }), learning: { snapshotPath: learnerSnapshotPath(opts.data) } };
+  const moteur = await Moteur.over(store, log, await openLedger(backendsOf(opts), postgres), config, undefined, postgres?.directory);
   return serveEngine(moteur, listen);
 }
 

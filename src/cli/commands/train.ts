@@ -19,12 +19,12 @@ export function registerTrain(program: Command): void {
       const path = learnerSnapshotPath(opts.data);
       // Every region the directory holds, so the models learn from everyone's events.
       const regions = regionsIn(opts.data);
-      const { store, log } = await openRegions(opts.data, regions.length > 0 ? regions : undefined, regions[0] ?? DEFAULT_CONFIG.region);
+      const { store, log, directory } = await openRegions(opts.data, regions.length > 0 ? regions : undefined, regions[0] ?? DEFAULT_CONFIG.region);
       const ledger = await Ledger.open(join(opts.data, 'ledger'));
       try {
         // Training reads everyone's events: an administrative access to personal data, so it is on the record.
         await ledger.append([{ time: new Date().toISOString(), principal: LOCAL_OPERATOR.principal, purpose: 'model training', action: 'trainModels', resource: 'system', decision: 'allow', policyVersion: LOCAL_OPERATOR.policyVersion }]);
-        const learning = await rebuildFromLog(store, log, resolveConfig({ learning: { seed: opts.seed, snapshotPath: path } }));
+        const learning = await rebuildFromLog(store, log, resolveConfig({ learning: { seed: opts.seed, snapshotPath: path } }), directory);
         const bytes = learning.writeSnapshot(path);
         const summary = { events: learning.learners.eventCount, lastSeq: learning.lastAppliedSeq, seed: opts.seed, snapshot: path, bytes, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) };
         if (opts.json) console.log(JSON.stringify(summary));

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
+import { removeRegionalFiles, writeRegionalFiles } from '../../learn/online/regional-snapshot.ts';
 import { serveEngine, type RunningServer } from '../../server/start.ts';
-import { openLedger, openScaleOut, type BackendOptions } from '../backends.ts';
-import { Checkpoints } from '../checkpoints.ts';
+import { openCheckpoints, openLedger, openScaleOut, type BackendOptions } from '../backends.ts';
 import { LogFollower } from '../log-follower.ts';
 
 export interface ApiNodeOptions extends BackendOptions {
   port: number;
   host?: string | undefined;
   logger?: boolean | undefined;
-  regions?: readonly string[] | undefined;
 }
 
 export interface RunningApiNode extends RunningServer {
@@ -24,17 +23,17 @@ export interface RunningApiNode extends RunningServer {
  */
 /* `dataDir` is the node's own directory: its API keys (and by default the ledger's signing key), a copy of the newest model checkpoint. */
 export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiNode> {
-  const { store, sealedLog, log } = await openScaleOut(options, 'api');
-  const checkpoints = await Checkpoints.open(store.pool, store.schema);
+  const { store, sealedLog, log, postgres } = await openScaleOut(options, 'api');
+  const checkpoints = await openCheckpoints(postgres);
   mkdirSync(options.dataDir, { recursive: true });
   const snapshotPath = learnerSnapshotPath(options.dataDir);
   const checkpoint = await checkpoints.latest();
   // Only the shared checkpoint is trusted: a local copy may predate an erasure made while this node was down.
-  if (checkpoint !== undefined) writeFileSync(snapshotPath, checkpoint.bytes);
-  else rmSync(snapshotPath, { force: true });
+  removeRegionalFiles(snapshotPath, postgres.directory.regions);
+  if (checkpoint !== undefined) writeRegionalFiles(snapshotPath, checkpoint.snapshot);
   const follower = new LogFollower(sealedLog, log, checkpoints, `api-${randomUUID()}`);
-  const residency = options.regions === undefined ? undefined : { regions: options.regions };
-  const moteur = await Moteur.over(store, log, await openLedger(options, store), { learning: { snapshotPath } }, follower, residency);
+  const config = { region: postgres.directory.home, learning: { snapshotPath } };
+  const moteur = await Moteur.over(store, log, await openLedger(options, postgres), config, follower, postgres.directory);
   const server = await serveEngine(moteur, { dataDir: options.dataDir, port: options.port, host: options.host, logger: options.logger });
   return { ...server, follower };
 }

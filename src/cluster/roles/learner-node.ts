@@ -1,6 +1,5 @@
 import { resolveConfig } from '../../app/config.ts';
-import { openScaleOut, type BackendOptions } from '../backends.ts';
-import { Checkpoints } from '../checkpoints.ts';
+import { openCheckpoints, openScaleOut, type BackendOptions } from '../backends.ts';
 import { Learner } from '../learner.ts';
 import { shardFilter, WHOLE_LOG, type LearnerShard } from '../learner-shard.ts';
 
@@ -17,7 +16,8 @@ export interface RunningLearner {
 
 /** A learner node (`--role learner [--shard i/N]`): learns from its part of the log and writes model checkpoints. */
 export async function startLearnerNode(options: LearnerNodeOptions): Promise<RunningLearner> {
-  const { store, sealedLog, log } = await openScaleOut(options, 'learner');
+  // The learner learns from everyone: it serves every region the deployment records.
+  const { store, sealedLog, log, postgres } = await openScaleOut({ ...options, regions: undefined }, 'learner');
   const close = async () => {
     await log.close();
     await store.close();
@@ -25,8 +25,9 @@ export async function startLearnerNode(options: LearnerNodeOptions): Promise<Run
   try {
     const shard = options.shard ?? WHOLE_LOG;
     shardFilter(shard, sealedLog.subjects); // refuses a shard count the log is not partitioned by, before anything starts
-    const checkpoints = await Checkpoints.open(store.pool, store.schema, shard);
-    const learner = await Learner.start({ sealedLog, log, store, checkpoints, config: resolveConfig({}), workDir: options.dataDir, checkpointEveryMs: options.checkpointEveryMs });
+    const checkpoints = await openCheckpoints(postgres, shard);
+    const config = resolveConfig({ region: postgres.directory.home });
+    const learner = await Learner.start({ sealedLog, log, store, checkpoints, residency: postgres.directory, config, workDir: options.dataDir, checkpointEveryMs: options.checkpointEveryMs });
     return {
       learner,
       async close() {

@@ -4,7 +4,7 @@
  * `admitAfter` times (one-off ids never cost a row), and ids unseen for `ttlMs` are evicted, their rows zeroed
  * and recycled through a free list.
  */
-import type { ByteReader, ByteWriter } from './bytes.ts';
+import type { PersonReader, PersonWriter } from './person-bytes.ts';
 
 export interface TableOptions {
   admitAfter: number;
@@ -139,35 +139,61 @@ export class EmbeddingTable {
     return this.rows.entries();
   }
 
-  write(w: ByteWriter): void {
+  /**
+   * Item-level layout in `out.shared` (row count, free rows, how many ids), each id's row and last sighting
+   * where `out.of(id)` says: for the people's table, their region's part.
+   */
+  write(out: PersonWriter): void {
+    const w = out.shared;
     w.u32(this.ids.length);
-    for (const id of this.ids) w.str(id ?? '');
-    // Row order of the map decides eviction order, so it is written as is.
-    w.strings([...this.rows.keys()]);
     w.array(Int32Array.from(this.free));
-    w.array(this.data, this.ids.length * this.width);
-    w.array(this.lastSeen, this.ids.length);
+    this.ids.forEach((id, row) => {
+      if (id === undefined) return;
+      const p = out.of(id);
+      p.str(id);
+      p.array(this.data.subarray(row * this.width, (row + 1) * this.width));
+      p.f64(this.lastSeen[row]!);
+    });
+    // Row order of the map decides eviction order, so it is written as is.
+    w.u32(this.rows.size);
+    for (const id of this.rows.keys()) out.of(id).str(id);
     w.u32(this.pending.size);
     for (const [id, seen] of this.pending) {
-      w.str(id);
-      w.u32(seen.count);
-      w.f64(seen.lastSeen);
+      const p = out.of(id);
+      p.str(id);
+      p.u32(seen.count);
+      p.f64(seen.lastSeen);
     }
   }
 
-  static read(r: ByteReader, width: number, options: TableOptions): EmbeddingTable {
+  static read(input: PersonReader, width: number, options: TableOptions): EmbeddingTable {
+    const r = input.shared;
     const table = new EmbeddingTable(width, options);
     const count = r.u32();
-    table.ids = Array.from({ length: count }, () => r.str() || undefined);
-    const rowOf = new Map<string, number>();
-    table.ids.forEach((id, row) => id !== undefined && rowOf.set(id, row));
-    for (const id of r.strings()) table.rows.set(id, rowOf.get(id)!);
     table.free = Array.from(r.i32s());
     const capacity = Math.max(64, count);
-    table.data = r.f32(capacity * width);
-    table.lastSeen = r.f64s(capacity);
-    const pending = r.u32();
-    for (let i = 0; i < pending; i++) table.pending.set(r.str(), { count: r.u32(), lastSeen: r.f64() });
+    table.data = new Float32Array(capacity * width);
+    table.lastSeen = new Float64Array(capacity);
+    table.ids = new Array<string | undefined>(count).fill(undefined);
+    const free = new Set(table.free);
+    const rowOf = new Map<string, number>();
+    for (let row = 0; row < count; row++) {
+      if (free.has(row)) continue;
+      const p = input.next();
+      const id = p.str();
+      table.ids[row] = id;
+      rowOf.set(id, row);
+      table.data.set(p.f32(), row * width);
+      table.lastSeen[row] = p.f64();
+    }
+    for (let n = r.u32(); n > 0; n--) {
+      const id = input.next().str();
+      table.rows.set(id, rowOf.get(id)!);
+    }
+    for (let n = r.u32(); n > 0; n--) {
+      const p = input.next();
+      table.pending.set(p.str(), { count: p.u32(), lastSeen: p.f64() });
+    }
     return table;
   }
 }

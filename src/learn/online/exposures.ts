@@ -4,7 +4,7 @@
  * labels; it closes after a window, or when the person has too many open, and only then trains the ranker.
  * An exposure that closes without a play or any reaction is an impression without a play: a negative.
  */
-import type { ByteReader, ByteWriter } from './bytes.ts';
+import type { PersonReader, PersonWriter } from './person-bytes.ts';
 
 export const PLAYED = 1;
 export const LIKED = 2;
@@ -80,9 +80,10 @@ export class OpenExposures {
     return this.byUser.has(userId);
   }
 
-  write(w: ByteWriter): void {
-    w.u32(this.byUser.size);
+  write(out: PersonWriter): void {
+    out.shared.u32(this.byUser.size);
     for (const [userId, list] of this.byUser) {
+      const w = out.of(userId);
       w.str(userId);
       w.u32(list.length);
       for (const e of list) {
@@ -95,10 +96,11 @@ export class OpenExposures {
     }
   }
 
-  static read(r: ByteReader, windowMs: number, perUser: number): OpenExposures {
+  static read(input: PersonReader, windowMs: number, perUser: number): OpenExposures {
     const exposures = new OpenExposures(windowMs, perUser);
-    const users = r.u32();
+    const users = input.shared.u32();
     for (let u = 0; u < users; u++) {
+      const r = input.next();
       const userId = r.str();
       exposures.byUser.set(
         userId,

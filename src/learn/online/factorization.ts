@@ -7,9 +7,9 @@
  * item vector). W is trained on the examples of those videos, the regime it serves, and an admitted video's
  * row starts from W · c.
  */
-import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { OnlineConfig } from './config.ts';
 import { EmbeddingTable } from './embedding-table.ts';
+import { wholeReader, wholeWriter, type PersonReader, type PersonWriter } from './person-bytes.ts';
 import type { Rng } from './rng.ts';
 import type { VideoCatalog } from './video-catalog.ts';
 
@@ -161,16 +161,17 @@ export class Factorization {
     }
   }
 
-  write(w: ByteWriter): void {
-    this.users.write(w);
-    this.videos.write(w);
-    w.array(this.projection);
+  /** People's rows where `out` puts each person; videos' rows and the projection are item-level. */
+  write(out: PersonWriter): void {
+    this.users.write(out);
+    this.videos.write(wholeWriter(out.shared));
+    out.shared.array(this.projection);
   }
 
-  read(r: ByteReader): void {
-    this.users = EmbeddingTable.read(r, this.dim + 1, this.config.users);
-    this.videos = EmbeddingTable.read(r, this.dim + 1, this.config.videos);
-    this.projection = r.f32();
+  read(input: PersonReader): void {
+    this.users = EmbeddingTable.read(input, this.dim + 1, this.config.users);
+    this.videos = EmbeddingTable.read(wholeReader(input.shared), this.dim + 1, this.config.videos);
+    this.projection = input.shared.f32();
   }
 }
 

@@ -13,6 +13,7 @@ import { COMMENTED, FOLLOWED, LIKED, OpenExposures, PLAYED, REJECTED, SHARED, SK
 import { Factorization } from './factorization.ts';
 import { FEATURES, PersonFeatures, type LearnedState } from './features.ts';
 import { NewestByKey } from './newest-by-key.ts';
+import { wholeReader, wholeWriter, type PersonReader, type PersonWriter } from './person-bytes.ts';
 import { MultiTaskRanker, type Contribution } from './ranker.ts';
 import { Rng } from './rng.ts';
 import { Swing } from './swing.ts';
@@ -22,7 +23,7 @@ import { VideoCounters, type Counter } from './video-counters.ts';
 import { VideoVectors } from './video-vectors.ts';
 
 const MAGIC = 'moteur-online-learners';
-const FORMAT = 2;
+const FORMAT = 3;
 /** A play counts as a positive for the factorisation from half its bucket's ordinary watch, for co-engagement from a full one. */
 const PLAY_POSITIVE_FROM = 0.5;
 const PLAY_ENGAGED_FROM = 1;
@@ -541,6 +542,13 @@ export class OnlineLearners implements LearnedState {
   /** Everything learned, as bytes: the same events with the same seed give the same bytes. */
   snapshot(): Uint8Array {
     const w = new ByteWriter();
+    this.write(wholeWriter(w));
+    return w.finish();
+  }
+
+  /** Everything learned: item-level state into `out.shared`, each person's rows where `out` puts them. */
+  write(out: PersonWriter): void {
+    const w = out.shared;
     writeHeader(w, MAGIC, FORMAT);
     w.str(JSON.stringify(this.config));
     w.f64(this.clock);
@@ -550,17 +558,24 @@ export class OnlineLearners implements LearnedState {
     this.newest.write(w);
     this.counters.write(w);
     this.baseline.write(w);
-    this.factorization.write(w);
-    this.taste.write(w);
-    this.swing.write(w);
-    this.exposures.write(w);
+    this.factorization.write(out);
+    this.taste.write(out);
+    this.swing.write(out);
+    this.exposures.write(out);
     this.ranker.write(w);
-    return w.finish();
   }
 
   /** Learners as they were when `snapshot()` produced these bytes, with the configuration they were saved with. */
   static restore(bytes: Uint8Array): OnlineLearners {
     const r = new ByteReader(bytes);
+    const learners = OnlineLearners.read(wholeReader(r));
+    if (!r.done) throw new MoteurError('snapshot_corrupt', 'learner snapshot has trailing bytes', 500);
+    return learners;
+  }
+
+  /** Learners as `write` left them. */
+  static read(input: PersonReader): OnlineLearners {
+    const r = input.shared;
     readHeader(r, MAGIC, FORMAT, 'a learner snapshot');
     const learners = new OnlineLearners(JSON.parse(r.str()) as OnlineConfigOverrides);
     const { config } = learners;
@@ -572,12 +587,11 @@ export class OnlineLearners implements LearnedState {
     learners.counters = VideoCounters.read(r, config.statsHalfLifeMs);
     learners.baseline = DurationBaseline.read(r);
     learners.factorization = new Factorization(config, learners.catalog);
-    learners.factorization.read(r);
-    learners.taste = TasteProfiles.read(r, config.tasteHalfLifeMs, config.tasteKeysPerUser);
-    learners.swing = Swing.read(r, config.swing);
-    learners.exposures = OpenExposures.read(r, config.exposure.windowMs, config.exposure.openPerUser);
+    learners.factorization.read(input);
+    learners.taste = TasteProfiles.read(input, config.tasteHalfLifeMs, config.tasteKeysPerUser);
+    learners.swing = Swing.read(input, config.swing);
+    learners.exposures = OpenExposures.read(input, config.exposure.windowMs, config.exposure.openPerUser);
     learners.ranker.read(r);
-    if (!r.done) throw new MoteurError('snapshot_corrupt', 'learner snapshot has trailing bytes', 500);
     for (let slot = 0; slot < learners.catalog.size; slot++) learners.refreshVector(slot);
     return learners;
   }

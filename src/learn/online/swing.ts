@@ -10,7 +10,7 @@
  * and I(u), U(j) are bounded windows of recent positives and recent engagers. Memory is bounded by keeping
  * the top `neighboursPerItem` per item.
  */
-import type { ByteReader, ByteWriter } from './bytes.ts';
+import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { NeighbourList } from './neighbour-list.ts';
 
 export interface SwingOptions {
@@ -132,14 +132,20 @@ export class Swing {
     }
   }
 
-  write(w: ByteWriter): void {
+  /** Recent positives and each item's recent engagers name people: they go where `out` puts each person. */
+  write(out: PersonWriter): void {
+    const w = out.shared;
     w.u32(this.positives.size);
     for (const [userId, slots] of this.positives) {
-      w.str(userId);
-      w.array(Int32Array.from(slots));
+      const p = out.of(userId);
+      p.str(userId);
+      p.array(Int32Array.from(slots));
     }
     w.u32(this.engagers.length);
-    for (const list of this.engagers) w.strings(list ?? []);
+    for (const list of this.engagers) {
+      w.u32(list?.length ?? 0);
+      for (const userId of list ?? []) out.of(userId).str(userId);
+    }
     w.u32(this.neighbourLists.length);
     for (const list of this.neighbourLists) {
       w.u8(list === undefined ? 0 : 1);
@@ -147,12 +153,16 @@ export class Swing {
     }
   }
 
-  static read(r: ByteReader, options: SwingOptions): Swing {
+  static read(input: PersonReader, options: SwingOptions): Swing {
+    const r = input.shared;
     const swing = new Swing(options);
     const users = r.u32();
-    for (let i = 0; i < users; i++) swing.positives.set(r.str(), Array.from(r.i32s()));
+    for (let i = 0; i < users; i++) {
+      const p = input.next();
+      swing.positives.set(p.str(), Array.from(p.i32s()));
+    }
     swing.engagers = Array.from({ length: r.u32() }, () => {
-      const list = r.strings();
+      const list = Array.from({ length: r.u32() }, () => input.next().str());
       return list.length === 0 ? undefined : list;
     });
     swing.neighbourLists = Array.from({ length: r.u32() }, () => (r.u8() === 0 ? undefined : NeighbourList.read(r)));

@@ -3,7 +3,7 @@
  * "sound:s9"), and the creators they follow. An event moves every key of its video, so a "not interested"
  * lowers the creator, the sound and the hashtags, reaching videos that share any of them.
  */
-import type { ByteReader, ByteWriter } from './bytes.ts';
+import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { decay } from './decay.ts';
 
 interface Affinity {
@@ -114,9 +114,10 @@ export class TasteProfiles {
     for (const [userId, taste] of this.byUser) if (taste.lastTs < cutoff) this.byUser.delete(userId);
   }
 
-  write(w: ByteWriter): void {
-    w.u32(this.byUser.size);
+  write(out: PersonWriter): void {
+    out.shared.u32(this.byUser.size);
     for (const [userId, taste] of this.byUser) {
+      const w = out.of(userId);
       w.str(userId);
       w.f64(taste.lastTs);
       w.strings([...taste.follows]);
@@ -130,10 +131,11 @@ export class TasteProfiles {
     }
   }
 
-  static read(r: ByteReader, halfLifeMs: number, keysPerUser: number): TasteProfiles {
+  static read(input: PersonReader, halfLifeMs: number, keysPerUser: number): TasteProfiles {
     const profiles = new TasteProfiles(halfLifeMs, keysPerUser);
-    const users = r.u32();
+    const users = input.shared.u32();
     for (let u = 0; u < users; u++) {
+      const r = input.next();
       const taste = profiles.profile(r.str());
       taste.lastTs = r.f64();
       for (const creator of r.strings()) taste.follows.add(creator);

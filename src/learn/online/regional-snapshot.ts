@@ -1,0 +1,147 @@
+/**
+ * A snapshot split by residency: one part per region holding the rows of that region's people (their ids,
+ * embeddings, affinities, open exposures, recent positives, what they have seen), and a shared part holding
+ * item-level state and, for each person's row, only the number of the part it is in. The shared part names
+ * each part by its SHA-256, so parts of different snapshots (a crash between two files) are never mixed.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { MoteurError } from '../../core/errors.ts';
+import { ByteReader, ByteWriter, readHeader, writeHeader } from './bytes.ts';
+import type { PersonReader, PersonWriter } from './person-bytes.ts';
+import { writeFileAtomically } from './snapshot-file.ts';
+
+const SHARED_MAGIC = 'moteur-shared-snapshot';
+const PART_MAGIC = 'moteur-region-snapshot';
+const FORMAT = 1;
+
+export interface RegionalSnapshot {
+  shared: Uint8Array;
+  /** Region → its part. */
+  parts: Map<string, Uint8Array>;
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Writes each person's rows into their region's part (`regionOf` undefined: the first region, the home one). */
+export class RegionalWriter implements PersonWriter {
+  readonly shared = new ByteWriter();
+  private readonly parts: ByteWriter[];
+
+  constructor(
+    private readonly regions: readonly string[],
+    private readonly regionOf: (userId: string) => string | undefined,
+  ) {
+    if (regions.length === 0 || regions.length > 255) throw new MoteurError('invalid_field', `regions: a snapshot splits into 1 to 255 regions, not ${regions.length}`, 400, 'regions');
+    this.parts = regions.map(() => new ByteWriter());
+  }
+
+  of(userId: string): ByteWriter {
+    const region = this.regionOf(userId) ?? this.regions[0]!;
+    const i = this.regions.indexOf(region);
+    if (i < 0) throw new MoteurError('wrong_region', `the learners hold a person of region ${region}, which this engine does not serve (${this.regions.join(', ')})`, 500);
+    this.shared.u8(i);
+    return this.parts[i]!;
+  }
+
+  finish(magic: string, format: number): RegionalSnapshot {
+    const parts = new Map<string, Uint8Array>();
+    this.regions.forEach((region, i) => {
+      const w = new ByteWriter();
+      writeHeader(w, PART_MAGIC, FORMAT);
+      w.str(region);
+      w.array(this.parts[i]!.finish());
+      parts.set(region, w.finish());
+    });
+    const w = new ByteWriter();
+    writeHeader(w, SHARED_MAGIC, FORMAT);
+    w.str(magic);
+    w.u32(format);
+    w.u32(this.regions.length);
+    for (const [region, bytes] of parts) {
+      w.str(region);
+      w.str(sha256(bytes));
+    }
+    w.array(this.shared.finish());
+    return { shared: w.finish(), parts };
+  }
+}
+
+class RegionalReader implements PersonReader {
+  constructor(
+    readonly shared: ByteReader,
+    private readonly parts: ByteReader[],
+  ) {}
+
+  next(): ByteReader {
+    const i = this.shared.u8();
+    const part = this.parts[i];
+    if (part === undefined) throw new MoteurError('snapshot_corrupt', `snapshot names region part ${i}, which it does not have`, 500);
+    return part;
+  }
+
+  get done(): boolean {
+    return this.shared.done && this.parts.every((p) => p.done);
+  }
+}
+
+/**
+ * Opens a split snapshot for `regions` (the regions the engine serves). A snapshot of other regions, or a
+ * part that is missing or not the one the shared part names, is `snapshot_regions`: the state is rebuilt from
+ * the log instead. `read` must consume every byte.
+ */
+export function readRegional<T>(snapshot: RegionalSnapshot, regions: readonly string[], magic: string, format: number, what: string, read: (input: PersonReader) => T): T {
+  const r = new ByteReader(snapshot.shared);
+  readHeader(r, SHARED_MAGIC, FORMAT, what);
+  readHeader(r, magic, format, what);
+  const named = Array.from({ length: r.u32() }, () => ({ region: r.str(), hash: r.str() }));
+  const held = named.map((n) => n.region);
+  if (held.length !== regions.length || !regions.every((region) => held.includes(region))) {
+    throw new MoteurError('snapshot_regions', `the snapshot holds the people of ${held.join(', ')}; this engine serves ${regions.join(', ')}`, 500);
+  }
+  const parts = named.map(({ region, hash }) => {
+    const bytes = snapshot.parts.get(region);
+    if (bytes === undefined || sha256(bytes) !== hash) throw new MoteurError('snapshot_regions', `the snapshot part of region ${region} is missing or belongs to another snapshot`, 500);
+    const p = new ByteReader(bytes);
+    readHeader(p, PART_MAGIC, FORMAT, `${what} part`);
+    if (p.str() !== region) throw new MoteurError('snapshot_corrupt', `the snapshot part of region ${region} names another region`, 500);
+    return new ByteReader(p.u8s());
+  });
+  const input = new RegionalReader(new ByteReader(r.u8s()), parts);
+  const value = read(input);
+  if (!r.done || !input.done) throw new MoteurError('snapshot_corrupt', `${what} has trailing bytes`, 500);
+  return value;
+}
+
+// ---- files: the shared part at `path`, each region's part under regions/<region>/ beside it
+
+/** Where a region's part of the snapshot at `path` lives: `DATA/regions/<region>/<name>` for `DATA/<name>`. */
+export const regionPartPath = (path: string, region: string): string => join(dirname(path), 'regions', region, basename(path));
+
+/** Parts first, the shared part last: until it is renamed into place, the previous snapshot's shared part names other parts. */
+export function writeRegionalFiles(path: string, snapshot: RegionalSnapshot): number {
+  let size = 0;
+  for (const [region, bytes] of snapshot.parts) {
+    const partPath = regionPartPath(path, region);
+    mkdirSync(dirname(partPath), { recursive: true });
+    size += writeFileAtomically(partPath, bytes);
+  }
+  return size + writeFileAtomically(path, snapshot.shared);
+}
+
+/** The snapshot at `path` with the parts of `regions` that exist; undefined when there is no shared part. */
+export function readRegionalFiles(path: string, regions: readonly string[]): RegionalSnapshot | undefined {
+  if (!existsSync(path)) return undefined;
+  const parts = new Map<string, Uint8Array>();
+  for (const region of regions) {
+    const partPath = regionPartPath(path, region);
+    if (existsSync(partPath)) parts.set(region, readFileSync(partPath));
+  }
+  return { shared: readFileSync(path), parts };
+}
+
+export function removeRegionalFiles(path: string, regions: readonly string[]): void {
+  rmSync(path, { force: true });
+  for (const region of regions) rmSync(regionPartPath(path, region), { force: true });
+}
