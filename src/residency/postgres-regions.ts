@@ -66,14 +66,26 @@ export async function openPostgresRegions(url: string, served: readonly string[]
       const store = await PostgresStore.open(urlWithSchema(url, regionSchema(schema, region)));
       opened.push(store);
       await placePeople(store, region, directory);
+      // Every region's key table exists (people of other regions are located by it); only served ones are used.
+      const regionKeys = await PostgresDataKeys.open(store.pool, store.schema, masterKey);
       if (!regions.includes(region)) continue;
       regionStores.set(region, store);
-      keys.set(region, await PostgresDataKeys.open(store.pool, store.schema, masterKey));
+      keys.set(region, regionKeys);
     }
     // Stores of regions only looked at are closed; served ones in the directory's order.
     for (const store of opened.slice(1)) if (![...regionStores.values()].includes(store)) await store.close();
     const ordered = new Map(regions.map((r) => [r, regionStores.get(r)!]));
-    return { store: new RegionalStore(shared, ordered, directory), shared, regionStores: ordered, keys: new RegionalDataKeys(keys, directory), directory };
+    const elsewhere = recorded.filter((r) => !regions.includes(r));
+    // Only whether a data key exists, never the key: enough to refuse the person.
+    const locate = async (userIds: readonly string[]): Promise<Map<string, string>> => {
+      const found = new Map<string, string>();
+      for (const region of elsewhere) {
+        const { rows } = await shared.pool.query<{ user_id: string }>(`SELECT user_id FROM ${regionSchema(schema, region)}.data_keys WHERE user_id = ANY($1)`, [userIds]);
+        for (const r of rows) found.set(r.user_id, region);
+      }
+      return found;
+    };
+    return { store: new RegionalStore(shared, ordered, directory), shared, regionStores: ordered, keys: new RegionalDataKeys(keys, directory, locate), directory };
   } catch (err) {
     for (const store of opened) await store.close();
     throw err;

@@ -7,6 +7,8 @@ export class RegionalDataKeys implements PersonKeys {
     /** One table of keys per served region. */
     private readonly keys: ReadonlyMap<string, PersonKeys>,
     private readonly directory: PeopleDirectory,
+    /** Where people unknown here live among the regions not served (their keys stay unopened): region by id. */
+    private readonly locateElsewhere?: (userIds: readonly string[]) => Promise<ReadonlyMap<string, string>>,
   ) {}
 
   private keysOf(userId: string): PersonKeys | undefined {
@@ -16,7 +18,8 @@ export class RegionalDataKeys implements PersonKeys {
 
   /**
    * Loads the keys of known people from their region; someone this node has not heard of (created through
-   * another node since it started) is looked for in every served region, and placed where their key is.
+   * another node since it started) is looked for in every region, and placed where their key is: a person
+   * of a region not served is then refused rather than created here.
    */
   async prepare(userIds: Iterable<string>): Promise<void> {
     const unknown = new Set<string>();
@@ -30,8 +33,14 @@ export class RegionalDataKeys implements PersonKeys {
     if (unknown.size === 0) return;
     for (const [region, keys] of this.keys) {
       await keys.prepare(unknown);
-      for (const userId of unknown) if (keys.keyOf(userId) !== undefined) this.directory.place(userId, region);
+      for (const userId of unknown) {
+        if (keys.keyOf(userId) === undefined) continue;
+        this.directory.place(userId, region);
+        unknown.delete(userId);
+      }
     }
+    if (unknown.size === 0 || this.locateElsewhere === undefined) return;
+    for (const [userId, region] of await this.locateElsewhere([...unknown])) this.directory.place(userId, region);
   }
 
   keyOf(userId: string): Buffer | undefined {

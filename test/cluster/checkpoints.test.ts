@@ -47,37 +47,37 @@ test('Checkpoints: the newest is kept; after an erasure none is, and one taken b
 });
 
 test('Checkpoints: one learner at a time', { skip }, async () => {
-  const { checkpoints, close } = await open();
+  const { store, eu, checkpoints, close } = await open();
   try {
     const release = await checkpoints.claimLearner();
     await assert.rejects(checkpoints.claimLearner(), /another learner of shard 0\/1 is running on this store/);
     await release();
     await (await checkpoints.claimLearner())();
     // Learner shards hold roles of their own.
-    const [zero, one] = await Promise.all([0, 1].map((index) => Checkpoints.open(store.pool, store.schema, { index, count: 2 })));
+    const [zero, one] = await Promise.all([0, 1].map((index) => Checkpoints.open(store.pool, store.schema, new Map([['eu', eu]]), { index, count: 2 })));
     const releases = await Promise.all([zero!.claimLearner(), one!.claimLearner()]);
     await assert.rejects(zero!.claimLearner(), /another learner of shard 0\/2 is running on this store/);
     for (const r of releases) await r();
   } finally {
-    await store.close();
+    await close();
   }
 });
 
-test('Checkpoints: each learner shard keeps its own newest; an erasure deletes every shard\'s', { skip }, async () => {
-  const store = await PostgresStore.open(freshPostgresUrl());
+test("Checkpoints: each learner shard keeps its own newest, its region parts too; an erasure deletes every shard's", { skip }, async () => {
+  const { store, eu, checkpoints: whole, close } = await open();
   try {
-    const whole = await Checkpoints.open(store.pool, store.schema);
-    const [zero, one] = await Promise.all([0, 1].map((index) => Checkpoints.open(store.pool, store.schema, { index, count: 2 })));
+    const [zero, one] = await Promise.all([0, 1].map((index) => Checkpoints.open(store.pool, store.schema, new Map([['eu', eu]]), { index, count: 2 })));
     const epoch = await whole.epoch();
-    assert.equal(await zero!.write({ seq: 7, bytes: Uint8Array.of(7) }, epoch), true);
-    assert.equal(await one!.write({ seq: 9, bytes: Uint8Array.of(9) }, epoch), true);
-    assert.equal(await zero!.write({ seq: 11, bytes: Uint8Array.of(11) }, epoch), true);
-    assert.deepEqual(await zero!.latest(), { seq: 11, bytes: Uint8Array.of(11) });
-    assert.deepEqual(await one!.latest(), { seq: 9, bytes: Uint8Array.of(9) }, "a shard's newer checkpoint does not replace another shard's");
+    assert.equal(await zero!.write(at(7, 7, 70), epoch), true);
+    assert.equal(await one!.write(at(9, 9, 90), epoch), true);
+    assert.equal(await zero!.write(at(11, 11, 110), epoch), true);
+    assert.deepEqual(await zero!.latest(), at(11, 11, 110));
+    assert.deepEqual(await one!.latest(), at(9, 9, 90), "a shard's newer checkpoint does not replace another shard's");
     assert.equal(await whole.latest(), undefined, 'serving nodes start only from a checkpoint of the whole log');
     await whole.forgetAll();
     assert.equal(await zero!.latestSeq(), undefined);
     assert.equal(await one!.latestSeq(), undefined);
+    assert.equal((await eu.pool.query('SELECT COUNT(*)::int AS n FROM model_checkpoint_parts')).rows[0].n, 0);
   } finally {
     await close();
   }

@@ -23,6 +23,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const EU = 'EU-PG-PERSON-b3e1';
 const US = 'US-PG-PERSON-61d0';
+const LATE = 'EU-PG-NEWCOMER-0a7c';
 
 async function until<T>(what: string, withinMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + withinMs;
@@ -73,7 +74,7 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
 
   const dirAll = tempDir();
   const key = apiKey(dirAll, 'admin', ['us', 'eu']);
-  const both = await api(['us', 'eu'], dirAll);
+  const both = await api(['eu', 'us'], dirAll);
   const call = (node: RunningApiNode, path: string, method = 'GET', body?: unknown) => fetch(node.url + path, authorized(key, method, body));
   assert.equal((await call(both, '/v1/videos', 'POST', { videos: videos(12).map((v) => ({ ...v, region: 'global' })) })).status, 200);
   assert.equal((await call(both, `/v1/users/${EU}`, 'PUT', { region: 'eu' })).status, 200);
@@ -105,6 +106,10 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
   const dirUs = tempDir();
   copyFileSync(keysFileIn(dirAll), keysFileIn(dirUs));
   const usOnly = await api(['us'], dirUs);
+  // Someone first seen in an event through the eu node after this node started: located by their data key.
+  assert.equal((await call(both, '/v1/events', 'POST', { events: [event(LATE, 'v1', 'like')] })).status, 200);
+  await until('the us node placing the newcomer in eu', 5000, async () => (usOnly.moteur.residency.regionOf(LATE) === 'eu' ? true : undefined));
+  assert.equal((await call(usOnly, `/v1/users/${LATE}`)).status, 403);
   const refused = await call(usOnly, `/v1/users/${EU}/feed?n=2`);
   assert.equal(refused.status, 403);
   const body = (await refused.json()) as { code: string; message: string };
