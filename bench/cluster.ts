@@ -43,7 +43,8 @@ async function cleanUp(): Promise<void> {
   await Promise.all(nodes.map((n) => n.kill()));
   const db = new pg.Client({ connectionString: POSTGRES });
   await db.connect();
-  await db.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+  // The shared schema and the home region's (`<schema>_us`: people's data, their part of each checkpoint).
+  for (const schema of [name, `${name}_us`]) await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await db.end();
   const nc = await connect({ servers: NATS.replace('nats://', '') });
   const jsm = await jetstreamManager(nc);
@@ -171,8 +172,10 @@ async function shardFigures(schema: string, learners: Node[]) {
   try {
     // The next checkpoint (every 5 s) holds what the shard drained.
     await new Promise((resolve) => setTimeout(resolve, 6_000));
+    // A checkpoint is its shared row and its part in the region's schema (every person here lives in `us`).
     const { rows } = await db.query<{ shard: number; seq: string; bytes: number }>(
-      `SELECT shard, seq, octet_length(bytes) AS bytes FROM ${schema}.model_checkpoints WHERE shards = $1 ORDER BY shard`,
+      `SELECT c.shard, c.seq, octet_length(c.bytes) + COALESCE(octet_length(p.bytes), 0) AS bytes
+       FROM ${schema}.model_checkpoints c LEFT JOIN ${schema}_us.model_checkpoint_parts p USING (shards, shard, seq) WHERE c.shards = $1 ORDER BY c.shard`,
       [learners.length],
     );
     return rows.map((r) => ({ shard: `${r.shard}/${learners.length}`, checkpointSeq: Number(r.seq), checkpointMiB: round(r.bytes / 2 ** 20, 1), residentMiB: residentMiB(learners[r.shard]!) }));

@@ -9,6 +9,7 @@ import { seededRandom } from '../src/core/random.ts';
 import type { LoggedEvent, Video } from '../src/core/types.ts';
 import { EmbeddingTable } from '../src/learn/online/embedding-table.ts';
 import { OnlineLearners } from '../src/learn/online/learners.ts';
+import { readRegional, RegionalWriter } from '../src/learn/online/regional-snapshot.ts';
 import { flag, note, percentile, print, round } from './lib/report.ts';
 import { syntheticVideos } from './lib/synthetic.ts';
 
@@ -121,6 +122,16 @@ const snapshotMs = performance.now() - t;
 t = performance.now();
 OnlineLearners.restore(snapshot);
 const restoreMs = performance.now() - t;
+// The same state split by residency, half the people in each of two regions (src/learn/online/regional-snapshot.ts).
+const REGIONS = ['us', 'eu'];
+t = performance.now();
+const byRegion = new RegionalWriter(REGIONS, (userId) => REGIONS[Number(userId.at(-1)) % 2]);
+learners.write(byRegion);
+const split = byRegion.finish('bench-learners', 1);
+const splitMs = performance.now() - t;
+t = performance.now();
+readRegional(split, REGIONS, 'bench-learners', 1, 'a split snapshot', (input) => OnlineLearners.read(input));
+const splitRestoreMs = performance.now() - t;
 const stats = learners.stats();
 const heap = process.memoryUsage();
 
@@ -139,6 +150,12 @@ print({
   coEngaged100Micros: coEngaged,
   affinity100Micros: affinity,
   snapshot: { bytes: snapshot.length, writeMs: round(snapshotMs, 0), restoreMs: round(restoreMs, 0) },
+  snapshotByRegion: {
+    sharedBytes: split.shared.length,
+    partBytes: Object.fromEntries([...split.parts].map(([region, bytes]) => [region, bytes.length])),
+    writeMs: round(splitMs, 0),
+    restoreMs: round(splitRestoreMs, 0),
+  },
   state: stats,
   heapMiB: round(heap.heapUsed / 2 ** 20, 0),
   arrayBuffersMiB: round(heap.arrayBuffers / 2 ** 20, 0),

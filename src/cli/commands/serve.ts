@@ -28,7 +28,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('Run the HTTP API on a data directory (embedded store), or one role of a cluster on PostgreSQL and NATS JetStream')
     .requiredOption('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files")
-    .addOption(new Option('--store <url>', 'postgres://user@host:port/db[?schema=name] (default: SQLite in --data)').env('MOTEUR_STORE'))
+    .addOption(new Option('--store <url>', "postgres://user@host:port/db[?schema=name] (default: SQLite in --data); each region's personal data goes to schema <name>_<region>").env('MOTEUR_STORE'))
     .addOption(new Option('--log <url>', 'nats://host:port[,host:port][?stream=moteur&shards=4] (default: SQLite in --data)').env('MOTEUR_LOG'))
     .addOption(new Option('--master-key <file>', 'the key wrapping people\'s data keys; every node of a cluster uses the same (default: master.key in --data)').env('MOTEUR_MASTER_KEY'))
     .addOption(
