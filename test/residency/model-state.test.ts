@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { Moteur } from '../../src/app/moteur.ts';
+import { ByteWriter, writeHeader } from '../../src/learn/online/bytes.ts';
 import { event, tempDir, videos } from '../support/fixtures.ts';
 
 const EU = 'EU-MODEL-PERSON-5f2a';
@@ -127,7 +128,20 @@ test('a snapshot of other regions, or with a part from another snapshot, is set 
     assert.deepEqual(again.learning.about(US), learned[US]);
     assert.deepEqual(again.learning.about(EU), learned[EU]);
   } finally {
-    process.off('warning', onWarning);
     await again.close();
+  }
+
+  // A snapshot from before the split (one file, the engine's own header) is set aside too.
+  const old = new ByteWriter();
+  writeHeader(old, 'moteur-engine-snapshot', 1);
+  writeFileSync(join(dir, 'learners.snapshot'), old.finish());
+  const upgraded = await Moteur.open({ dataDir: dir, regions: ['us', 'eu'] });
+  try {
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(warnings.some((w) => /from an earlier version, with every region's people in one file/.test(w)), warnings.join('\n'));
+    assert.deepEqual(upgraded.learning.about(EU), learned[EU]);
+  } finally {
+    process.off('warning', onWarning);
+    await upgraded.close();
   }
 });

@@ -92,6 +92,7 @@ class RegionalReader implements PersonReader {
  * the log instead. `read` must consume every byte.
  */
 export function readRegional<T>(snapshot: RegionalSnapshot, regions: readonly string[], magic: string, format: number, what: string, read: (input: PersonReader) => T): T {
+  if (startsWith(snapshot.shared, magic)) throw new MoteurError('snapshot_regions', `${what} from an earlier version, with every region's people in one file`, 500);
   const r = new ByteReader(snapshot.shared);
   readHeader(r, SHARED_MAGIC, FORMAT, what);
   readHeader(r, magic, format, what);
@@ -112,6 +113,15 @@ export function readRegional<T>(snapshot: RegionalSnapshot, regions: readonly st
   const value = read(input);
   if (!r.done || !input.done) throw new MoteurError('snapshot_corrupt', `${what} has trailing bytes`, 500);
   return value;
+}
+
+/** Whether the bytes open with `magic` as their first string: a snapshot written before they were split. */
+function startsWith(bytes: Uint8Array, magic: string): boolean {
+  try {
+    return new ByteReader(bytes).str() === magic;
+  } catch {
+    return false;
+  }
 }
 
 // ---- files: the shared part at `path`, each region's part under regions/<region>/ beside it
