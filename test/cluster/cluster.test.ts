@@ -24,19 +24,10 @@ import { keysFileIn } from '../../src/trust/policy/keys.ts';
 import { runMoteur } from '../support/cli.ts';
 import { apiKey, tempDir, videos } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
+import { until } from '../support/until.ts';
 
 const skip = (await postgresMissing()) ?? (await natsMissing());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, withinMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
-    await sleep(25);
-  }
-}
 
 /** The log position and the learners inside a shard's newest checkpoint: its shared row and the part of region `us`, in that region's schema. */
 async function readCheckpoint(db: pg.Client, schema: string, shard: number) {

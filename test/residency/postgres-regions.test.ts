@@ -17,23 +17,13 @@ import { masterKeyFileIn } from '../../src/trust/crypto/master-key.ts';
 import { keysFileIn } from '../../src/trust/policy/keys.ts';
 import { apiKey, authorized, event, tempDir, videos } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
+import { until } from '../support/until.ts';
 
 const skip = (await postgresMissing()) ?? (await natsMissing());
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const EU = 'EU-PG-PERSON-b3e1';
 const US = 'US-PG-PERSON-61d0';
 const LATE = 'EU-PG-NEWCOMER-0a7c';
-
-async function until<T>(what: string, withinMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
-    await sleep(50);
-  }
-}
 
 test('regions on PostgreSQL: personal rows only in their region schema, checkpoints split by region, other regions refused', { skip, timeout: 90_000 }, async () => {
   // Hooks run in the order registered: the nodes stop before their schemas and streams are dropped.
