@@ -7,7 +7,10 @@ export class RegionalDataKeys implements PersonKeys {
     /** One table of keys per served region. */
     private readonly keys: ReadonlyMap<string, PersonKeys>,
     private readonly directory: PeopleDirectory,
-    /** Where people unknown here live among the regions not served (their keys stay unopened): region by id. */
+    /**
+     * With nodes sharing the regions (PostgreSQL), where people unknown here live among the regions not
+     * served (their keys stay unopened): region by id. Without it, this node's directory knows everyone.
+     */
     private readonly locateElsewhere?: (userIds: readonly string[]) => Promise<ReadonlyMap<string, string>>,
   ) {}
 
@@ -17,20 +20,20 @@ export class RegionalDataKeys implements PersonKeys {
   }
 
   /**
-   * Loads the keys of known people from their region; someone this node has not heard of (created through
-   * another node since it started) is looked for in every region, and placed where their key is: a person
-   * of a region not served is then refused rather than created here.
+   * Loads the keys of known people from their region. In a cluster, someone this node has not heard of
+   * (created through another node since it started) is looked for in every region, and placed where their
+   * key is: a person of a region not served is then refused rather than created here.
    */
   async prepare(userIds: Iterable<string>): Promise<void> {
     const unknown = new Set<string>();
     const byRegion = new Map<PersonKeys, string[]>();
     for (const userId of userIds) {
       const keys = this.keysOf(userId);
-      if (keys !== undefined) byRegion.set(keys, [...(byRegion.get(keys) ?? []), userId]);
+      if (keys !== undefined) pushTo(byRegion, keys, userId);
       else if (this.directory.regionOf(userId) === undefined) unknown.add(userId);
     }
     for (const [keys, ids] of byRegion) await keys.prepare(ids);
-    if (unknown.size === 0) return;
+    if (unknown.size === 0 || this.locateElsewhere === undefined) return;
     for (const [region, keys] of this.keys) {
       await keys.prepare(unknown);
       for (const userId of unknown) {
@@ -39,7 +42,7 @@ export class RegionalDataKeys implements PersonKeys {
         unknown.delete(userId);
       }
     }
-    if (unknown.size === 0 || this.locateElsewhere === undefined) return;
+    if (unknown.size === 0) return;
     for (const [userId, region] of await this.locateElsewhere([...unknown])) this.directory.place(userId, region);
   }
 
@@ -52,8 +55,7 @@ export class RegionalDataKeys implements PersonKeys {
     await this.prepare(ids);
     const byRegion = new Map<string, string[]>();
     for (const userId of ids) {
-      const region = this.directory.assign(userId);
-      byRegion.set(region, [...(byRegion.get(region) ?? []), userId]);
+      pushTo(byRegion, this.directory.assign(userId), userId);
     }
     for (const [region, group] of byRegion) await this.keys.get(region)!.ensure(group);
   }
@@ -69,4 +71,10 @@ export class RegionalDataKeys implements PersonKeys {
   async close(): Promise<void> {
     for (const k of this.keys.values()) await k.close();
   }
+}
+
+function pushTo<K>(groups: Map<K, string[]>, key: K, userId: string): void {
+  const group = groups.get(key);
+  if (group === undefined) groups.set(key, [userId]);
+  else group.push(userId);
 }
