@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { parsePostgresUrl } from '../src/store/postgres/connection.ts';
 import { Ledger, loadLedgerSecrets, type LedgerEntry } from '../src/trust/ledger/ledger.ts';

@@ -1,71 +1,52 @@
 /**
- * The embedded ledger storage: one SQLite file per node, each batch one transaction (WAL, synchronous=FULL).
- * Only this process writes the file, so the size is kept in memory.
+ * The embedded ledger storage: `ledger.db`, owned by a thread of its own (sqlite-ledger-worker.ts) that
+ * hashes and writes each batch. This side only forwards calls: an append costs the main thread a message,
+ * not the hashing and the synced transaction. Calls are answered in the order they are made.
  */
-import { openSqlite, type SqliteDatabase } from '../../store/sqlite/database.ts';
-import { frontierKeys, grownNodes, nodeKey, type LedgerIdentity, type LedgerStorage, type NodeKey } from './storage.ts';
+import { RequestWorker } from '../../core/request-worker.ts';
+import type { LedgerIdentity, LedgerStorage, NodeKey } from './storage.ts';
+
+export type LedgerRequest =
+  | { op: 'size' }
+  | { op: 'append'; entries: readonly Uint8Array[] }
+  | { op: 'nodes'; keys: readonly NodeKey[] }
+  | { op: 'entries'; start: number; end: number }
+  | { op: 'bindIdentity'; identity: LedgerIdentity };
+
+/** Blobs come back from the thread as plain byte arrays; the ledger compares and encodes them as Buffers. */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 export class SqliteLedgerStorage implements LedgerStorage {
-  private readonly getNode;
-  private readonly appendBatch;
-  private count: number;
-
-  constructor(private readonly db: SqliteDatabase) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, entry BLOB NOT NULL);
-      CREATE TABLE IF NOT EXISTS nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS identity (one INTEGER PRIMARY KEY CHECK (one = 1), verifier_key TEXT NOT NULL, salt_check TEXT NOT NULL);
-    `);
-    this.count = (db.prepare('SELECT COUNT(*) AS n FROM leaves').get() as { n: number }).n;
-    this.getNode = db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck();
-    const putNode = db.prepare('INSERT INTO nodes VALUES (?, ?, ?)');
-    const putLeaf = db.prepare('INSERT INTO leaves VALUES (?, ?)');
-    this.appendBatch = db.transaction((entries: readonly Buffer[]) => {
-      const first = this.count;
-      entries.forEach((bytes, j) => putLeaf.run(first + j, bytes));
-      for (const n of grownNodes(first, this.read(frontierKeys(first)), entries)) putNode.run(n.level, n.index, n.hash);
-      this.count += entries.length;
-      return first;
-    });
-  }
+  private constructor(private readonly thread: RequestWorker<LedgerRequest, unknown>) {}
 
   static open(path: string): SqliteLedgerStorage {
-    return new SqliteLedgerStorage(openSqlite(path));
+    return new SqliteLedgerStorage(new RequestWorker(new URL('./sqlite-ledger-worker.ts', import.meta.url), { path }, 'ledger'));
   }
 
   async size(): Promise<number> {
-    return this.count;
+    return (await this.thread.request({ op: 'size' })) as number;
   }
 
   async append(entries: readonly Buffer[]): Promise<number> {
-    return this.appendBatch(entries);
+    return (await this.thread.request({ op: 'append', entries })) as number;
   }
 
   async nodes(keys: readonly NodeKey[]): Promise<Map<string, Buffer>> {
-    return this.read(keys);
+    const found = (await this.thread.request({ op: 'nodes', keys })) as Map<string, Uint8Array>;
+    return new Map([...found].map(([key, hash]) => [key, asBuffer(hash)]));
   }
 
   async entries(start: number, end: number): Promise<{ index: number; bytes: Buffer }[]> {
-    const rows = this.db.prepare('SELECT idx, entry FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx').all(start, end) as { idx: number; entry: Buffer }[];
-    return rows.map((r) => ({ index: r.idx, bytes: r.entry }));
+    const rows = (await this.thread.request({ op: 'entries', start, end })) as { index: number; bytes: Uint8Array }[];
+    return rows.map((r) => ({ index: r.index, bytes: asBuffer(r.bytes) }));
   }
 
   async bindIdentity(identity: LedgerIdentity): Promise<LedgerIdentity> {
-    this.db.prepare('INSERT OR IGNORE INTO identity VALUES (1, ?, ?)').run(identity.verifierKey, identity.saltCheck);
-    const row = this.db.prepare('SELECT verifier_key, salt_check FROM identity').get() as { verifier_key: string; salt_check: string };
-    return { verifierKey: row.verifier_key, saltCheck: row.salt_check };
+    return (await this.thread.request({ op: 'bindIdentity', identity })) as LedgerIdentity;
   }
 
-  async close(): Promise<void> {
-    this.db.close();
-  }
-
-  private read(keys: readonly NodeKey[]): Map<string, Buffer> {
-    const found = new Map<string, Buffer>();
-    for (const { level, index } of keys) {
-      const hash = this.getNode.get(level, index) as Buffer | undefined;
-      if (hash !== undefined) found.set(nodeKey(level, index), hash);
-    }
-    return found;
+  /** Waits for every call already made to be answered (the last batch on disk), then stops the thread. */
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }
