@@ -8,7 +8,7 @@ import type { LedgerIdentity, LedgerStorage, NodeKey } from './storage.ts';
 
 export type LedgerRequest =
   | { op: 'size' }
-  | { op: 'append'; entries: readonly Uint8Array[] }
+  | { op: 'append'; packed: Uint8Array; lengths: number[] }
   | { op: 'nodes'; keys: readonly NodeKey[] }
   | { op: 'entries'; start: number; end: number }
   | { op: 'bindIdentity'; identity: LedgerIdentity };
@@ -27,8 +27,18 @@ export class SqliteLedgerStorage implements LedgerStorage {
     return (await this.thread.request({ op: 'size' })) as number;
   }
 
+  /**
+   * The entries travel packed in one buffer that is handed over, not copied: a Buffer made from a string is
+   * a view into a shared pool, and sending it alone would copy the whole pool.
+   */
   async append(entries: readonly Buffer[]): Promise<number> {
-    return (await this.thread.request({ op: 'append', entries })) as number;
+    const packed = new Uint8Array(entries.reduce((sum, e) => sum + e.length, 0));
+    let at = 0;
+    for (const e of entries) {
+      packed.set(e, at);
+      at += e.length;
+    }
+    return (await this.thread.request({ op: 'append', packed, lengths: entries.map((e) => e.length) }, [packed.buffer])) as number;
   }
 
   async nodes(keys: readonly NodeKey[]): Promise<Map<string, Buffer>> {

@@ -10,15 +10,22 @@ import type { LedgerRequest } from './sqlite-ledger-storage.ts';
 
 const file = SqliteLedgerFile.open((workerData as { path: string }).path);
 
-/** Blobs arrive as plain byte arrays; SQLite binds and hashes them as Buffers (no copy). */
-const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** A batch's entries, packed one after another in one buffer, as views into it (no copy). */
+function unpack(packed: Uint8Array, lengths: readonly number[]): Buffer[] {
+  let at = packed.byteOffset;
+  return lengths.map((length) => {
+    const entry = Buffer.from(packed.buffer, at, length);
+    at += length;
+    return entry;
+  });
+}
 
 answerRequests((request: LedgerRequest) => {
   switch (request.op) {
     case 'size':
       return file.size();
     case 'append':
-      return file.append(request.entries.map(asBuffer));
+      return file.append(unpack(request.packed, request.lengths));
     case 'nodes':
       return file.nodes(request.keys);
     case 'entries':
