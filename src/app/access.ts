@@ -61,6 +61,7 @@ export class AccessControl {
    * another region's nodes, a 403 `wrong_region`) when it is denied; otherwise returns whom the engine acts for.
    */
   check<A extends ActionName>(principal: Principal, action: A, resource: ResourceOf<A>, purpose: string): Actor {
+    this.moteur.ensureAuditable();
     const request: AccessRequest<A> = { principal, action, resource, context: { purpose } };
     const decision = this.authorizer.authorize(request);
     this.record(request, decision);

@@ -176,6 +176,11 @@ export class Moteur {
     this.deferred.addAudit(entry);
   }
 
+  /** Throws a 503 while the ledger cannot take entries (see DeferredWriter): no access may go unrecorded. */
+  ensureAuditable(): void {
+    this.deferred.ensureAuditable();
+  }
+
   /** How the ledger names a person: a keyed commitment, never the id. */
   personInLedger(userId: string): string {
     return `user:${this.ledger.commitment(userId)}`;
