@@ -20,6 +20,7 @@ export class DeferredWriter {
   private users: User[] = [];
   private audit: LedgerEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private flushing: Promise<void> = Promise.resolve();
   /** Since when writes have been failing, and why; undefined while they succeed. */
   private failing: { since: number; failures: number; message: string } | undefined;
@@ -64,7 +65,15 @@ export class DeferredWriter {
     throw new MoteurError('audit_unavailable', `the audit ledger has not been writable for ${seconds} s (${failing.message}); accesses are refused until it is, so that none goes unrecorded`, 503);
   }
 
+  /** No more flushes by timer: the engine is closing. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   private schedule(delayMs = this.flushMs): void {
+    if (this.stopped) return;
     // A timer's flush has no caller to hear of a failure: the failure is reported once, and retried.
     this.timer ??= setTimeout(() => this.flush().catch(() => undefined), delayMs).unref();
   }

@@ -431,13 +431,18 @@ export class Moteur {
     return { videos: store.videos, users: store.users, served: store.served, events: await this.log.count(), bytes: store.bytes ?? 0 };
   }
 
+  /** Writes what is pending and releases everything; what could not be written is the error it throws. */
   async close(): Promise<void> {
-    await this.link?.close();
-    await this.learning.stop(() => this.beforeSnapshot());
-    await this.deferred.flush();
-    await this.log.close();
-    await this.store.close();
-    await this.ledger.close();
+    try {
+      await this.link?.close();
+      await this.learning.stop(() => this.beforeSnapshot());
+      await this.deferred.flush();
+    } finally {
+      this.deferred.stop();
+      await this.log.close();
+      await this.store.close();
+      await this.ledger.close();
+    }
   }
 }
 
