@@ -6,9 +6,15 @@ import { createKey, keysFileIn } from '../../src/trust/policy/keys.ts';
 import type { Role } from '../../src/trust/policy/vocabulary.ts';
 
 /** A fresh temporary directory, removed when the test file's process exits (after every `after` hook has closed what used it). */
+const madeDirs: string[] = [];
+// One listener for every directory: a listener each would trip Node's leak warning past ten.
+process.on('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'moteur-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  madeDirs.push(dir);
   return dir;
 }
 
