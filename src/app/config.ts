@@ -43,6 +43,11 @@ export interface LearningConfig {
   maintenanceEveryMs: number;
   /** The popular lists are recomputed this often while events arrive (a pass over every engaged video). */
   popularRefreshMs: number;
+  /**
+   * Acknowledged events may wait this many at most to be learned: past it, an ingest call answers only once the
+   * learners have caught up, so the lag a feed makes up before serving stays short.
+   */
+  maxPendingEvents: number;
 }
 
 export interface MoteurConfig {
@@ -77,6 +82,7 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     snapshotEveryMs: 30 * 60_000,
     maintenanceEveryMs: 250,
     popularRefreshMs: 1000,
+    maxPendingEvents: 2000,
   },
 };
 

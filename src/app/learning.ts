@@ -2,8 +2,8 @@
  * The engine's learned state and its upkeep: the online learners (embeddings, co-engagement, affinities,
  * multi-task ranker), the exploration pool, what each person has already seen, and the popular lists.
  * It is rebuilt from a snapshot plus the log after it (or from the whole log), learns from each durable event
- * within the ingest call, keeps the vector index and the popular lists up to date on a timer, and writes
- * snapshots periodically and at close.
+ * right after the ingest call has answered (see `enqueue`), keeps the vector index and the popular lists up to
+ * date on a timer, and writes snapshots periodically and at close.
  */
 import { MoteurError } from '../core/errors.ts';
 import type { LoggedEvent, Video } from '../core/types.ts';
@@ -22,6 +22,8 @@ const FORMAT = 2;
 const PAGE = 5000;
 /** Changed item vectors put into the HNSW graph per maintenance tick: bounded so a tick never stalls requests for long. */
 const INDEX_SYNC_CHUNK = 200;
+/** Queued events learned per turn of the event loop: a turn stays short, so requests are not held up behind learning. */
+const LEARN_CHUNK = 1000;
 
 export interface LearnedAboutPerson {
   follows: string[];
@@ -41,7 +43,7 @@ export interface LoadHooks {
 }
 
 export class EngineLearning {
-  learners: OnlineLearners;
+  private state: OnlineLearners;
   readonly exploration: ExplorationPool;
   /** Per person: videos served to them or that they interacted with (kept apart from learned taste: a refresh keeps it). */
   private seen = new Map<string, Set<string>>();
@@ -52,6 +54,11 @@ export class EngineLearning {
   private popularAt = { seq: -1, ms: -Infinity };
   private timers: NodeJS.Timeout[] = [];
   private snapshotting: Promise<void> | undefined;
+  /** Durable events not learned yet, in log order (see `enqueue`). */
+  private pending: { event: LoggedEvent; video: Video }[] = [];
+  private learnSoon: NodeJS.Immediate | undefined;
+  /** Ingest calls waiting for the queue to shrink back under `maxPendingEvents`. */
+  private waitingForRoom: (() => void)[] = [];
 
   constructor(
     private readonly config: MoteurConfig,
@@ -59,7 +66,7 @@ export class EngineLearning {
     /** Which regions' people the state holds and where each lives: a snapshot keeps each region's people in its own part. */
     private readonly residency: Residency,
   ) {
-    this.learners = this.freshLearners();
+    this.state = this.freshLearners();
     this.exploration = new ExplorationPool({
       guaranteedAudience: config.feed.guaranteedAudience,
       maxAudience: config.feed.exploreMaxAudience,
@@ -73,8 +80,27 @@ export class EngineLearning {
     return new OnlineLearners({ seed: this.config.learning.seed, contentDim: this.config.embeddingDim, scoreWeights: this.config.feed.scoreWeights });
   }
 
+  /**
+   * The online learners, having first learned every event still queued: whoever reads them (a feed, an export,
+   * a snapshot, a test) sees the effect of every acknowledged event.
+   */
+  get learners(): OnlineLearners {
+    if (this.pending.length > 0) this.catchUp();
+    return this.state;
+  }
+
+  set learners(learners: OnlineLearners) {
+    this.catchUp();
+    this.state = learners;
+  }
+
   get lastAppliedSeq(): number {
     return this.appliedSeq;
+  }
+
+  /** Acknowledged events the learners have not seen yet. */
+  get pendingEvents(): number {
+    return this.pending.length;
   }
 
   /**
@@ -129,9 +155,50 @@ export class EngineLearning {
     this.exploration.put(video);
   }
 
-  /** Learns from one durable event: its effect is in the person's very next feed. */
+  /**
+   * Queues durable events (in log order) to be learned right after the ingest call answers, in chunks between
+   * other work, rather than before the answer. Anything that reads the learned state first learns what is
+   * queued (`learners`, `catchUp`), so a person's next feed always shows their acknowledged events. Resolves
+   * at once, or, when more than `maxPendingEvents` are queued, once the queue is back under that bound: the
+   * lag a feed may have to make up is bounded.
+   */
+  enqueue(events: readonly { event: LoggedEvent; video: Video }[]): Promise<void> {
+    for (const e of events) this.pending.push(e);
+    this.learnSoon ??= setImmediate(() => this.learnChunk());
+    if (this.pending.length <= this.config.learning.maxPendingEvents) return Promise.resolve();
+    return new Promise((resolve) => this.waitingForRoom.push(resolve));
+  }
+
+  private learnChunk(): void {
+    this.learnSoon = undefined;
+    this.applyPending(LEARN_CHUNK);
+    if (this.pending.length > 0) this.learnSoon = setImmediate(() => this.learnChunk());
+  }
+
+  /** Learns every queued event now. */
+  catchUp(): void {
+    this.applyPending(this.pending.length);
+  }
+
+  private applyPending(count: number): void {
+    const batch = this.pending.length <= count ? this.pending : this.pending.slice(0, count);
+    this.pending = batch === this.pending ? [] : this.pending.slice(count);
+    for (const { event, video } of batch) this.apply(event, video);
+    if (this.pending.length <= this.config.learning.maxPendingEvents && this.waitingForRoom.length > 0) {
+      const waiting = this.waitingForRoom;
+      this.waitingForRoom = [];
+      for (const resolve of waiting) resolve();
+    }
+  }
+
+  /** Learns from one durable event now (after anything still queued, so the log order is kept). */
   observe(event: LoggedEvent, video: Video): void {
-    this.learners.observe(event, video);
+    if (this.pending.length > 0) this.catchUp();
+    this.apply(event, video);
+  }
+
+  private apply(event: LoggedEvent, video: Video): void {
+    this.state.observe(event, video);
     this.exploration.observe(event, video);
     if (event.type !== 'impression') this.seenSet(event.userId).add(video.id);
     if (event.seq > this.appliedSeq) this.appliedSeq = event.seq;
@@ -143,6 +210,7 @@ export class EngineLearning {
   }
 
   seenBy(userId: string): ReadonlySet<string> {
+    if (this.pending.length > 0) this.catchUp();
     return this.seen.get(userId) ?? new Set();
   }
 
@@ -228,6 +296,8 @@ export class EngineLearning {
   async stop(beforeSnapshot: () => Promise<void>): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    clearImmediate(this.learnSoon);
+    this.catchUp();
     await this.snapshotting;
     await this.snapshotNow(beforeSnapshot);
   }
@@ -266,6 +336,7 @@ export class EngineLearning {
   // ---- snapshot format: last applied sequence, learners, exploration outcomes, seen videos; people's rows in their region's part
 
   encode(): RegionalSnapshot {
+    this.catchUp();
     const out = new RegionalWriter(this.residency.regions, (userId) => this.residency.regionOf(userId));
     const w = out.shared;
     w.f64(this.appliedSeq);

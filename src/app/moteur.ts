@@ -373,12 +373,17 @@ export class Moteur {
       }
     });
     const appended = await this.log.append(valid.map((v) => v.event));
+    const durable: { event: LoggedEvent; video: Video }[] = [];
     appended.forEach((result, i) => {
       const { event, video, index } = valid[i]!;
       if (result.status === 'duplicate') outcomes[index] = { id: event.id, status: 'duplicate' };
-      // In a cluster, every node (this one too) learns from the event as it follows the log.
-      else if (this.link === undefined) this.observe({ ...event, seq: result.seq }, video);
+      else {
+        this.ensureUser(event.userId, event.ts);
+        durable.push({ event: { ...event, seq: result.seq }, video });
+      }
     });
+    // Learned right after the answer; in a cluster, every node (this one too) learns as it follows the log.
+    if (this.link === undefined) await this.learning.enqueue(durable);
     return outcomes;
   }
 
@@ -396,6 +401,8 @@ export class Moteur {
     }
     const now = Date.now();
     const user = this.ensureUser(userId, now);
+    // Every acknowledged event is learned before the page is made: the person's last actions count.
+    this.learning.catchUp();
     const seen = this.learning.seenBy(userId);
     const request: FeedRequest = {
       user,

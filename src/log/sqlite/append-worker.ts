@@ -2,11 +2,11 @@
  * The embedded log's writer thread: inserting and syncing a batch here leaves the main thread free to parse,
  * validate and learn from the next one. A reply is sent only after the batch's transaction is on disk.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { answerRequests } from '../../core/request-worker.ts';
 import { openSqlite } from '../../store/sqlite/database.ts';
-import { INSERT_EVENT, type AppendReply, type AppendRequest, type EventRow } from './events-table.ts';
+import { INSERT_EVENT, type EventRow } from './events-table.ts';
 
-const port = parentPort!;
 const db = openSqlite((workerData as { path: string }).path);
 const insert = db.prepare(INSERT_EVENT);
 const write = db.transaction((rows: EventRow[]) =>
@@ -16,17 +16,4 @@ const write = db.transaction((rows: EventRow[]) =>
   }),
 );
 
-port.on('message', (message: AppendRequest | 'close') => {
-  if (message === 'close') {
-    db.close();
-    port.close();
-    return;
-  }
-  let reply: AppendReply;
-  try {
-    reply = { requestId: message.requestId, seqs: write(message.rows) };
-  } catch (err) {
-    reply = { requestId: message.requestId, error: err instanceof Error ? err.message : String(err) };
-  }
-  port.postMessage(reply);
-});
+answerRequests(write, () => db.close());

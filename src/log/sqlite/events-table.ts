@@ -11,11 +11,3 @@ export const INSERT_EVENT = `INSERT INTO events (seq, id, user_id, sealed) VALUE
 
 /** One event as the positional parameters of INSERT_EVENT: cheap to pass between threads. */
 export type EventRow = [number | null, string, string, string];
-
-export interface AppendRequest {
-  requestId: number;
-  rows: EventRow[];
-}
-
-/** The sequence number given to each row, 0 for a duplicate; or why the batch failed. */
-export type AppendReply = { requestId: number; seqs: number[] } | { requestId: number; error: string };

@@ -1,8 +1,8 @@
-import { Worker } from 'node:worker_threads';
 import { MoteurError } from '../../core/errors.ts';
+import { RequestWorker } from '../../core/request-worker.ts';
 import { openSqlite, truncateWal, type SqliteDatabase } from '../../store/sqlite/database.ts';
 import type { AppendOutcome, EventLog, LoggedSealedEvent, SealedEvent } from '../event-log.ts';
-import { CREATE_EVENTS_TABLE, type AppendReply, type EventRow } from './events-table.ts';
+import { CREATE_EVENTS_TABLE, type EventRow } from './events-table.ts';
 
 interface StoredRow {
   seq: number;
@@ -32,48 +32,20 @@ export class SqliteEventLog implements EventLog {
     return new SqliteEventLog(db, path);
   }
 
-  private readonly writer: Worker;
-  private readonly pending = new Map<number, { resolve: (seqs: number[]) => void; reject: (err: Error) => void }>();
-  private nextRequestId = 0;
+  /** Appends run here: the reply is the sequence number of each row (0 for a duplicate), once on disk. */
+  private readonly writer: RequestWorker<EventRow[], number[]>;
 
   private constructor(
     private readonly db: SqliteDatabase,
     path: string,
   ) {
-    // The writer runs TypeScript too: it registers the same loader before importing its module.
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const module = new URL('./append-worker.ts', import.meta.url).href;
-    this.writer = new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(module)}); })`, {
-      eval: true,
-      workerData: { path },
-    });
-    this.writer.on('message', (reply: AppendReply) => {
-      const waiting = this.pending.get(reply.requestId);
-      this.pending.delete(reply.requestId);
-      if (this.pending.size === 0) this.writer.unref();
-      if ('error' in reply) waiting?.reject(new Error(`event log write failed: ${reply.error}`));
-      else waiting?.resolve(reply.seqs);
-    });
-    this.writer.on('error', (err) => this.failAll(err));
-    // The writer keeps the process alive only while a write is in flight: an unclosed log never hangs an exit.
-    this.writer.unref();
-    this.writer.on('exit', () => this.failAll(new Error('the event log writer stopped')));
-  }
-
-  private failAll(err: Error): void {
-    for (const { reject } of this.pending.values()) reject(err);
-    this.pending.clear();
+    this.writer = new RequestWorker(new URL('./append-worker.ts', import.meta.url), { path }, 'event log write');
   }
 
   /** `at`, when given, holds the sequence numbers to store the events at (one per event, increasing). */
   async append(events: readonly SealedEvent[], at?: readonly number[]): Promise<AppendOutcome[]> {
     if (events.length === 0) return [];
-    const requestId = ++this.nextRequestId;
-    const seqs = await new Promise<number[]>((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
-      this.writer.ref();
-      this.writer.postMessage({ requestId, rows: events.map((e, i) => toRow(e, at?.[i] ?? null)) });
-    });
+    const seqs = await this.writer.request(events.map((e, i) => toRow(e, at?.[i] ?? null)));
     return seqs.map((seq) => (seq === 0 ? { status: 'duplicate' } : { status: 'stored', seq }));
   }
 
@@ -102,10 +74,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.writer.once('exit', resolve));
-    this.writer.ref();
-    this.writer.postMessage('close');
-    await exited;
+    await this.writer.close();
     this.db.close();
   }
 }

@@ -4,10 +4,12 @@
  * Erasing a person destroys their key first: from then on no copy of their events can be read, even one a
  * log has not overwritten yet.
  */
+import { RequestWorker } from '../../core/request-worker.ts';
 import type { LoggedEvent, WatchEvent } from '../../core/types.ts';
 import type { AppendOutcome, EventLog, LoggedSealedEvent, SealedEvent } from '../../log/event-log.ts';
 import { decrypt, encrypt } from './aead.ts';
 import type { PersonKeys } from './data-keys.ts';
+import type { SealingRequest } from './sealing-worker.ts';
 
 /** The sealed fields, in this order: video, type, time, watch time, session, position. */
 type Fields = [string, WatchEvent['type'], number, number | null, string | null, number | null];
@@ -15,7 +17,13 @@ type Fields = [string, WatchEvent['type'], number, number | null, string | null,
 /** Binds a ciphertext to its event and person, so it cannot be passed off as another event. */
 const eventContext = (id: string, userId: string) => `moteur event\u0000${id}\u0000${userId}`;
 
+/** From this many events a batch is sealed on the sealing thread; a smaller one costs less than the round trip. */
+const SEAL_ON_THREAD_FROM = 64;
+
 export class PersonalEventLog {
+  /** Started on the first large batch: tools that append a few events never start a thread. */
+  private sealer: RequestWorker<SealingRequest, string[]> | undefined;
+
   constructor(
     /** Where sealed events are stored. */
     readonly sealedLog: EventLog,
@@ -25,7 +33,18 @@ export class PersonalEventLog {
   /** Seals and appends a batch; the data keys of people new to the log are durable before their events are. */
   async append(events: readonly WatchEvent[]): Promise<AppendOutcome[]> {
     await this.keys.ensure(events.map((e) => e.userId));
-    return this.sealedLog.append(events.map((e) => this.seal(e)));
+    return this.sealedLog.append(events.length < SEAL_ON_THREAD_FROM ? events.map((e) => this.seal(e)) : await this.sealOnThread(events));
+  }
+
+  private async sealOnThread(events: readonly WatchEvent[]): Promise<SealedEvent[]> {
+    const keys = new Uint8Array(32 * events.length);
+    events.forEach((e, i) => keys.set(this.keys.keyOf(e.userId)!, 32 * i));
+    this.sealer ??= new RequestWorker(new URL('./sealing-worker.ts', import.meta.url), undefined, 'event sealing');
+    const sealed = await this.sealer.request(
+      { keys, plaintexts: events.map((e) => JSON.stringify(fieldsOf(e))), contexts: events.map((e) => eventContext(e.id, e.userId)) },
+      [keys.buffer],
+    );
+    return events.map((e, i) => ({ id: e.id, userId: e.userId, sealed: sealed[i]! }));
   }
 
   /** Events after `afterSeq`, opened; events whose key was destroyed are skipped (they cannot be read). */
@@ -52,13 +71,13 @@ export class PersonalEventLog {
   }
 
   async close(): Promise<void> {
+    await this.sealer?.close();
     await this.sealedLog.close();
     await this.keys.close();
   }
 
   private seal(e: WatchEvent): SealedEvent {
-    const fields: Fields = [e.videoId, e.type, e.ts, e.watchMs ?? null, e.sessionId ?? null, e.position ?? null];
-    const sealed = encrypt(this.keys.keyOf(e.userId)!, Buffer.from(JSON.stringify(fields)), eventContext(e.id, e.userId));
+    const sealed = encrypt(this.keys.keyOf(e.userId)!, Buffer.from(JSON.stringify(fieldsOf(e))), eventContext(e.id, e.userId));
     return { id: e.id, userId: e.userId, sealed: sealed.toString('base64') };
   }
 
@@ -80,4 +99,8 @@ export class PersonalEventLog {
     }
     return events;
   }
+}
+
+function fieldsOf(e: WatchEvent): Fields {
+  return [e.videoId, e.type, e.ts, e.watchMs ?? null, e.sessionId ?? null, e.position ?? null];
 }
