@@ -11,11 +11,12 @@ import { PopularVideos } from '../learn/popular-videos.ts';
 import { ExplorationPool } from '../learn/exploration/exploration-pool.ts';
 import { OnlineLearners } from '../learn/online/learners.ts';
 import type { PersonReader } from '../learn/online/person-bytes.ts';
-import { readRegional, readRegionalFiles, RegionalWriter, removeRegionalFiles, writeRegionalFiles, type RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
+import { readRegional, readRegionalFiles, RegionalWriter, removeRegionalFiles, writeRegionalFiles, writeRegionalFilesInBackground, type RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
 import type { Residency } from '../residency/people-directory.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Store } from '../store/store.ts';
 import type { MoteurConfig } from './config.ts';
+import { loadVectorIndex, saveVectorIndex } from './vector-index-file.ts';
 
 const MAGIC = 'moteur-engine-snapshot';
 const FORMAT = 2;
@@ -57,6 +58,10 @@ export class EngineLearning {
   /** Durable events not learned yet, in log order (see `enqueue`). */
   private pending: { event: LoggedEvent; video: Video }[] = [];
   private learnSoon: NodeJS.Immediate | undefined;
+  /** Erasures so far: a snapshot encoded before one must not replace the file the erasure deleted. */
+  private erasures = 0;
+  /** Whether the start took the HNSW graph saved with the snapshot rather than building it. */
+  vectorIndexLoaded = false;
   /** Ingest calls waiting for the queue to shrink back under `maxPendingEvents`. */
   private waitingForRoom: (() => void)[] = [];
 
@@ -111,7 +116,10 @@ export class EngineLearning {
   async load(store: Store, log: PersonalEventLog, hooks: LoadHooks, options: { fromSnapshot: boolean; replay?: boolean }): Promise<void> {
     const path = this.config.learning.snapshotPath;
     const snapshot = options.fromSnapshot && path !== undefined ? readRegionalFiles(path, this.residency.regions) : undefined;
-    if (snapshot !== undefined) this.restore(snapshot, path!);
+    if (snapshot !== undefined) {
+      this.restore(snapshot, path!);
+      this.vectorIndexLoaded = await loadVectorIndex(this.state, path!, { seq: this.appliedSeq, bytes: snapshot.shared.length });
+    }
     const replayFrom = this.appliedSeq;
     this.snapshotSeq = replayFrom;
     for (let after = ''; ; ) {
@@ -245,6 +253,7 @@ export class EngineLearning {
     const path = this.config.learning.snapshotPath;
     if (path !== undefined) removeRegionalFiles(path, this.residency.regions);
     this.snapshotSeq = -1;
+    this.erasures++;
   }
 
   about(userId: string): LearnedAboutPerson {
@@ -304,17 +313,33 @@ export class EngineLearning {
 
   private async snapshotNow(beforeSnapshot: () => Promise<void>): Promise<void> {
     const path = this.config.learning.snapshotPath;
-    if (path === undefined || this.snapshotSeq === this.appliedSeq || this.snapshotting !== undefined) return;
-    this.snapshotting = beforeSnapshot().then(() => {
-      this.writeSnapshot(path);
-      this.snapshotting = undefined;
-    });
+    if (path === undefined || (this.pending.length === 0 && this.snapshotSeq === this.appliedSeq) || this.snapshotting !== undefined) return;
+    this.snapshotting = beforeSnapshot()
+      .then(() => this.writeSnapshotInBackground(path))
+      .finally(() => {
+        this.snapshotting = undefined;
+      });
     await this.snapshotting;
   }
 
   /**
+   * Writes everything learned, with the last applied log position, to `path` and each region's people to their
+   * region's part beside it: encoded now (the state cannot change while it is read), then written, synced and
+   * renamed into place while requests go on, then the HNSW graph beside it. An erasure during the write cancels
+   * what is not renamed yet (and deletes what was): the bytes name the person.
+   */
+  private async writeSnapshotInBackground(path: string): Promise<void> {
+    const snapshot = this.encode();
+    const seq = this.appliedSeq;
+    const erasures = this.erasures;
+    if (!(await writeRegionalFilesInBackground(path, snapshot, () => this.erasures === erasures))) return;
+    this.snapshotSeq = seq;
+    await saveVectorIndex(this.state, path, { seq, bytes: snapshot.shared.length });
+  }
+
+  /**
    * Writes everything learned, with the last applied log position, to `path` and each region's people to
-   * their region's part beside it (see regional-snapshot.ts); returns the bytes written.
+   * their region's part beside it (see regional-snapshot.ts), blocking; returns the bytes written.
    */
   writeSnapshot(path: string): number {
     const size = writeRegionalFiles(path, this.encode());

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { seededRandom } from '../../src/core/random.ts';
 import { DEFAULT_ONLINE_CONFIG } from '../../src/learn/online/config.ts';
 import { VideoVectors } from '../../src/learn/online/video-vectors.ts';
+import { tempDir } from '../support/fixtures.ts';
 
 const DIM = 32;
 
@@ -55,4 +57,37 @@ test('brute force is exact, and both searches honour filters, cleared slots and 
   vectors.set(0, Float32Array.of(1, 0.01, 0, 0));
   vectors.sync();
   assert.deepEqual(vectors.approximate(query, 3).map((n) => n.slot).sort(), [0, 1, 2], 'a slot cleared then set again comes back');
+});
+
+test('a saved graph loads with its deleted slots, and its first sync brings it to the current vectors', async () => {
+  const path = join(tempDir(), 'graph.hnsw');
+  const options = { m: 8, efConstruction: 50, efSearch: 64, seed: 1 };
+  const items = randomVectors(300, 5);
+  const saved = new VideoVectors(DIM, options);
+  items.forEach((v, slot) => saved.set(slot, v));
+  saved.sync();
+  saved.clear(7);
+  saved.sync();
+  const deleted = await saved.saveGraph(path);
+  assert.deepEqual(deleted, [7]);
+
+  // The restored vectors, one of which turned since the graph was saved.
+  const loaded = new VideoVectors(DIM, options);
+  items.forEach((v, slot) => loaded.set(slot, slot === 11 ? items[200]! : v));
+  loaded.clear(7);
+  await loaded.loadGraph(path, deleted!);
+  loaded.sync();
+  assert.equal(loaded.pending, 0);
+  const query = unit(items[200]!);
+  const found = loaded.approximate(query, 5).map((n) => n.slot);
+  assert.ok(found.includes(11), 'the vector that turned was not re-inserted');
+  for (const q of [3, 7, 100]) {
+    const near = loaded.approximate(unit(items[q]!), 10).map((n) => n.slot);
+    assert.ok(!near.includes(7), 'a slot deleted before the save came back');
+  }
+  // Slots deleted before the save can be set again, and others deleted, without hnswlib refusing.
+  loaded.set(7, items[7]!);
+  loaded.clear(8);
+  loaded.sync();
+  assert.ok(loaded.approximate(unit(items[7]!), 3).some((n) => n.slot === 7));
 });

@@ -181,6 +181,16 @@ export class OnlineLearners implements LearnedState {
     return pending - this.vectors.pending;
   }
 
+  /** Writes the HNSW graph to `path` (see VideoVectors.saveGraph); the slots marked deleted, or undefined without a graph. */
+  saveVectorIndex(path: string): Promise<number[] | undefined> {
+    return this.vectors.saveGraph(path);
+  }
+
+  /** Takes the HNSW graph from a file `saveVectorIndex` wrote, instead of building it again (see VideoVectors.loadGraph). */
+  loadVectorIndex(path: string, deleted: readonly number[]): Promise<void> {
+    return this.vectors.loadGraph(path, deleted);
+  }
+
   private touchUser(userId: string, ts: number): number | undefined {
     return this.factorization.users.touchIfAdmitted(userId, ts) ?? this.factorization.touchUser(userId, ts, this.rng, () => this.positivesCentroid(userId));
   }

@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
 import { ByteReader, ByteWriter, readHeader, writeHeader } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
-import { writeFileAtomically } from './snapshot-file.ts';
+import { writeFileAtomically, writeFileAtomicallyInBackground } from './snapshot-file.ts';
 
 const SHARED_MAGIC = 'moteur-shared-snapshot';
 const PART_MAGIC = 'moteur-region-snapshot';
@@ -138,6 +138,19 @@ export function writeRegionalFiles(path: string, snapshot: RegionalSnapshot): nu
     size += writeFileAtomically(partPath, bytes);
   }
   return size + writeFileAtomically(path, snapshot.shared);
+}
+
+/**
+ * The same in the background (see writeFileAtomicallyInBackground): `stillWanted` is asked before each rename,
+ * and once it says no nothing more is renamed into place; false then.
+ */
+export async function writeRegionalFilesInBackground(path: string, snapshot: RegionalSnapshot, stillWanted: () => boolean): Promise<boolean> {
+  for (const [region, bytes] of snapshot.parts) {
+    const partPath = regionPartPath(path, region);
+    mkdirSync(dirname(partPath), { recursive: true });
+    if (!(await writeFileAtomicallyInBackground(partPath, bytes, stillWanted))) return false;
+  }
+  return writeFileAtomicallyInBackground(path, snapshot.shared, stillWanted);
 }
 
 /** The snapshot at `path` with the parts of `regions` that exist; undefined when there is no shared part. */

@@ -1,7 +1,8 @@
 /**
  * Unit-length item vectors by catalog slot, for candidate retrieval by cosine similarity: brute force over the
  * Float32Array is the exact reference; an HNSW graph (hnswlib-node) answers for large catalogs, brought up to
- * date with the vectors that changed since its last sync (it is not snapshotted: it is rebuilt from these).
+ * date with the vectors that changed since its last sync. The graph can be saved and loaded beside a snapshot
+ * (`saveGraph`, `loadGraph`): a loaded graph is checked against these vectors at its first sync.
  */
 import hnswlib from 'hnswlib-node';
 
@@ -27,8 +28,10 @@ export class VideoVectors {
   private dirtyList: number[] = [];
   private ann: hnswlib.HierarchicalNSW | undefined;
   /** Slots the graph holds, and those of them marked deleted. */
-  private readonly inGraph = new Set<number>();
-  private readonly deleted = new Set<number>();
+  private inGraph = new Set<number>();
+  private deleted = new Set<number>();
+  /** While the graph is being written to a file (on the thread pool), it is not changed. */
+  private saving = false;
 
   constructor(
     readonly dim: number,
@@ -116,6 +119,7 @@ export class VideoVectors {
    */
   sync(limit = Infinity): hnswlib.HierarchicalNSW {
     let ann = this.ann;
+    if (ann !== undefined && this.saving) return ann;
     if (ann === undefined) {
       ann = new hnswlib.HierarchicalNSW('cosine', this.dim);
       ann.initIndex({ maxElements: this.valid.length, m: this.annOptions.m, efConstruction: this.annOptions.efConstruction, randomSeed: this.annOptions.seed });
@@ -144,6 +148,38 @@ export class VideoVectors {
     }
     this.dirtyList = at === this.dirtyList.length ? [] : this.dirtyList.slice(at);
     return ann;
+  }
+
+  /**
+   * Writes the graph to `path` without blocking the thread (hnswlib writes it on the thread pool; syncs wait
+   * meanwhile, searches go on). Returns the slots marked deleted, which the file does not list, or undefined
+   * when there is no graph yet.
+   */
+  async saveGraph(path: string): Promise<number[] | undefined> {
+    const ann = this.ann;
+    if (ann === undefined || this.saving) return undefined;
+    this.saving = true;
+    try {
+      const deleted = [...this.deleted];
+      await ann.writeIndex(path);
+      return deleted;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  /**
+   * Replaces the graph with one saved by `saveGraph`. Every slot is checked against it at the next sync: a
+   * vector that turned since the graph was saved is re-inserted, a cleared one marked deleted.
+   */
+  async loadGraph(path: string, deleted: readonly number[]): Promise<void> {
+    const ann = new hnswlib.HierarchicalNSW('cosine', this.dim);
+    await ann.readIndex(path);
+    ann.setEf(this.annOptions.efSearch);
+    this.ann = ann;
+    this.inGraph = new Set(ann.getIdsList());
+    this.deleted = new Set(deleted);
+    for (let s = 0; s < this.valid.length; s++) if (this.valid[s] === 1 || this.inGraph.has(s)) this.markDirty(s);
   }
 
   /** Vectors changed since the graph was last synced. */
