@@ -68,5 +68,5 @@ export function print(result: Record<string, unknown>): void {
 
 /** Progress on stderr, so the JSON on stdout stays clean. */
 export function note(message: string): void {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`[${(performance.now() / 1000).toFixed(1)} s] ${message}\n`);
 }

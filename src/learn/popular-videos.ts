@@ -25,17 +25,32 @@ export class PopularVideos {
     return out;
   }
 
+  /**
+   * One pass over the engaged videos keeping the best `keep` per region. A region's list is cut back to `keep`
+   * whenever it reaches twice that, and a video less popular than the last one kept is not even listed, so a
+   * catalog of a million engaged videos costs a pass, not a sort of a million.
+   */
   refresh(learners: OnlineLearners, regionOf: (videoId: string) => string | undefined): void {
     const now = learners.now;
-    const byRegion = new Map<string, PopularVideo[]>();
+    const byRegion = new Map<string, { list: PopularVideo[]; floor: number }>();
     for (const videoId of learners.engagedVideos()) {
       const region = regionOf(videoId);
       if (region === undefined) continue;
-      let list = byRegion.get(region);
-      if (list === undefined) byRegion.set(region, (list = []));
-      list.push({ videoId, popularity: learners.popularity(videoId, now) });
+      let kept = byRegion.get(region);
+      if (kept === undefined) byRegion.set(region, (kept = { list: [], floor: -Infinity }));
+      const popularity = learners.popularity(videoId, now);
+      if (popularity < kept.floor) continue;
+      kept.list.push({ videoId, popularity });
+      if (kept.list.length >= 2 * this.keep) {
+        kept.list = best(kept.list, this.keep);
+        kept.floor = kept.list[kept.list.length - 1]!.popularity;
+      }
     }
-    for (const [region, list] of byRegion) byRegion.set(region, list.sort((a, b) => b.popularity - a.popularity || (a.videoId < b.videoId ? -1 : 1)).slice(0, this.keep));
-    this.byRegion = byRegion;
+    this.byRegion = new Map([...byRegion].map(([region, kept]) => [region, best(kept.list, this.keep)]));
   }
+}
+
+/** The `keep` most popular, best first; ties by id, so the lists do not depend on the order videos were seen. */
+function best(list: PopularVideo[], keep: number): PopularVideo[] {
+  return list.sort((a, b) => b.popularity - a.popularity || (a.videoId < b.videoId ? -1 : 1)).slice(0, keep);
 }
