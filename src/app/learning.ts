@@ -273,12 +273,16 @@ export class EngineLearning {
 
   // ---- upkeep
 
-  /** One maintenance step: a chunk of the vector index, and the popular lists when due and events arrived. */
-  maintain(): void {
+  /**
+   * One maintenance step: a chunk of the vector index, and the popular lists when due and events arrived.
+   * `paced` (the timer) also spaces refreshes by ten times their cost, which depends on the machine; a caller
+   * that runs the upkeep itself (the simulation) leaves it off, so its runs stay deterministic.
+   */
+  maintain(paced = false): void {
     this.learners.syncVectorIndex(INDEX_SYNC_CHUNK);
     const now = performance.now();
-    // A refresh is a pass over every engaged video: on a large catalog it waits ten times as long as it took.
-    const due = Math.max(this.config.learning.popularRefreshMs, 10 * this.popularAt.tookMs);
+    // A refresh is a pass over every engaged video: on the timer, it waits ten times as long as it last took.
+    const due = Math.max(this.config.learning.popularRefreshMs, paced ? 10 * this.popularAt.tookMs : 0);
     if (this.appliedSeq !== this.popularAt.seq && now - this.popularAt.ms >= due) this.refreshPopular(now);
   }
 
@@ -297,7 +301,7 @@ export class EngineLearning {
     this.learners.syncVectorIndex();
     this.refreshPopular();
     const { maintenanceEveryMs, snapshotEveryMs, snapshotPath } = this.config.learning;
-    this.timers.push(setInterval(() => this.maintain(), maintenanceEveryMs).unref());
+    this.timers.push(setInterval(() => this.maintain(true), maintenanceEveryMs).unref());
     if (snapshotPath === undefined) return;
     const periodic = () => this.snapshotNow(beforeSnapshot).catch((err: Error) => process.emitWarning(`moteur: snapshot not written: ${err.message}`));
     this.timers.push(setInterval(periodic, snapshotEveryMs).unref());
