@@ -1,6 +1,6 @@
 /** Shared pieces of the benchmarks: flags, percentiles, machine facts, and the JSON they print. */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -70,3 +70,19 @@ export function print(result: Record<string, unknown>): void {
 export function note(message: string): void {
   process.stderr.write(`[${(performance.now() / 1000).toFixed(1)} s] ${message}\n`);
 }
+
+/**
+ * CPU time (ms) the main thread of process `pid` has used, from /proc (Linux; undefined elsewhere). Unlike wall
+ * time, it barely moves when other processes share the cores, so it compares runs on a busy machine.
+ */
+export function mainThreadCpuMs(pid = process.pid): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc times, on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;

@@ -10,6 +10,7 @@ export interface ChildServer {
   url: string;
   /** An app key for the benchmark's clients, made in the data directory before the server starts. */
   apiKey: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -29,6 +30,7 @@ export function serveInChild(dataDir: string): Promise<ChildServer> {
         resolve({
           url,
           apiKey,
+          pid: child.pid!,
           async stop() {
             child.kill('SIGTERM');
             await exited;
