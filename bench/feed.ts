@@ -14,7 +14,7 @@ import { seededRandom } from '../src/core/random.ts';
 import { flag, hasSwitch, latencySummary, note, print, round, scratchDir, timeCalls } from './lib/report.ts';
 import { getJson } from '../src/sim/http-client.ts';
 import { serveInChild } from './lib/serve-child.ts';
-import { syntheticEvents, syntheticVideos } from './lib/synthetic.ts';
+import { batchesOf, syntheticEventStream, syntheticVideoStream } from './lib/synthetic.ts';
 
 const VIDEOS = flag('videos', 100_000);
 const USERS = flag('users', 10_000);
@@ -32,16 +32,21 @@ const userId = () => `u${Math.floor(random() * USERS)}`;
 
 note(`loading ${VIDEOS} videos...`);
 let moteur = await Moteur.open({ dataDir: dir });
-const videos = syntheticVideos(VIDEOS);
+// Generated as they are loaded, keeping only each video's creator (for the freshness probes): at the goal size,
+// holding every video and event as objects besides the engine's own would crowd the heap.
+const creatorOf: string[] = [];
 let start = performance.now();
-for (let i = 0; i < videos.length; i += 1000) await moteur.upsertVideos(videos.slice(i, i + 1000));
+for (const batch of batchesOf(syntheticVideoStream(VIDEOS), 1000)) {
+  for (const v of batch) creatorOf.push(v.creatorId);
+  await moteur.upsertVideos(batch);
+}
 const loadVideosSeconds = (performance.now() - start) / 1000;
 // Plays with watch time, likes, shares, skips and follows from every person, so each source has work.
-note(`ingesting ${USERS * EVENTS_PER_USER} warm-up events...`);
-const events = syntheticEvents(USERS * EVENTS_PER_USER, VIDEOS, USERS, 5, 'warm');
+const warmEvents = USERS * EVENTS_PER_USER;
+note(`ingesting ${warmEvents} warm-up events...`);
 start = performance.now();
-for (let i = 0; i < events.length; i += 500) await moteur.ingest(events.slice(i, i + 500));
-const warmEventsPerSecond = events.length / ((performance.now() - start) / 1000);
+for (const batch of batchesOf(syntheticEventStream(warmEvents, VIDEOS, USERS, 5, 'warm'), 500)) await moteur.ingest(batch);
+const warmEventsPerSecond = warmEvents / ((performance.now() - start) / 1000);
 // The HNSW graph is built once (it grows a chunk at a time while events arrive) and saved with the snapshot.
 note('completing the vector index...');
 start = performance.now();
@@ -72,10 +77,10 @@ note('freshness: follow, then feed...');
 const freshness: number[] = [];
 for (let i = 0; i < FRESHNESS_PROBES; i++) {
   const user = `fresh-user-${i}`;
-  let pick = (i * 7919) % videos.length;
+  let pick = (i * 7919) % VIDEOS;
   // A creator with more than this one video, so there is something new of theirs to show.
-  while (moteur.learning.learners.newestOf(`creator:${videos[pick]!.creatorId}`, 2).length < 2) pick = (pick + 1) % videos.length;
-  const video = videos[pick]!;
+  while (moteur.learning.learners.newestOf(`creator:${creatorOf[pick]!}`, 2).length < 2) pick = (pick + 1) % VIDEOS;
+  const video = { id: `v${pick}`, creatorId: creatorOf[pick]! };
   await moteur.ingest([{ id: `fresh-${i}`, userId: user, videoId: video.id, type: 'follow', ts: Date.now() }]);
   const acknowledged = performance.now();
   const page = await moteur.feed(user, { n: 10 });
@@ -108,7 +113,7 @@ const served = Object.values(itemsBySource).reduce((a, b) => a + b, 0);
 const freshnessSummary = latencySummary(freshness);
 print({
   benchmark: 'feed',
-  parameters: { videos: VIDEOS, users: USERS, warmEvents: events.length, requests: REQUESTS, warmUpRequests: WARM_UP, pageSize: 10, httpClients: LIBRARY_ONLY ? 0 : CLIENTS, server: LIBRARY_ONLY ? 'none (--library-only)' : 'moteur serve in a child process, keep-alive node:http clients on 127.0.0.1' },
+  parameters: { videos: VIDEOS, users: USERS, warmEvents, requests: REQUESTS, warmUpRequests: WARM_UP, pageSize: 10, httpClients: LIBRARY_ONLY ? 0 : CLIENTS, server: LIBRARY_ONLY ? 'none (--library-only)' : 'moteur serve in a child process, keep-alive node:http clients on 127.0.0.1' },
   library: { ...feedFigures(library), firstFeedMs: round(firstFeedMs) },
   ...(http === undefined ? {} : { httpOneClient: http.httpOneClient, httpConcurrentClients: http.httpConcurrentClients }),
   itemsBySource: Object.fromEntries(Object.entries(itemsBySource).map(([source, count]) => [source, round(count / served)])),
