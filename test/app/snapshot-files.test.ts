@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Moteur } from '../../src/app/moteur.ts';
 import { loadVectorIndex, saveVectorIndex } from '../../src/app/vector-index-file.ts';
 import { OnlineLearners } from '../../src/learn/online/learners.ts';
 import { writeFileAtomicallyInBackground } from '../../src/learn/online/snapshot-file.ts';
@@ -63,4 +64,23 @@ test('a graph is not loaded with another snapshot, without its description, or d
   writeFileSync(`${path}.hnsw`, graph);
   writeFileSync(`${path}.hnsw.json`, '{"format": 1, "snapsh');
   assert.equal(await loadVectorIndex(fresh(), path, stamp), false, 'loaded with a half-written description');
+});
+
+test('an engine restarted from its snapshot takes the graph saved with it and finds the same neighbours', { timeout: 120_000 }, async () => {
+  const dir = tempDir();
+  // Enough videos for the engine to search with the HNSW graph rather than by brute force.
+  const world = makeWorld(5_000);
+  const first = await Moteur.open({ dataDir: dir });
+  for (let i = 0; i < world.videos.length; i += 1000) await first.upsertVideos(world.videos.slice(i, i + 1000));
+  const events = behave(world, 20, 2000).map(({ seq: _, ...e }) => e);
+  for (let i = 0; i < events.length; i += 1000) await first.ingest(events.slice(i, i + 1000));
+  first.learning.learners.syncVectorIndex();
+  const before = ['u0', 'u1', 'u2'].map((u) => first.learning.learners.nearestVideos(u, 20));
+  await first.close();
+  assert.ok(existsSync(join(dir, 'learners.snapshot.hnsw')), 'no graph was saved beside the snapshot');
+
+  const second = await Moteur.open({ dataDir: dir });
+  assert.equal(second.learning.vectorIndexLoaded, true);
+  assert.deepEqual(['u0', 'u1', 'u2'].map((u) => second.learning.learners.nearestVideos(u, 20)), before);
+  await second.close();
 });
