@@ -88,6 +88,7 @@ test('after a crash with events acknowledged but not learned, the restart learns
     const plays = (p) => Array.from({ length: 250 }, (_, i) => ({ id: p + i, userId: 'u' + (i % 7), videoId: 'v' + (i % 30), type: 'play', ts: 1e12 + i, watchMs: 2000 }));
     await moteur.ingest(plays('first-'));
     moteur.learning.writeSnapshot(learnerSnapshotPath(${JSON.stringify(dir)}));
+    await moteur.counts(); // the people, created by their first events, are written a moment later: wait for that
     await moteur.ingest(plays('second-'));
     process.stdout.write(String(moteur.learning.pendingEvents));
     process.exit(0);
