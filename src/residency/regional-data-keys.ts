@@ -9,7 +9,7 @@ export class RegionalDataKeys implements PersonKeys {
     private readonly directory: PeopleDirectory,
     /**
      * With nodes sharing the regions (PostgreSQL), where people unknown here live among the regions not
-     * served (their keys stay unopened): region by id. Without it, this node's directory knows everyone.
+     * served (their keys stay unopened): region by id.
      */
     private readonly locateElsewhere?: (userIds: readonly string[]) => Promise<ReadonlyMap<string, string>>,
   ) {}
@@ -20,9 +20,11 @@ export class RegionalDataKeys implements PersonKeys {
   }
 
   /**
-   * Loads the keys of known people from their region. In a cluster, someone this node has not heard of
-   * (created through another node since it started) is looked for in every region, and placed where their
-   * key is: a person of a region not served is then refused rather than created here.
+   * Loads the keys of known people from their region. Someone this node has no region for may still have
+   * a key: created through another node since this one started, or, on one node, first seen in events
+   * just before a crash that lost their profile (written a moment after the events). They are looked for
+   * in every served region and placed where their key is; in a cluster, then among the regions not served,
+   * so that a person of another region is refused rather than created here.
    */
   async prepare(userIds: Iterable<string>): Promise<void> {
     const unknown = new Set<string>();
@@ -33,7 +35,7 @@ export class RegionalDataKeys implements PersonKeys {
       else if (this.directory.regionOf(userId) === undefined) unknown.add(userId);
     }
     for (const [keys, ids] of byRegion) await keys.prepare(ids);
-    if (unknown.size === 0 || this.locateElsewhere === undefined) return;
+    if (unknown.size === 0) return;
     for (const [region, keys] of this.keys) {
       await keys.prepare(unknown);
       for (const userId of unknown) {
@@ -42,7 +44,7 @@ export class RegionalDataKeys implements PersonKeys {
         unknown.delete(userId);
       }
     }
-    if (unknown.size === 0) return;
+    if (unknown.size === 0 || this.locateElsewhere === undefined) return;
     for (const [userId, region] of await this.locateElsewhere([...unknown])) this.directory.place(userId, region);
   }
 

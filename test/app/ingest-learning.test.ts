@@ -100,3 +100,25 @@ test('after a crash with events acknowledged but not learned, the restart learns
   assert.equal(restarted.learning.lastAppliedSeq, 500);
   await restarted.close();
 });
+
+test("a crash just after new people's first events are acknowledged loses none of them", { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  // Their profiles are written a moment after the events: the process dies before that.
+  const script = `
+    import { Moteur } from './src/app/moteur.ts';
+    import { videos } from './test/support/fixtures.ts';
+    const moteur = await Moteur.open({ dataDir: ${JSON.stringify(dir)} });
+    await moteur.upsertVideos(videos(30));
+    await moteur.counts();
+    await moteur.ingest(Array.from({ length: 40 }, (_, i) => ({ id: 'e' + i, userId: 'new' + (i % 4), videoId: 'v' + (i % 30), type: 'play', ts: 1e12 + i, watchMs: 2000 })));
+    process.exit(0);
+  `;
+  execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  const restarted = await Moteur.open({ dataDir: dir });
+  try {
+    assert.equal(restarted.learning.learners.eventCount, 40);
+    for (let p = 0; p < 4; p++) assert.equal((await restarted.exportUser(`new${p}`)).events.length, 10, `new${p}'s events`);
+  } finally {
+    await restarted.close();
+  }
+});
