@@ -77,23 +77,33 @@ test('a snapshot written while events wait to be learned holds them, with their 
   await reopened.close();
 });
 
-test('after a crash with events acknowledged but not learned, the restart learns each of them once', { timeout: 60_000 }, async () => {
-  const dir = tempDir();
-  // A process that snapshots after the first batch, acknowledges a second, and dies before it is learned.
+/**
+ * Runs `body` in a process holding an engine (`moteur`) on `dir` with 30 videos, which then exits at once,
+ * as a crash would: nothing is closed or flushed. Returns what the body printed.
+ */
+function runThenDie(dir: string, body: string): string {
   const script = `
     import { Moteur, learnerSnapshotPath } from './src/app/moteur.ts';
     import { videos } from './test/support/fixtures.ts';
     const moteur = await Moteur.open({ dataDir: ${JSON.stringify(dir)} });
     await moteur.upsertVideos(videos(30));
+    ${body}
+    process.exit(0);
+  `;
+  return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+}
+
+test('after a crash with events acknowledged but not learned, the restart learns each of them once', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  // A process that snapshots after the first batch, acknowledges a second, and dies before it is learned.
+  const pendingAtExit = runThenDie(dir, `
     const plays = (p) => Array.from({ length: 250 }, (_, i) => ({ id: p + i, userId: 'u' + (i % 7), videoId: 'v' + (i % 30), type: 'play', ts: 1e12 + i, watchMs: 2000 }));
     await moteur.ingest(plays('first-'));
     moteur.learning.writeSnapshot(learnerSnapshotPath(${JSON.stringify(dir)}));
     await moteur.counts(); // the people, created by their first events, are written a moment later: wait for that
     await moteur.ingest(plays('second-'));
     process.stdout.write(String(moteur.learning.pendingEvents));
-    process.exit(0);
-  `;
-  const pendingAtExit = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  `);
   assert.ok(Number(pendingAtExit) > 0, 'the second batch was learned before the process died: nothing was left to replay');
   const restarted = await Moteur.open({ dataDir: dir });
   assert.equal(restarted.learning.learners.eventCount, 500);
@@ -104,16 +114,10 @@ test('after a crash with events acknowledged but not learned, the restart learns
 test("a crash just after new people's first events are acknowledged loses none of them", { timeout: 60_000 }, async () => {
   const dir = tempDir();
   // Their profiles are written a moment after the events: the process dies before that.
-  const script = `
-    import { Moteur } from './src/app/moteur.ts';
-    import { videos } from './test/support/fixtures.ts';
-    const moteur = await Moteur.open({ dataDir: ${JSON.stringify(dir)} });
-    await moteur.upsertVideos(videos(30));
+  runThenDie(dir, `
     await moteur.counts();
     await moteur.ingest(Array.from({ length: 40 }, (_, i) => ({ id: 'e' + i, userId: 'new' + (i % 4), videoId: 'v' + (i % 30), type: 'play', ts: 1e12 + i, watchMs: 2000 })));
-    process.exit(0);
-  `;
-  execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  `);
   const restarted = await Moteur.open({ dataDir: dir });
   try {
     assert.equal(restarted.learning.learners.eventCount, 40);
