@@ -1,30 +1,46 @@
 /**
- * Video content embeddings in one contiguous Float32Array, searched by brute force: exact, and fast
- * enough for a catalog of this machine's size (about 1 ms per 100k videos of 32 dimensions).
+ * Video content embeddings in one contiguous Float32Array: searched by brute force (exact, about 1 ms per 100k
+ * videos of 32 dimensions) below `IVF_FROM` videos, through an inverted file above.
  */
 const IVF_FROM = 20_000;
 
-/** An inverted file: centroids sampled from the catalog, and the rows nearest each centroid. */
+/**
+ * An inverted file: centroids sampled from the catalog, and the rows nearest each centroid. When the clusters
+ * are built the rows are reordered so that each cluster's rows are contiguous: a search then reads a few long
+ * runs of memory instead of rows scattered over the whole table, about four times faster at a million videos
+ * for the same rows. Rows added since the build are listed by cluster.
+ */
 class Clusters {
-  readonly members: number[][];
+  /** The rows filed under cluster c at the build are [starts[c], starts[c + 1]). */
+  readonly starts: Int32Array;
+  readonly added: number[][];
 
   constructor(
     private readonly centroids: Float32Array,
     private readonly dim: number,
     readonly builtAt: number,
   ) {
-    this.members = Array.from({ length: centroids.length / dim }, () => []);
+    this.starts = new Int32Array(this.count + 1);
+    this.added = Array.from({ length: this.count }, () => []);
+  }
+
+  get count(): number {
+    return this.centroids.length / this.dim;
   }
 
   get probes(): number {
-    return Math.max(4, Math.round(this.members.length / 16));
+    return Math.max(4, Math.round(this.count / 16));
   }
 
-  add(row: number, vectors: Float32Array): void {
+  nearestCentroid(vectors: Float32Array, row: number): number {
     const scores = this.centroidScores(vectors.subarray(row * this.dim, (row + 1) * this.dim));
     let best = 0;
     for (let c = 1; c < scores.length; c++) if (scores[c]! > scores[best]!) best = c;
-    this.members[best]!.push(row);
+    return best;
+  }
+
+  add(row: number, vectors: Float32Array): void {
+    this.added[this.nearestCentroid(vectors, row)]!.push(row);
   }
 
   nearestCentroids(query: Float32Array, count: number): number[] {
@@ -35,7 +51,7 @@ class Clusters {
   }
 
   private centroidScores(vector: Float32Array): Float32Array {
-    const scores = new Float32Array(this.members.length);
+    const scores = new Float32Array(this.count);
     for (let c = 0, o = 0; c < scores.length; c++, o += this.dim) {
       let dot = 0;
       for (let i = 0; i < this.dim; i++) dot += this.centroids[o + i]! * vector[i]!;
@@ -92,17 +108,37 @@ export class EmbeddingIndex {
     this.clusters = undefined; // rows moved: rebuilt on the next search (removals are rare)
   }
 
-  /** Samples about sqrt(n)/4 rows as centroids and files every row under its nearest one. */
+  /**
+   * Samples about sqrt(n)/4 rows as centroids, files every row under its nearest one, and reorders the rows
+   * so that each cluster's are contiguous (a counting sort by cluster).
+   */
   private buildClusters(): Clusters {
     const n = this.ids.length;
+    const dim = this.dim;
     const count = Math.min(256, Math.max(16, Math.round(Math.sqrt(n) / 4)));
-    const centroids = new Float32Array(count * this.dim);
+    const centroids = new Float32Array(count * dim);
     for (let c = 0; c < count; c++) {
       const row = Math.floor((c * n) / count);
-      centroids.set(this.vectors.subarray(row * this.dim, (row + 1) * this.dim), c * this.dim);
+      centroids.set(this.vectors.subarray(row * dim, (row + 1) * dim), c * dim);
     }
-    const clusters = new Clusters(centroids, this.dim, n);
-    for (let r = 0; r < n; r++) clusters.add(r, this.vectors);
+    const clusters = new Clusters(centroids, dim, n);
+    const clusterOf = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      clusterOf[r] = clusters.nearestCentroid(this.vectors, r);
+      clusters.starts[clusterOf[r]! + 1]!++;
+    }
+    for (let c = 0; c < count; c++) clusters.starts[c + 1]! += clusters.starts[c]!;
+    const next = clusters.starts.slice(0, count);
+    const vectors = new Float32Array(this.vectors.length);
+    const ids = new Array<string>(n);
+    for (let r = 0; r < n; r++) {
+      const to = next[clusterOf[r]!]!++;
+      vectors.set(this.vectors.subarray(r * dim, (r + 1) * dim), to * dim);
+      ids[to] = this.ids[r]!;
+      this.rows.set(ids[to], to);
+    }
+    this.vectors = vectors;
+    this.ids = ids;
     return clusters;
   }
 
@@ -117,12 +153,15 @@ export class EmbeddingIndex {
    * rows of the clusters nearest the query are scanned (an inverted-file index, rebuilt as the catalog doubles).
    */
   nearest(query: Float32Array, k: number): { id: string; similarity: number }[] {
-    if (this.ids.length < IVF_FROM) return this.nearestAmong(query, k, undefined);
+    if (this.ids.length < IVF_FROM) return this.nearestExact(query, k);
     this.prepare();
-    const probes = this.clusters!.nearestCentroids(query, this.clusters!.probes);
-    const rows: number[] = [];
-    for (const c of probes) for (const r of this.clusters!.members[c]!) rows.push(r);
-    return this.nearestAmong(query, k, rows);
+    const clusters = this.clusters!;
+    const best = new BestRows(k);
+    for (const c of clusters.nearestCentroids(query, clusters.probes)) {
+      this.scan(query, best, clusters.starts[c]!, clusters.starts[c + 1]!, undefined);
+      this.scan(query, best, 0, clusters.added[c]!.length, clusters.added[c]);
+    }
+    return this.found(best);
   }
 
   /** Builds the clusters now if a search would have to (about 1 s per 100k videos), e.g. right after start. */
@@ -131,49 +170,71 @@ export class EmbeddingIndex {
     if (this.clusters === undefined || this.ids.length > 2 * this.clusters.builtAt) this.clusters = this.buildClusters();
   }
 
-  /** Exact search: over every row, or over the given rows. */
+  /** Exact search, over every row. */
   nearestExact(query: Float32Array, k: number): { id: string; similarity: number }[] {
-    return this.nearestAmong(query, k, undefined);
+    const best = new BestRows(k);
+    this.scan(query, best, 0, this.ids.length, undefined);
+    return this.found(best);
   }
 
-  private nearestAmong(query: Float32Array, k: number, rows: number[] | undefined): { id: string; similarity: number }[] {
+  /** Offers rows [from, to) to `best`: rows of the table itself, or, with `list`, the rows list[from..to). */
+  private scan(query: Float32Array, best: BestRows, from: number, to: number, list: readonly number[] | undefined): void {
     const dim = this.dim;
     const v = this.vectors;
-    const heapRows = new Int32Array(k);
-    const heapScores = new Float32Array(k);
-    let size = 0;
-    const count = rows === undefined ? this.ids.length : rows.length;
-    for (let j = 0; j < count; j++) {
-      const r = rows === undefined ? j : rows[j]!;
+    for (let j = from; j < to; j++) {
+      const r = list === undefined ? j : list[j]!;
       const o = r * dim;
       let dot = 0;
       for (let i = 0; i < dim; i++) dot += v[o + i]! * query[i]!;
-      if (size < k) {
-        // Sift up.
-        let at = size++;
-        while (at > 0 && heapScores[(at - 1) >> 1]! > dot) {
-          heapScores[at] = heapScores[(at - 1) >> 1]!;
-          heapRows[at] = heapRows[(at - 1) >> 1]!;
-          at = (at - 1) >> 1;
-        }
-        heapScores[at] = dot;
-        heapRows[at] = r;
-      } else if (dot > heapScores[0]!) {
-        // Replace the worst and sift down.
-        let at = 0;
-        for (;;) {
-          const l = 2 * at + 1;
-          if (l >= size) break;
-          const c = l + 1 < size && heapScores[l + 1]! < heapScores[l]! ? l + 1 : l;
-          if (heapScores[c]! >= dot) break;
-          heapScores[at] = heapScores[c]!;
-          heapRows[at] = heapRows[c]!;
-          at = c;
-        }
-        heapScores[at] = dot;
-        heapRows[at] = r;
-      }
+      best.offer(r, dot);
     }
-    return Array.from({ length: size }, (_, i) => ({ id: this.ids[heapRows[i]!]!, similarity: heapScores[i]! })).sort((a, b) => b.similarity - a.similarity);
+  }
+
+  private found(best: BestRows): { id: string; similarity: number }[] {
+    return best.sorted().map(({ row, score }) => ({ id: this.ids[row]!, similarity: score }));
+  }
+}
+
+/** The k best-scoring rows seen so far: a binary min-heap on score, so a row worse than all k is one comparison. */
+class BestRows {
+  private readonly rows: Int32Array;
+  private readonly scores: Float32Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.rows = new Int32Array(k);
+    this.scores = new Float32Array(k);
+  }
+
+  offer(row: number, score: number): void {
+    const { rows, scores } = this;
+    if (this.size < this.k) {
+      let at = this.size++;
+      while (at > 0 && scores[(at - 1) >> 1]! > score) {
+        scores[at] = scores[(at - 1) >> 1]!;
+        rows[at] = rows[(at - 1) >> 1]!;
+        at = (at - 1) >> 1;
+      }
+      scores[at] = score;
+      rows[at] = row;
+    } else if (this.k > 0 && score > scores[0]!) {
+      // Replace the worst and sift down.
+      let at = 0;
+      for (;;) {
+        const l = 2 * at + 1;
+        if (l >= this.size) break;
+        const c = l + 1 < this.size && scores[l + 1]! < scores[l]! ? l + 1 : l;
+        if (scores[c]! >= score) break;
+        scores[at] = scores[c]!;
+        rows[at] = rows[c]!;
+        at = c;
+      }
+      scores[at] = score;
+      rows[at] = row;
+    }
+  }
+
+  sorted(): { row: number; score: number }[] {
+    return Array.from({ length: this.size }, (_, i) => ({ row: this.rows[i]!, score: this.scores[i]! })).sort((a, b) => b.score - a.score);
   }
 }
