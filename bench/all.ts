@@ -23,6 +23,7 @@ const QUICK_ARGS: Record<string, string[]> = {
   'bench:sim': ['--days', '2', '--users', '100', '--videos', '1000'],
   'bench:cluster': ['--events', '4000', '--feeds', '200', '--trials', '10', '--videos', '1000'],
   'bench:nats-log': ['--events', '5000'],
+  'bench:content-search': ['--videos', '30000', '--queries', '50'],
 };
 
 interface BenchmarkRun {

@@ -78,3 +78,12 @@ test('a benchmark refuses a size that is not a positive number, naming the flag'
     assert.equal(run.stdout, '');
   }
 });
+
+test('bench/content-search.ts prints build time, latency through the inverted file and exact, and recall', { timeout: 120_000 }, async () => {
+  const result = await benchmarkJson('bench/content-search.ts', ['--videos', '25000', '--queries', '20', '--k', '50']);
+  assert.equal(result.benchmark, 'content-search');
+  assert.deepEqual(result.parameters, { videos: 25000, queries: 20, k: 50, dim: 32 });
+  assert.ok(positive(result.buildMs));
+  for (const latency of [result.invertedFileMs, result.exactMs]) assert.ok(positive(latency.p50Ms) && latency.p99Ms >= latency.p50Ms);
+  assert.ok(result.recall > 0.3 && result.recall <= 1, `recall ${String(result.recall)}`);
+});
