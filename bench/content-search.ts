@@ -2,6 +2,7 @@
  * Search over uploaded content embeddings (what the content-similar source asks for each person): the time to
  * build the inverted file, the time per query through it and by exact scan, and its recall of the exact top k.
  * The catalog is bench:feed's synthetic one (50 topics, 32 dimensions); queries are videos' own embeddings.
+ * Then 100 videos are removed and 100 change embedding, and the queries are timed again: no rebuild is due.
  *   node --import tsx bench/content-search.ts [--videos 1000000] [--queries 200] [--k 100]
  */
 import { EmbeddingIndex } from '../src/feed/embedding-index.ts';
@@ -44,6 +45,11 @@ approximate.found.forEach((found, i) => {
   hits += found.filter((f) => truth.has(f.id)).length;
 });
 
+// Removing and re-uploading videos must not cost the next search a rebuild of the inverted file.
+for (let i = 0; i < 100; i++) index.delete(`v${i * 7}`);
+for (let i = 0; i < 100; i++) index.put(`v${i * 11 + 1}`, Array.from(queries[i % queries.length]!, (x) => -x));
+const afterChanges = timed((q) => index.nearest(q, K));
+
 print({
   benchmark: 'content-search',
   parameters: { videos: VIDEOS, queries: queries.length, k: K, dim: 32 },
@@ -51,4 +57,6 @@ print({
   invertedFileMs: approximate.latency,
   exactMs: exact.latency,
   recall: round(hits / (K * queries.length), 3),
+  /** The same queries after 100 removals and 100 changed embeddings: the first one included. */
+  invertedFileAfterChangesMs: afterChanges.latency,
 });

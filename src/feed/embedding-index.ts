@@ -66,46 +66,89 @@ export class EmbeddingIndex {
   private clusters: Clusters | undefined;
   private ids: string[] = [];
   private readonly rows = new Map<string, number>();
+  /**
+   * Rows left behind by a removed or changed video while the clusters stand: moving rows would break the
+   * clusters' runs, and rebuilding them takes seconds at a million videos. Dropped at the next build.
+   */
+  private dead = new Uint8Array(1024);
+  private deadCount = 0;
 
   constructor(readonly dim: number) {
     this.vectors = new Float32Array(1024 * dim);
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.rows.size;
   }
 
   /** Stores the unit-length embedding of a video (replacing an earlier one). */
   put(id: string, embedding: readonly number[]): void {
-    let row = this.rows.get(id);
-    if (row === undefined) {
-      row = this.ids.length;
-      if ((row + 1) * this.dim > this.vectors.length) {
-        const grown = new Float32Array(this.vectors.length * 2);
-        grown.set(this.vectors);
-        this.vectors = grown;
-      }
-      this.ids.push(id);
-      this.rows.set(id, row);
-    } else {
-      this.clusters = undefined; // a moved vector may belong to another cluster now
-    }
     const norm = Math.hypot(...embedding) || 1;
-    for (let i = 0; i < this.dim; i++) this.vectors[row * this.dim + i] = embedding[i]! / norm;
+    const unit = Float32Array.from({ length: this.dim }, (_, i) => (embedding[i] ?? 0) / norm);
+    const existing = this.rows.get(id);
+    if (existing !== undefined) {
+      if (this.vectors.subarray(existing * this.dim, (existing + 1) * this.dim).every((x, i) => x === unit[i])) return;
+      if (this.clusters === undefined) {
+        this.vectors.set(unit, existing * this.dim);
+        return;
+      }
+      this.bury(existing); // the new direction may belong to another cluster: filed anew below
+      this.rows.delete(id);
+    }
+    const row = this.ids.length;
+    if ((row + 1) * this.dim > this.vectors.length) this.grow();
+    this.ids.push(id);
+    this.rows.set(id, row);
+    this.vectors.set(unit, row * this.dim);
     this.clusters?.add(row, this.vectors);
   }
 
   delete(id: string): void {
     const row = this.rows.get(id);
     if (row === undefined) return;
+    this.rows.delete(id);
+    if (this.clusters !== undefined) {
+      this.bury(row);
+      return;
+    }
+    // No clusters to keep: the last row moves into the gap.
     const last = this.ids.length - 1;
     const lastId = this.ids[last]!;
     this.vectors.copyWithin(row * this.dim, last * this.dim, (last + 1) * this.dim);
     this.ids[row] = lastId;
-    this.rows.set(lastId, row);
+    if (row !== last) this.rows.set(lastId, row);
     this.ids.pop();
-    this.rows.delete(id);
-    this.clusters = undefined; // rows moved: rebuilt on the next search (removals are rare)
+  }
+
+  private bury(row: number): void {
+    this.dead[row] = 1;
+    this.deadCount++;
+  }
+
+  private grow(): void {
+    const vectors = new Float32Array(this.vectors.length * 2);
+    vectors.set(this.vectors);
+    this.vectors = vectors;
+    const dead = new Uint8Array(this.dead.length * 2);
+    dead.set(this.dead);
+    this.dead = dead;
+  }
+
+  /** Drops the dead rows, keeping the others in order. */
+  private compact(): void {
+    let to = 0;
+    for (let r = 0; r < this.ids.length; r++) {
+      if (this.dead[r] === 1) continue;
+      if (to !== r) {
+        this.vectors.copyWithin(to * this.dim, r * this.dim, (r + 1) * this.dim);
+        this.ids[to] = this.ids[r]!;
+        this.rows.set(this.ids[to]!, to);
+      }
+      to++;
+    }
+    this.ids.length = to;
+    this.dead.fill(0);
+    this.deadCount = 0;
   }
 
   /**
@@ -113,6 +156,7 @@ export class EmbeddingIndex {
    * so that each cluster's are contiguous (a counting sort by cluster).
    */
   private buildClusters(): Clusters {
+    if (this.deadCount > 0) this.compact();
     const n = this.ids.length;
     const dim = this.dim;
     const count = Math.min(256, Math.max(16, Math.round(Math.sqrt(n) / 4)));
@@ -131,6 +175,7 @@ export class EmbeddingIndex {
     const next = clusters.starts.slice(0, count);
     const vectors = new Float32Array(this.vectors.length);
     const ids = new Array<string>(n);
+    // (The dead rows were just dropped, so `dead` is all zeros and stays valid for the new order.)
     for (let r = 0; r < n; r++) {
       const to = next[clusterOf[r]!]!++;
       vectors.set(this.vectors.subarray(r * dim, (r + 1) * dim), to * dim);
@@ -153,7 +198,7 @@ export class EmbeddingIndex {
    * rows of the clusters nearest the query are scanned (an inverted-file index, rebuilt as the catalog doubles).
    */
   nearest(query: Float32Array, k: number): { id: string; similarity: number }[] {
-    if (this.ids.length < IVF_FROM) return this.nearestExact(query, k);
+    if (this.rows.size < IVF_FROM) return this.nearestExact(query, k);
     this.prepare();
     const clusters = this.clusters!;
     const best = new BestRows(k);
@@ -166,7 +211,7 @@ export class EmbeddingIndex {
 
   /** Builds the clusters now if a search would have to (about 1 s per 100k videos), e.g. right after start. */
   prepare(): void {
-    if (this.ids.length < IVF_FROM) return;
+    if (this.rows.size < IVF_FROM) return;
     if (this.clusters === undefined || this.ids.length > 2 * this.clusters.builtAt) this.clusters = this.buildClusters();
   }
 
@@ -181,8 +226,10 @@ export class EmbeddingIndex {
   private scan(query: Float32Array, best: BestRows, from: number, to: number, list: readonly number[] | undefined): void {
     const dim = this.dim;
     const v = this.vectors;
+    const dead = this.dead;
     for (let j = from; j < to; j++) {
       const r = list === undefined ? j : list[j]!;
+      if (dead[r] === 1) continue;
       const o = r * dim;
       let dot = 0;
       for (let i = 0; i < dim; i++) dot += v[o + i]! * query[i]!;

@@ -55,4 +55,27 @@ test('on a large catalog the clustered search finds at least 90% of the exact to
   assert.equal(index.size, 31_000);
   assert.ok(recall() >= 0.9, `recall after changes ${recall()}`);
   assert.ok(index.nearest(unit(vectors[7]!), 50).every((f) => f.id !== 'v7'), 'a removed video was found');
+  // A video whose embedding changes is found by its new one only; putting the same embedding again changes nothing.
+  const moved = vectors[12_345]!.map((x) => -x);
+  index.put('v1', moved);
+  index.put('v2', vectors[2]!);
+  assert.equal(index.size, 31_000);
+  assert.deepEqual(Array.from(index.vectorOf('v1')!), Array.from(unit(moved)));
+  assert.equal(index.nearest(unit(moved), 1)[0]!.id, 'v1');
+  assert.ok(index.nearest(unit(vectors[1]!), 50).every((f) => f.id !== 'v1'), 'a changed video was found by its old embedding');
+  assert.equal(index.nearest(unit(vectors[2]!), 1)[0]!.id, 'v2');
+  assert.ok(recall() >= 0.9, `recall after updates ${recall()}`);
+});
+
+test('removing videos from a clustered catalog down to a small one keeps every answer exact', () => {
+  const vectors = clustered(21_000, 8);
+  const index = new EmbeddingIndex(DIM);
+  vectors.forEach((v, i) => index.put(`v${i}`, v));
+  index.prepare();
+  for (let i = 0; i < 5_000; i++) index.delete(`v${i}`);
+  assert.equal(index.size, 16_000);
+  const query = unit(vectors[20_000]!);
+  assert.deepEqual(index.nearest(query, 20), index.nearestExact(query, 20));
+  assert.ok(index.nearestExact(query, 16_000).every((f) => Number(f.id.slice(1)) >= 5_000), 'a removed video was found');
+  assert.equal(index.nearestExact(query, 20_000).length, 16_000);
 });
