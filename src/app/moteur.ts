@@ -123,10 +123,15 @@ export class Moteur {
     const { dataDir, regions, ...overrides } = options;
     const home = regions?.[0] ?? overrides.region ?? DEFAULT_CONFIG.region;
     const { store, log, directory } = await openRegions(dataDir, regions, home);
+    const ledger = await Ledger.open(join(dataDir, 'ledger')).catch(async (error: unknown) => {
+      await log.close();
+      await store.close();
+      throw error;
+    });
     return Moteur.over(
       store,
       log,
-      await Ledger.open(join(dataDir, 'ledger')),
+      ledger,
       { ...overrides, region: home, learning: { snapshotPath: learnerSnapshotPath(dataDir), ...overrides.learning } },
       undefined,
       directory,
@@ -147,7 +152,13 @@ export class Moteur {
     residency?: ResidencyOptions,
   ): Promise<Moteur> {
     const moteur = new Moteur(store, log, ledger, resolveConfig(overrides), link, residency);
-    await moteur.restore();
+    try {
+      await moteur.restore();
+    } catch (error) {
+      // A start that fails (a damaged snapshot, say) leaves no file open and no thread running.
+      await moteur.release();
+      throw error;
+    }
     return moteur;
   }
 
@@ -445,11 +456,15 @@ export class Moteur {
       await this.learning.stop(() => this.beforeSnapshot());
       await this.deferred.flush();
     } finally {
-      this.deferred.stop();
-      await this.log.close();
-      await this.store.close();
-      await this.ledger.close();
+      await this.release();
     }
+  }
+
+  private async release(): Promise<void> {
+    this.deferred.stop();
+    await this.log.close();
+    await this.store.close();
+    await this.ledger.close();
   }
 }
 

@@ -9,7 +9,13 @@ import type { Role } from '../../src/trust/policy/vocabulary.ts';
 const madeDirs: string[] = [];
 // One listener for every directory: a listener each would trip Node's leak warning past ten.
 process.on('exit', () => {
-  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of madeDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // Left in the temporary directory: clearing up never fails a test.
+    }
+  }
 });
 
 export function tempDir(prefix = 'moteur-test-'): string {
