@@ -2,6 +2,8 @@
  * Video content embeddings in one contiguous Float32Array: searched by brute force (exact, about 1 ms per 100k
  * videos of 32 dimensions) below `IVF_FROM` videos, through an inverted file above.
  */
+import { BestSlots } from '../core/best-slots.ts';
+
 const IVF_FROM = 20_000;
 
 /**
@@ -201,7 +203,7 @@ export class EmbeddingIndex {
     if (this.rows.size < IVF_FROM) return this.nearestExact(query, k);
     this.prepare();
     const clusters = this.clusters!;
-    const best = new BestRows(k);
+    const best = new BestSlots(k);
     for (const c of clusters.nearestCentroids(query, clusters.probes)) {
       this.scan(query, best, clusters.starts[c]!, clusters.starts[c + 1]!, undefined);
       this.scan(query, best, 0, clusters.added[c]!.length, clusters.added[c]);
@@ -217,13 +219,13 @@ export class EmbeddingIndex {
 
   /** Exact search, over every row. */
   nearestExact(query: Float32Array, k: number): { id: string; similarity: number }[] {
-    const best = new BestRows(k);
+    const best = new BestSlots(k);
     this.scan(query, best, 0, this.ids.length, undefined);
     return this.found(best);
   }
 
   /** Offers rows [from, to) to `best`: rows of the table itself, or, with `list`, the rows list[from..to). */
-  private scan(query: Float32Array, best: BestRows, from: number, to: number, list: readonly number[] | undefined): void {
+  private scan(query: Float32Array, best: BestSlots, from: number, to: number, list: readonly number[] | undefined): void {
     const dim = this.dim;
     const v = this.vectors;
     const dead = this.dead;
@@ -233,55 +235,11 @@ export class EmbeddingIndex {
       const o = r * dim;
       let dot = 0;
       for (let i = 0; i < dim; i++) dot += v[o + i]! * query[i]!;
-      best.offer(r, dot);
+      if (best.wouldTake(dot)) best.push(r, dot);
     }
   }
 
-  private found(best: BestRows): { id: string; similarity: number }[] {
-    return best.sorted().map(({ row, score }) => ({ id: this.ids[row]!, similarity: score }));
-  }
-}
-
-/** The k best-scoring rows seen so far: a binary min-heap on score, so a row worse than all k is one comparison. */
-class BestRows {
-  private readonly rows: Int32Array;
-  private readonly scores: Float32Array;
-  private size = 0;
-
-  constructor(private readonly k: number) {
-    this.rows = new Int32Array(k);
-    this.scores = new Float32Array(k);
-  }
-
-  offer(row: number, score: number): void {
-    const { rows, scores } = this;
-    if (this.size < this.k) {
-      let at = this.size++;
-      while (at > 0 && scores[(at - 1) >> 1]! > score) {
-        scores[at] = scores[(at - 1) >> 1]!;
-        rows[at] = rows[(at - 1) >> 1]!;
-        at = (at - 1) >> 1;
-      }
-      scores[at] = score;
-      rows[at] = row;
-    } else if (this.k > 0 && score > scores[0]!) {
-      // Replace the worst and sift down.
-      let at = 0;
-      for (;;) {
-        const l = 2 * at + 1;
-        if (l >= this.size) break;
-        const c = l + 1 < this.size && scores[l + 1]! < scores[l]! ? l + 1 : l;
-        if (scores[c]! >= score) break;
-        scores[at] = scores[c]!;
-        rows[at] = rows[c]!;
-        at = c;
-      }
-      scores[at] = score;
-      rows[at] = row;
-    }
-  }
-
-  sorted(): { row: number; score: number }[] {
-    return Array.from({ length: this.size }, (_, i) => ({ row: this.rows[i]!, score: this.scores[i]! })).sort((a, b) => b.score - a.score);
+  private found(best: BestSlots): { id: string; similarity: number }[] {
+    return best.sorted().map(({ slot, similarity }) => ({ id: this.ids[slot]!, similarity }));
   }
 }

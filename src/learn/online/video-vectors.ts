@@ -5,6 +5,7 @@
  * (`saveGraph`, `loadGraph`): a loaded graph is checked against these vectors at its first sync.
  */
 import hnswlib from 'hnswlib-node';
+import { BestSlots } from '../../core/best-slots.ts';
 
 /** A vector is re-inserted into the graph once its direction has turned this far from the graph's copy. */
 const RESYNC_BELOW_COSINE = 0.99;
@@ -87,7 +88,7 @@ export class VideoVectors {
   /** Exact top-k by cosine similarity to a unit query, best first; `accept` filters slots. */
   exact(query: Float32Array, k: number, accept?: (slot: number) => boolean): Neighbour[] {
     const dim = this.dim;
-    const heap = new MinHeap(k);
+    const heap = new BestSlots(k);
     const count = this.valid.length;
     for (let s = 0; s < count; s++) {
       if (this.valid[s] === 0) continue;
@@ -185,54 +186,6 @@ export class VideoVectors {
   /** Vectors changed since the graph was last synced. */
   get pending(): number {
     return this.dirtyList.length;
-  }
-}
-
-/** A bounded min-heap of (slot, score) keeping the k best. */
-class MinHeap {
-  private readonly slots: Int32Array;
-  private readonly scores: Float32Array;
-  private size = 0;
-
-  constructor(private readonly k: number) {
-    this.slots = new Int32Array(k);
-    this.scores = new Float32Array(k);
-  }
-
-  wouldTake(score: number): boolean {
-    return this.k > 0 && (this.size < this.k || score > this.scores[0]!);
-  }
-
-  push(slot: number, score: number): void {
-    if (this.size < this.k) {
-      let at = this.size++;
-      while (at > 0) {
-        const parent = (at - 1) >> 1;
-        if (this.scores[parent]! <= score) break;
-        this.scores[at] = this.scores[parent]!;
-        this.slots[at] = this.slots[parent]!;
-        at = parent;
-      }
-      this.scores[at] = score;
-      this.slots[at] = slot;
-      return;
-    }
-    let at = 0;
-    for (;;) {
-      const l = 2 * at + 1;
-      if (l >= this.size) break;
-      const c = l + 1 < this.size && this.scores[l + 1]! < this.scores[l]! ? l + 1 : l;
-      if (this.scores[c]! >= score) break;
-      this.scores[at] = this.scores[c]!;
-      this.slots[at] = this.slots[c]!;
-      at = c;
-    }
-    this.scores[at] = score;
-    this.slots[at] = slot;
-  }
-
-  sorted(): Neighbour[] {
-    return Array.from({ length: this.size }, (_, i) => ({ slot: this.slots[i]!, similarity: this.scores[i]! })).sort((a, b) => b.similarity - a.similarity || a.slot - b.slot);
   }
 }
 
