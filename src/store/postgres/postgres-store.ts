@@ -1,24 +1,13 @@
 import type pg from 'pg';
 import type { User, Video } from '../../core/types.ts';
-import { embeddingFromBytes, embeddingToBytes } from '../embedding-bytes.ts';
+import { embeddingToBytes } from '../embedding-bytes.ts';
+import { videoFromColumns, type VideoColumns } from '../video-columns.ts';
 import type { ServedRow, Store, StoreCounts } from '../store.ts';
 import { inTransaction, openPool, parsePostgresUrl } from './connection.ts';
 import { migrate } from './migrations.ts';
 import { STORE_MIGRATIONS } from './store-schema.ts';
 
-interface VideoRow {
-  id: string;
-  creator_id: string;
-  duration_ms: number;
-  created_at: number;
-  caption: string;
-  hashtags: string[];
-  sound_id: string;
-  language: string;
-  region: string;
-  status: Video['status'];
-  embedding: Buffer | null;
-}
+type VideoRow = VideoColumns<string[]>;
 
 interface UserRow {
   id: string;
@@ -28,22 +17,7 @@ interface UserRow {
   settings: User['settings'];
 }
 
-const videoFromRow = (r: VideoRow): Video => {
-  const v: Video = {
-    id: r.id,
-    creatorId: r.creator_id,
-    durationMs: r.duration_ms,
-    createdAt: r.created_at,
-    caption: r.caption,
-    hashtags: r.hashtags,
-    soundId: r.sound_id,
-    language: r.language,
-    region: r.region,
-    status: r.status,
-  };
-  if (r.embedding !== null) v.embedding = embeddingFromBytes(r.embedding);
-  return v;
-};
+const videoFromRow = (r: VideoRow): Video => videoFromColumns(r, r.hashtags);
 
 const userFromRow = (r: UserRow): User => ({ id: r.id, region: r.region, language: r.language, createdAt: r.created_at, settings: r.settings });
 

@@ -2,21 +2,10 @@ import type { User, Video } from '../../core/types.ts';
 import type { ServedRow, Store, StoreCounts } from '../store.ts';
 import { openSqlite, truncateWal, type SqliteDatabase } from './database.ts';
 import { statSync } from 'node:fs';
-import { embeddingFromBytes, embeddingToBytes } from '../embedding-bytes.ts';
+import { embeddingToBytes } from '../embedding-bytes.ts';
+import { videoFromColumns, type VideoColumns } from '../video-columns.ts';
 
-interface VideoRow {
-  id: string;
-  creator_id: string;
-  duration_ms: number;
-  created_at: number;
-  caption: string;
-  hashtags: string;
-  sound_id: string;
-  language: string;
-  region: string;
-  status: Video['status'];
-  embedding: Buffer | null;
-}
+type VideoRow = VideoColumns<string>;
 
 interface UserRow {
   id: string;
@@ -26,24 +15,7 @@ interface UserRow {
   settings: string;
 }
 
-const videoFromRow = (r: VideoRow): Video => {
-  const v: Video = {
-    id: r.id,
-    creatorId: r.creator_id,
-    durationMs: r.duration_ms,
-    createdAt: r.created_at,
-    caption: r.caption,
-    hashtags: JSON.parse(r.hashtags) as string[],
-    soundId: r.sound_id,
-    language: r.language,
-    region: r.region,
-    status: r.status,
-  };
-  if (r.embedding !== null) {
-    v.embedding = embeddingFromBytes(r.embedding);
-  }
-  return v;
-};
+const videoFromRow = (r: VideoRow): Video => videoFromColumns(r, JSON.parse(r.hashtags) as string[]);
 
 const userFromRow = (r: UserRow): User => ({
   id: r.id,
