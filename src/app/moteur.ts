@@ -12,6 +12,7 @@ import { Catalog } from '../feed/catalog.ts';
 import { popularPipeline, randomPipeline } from '../feed/baseline-pipelines.ts';
 import { defaultPipeline } from '../feed/default-pipeline.ts';
 import type { Candidate, Explanation, FeedPipeline, FeedRequest } from '../feed/pipeline.ts';
+import { PartialAppendError, type PartialOutcome } from '../log/partial-append-error.ts';
 import { openRegions } from '../residency/open-regions.ts';
 import { wrongRegion, type Residency, type ResidencyOptions } from '../residency/people-directory.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
@@ -74,6 +75,22 @@ function batchOf(raw: unknown, max: number, what: string): unknown[] {
     throw new MoteurError('batch_too_large', `${what} holds ${raw.length} items; the limit is ${max} per request`, 413, what);
   }
   return raw;
+}
+
+/** The outcome of each event of a batch the log took only in part; any other failure fails the whole call. */
+function eachEventsOutcome(err: unknown): PartialOutcome[] {
+  if (err instanceof PartialAppendError) return err.outcomes;
+  throw err;
+}
+
+function notAppended(id: string, err: unknown): ItemOutcome {
+  const reason = err instanceof Error ? err.message : String(err);
+  return {
+    id,
+    status: 'failed',
+    code: 'log_unavailable',
+    message: `the event log could not store this event (${reason}); send it again: if it was stored after all, it is reported a duplicate`,
+  };
 }
 
 function rejected(raw: unknown, err: unknown): ItemOutcome {
@@ -383,14 +400,17 @@ export class Moteur {
         return rejected(item, err);
       }
     });
-    const appended = await this.log.append(valid.map((v) => v.event));
+    const appended = await this.log.append(valid.map((v) => v.event)).catch(eachEventsOutcome);
     const durable: { event: LoggedEvent; video: Video }[] = [];
     appended.forEach((result, i) => {
       const { event, video, index } = valid[i]!;
       if (result.status === 'duplicate') outcomes[index] = { id: event.id, status: 'duplicate' };
       else {
+        if (result.status === 'failed') outcomes[index] = notAppended(event.id, result.error);
+        const seq = result.status === 'failed' ? result.storedSeq : result.seq;
+        if (seq === undefined) return;
         this.ensureUser(event.userId, event.ts);
-        durable.push({ event: { ...event, seq: result.seq }, video });
+        durable.push({ event: { ...event, seq }, video });
       }
     });
     // Learned right after the answer; in a cluster, every node (this one too) learns as it follows the log.

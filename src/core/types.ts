@@ -63,6 +63,8 @@ export interface LoggedEvent extends WatchEvent {
 export type ItemOutcome =
   | { id: string; status: 'stored' }
   | { id: string; status: 'duplicate' }
+  /** Valid, but the log could not take it this time: sending it again (or the whole batch) is safe. */
+  | { id: string; status: 'failed'; code: string; message: string }
   | { id?: string; status: 'rejected'; code: string; message: string; field?: string };
 
 export const DEFAULT_SETTINGS: UserSettings = { personalized: true, keywordFilters: [] };

@@ -26,6 +26,8 @@ export interface EventLog {
   /**
    * Appends a batch and resolves only once every stored event is durable.
    * Outcomes are in input order; an id already in the log (or earlier in the batch) is a duplicate.
+   * A log that can fail for some events of a batch and not others (JetStream) throws `PartialAppendError`
+   * with each event's own outcome once every operation of the batch has finished.
    */
   append(events: readonly SealedEvent[]): Promise<AppendOutcome[]>;
   /** Events with a sequence number greater than `afterSeq`, in log order, at most `limit`. */

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { DiscardPolicy } from '@nats-io/jetstream';
 import type { AppendOutcome, SealedEvent } from '../../src/log/event-log.ts';
 import { NatsEventLog } from '../../src/log/nats/nats-event-log.ts';
-import { PartialAppendError } from '../../src/log/nats/partial-append-error.ts';
+import { PartialAppendError } from '../../src/log/partial-append-error.ts';
 import { freshNatsUrl, natsMissing } from '../support/services.ts';
 
 const skip = await natsMissing();

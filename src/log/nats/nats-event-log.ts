@@ -12,7 +12,7 @@ import {
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { AppendOutcome, EventLog, LoggedSealedEvent, SealedEvent } from '../event-log.ts';
 import { decodeEvent, encodeEvent } from './event-codec.ts';
-import { PartialAppendError, type PartialOutcome } from './partial-append-error.ts';
+import { PartialAppendError, type PartialOutcome } from '../partial-append-error.ts';
 import { parseNatsUrl, type NatsLogTarget } from './nats-url.ts';
 import { LogSubjects } from './subjects.ts';
 
@@ -76,7 +76,7 @@ export class NatsEventLog implements EventLog {
     const settled = await Promise.allSettled(
       events.map((event, i) => (firstIndex.get(event.id) === i ? this.store(event) : Promise.resolve(DUPLICATE))),
     );
-    const outcomes = settled.map((s): PartialOutcome => (s.status === 'fulfilled' ? s.value : { status: 'failed', error: s.reason }));
+    const outcomes = settled.map((s): PartialOutcome => (s.status === 'fulfilled' ? s.value : failure(s.reason)));
     if (outcomes.some((o) => o.status === 'failed')) throw new PartialAppendError(outcomes);
     return outcomes as AppendOutcome[];
   }
@@ -85,7 +85,10 @@ export class NatsEventLog implements EventLog {
   private async store(event: SealedEvent): Promise<AppendOutcome> {
     const msgID = this.subjects.eventKey(event.id);
     const ack = await this.js.publish(this.subjects.userEvents(event.userId), encodeEvent(event), { msgID });
-    const holder = await this.claim(event.id, ack.seq);
+    const holder = await this.claim(event.id, ack.seq).catch((error: unknown) => {
+      // Stored now but unclaimed: say where, so the caller can learn it (a resend will only find it a duplicate).
+      throw new UnclaimedEvent(error, ack.duplicate ? undefined : ack.seq);
+    });
     // Held by this very message: claimed now, by an earlier append that failed after storing it, or by a
     // concurrent append of the same event (whose acknowledgement was a duplicate of this one).
     if (holder === undefined || holder === ack.seq) return ack.duplicate ? DUPLICATE : { status: 'stored', seq: ack.seq };
@@ -191,6 +194,19 @@ export class NatsEventLog implements EventLog {
   async close(): Promise<void> {
     await this.nc.drain();
   }
+}
+
+/** An event JetStream stored whose id claim failed; `storedSeq` when this append stored it (not a resend). */
+class UnclaimedEvent {
+  constructor(
+    readonly error: unknown,
+    readonly storedSeq: number | undefined,
+  ) {}
+}
+
+function failure(reason: unknown): PartialOutcome {
+  if (!(reason instanceof UnclaimedEvent)) return { status: 'failed', error: reason };
+  return reason.storedSeq === undefined ? { status: 'failed', error: reason.error } : { status: 'failed', error: reason.error, storedSeq: reason.storedSeq };
 }
 
 async function ensureStreams(jsm: JetStreamManager, subjects: LogSubjects, target: NatsLogTarget): Promise<void> {

@@ -5,7 +5,7 @@ import type { Moteur } from '../../app/moteur.ts';
 import { MAX_EVENT_BATCH } from '../../core/schemas.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 import type { ServerMetrics } from '../metrics.ts';
-import { BatchResult, batchReply } from './shared.ts';
+import { BatchResult, batchReply, PartlyStoredBatch } from './shared.ts';
 
 export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl, metrics: ServerMetrics): void {
   app.post<{ Body: { events: unknown } }>(
@@ -14,16 +14,24 @@ export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access
       schema: {
         summary: `Ingest a batch of up to ${MAX_EVENT_BATCH} events; answered once the stored ones are durable`,
         body: Type.Object({ events: Type.Array(Type.Unknown(), { description: 'EventInput items' }) }),
-        response: { 200: BatchResult },
+        response: { 200: BatchResult, 503: PartlyStoredBatch },
       },
     },
-    async (request) => {
+    async (request, response) => {
       access.check(request.principal, 'ingestEvents', SYSTEM, 'ingest');
       const reply = batchReply(await moteur.ingest(request.body.events));
       metrics.ingested.inc({ status: 'stored' }, reply.stored);
       metrics.ingested.inc({ status: 'duplicate' }, reply.duplicates);
       metrics.ingested.inc({ status: 'rejected' }, reply.rejected);
-      return reply;
+      metrics.ingested.inc({ status: 'failed' }, reply.failed);
+      if (reply.failed === 0) return reply;
+      // Not a 200, so that a client reading only the status resends: resending the whole batch is safe.
+      void response.code(503).header('retry-after', '1');
+      return {
+        code: 'log_unavailable',
+        message: `${reply.failed} of ${reply.results.length} events could not be stored in the event log; resend them (or the whole batch: what was stored is reported a duplicate)`,
+        ...reply,
+      };
     },
   );
 }

@@ -8,7 +8,7 @@ export const BatchResult = Type.Object({
     Type.Object({
       id: Type.Optional(Type.String()),
       // An enum, not a union of literals: the response serializer would test each branch of an anyOf per item.
-      status: Type.Unsafe<ItemOutcome['status']>({ type: 'string', enum: ['stored', 'duplicate', 'rejected'] }),
+      status: Type.Unsafe<ItemOutcome['status']>({ type: 'string', enum: ['stored', 'duplicate', 'rejected', 'failed'] }),
       code: Type.Optional(Type.String()),
       message: Type.Optional(Type.String()),
       field: Type.Optional(Type.String()),
@@ -17,9 +17,13 @@ export const BatchResult = Type.Object({
   stored: Type.Integer(),
   duplicates: Type.Integer(),
   rejected: Type.Integer(),
+  failed: Type.Integer(),
 });
+
+/** A batch of which the log could not take some valid items: the same counts and results, and what to do. */
+export const PartlyStoredBatch = Type.Composite([Type.Object({ code: Type.Literal('log_unavailable'), message: Type.String() }), BatchResult]);
 
 export function batchReply(results: ItemOutcome[]) {
   const count = (status: ItemOutcome['status']) => results.filter((r) => r.status === status).length;
-  return { results, stored: count('stored'), duplicates: count('duplicate'), rejected: count('rejected') };
+  return { results, stored: count('stored'), duplicates: count('duplicate'), rejected: count('rejected'), failed: count('failed') };
 }

@@ -1,7 +1,11 @@
-import type { AppendOutcome } from '../event-log.ts';
+import type { AppendOutcome } from './event-log.ts';
 
-/** What became of one event of a batch whose append failed part-way. */
-export type PartialOutcome = AppendOutcome | { status: 'failed'; error: unknown };
+/**
+ * What became of one event of a batch whose append failed part-way. A failed event that the log holds all
+ * the same (stored, but a later step failed) has `storedSeq`: it is in the log, so it is learned, and a
+ * resend of it is reported a duplicate.
+ */
+export type PartialOutcome = AppendOutcome | { status: 'failed'; error: unknown; storedSeq?: number };
 
 /**
  * An append of which some events failed: `outcomes` holds each event's own outcome, in input order. Every
