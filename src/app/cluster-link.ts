@@ -14,6 +14,8 @@ export type EngineChange =
  * its state, the link follows the log and the changes made through other nodes, and tells them of its own.
  */
 export interface ClusterLink {
+  /** False for a serving node that applies learner shards' model deltas instead: it neither replays nor learns the log. */
+  readonly learnsFromLog: boolean;
   attach(moteur: Moteur): Promise<void>;
   publish(change: EngineChange): Promise<void>;
   close(): Promise<void>;

@@ -9,7 +9,9 @@ import { MoteurError } from '../core/errors.ts';
 import type { LoggedEvent, Video } from '../core/types.ts';
 import { PopularVideos } from '../learn/popular-videos.ts';
 import { ExplorationPool } from '../learn/exploration/exploration-pool.ts';
+import { ByteReader, ByteWriter } from '../learn/online/bytes.ts';
 import { OnlineLearners } from '../learn/online/learners.ts';
+import type { ModelDelta } from '../learn/online/model-delta.ts';
 import type { PersonReader } from '../learn/online/person-bytes.ts';
 import { readRegional, readRegionalFiles, RegionalWriter, removeRegionalFiles, writeRegionalFiles, writeRegionalFilesInBackground, type RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
 import type { Residency } from '../residency/people-directory.ts';
@@ -52,7 +54,10 @@ export class EngineLearning {
   /** The sequence number of the last event applied. */
   private appliedSeq = 0;
   private snapshotSeq = -1;
-  private popularAt = { seq: -1, ms: -Infinity, tookMs: 0 };
+  /** When the popular lists were last refreshed: the log position and deltas applied then. */
+  private popularAt = { seq: -1, deltas: 0, ms: -Infinity, tookMs: 0 };
+  /** Model deltas applied from other replicas (a serving node that applies deltas learns no event itself). */
+  private deltasApplied = 0;
   private timers: NodeJS.Timeout[] = [];
   private snapshotting: Promise<void> | undefined;
   /** Durable events not learned yet, in log order (see `enqueue`). */
@@ -64,6 +69,8 @@ export class EngineLearning {
   vectorIndexLoaded = false;
   /** Ingest calls waiting for the queue to shrink back under `maxPendingEvents`. */
   private waitingForRoom: (() => void)[] = [];
+  /** While recording model deltas: exploration outcomes and each person's newly seen videos since the last delta. */
+  private recorded: { outcomes: Map<string, { completions: number; likes: number }>; seen: Map<string, Set<string>> } | undefined;
 
   constructor(
     private readonly config: MoteurConfig,
@@ -208,7 +215,10 @@ export class EngineLearning {
   private apply(event: LoggedEvent, video: Video): void {
     this.state.observe(event, video);
     this.exploration.observe(event, video);
-    if (event.type !== 'impression') this.seenSet(event.userId).add(video.id);
+    if (event.type !== 'impression') {
+      this.seenSet(event.userId).add(video.id);
+      this.recordSeen(event.userId, video.id);
+    }
     if (event.seq > this.appliedSeq) this.appliedSeq = event.seq;
   }
 
@@ -229,6 +239,74 @@ export class EngineLearning {
       this.seen.set(userId, set);
     }
     return set;
+  }
+
+  // ---- model deltas (src/learn/online/model-delta.ts; src/cluster/model-deltas.ts carries them)
+
+  /** From now on, records what is learned from this replica's own events, for `takeDelta`: call it after `load`. */
+  recordDeltas(): void {
+    const recorded = { outcomes: new Map<string, { completions: number; likes: number }>(), seen: new Map<string, Set<string>>() };
+    this.recorded = recorded;
+    this.state.recordDeltas();
+    this.exploration.onOutcomes = (videoId, completions, likes) => {
+      const o = recorded.outcomes.get(videoId) ?? { completions: 0, likes: 0 };
+      o.completions += completions;
+      o.likes += likes;
+      recorded.outcomes.set(videoId, o);
+    };
+  }
+
+  private recordSeen(userId: string, videoId: string): void {
+    if (this.recorded === undefined) return;
+    let seen = this.recorded.seen.get(userId);
+    if (seen === undefined) this.recorded.seen.set(userId, (seen = new Set()));
+    seen.add(videoId);
+  }
+
+  /** What was learned from this replica's own events since the last delta, each touched person's state whole. */
+  takeDelta(): ModelDelta {
+    this.catchUp();
+    const recorded = this.recorded;
+    if (recorded === undefined) throw new Error('takeDelta without recordDeltas');
+    const { item, people } = this.state.takeDelta();
+    const delta: ModelDelta = {
+      ...item,
+      exploration: [...recorded.outcomes].map(([videoId, o]) => ({ videoId, ...o })),
+      people: people.map((userId) => {
+        const w = new ByteWriter();
+        this.state.writePerson(userId, w);
+        w.strings([...(recorded.seen.get(userId) ?? [])]);
+        return { userId, bytes: w.finish().slice() };
+      }),
+    };
+    recorded.outcomes.clear();
+    recorded.seen.clear();
+    return delta;
+  }
+
+  /**
+   * Applies another replica's delta: item-level increments are added, each person in it replaced by their
+   * shard's copy (`owner` says whether this replica is that shard, which alone keeps their open exposures).
+   */
+  applyDelta(delta: ModelDelta, owner: (userId: string) => boolean): void {
+    this.catchUp();
+    this.deltasApplied++;
+    this.state.applyItemDelta(delta);
+    for (const { videoId, completions, likes } of delta.exploration) this.exploration.addOutcomes(videoId, completions, likes);
+    for (const { userId, bytes } of delta.people) {
+      const r = new ByteReader(bytes);
+      this.state.readPerson(userId, r, owner(userId));
+      const seen = r.strings();
+      if (seen.length > 0) {
+        const set = this.seenSet(userId);
+        for (const videoId of seen) set.add(videoId);
+      }
+    }
+  }
+
+  /** The log position the state holds every event of this replica's part up to, once its own deltas up to it are applied again. */
+  advanceTo(seq: number): void {
+    if (seq > this.appliedSeq) this.appliedSeq = seq;
   }
 
   /** The person has seen everything they may be shown: the catalog starts over. */
@@ -279,16 +357,18 @@ export class EngineLearning {
    * that runs the upkeep itself (the simulation) leaves it off, so its runs stay deterministic.
    */
   maintain(paced = false): void {
+    this.learners.refreshStaleContentVectors();
     this.learners.syncVectorIndex(INDEX_SYNC_CHUNK);
     const now = performance.now();
     // A refresh is a pass over every engaged video: on the timer, it waits ten times as long as it last took.
     const due = Math.max(this.config.learning.popularRefreshMs, paced ? 10 * this.popularAt.tookMs : 0);
-    if (this.appliedSeq !== this.popularAt.seq && now - this.popularAt.ms >= due) this.refreshPopular(now);
+    const moved = this.appliedSeq !== this.popularAt.seq || this.deltasApplied !== this.popularAt.deltas;
+    if (moved && now - this.popularAt.ms >= due) this.refreshPopular(now);
   }
 
   private refreshPopular(now = performance.now()): void {
     this.popular.refresh(this.learners, this.regionOf);
-    this.popularAt = { seq: this.appliedSeq, ms: now, tookMs: performance.now() - now };
+    this.popularAt = { seq: this.appliedSeq, deltas: this.deltasApplied, ms: now, tookMs: performance.now() - now };
   }
 
   /**

@@ -187,7 +187,7 @@ export class Moteur {
       after = users[users.length - 1]!.id;
     }
     const hooks = { onVideo: (v: Video) => this.catalog.put(v), onEvent: (e: LoggedEvent) => this.ensureUser(e.userId, e.ts) };
-    await this.learning.load(this.store, this.log, hooks, { fromSnapshot: true });
+    await this.learning.load(this.store, this.log, hooks, { fromSnapshot: true, replay: this.link?.learnsFromLog !== false });
     // Index the content embeddings now rather than on the first feed request that needs them.
     this.catalog.embeddings.prepare();
     this.learning.start(() => this.beforeSnapshot());

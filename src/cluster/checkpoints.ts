@@ -3,6 +3,7 @@ import type { RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
 import { inTransaction } from '../store/postgres/connection.ts';
 import { migrate, type Migration } from '../store/postgres/migrations.ts';
 import { shardLabel, WHOLE_LOG, type LearnerShard } from './learner-shard.ts';
+import type { DeltaCursor } from './model-deltas.ts';
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -20,6 +21,7 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE model_checkpoints ADD COLUMN shard integer NOT NULL DEFAULT 0, ADD COLUMN shards integer NOT NULL DEFAULT 1;
       ALTER TABLE model_checkpoints DROP CONSTRAINT model_checkpoints_pkey, ADD PRIMARY KEY (shards, shard, seq);`,
   },
+  { version: 3, name: 'where each checkpoint stands in the model delta stream', sql: 'ALTER TABLE model_checkpoints ADD COLUMN deltas jsonb' },
 ];
 
 /** Each region's part of a checkpoint (its people's model rows) lives in that region's schema. */
@@ -32,6 +34,15 @@ export interface Checkpoint {
   seq: number;
   /** The shared part (item-level state) and each region's part (see src/learn/online/regional-snapshot.ts). */
   snapshot: RegionalSnapshot;
+  /** For a learner shard that exchanges model deltas: the deltas its state holds. */
+  deltas?: DeltaCursor | undefined;
+}
+
+interface CheckpointRow {
+  shard: number;
+  seq: number;
+  bytes: Buffer;
+  deltas: DeltaCursor | null;
 }
 
 /** A region's schema, and a pool whose connections use it (for its migrations). */
@@ -86,18 +97,31 @@ export class Checkpoints {
 
   /** The newest checkpoint, with the parts of the regions this node knows (the loader checks they are all there). */
   async latest(): Promise<Checkpoint | undefined> {
-    const { rows } = await this.pool.query<{ seq: number; bytes: Buffer }>(
-      'SELECT seq, bytes FROM model_checkpoints WHERE shards = $1 AND shard = $2 ORDER BY seq DESC LIMIT 1',
+    const { rows } = await this.pool.query<CheckpointRow>(
+      'SELECT shard, seq, bytes, deltas FROM model_checkpoints WHERE shards = $1 AND shard = $2 ORDER BY seq DESC LIMIT 1',
       this.key,
     );
-    if (rows[0] === undefined) return undefined;
-    const { seq } = rows[0];
+    return this.withParts(rows[0]);
+  }
+
+  /**
+   * The most recently written checkpoint of any shard of this shard count. With model deltas every shard holds
+   * the whole model, so a serving node starts from whichever is newest.
+   */
+  async latestOfAnyShard(): Promise<Checkpoint | undefined> {
+    const { rows } = await this.pool.query<CheckpointRow>('SELECT shard, seq, bytes, deltas FROM model_checkpoints WHERE shards = $1 ORDER BY written_at DESC LIMIT 1', [this.shard.count]);
+    return this.withParts(rows[0]);
+  }
+
+  private async withParts(row: CheckpointRow | undefined): Promise<Checkpoint | undefined> {
+    if (row === undefined) return undefined;
+    const { shard, seq } = row;
     const parts = new Map<string, Uint8Array>();
     for (const [region, schema] of this.partSchemas) {
-      const part = await this.pool.query<{ bytes: Buffer }>(`SELECT bytes FROM ${schema}.model_checkpoint_parts WHERE shards = $1 AND shard = $2 AND seq = $3`, [...this.key, seq]);
+      const part = await this.pool.query<{ bytes: Buffer }>(`SELECT bytes FROM ${schema}.model_checkpoint_parts WHERE shards = $1 AND shard = $2 AND seq = $3`, [this.shard.count, shard, seq]);
       if (part.rows[0] !== undefined) parts.set(region, new Uint8Array(part.rows[0].bytes));
     }
-    return { seq, snapshot: { shared: new Uint8Array(rows[0].bytes), parts } };
+    return { seq, snapshot: { shared: new Uint8Array(row.bytes), parts }, deltas: row.deltas ?? undefined };
   }
 
   /** The newest checkpoint's position, without its bytes. */
@@ -116,9 +140,9 @@ export class Checkpoints {
       const current = (await client.query<{ epoch: number }>('SELECT epoch FROM erasure_epoch FOR SHARE')).rows[0]!.epoch;
       if (current !== epoch) return false;
       await client.query(
-        `INSERT INTO model_checkpoints (shards, shard, seq, epoch, bytes) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (shards, shard, seq) DO UPDATE SET bytes = excluded.bytes, epoch = excluded.epoch`,
-        [...this.key, checkpoint.seq, epoch, Buffer.from(checkpoint.snapshot.shared)],
+        `INSERT INTO model_checkpoints (shards, shard, seq, epoch, bytes, deltas) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (shards, shard, seq) DO UPDATE SET bytes = excluded.bytes, epoch = excluded.epoch, deltas = excluded.deltas, written_at = now()`,
+        [...this.key, checkpoint.seq, epoch, Buffer.from(checkpoint.snapshot.shared), checkpoint.deltas === undefined ? null : JSON.stringify(checkpoint.deltas)],
       );
       await client.query('DELETE FROM model_checkpoints WHERE shards = $1 AND shard = $2 AND seq < $3', [...this.key, checkpoint.seq]);
       for (const [region, bytes] of checkpoint.snapshot.parts) {

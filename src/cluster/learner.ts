@@ -14,6 +14,9 @@ import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Checkpoints } from './checkpoints.ts';
 import { shardFilter } from './learner-shard.ts';
 import { LogOrder } from './log-order.ts';
+import { DeltaReceiver, NO_DELTAS, type DeltaCursor, type DeltaStream } from './model-deltas.ts';
+import type { DeltaMessage } from '../learn/online/model-delta.ts';
+import type { RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
 import { changesSubject, type ChangeMessage } from './messages.ts';
 
 const NANOS_PER_MS = 1_000_000;
@@ -31,6 +34,8 @@ export interface LearnerOptions {
   /** A local scratch directory: the checkpoint is handed to the engine's loader through a file there. */
   workDir: string;
   checkpointEveryMs: number;
+  /** For a shard of several: the model delta stream, and how often to publish to it. */
+  deltas?: { stream: DeltaStream; everyMs: number } | undefined;
 }
 
 /**
@@ -70,6 +75,15 @@ export class Learner {
   private lastCheckpoint = -1;
   /** The newest message whose event is in the state, acknowledged (with all before it) once checkpointed. */
   private unacknowledged: JsMsg | undefined;
+  /** With model deltas: what the other shards' deltas brought, and the following of their stream. */
+  private receiver: DeltaReceiver | undefined;
+  private deltaFollowing: { close(): Promise<void> } | undefined;
+  private deltaTimer: NodeJS.Timeout | undefined;
+  /** Deltas are published one at a time, in order, and checkpoints wait their turn among them. */
+  private publishing: Promise<void> = Promise.resolve();
+  /** The stream position of the last checkpoint's deltas: a checkpoint is due when other shards' deltas arrived since. */
+  private checkpointStreamSeq = 0;
+  private stopped = false;
 
   private constructor(
     private readonly options: LearnerOptions,
@@ -115,6 +129,7 @@ export class Learner {
     if (checkpoint !== undefined) writeRegionalFiles(snapshotPath, checkpoint.snapshot);
     await this.learning.load(store, log, { onVideo: (v) => this.videos.set(v.id, v), onEvent: () => undefined }, { fromSnapshot: checkpoint !== undefined, replay: false });
     this.lastCheckpoint = checkpoint?.seq ?? -1;
+    if (this.options.deltas !== undefined) await this.catchUpOnDeltas(this.options.deltas.stream, checkpoint?.deltas ?? NO_DELTAS);
     this.order.appliedSeq = this.learning.lastAppliedSeq;
     // Refreshes recorded after the checkpoint's position apply before the person's next event, as they happened.
     const { shard } = checkpoints;
@@ -125,6 +140,81 @@ export class Learner {
     for (const message of changes) await this.follow(message);
     await this.consume();
     this.timer = setInterval(() => void this.checkpoint(), this.options.checkpointEveryMs);
+    if (this.options.deltas !== undefined) this.deltaTimer = setInterval(() => void this.publishDelta(), this.options.deltas.everyMs);
+  }
+
+  /**
+   * Applies the deltas published after the checkpoint, this shard's own included (they are in no checkpoint
+   * yet, and are not learned again from the log), then keeps applying the other shards' as they arrive; from
+   * then on this shard records what it learns for its own deltas.
+   */
+  private async catchUpOnDeltas(stream: DeltaStream, start: DeltaCursor): Promise<void> {
+    const { shard } = this.options.checkpoints;
+    const receiver = new DeltaReceiver(
+      {
+        shards: shard.count,
+        self: shard.index,
+        keys: this.options.log.keys,
+        store: this.options.store,
+        hasVideo: (id) => this.videos.has(id),
+        addVideos: (videos) => {
+          for (const v of videos) {
+            this.videos.set(v.id, v);
+            this.learning.putVideo(v);
+          }
+        },
+        apply: (delta, sender, position) => {
+          this.learning.applyDelta(delta, () => sender === shard.index);
+          if (sender === shard.index) this.learning.advanceTo(position);
+        },
+      },
+      start,
+    );
+    this.receiver = receiver;
+    this.checkpointStreamSeq = start.streamSeq;
+    const end = await stream.lastSeq();
+    let caughtUp: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (caughtUp = resolve));
+    if (end <= start.streamSeq) caughtUp();
+    this.deltaFollowing = await stream.follow(start.streamSeq, async (body, seq) => {
+      await receiver.receive(body, seq);
+      if (seq >= end) caughtUp();
+    });
+    await done;
+    this.learning.recordDeltas();
+  }
+
+  /** Publishes what this shard learned since its last delta, if it learned anything (the delta covers the log up to its position). */
+  publishDelta(): Promise<void> {
+    this.publishing = this.publishing.then(() => this.publishTaken(this.takeDelta())).catch((err: Error) => process.emitWarning(`moteur: model delta not published: ${err.message}`));
+    return this.publishing;
+  }
+
+  private takeDelta(): DeltaMessage | undefined {
+    const receiver = this.receiver;
+    if (receiver === undefined) return undefined;
+    const { index, count } = this.options.checkpoints.shard;
+    const position = this.learning.lastAppliedSeq;
+    // Nothing learned since the last delta (a refresh alone rides with the next one).
+    if (position <= receiver.appliedOf(index)) return undefined;
+    const message = { shard: index, shards: count, position, delta: this.learning.takeDelta() };
+    receiver.published(index, position);
+    return message;
+  }
+
+  /** Publishes, retrying until JetStream has it: the other replicas must get every increment, and the message id makes a retry harmless. */
+  private async publishTaken(message: DeltaMessage | undefined): Promise<void> {
+    if (message === undefined) return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.options.deltas!.stream.publish(message, this.options.log.keys);
+        return;
+      } catch (err) {
+        if (this.stopped) throw err;
+        process.emitWarning(`moteur: model delta up to ${message.position} not published yet (${(err as Error).message}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
+      }
+    }
   }
 
   private async consume(): Promise<void> {
@@ -185,16 +275,33 @@ export class Learner {
     }
   }
 
-  /** Writes a checkpoint if the state moved (or an erasure removed the last one), then acknowledges what it holds. */
+  /**
+   * Writes a checkpoint if the state moved (or an erasure removed the last one), then acknowledges what it holds.
+   * With deltas, the state is encoded in the same step as the delta of everything learned before it is taken,
+   * and written once that delta is published: a checkpoint never holds an increment the other replicas lack.
+   */
   checkpoint(): Promise<void> {
     this.checkpointing = this.checkpointing.then(async () => {
-      const seq = this.learning.lastAppliedSeq;
       const acknowledge = this.unacknowledged;
+      const deltas = this.receiver?.position();
       // Unchanged since the last one, and that one still stands (an erasure deletes every checkpoint).
-      if (seq === this.lastCheckpoint && (await this.options.checkpoints.latestSeq()) === seq) return;
-      const written = await this.options.checkpoints.write({ seq, snapshot: this.learning.encode() }, this.epoch);
+      const moved = this.learning.lastAppliedSeq !== this.lastCheckpoint || (deltas !== undefined && deltas.streamSeq !== this.checkpointStreamSeq);
+      if (!moved && (await this.options.checkpoints.latestSeq()) === this.lastCheckpoint) return;
+      let seq = 0;
+      let snapshot!: RegionalSnapshot;
+      let cursor: DeltaCursor | undefined;
+      this.publishing = this.publishing.then(() => {
+        const delta = this.takeDelta();
+        seq = this.learning.lastAppliedSeq;
+        snapshot = this.learning.encode();
+        cursor = this.receiver?.position();
+        return this.publishTaken(delta);
+      });
+      await this.publishing;
+      const written = await this.options.checkpoints.write({ seq, snapshot, deltas: cursor }, this.epoch);
       if (!written) return; // an erasure came since: the next checkpoint, after it is applied, will be written
       this.lastCheckpoint = seq;
+      this.checkpointStreamSeq = cursor?.streamSeq ?? 0;
       if (acknowledge !== undefined && acknowledge.seq <= seq) acknowledge.ack();
     }).catch((err: Error) => process.emitWarning(`moteur: checkpoint not written: ${err.message}`));
     return this.checkpointing;
@@ -203,10 +310,13 @@ export class Learner {
   /** Stops consuming, writes a last checkpoint and gives the role up. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.deltaTimer);
     this.subscription?.unsubscribe();
     await this.messages?.close();
     await this.consuming;
+    await this.deltaFollowing?.close();
     if (this.messages !== undefined) await this.checkpoint();
+    this.stopped = true;
     await this.release();
   }
 }

@@ -9,18 +9,29 @@ import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Checkpoints } from './checkpoints.ts';
 import { LogOrder } from './log-order.ts';
 import { changesSubject, type ChangeMessage } from './messages.ts';
+import { DeltaReceiver, type DeltaCursor, type DeltaStream } from './model-deltas.ts';
+
+/** A serving node that applies the learner shards' model deltas rather than learning the log: the stream, and where its checkpoint stands in it. */
+export interface DeltaSource {
+  stream: DeltaStream;
+  start: DeltaCursor;
+  shards: number;
+}
 
 /**
- * A serving node's part in the cluster: it follows the shared log from where its rebuilt state ends,
- * through an ordered JetStream consumer (gap-free, recreated by the client after a disconnect), and learns
- * from every event in log order, so an event ingested through any node reaches this node's models within
- * milliseconds. It also applies the changes made through other nodes and announces its own.
+ * A serving node's part in the cluster. It applies the changes made through other nodes and announces its
+ * own, and keeps its models current in one of two ways:
+ * - it follows the shared log from where its rebuilt state ends, through an ordered JetStream consumer
+ *   (gap-free, recreated by the client after a disconnect), and learns from every event in log order;
+ * - or, with learner shards running (`deltas`), it applies their model deltas as they arrive and learns no
+ *   event itself (see model-deltas.ts).
  */
 export class LogFollower implements ClusterLink {
   private order: LogOrder | undefined;
   private messages: ConsumerMessages | undefined;
   private subscription: Subscription | undefined;
   private following: Promise<void> | undefined;
+  private deltaFollowing: { close(): Promise<void> } | undefined;
 
   constructor(
     /** The log as stored, which the node follows, and as the engine reads it, which opens what it follows. */
@@ -28,7 +39,12 @@ export class LogFollower implements ClusterLink {
     private readonly log: PersonalEventLog,
     private readonly checkpoints: Checkpoints,
     private readonly nodeId: string,
+    private readonly deltas?: DeltaSource,
   ) {}
+
+  get learnsFromLog(): boolean {
+    return this.deltas === undefined;
+  }
 
   /** The last log position this node has learned from. */
   get appliedSeq(): number {
@@ -36,6 +52,7 @@ export class LogFollower implements ClusterLink {
   }
 
   async attach(moteur: Moteur): Promise<void> {
+    if (this.deltas !== undefined) return this.applyDeltas(moteur, this.deltas);
     const order = new LogOrder(moteur.learning.lastAppliedSeq, {
       apply: (event) => this.learn(moteur, event),
       reset: (userId) => moteur.applyChange({ kind: 'reset', userId, afterSeq: order.appliedSeq }),
@@ -79,6 +96,31 @@ export class LogFollower implements ClusterLink {
     moteur.applyLogged(event);
   }
 
+  private async applyDeltas(moteur: Moteur, { stream, start, shards }: DeltaSource): Promise<void> {
+    const { nc, subjects } = this.sealedLog;
+    // Refreshes and erasures apply at once: the person's shard sends their state as it is after them.
+    this.subscription = nc.subscribe(changesSubject(subjects.stream), {
+      callback: (err, msg) => {
+        if (err) return;
+        const { origin, change } = msg.json<ChangeMessage>();
+        if (origin !== this.nodeId) moteur.applyChange(change);
+      },
+    });
+    const receiver = new DeltaReceiver(
+      {
+        shards,
+        self: undefined,
+        keys: this.log.keys,
+        store: moteur.store,
+        hasVideo: (id) => moteur.catalog.get(id) !== undefined,
+        addVideos: (videos) => moteur.applyChange({ kind: 'videos', videos }),
+        apply: (delta) => moteur.learning.applyDelta(delta, () => false),
+      },
+      start,
+    );
+    this.deltaFollowing = await stream.follow(start.streamSeq, (body, seq) => receiver.receive(body, seq).then(() => undefined));
+  }
+
   private async follow(moteur: Moteur, change: EngineChange): Promise<void> {
     if (change.kind === 'reset') this.order!.reset(change.userId, change.afterSeq);
     else if (change.kind === 'erase') this.order!.erase(change.userId, await this.log.lastSeq());
@@ -101,5 +143,6 @@ export class LogFollower implements ClusterLink {
     this.subscription?.unsubscribe();
     await this.messages?.close();
     await this.following;
+    await this.deltaFollowing?.close();
   }
 }

@@ -4,7 +4,7 @@ import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
 import { openBackends, openLedger } from '../../cluster/backends.ts';
 import { startApiNode } from '../../cluster/roles/api-node.ts';
 import { shardLabel, type LearnerShard } from '../../cluster/learner-shard.ts';
-import { startLearnerNode } from '../../cluster/roles/learner-node.ts';
+import { DEFAULT_DELTA_EVERY_MS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
 import { parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
 
@@ -16,6 +16,8 @@ interface ServeOptions {
   ledgerKeys?: string;
   role: 'all' | 'api' | 'learner';
   checkpointEvery: number;
+  deltaEvery: number;
+  learnFrom: 'log' | 'deltas';
   shard?: LearnerShard;
   port: number;
   host: string;
@@ -42,7 +44,13 @@ export function registerServe(program: Command): void {
         .default('all'),
     )
     .option('--checkpoint-every <seconds>', 'learner: seconds between model checkpoints', parsePositiveInt, 30)
-    .option('--shard <i/N>', "learner: learn only from the people of the log's partition i of N (N = the log's shards=)", parseShard)
+    .option('--shard <i/N>', "learner: learn only from the people of the log's partition i of N (N = the log's shards=); shards exchange model deltas", parseShard)
+    .option('--delta-every <ms>', 'learner shard: milliseconds between model deltas', parsePositiveInt, DEFAULT_DELTA_EVERY_MS)
+    .addOption(
+      new Option('--learn-from <source>', "api: 'log' learns every event of the log; 'deltas' applies the learner shards' model deltas instead")
+        .choices(['log', 'deltas'])
+        .default('log'),
+    )
     .option('--port <n>', 'TCP port (0 picks a free one)', parsePort, 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--regions <list>', "regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused", parseRegions)
@@ -50,7 +58,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: ServeOptions) => {
       if (opts.role === 'learner') {
         mkdirSync(opts.data, { recursive: true });
-        const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000, shard: opts.shard });
+        const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000, shard: opts.shard, deltaEveryMs: opts.deltaEvery });
         const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
         console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
         stopOnSignals(() => node.close());
@@ -80,7 +88,7 @@ const backendsOf = (opts: ServeOptions) => ({ storeUrl: opts.store, logUrl: opts
 
 async function startServing(opts: ServeOptions): Promise<RunningServer> {
   const listen = { dataDir: opts.data, port: opts.port, host: opts.host, logger: opts.logRequests, regions: opts.regions };
-  if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen });
+  if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen, learnFrom: opts.learnFrom });
   if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer(listen);
   // One process on the scale-out store and log (or one of them).
   mkdirSync(opts.data, { recursive: true });

@@ -5,11 +5,15 @@ import { removeRegionalFiles, writeRegionalFiles } from '../../learn/online/regi
 import { serveEngine, type RunningServer } from '../../server/start.ts';
 import { openCheckpoints, openLedger, openScaleOut, type BackendOptions } from '../backends.ts';
 import { LogFollower } from '../log-follower.ts';
+import { DeltaStream, NO_DELTAS } from '../model-deltas.ts';
+import { MoteurError } from '../../core/errors.ts';
 
 export interface ApiNodeOptions extends BackendOptions {
   port: number;
   host?: string | undefined;
   logger?: boolean | undefined;
+  /** `log` (default): learn every event of the log; `deltas`: apply the learner shards' model deltas instead. */
+  learnFrom?: 'log' | 'deltas' | undefined;
 }
 
 export interface RunningApiNode extends RunningServer {
@@ -18,20 +22,27 @@ export interface RunningApiNode extends RunningServer {
 
 /**
  * A serving node (`--role api`): ingest appends to the shared log; the models start from the learner's
- * newest checkpoint plus the log after it, then follow the log. Nothing it holds is needed once it stops:
- * any number of them run side by side, and one can be killed and replaced at any time.
+ * newest checkpoint plus the log after it, then follow the log; or, learning from deltas, from the newest
+ * learner shard's checkpoint plus the model deltas after it, then apply the deltas as they come. Nothing it
+ * holds is needed once it stops: any number of them run side by side, and one can be killed and replaced at
+ * any time.
  */
 /* `dataDir` is the node's own directory: its API keys (and by default the ledger's signing key), a copy of the newest model checkpoint. */
 export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiNode> {
   const { store, sealedLog, log, postgres } = await openScaleOut(options, 'api');
-  const checkpoints = await openCheckpoints(postgres);
+  const fromDeltas = options.learnFrom === 'deltas';
+  const { shards } = sealedLog.subjects;
+  if (fromDeltas && shards < 2) throw new MoteurError('invalid_option', `--learn-from deltas needs learner shards: the log ${sealedLog.subjects.stream} has one partition`, 400, 'learn-from');
+  // Learning from deltas, any shard's checkpoint holds the whole model; else the whole log's learner's.
+  const checkpoints = await openCheckpoints(postgres, fromDeltas ? { index: 0, count: shards } : undefined);
   mkdirSync(options.dataDir, { recursive: true });
   const snapshotPath = learnerSnapshotPath(options.dataDir);
-  const checkpoint = await checkpoints.latest();
+  const checkpoint = fromDeltas ? await checkpoints.latestOfAnyShard() : await checkpoints.latest();
   // Only the shared checkpoint is trusted: a local copy may predate an erasure made while this node was down.
   removeRegionalFiles(snapshotPath, postgres.directory.regions);
   if (checkpoint !== undefined) writeRegionalFiles(snapshotPath, checkpoint.snapshot);
-  const follower = new LogFollower(sealedLog, log, checkpoints, `api-${randomUUID()}`);
+  const deltas = fromDeltas ? { stream: await DeltaStream.open(sealedLog), start: checkpoint?.deltas ?? NO_DELTAS, shards } : undefined;
+  const follower = new LogFollower(sealedLog, log, checkpoints, `api-${randomUUID()}`, deltas);
   const config = { region: postgres.directory.home, learning: { snapshotPath } };
   const moteur = await Moteur.over(store, log, await openLedger(options, postgres), config, follower, postgres.directory);
   const server = await serveEngine(moteur, { dataDir: options.dataDir, port: options.port, host: options.host, logger: options.logger });

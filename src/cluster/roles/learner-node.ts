@@ -2,11 +2,16 @@ import { resolveConfig } from '../../app/config.ts';
 import { openCheckpoints, openScaleOut, type BackendOptions } from '../backends.ts';
 import { Learner } from '../learner.ts';
 import { shardFilter, WHOLE_LOG, type LearnerShard } from '../learner-shard.ts';
+import { DeltaStream } from '../model-deltas.ts';
+
+export const DEFAULT_DELTA_EVERY_MS = 100;
 
 export interface LearnerNodeOptions extends BackendOptions {
   checkpointEveryMs: number;
   /** The part of the log to learn from (default: all of it). */
   shard?: LearnerShard | undefined;
+  /** A shard of several publishes a model delta this often (ms) and applies the other shards'. */
+  deltaEveryMs?: number | undefined;
 }
 
 export interface RunningLearner {
@@ -27,7 +32,9 @@ export async function startLearnerNode(options: LearnerNodeOptions): Promise<Run
     shardFilter(shard, sealedLog.subjects); // refuses a shard count the log is not partitioned by, before anything starts
     const checkpoints = await openCheckpoints(postgres, shard);
     const config = resolveConfig({ region: postgres.directory.home });
-    const learner = await Learner.start({ sealedLog, log, store, checkpoints, residency: postgres.directory, config, workDir: options.dataDir, checkpointEveryMs: options.checkpointEveryMs });
+    // A learner of the whole log learns everything itself; shards exchange what they learn.
+    const deltas = shard.count > 1 ? { stream: await DeltaStream.open(sealedLog), everyMs: options.deltaEveryMs ?? DEFAULT_DELTA_EVERY_MS } : undefined;
+    const learner = await Learner.start({ sealedLog, log, store, checkpoints, residency: postgres.directory, config, workDir: options.dataDir, checkpointEveryMs: options.checkpointEveryMs, deltas });
     return {
       learner,
       async close() {

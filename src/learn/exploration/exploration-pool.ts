@@ -81,8 +81,20 @@ export class ExplorationPool {
 
   /** Completions and likes, counted for every video (a video may re-enter through `put` with its history). */
   observe(event: WatchEvent, video: Video): void {
-    if (event.type === 'play' && (event.watchMs ?? 0) >= this.options.completionRatio * video.durationMs) this.entry(video.id).completions++;
-    else if (event.type === 'like') this.entry(video.id).likes++;
+    const completed = event.type === 'play' && (event.watchMs ?? 0) >= this.options.completionRatio * video.durationMs;
+    if (!completed && event.type !== 'like') return;
+    this.addOutcomes(video.id, completed ? 1 : 0, completed ? 0 : 1);
+    this.onOutcomes?.(video.id, completed ? 1 : 0, completed ? 0 : 1);
+  }
+
+  /** Told of every outcome counted while a model delta is being recorded. */
+  onOutcomes: ((videoId: string, completions: number, likes: number) => void) | undefined;
+
+  /** Counts completions and likes (this node's events, or another replica's increments). */
+  addOutcomes(videoId: string, completions: number, likes: number): void {
+    const o = this.entry(videoId);
+    o.completions += completions;
+    o.likes += likes;
   }
 
   servedCount(videoId: string): number {

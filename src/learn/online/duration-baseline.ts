@@ -22,10 +22,29 @@ export class DurationBaseline {
   private means = new Float64Array(DURATION_BUCKETS).fill(PRIOR_MEAN);
   private counts = new Float64Array(DURATION_BUCKETS);
 
+  /** Told of every observation while a model delta is being recorded. */
+  onObserve: ((bucket: number, watchRatio: number) => void) | undefined;
+
   observe(durationMs: number, watchRatio: number): void {
     const b = durationBucket(durationMs);
     this.counts[b] = Math.min(this.counts[b]! + 1, MEMORY);
     this.means[b] = this.means[b]! + (watchRatio - this.means[b]!) / (this.counts[b]! + 1);
+    this.onObserve?.(b, watchRatio);
+  }
+
+  /**
+   * Adds another replica's plays: per bucket their count and the sum of their watch ratios. Below `MEMORY`
+   * plays a bucket's mean is (prior + Σ ratios) / (plays + 1), so merged counts and sums give the mean of
+   * every play; past it the mean is an exponential average and the merge an approximation of it.
+   */
+  merge(counts: ArrayLike<number>, sums: ArrayLike<number>): void {
+    for (let b = 0; b < DURATION_BUCKETS; b++) {
+      const k = counts[b]!;
+      if (k === 0) continue;
+      const n = this.counts[b]!;
+      this.means[b] = (this.means[b]! * (n + 1) + sums[b]!) / (n + k + 1);
+      this.counts[b] = Math.min(n + k, MEMORY);
+    }
   }
 
   mean(durationMs: number): number {

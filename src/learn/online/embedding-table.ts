@@ -4,6 +4,7 @@
  * `admitAfter` times (one-off ids never cost a row), and ids unseen for `ttlMs` are evicted, their rows zeroed
  * and recycled through a free list.
  */
+import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 
 export interface TableOptions {
@@ -59,6 +60,10 @@ export class EmbeddingTable {
   /** The row's floats, shared with the arena: writes go straight into the table. */
   vector(row: number): Float32Array {
     return this.data.subarray(row * this.width, (row + 1) * this.width);
+  }
+
+  lastSeenOf(row: number): number {
+    return this.lastSeen[row]!;
   }
 
   /** `touch` for an id that already has a row (the common case, with no `init` to allocate); undefined otherwise. */
@@ -132,6 +137,46 @@ export class EmbeddingTable {
     for (const [id, seen] of this.pending) if (seen.lastSeen < cutoff) evicted.push(id);
     for (const id of evicted) this.delete(id);
     return evicted;
+  }
+
+  /** A row for `id` now, admitted or not (a replica taking another's row); its floats are left to the caller. */
+  admit(id: string, ts: number): number {
+    const existing = this.touchIfAdmitted(id, ts);
+    if (existing !== undefined) return existing;
+    this.pending.delete(id);
+    const row = this.allocate(id);
+    this.lastSeen[row] = ts;
+    return row;
+  }
+
+  /** One id's entry, whatever it is (none, pending, admitted), for a model delta. */
+  writeEntry(id: string, w: ByteWriter): void {
+    const row = this.rows.get(id);
+    const pending = this.pending.get(id);
+    if (row !== undefined) {
+      w.u8(2);
+      w.array(this.vector(row));
+      w.f64(this.lastSeen[row]!);
+    } else if (pending !== undefined) {
+      w.u8(1);
+      w.u32(pending.count);
+      w.f64(pending.lastSeen);
+    } else w.u8(0);
+  }
+
+  /** Replaces one id's entry with what `writeEntry` wrote. */
+  readEntry(id: string, r: ByteReader): void {
+    const kind = r.u8();
+    if (kind === 2) {
+      const vector = r.f32();
+      const lastSeen = r.f64();
+      const row = this.admit(id, lastSeen);
+      this.vector(row).set(vector.subarray(0, this.width));
+      this.lastSeen[row] = lastSeen;
+      return;
+    }
+    this.delete(id);
+    if (kind === 1) this.pending.set(id, { count: r.u32(), lastSeen: r.f64() });
   }
 
   /** Every admitted id with its row, in admission order. */

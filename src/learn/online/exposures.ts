@@ -76,6 +76,17 @@ export class OpenExposures {
     this.byUser.delete(userId);
   }
 
+  /** The person's open exposures, oldest first. */
+  of(userId: string): readonly Exposure[] {
+    return this.byUser.get(userId) ?? NONE;
+  }
+
+  /** Replaces the person's open exposures (their owner's copy of them, on a restart). */
+  set(userId: string, list: Exposure[]): void {
+    if (list.length === 0) this.byUser.delete(userId);
+    else this.byUser.set(userId, list);
+  }
+
   has(userId: string): boolean {
     return this.byUser.has(userId);
   }

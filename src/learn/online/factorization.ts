@@ -23,6 +23,8 @@ export class Factorization {
   projection: Float32Array;
   private readonly scratch: Float32Array;
   private readonly userScratch: Float32Array;
+  /** Told of a video row about to take an SGD step while a model delta is being recorded. */
+  onItemStep: ((videoId: string, row: Float32Array) => void) | undefined;
 
   constructor(
     private readonly config: OnlineConfig,
@@ -132,6 +134,7 @@ export class Factorization {
     const projected = videoRow === undefined && facts.hasContent ? this.scratch : undefined;
     if (projected !== undefined) this.project(slot, projected);
     const item = videoRow !== undefined ? this.videos.vector(videoRow) : projected;
+    if (videoRow !== undefined) this.onItemStep?.(facts.id, item!);
     if (item !== undefined) {
       let logit = videoRow !== undefined ? item[this.dim]! : 0;
       for (let i = 0; i < this.dim; i++) logit += before[i]! * item[i]!;

@@ -7,6 +7,8 @@
 import { MoteurError } from '../../core/errors.ts';
 import type { LoggedEvent, Video } from '../../core/types.ts';
 import { ByteReader, ByteWriter, readHeader, writeHeader } from './bytes.ts';
+import type { ItemDelta } from './model-delta.ts';
+import { ModelDeltaRecorder } from './model-delta-recorder.ts';
 import { TASKS, resolveOnlineConfig, type OnlineConfig, type OnlineConfigOverrides, type Task } from './config.ts';
 import { DurationBaseline } from './duration-baseline.ts';
 import { COMMENTED, FOLLOWED, LIKED, OpenExposures, PLAYED, REJECTED, SHARED, SKIPPED, type Exposure } from './exposures.ts';
@@ -89,6 +91,10 @@ export class OnlineLearners implements LearnedState {
   private readonly x = new Float32Array(FEATURES.length);
   private readonly predictions = new Float64Array(TASKS.length);
   private readonly labels = new Float64Array(TASKS.length);
+  /** What this replica learns from its own events, for its next model delta; undefined unless it publishes deltas. */
+  private recorder: ModelDeltaRecorder | undefined;
+  /** Another replica's delta moved the content projection: the content-only item vectors are due a refresh. */
+  private contentVectorsStale = false;
 
   constructor(overrides: OnlineConfigOverrides = {}) {
     const config = resolveOnlineConfig(overrides);
@@ -156,6 +162,11 @@ export class OnlineLearners implements LearnedState {
     this.events++;
     this.clock = Math.max(this.clock, event.ts);
     const { userId, ts } = event;
+    if (this.recorder !== undefined) {
+      this.recorder.events++;
+      this.recorder.clock = this.clock;
+      this.recorder.people.add(userId);
+    }
     const slot = this.catalog.slot(event.videoId);
     if (slot === undefined) {
       this.touchUser(userId, ts);
@@ -319,6 +330,7 @@ export class OnlineLearners implements LearnedState {
    * and sounds they said "not interested" in.
    */
   resetUser(userId: string): void {
+    this.recorder?.people.add(userId);
     this.factorization.users.delete(userId);
     this.taste.reset(userId, true);
     this.swing.forgetUser(userId);
@@ -332,6 +344,7 @@ export class OnlineLearners implements LearnedState {
   forgetUser(userId: string): void {
     this.resetUser(userId);
     this.taste.reset(userId, false);
+    this.recorder?.people.delete(userId);
   }
 
   /** Whether anything at all is kept under this person's id. */
@@ -545,6 +558,121 @@ export class OnlineLearners implements LearnedState {
       coEngagementUsers: this.swing.users,
       arenaBytes: this.factorization.users.arenaBytes + this.factorization.videos.arenaBytes,
     };
+  }
+
+  // ---- model deltas (src/learn/online/model-delta.ts) ------------------------------------------------------
+
+  /** From now on, records what this replica learns from its own events for `takeDelta` (after any restore: a restore replaces the parts it watches). */
+  recordDeltas(): void {
+    const recorder = new ModelDeltaRecorder(this.config.statsHalfLifeMs, {
+      counters: this.counters,
+      projection: this.factorization.projection,
+      ranker: this.ranker.parameters,
+      videoId: (slot) => this.catalog.get(slot).id,
+      itemRow: (videoId) => {
+        const row = this.factorization.videos.row(videoId);
+        return row === undefined ? undefined : { vector: this.factorization.videos.vector(row), lastSeen: this.factorization.videos.lastSeenOf(row) };
+      },
+    });
+    this.recorder = recorder;
+    this.counters.onAdd = (slot, counter, amount, ts) => recorder.counter(slot, counter, amount, ts);
+    this.baseline.onObserve = (bucket, ratio) => recorder.play(bucket, ratio);
+    this.factorization.onItemStep = (videoId, row) => recorder.itemStep(videoId, row);
+    this.swing.onPair = (a, b, amount) => recorder.pair(a, b, amount);
+  }
+
+  /** What was learned from this replica's own events since the last call: item-level increments, and the people touched. */
+  takeDelta(): { item: ItemDelta; people: string[] } {
+    if (this.recorder === undefined) throw new Error('takeDelta without recordDeltas');
+    return this.recorder.take();
+  }
+
+  /**
+   * Adds another replica's item-level increments. Entries of videos this replica's catalog does not hold are
+   * skipped: the caller adds the delta's videos first.
+   */
+  applyItemDelta(d: ItemDelta): void {
+    const slotOf = (videoId: string) => this.catalog.slot(videoId);
+    this.events += d.events;
+    this.clock = Math.max(this.clock, d.clock);
+    for (const { videoId, ts, values } of d.counters) {
+      const slot = slotOf(videoId);
+      if (slot !== undefined) this.counters.addDecayed(slot, values, ts);
+    }
+    this.baseline.merge(d.baseline.counts, d.baseline.sums);
+    const videos = this.factorization.videos;
+    for (const { videoId, increment, value, lastSeen } of d.rows) {
+      const slot = slotOf(videoId);
+      if (slot === undefined || increment.length !== videos.width) continue;
+      const existing = videos.row(videoId);
+      if (existing === undefined) videos.vector(videos.admit(videoId, lastSeen)).set(value);
+      else {
+        const row = videos.vector(existing);
+        for (let i = 0; i < row.length; i++) row[i] = row[i]! + increment[i]!;
+        videos.touchIfAdmitted(videoId, lastSeen);
+        this.recorder?.remoteRow(videoId, increment);
+      }
+      this.refreshVector(slot);
+    }
+    const { projection } = this.factorization;
+    if (d.projection !== undefined && d.projection.length === projection.length) {
+      for (let i = 0; i < projection.length; i++) projection[i] = projection[i]! + d.projection[i]!;
+      this.recorder?.remoteProjection(d.projection);
+      this.contentVectorsStale = true;
+    }
+    const [weights, squared] = this.ranker.parameters;
+    if (d.ranker !== undefined && d.ranker.weights.length === weights.length && d.ranker.squaredGradients.length === squared.length) {
+      for (let i = 0; i < weights.length; i++) {
+        weights[i] = weights[i]! + d.ranker.weights[i]!;
+        squared[i] = squared[i]! + d.ranker.squaredGradients[i]!;
+      }
+      this.recorder?.remoteRanker(d.ranker.weights, d.ranker.squaredGradients);
+    }
+    for (const { a, b, amount } of d.swing) {
+      const [sa, sb] = [slotOf(a), slotOf(b)];
+      if (sa !== undefined && sb !== undefined) this.swing.addPair(sa, sb, amount);
+    }
+  }
+
+  /** Refreshes the content-only item vectors if another replica's delta moved the projection since the last call. */
+  refreshStaleContentVectors(): void {
+    if (!this.contentVectorsStale) return;
+    this.contentVectorsStale = false;
+    this.refreshContentVectors();
+  }
+
+  /** One person's whole state (embedding row, taste, recent positives, open exposures), by video id, for a model delta. */
+  writePerson(userId: string, w: ByteWriter): void {
+    this.factorization.users.writeEntry(userId, w);
+    this.taste.writeEntry(userId, w);
+    w.strings(this.recentPositives(userId));
+    const open = this.exposures.of(userId);
+    w.u32(open.length);
+    for (const e of open) {
+      w.str(this.catalog.get(e.slot).id);
+      w.f64(e.openedAt);
+      w.array(e.features);
+      w.f64(e.relativeWatch);
+      w.u32(e.flags);
+    }
+  }
+
+  /**
+   * Replaces the person's state with what `writePerson` wrote on their shard. Open exposures are taken only by
+   * the person's own shard (`owner`, restarting from its deltas): any other replica would settle them again.
+   */
+  readPerson(userId: string, r: ByteReader, owner: boolean): void {
+    this.factorization.users.readEntry(userId, r);
+    this.taste.readEntry(userId, r);
+    const slots = (ids: string[]) => ids.map((id) => this.catalog.slot(id)).filter((s) => s !== undefined);
+    this.swing.setPositives(userId, slots(r.strings()));
+    const open: Exposure[] = [];
+    for (let n = r.u32(); n > 0; n--) {
+      const slot = this.catalog.slot(r.str());
+      const exposure = { openedAt: r.f64(), features: r.f32(), relativeWatch: r.f64(), flags: r.u32() };
+      if (slot !== undefined) open.push({ slot, ...exposure });
+    }
+    if (owner) this.exposures.set(userId, open);
   }
 
   // ---- snapshots ----------------------------------------------------------------------------------------

@@ -111,6 +111,11 @@ export class MultiTaskRanker {
     return out.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   }
 
+  /** The learned parameters, shared with the ranker (a model delta reads and adds to them). */
+  get parameters(): readonly [Float64Array, Float64Array] {
+    return [this.weights, this.squaredGradients];
+  }
+
   write(w: ByteWriter): void {
     w.array(this.weights);
     w.array(this.squaredGradients);

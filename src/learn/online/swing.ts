@@ -30,6 +30,9 @@ export class Swing {
   private marks = new Int32Array(1024);
   private epoch = 0;
 
+  /** Told of every pair contribution while a model delta is being recorded. */
+  onPair: ((a: number, b: number, amount: number) => void) | undefined;
+
   constructor(private readonly options: SwingOptions) {}
 
   get users(): number {
@@ -68,7 +71,7 @@ export class Swing {
   private pairWithEngagers(userId: string, mine: readonly number[], slot: number): void {
     const engagers = this.engagers[slot];
     if (engagers === undefined || mine.length === 0) return;
-    const { alpha, neighboursPerItem } = this.options;
+    const { alpha } = this.options;
     const stamp = this.stamp(mine);
     const weightU = 1 / Math.sqrt(mine.length + 2);
     const shared: number[] = [];
@@ -81,12 +84,24 @@ export class Swing {
       if (shared.length === 0) continue;
       // The pair shares `shared` plus this slot.
       const contribution = (weightU / Math.sqrt(theirs.length + 1)) / (alpha + shared.length + 1);
-      const forSlot = (this.neighbourLists[slot] ??= new NeighbourList());
       for (const s of shared) {
-        forSlot.add(s, contribution, neighboursPerItem);
-        (this.neighbourLists[s] ??= new NeighbourList()).add(slot, contribution, neighboursPerItem);
+        this.addPair(slot, s, contribution);
+        this.onPair?.(slot, s, contribution);
       }
     }
+  }
+
+  /** Adds a pair's contribution to both items' neighbour lists (another replica's, too). */
+  addPair(a: number, b: number, amount: number): void {
+    const keep = this.options.neighboursPerItem;
+    (this.neighbourLists[a] ??= new NeighbourList()).add(b, amount, keep);
+    (this.neighbourLists[b] ??= new NeighbourList()).add(a, amount, keep);
+  }
+
+  /** Replaces a person's recent positives (another replica's copy of them); item windows are left alone. */
+  setPositives(userId: string, slots: number[]): void {
+    if (slots.length === 0) this.positives.delete(userId);
+    else this.positives.set(userId, slots);
   }
 
   /** Marks the given slots; `isMarked` answers for them until the next stamp. */

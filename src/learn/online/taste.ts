@@ -3,6 +3,7 @@
  * "sound:s9"), and the creators they follow. An event moves every key of its video, so a "not interested"
  * lowers the creator, the sound and the hashtags, reaching videos that share any of them.
  */
+import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { decay } from './decay.ts';
 
@@ -119,15 +120,7 @@ export class TasteProfiles {
     for (const [userId, taste] of this.byUser) {
       const w = out.of(userId);
       w.str(userId);
-      w.f64(taste.lastTs);
-      w.strings([...taste.follows]);
-      w.strings([...taste.hidden]);
-      w.u32(taste.affinities.size);
-      for (const [key, a] of taste.affinities) {
-        w.str(key);
-        w.f64(a.value);
-        w.f64(a.ts);
-      }
+      writeTaste(taste, w);
     }
   }
 
@@ -136,15 +129,42 @@ export class TasteProfiles {
     const users = input.shared.u32();
     for (let u = 0; u < users; u++) {
       const r = input.next();
-      const taste = profiles.profile(r.str());
-      taste.lastTs = r.f64();
-      for (const creator of r.strings()) taste.follows.add(creator);
-      for (const key of r.strings()) taste.hidden.add(key);
-      const keys = r.u32();
-      for (let k = 0; k < keys; k++) taste.affinities.set(r.str(), { value: r.f64(), ts: r.f64() });
+      readTaste(profiles.profile(r.str()), r);
     }
     return profiles;
   }
+
+  /** One person's profile (or its absence), for a model delta. */
+  writeEntry(userId: string, w: ByteWriter): void {
+    const taste = this.byUser.get(userId);
+    w.u8(taste === undefined ? 0 : 1);
+    if (taste !== undefined) writeTaste(taste, w);
+  }
+
+  /** Replaces one person's profile with what `writeEntry` wrote. */
+  readEntry(userId: string, r: ByteReader): void {
+    this.byUser.delete(userId);
+    if (r.u8() === 1) readTaste(this.profile(userId), r);
+  }
+}
+
+function writeTaste(taste: Taste, w: ByteWriter): void {
+  w.f64(taste.lastTs);
+  w.strings([...taste.follows]);
+  w.strings([...taste.hidden]);
+  w.u32(taste.affinities.size);
+  for (const [key, a] of taste.affinities) {
+    w.str(key);
+    w.f64(a.value);
+    w.f64(a.ts);
+  }
+}
+
+function readTaste(taste: Taste, r: ByteReader): void {
+  taste.lastTs = r.f64();
+  for (const creator of r.strings()) taste.follows.add(creator);
+  for (const key of r.strings()) taste.hidden.add(key);
+  for (let k = r.u32(); k > 0; k--) taste.affinities.set(r.str(), { value: r.f64(), ts: r.f64() });
 }
 
 /** Strongest first; ties by key so pruning and ordering never depend on insertion history. */

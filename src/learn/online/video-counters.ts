@@ -16,11 +16,33 @@ export class VideoCounters {
   private data = new Float64Array(1024 * STRIDE);
   private slots = 0;
 
+  /** Told of every `add` while a model delta is being recorded (see model-delta-recorder.ts). */
+  onAdd: ((slot: number, counter: Counter, amount: number, ts: number) => void) | undefined;
+
   constructor(private readonly halfLifeMs: number) {}
 
   add(slot: number, counter: Counter, amount: number, ts: number): void {
     const o = this.decayTo(slot, ts);
     this.data[o + INDEX[counter]] = this.data[o + INDEX[counter]]! + amount;
+    this.onAdd?.(slot, counter, amount, ts);
+  }
+
+  /**
+   * Adds another replica's increments, each counter's sum decayed to `ts` (in `COUNTERS` order). Decay is
+   * linear, so the increments land as if their events had been added here: an older `ts` is decayed to this
+   * slot's time first, a newer one decays this slot to it.
+   */
+  addDecayed(slot: number, values: ArrayLike<number>, ts: number): void {
+    const last = slot < this.slots ? this.data[slot * STRIDE + TS]! : 0;
+    const f = ts < last ? decay(last - ts, this.halfLifeMs) : 1;
+    const o = this.decayTo(slot, ts);
+    for (let i = 0; i < COUNTERS.length; i++) this.data[o + i] = this.data[o + i]! + f * values[i]!;
+  }
+
+  /** The slot's counters in `COUNTERS` order and the time they are decayed to. */
+  read(slot: number): { values: Float64Array; ts: number } {
+    const o = slot * STRIDE;
+    return { values: this.data.slice(o, o + COUNTERS.length), ts: this.data[o + TS]! };
   }
 
   /** The counter's value as of its last update (reading does not decay, so scoring never writes). */

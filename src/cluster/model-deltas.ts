@@ -1,0 +1,182 @@
+/**
+ * Model deltas between the replicas of the model (learner shards and serving nodes), on the JetStream stream
+ * `<stream>_deltas`: shard i publishes on `<stream>.deltas.<i>` with the message id `<i>:<position>`, so a
+ * re-publish of the same delta is dropped by JetStream. Each person's state in a delta is sealed under their
+ * data key, like their events: an erasure destroys the key, and every copy in the stream stops opening.
+ */
+import { DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import type { Video } from '../core/types.ts';
+import { decodeDelta, encodeDelta, type DeltaMessage, type ModelDelta } from '../learn/online/model-delta.ts';
+import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
+import type { Store } from '../store/store.ts';
+import { decrypt, encrypt } from '../trust/crypto/aead.ts';
+import type { PersonKeys } from '../trust/crypto/data-keys.ts';
+
+const NANOS_PER_MS = 1_000_000;
+const DEDUP_WINDOW_MS = 10 * 60_000;
+const personContext = (userId: string) => `moteur model delta\u0000${userId}`;
+
+/** Where a replica stands in the delta stream: the last message handled, and per sender shard the highest position applied. */
+export interface DeltaCursor {
+  streamSeq: number;
+  applied: Record<string, number>;
+}
+
+export const NO_DELTAS: DeltaCursor = { streamSeq: 0, applied: {} };
+
+export class DeltaStream {
+  /** The delta stream of the log, created if it does not exist yet. */
+  static async open(log: NatsEventLog): Promise<DeltaStream> {
+    const stream = new DeltaStream(log);
+    await log.jsm.streams
+      .add({
+        name: stream.name,
+        description: `moteur model deltas for ${log.subjects.stream}`,
+        subjects: [`${log.subjects.stream}.deltas.*`],
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        discard: DiscardPolicy.Old,
+        duplicate_window: DEDUP_WINDOW_MS * NANOS_PER_MS,
+      })
+      .catch((err: unknown) => {
+        // Already there with the same configuration (another node created it first).
+        if (!(err instanceof JetStreamApiError && err.code === 10058)) throw err;
+      });
+    return stream;
+  }
+
+  private constructor(private readonly log: NatsEventLog) {}
+
+  get name(): string {
+    return `${this.log.subjects.stream}_deltas`;
+  }
+
+  /** Seals each person's state under their key (a person without a key, erased meanwhile, is left out) and publishes; returns the stream sequence. */
+  async publish(message: DeltaMessage, keys: PersonKeys): Promise<number> {
+    const { people } = message.delta;
+    await keys.prepare(people.map((p) => p.userId));
+    const sealed = people.flatMap(({ userId, bytes }) => {
+      const key = keys.keyOf(userId);
+      return key === undefined ? [] : [{ userId, bytes: new Uint8Array(encrypt(key, Buffer.from(bytes), personContext(userId))) }];
+    });
+    const body = encodeDelta({ ...message, delta: { ...message.delta, people: sealed } });
+    const ack = await this.log.js.publish(`${this.log.subjects.stream}.deltas.${message.shard}`, body, { msgID: `${message.shard}:${message.position}` });
+    return ack.seq;
+  }
+
+  async lastSeq(): Promise<number> {
+    return (await this.log.jsm.streams.info(this.name)).state.last_seq;
+  }
+
+  /** Hands every message after `afterSeq` to `handle`, in stream order, one at a time, until closed. */
+  async follow(afterSeq: number, handle: (body: Uint8Array, seq: number) => Promise<void>): Promise<{ close(): Promise<void> }> {
+    const consumer = await this.log.js.consumers.get(this.name, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: afterSeq + 1 });
+    const messages: ConsumerMessages = await consumer.consume();
+    const following = (async () => {
+      for await (const m of messages) await handle(m.data, m.seq);
+    })();
+    return {
+      async close() {
+        await messages.close();
+        await following;
+      },
+    };
+  }
+}
+
+export interface DeltaReceiverOptions {
+  /** The log's partition count: deltas of another shard count are refused. */
+  shards: number;
+  /** This replica's own shard, if it is a learner shard (its own deltas are applied only on a restart). */
+  self: number | undefined;
+  keys: PersonKeys;
+  store: Store;
+  hasVideo(videoId: string): boolean;
+  addVideos(videos: Video[]): void;
+  /** Applies an opened delta; `owner` says whether this replica is the person's shard. */
+  apply(delta: ModelDelta, sender: number, position: number): void;
+}
+
+/**
+ * Applies the deltas of every shard in stream order, each at most once: per sender it keeps the highest
+ * position applied and skips anything at or below it (a re-publish, a replay after a restart). A message that
+ * does not decode, or comes from another shard count, is ignored with a warning.
+ */
+export class DeltaReceiver {
+  private cursor: DeltaCursor;
+
+  constructor(
+    private readonly options: DeltaReceiverOptions,
+    start: DeltaCursor,
+  ) {
+    this.cursor = { streamSeq: start.streamSeq, applied: { ...start.applied } };
+  }
+
+  /** Where this replica stands, for a checkpoint. */
+  position(): DeltaCursor {
+    return { streamSeq: this.cursor.streamSeq, applied: { ...this.cursor.applied } };
+  }
+
+  appliedOf(shard: number): number {
+    return this.cursor.applied[shard] ?? 0;
+  }
+
+  /** This replica (a learner shard) published its own delta up to `position`: it is in its state already. */
+  published(shard: number, position: number): void {
+    this.cursor.applied[shard] = Math.max(this.appliedOf(shard), position);
+  }
+
+  /** Returns whether the message was applied. */
+  async receive(body: Uint8Array, seq: number): Promise<boolean> {
+    this.cursor.streamSeq = Math.max(this.cursor.streamSeq, seq);
+    let message: DeltaMessage;
+    try {
+      message = decodeDelta(body);
+    } catch (err) {
+      process.emitWarning(`moteur: model delta ${seq} ignored: ${(err as Error).message}`);
+      return false;
+    }
+    const { shard, shards, position, delta } = message;
+    if (shards !== this.options.shards || shard >= shards) {
+      process.emitWarning(`moteur: model delta ${seq} ignored: it comes from shard ${shard}/${shards}, the log has ${this.options.shards} partitions`);
+      return false;
+    }
+    if (position <= this.appliedOf(shard)) return false;
+    const people = await this.open(delta.people);
+    await this.ensureVideos(delta);
+    // Applied synchronously with the cursor's move: a checkpoint encoded in between sees both or neither.
+    this.options.apply({ ...delta, people }, shard, position);
+    this.cursor.applied[shard] = position;
+    return true;
+  }
+
+  /** Each person's state opened with their key; a person whose key is gone (erased) is left out. */
+  private async open(people: ModelDelta['people']): Promise<ModelDelta['people']> {
+    const { keys } = this.options;
+    await keys.prepare(people.map((p) => p.userId));
+    return people.flatMap(({ userId, bytes }) => {
+      const key = keys.keyOf(userId);
+      if (key === undefined) return [];
+      try {
+        return [{ userId, bytes: new Uint8Array(decrypt(key, Buffer.from(bytes), personContext(userId))) }];
+      } catch {
+        process.emitWarning(`moteur: a person's state in a model delta did not open; left out`);
+        return [];
+      }
+    });
+  }
+
+  /** Videos the delta names that this replica has not been told of yet (their catalog change is still on its way) come from the store. */
+  private async ensureVideos(delta: ModelDelta): Promise<void> {
+    const ids = new Set<string>();
+    for (const { videoId } of [...delta.counters, ...delta.rows, ...delta.exploration]) ids.add(videoId);
+    for (const { a, b } of delta.swing) ids.add(a).add(b);
+    const missing = [...ids].filter((id) => !this.options.hasVideo(id));
+    const found: Video[] = [];
+    for (const id of missing) {
+      const video = await this.options.store.getVideo(id);
+      if (video !== undefined) found.push(video);
+    }
+    if (found.length > 0) this.options.addVideos(found);
+  }
+}

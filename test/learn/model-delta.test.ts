@@ -1,0 +1,91 @@
+/**
+ * Model deltas between two replicas that each learn the events of half the people (as two learner shards
+ * do): after exchanging deltas, each replica's video counters equal a single process's that learned every
+ * event, value for value, and each person's choices are known the same on both.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveConfig } from '../../src/app/config.ts';
+import { EngineLearning } from '../../src/app/learning.ts';
+import type { Video } from '../../src/core/types.ts';
+import type { OnlineLearners } from '../../src/learn/online/learners.ts';
+import { decodeDelta, encodeDelta } from '../../src/learn/online/model-delta.ts';
+import { COUNTERS } from '../../src/learn/online/video-counters.ts';
+import { shardOf } from '../../src/log/nats/subjects.ts';
+import { behave, makeWorld } from './tiny-world.ts';
+
+const residency = { regions: ['us'], regionOf: () => 'us' };
+
+function replica(videos: readonly Video[], byId: Map<string, Video>): EngineLearning {
+  const learning = new EngineLearning(resolveConfig({}), (id) => byId.get(id), residency);
+  for (const v of videos) learning.putVideo(v);
+  return learning;
+}
+
+/** Counters but relative watch (measured against each replica's estimate of its bucket's mean watch), as of `now`. */
+function counters(learners: OnlineLearners, now: number): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (let slot = 0; slot < learners.catalog.size; slot++) {
+    const f = learners.counters.decayFactor(slot, now);
+    out.set(learners.catalog.get(slot).id, COUNTERS.filter((c) => c !== 'relativeWatch').map((c) => f * learners.counters.get(slot, c)));
+  }
+  return out;
+}
+
+test('two replicas exchanging model deltas hold the exact counters of one process that learned every event', () => {
+  const world = makeWorld();
+  const events = behave(world, 40, 4000);
+  const single = replica(world.videos, world.byId);
+  for (const e of events) single.observe(e, world.byId.get(e.videoId)!);
+
+  // Replica 1 is given the catalog in the opposite order: its slots differ, deltas name videos by id.
+  const replicas = [replica(world.videos, world.byId), replica([...world.videos].reverse(), world.byId)];
+  for (const r of replicas) r.recordDeltas();
+  const exchange = () => {
+    const sent = replicas.map((r, shard) => encodeDelta({ shard, shards: 2, position: r.lastAppliedSeq, delta: r.takeDelta() }));
+    sent.forEach((bytes, from) => {
+      const { shard, delta } = decodeDelta(bytes);
+      assert.equal(shard, from);
+      replicas[1 - from]!.applyDelta(delta, () => false);
+    });
+  };
+  events.forEach((e, i) => {
+    replicas[shardOf(e.userId, 2)]!.observe(e, world.byId.get(e.videoId)!);
+    if (i % 150 === 149) exchange();
+  });
+  exchange();
+
+  const expected = single.learners;
+  const now = expected.now;
+  for (const [shard, r] of replicas.entries()) {
+    const learners = r.learners;
+    assert.equal(learners.eventCount, events.length, `replica ${shard} counts every event once`);
+    const got = counters(learners, now);
+    for (const [videoId, values] of counters(expected, now)) {
+      values.forEach((value, i) => {
+        const mine = got.get(videoId)![i]!;
+        assert.ok(Math.abs(mine - value) <= 1e-9 * Math.max(1, value), `replica ${shard}, ${videoId} counter ${i}: ${mine}, one process ${value}`);
+      });
+    }
+    for (const userId of new Set(events.map((e) => e.userId))) {
+      assert.deepEqual([...learners.follows(userId)].sort(), [...expected.follows(userId)].sort(), `${userId}'s follows on replica ${shard}`);
+      assert.deepEqual([...learners.hidden(userId)].sort(), [...expected.hidden(userId)].sort(), `${userId}'s hidden keys on replica ${shard}`);
+      assert.equal(r.about(userId).interestVector === null, replicas[shardOf(userId, 2)]!.about(userId).interestVector === null);
+    }
+  }
+  // A person's embedding on the other replica is their own shard's, value for value.
+  const someone = events.find((e) => replicas[shardOf(e.userId, 2)]!.about(e.userId).interestVector !== null)!.userId;
+  assert.deepEqual(replicas[1 - shardOf(someone, 2)]!.about(someone).interestVector, replicas[shardOf(someone, 2)]!.about(someone).interestVector);
+});
+
+test('a model delta that is not one, or is cut short, is refused', () => {
+  const world = makeWorld(2);
+  const learning = replica(world.videos, world.byId);
+  learning.recordDeltas();
+  for (const e of behave(world, 3, 50)) learning.observe(e, world.byId.get(e.videoId)!);
+  const bytes = encodeDelta({ shard: 1, shards: 2, position: learning.lastAppliedSeq, delta: learning.takeDelta() });
+  assert.equal(decodeDelta(bytes).position, learning.lastAppliedSeq);
+  assert.throws(() => decodeDelta(bytes.subarray(0, bytes.length - 3)), /ends early/);
+  assert.throws(() => decodeDelta(new TextEncoder().encode('{"not":"a delta"}')), /not a model delta/);
+  assert.throws(() => decodeDelta(new Uint8Array([...bytes, 0])), /trailing bytes/);
+});
