@@ -12,6 +12,8 @@ export interface Node {
   output: string;
   /** Sends SIGKILL and waits until the process is gone. */
   kill(): Promise<void>;
+  /** Sends SIGTERM (the node closes cleanly: a serving node writes its model snapshot) and waits until the process is gone. */
+  stop(): Promise<void>;
 }
 
 /** Starts `moteur serve` with the arguments and resolves once it says it is ready (listening, or a learner at its position). */
@@ -25,6 +27,10 @@ export function startNode(args: string[], env: NodeJS.ProcessEnv = {}, readyWith
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await gone;
   };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await gone;
+  };
   let output = '';
   return new Promise<Node>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -36,7 +42,7 @@ export function startNode(args: string[], env: NodeJS.ProcessEnv = {}, readyWith
       const listening = /listening on (http:\/\/[^\s;]+)/.exec(output);
       if (listening !== null || /ready at log position \d+/.test(output)) {
         clearTimeout(timer);
-        resolve({ process: child, url: listening?.[1], output, kill });
+        resolve({ process: child, url: listening?.[1], output, kill, stop });
       }
     };
     child.stdout!.on('data', onData);

@@ -54,6 +54,8 @@ export class EngineLearning {
   /** The sequence number of the last event applied. */
   private appliedSeq = 0;
   private snapshotSeq = -1;
+  /** Deltas applied when the last snapshot was taken. */
+  private snapshotDeltas = 0;
   /** When the popular lists were last refreshed: the log position and deltas applied then. */
   private popularAt = { seq: -1, deltas: 0, ms: -Infinity, tookMs: 0 };
   /** Model deltas applied from other replicas (a serving node that applies deltas learns no event itself). */
@@ -399,7 +401,8 @@ export class EngineLearning {
 
   private async snapshotNow(beforeSnapshot: () => Promise<void>): Promise<void> {
     const path = this.config.learning.snapshotPath;
-    if (path === undefined || (this.pending.length === 0 && this.snapshotSeq === this.appliedSeq) || this.snapshotting !== undefined) return;
+    const unchanged = this.pending.length === 0 && this.snapshotSeq === this.appliedSeq && this.snapshotDeltas === this.deltasApplied;
+    if (path === undefined || unchanged || this.snapshotting !== undefined) return;
     this.snapshotting = beforeSnapshot()
       .then(() => this.writeSnapshotInBackground(path))
       .finally(() => {
@@ -417,9 +420,11 @@ export class EngineLearning {
   private async writeSnapshotInBackground(path: string): Promise<void> {
     const snapshot = this.encode();
     const seq = this.appliedSeq;
+    const deltas = this.deltasApplied;
     const erasures = this.erasures;
     if (!(await writeRegionalFilesInBackground(path, snapshot, () => this.erasures === erasures))) return;
     this.snapshotSeq = seq;
+    this.snapshotDeltas = deltas;
     await saveVectorIndex(this.state, path, { seq, bytes: snapshot.shared.length });
   }
 

@@ -22,6 +22,7 @@ import type { ClusterLink, EngineChange } from './cluster-link.ts';
 import { DEFAULT_CONFIG, resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
 import { DeferredWriter } from './deferred-writer.ts';
 import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
+import type { ModelDelta } from '../learn/online/model-delta.ts';
 
 export interface FeedItem {
   videoId: string;
@@ -377,6 +378,12 @@ export class Moteur {
   applyLogged(event: LoggedEvent): void {
     const video = this.catalog.get(event.videoId);
     if (video !== undefined) this.observe(event, video);
+  }
+
+  /** Applies a learner shard's model delta (a serving node that learns from deltas); the people in it become known users. */
+  applyDelta(delta: ModelDelta): void {
+    for (const { userId } of delta.people) this.ensureUser(userId, delta.clock);
+    this.learning.applyDelta(delta, () => false);
   }
 
   // ---- events

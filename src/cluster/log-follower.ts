@@ -114,7 +114,7 @@ export class LogFollower implements ClusterLink {
         store: moteur.store,
         hasVideo: (id) => moteur.catalog.get(id) !== undefined,
         addVideos: (videos) => moteur.applyChange({ kind: 'videos', videos }),
-        apply: (delta) => moteur.learning.applyDelta(delta, () => false),
+        apply: (delta) => moteur.applyDelta(delta),
       },
       start,
     );

@@ -1,9 +1,10 @@
 /**
  * Two API nodes and two learner shards (0/2 and 1/2) as separate processes on the local PostgreSQL and NATS
- * JetStream: what is ingested through one node shows in the other's feeds; a learner killed with SIGKILL
- * mid-stream and restarted loses no event and counts none twice (its model counters, summed with the other
- * shard's, equal a single-process replay of the same log value for value); with one API node killed, the
- * other keeps serving.
+ * JetStream, the API nodes applying the shards' model deltas rather than learning the log: what is ingested
+ * through one node shows in the other's feeds through a learner shard's delta (and not before a shard runs);
+ * a learner killed with SIGKILL mid-stream and restarted loses no event and counts none twice (each shard's
+ * and a serving node's video counters equal a single-process replay of the same log value for value); a
+ * malformed or repeated delta is ignored; with one API node killed, the other keeps serving.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
@@ -13,6 +14,9 @@ import pg from 'pg';
 import { startNode, type Node } from '../../bench/lib/cluster-nodes.ts';
 import { resolveConfig } from '../../src/app/config.ts';
 import { EngineLearning, rebuildFromLog } from '../../src/app/learning.ts';
+import { learnerSnapshotPath } from '../../src/app/moteur.ts';
+import { readRegionalFiles } from '../../src/learn/online/regional-snapshot.ts';
+import type { NatsEventLog } from '../../src/log/nats/nats-event-log.ts';
 import { openBackends } from '../../src/cluster/backends.ts';
 import type { OnlineLearners } from '../../src/learn/online/learners.ts';
 import { COUNTERS } from '../../src/learn/online/video-counters.ts';
@@ -84,28 +88,38 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
     nodes.push(node);
     return node;
   };
-  const learner = (shard: number) => start('--role', 'learner', '--shard', `${shard}/2`, '--data', tempDir(), '--checkpoint-every', '1');
+  const learner = (shard: number) => start('--role', 'learner', '--shard', `${shard}/2`, '--data', tempDir(), '--checkpoint-every', '1', '--delta-every', '50');
   const [dirA, dirB] = [tempDir(), tempDir()];
   const key = apiKey(dirA);
   const admin = apiKey(dirA, 'admin', undefined, 'test-admin');
   const auditor = apiKey(dirA, 'auditor', undefined, 'test-auditor');
   copyFileSync(keysFileIn(dirA), keysFileIn(dirB));
-  const api = (dir: string) => start('--role', 'api', '--data', dir, '--port', '0');
+  const api = (dir: string) => start('--role', 'api', '--data', dir, '--port', '0', '--learn-from', 'deltas');
 
-  const learners = await Promise.all([learner(0), learner(1)]);
   const [a, b] = await Promise.all([api(dirA), api(dirB)]);
   const A = a!.url!;
-  const B = b!.url!;
+  let B = b!.url!;
   const post = (url: string, body: unknown) => postJson(url, body, key);
   const get = (url: string) => getJson(url, key);
+  const follows = async (url: string, userId: string): Promise<string[]> => {
+    const exported = await request(`${url}/v1/users/${userId}/export`, 'GET', undefined, admin);
+    return exported.status === 404 ? [] : JSON.parse(exported.text).learned.follows;
+  };
 
   // The catalog written through A reaches B.
   const catalog = videos(60);
   await post(`${A}/v1/videos`, { videos: catalog });
   await until('a video upserted on A known to B', 5000, async () => ((await request(`${B}/v1/videos/v59`, 'GET', undefined, key)).status === 200 ? true : undefined));
 
-  // A follow ingested on A changes the person's feed on B.
+  // A follow ingested on A: with no learner shard running, neither node learns it (they learn from deltas only).
   await post(`${A}/v1/events`, { events: [{ id: 'f1', userId: 'fan', videoId: 'v7', type: 'follow', ts: Date.now() }] });
+  await sleep(1500);
+  assert.deepEqual(await follows(B, 'fan'), [], 'B did not learn the event itself');
+  assert.deepEqual(await follows(A, 'fan'), [], 'A did not learn the event itself');
+
+  // Once the learner shards run, the follow reaches B through the person's shard's delta and changes their feed there.
+  const learners = await Promise.all([learner(0), learner(1)]);
+  await until('the follow made on A learned on B', 5000, async () => ((await follows(B, 'fan')).includes('c7') ? true : undefined));
   await until('the follow made on A in the feed on B', 5000, async () => {
     const feed = await get(`${B}/v1/users/fan/feed?n=5`);
     return feed.items.find((i: { creatorId: string }) => i.creatorId === 'c7');
@@ -130,8 +144,20 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
     }
   }
 
-  // A single process replaying the same log, and where each shard's part of it ends.
+  // Deltas that must change nothing: bytes that are not a delta, and shard 1's first and newest deltas sent
+  // again under new message ids (JetStream drops a resend under the same id on its own).
   const backends = await openBackends({ storeUrl: store, logUrl: log, dataDir: tempDir(), masterKeyFile: masterKey });
+  const nats = backends.sealedLog as NatsEventLog;
+  const deltaStream = `${nats.subjects.stream}_deltas`;
+  const shard1 = `${nats.subjects.stream}.deltas.1`;
+  await until("shard 1's deltas of its part", 10_000, async () => ((await nats.jsm.streams.info(deltaStream, { subjects_filter: shard1 })).state.messages > 1 ? true : undefined));
+  await nats.js.publish(`${nats.subjects.stream}.deltas.0`, new TextEncoder().encode('not a model delta'));
+  const first = (await (await nats.js.consumers.get(deltaStream, { filter_subjects: shard1 })).next())!;
+  const newest = (await nats.jsm.streams.getMessage(deltaStream, { last_by_subj: shard1 }))!;
+  assert.equal((await nats.js.publish(shard1, first.data, { msgID: first.headers!.get('Nats-Msg-Id') })).duplicate, true, 'a resend under its own id is dropped by JetStream');
+  for (const [i, m] of [first, newest].entries()) await nats.js.publish(shard1, m.data, { msgID: `test-resend-${i}` });
+
+  // A single process replaying the same log, and where each shard's part of it ends.
   const replayed = (await rebuildFromLog(backends.store, backends.log, resolveConfig({}), backends.postgres!.directory)).learners;
   const lastOfShard = [0, 0];
   const eventsOfShard = [0, 0];
@@ -147,8 +173,6 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
     if (page.length < 1000) break;
     after = page[page.length - 1]!.seq;
   }
-  await backends.log.close();
-  await backends.store.close();
   assert.ok(eventsOfShard[0]! > 0 && eventsOfShard[1]! > 0, 'both shards have people');
 
   // Each shard's newest checkpoint holds every event of its part exactly once.
@@ -156,32 +180,45 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   const db = new pg.Client({ connectionString: target.connectionString });
   await db.connect();
   clients.push(db);
-  const newest = (shard: number) => readCheckpoint(db, target.schema, shard);
+  const newestCheckpoint = (shard: number) => readCheckpoint(db, target.schema, shard);
+  const totalEvents = eventsOfShard[0]! + eventsOfShard[1]!;
+  // Each shard's checkpoint holds the whole model once it has applied the other's last delta: every event of the log counted once.
   const shards = await Promise.all(
     [0, 1].map((shard) =>
-      until(`a checkpoint of shard ${shard} with all its events`, 20_000, async () => {
-        const checkpoint = await newest(shard);
-        return checkpoint !== undefined && checkpoint.seq >= lastOfShard[shard]! ? checkpoint.learners : undefined;
+      until(`a checkpoint of shard ${shard} with all its events and the other shard's`, 20_000, async () => {
+        const checkpoint = await newestCheckpoint(shard);
+        return checkpoint !== undefined && checkpoint.seq >= lastOfShard[shard]! && checkpoint.learners.eventCount >= totalEvents ? checkpoint.learners : undefined;
       }),
     ),
   );
-  shards.forEach((s, shard) => assert.equal(s.eventCount, eventsOfShard[shard], `events learned by shard ${shard} (more means counted twice, fewer means lost)`));
+  shards.forEach((s, shard) => assert.equal(s.eventCount, totalEvents, `events in shard ${shard}'s model (more means counted twice, fewer means lost)`));
 
-  // Video counters are sums over people: the two shards' add up to the single process's, value for value.
+  // Each replica's video counters equal the single process's, value for value.
   const now = replayed.now;
-  const [counters0, counters1] = shards.map((s) => videoCounters(s, now));
-  for (const [videoId, expected] of videoCounters(replayed, now)) {
-    const summed = expected.map((_, i) => (counters0!.get(videoId)?.[i] ?? 0) + (counters1!.get(videoId)?.[i] ?? 0));
-    summed.forEach((value, i) => assert.ok(Math.abs(value - expected[i]!) <= 1e-9 * Math.max(1, expected[i]!), `${videoId} counter ${i}: shards ${value}, one process ${expected[i]}`));
-  }
-  // A person is learned by one shard only, which knows what the single process knows about them.
-  for (const userId of people) {
-    const owner = shards[shardOf(userId, 2)]!;
-    assert.deepEqual(personState(owner, userId), personState(replayed, userId), userId);
-    assert.equal(shards[1 - shardOf(userId, 2)]!.knowsUser(userId), false, `${userId} is known to one shard only`);
-  }
+  const sameCounters = (what: string, learners: OnlineLearners) => {
+    const got = videoCounters(learners, now);
+    for (const [videoId, expected] of videoCounters(replayed, now)) {
+      expected.forEach((value, i) => {
+        const mine = got.get(videoId)?.[i] ?? 0;
+        assert.ok(Math.abs(mine - value) <= 1e-9 * Math.max(1, value), `${what}, ${videoId} counter ${i}: ${mine}, one process ${value}`);
+      });
+    }
+  };
+  shards.forEach((s, shard) => sameCounters(`shard ${shard}`, s));
+  // Each shard knows every person as their own shard learned them, which is what the single process knows.
+  for (const userId of people) for (const s of shards) assert.deepEqual(personState(s, userId), personState(replayed, userId), userId);
 
-  // Both API nodes learned the same from the log: a person's affinities agree.
+  // The serving node B, stopped cleanly, wrote the model it built from deltas: the same counters, every event once.
+  await b!.stop();
+  const servingB = new EngineLearning(resolveConfig({}), () => undefined, { regions: ['us'], regionOf: () => 'us' });
+  servingB.restore(readRegionalFiles(learnerSnapshotPath(dirB), ['us'])!, 'the serving node B');
+  assert.equal(servingB.learners.eventCount, totalEvents, 'events in the serving node B (more means counted twice, fewer means lost)');
+  sameCounters('serving node B', servingB.learners);
+  // Restarted, it starts from the newest shard checkpoint and the deltas after it.
+  const restartedB = await api(dirB);
+  B = restartedB.url!;
+
+  // Both API nodes hold the person's shard's copy of them: a person's affinities agree.
   const learned = async (url: string) => (await getJson(`${url}/v1/users/u3/export`, admin)).learned.affinities;
   const fromA = await learned(A);
   assert.ok(fromA.length > 0);
@@ -199,8 +236,10 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   const erased = await request(`${A}/v1/users/u5`, 'DELETE', undefined, admin);
   assert.equal(erased.status, 200, erased.text);
   await until('B forgetting the erased person', 5000, async () => ((await request(`${B}/v1/users/u5/export`, 'GET', undefined, admin)).status === 404 ? true : undefined));
-  const afterErasure = await until('a checkpoint written after the erasure', 10_000, () => newest(shardOf('u5', 2)));
-  assert.equal(afterErasure.learners.knowsUser('u5'), false);
+  for (const shard of [0, 1]) {
+    const afterErasure = await until(`a checkpoint of shard ${shard} written after the erasure`, 10_000, () => newestCheckpoint(shard));
+    assert.equal(afterErasure.learners.knowsUser('u5'), false, `shard ${shard} forgot the erased person`);
+  }
 
   // One audit ledger: the auditor's watch passes on A, then on B with the same state (B's checkpoint extends
   // A's), every entry re-hashing to the signed root; both serve the same entries.
@@ -226,6 +265,8 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
 
   // With A killed, B keeps ingesting and serving, and learns from what it ingests.
   await a!.kill();
+  await nats.close();
+  await backends.store.close();
   await post(`${B}/v1/events`, { events: [{ id: 'f2', userId: 'late', videoId: 'v11', type: 'follow', ts: Date.now() }] });
   await until('B serving a follow made through B after A died', 5000, async () => {
     const feed = await get(`${B}/v1/users/late/feed?n=5`);

@@ -576,6 +576,7 @@ export class OnlineLearners implements LearnedState {
     });
     this.recorder = recorder;
     this.counters.onAdd = (slot, counter, amount, ts) => recorder.counter(slot, counter, amount, ts);
+    this.counters.decayLateAdds = true;
     this.baseline.onObserve = (bucket, ratio) => recorder.play(bucket, ratio);
     this.factorization.onItemStep = (videoId, row) => recorder.itemStep(videoId, row);
     this.swing.onPair = (a, b, amount) => recorder.pair(a, b, amount);

@@ -19,11 +19,19 @@ export class VideoCounters {
   /** Told of every `add` while a model delta is being recorded (see model-delta-recorder.ts). */
   onAdd: ((slot: number, counter: Counter, amount: number, ts: number) => void) | undefined;
 
+  /**
+   * Whether an add older than the slot's time is decayed by its age. One process learning the log in order
+   * never sees one (event times go forward); a learner shard does, when another shard's delta has already
+   * moved the slot past the time of the event it learns now.
+   */
+  decayLateAdds = false;
+
   constructor(private readonly halfLifeMs: number) {}
 
   add(slot: number, counter: Counter, amount: number, ts: number): void {
+    const late = this.decayLateAdds && slot < this.slots ? this.data[slot * STRIDE + TS]! - ts : 0;
     const o = this.decayTo(slot, ts);
-    this.data[o + INDEX[counter]] = this.data[o + INDEX[counter]]! + amount;
+    this.data[o + INDEX[counter]] = this.data[o + INDEX[counter]]! + (late > 0 ? amount * decay(late, this.halfLifeMs) : amount);
     this.onAdd?.(slot, counter, amount, ts);
   }
 
