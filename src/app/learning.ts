@@ -265,6 +265,11 @@ export class EngineLearning {
     seen.add(videoId);
   }
 
+  /** People whose state goes into the next delta. */
+  get peopleInDelta(): number {
+    return this.state.peopleInDelta;
+  }
+
   /** What was learned from this replica's own events since the last delta, each touched person's state whole. */
   takeDelta(): ModelDelta {
     this.catchUp();

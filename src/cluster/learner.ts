@@ -20,6 +20,11 @@ import type { RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
 import { changesSubject, type ChangeMessage } from './messages.ts';
 
 const NANOS_PER_MS = 1_000_000;
+/**
+ * A delta holds each person it touched whole (up to ~20 KB at the default limits): past this many, the
+ * learner publishes before it learns on, so a delta stays well under JetStream's 1 MB message limit.
+ */
+const MAX_PEOPLE_PER_DELTA = 40;
 
 export interface LearnerOptions {
   /** The log as stored, which the learner consumes, and as the engine reads it, which opens what it consumes. */
@@ -239,6 +244,7 @@ export class Learner {
       for await (const m of messages) {
         await this.next(m.string(), m.seq).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
         this.unacknowledged = m;
+        if (this.learning.peopleInDelta >= MAX_PEOPLE_PER_DELTA) await this.publishDelta();
       }
     })();
   }

@@ -122,7 +122,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   await until('the follow made on A learned on B', 5000, async () => ((await follows(B, 'fan')).includes('c7') ? true : undefined));
   await until('the follow made on A in the feed on B', 5000, async () => {
     const feed = await get(`${B}/v1/users/fan/feed?n=5`);
-    return feed.items.find((i: { creatorId: string }) => i.creatorId === 'c7');
+    return feed.items.find((i: { creatorId: string; source: string }) => i.creatorId === 'c7' && i.source === 'followed');
   });
 
   // Sustained ingest through both nodes; learner shard 0 is killed with SIGKILL a third of the way in and restarted.
@@ -270,6 +270,6 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   await post(`${B}/v1/events`, { events: [{ id: 'f2', userId: 'late', videoId: 'v11', type: 'follow', ts: Date.now() }] });
   await until('B serving a follow made through B after A died', 5000, async () => {
     const feed = await get(`${B}/v1/users/late/feed?n=5`);
-    return feed.items.find((i: { creatorId: string }) => i.creatorId === 'c11');
+    return feed.items.find((i: { creatorId: string; source: string }) => i.creatorId === 'c11' && i.source === 'followed');
   });
 });

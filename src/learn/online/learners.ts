@@ -582,6 +582,11 @@ export class OnlineLearners implements LearnedState {
     this.swing.onPair = (a, b, amount) => recorder.pair(a, b, amount);
   }
 
+  /** People whose state goes into the next delta. */
+  get peopleInDelta(): number {
+    return this.recorder?.people.size ?? 0;
+  }
+
   /** What was learned from this replica's own events since the last call: item-level increments, and the people touched. */
   takeDelta(): { item: ItemDelta; people: string[] } {
     if (this.recorder === undefined) throw new Error('takeDelta without recordDeltas');
