@@ -93,7 +93,7 @@ export interface DeltaReceiverOptions {
   store: Store;
   hasVideo(videoId: string): boolean;
   addVideos(videos: Video[]): void;
-  /** Applies an opened delta; `owner` says whether this replica is the person's shard. */
+  /** Applies an opened delta from shard `sender`, covering its part of the log up to `position`. */
   apply(delta: ModelDelta, sender: number, position: number): void;
 }
 

@@ -51,41 +51,16 @@ export function encodeDelta({ shard, shards, position, delta: d }: DeltaMessage)
   w.f64(position);
   w.f64(d.events);
   w.f64(d.clock);
-  w.u32(d.counters.length);
-  for (const c of d.counters) {
-    w.str(c.videoId);
-    w.f64(c.ts);
-    w.array(c.values);
-  }
+  writeList(w, d.counters, (c) => (w.str(c.videoId), w.f64(c.ts), w.array(c.values)));
   w.array(d.baseline.counts);
   w.array(d.baseline.sums);
-  w.u32(d.rows.length);
-  for (const r of d.rows) {
-    w.str(r.videoId);
-    w.array(r.increment);
-    w.array(r.value);
-    w.f64(r.lastSeen);
-  }
+  writeList(w, d.rows, (r) => (w.str(r.videoId), w.array(r.increment), w.array(r.value), w.f64(r.lastSeen)));
   w.array(d.projection ?? new Float32Array(0));
   w.array(d.ranker?.weights ?? new Float64Array(0));
   w.array(d.ranker?.squaredGradients ?? new Float64Array(0));
-  w.u32(d.swing.length);
-  for (const p of d.swing) {
-    w.str(p.a);
-    w.str(p.b);
-    w.f64(p.amount);
-  }
-  w.u32(d.exploration.length);
-  for (const e of d.exploration) {
-    w.str(e.videoId);
-    w.u32(e.completions);
-    w.u32(e.likes);
-  }
-  w.u32(d.people.length);
-  for (const p of d.people) {
-    w.str(p.userId);
-    w.array(p.bytes);
-  }
+  writeList(w, d.swing, (p) => (w.str(p.a), w.str(p.b), w.f64(p.amount)));
+  writeList(w, d.exploration, (e) => (w.str(e.videoId), w.u32(e.completions), w.u32(e.likes)));
+  writeList(w, d.people, (p) => (w.str(p.userId), w.array(p.bytes)));
   return w.finish().slice();
 }
 
@@ -98,36 +73,26 @@ export function decodeDelta(bytes: Uint8Array): DeltaMessage {
   const position = r.f64();
   const events = r.f64();
   const clock = r.f64();
-  const counters = Array.from({ length: r.u32() }, () => ({ videoId: r.str(), ts: r.f64(), values: r.f64s() }));
+  const counters = readList(r, () => ({ videoId: r.str(), ts: r.f64(), values: r.f64s() }));
   const baseline = { counts: r.f64s(), sums: r.f64s() };
-  const rows = Array.from({ length: r.u32() }, () => ({ videoId: r.str(), increment: r.f32(), value: r.f32(), lastSeen: r.f64() }));
+  const rows = readList(r, () => ({ videoId: r.str(), increment: r.f32(), value: r.f32(), lastSeen: r.f64() }));
   const projection = r.f32();
   const weights = r.f64s();
   const squaredGradients = r.f64s();
-  const swing = Array.from({ length: r.u32() }, () => ({ a: r.str(), b: r.str(), amount: r.f64() }));
-  const exploration = Array.from({ length: r.u32() }, () => ({ videoId: r.str(), completions: r.u32(), likes: r.u32() }));
-  const people = Array.from({ length: r.u32() }, () => ({ userId: r.str(), bytes: r.u8s() }));
+  const swing = readList(r, () => ({ a: r.str(), b: r.str(), amount: r.f64() }));
+  const exploration = readList(r, () => ({ videoId: r.str(), completions: r.u32(), likes: r.u32() }));
+  const people = readList(r, () => ({ userId: r.str(), bytes: r.u8s() }));
   if (!r.done) throw new MoteurError('snapshot_corrupt', 'a model delta has trailing bytes', 500);
-  return {
-    shard,
-    shards,
-    position,
-    delta: {
-      events,
-      clock,
-      counters,
-      baseline,
-      rows,
-      projection: projection.length === 0 ? undefined : projection,
-      ranker: weights.length === 0 ? undefined : { weights, squaredGradients },
-      swing,
-      exploration,
-      people,
-    },
-  };
+  const ranker = weights.length === 0 ? undefined : { weights, squaredGradients };
+  const delta = { events, clock, counters, baseline, rows, projection: projection.length === 0 ? undefined : projection, ranker, swing, exploration, people };
+  return { shard, shards, position, delta };
 }
 
-/** Whether a delta carries nothing at all. */
-export function isEmptyDelta(d: ModelDelta): boolean {
-  return d.events === 0 && d.counters.length === 0 && d.rows.length === 0 && d.projection === undefined && d.ranker === undefined && d.swing.length === 0 && d.exploration.length === 0 && d.people.length === 0;
+function writeList<T>(w: ByteWriter, items: readonly T[], each: (item: T) => void): void {
+  w.u32(items.length);
+  for (const item of items) each(item);
+}
+
+function readList<T>(r: ByteReader, each: () => T): T[] {
+  return Array.from({ length: r.u32() }, each);
 }
