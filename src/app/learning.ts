@@ -27,6 +27,8 @@ const PAGE = 5000;
 const INDEX_SYNC_CHUNK = 200;
 /** Queued events learned per turn of the event loop: a turn stays short, so requests are not held up behind learning. */
 const LEARN_CHUNK = 1000;
+/** How often, at most, the content-only item vectors follow a projection moved by other replicas' deltas. */
+const CONTENT_REFRESH_MS = 5000;
 
 export interface LearnedAboutPerson {
   follows: string[];
@@ -60,6 +62,7 @@ export class EngineLearning {
   private popularAt = { seq: -1, deltas: 0, ms: -Infinity, tookMs: 0 };
   /** Model deltas applied from other replicas (a serving node that applies deltas learns no event itself). */
   private deltasApplied = 0;
+  private contentRefreshedAt = -Infinity;
   private timers: NodeJS.Timeout[] = [];
   private snapshotting: Promise<void> | undefined;
   /** Durable events not learned yet, in log order (see `enqueue`). */
@@ -364,9 +367,13 @@ export class EngineLearning {
    * that runs the upkeep itself (the simulation) leaves it off, so its runs stay deterministic.
    */
   maintain(paced = false): void {
-    this.learners.refreshStaleContentVectors();
-    this.learners.syncVectorIndex(INDEX_SYNC_CHUNK);
     const now = performance.now();
+    // A pass over the catalog: deltas move the projection a little, often, so it is spaced out.
+    if (now - this.contentRefreshedAt >= CONTENT_REFRESH_MS) {
+      this.contentRefreshedAt = now;
+      this.learners.refreshStaleContentVectors();
+    }
+    this.learners.syncVectorIndex(INDEX_SYNC_CHUNK);
     // A refresh is a pass over every engaged video: on the timer, it waits ten times as long as it last took.
     const due = Math.max(this.config.learning.popularRefreshMs, paced ? 10 * this.popularAt.tookMs : 0);
     const moved = this.appliedSeq !== this.popularAt.seq || this.deltasApplied !== this.popularAt.deltas;
