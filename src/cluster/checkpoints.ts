@@ -121,7 +121,7 @@ export class Checkpoints {
       const part = await this.pool.query<{ bytes: Buffer }>(`SELECT bytes FROM ${schema}.model_checkpoint_parts WHERE shards = $1 AND shard = $2 AND seq = $3`, [this.shard.count, shard, seq]);
       if (part.rows[0] !== undefined) parts.set(region, new Uint8Array(part.rows[0].bytes));
     }
-    return { seq, snapshot: { shared: new Uint8Array(row.bytes), parts }, deltas: row.deltas ?? undefined };
+    return { seq, snapshot: { shared: new Uint8Array(row.bytes), parts }, ...(row.deltas !== null && { deltas: row.deltas }) };
   }
 
   /** The newest checkpoint's position, without its bytes. */

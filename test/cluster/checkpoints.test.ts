@@ -73,7 +73,11 @@ test("Checkpoints: each learner shard keeps its own newest, its region parts too
     assert.equal(await zero!.write(at(11, 11, 110), epoch), true);
     assert.deepEqual(await zero!.latest(), at(11, 11, 110));
     assert.deepEqual(await one!.latest(), at(9, 9, 90), "a shard's newer checkpoint does not replace another shard's");
-    assert.equal(await whole.latest(), undefined, 'serving nodes start only from a checkpoint of the whole log');
+    assert.equal(await whole.latest(), undefined, 'serving nodes learning the log start only from a checkpoint of the whole log');
+    // With model deltas a checkpoint records where its shard stands in the delta stream, and serving nodes start from the newest of any shard.
+    const cursor = { streamSeq: 41, applied: { '0': 7, '1': 12 } };
+    assert.equal(await one!.write({ ...at(12, 12, 120), deltas: cursor }, epoch), true);
+    assert.deepEqual(await zero!.latestOfAnyShard(), { ...at(12, 12, 120), deltas: cursor });
     await whole.forgetAll();
     assert.equal(await zero!.latestSeq(), undefined);
     assert.equal(await one!.latestSeq(), undefined);
