@@ -46,13 +46,15 @@ export interface LearnerOptions {
 /**
  * A learner (`--role learner [--shard i/N]`): it learns from its part of the log (the whole log, or the
  * people of one partition) through a durable JetStream consumer of its own and writes model checkpoints to
- * PostgreSQL, each with the log position it contains every event of its part up to. Serving nodes start from
- * the whole log's newest checkpoint and follow the log from its position instead of replaying it all.
+ * PostgreSQL, each with the log position it contains every event of its part up to. A shard of several
+ * publishes a model delta of what it learned every `deltas.everyMs` and applies the other shards' (see
+ * model-deltas.ts), so its state, and its checkpoints, are the whole model.
  *
- * At start it loads its newest checkpoint and re-anchors its consumer right after that position, so a
- * learner killed at any point loses no event (what is not in a checkpoint is delivered again) and counts
- * none twice (a checkpoint holds exactly the events up to its position). Messages are acknowledged up to
- * the checkpointed position, so the consumer's pending count is the learner's lag.
+ * At start it loads its newest checkpoint, applies the deltas after it (its own included), and re-anchors its
+ * consumer right after the last position it published, so a learner killed at any point loses no event (what
+ * is in no delta is delivered again) and counts none twice (a delta holds exactly its events up to its
+ * position). Messages are acknowledged up to the checkpointed position, so the consumer's pending count is the
+ * learner's lag.
  */
 export class Learner {
   static async start(options: LearnerOptions): Promise<Learner> {
