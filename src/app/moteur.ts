@@ -19,6 +19,7 @@ import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import { Ledger, type LedgerEntry } from '../trust/ledger/ledger.ts';
 import type { Store } from '../store/store.ts';
 import type { ClusterLink, EngineChange } from './cluster-link.ts';
+import { loadContentIndex, saveContentIndex } from './content-index-file.ts';
 import { DEFAULT_CONFIG, resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
 import { DeferredWriter } from './deferred-writer.ts';
 import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
@@ -108,6 +109,8 @@ export class Moteur {
   readonly learning: EngineLearning;
   /** Which regions this engine serves, and where each person's data lives. */
   readonly residency: Residency;
+  /** Whether the start read the content embeddings' graph from its file rather than building it. */
+  contentIndexLoaded = false;
   private readonly users = new Map<string, User>();
   private readonly pipeline: FeedPipeline;
   private readonly deferred: DeferredWriter;
@@ -189,7 +192,9 @@ export class Moteur {
     }
     const hooks = { onVideo: (v: Video) => this.catalog.put(v), onEvent: (e: LoggedEvent) => this.ensureUser(e.userId, e.ts) };
     await this.learning.load(this.store, this.log, hooks, { fromSnapshot: true, replay: this.link?.learnsFromLog !== false });
-    // Index the content embeddings now rather than on the first feed request that needs them.
+    const snapshotPath = this.config.learning.snapshotPath;
+    this.contentIndexLoaded = snapshotPath !== undefined && loadContentIndex(this.catalog.embeddings, snapshotPath);
+    // Index the content embeddings now (unless the saved graph was loaded) rather than on the first feed request that needs them.
     this.catalog.embeddings.prepare();
     this.learning.start(() => this.beforeSnapshot());
     await this.link?.attach(this);
@@ -482,6 +487,8 @@ export class Moteur {
       await this.link?.close();
       await this.learning.stop(() => this.beforeSnapshot());
       await this.deferred.flush();
+      const snapshotPath = this.config.learning.snapshotPath;
+      if (snapshotPath !== undefined) saveContentIndex(this.catalog.embeddings, snapshotPath);
     } finally {
       await this.release();
     }

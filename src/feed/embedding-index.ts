@@ -1,79 +1,31 @@
 /**
- * Video content embeddings in one contiguous Float32Array: searched by brute force (exact, about 1 ms per 100k
- * videos of 32 dimensions) below `IVF_FROM` videos, through an inverted file above.
+ * Video content embeddings in one contiguous Float32Array, searched by brute force (exact, about 1 ms per 100k
+ * videos of 32 dimensions) below `GRAPH_FROM` videos and through an HNSW graph (hnswlib-node) above. The
+ * graph's labels are the table's rows: once the graph exists a video keeps its row, and a removed video's row
+ * is marked deleted in the graph and given to the next new video. The graph can be written to a file and read
+ * back (`saveGraph`, `loadGraph`), so a restart does not build it again.
  */
+import hnswlib from 'hnswlib-node';
 import { BestSlots } from '../core/best-slots.ts';
 
-const IVF_FROM = 20_000;
+const GRAPH_FROM = 20_000;
+/** At a million videos of bench:feed's catalog: recall 0.9+ of the exact top 100 (see bench:content-search). */
+const GRAPH = { m: 16, efConstruction: 100, efSearch: 128, seed: 1 };
 
-/**
- * An inverted file: centroids sampled from the catalog, and the rows nearest each centroid. When the clusters
- * are built the rows are reordered so that each cluster's rows are contiguous: a search then reads a few long
- * runs of memory instead of rows scattered over the whole table, about four times faster at a million videos
- * for the same rows. Rows added since the build are listed by cluster.
- */
-class Clusters {
-  /** The rows filed under cluster c at the build are [starts[c], starts[c + 1]). */
-  readonly starts: Int32Array;
-  readonly added: number[][];
-
-  constructor(
-    private readonly centroids: Float32Array,
-    private readonly dim: number,
-    readonly builtAt: number,
-  ) {
-    this.starts = new Int32Array(this.count + 1);
-    this.added = Array.from({ length: this.count }, () => []);
-  }
-
-  get count(): number {
-    return this.centroids.length / this.dim;
-  }
-
-  get probes(): number {
-    return Math.max(4, Math.round(this.count / 16));
-  }
-
-  nearestCentroid(vectors: Float32Array, row: number): number {
-    const scores = this.centroidScores(vectors.subarray(row * this.dim, (row + 1) * this.dim));
-    let best = 0;
-    for (let c = 1; c < scores.length; c++) if (scores[c]! > scores[best]!) best = c;
-    return best;
-  }
-
-  add(row: number, vectors: Float32Array): void {
-    this.added[this.nearestCentroid(vectors, row)]!.push(row);
-  }
-
-  nearestCentroids(query: Float32Array, count: number): number[] {
-    const scores = this.centroidScores(query);
-    return Array.from(scores.keys())
-      .sort((a, b) => scores[b]! - scores[a]!)
-      .slice(0, count);
-  }
-
-  private centroidScores(vector: Float32Array): Float32Array {
-    const scores = new Float32Array(this.count);
-    for (let c = 0, o = 0; c < scores.length; c++, o += this.dim) {
-      let dot = 0;
-      for (let i = 0; i < this.dim; i++) dot += this.centroids[o + i]! * vector[i]!;
-      scores[c] = dot;
-    }
-    return scores;
-  }
+/** What `saveGraph` wrote: each row's video (null for a free row) and a hash of its vector, to check the graph against at load. */
+export interface SavedGraphRows {
+  ids: (string | null)[];
+  hashes: Uint32Array;
 }
 
 export class EmbeddingIndex {
   private vectors: Float32Array;
-  private clusters: Clusters | undefined;
-  private ids: string[] = [];
+  /** The video of each row; undefined for a row freed while the graph stands. */
+  private ids: (string | undefined)[] = [];
   private readonly rows = new Map<string, number>();
-  /**
-   * Rows left behind by a removed or changed video while the clusters stand: moving rows would break the
-   * clusters' runs, and rebuilding them takes seconds at a million videos. Dropped at the next build.
-   */
-  private dead = new Uint8Array(1024);
-  private deadCount = 0;
+  private free: number[] = [];
+  private graph: hnswlib.HierarchicalNSW | undefined;
+  private ef = GRAPH.efSearch;
 
   constructor(readonly dim: number) {
     this.vectors = new Float32Array(1024 * dim);
@@ -83,37 +35,44 @@ export class EmbeddingIndex {
     return this.rows.size;
   }
 
+  /** Whether searches of a catalog this large go through the graph (built or loaded). */
+  get hasGraph(): boolean {
+    return this.graph !== undefined;
+  }
+
   /** Stores the unit-length embedding of a video (replacing an earlier one). */
   put(id: string, embedding: readonly number[]): void {
     const norm = Math.hypot(...embedding) || 1;
     const unit = Float32Array.from({ length: this.dim }, (_, i) => (embedding[i] ?? 0) / norm);
     const existing = this.rows.get(id);
     if (existing !== undefined) {
-      if (this.vectors.subarray(existing * this.dim, (existing + 1) * this.dim).every((x, i) => x === unit[i])) return;
-      if (this.clusters === undefined) {
-        this.vectors.set(unit, existing * this.dim);
-        return;
-      }
-      this.bury(existing); // the new direction may belong to another cluster: filed anew below
-      this.rows.delete(id);
+      if (this.vectorAt(existing).every((x, i) => x === unit[i])) return;
+      this.vectors.set(unit, existing * this.dim);
+      this.graph?.addPoint(Array.from(unit), existing); // replaces the graph's copy
+      return;
     }
-    const row = this.ids.length;
-    if ((row + 1) * this.dim > this.vectors.length) this.grow();
-    this.ids.push(id);
+    const row = this.free.pop() ?? this.ids.length;
+    if (row === this.ids.length) {
+      if ((row + 1) * this.dim > this.vectors.length) this.grow(2 * this.vectors.length);
+      this.ids.push(id);
+    } else this.ids[row] = id;
     this.rows.set(id, row);
     this.vectors.set(unit, row * this.dim);
-    this.clusters?.add(row, this.vectors);
+    if (this.graph !== undefined) this.addToGraph(this.graph, row);
   }
 
   delete(id: string): void {
     const row = this.rows.get(id);
     if (row === undefined) return;
     this.rows.delete(id);
-    if (this.clusters !== undefined) {
-      this.bury(row);
+    if (this.graph !== undefined) {
+      this.graph.markDelete(row);
+      this.ids[row] = undefined;
+      this.vectors.fill(0, row * this.dim, (row + 1) * this.dim);
+      this.free.push(row);
       return;
     }
-    // No clusters to keep: the last row moves into the gap.
+    // No graph to keep in step: the last row moves into the gap.
     const last = this.ids.length - 1;
     const lastId = this.ids[last]!;
     this.vectors.copyWithin(row * this.dim, last * this.dim, (last + 1) * this.dim);
@@ -122,124 +81,124 @@ export class EmbeddingIndex {
     this.ids.pop();
   }
 
-  private bury(row: number): void {
-    this.dead[row] = 1;
-    this.deadCount++;
-  }
-
-  private grow(): void {
-    const vectors = new Float32Array(this.vectors.length * 2);
-    vectors.set(this.vectors);
+  private grow(length: number): void {
+    const vectors = new Float32Array(length);
+    vectors.set(this.vectors.subarray(0, Math.min(length, this.vectors.length)));
     this.vectors = vectors;
-    const dead = new Uint8Array(this.dead.length * 2);
-    dead.set(this.dead);
-    this.dead = dead;
   }
 
-  /** Drops the dead rows, keeping the others in order. */
-  private compact(): void {
-    let to = 0;
-    for (let r = 0; r < this.ids.length; r++) {
-      if (this.dead[r] === 1) continue;
-      if (to !== r) {
-        this.vectors.copyWithin(to * this.dim, r * this.dim, (r + 1) * this.dim);
-        this.ids[to] = this.ids[r]!;
-        this.rows.set(this.ids[to]!, to);
-      }
-      to++;
-    }
-    this.ids.length = to;
-    this.dead.fill(0);
-    this.deadCount = 0;
+  private vectorAt(row: number): Float32Array {
+    return this.vectors.subarray(row * this.dim, (row + 1) * this.dim);
   }
 
-  /**
-   * Samples about sqrt(n)/4 rows as centroids, files every row under its nearest one, and reorders the rows
-   * so that each cluster's are contiguous (a counting sort by cluster).
-   */
-  private buildClusters(): Clusters {
-    if (this.deadCount > 0) this.compact();
-    const n = this.ids.length;
-    const dim = this.dim;
-    const count = Math.min(256, Math.max(16, Math.round(Math.sqrt(n) / 4)));
-    const centroids = new Float32Array(count * dim);
-    for (let c = 0; c < count; c++) {
-      const row = Math.floor((c * n) / count);
-      centroids.set(this.vectors.subarray(row * dim, (row + 1) * dim), c * dim);
-    }
-    const clusters = new Clusters(centroids, dim, n);
-    const clusterOf = new Int32Array(n);
-    for (let r = 0; r < n; r++) {
-      clusterOf[r] = clusters.nearestCentroid(this.vectors, r);
-      clusters.starts[clusterOf[r]! + 1]!++;
-    }
-    for (let c = 0; c < count; c++) clusters.starts[c + 1]! += clusters.starts[c]!;
-    const next = clusters.starts.slice(0, count);
-    const vectors = new Float32Array(this.vectors.length);
-    const ids = new Array<string>(n);
-    // (The dead rows were just dropped, so `dead` is all zeros and stays valid for the new order.)
-    for (let r = 0; r < n; r++) {
-      const to = next[clusterOf[r]!]!++;
-      vectors.set(this.vectors.subarray(r * dim, (r + 1) * dim), to * dim);
-      ids[to] = this.ids[r]!;
-      this.rows.set(ids[to], to);
-    }
-    this.vectors = vectors;
-    this.ids = ids;
-    return clusters;
+  private addToGraph(graph: hnswlib.HierarchicalNSW, row: number): void {
+    if (row >= graph.getMaxElements()) graph.resizeIndex(Math.max(2 * graph.getMaxElements(), row + 1));
+    graph.addPoint(Array.from(this.vectorAt(row)), row);
   }
 
   /** The unit-length embedding of a video (a view: copy it to keep it), or undefined when it has none. */
   vectorOf(id: string): Float32Array | undefined {
     const row = this.rows.get(id);
-    return row === undefined ? undefined : this.vectors.subarray(row * this.dim, (row + 1) * this.dim);
+    return row === undefined ? undefined : this.vectorAt(row);
   }
 
-  /**
-   * The `k` most similar videos to a unit query, best first. Exact below `IVF_FROM` videos; above, only the
-   * rows of the clusters nearest the query are scanned (an inverted-file index, rebuilt as the catalog doubles).
-   */
+  /** The `k` most similar videos to a unit query, best first: exact below `GRAPH_FROM` videos, from the graph above. */
   nearest(query: Float32Array, k: number): { id: string; similarity: number }[] {
-    if (this.rows.size < IVF_FROM) return this.nearestExact(query, k);
+    if (this.rows.size < GRAPH_FROM || k <= 0) return this.nearestExact(query, k);
     this.prepare();
-    const clusters = this.clusters!;
-    const best = new BestSlots(k);
-    for (const c of clusters.nearestCentroids(query, clusters.probes)) {
-      this.scan(query, best, clusters.starts[c]!, clusters.starts[c + 1]!, undefined);
-      this.scan(query, best, 0, clusters.added[c]!.length, clusters.added[c]);
-    }
-    return this.found(best);
+    const graph = this.graph!;
+    const ef = Math.max(GRAPH.efSearch, k);
+    if (ef !== this.ef) graph.setEf((this.ef = ef));
+    const result = graph.searchKnn(Array.from(query), Math.min(k, this.rows.size));
+    return result.neighbors
+      .map((row, i) => ({ id: this.ids[row]!, similarity: 1 - result.distances[i]! }))
+      .sort((a, b) => b.similarity - a.similarity);
   }
 
-  /** Builds the clusters now if a search would have to (about 1 s per 100k videos), e.g. right after start. */
+  /** Builds the graph now if a search would have to (about 3 minutes per million videos on one core), e.g. right after start. */
   prepare(): void {
-    if (this.rows.size < IVF_FROM) return;
-    if (this.clusters === undefined || this.ids.length > 2 * this.clusters.builtAt) this.clusters = this.buildClusters();
+    if (this.rows.size < GRAPH_FROM || this.graph !== undefined) return;
+    const graph = new hnswlib.HierarchicalNSW('cosine', this.dim);
+    graph.initIndex({ maxElements: Math.max(1, this.vectors.length / this.dim), m: GRAPH.m, efConstruction: GRAPH.efConstruction, randomSeed: GRAPH.seed });
+    graph.setEf(this.ef);
+    // (No row is free while there is no graph: removals closed the gaps.)
+    for (let row = 0; row < this.ids.length; row++) graph.addPoint(Array.from(this.vectorAt(row)), row);
+    this.graph = graph;
   }
 
   /** Exact search, over every row. */
   nearestExact(query: Float32Array, k: number): { id: string; similarity: number }[] {
     const best = new BestSlots(k);
-    this.scan(query, best, 0, this.ids.length, undefined);
-    return this.found(best);
-  }
-
-  /** Offers rows [from, to) to `best`: rows of the table itself, or, with `list`, the rows list[from..to). */
-  private scan(query: Float32Array, best: BestSlots, from: number, to: number, list: readonly number[] | undefined): void {
     const dim = this.dim;
     const v = this.vectors;
-    const dead = this.dead;
-    for (let j = from; j < to; j++) {
-      const r = list === undefined ? j : list[j]!;
-      if (dead[r] === 1) continue;
-      const o = r * dim;
+    for (let r = 0, o = 0; r < this.ids.length; r++, o += dim) {
       let dot = 0;
       for (let i = 0; i < dim; i++) dot += v[o + i]! * query[i]!;
-      if (best.wouldTake(dot)) best.push(r, dot);
+      if (best.wouldTake(dot) && this.ids[r] !== undefined) best.push(r, dot);
     }
+    return best.sorted().map(({ slot, similarity }) => ({ id: this.ids[slot]!, similarity }));
   }
 
-  private found(best: BestSlots): { id: string; similarity: number }[] {
-    return best.sorted().map(({ slot, similarity }) => ({ id: this.ids[slot]!, similarity }));
+  /** Writes the graph to `path` (blocking); undefined when there is none. */
+  saveGraph(path: string): SavedGraphRows | undefined {
+    if (this.graph === undefined) return undefined;
+    this.graph.writeIndexSync(path);
+    const hashes = new Uint32Array(this.ids.length);
+    for (let row = 0; row < this.ids.length; row++) hashes[row] = this.hashOf(row);
+    return { ids: this.ids.map((id) => id ?? null), hashes };
+  }
+
+  /**
+   * Takes the graph written by `saveGraph`, in place of building one: each video goes back to its saved row, a
+   * video whose vector changed since (its hash differs) or that is new is added to the graph, and the rows of
+   * videos gone since are marked deleted. Call it with the catalog's videos put and no graph yet.
+   */
+  loadGraph(path: string, saved: SavedGraphRows): void {
+    if (this.graph !== undefined) throw new Error('the embedding index already has a graph');
+    const graph = new hnswlib.HierarchicalNSW('cosine', this.dim);
+    graph.readIndexSync(path);
+    graph.setEf(this.ef);
+    const rowCount = saved.ids.length;
+    const vectors = new Float32Array(Math.max(graph.getMaxElements(), rowCount + this.rows.size, 1024) * this.dim);
+    const ids = new Array<string | undefined>(rowCount).fill(undefined);
+    const free: number[] = [];
+    const toAdd: number[] = [];
+    const placed = new Set<string>();
+    for (let row = rowCount - 1; row >= 0; row--) {
+      const id = saved.ids[row];
+      const now = id === null || id === undefined ? undefined : this.rows.get(id);
+      if (now === undefined) {
+        if (id !== null && id !== undefined) graph.markDelete(row);
+        free.push(row);
+        continue;
+      }
+      vectors.set(this.vectorAt(now), row * this.dim);
+      ids[row] = id!;
+      placed.add(id!);
+      if (this.hashOf(now) !== saved.hashes[row]) toAdd.push(row);
+    }
+    for (const [id, now] of this.rows) {
+      if (placed.has(id)) continue;
+      const row = free.pop() ?? ids.length;
+      if (row === ids.length) ids.push(id);
+      else ids[row] = id;
+      vectors.set(this.vectorAt(now), row * this.dim);
+      toAdd.push(row);
+    }
+    this.vectors = vectors;
+    this.ids = ids;
+    this.free = free;
+    this.rows.clear();
+    ids.forEach((id, row) => id !== undefined && this.rows.set(id, row));
+    for (const row of toAdd) this.addToGraph(graph, row);
+    this.graph = graph;
+  }
+
+  /** FNV-1a over the bits of a row's vector. */
+  private hashOf(row: number): number {
+    const bits = new Uint32Array(this.vectors.buffer, this.vectors.byteOffset + row * this.dim * 4, this.dim);
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < bits.length; i++) hash = Math.imul(hash ^ bits[i]!, 0x01000193) >>> 0;
+    return hash;
   }
 }
