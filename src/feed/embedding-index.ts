@@ -27,7 +27,11 @@ export class EmbeddingIndex {
   private graph: hnswlib.HierarchicalNSW | undefined;
   private ef = GRAPH.efSearch;
 
-  constructor(readonly dim: number) {
+  /** `graphFrom`: the catalog size from which searches go through the graph. */
+  constructor(
+    readonly dim: number,
+    private readonly graphFrom = GRAPH_FROM,
+  ) {
     this.vectors = new Float32Array(1024 * dim);
   }
 
@@ -42,8 +46,11 @@ export class EmbeddingIndex {
 
   /** Stores the unit-length embedding of a video (replacing an earlier one). */
   put(id: string, embedding: readonly number[]): void {
-    const norm = Math.hypot(...embedding) || 1;
-    const unit = Float32Array.from({ length: this.dim }, (_, i) => (embedding[i] ?? 0) / norm);
+    // Rounded to float32 first, as the store keeps it: the vector after a restart is then the same, bit for bit,
+    // and the saved graph's copy of it passes the check at load.
+    const stored = Float32Array.from({ length: this.dim }, (_, i) => embedding[i] ?? 0);
+    const norm = Math.hypot(...stored) || 1;
+    const unit = stored.map((x) => x / norm);
     const existing = this.rows.get(id);
     if (existing !== undefined) {
       if (this.vectorAt(existing).every((x, i) => x === unit[i])) return;
@@ -102,9 +109,9 @@ export class EmbeddingIndex {
     return row === undefined ? undefined : this.vectorAt(row);
   }
 
-  /** The `k` most similar videos to a unit query, best first: exact below `GRAPH_FROM` videos, from the graph above. */
+  /** The `k` most similar videos to a unit query, best first: exact below `graphFrom` videos, from the graph above. */
   nearest(query: Float32Array, k: number): { id: string; similarity: number }[] {
-    if (this.rows.size < GRAPH_FROM || k <= 0) return this.nearestExact(query, k);
+    if (this.rows.size < this.graphFrom || k <= 0) return this.nearestExact(query, k);
     this.prepare();
     const graph = this.graph!;
     const ef = Math.max(GRAPH.efSearch, k);
@@ -117,7 +124,7 @@ export class EmbeddingIndex {
 
   /** Builds the graph now if a search would have to (about 3 minutes per million videos on one core), e.g. right after start. */
   prepare(): void {
-    if (this.rows.size < GRAPH_FROM || this.graph !== undefined) return;
+    if (this.rows.size < this.graphFrom || this.graph !== undefined) return;
     const graph = new hnswlib.HierarchicalNSW('cosine', this.dim);
     graph.initIndex({ maxElements: Math.max(1, this.vectors.length / this.dim), m: GRAPH.m, efConstruction: GRAPH.efConstruction, randomSeed: GRAPH.seed });
     graph.setEf(this.ef);

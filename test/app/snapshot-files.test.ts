@@ -1,13 +1,16 @@
 /**
- * Snapshot files: written whole or not at all (also when written in the background), and the HNSW graph
- * saved beside the snapshot is loaded only with the snapshot it was written for.
+ * Snapshot files: written whole or not at all (also when written in the background), the HNSW graph
+ * saved beside the snapshot is loaded only with the snapshot it was written for, and the content embeddings'
+ * graph saved at close is loaded (unless damaged) and checked against the catalog.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { loadContentIndex, saveContentIndex } from '../../src/app/content-index-file.ts';
 import { Moteur } from '../../src/app/moteur.ts';
 import { loadVectorIndex, saveVectorIndex } from '../../src/app/vector-index-file.ts';
+import { EmbeddingIndex } from '../../src/feed/embedding-index.ts';
 import { OnlineLearners } from '../../src/learn/online/learners.ts';
 import { writeFileAtomicallyInBackground } from '../../src/learn/online/snapshot-file.ts';
 import { tempDir } from '../support/fixtures.ts';
@@ -75,12 +78,48 @@ test('an engine restarted from its snapshot takes the graph saved with it and fi
   const events = behave(world, 20, 2000).map(({ seq: _, ...e }) => e);
   for (let i = 0; i < events.length; i += 1000) await first.ingest(events.slice(i, i + 1000));
   first.learning.learners.syncVectorIndex();
+  first.catalog.embeddings.prepare();
   const before = ['u0', 'u1', 'u2'].map((u) => first.learning.learners.nearestVideos(u, 20));
+  const contentQueries = [0, 7_000, 19_999].map((i) => Float32Array.from(first.catalog.embeddings.vectorOf(world.videos[i]!.id)!));
+  const contentBefore = contentQueries.map((q) => first.catalog.embeddings.nearest(q, 20));
   await first.close();
   assert.ok(existsSync(join(dir, 'learners.snapshot.hnsw')), 'no graph was saved beside the snapshot');
+  assert.ok(existsSync(join(dir, 'learners.snapshot.content.hnsw')), 'no content graph was saved at close');
 
   const second = await Moteur.open({ dataDir: dir });
   assert.equal(second.learning.vectorIndexLoaded, true);
+  assert.equal(second.contentIndexLoaded, true);
   assert.deepEqual(['u0', 'u1', 'u2'].map((u) => second.learning.learners.nearestVideos(u, 20)), before);
+  assert.deepEqual(contentQueries.map((q) => second.catalog.embeddings.nearest(q, 20)), contentBefore);
   await second.close();
+});
+
+test('a content graph file that is damaged, half-written or for other embeddings is not loaded, and the index still builds its own', () => {
+  const path = join(tempDir(), 'learners.snapshot');
+  const world = makeWorld(300);
+  const indexOf = (dim = 32) => {
+    const index = new EmbeddingIndex(dim, 500);
+    for (const v of world.videos) index.put(v.id, v.embedding!);
+    return index;
+  };
+  assert.equal(saveContentIndex(new EmbeddingIndex(32, 500), path), false, 'saved a graph an index without one does not have');
+  const original = indexOf();
+  original.prepare();
+  assert.equal(saveContentIndex(original, path), true);
+  assert.equal(loadContentIndex(indexOf(16), path), false, 'loaded a graph of 32 dimensions into an index of 16');
+  const description = readFileSync(`${path}.content.hnsw.json`, 'utf8');
+  writeFileSync(`${path}.content.hnsw.json`, description.slice(0, description.length / 2));
+  assert.equal(loadContentIndex(indexOf(), path), false, 'loaded with a half-written description');
+  writeFileSync(`${path}.content.hnsw.json`, description);
+  const graph = readFileSync(`${path}.content.hnsw`);
+  writeFileSync(`${path}.content.hnsw`, graph.subarray(0, graph.length - 100));
+  assert.equal(loadContentIndex(indexOf(), path), false, 'loaded a truncated graph');
+  writeFileSync(`${path}.content.hnsw`, graph);
+  const loaded = indexOf();
+  assert.equal(loadContentIndex(loaded, path), true);
+  const notLoaded = indexOf();
+  notLoaded.prepare();
+  const query = Float32Array.from(original.vectorOf(world.videos[42]!.id)!);
+  assert.deepEqual(loaded.nearest(query, 10), original.nearest(query, 10));
+  assert.deepEqual(notLoaded.nearest(query, 10).map((f) => f.id), original.nearestExact(query, 10).map((f) => f.id));
 });
