@@ -7,8 +7,9 @@
  * graph is checked against the restored vectors at its first sync (see VideoVectors.loadGraph), so the graph
  * always answers for the vectors of the snapshot plus the replayed log.
  */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { OnlineLearners } from '../learn/online/learners.ts';
+import { placeGraphFile, readGraphDescription } from './graph-description.ts';
 
 /** Which snapshot a graph goes with: its log position and its size in bytes. */
 export interface SnapshotStamp {
@@ -31,29 +32,16 @@ export async function saveVectorIndex(learners: OnlineLearners, snapshotPath: st
   const temporary = `${graphPath(snapshotPath)}.tmp`;
   const deleted = await learners.saveVectorIndex(temporary);
   if (deleted === undefined) return false;
-  // No description may ever name a graph file it was not written for.
-  rmSync(descriptionPath(snapshotPath), { force: true });
-  renameSync(temporary, graphPath(snapshotPath));
-  const description: Description = { format: 1, snapshot, graphBytes: statSync(graphPath(snapshotPath)).size, deleted };
-  writeFileSync(`${descriptionPath(snapshotPath)}.tmp`, JSON.stringify(description));
-  renameSync(`${descriptionPath(snapshotPath)}.tmp`, descriptionPath(snapshotPath));
+  placeGraphFile(temporary, graphPath(snapshotPath), descriptionPath(snapshotPath), (graphBytes): Description => ({ format: 1, snapshot, graphBytes, deleted }));
   return true;
 }
 
 /** Loads the graph saved with this snapshot into the learners; false (nothing loaded) when there is none that goes with it. */
 export async function loadVectorIndex(learners: OnlineLearners, snapshotPath: string, snapshot: SnapshotStamp): Promise<boolean> {
-  if (!existsSync(descriptionPath(snapshotPath)) || !existsSync(graphPath(snapshotPath))) return false;
-  let description: Description;
-  try {
-    description = JSON.parse(readFileSync(descriptionPath(snapshotPath), 'utf8')) as Description;
-  } catch {
-    return false; // unreadable: built again from the vectors
-  }
-  const matches =
-    description.format === 1 &&
-    description.snapshot?.seq === snapshot.seq &&
-    description.snapshot.bytes === snapshot.bytes &&
-    description.graphBytes === statSync(graphPath(snapshotPath)).size;
+  const read = readGraphDescription<Description>(graphPath(snapshotPath), descriptionPath(snapshotPath));
+  if (read === undefined) return false;
+  const { description, graphBytes } = read;
+  const matches = description.format === 1 && description.snapshot?.seq === snapshot.seq && description.snapshot.bytes === snapshot.bytes && description.graphBytes === graphBytes;
   if (!matches) return false;
   try {
     await learners.loadVectorIndex(graphPath(snapshotPath), description.deleted);
