@@ -10,7 +10,7 @@ import { BestSlots } from '../core/best-slots.ts';
 
 const GRAPH_FROM = 20_000;
 /** At a million videos of bench:feed's catalog: recall 0.9+ of the exact top 100 (see bench:content-search). */
-const GRAPH = { m: 16, efConstruction: 100, efSearch: 128, seed: 1 };
+const GRAPH = { m: 16, efConstruction: 64, efSearch: 128, seed: 1 };
 
 /** What `saveGraph` wrote: each row's video (null for a free row) and a hash of its vector, to check the graph against at load. */
 export interface SavedGraphRows {
