@@ -4,7 +4,8 @@
  * writes it, `<snapshot>.content.hnsw.json` each row's video and a hash of its vector, for the graph file of
  * that size (see graph-description.ts). A start checks every video of the catalog against it
  * (see EmbeddingIndex.loadGraph), so a graph written before later changes (or before a crash) still answers for
- * the catalog as it is; a file that cannot be read is ignored and the graph is built as before.
+ * the catalog as it is; a file that cannot be read, or that most of the catalog changed since, is ignored and
+ * the graph is built as before.
  */
 import type { EmbeddingIndex } from '../feed/embedding-index.ts';
 import { placeGraphFile, readGraphDescription } from './graph-description.ts';
@@ -44,9 +45,8 @@ export function loadContentIndex(index: EmbeddingIndex, snapshotPath: string): b
   const hashes = new Uint32Array(description.ids.length);
   new Uint8Array(hashes.buffer).set(bytes);
   try {
-    index.loadGraph(graphPath(snapshotPath), { ids: description.ids, hashes });
+    return index.loadGraph(graphPath(snapshotPath), { ids: description.ids, hashes });
   } catch {
     return false; // a damaged graph file: built again from the catalog
   }
-  return true;
 }

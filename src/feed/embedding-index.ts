@@ -158,9 +158,11 @@ export class EmbeddingIndex {
   /**
    * Takes the graph written by `saveGraph`, in place of building one: each video goes back to its saved row, a
    * video whose vector changed since (its hash differs) or that is new is added to the graph, and the rows of
-   * videos gone since are marked deleted. Call it with the catalog's videos put and no graph yet.
+   * videos gone since are marked deleted. Call it with the catalog's videos put and no graph yet. Returns false,
+   * leaving the index as it was, when more than a quarter of the videos would have to be added: replacing a
+   * point in hnswlib repairs its neighbours' links, several times the cost of a fresh insert, so a build is faster.
    */
-  loadGraph(path: string, saved: SavedGraphRows): void {
+  loadGraph(path: string, saved: SavedGraphRows): boolean {
     if (this.graph !== undefined) throw new Error('the embedding index already has a graph');
     const graph = new hnswlib.HierarchicalNSW('cosine', this.dim);
     graph.readIndexSync(path);
@@ -192,6 +194,7 @@ export class EmbeddingIndex {
       vectors.set(this.vectorAt(now), row * this.dim);
       toAdd.push(row);
     }
+    if (toAdd.length > this.rows.size / 4) return false;
     this.vectors = vectors;
     this.ids = ids;
     this.free = free;
@@ -199,13 +202,20 @@ export class EmbeddingIndex {
     ids.forEach((id, row) => id !== undefined && this.rows.set(id, row));
     for (const row of toAdd) this.addToGraph(graph, row);
     this.graph = graph;
+    return true;
   }
 
-  /** FNV-1a over the bits of a row's vector. */
+  /**
+   * A hash of the bits of a row's vector: multiply and shift, so a change in any bit (a sign, say) reaches the
+   * whole word; a plain multiply would only carry it upwards, and sign flips could cancel out.
+   */
   private hashOf(row: number): number {
     const bits = new Uint32Array(this.vectors.buffer, this.vectors.byteOffset + row * this.dim * 4, this.dim);
     let hash = 0x811c9dc5;
-    for (let i = 0; i < bits.length; i++) hash = Math.imul(hash ^ bits[i]!, 0x01000193) >>> 0;
-    return hash;
+    for (let i = 0; i < bits.length; i++) {
+      hash = Math.imul(hash ^ bits[i]!, 0x85ebca6b);
+      hash ^= hash >>> 13;
+    }
+    return hash >>> 0;
   }
 }

@@ -115,7 +115,7 @@ test('a graph written to a file is read back in place of a build, and brought up
   // The same catalog, put in another order: every answer is the original's.
   const same = new EmbeddingIndex(DIM, 2_000);
   for (let i = vectors.length - 1; i >= 0; i--) if (i !== 10 && i !== 11) same.put(`v${i}`, vectors[i]!);
-  same.loadGraph(path, saved);
+  assert.equal(same.loadGraph(path, saved), true);
   assert.equal(same.hasGraph, true);
   for (const q of [0, 1_000, 4_321]) assert.deepEqual(same.nearest(unit(vectors[q]!), 20), original.nearest(unit(vectors[q]!), 20));
 
@@ -127,7 +127,7 @@ test('a graph written to a file is read back in place of a build, and brought up
   changed.put('v11', vectors[11]!); // back, where the file has a free row
   const added = clustered(300, 10);
   added.forEach((v, i) => changed.put(`new${i}`, v));
-  changed.loadGraph(path, saved);
+  assert.equal(changed.loadGraph(path, saved), true);
   assert.equal(changed.size, 4_500 + 300);
   assert.ok(changed.nearest(unit(vectors[3]!), 50).every((f) => !f.id.endsWith('3') || f.id.startsWith('new')), 'a video removed since the save was found');
   assert.equal(changed.nearest(unit(moved), 1)[0]!.id, 'v5');
@@ -142,5 +142,12 @@ test('a graph written to a file is read back in place of a build, and brought up
   assert.equal(changed.nearest(unit(vectors[4]!), 1)[0]!.id, 'later');
 
   assert.throws(() => changed.loadGraph(path, saved), /already has a graph/);
+  // A catalog most of whose videos changed since the save: the graph is built afresh instead.
+  const mostlyNew = new EmbeddingIndex(DIM, 2_000);
+  vectors.forEach((v, i) => mostlyNew.put(`v${i}`, i % 3 === 0 ? v : v.map((x) => -x)));
+  assert.equal(mostlyNew.loadGraph(path, saved), false);
+  assert.equal(mostlyNew.hasGraph, false);
+  assert.equal(mostlyNew.nearest(unit(vectors[3]!), 1)[0]!.id, 'v3');
+  assert.equal(mostlyNew.nearest(unit(vectors[4]!.map((x) => -x)), 1)[0]!.id, 'v4');
   assert.throws(() => new EmbeddingIndex(DIM, 2_000).loadGraph(join(tempDir(), 'missing.hnsw'), saved));
 });
