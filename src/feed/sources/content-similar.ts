@@ -16,8 +16,8 @@ interface Neighbours {
 
 /**
  * Videos whose content embedding (as uploaded, not learned) is closest to the centre of the person's recent
- * favourites: finds look-alikes even before anyone has watched them. Exact search below 20k videos, an
- * inverted-file index above; each person's neighbours are cached until their favourites change.
+ * favourites: finds look-alikes even before anyone has watched them. Exact search below 20k videos, an HNSW
+ * graph above; each person's neighbours are cached until their favourites change.
  */
 export class ContentSimilarSource implements CandidateSource {
   readonly name = 'content-similar';
