@@ -36,6 +36,27 @@ test('HNSW (with the default settings) agrees with brute force on at least 90 % 
   assert.ok(hits / total >= 0.9, `recall ${hits / total}`);
 });
 
+test('a filtered HNSW search finds the accepted part of the exact top k, whether the filter rejects few or most', () => {
+  const vectors = new VideoVectors(DIM, { ...DEFAULT_ONLINE_CONFIG.ann, seed: 1 });
+  randomVectors(10_000, 5).forEach((v, slot) => vectors.set(slot, v));
+  const filters = { 'a tenth rejected': (slot: number) => slot % 10 !== 0, 'nine tenths rejected': (slot: number) => slot % 10 === 0 };
+  for (const [what, accept] of Object.entries(filters)) {
+    let hits = 0;
+    let total = 0;
+    for (const q of randomVectors(30, 78)) {
+      const query = unit(q);
+      const exact = new Set(vectors.exact(query, 20, accept).map((n) => n.slot));
+      const approx = vectors.approximate(query, 20, accept);
+      assert.equal(approx.length, 20, what);
+      assert.ok(approx.every((n) => accept(n.slot)), `${what}: a rejected slot was returned`);
+      assert.ok(approx.every((n, i) => i === 0 || approx[i - 1]!.similarity >= n.similarity), `${what}: not best first`);
+      hits += approx.filter((n) => exact.has(n.slot)).length;
+      total += exact.size;
+    }
+    assert.ok(hits / total >= 0.9, `${what}: recall ${hits / total}`);
+  }
+});
+
 test('brute force is exact, and both searches honour filters, cleared slots and updates after a sync', () => {
   const vectors = new VideoVectors(4, { m: 8, efConstruction: 50, efSearch: 32, seed: 1 });
   vectors.set(0, Float32Array.of(1, 0, 0, 0));

@@ -9,6 +9,8 @@ import { BestSlots } from '../../core/best-slots.ts';
 
 /** A vector is re-inserted into the graph once its direction has turned this far from the graph's copy. */
 const RESYNC_BELOW_COSINE = 0.99;
+/** A search without the caller's filter asks for this many times k, so that k usually pass it. */
+const UNFILTERED_MARGIN = 2;
 
 export interface AnnOptions {
   m: number;
@@ -101,15 +103,29 @@ export class VideoVectors {
 
   /**
    * Approximate top-k from the HNSW graph as of its last `sync` (built on first use). Similarities are those of
-   * the graph's copy of each vector; slots cleared since the sync are never returned.
+   * the graph's copy of each vector; slots cleared since the sync are never returned. The graph is first asked
+   * for a few more than k without `accept`, which is then applied to those: hnswlib calls a filter for every
+   * node its search visits (thousands at a million videos, each a call into JavaScript), which made the filter
+   * most of a feed's time. Only when too few of them pass is the search repeated with the filter.
    */
   approximate(query: Float32Array, k: number, accept?: (slot: number) => boolean): Neighbour[] {
     const ann = this.ann ?? this.sync();
     const live = this.inGraph.size - this.deleted.size;
     if (live <= 0 || k <= 0) return [];
-    const filter = (label: number) => this.valid[label] === 1 && (accept === undefined || accept(label));
-    const result = ann.searchKnn(Array.from(query), Math.min(k, live), filter);
-    return result.neighbors.map((slot, i) => ({ slot, similarity: 1 - result.distances[i]! })).sort((a, b) => b.similarity - a.similarity || a.slot - b.slot);
+    const point = Array.from(query);
+    const wanted = Math.min(UNFILTERED_MARGIN * k, live);
+    const unfiltered = ann.searchKnn(point, wanted);
+    const found: Neighbour[] = [];
+    for (let i = 0; i < unfiltered.neighbors.length && found.length < k; i++) {
+      const slot = unfiltered.neighbors[i]!;
+      if (this.valid[slot] === 1 && (accept === undefined || accept(slot))) found.push({ slot, similarity: 1 - unfiltered.distances[i]! });
+    }
+    if (found.length < Math.min(k, live) && unfiltered.neighbors.length === wanted && wanted < live) {
+      const filter = (label: number) => this.valid[label] === 1 && (accept === undefined || accept(label));
+      const result = ann.searchKnn(point, Math.min(k, live), filter);
+      return sortedBySimilarity(result.neighbors.map((slot, i) => ({ slot, similarity: 1 - result.distances[i]! })));
+    }
+    return sortedBySimilarity(found);
   }
 
   /**
@@ -187,6 +203,10 @@ export class VideoVectors {
   get pending(): number {
     return this.dirtyList.length;
   }
+}
+
+function sortedBySimilarity(found: Neighbour[]): Neighbour[] {
+  return found.sort((a, b) => b.similarity - a.similarity || a.slot - b.slot);
 }
 
 function cosine(a: Float32Array, b: readonly number[]): number {
