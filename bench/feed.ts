@@ -14,6 +14,7 @@ import { seededRandom } from '../src/core/random.ts';
 import { flag, hasSwitch, latencySummary, note, print, round, scratchDir, timeCalls } from './lib/report.ts';
 import { getJson } from '../src/sim/http-client.ts';
 import { serveInChild } from './lib/serve-child.ts';
+import { pausesDuring, recordPauses } from './lib/pauses.ts';
 import { batchesOf, syntheticEventStream, syntheticVideoStream } from './lib/synthetic.ts';
 
 const VIDEOS = flag('videos', 100_000);
@@ -30,6 +31,7 @@ const dir = scratchDir();
 const random = seededRandom(3);
 const userId = () => `u${Math.floor(random() * USERS)}`;
 
+recordPauses();
 note(`loading ${VIDEOS} videos...`);
 let moteur = await Moteur.open({ dataDir: dir });
 // Generated as they are loaded, keeping only each video's creator (for the freshness probes): at the goal size,
@@ -77,6 +79,12 @@ const library = await timeCalls(REQUESTS, 1, async () => {
   const page = await moteur.feed(userId(), { n: 10 });
   for (const item of page.items) itemsBySource[item.source] = (itemsBySource[item.source] ?? 0) + 1;
 });
+// What the feeds slower than the goal waited behind: GC pauses, or timer work on the same thread.
+const libraryPauses = await pausesDuring(
+  { startMs: library.startMs, durationMs: library.seconds * 1000 },
+  library.latenciesMs.map((durationMs, i) => ({ startMs: library.startsMs[i]!, durationMs })),
+  10,
+);
 
 // Freshness: from the acknowledgement of a follow to the first feed that shows the followed creator.
 note('freshness: follow, then feed...');
@@ -120,7 +128,7 @@ const freshnessSummary = latencySummary(freshness);
 print({
   benchmark: 'feed',
   parameters: { videos: VIDEOS, users: USERS, warmEvents, requests: REQUESTS, warmUpRequests: WARM_UP, pageSize: 10, httpClients: LIBRARY_ONLY ? 0 : CLIENTS, server: LIBRARY_ONLY ? 'none (--library-only)' : 'moteur serve in a child process, keep-alive node:http clients on 127.0.0.1' },
-  library: { ...feedFigures(library), firstFeedMs: round(firstFeedMs) },
+  library: { ...feedFigures(library), firstFeedMs: round(firstFeedMs), pausesDuringFeeds: libraryPauses },
   ...(http === undefined ? {} : { httpOneClient: http.httpOneClient, httpConcurrentClients: http.httpConcurrentClients }),
   itemsBySource: Object.fromEntries(Object.entries(itemsBySource).map(([source, count]) => [source, round(count / served)])),
   setup: {

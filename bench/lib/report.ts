@@ -30,20 +30,25 @@ export function latencySummary(latenciesMs: readonly number[]) {
   return { p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted[sorted.length - 1] ?? Number.NaN) };
 }
 
-/** Runs `call` `count` times from `clients` concurrent callers; each call's latency in ms, and the wall time. */
-export async function timeCalls(count: number, clients: number, call: () => Promise<unknown>): Promise<{ latenciesMs: number[]; seconds: number }> {
+/**
+ * Runs `call` `count` times from `clients` concurrent callers; each call's latency in ms, when each began
+ * (performance.now(), in the same order), when the run began, and its wall time.
+ */
+export async function timeCalls(count: number, clients: number, call: () => Promise<unknown>) {
   const latenciesMs: number[] = [];
+  const startsMs: number[] = [];
   let started = 0;
   const caller = async () => {
     while (started++ < count) {
       const t = performance.now();
       await call();
       latenciesMs.push(performance.now() - t);
+      startsMs.push(t);
     }
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: clients }, caller));
-  return { latenciesMs, seconds: (performance.now() - start) / 1000 };
+  return { latenciesMs, startsMs, startMs: start, seconds: (performance.now() - start) / 1000 };
 }
 
 // Taken at start: a load near the core count means other processes shared the machine and the figures are low.

@@ -52,6 +52,11 @@ test('bench/feed.ts prints library and HTTP latency, feeds per second and the so
     assert.ok(positive(figures.p50Ms) && positive(figures.p99Ms) && positive(figures.feedsPerSecond), `${path}: ${JSON.stringify(figures)}`);
     assert.ok(figures.p50Ms <= figures.p99Ms && figures.p99Ms <= figures.maxMs, `${path} percentiles out of order`);
   }
+  // What the library feeds slower than the goal waited behind.
+  const pauses = result.library.pausesDuringFeeds;
+  assert.equal(pauses.slowCalls.thresholdMs, 10);
+  assert.ok(pauses.slowCalls.overlappingGc <= pauses.slowCalls.count && pauses.slowCalls.overlappingCallback <= pauses.slowCalls.count, JSON.stringify(pauses));
+  assert.ok(Number.isInteger(pauses.gcPauses.count) && pauses.gcPauses.totalMs >= 0, JSON.stringify(pauses));
   // Warm-up traffic gives the personal sources something to work with, not only trending.
   assert.ok(result.itemsBySource.followed > 0 && result.itemsBySource.affinity > 0, JSON.stringify(result.itemsBySource));
   assert.ok(positive(result.freshnessMs.p99));
