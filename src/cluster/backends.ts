@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../app/config.ts';
 import { MoteurError } from '../core/errors.ts';
 import type { EventLog } from '../log/event-log.ts';
-import { NatsEventLog } from '../log/nats/nats-event-log.ts';
+import { NatsEventLog, oneRegion } from '../log/nats/nats-event-log.ts';
 import { SqliteEventLog } from '../log/sqlite/sqlite-event-log.ts';
 import { openPostgresRegions, type PostgresRegions } from '../residency/postgres-regions.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -61,7 +61,8 @@ export async function openBackends(options: BackendOptions): Promise<Backends> {
   const store = postgres?.store ?? SqliteStore.open(join(dataDir, 'store.db'));
   try {
     const keys = postgres?.keys ?? DataKeys.open(join(dataDir, 'data-keys.db'), masterKey);
-    const sealedLog = isNats(logUrl) ? await NatsEventLog.open(logUrl) : SqliteEventLog.open(join(dataDir, 'events.db'));
+    // In JetStream, each person's events go to their region's stream (one region without PostgreSQL's).
+    const sealedLog = isNats(logUrl) ? await NatsEventLog.open(logUrl, postgres?.directory ?? oneRegion(DEFAULT_CONFIG.region)) : SqliteEventLog.open(join(dataDir, 'events.db'));
     return { store, sealedLog, log: new PersonalEventLog(sealedLog, keys), ...(postgres && { postgres }) };
   } catch (err) {
     await store.close();

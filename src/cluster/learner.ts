@@ -5,7 +5,6 @@ import type { MoteurConfig } from '../app/config.ts';
 import { EngineLearning } from '../app/learning.ts';
 import type { LoggedEvent, Video } from '../core/types.ts';
 import { removeRegionalFiles, writeRegionalFiles } from '../learn/online/regional-snapshot.ts';
-import { decodeEvent } from '../log/nats/event-codec.ts';
 import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
 import { shardOf } from '../log/nats/subjects.ts';
 import type { Residency } from '../residency/people-directory.ts';
@@ -251,9 +250,13 @@ export class Learner {
     })();
   }
 
-  /** One message: opened with its person's key (skipped if the key is gone: they were erased), then learned in order. */
+  /**
+   * One message of the log's order: the event read from its region and opened with its person's key (skipped
+   * if it is gone, or its key is: they were erased), then learned in order.
+   */
   private async next(body: string, seq: number): Promise<void> {
-    const [event] = await this.options.log.open([decodeEvent(body, seq)]);
+    const sealed = await this.options.sealedLog.eventAt(body, seq);
+    const [event] = sealed === undefined ? [] : await this.options.log.open([sealed]);
     if (event !== undefined) await this.order.event(event);
   }
 

@@ -3,7 +3,6 @@ import type { Subscription } from '@nats-io/transport-node';
 import type { ClusterLink, EngineChange } from '../app/cluster-link.ts';
 import type { Moteur } from '../app/moteur.ts';
 import type { LoggedEvent } from '../core/types.ts';
-import { decodeEvent } from '../log/nats/event-codec.ts';
 import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Checkpoints } from './checkpoints.ts';
@@ -81,9 +80,13 @@ export class LogFollower implements ClusterLink {
     })();
   }
 
-  /** One message of the log: opened with its person's key (skipped if the key is gone: they were erased), then learned in order. */
+  /**
+   * One message of the log's order: the event read from its region and opened with its person's key (skipped
+   * if it is gone, or its key is: they were erased), then learned in order.
+   */
   private async next(order: LogOrder, body: string, seq: number): Promise<void> {
-    const [event] = await this.log.open([decodeEvent(body, seq)]);
+    const sealed = await this.sealedLog.eventAt(body, seq);
+    const [event] = sealed === undefined ? [] : await this.log.open([sealed]);
     if (event !== undefined) await order.event(event);
   }
 

@@ -85,7 +85,8 @@ test('NatsEventLog: duplicates inside a batch, across concurrent batches and pas
 test("NatsEventLog: an event JetStream refuses mid-batch fails alone, and the others keep their person's order", { skip }, async () => {
   const log = await NatsEventLog.open(freshNatsUrl());
   try {
-    await log.jsm.streams.update(log.subjects.stream, { max_msg_size: 1024 });
+    await log.append([event('first', 'cyd')]); // creates the region's stream
+    await log.jsm.streams.update(log.subjects.regionStream('local'), { max_msg_size: 1024 });
     const batch = Array.from({ length: 9 }, (_, i) => event(`m${i}`, i % 2 === 0 ? 'ann' : 'bob', i === 4 ? 'x'.repeat(4096) : undefined));
     const err = await partialFailure(log.append(batch));
     assert.deepEqual(statuses(err.outcomes), ['stored', 'stored', 'stored', 'stored', 'failed', 'stored', 'stored', 'stored', 'stored']);
@@ -96,7 +97,7 @@ test("NatsEventLog: an event JetStream refuses mid-batch fails alone, and the ot
     // The retry reports what the first attempt stored as duplicates and stores the rest once.
     const retry = await log.append(batch.map((e, i) => (i === 4 ? event('m4', 'ann') : e)));
     assert.deepEqual(statuses(retry), ['duplicate', 'duplicate', 'duplicate', 'duplicate', 'stored', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-    assert.equal(await log.count(), 9);
+    assert.equal(await log.count(), 10);
   } finally {
     await log.close();
   }

@@ -31,17 +31,31 @@ test('NatsEventLog: a resend after the de-duplication window is still a duplicat
   }
 });
 
-test("NatsEventLog: a person's events go to their shard's subject, and the shard count cannot change", { skip }, async () => {
+test("NatsEventLog: a person's events are kept in their region's stream, ordered on their shard's subject, and the shard count cannot change", { skip }, async () => {
   const url = freshNatsUrl('shards=3');
-  const log = await NatsEventLog.open(url);
+  const users = Array.from({ length: 30 }, (_, i) => `user-${i}`);
+  const regionOf = (userId: string) => (Number(userId.slice(5)) % 2 === 0 ? 'eu' : 'us');
+  const log = await NatsEventLog.open(url, { assign: regionOf, regionOf });
   try {
-    const users = Array.from({ length: 30 }, (_, i) => `user-${i}`);
-    await log.append(users.map((u, i) => play(`s${i}`, u)));
+    const outcomes = await log.append(users.map((u, i) => play(`s${i}`, u, Buffer.from(`sealed for ${u}`).toString('base64'))));
+    assert.ok(outcomes.every((o) => o.status === 'stored'));
+    for (const region of ['eu', 'us']) {
+      const stream = log.subjects.regionStream(region);
+      const { state } = await log.jsm.streams.info(stream, { subjects_filter: log.subjects.regionSubjects(region) });
+      const mine = users.filter((u) => regionOf(u) === region);
+      assert.equal(state.messages, mine.length, `${stream} holds its region's events only`);
+      for (const u of mine) assert.equal(state.subjects?.[log.subjects.userEvents(region, u)], 1);
+      assert.ok(Object.keys(state.subjects ?? {}).every((s) => !s.includes('user-')), 'a subject names a user');
+    }
+    // The order stream says where each event is, by shard, and holds nothing of any event or person.
     const { state } = await log.jsm.streams.info(log.subjects.stream, { subjects_filter: log.subjects.allEvents });
-    for (const u of users) assert.equal(state.subjects?.[log.subjects.userEvents(u)], 1);
-    assert.ok(Object.keys(state.subjects ?? {}).every((s) => !s.includes('user-')), 'a subject names a user');
     const perShard = [0, 1, 2].map((shard) => users.filter((u) => shardOf(u, 3) === shard).length);
     assert.ok(perShard.every((n) => n > 0), `users spread over shards: ${perShard}`);
+    assert.deepEqual([0, 1, 2].map((shard) => state.subjects?.[log.subjects.shardEvents(shard)] ?? 0), perShard);
+    const placed = await log.jsm.streams.getMessage(log.subjects.stream, { seq: 1 });
+    assert.match(placed!.string(), /^(eu|us) \d+$/);
+    assert.deepEqual((await log.readAfter(0, 100)).map((e) => e.userId), users, 'read back in log order from both regions');
+    assert.equal(await log.count(), 30);
     await assert.rejects(NatsEventLog.open(url.replace('shards=3', 'shards=4')), /cannot change/);
   } finally {
     await log.close();
@@ -72,7 +86,7 @@ const storeReadable = await access(storeDir, constants.R_OK).then(
 test("NatsEventLog: an erased person's events are overwritten in JetStream's files", { skip: skip ?? storeReadable }, async () => {
   const url = freshNatsUrl();
   const log = await NatsEventLog.open(url);
-  const streamDir = join(storeDir, '$G', 'streams', log.subjects.stream);
+  const streamDir = join(storeDir, '$G', 'streams', log.subjects.regionStream('local'));
   const marker = `MARKER-${process.pid}-c0ffee`;
   try {
     await log.append([play('m1', 'ann', marker), play('m2', 'ann', marker), play('k1', 'bob')]);

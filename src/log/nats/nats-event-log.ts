@@ -8,10 +8,12 @@ import {
   StorageType,
   type JetStreamClient,
   type JetStreamManager,
+  type PubAck,
+  type StreamConfig,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { AppendOutcome, EventLog, LoggedSealedEvent, SealedEvent } from '../event-log.ts';
-import { decodeEvent, encodeEvent } from './event-codec.ts';
+import { decodeEvent, decodePlace, encodeEvent, encodePlace, type EventPlace } from './event-codec.ts';
 import { PartialAppendError, type PartialOutcome } from '../partial-append-error.ts';
 import { parseNatsUrl, type NatsLogTarget } from './nats-url.ts';
 import { LogSubjects } from './subjects.ts';
@@ -24,26 +26,52 @@ const DUPLICATE: AppendOutcome = { status: 'duplicate' };
 const NANOS_PER_MS = 1_000_000;
 /** How long a read waits for messages the stream said it has before giving up. */
 const READ_EXPIRES_MS = 2000;
+/** JetStream's error codes for a stream that does not exist, and for creating one whose name is taken. */
+const STREAM_NOT_FOUND = 10059;
+const STREAM_NAME_IN_USE = 10058;
+/** Events read from their regions at once when reading the log. */
+const READ_CONCURRENCY = 256;
 /** Deletions in flight at once when erasing a person. */
 const ERASE_CONCURRENCY = 64;
 
+/** Which region's stream keeps a person's events. */
+export interface EventPlacement {
+  /** The region of someone whose events are being stored (a person new to the deployment is placed). */
+  assign(userId: string): string;
+  /** The region of someone known, undefined for someone unknown. */
+  regionOf(userId: string): string | undefined;
+}
+
+/** Everyone in one region. */
+export const oneRegion = (region: string): EventPlacement => ({ assign: () => region, regionOf: () => region });
+
+/** Where an event was stored in its region's stream, and whether this append stored it (not a resend inside the window). */
+interface StoredPlace extends EventPlace {
+  fresh: boolean;
+}
+
 /**
- * The scale-out event log on NATS JetStream.
+ * The scale-out event log on NATS JetStream, keeping each person's events in their region's stream (see
+ * LogSubjects for the streams and subjects).
  *
- * - One stream; a person's events share one subject (see LogSubjects), partitioned by a hash of the user id so
- *   learners shard by subject filter. The stream sequence is the log's sequence number.
+ * - An event is stored in its region's stream, then its place there is published to the order stream, whose
+ *   sequence is the log's sequence number. Readers of the log (learners, serving nodes) follow the order
+ *   stream and fetch each event from its region (`eventAt`); an event erased meanwhile is skipped.
  * - An append resolves after JetStream acknowledged every message (stored by the stream's leader, and by a
- *   quorum of replicas when the stream is replicated).
- * - Duplicates: the message id is a hash of the event id, so JetStream drops a resend within the
- *   de-duplication window on its own; past the window, each stored event claims its id in a second stream
- *   (`<stream>_ids`, at most one message per subject, publish expecting the subject empty; its body is the
- *   sequence of the message it was made for). A claim held for another message means the id was stored
- *   earlier: the new copy is deleted and reported as a duplicate.
+ *   quorum of replicas when the stream is replicated). The places of a batch are published in batch order.
+ * - Duplicates: both messages carry a hash of the event id as their message id, so JetStream drops a resend
+ *   within the de-duplication window on its own; past the window, each ordered event claims its id in a
+ *   third stream (`<stream>_ids`, at most one message per subject, publish expecting the subject empty; its
+ *   body is the log sequence it was made for). A claim held for another message means the id was stored
+ *   earlier: the new copies are deleted and the event reported as a duplicate.
  * - An append that fails part-way throws a PartialAppendError with each event's own outcome.
  */
 export class NatsEventLog implements EventLog {
-  /** Connects to `nats://...` and creates the streams if they do not exist yet. */
-  static async open(url: string): Promise<NatsEventLog> {
+  /**
+   * Connects to `nats://...` and creates the streams if they do not exist yet; `placement` says in which
+   * region's stream a person's events are kept (default: all in one).
+   */
+  static async open(url: string, placement: EventPlacement = oneRegion('local')): Promise<NatsEventLog> {
     const target = parseNatsUrl(url);
     // No async traces: otherwise the client captures a stack trace for every request (two per event, over a
     // quarter of the client's CPU per event); its errors then carry the client's stack rather than the caller's.
@@ -52,51 +80,79 @@ export class NatsEventLog implements EventLog {
       const jsm = await jetstreamManager(nc);
       const subjects = new LogSubjects(target.stream, target.shards);
       await ensureStreams(jsm, subjects, target);
-      return new NatsEventLog(nc, jsm, jetstream(nc), subjects);
+      return new NatsEventLog(nc, jsm, jetstream(nc), subjects, target.dedupWindowMs, placement);
     } catch (err) {
       await nc.close();
       throw err;
     }
   }
 
+  /** Region streams known to exist (created by this node or found). */
+  private readonly regionStreams = new Map<string, Promise<void>>();
+  private closed = false;
+
   private constructor(
     readonly nc: NatsConnection,
     readonly jsm: JetStreamManager,
     readonly js: JetStreamClient,
     readonly subjects: LogSubjects,
+    private readonly dedupWindowMs: number,
+    private readonly placement: EventPlacement,
   ) {}
 
   async append(events: readonly SealedEvent[]): Promise<AppendOutcome[]> {
     const firstIndex = new Map<string, number>();
     events.forEach((e, i) => firstIndex.has(e.id) || firstIndex.set(e.id, i));
-    // Pipelined: this map writes every publish to the connection before any acknowledgement is awaited, and
-    // each claim leaves as soon as its event's acknowledgement is back. One connection delivers the publishes
-    // in batch order and JetStream stores a subject's messages in the order they arrive, so a person's events
-    // keep the batch's order (test/log/nats-append.test.ts checks it).
+    // Pipelined: every event is published to its region before any acknowledgement is awaited; each place is
+    // published once its event is stored and the place before it was published, and each claim leaves as soon
+    // as its place is acknowledged. One connection delivers the publishes in the order they are made, and
+    // JetStream stores a subject's messages in the order they arrive, so a batch is ordered in its own order
+    // (test/log/nats-append.test.ts checks it).
+    let ordering: Promise<unknown> = Promise.resolve();
     const settled = await Promise.allSettled(
-      events.map((event, i) => (firstIndex.get(event.id) === i ? this.store(event) : Promise.resolve(DUPLICATE))),
+      events.map((event, i) => {
+        if (firstIndex.get(event.id) !== i) return Promise.resolve(DUPLICATE);
+        const stored = this.storeInRegion(event);
+        const ordered = Promise.all([stored, ordering]).then(([place]) => ({ place, ack: this.js.publish(this.subjects.eventOrder(event.userId), encodePlace(place), { msgID: this.subjects.eventKey(event.id) }) }));
+        ordering = ordered.catch(() => undefined);
+        return ordered.then(({ place, ack }) => this.claimOrdered(event, place, ack));
+      }),
     );
     const outcomes = settled.map((s): PartialOutcome => (s.status === 'fulfilled' ? s.value : failure(s.reason)));
     if (outcomes.some((o) => o.status === 'failed')) throw new PartialAppendError(outcomes);
     return outcomes as AppendOutcome[];
   }
 
-  /** Publishes one event and claims its id; a copy whose id another message holds is deleted. */
-  private async store(event: SealedEvent): Promise<AppendOutcome> {
-    const msgID = this.subjects.eventKey(event.id);
-    const ack = await this.js.publish(this.subjects.userEvents(event.userId), encodeEvent(event), { msgID });
+  private async storeInRegion(event: SealedEvent): Promise<StoredPlace> {
+    const region = this.placement.assign(event.userId);
+    await this.ensureRegionStream(region);
+    const ack = await this.js.publish(this.subjects.userEvents(region, event.userId), encodeEvent(event), { msgID: this.subjects.eventKey(event.id) });
+    return { region, regionSeq: ack.seq, fresh: !ack.duplicate };
+  }
+
+  /** Claims the id of an event whose place was published; a copy whose id another message holds is deleted. */
+  private async claimOrdered(event: SealedEvent, place: StoredPlace, ordered: Promise<PubAck>): Promise<AppendOutcome> {
+    const ack = await ordered;
     const holder = await this.claim(event.id, ack.seq).catch((error: unknown) => {
       // Stored now but unclaimed: say where, so the caller can learn it (a resend will only find it a duplicate).
       throw new UnclaimedEvent(error, ack.duplicate ? undefined : ack.seq);
     });
     // Held by this very message: claimed now, by an earlier append that failed after storing it, or by a
     // concurrent append of the same event (whose acknowledgement was a duplicate of this one).
-    if (holder === undefined || holder === ack.seq) return ack.duplicate ? DUPLICATE : { status: 'stored', seq: ack.seq };
-    // Another message holds the id: this is a resend past the window (or the copy an earlier resend failed to delete).
-    await this.jsm.streams.deleteMessage(this.subjects.stream, ack.seq, true).catch((err: unknown) => {
+    const held = holder === undefined || holder === ack.seq;
+    if (held && !ack.duplicate) return { status: 'stored', seq: ack.seq };
+    // A duplicate: a copy stored by this append (a resend past a window) is no event of the log.
+    await Promise.all([
+      held ? undefined : this.deleteCopy(this.subjects.stream, ack.seq),
+      place.fresh ? this.deleteCopy(this.subjects.regionStream(place.region), place.regionSeq) : undefined,
+    ]);
+    return DUPLICATE;
+  }
+
+  private async deleteCopy(stream: string, seq: number): Promise<void> {
+    await this.jsm.streams.deleteMessage(stream, seq, true).catch((err: unknown) => {
       if (!(err instanceof JetStreamApiError && NOT_THERE.includes(err.code))) throw err;
     });
-    return DUPLICATE;
   }
 
   /**
@@ -117,63 +173,124 @@ export class NatsEventLog implements EventLog {
     return held === null ? undefined : Number(held.string());
   }
 
+  /** A region's stream, created the first time an event of that region is stored. */
+  private ensureRegionStream(region: string): Promise<void> {
+    let ready = this.regionStreams.get(region);
+    if (ready === undefined) {
+      ready = addStream(this.jsm, {
+        name: this.subjects.regionStream(region),
+        description: `moteur events of region ${region} for ${this.subjects.stream}`,
+        subjects: [this.subjects.regionSubjects(region)],
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        discard: DiscardPolicy.Old,
+        duplicate_window: this.dedupWindowMs * NANOS_PER_MS,
+      });
+      ready.catch(() => this.regionStreams.delete(region));
+      this.regionStreams.set(region, ready);
+    }
+    return ready;
+  }
+
+  /**
+   * The event a message of the order stream (`body`, at log position `seq`) places, read from its region;
+   * undefined if it was erased. A failed read is retried until it succeeds or the log closes: an event that
+   * is stored is never skipped.
+   */
+  async eventAt(body: string, seq: number): Promise<LoggedSealedEvent | undefined> {
+    const place = decodePlace(body);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const message = await this.jsm.streams.getMessage(this.subjects.regionStream(place.region), { seq: place.regionSeq });
+        return message === null ? undefined : decodeEvent(message.string(), seq);
+      } catch (err) {
+        if (this.closed) throw err;
+        if (attempt === 0) process.emitWarning(`moteur: event ${seq} not read from region ${place.region} yet (${(err as Error).message}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
+      }
+    }
+  }
+
   async readAfter(afterSeq: number, limit: number): Promise<LoggedSealedEvent[]> {
     const { state } = await this.jsm.streams.info(this.subjects.stream);
     if (limit < 1 || state.messages === 0 || state.last_seq <= afterSeq) return [];
-    return this.read(this.subjects.allEvents, Math.max(afterSeq + 1, state.first_seq), limit);
+    const placed = await this.read(this.subjects.stream, this.subjects.allEvents, Math.max(afterSeq + 1, state.first_seq), limit);
+    const events: (LoggedSealedEvent | undefined)[] = [];
+    for (let i = 0; i < placed.length; i += READ_CONCURRENCY) {
+      events.push(...(await Promise.all(placed.slice(i, i + READ_CONCURRENCY).map((m) => this.eventAt(m.body, m.seq)))));
+    }
+    return events.filter((e) => e !== undefined);
   }
 
+  /** One person's events, from their region's stream; their `seq` is the position there. */
   async readByUser(userId: string): Promise<LoggedSealedEvent[]> {
-    const subject = this.subjects.userEvents(userId);
-    const { state } = await this.jsm.streams.info(this.subjects.stream, { subjects_filter: subject });
-    if ((state.subjects?.[subject] ?? 0) === 0) return [];
-    const events = await this.read(subject, 1, Number.MAX_SAFE_INTEGER);
-    // The subject token is a hash: two people could share it only by collision, and then each sees only their own.
-    return events.filter((e) => e.userId === userId);
+    const region = this.placement.regionOf(userId);
+    if (region === undefined) return [];
+    const stream = this.subjects.regionStream(region);
+    const subject = this.subjects.userEvents(region, userId);
+    const state = await this.jsm.streams.info(stream, { subjects_filter: subject }).then(
+      (info) => info.state,
+      (err: unknown) => {
+        if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) return undefined; // nobody of the region stored anything yet
+        throw err;
+      },
+    );
+    if ((state?.subjects?.[subject] ?? 0) === 0) return [];
+    const seen = new Set<string>();
+    // The subject token is a hash: two people could share it only by collision, and then each sees only their
+    // own. A copy left by an append that failed before ordering it is not shown twice.
+    return (await this.read(stream, subject, 1, Number.MAX_SAFE_INTEGER))
+      .map((m) => decodeEvent(m.body, m.seq))
+      .filter((e) => e.userId === userId && !seen.has(e.id) && seen.add(e.id));
   }
 
-  /** Messages on `subject` from sequence `fromSeq`, through a short-lived ordered consumer. */
-  private async read(subject: string, fromSeq: number, limit: number): Promise<LoggedSealedEvent[]> {
-    const consumer = await this.js.consumers.get(this.subjects.stream, {
+  /** Messages on `subject` of `stream` from sequence `fromSeq`, through a short-lived ordered consumer. */
+  private async read(stream: string, subject: string, fromSeq: number, limit: number): Promise<{ body: string; seq: number }[]> {
+    const consumer = await this.js.consumers.get(stream, {
       filter_subjects: subject,
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: fromSeq,
     });
-    const events: LoggedSealedEvent[] = [];
+    const messages: { body: string; seq: number }[] = [];
     try {
       const batch = Math.min(limit, 10_000);
-      while (events.length < limit) {
-        const messages = await consumer.fetch({ max_messages: Math.min(batch, limit - events.length), expires: READ_EXPIRES_MS });
+      while (messages.length < limit) {
+        const fetched = await consumer.fetch({ max_messages: Math.min(batch, limit - messages.length), expires: READ_EXPIRES_MS });
         let pending = -1;
-        for await (const m of messages) {
-          events.push(decodeEvent(m.string(), m.seq));
+        for await (const m of fetched) {
+          messages.push({ body: m.string(), seq: m.seq });
           pending = m.info.pending;
-          if (pending === 0 || events.length >= limit) break;
+          if (pending === 0 || messages.length >= limit) break;
         }
         if (pending <= 0) break;
       }
     } finally {
       await consumer.delete().catch(() => undefined);
     }
-    return events;
+    return messages;
   }
 
   /**
-   * Erases one person's events: each message is deleted with JetStream's erase option, which overwrites its
-   * bytes in the stream's files with random data; then the subject is purged in case an event arrived
-   * meanwhile, and the id claims are removed. What JetStream still holds is listed in docs/scaling.md.
+   * Erases one person's events: each message is deleted from their region's stream with JetStream's erase
+   * option, which overwrites its bytes in the stream's files with random data; then the subject is purged in
+   * case an event arrived meanwhile, and the id claims are removed. The order stream keeps only where the
+   * events were, which now leads nowhere. What JetStream still holds is listed in docs/scaling.md.
    */
   async eraseUser(userId: string): Promise<number> {
+    const region = this.placement.regionOf(userId);
+    if (region === undefined) return 0;
+    const stream = this.subjects.regionStream(region);
     const events = await this.readByUser(userId);
     for (let i = 0; i < events.length; i += ERASE_CONCURRENCY) {
       await Promise.all(
         events.slice(i, i + ERASE_CONCURRENCY).flatMap((e) => [
-          this.jsm.streams.deleteMessage(this.subjects.stream, e.seq, true),
+          this.jsm.streams.deleteMessage(stream, e.seq, true),
           this.jsm.streams.purge(this.subjects.idsStream, { filter: this.subjects.idClaim(e.id) }),
         ]),
       );
     }
-    const late = await this.jsm.streams.purge(this.subjects.stream, { filter: this.subjects.userEvents(userId) });
+    if (events.length === 0) return 0;
+    const late = await this.jsm.streams.purge(stream, { filter: this.subjects.userEvents(region, userId) });
     return events.length + late.purged;
   }
 
@@ -181,17 +298,30 @@ export class NatsEventLog implements EventLog {
     return (await this.jsm.streams.info(this.subjects.stream)).state.last_seq;
   }
 
+  /** Events stored in every region, less those erased. */
   async count(): Promise<number> {
-    return (await this.jsm.streams.info(this.subjects.stream)).state.messages;
+    let count = 0;
+    for (const stream of await this.regionStreamNames()) {
+      count += (await this.jsm.streams.info(stream)).state.messages;
+    }
+    return count;
   }
 
-  /** Deletes both streams and everything in them (tests and benchmarks clean up with this). */
+  private async regionStreamNames(): Promise<string[]> {
+    const names: string[] = [];
+    for await (const name of this.jsm.streams.names(this.subjects.anyRegion)) names.push(name);
+    return names;
+  }
+
+  /** Deletes every stream of the log and everything in them (tests and benchmarks clean up with this). */
   async destroy(): Promise<void> {
-    await this.jsm.streams.delete(this.subjects.stream).catch(() => undefined);
-    await this.jsm.streams.delete(this.subjects.idsStream).catch(() => undefined);
+    for (const stream of [this.subjects.stream, this.subjects.idsStream, ...(await this.regionStreamNames())]) {
+      await this.jsm.streams.delete(stream).catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.nc.drain();
   }
 }
@@ -212,7 +342,7 @@ function failure(reason: unknown): PartialOutcome {
 async function ensureStreams(jsm: JetStreamManager, subjects: LogSubjects, target: NatsLogTarget): Promise<void> {
   const description = `moteur event log; shards=${target.shards}`;
   const existing = await jsm.streams.info(subjects.stream).catch((err: unknown) => {
-    if (err instanceof JetStreamApiError && err.code === 10059) return undefined; // stream not found
+    if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) return undefined;
     throw err;
   });
   if (existing !== undefined && existing.config.description !== description) {
@@ -232,17 +362,22 @@ async function ensureStreams(jsm: JetStreamManager, subjects: LogSubjects, targe
       duplicate_window: target.dedupWindowMs * NANOS_PER_MS,
     });
   }
-  await jsm.streams
-    .add({
-      name: subjects.idsStream,
-      description: `moteur event id claims for ${subjects.stream}`,
-      subjects: [subjects.allIdClaims],
-      storage: StorageType.File,
-      max_msgs_per_subject: 1,
-      max_age: target.idHorizonMs * NANOS_PER_MS,
-    })
-    .catch((err: unknown) => {
-      // Already there with the same configuration (another node created it first).
-      if (!(err instanceof JetStreamApiError && err.code === 10058)) throw err;
-    });
+  await addStream(jsm, {
+    name: subjects.idsStream,
+    description: `moteur event id claims for ${subjects.stream}`,
+    subjects: [subjects.allIdClaims],
+    storage: StorageType.File,
+    max_msgs_per_subject: 1,
+    max_age: target.idHorizonMs * NANOS_PER_MS,
+  });
+}
+
+/** Creates a stream; one already there with the same configuration (another node created it first) is fine. */
+async function addStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  await jsm.streams.add(config).then(
+    () => undefined,
+    (err: unknown) => {
+      if (!(err instanceof JetStreamApiError && err.code === STREAM_NAME_IN_USE)) throw err;
+    },
+  );
 }

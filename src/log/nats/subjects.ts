@@ -8,9 +8,14 @@ export function shardOf(userId: string, shards: number): number {
 }
 
 /**
- * Subject names of one log. A person's events share a subject `<stream>.events.<shard>.<token>`, where the
- * token is a hash of the user id: reading or purging one person is a subject filter, no user id appears
- * in subject names, and a learner filters `<stream>.events.<shard>.*`.
+ * Stream and subject names of one log, which keeps personal data in the region of its person:
+ *
+ * - `<stream>`, the order of the log: one small message per event, on `<stream>.events.<shard>`, that says
+ *   only where the event is (its region and its position there). Its sequence is the log's sequence, and a
+ *   learner of partition i filters `<stream>.events.<i>`. It names no one and holds nothing of the event.
+ * - `<stream>_in_<region>`, a region's events: a person's events on `<stream>.in.<region>.<token>`, where the token is a hash of the user id, so reading or purging one
+ *   person is a subject filter and no user id appears in subject names.
+ * - `<stream>_ids`, the claims that make an event id a duplicate past JetStream's de-duplication window.
  */
 export class LogSubjects {
   constructor(
@@ -27,11 +32,30 @@ export class LogSubjects {
   }
 
   shardEvents(shard: number): string {
-    return `${this.stream}.events.${shard}.*`;
+    return `${this.stream}.events.${shard}`;
   }
 
-  userEvents(userId: string): string {
-    return `${this.stream}.events.${shardOf(userId, this.shards)}.${sha256(userId).toString('hex', 0, 16)}`;
+  /** Where the log orders a person's events: their partition. */
+  eventOrder(userId: string): string {
+    return this.shardEvents(shardOf(userId, this.shards));
+  }
+
+  regionStream(region: string): string {
+    return `${this.stream}_in_${region}`;
+  }
+
+  /** Every subject of a region's stream. */
+  regionSubjects(region: string): string {
+    return `${this.stream}.in.${region}.*`;
+  }
+
+  /** Subjects of every region's stream, to find them. */
+  get anyRegion(): string {
+    return `${this.stream}.in.*.*`;
+  }
+
+  userEvents(region: string, userId: string): string {
+    return `${this.stream}.in.${region}.${sha256(userId).toString('hex', 0, 16)}`;
   }
 
   /** The message id and claim key of an event id: a hash, since event ids are free text and header values are not. */
