@@ -16,6 +16,7 @@ import { LogOrder } from './log-order.ts';
 import { DeltaReceiver, NO_DELTAS, type DeltaCursor, type DeltaStream } from './model-deltas.ts';
 import type { DeltaMessage } from '../learn/online/model-delta.ts';
 import type { RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
+import { untilDone } from '../core/retry.ts';
 import { changesSubject, type ChangeMessage } from './messages.ts';
 
 const NANOS_PER_MS = 1_000_000;
@@ -158,6 +159,8 @@ export class Learner {
     const { shard } = this.options.checkpoints;
     const receiver = new DeltaReceiver(
       {
+        stream,
+        regions: this.options.residency.regions,
         shards: shard.count,
         self: shard.index,
         keys: this.options.log.keys,
@@ -208,19 +211,11 @@ export class Learner {
     return message;
   }
 
-  /** Publishes, retrying until JetStream has it: the other replicas must get every increment, and the message id makes a retry harmless. */
+  /** Publishes, retrying until JetStream has it: the other replicas must get every increment, and the message ids make a retry harmless. */
   private async publishTaken(message: DeltaMessage | undefined): Promise<void> {
     if (message === undefined) return;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.options.deltas!.stream.publish(message, this.options.log.keys);
-        return;
-      } catch (err) {
-        if (this.stopped) throw err;
-        process.emitWarning(`moteur: model delta up to ${message.position} not published yet (${(err as Error).message}); retrying`);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
-      }
-    }
+    const { stream } = this.options.deltas!;
+    await untilDone(`publishing the model delta up to ${message.position}`, () => stream.publish(message, this.options.log.keys, this.options.residency), () => this.stopped);
   }
 
   private async consume(): Promise<void> {

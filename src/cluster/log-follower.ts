@@ -15,6 +15,8 @@ export interface DeltaSource {
   stream: DeltaStream;
   start: DeltaCursor;
   shards: number;
+  /** The regions the node serves: the people of the others are not fetched. */
+  regions: readonly string[];
 }
 
 /**
@@ -99,7 +101,7 @@ export class LogFollower implements ClusterLink {
     moteur.applyLogged(event);
   }
 
-  private async applyDeltas(moteur: Moteur, { stream, start, shards }: DeltaSource): Promise<void> {
+  private async applyDeltas(moteur: Moteur, { stream, start, shards, regions }: DeltaSource): Promise<void> {
     const { nc, subjects } = this.sealedLog;
     // Refreshes and erasures apply at once: the person's shard sends their state as it is after them.
     this.subscription = nc.subscribe(changesSubject(subjects.stream), {
@@ -111,6 +113,8 @@ export class LogFollower implements ClusterLink {
     });
     const receiver = new DeltaReceiver(
       {
+        stream,
+        regions,
         shards,
         self: undefined,
         keys: this.log.keys,

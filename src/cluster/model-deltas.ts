@@ -1,12 +1,16 @@
 /**
  * Model deltas between the replicas of the model (learner shards and serving nodes), on the JetStream stream
  * `<stream>_deltas`: shard i publishes on `<stream>.deltas.<i>` with the message id `<i>:<position>`, so a
- * re-publish of the same delta is dropped by JetStream. Each person's state in a delta is sealed under their
- * data key, like their events: an erasure destroys the key, and every copy in the stream stops opening.
+ * re-publish of the same delta is dropped by JetStream. The people a delta touched travel apart, each
+ * region's in that region's stream `<stream>_deltas_in_<region>` (as events do), and the delta says where;
+ * a replica fetches only the parts of the regions it serves. Each person's state is sealed under their data
+ * key, like their events: an erasure destroys the key, and every copy in the streams stops opening.
  */
 import { DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { Video } from '../core/types.ts';
-import { decodeDelta, encodeDelta, type DeltaMessage, type ModelDelta } from '../learn/online/model-delta.ts';
+import { untilDone } from '../core/retry.ts';
+import { decodeDelta, decodePeople, encodeDelta, encodePeople, type DeltaMessage, type ModelDelta, type PeoplePart } from '../learn/online/model-delta.ts';
+import type { Residency } from '../residency/people-directory.ts';
 import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
 import type { Store } from '../store/store.ts';
 import { decrypt, encrypt } from '../trust/crypto/aead.ts';
@@ -28,22 +32,12 @@ export class DeltaStream {
   /** The delta stream of the log, created if it does not exist yet. */
   static async open(log: NatsEventLog): Promise<DeltaStream> {
     const stream = new DeltaStream(log);
-    await log.jsm.streams
-      .add({
-        name: stream.name,
-        description: `moteur model deltas for ${log.subjects.stream}`,
-        subjects: [`${log.subjects.stream}.deltas.*`],
-        storage: StorageType.File,
-        retention: RetentionPolicy.Limits,
-        discard: DiscardPolicy.Old,
-        duplicate_window: DEDUP_WINDOW_MS * NANOS_PER_MS,
-      })
-      .catch((err: unknown) => {
-        // Already there with the same configuration (another node created it first).
-        if (!(err instanceof JetStreamApiError && err.code === 10058)) throw err;
-      });
+    await stream.addStream(stream.name, `moteur model deltas for ${log.subjects.stream}`, `${log.subjects.stream}.deltas.*`);
     return stream;
   }
+
+  /** Region streams known to exist. */
+  private readonly regionStreams = new Map<string, Promise<void>>();
 
   private constructor(private readonly log: NatsEventLog) {}
 
@@ -51,17 +45,65 @@ export class DeltaStream {
     return `${this.log.subjects.stream}_deltas`;
   }
 
-  /** Seals each person's state under their key (a person without a key, erased meanwhile, is left out) and publishes; returns the stream sequence. */
-  async publish(message: DeltaMessage, keys: PersonKeys): Promise<number> {
-    const { people } = message.delta;
-    await keys.prepare(people.map((p) => p.userId));
-    const sealed = people.flatMap(({ userId, bytes }) => {
+  regionStream(region: string): string {
+    return `${this.log.subjects.stream}_deltas_in_${region}`;
+  }
+
+  private addStream(name: string, description: string, subjects: string): Promise<void> {
+    return this.log.jsm.streams
+      .add({ name, description, subjects: [subjects], storage: StorageType.File, retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, duplicate_window: DEDUP_WINDOW_MS * NANOS_PER_MS })
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          // Already there with the same configuration (another node created it first).
+          if (!(err instanceof JetStreamApiError && err.code === 10058)) throw err;
+        },
+      );
+  }
+
+  private ensureRegionStream(region: string): Promise<void> {
+    let ready = this.regionStreams.get(region);
+    if (ready === undefined) {
+      ready = this.addStream(this.regionStream(region), `moteur model deltas' people of region ${region} for ${this.log.subjects.stream}`, `${this.log.subjects.stream}.deltas.in.${region}.*`);
+      ready.catch(() => this.regionStreams.delete(region));
+      this.regionStreams.set(region, ready);
+    }
+    return ready;
+  }
+
+  /**
+   * Seals each person's state under their key (a person without a key or a region, erased meanwhile, is left
+   * out), publishes each region's people in their region, then the delta; returns its stream sequence.
+   */
+  async publish(message: DeltaMessage, keys: PersonKeys, residency: Pick<Residency, 'regionOf'>): Promise<number> {
+    const { shard, position } = message;
+    const msgID = `${shard}:${position}`;
+    const byRegion = new Map<string, ModelDelta['people']>();
+    await keys.prepare(message.delta.people.map((p) => p.userId));
+    for (const { userId, bytes } of message.delta.people) {
       const key = keys.keyOf(userId);
-      return key === undefined ? [] : [{ userId, bytes: new Uint8Array(encrypt(key, Buffer.from(bytes), personContext(userId))) }];
-    });
-    const body = encodeDelta({ ...message, delta: { ...message.delta, people: sealed } });
-    const ack = await this.log.js.publish(`${this.log.subjects.stream}.deltas.${message.shard}`, body, { msgID: `${message.shard}:${message.position}` });
+      const region = residency.regionOf(userId);
+      if (key === undefined || region === undefined) continue;
+      const sealed = { userId, bytes: new Uint8Array(encrypt(key, Buffer.from(bytes), personContext(userId))) };
+      byRegion.get(region)?.push(sealed) ?? byRegion.set(region, [sealed]);
+    }
+    const peopleParts = await Promise.all(
+      [...byRegion].map(async ([region, people]) => {
+        await this.ensureRegionStream(region);
+        const ack = await this.log.js.publish(`${this.log.subjects.stream}.deltas.in.${region}.${shard}`, encodePeople(people), { msgID });
+        return { region, seq: ack.seq };
+      }),
+    );
+    const body = encodeDelta({ ...message, delta: { ...message.delta, people: [] }, peopleParts });
+    const ack = await this.log.js.publish(`${this.log.subjects.stream}.deltas.${shard}`, body, { msgID });
     return ack.seq;
+  }
+
+  /** A region's people of a delta, still sealed; undefined if the message is gone. */
+  async people({ region, seq }: PeoplePart): Promise<ModelDelta['people'] | undefined> {
+    const stream = this.regionStream(region);
+    const message = await untilDone(`reading a model delta's people of region ${region}`, () => this.log.jsm.streams.getMessage(stream, { seq }), () => this.log.isClosed);
+    return message === null ? undefined : decodePeople(message.data);
   }
 
   async lastSeq(): Promise<number> {
@@ -85,6 +127,10 @@ export class DeltaStream {
 }
 
 export interface DeltaReceiverOptions {
+  /** Where the people of a delta are fetched from. */
+  stream: DeltaStream;
+  /** The regions this replica serves: only their people are fetched. */
+  regions: readonly string[];
   /** The log's partition count: deltas of another shard count are refused. */
   shards: number;
   /** This replica's own shard, if it is a learner shard (its own deltas are applied only on a restart). */
@@ -142,12 +188,19 @@ export class DeltaReceiver {
       return false;
     }
     if (position <= this.appliedOf(shard)) return false;
-    const people = await this.open(delta.people);
+    const people = await this.open([...delta.people, ...(await this.peopleIn(message, seq))]);
     await this.ensureVideos(delta);
     // Applied synchronously with the cursor's move: a checkpoint encoded in between sees both or neither.
     this.options.apply({ ...delta, people }, shard, position);
     this.cursor.applied[shard] = position;
     return true;
+  }
+
+  /** The people of a delta that travelled in their regions, those of the served regions. */
+  private async peopleIn({ peopleParts = [] }: DeltaMessage, seq: number): Promise<ModelDelta['people']> {
+    const parts = await Promise.all(peopleParts.filter((p) => this.options.regions.includes(p.region)).map((part) => this.options.stream.people(part)));
+    if (parts.includes(undefined)) process.emitWarning(`moteur: model delta ${seq}: a region's part of its people is gone; left out`);
+    return parts.flatMap((people) => people ?? []);
   }
 
   /** Each person's state opened with their key; a person whose key is gone (erased) is left out. */

@@ -60,7 +60,10 @@ export function freshNatsUrl(params = 'shards=4'): string {
   after(async () => {
     const nc = await connectNats({ servers: NATS_URL });
     const jsm = await jetstreamManager(nc);
-    for (const name of [stream, `${stream}_ids`]) await jsm.streams.delete(name).catch(() => undefined);
+    // The log's streams: its order, id claims, regions, and model deltas.
+    for await (const name of jsm.streams.names()) {
+      if (name === stream || name.startsWith(`${stream}_`)) await jsm.streams.delete(name).catch(() => undefined);
+    }
     await nc.close();
   });
   return `${NATS_URL}?stream=${stream}&${params}`;

@@ -41,7 +41,7 @@ export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiN
   // Only the shared checkpoint is trusted: a local copy may predate an erasure made while this node was down.
   removeRegionalFiles(snapshotPath, postgres.directory.regions);
   if (checkpoint !== undefined) writeRegionalFiles(snapshotPath, checkpoint.snapshot);
-  const deltas = fromDeltas ? { stream: await DeltaStream.open(sealedLog), start: checkpoint?.deltas ?? NO_DELTAS, shards } : undefined;
+  const deltas = fromDeltas ? { stream: await DeltaStream.open(sealedLog), start: checkpoint?.deltas ?? NO_DELTAS, shards, regions: postgres.directory.regions } : undefined;
   const follower = new LogFollower(sealedLog, log, checkpoints, `api-${randomUUID()}`, deltas);
   const config = { region: postgres.directory.home, learning: { snapshotPath } };
   const moteur = await Moteur.over(store, log, await openLedger(options, postgres), config, follower, postgres.directory);

@@ -8,7 +8,9 @@ import { MoteurError } from '../../core/errors.ts';
 import { ByteReader, ByteWriter, readHeader, writeHeader } from './bytes.ts';
 
 const MAGIC = 'moteur-model-delta';
-const FORMAT = 1;
+const FORMAT = 2;
+const PEOPLE_MAGIC = 'moteur-model-delta-people';
+const PEOPLE_FORMAT = 1;
 
 /** What the online learners' item-level state gained: each part an increment, to be added. */
 export interface ItemDelta {
@@ -41,9 +43,17 @@ export interface DeltaMessage {
   shards: number;
   position: number;
   delta: ModelDelta;
+  /** When the people travel apart, in their regions: where each region's part of them is (`delta.people` is then empty). */
+  peopleParts?: PeoplePart[] | undefined;
 }
 
-export function encodeDelta({ shard, shards, position, delta: d }: DeltaMessage): Uint8Array {
+/** Where a region's people of a delta were published: the region, and the message's sequence in its stream. */
+export interface PeoplePart {
+  region: string;
+  seq: number;
+}
+
+export function encodeDelta({ shard, shards, position, delta: d, peopleParts = [] }: DeltaMessage): Uint8Array {
   const w = new ByteWriter();
   writeHeader(w, MAGIC, FORMAT);
   w.u32(shard);
@@ -60,7 +70,8 @@ export function encodeDelta({ shard, shards, position, delta: d }: DeltaMessage)
   w.array(d.ranker?.squaredGradients ?? new Float64Array(0));
   writeList(w, d.swing, (p) => (w.str(p.a), w.str(p.b), w.f64(p.amount)));
   writeList(w, d.exploration, (e) => (w.str(e.videoId), w.u32(e.completions), w.u32(e.likes)));
-  writeList(w, d.people, (p) => (w.str(p.userId), w.array(p.bytes)));
+  writePeople(w, d.people);
+  writeList(w, peopleParts, (p) => (w.str(p.region), w.f64(p.seq)));
   return w.finish().slice();
 }
 
@@ -81,12 +92,32 @@ export function decodeDelta(bytes: Uint8Array): DeltaMessage {
   const squaredGradients = r.f64s();
   const swing = readList(r, () => ({ a: r.str(), b: r.str(), amount: r.f64() }));
   const exploration = readList(r, () => ({ videoId: r.str(), completions: r.u32(), likes: r.u32() }));
-  const people = readList(r, () => ({ userId: r.str(), bytes: r.u8s() }));
+  const people = readPeople(r);
+  const peopleParts = readList(r, () => ({ region: r.str(), seq: r.f64() }));
   if (!r.done) throw new MoteurError('snapshot_corrupt', 'a model delta has trailing bytes', 500);
   const ranker = weights.length === 0 ? undefined : { weights, squaredGradients };
   const delta = { events, clock, counters, baseline, rows, projection: projection.length === 0 ? undefined : projection, ranker, swing, exploration, people };
-  return { shard, shards, position, delta };
+  return { shard, shards, position, delta, ...(peopleParts.length > 0 && { peopleParts }) };
 }
+
+/** One region's people of a delta, as published apart from the rest. */
+export function encodePeople(people: ModelDelta['people']): Uint8Array {
+  const w = new ByteWriter();
+  writeHeader(w, PEOPLE_MAGIC, PEOPLE_FORMAT);
+  writePeople(w, people);
+  return w.finish().slice();
+}
+
+export function decodePeople(bytes: Uint8Array): ModelDelta['people'] {
+  const r = new ByteReader(bytes);
+  readHeader(r, PEOPLE_MAGIC, PEOPLE_FORMAT, "a model delta's people");
+  const people = readPeople(r);
+  if (!r.done) throw new MoteurError('snapshot_corrupt', "a model delta's people have trailing bytes", 500);
+  return people;
+}
+
+const writePeople = (w: ByteWriter, people: ModelDelta['people']) => writeList(w, people, (p) => (w.str(p.userId), w.array(p.bytes)));
+const readPeople = (r: ByteReader): ModelDelta['people'] => readList(r, () => ({ userId: r.str(), bytes: r.u8s() }));
 
 function writeList<T>(w: ByteWriter, items: readonly T[], each: (item: T) => void): void {
   w.u32(items.length);

@@ -15,6 +15,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { AppendOutcome, EventLog, LoggedSealedEvent, SealedEvent } from '../event-log.ts';
 import { decodeEvent, decodePlace, encodeEvent, encodePlace, type EventPlace } from './event-codec.ts';
 import { PartialAppendError, type PartialOutcome } from '../partial-append-error.ts';
+import { untilDone } from '../../core/retry.ts';
 import { parseNatsUrl, type NatsLogTarget } from './nats-url.ts';
 import { LogSubjects } from './subjects.ts';
 
@@ -199,16 +200,9 @@ export class NatsEventLog implements EventLog {
    */
   async eventAt(body: string, seq: number): Promise<LoggedSealedEvent | undefined> {
     const place = decodePlace(body);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const message = await this.jsm.streams.getMessage(this.subjects.regionStream(place.region), { seq: place.regionSeq });
-        return message === null ? undefined : decodeEvent(message.string(), seq);
-      } catch (err) {
-        if (this.closed) throw err;
-        if (attempt === 0) process.emitWarning(`moteur: event ${seq} not read from region ${place.region} yet (${(err as Error).message}); retrying`);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
-      }
-    }
+    const stream = this.subjects.regionStream(place.region);
+    const message = await untilDone(`reading event ${seq} from region ${place.region}`, () => this.jsm.streams.getMessage(stream, { seq: place.regionSeq }), () => this.closed);
+    return message === null ? undefined : decodeEvent(message.string(), seq);
   }
 
   async readAfter(afterSeq: number, limit: number): Promise<LoggedSealedEvent[]> {
@@ -318,6 +312,10 @@ export class NatsEventLog implements EventLog {
     for (const stream of [this.subjects.stream, this.subjects.idsStream, ...(await this.regionStreamNames())]) {
       await this.jsm.streams.delete(stream).catch(() => undefined);
     }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   async close(): Promise<void> {
