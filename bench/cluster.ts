@@ -13,6 +13,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { join } from 'node:path';
 import pg from 'pg';
+import { deleteLogStreams } from '../src/log/nats/nats-event-log.ts';
 import { getJson, postJson } from '../src/sim/http-client.ts';
 import { loadMasterKey } from '../src/trust/crypto/master-key.ts';
 import { createKey, keysFileIn } from '../src/trust/policy/keys.ts';
@@ -52,7 +53,7 @@ async function cleanUp(): Promise<void> {
   await db.end();
   const nc = await connect({ servers: NATS.replace('nats://', '') });
   const jsm = await jetstreamManager(nc);
-  for (const stream of [name, `${name}_ids`, `${name}_deltas`]) await jsm.streams.delete(stream).catch(() => undefined);
+  await deleteLogStreams(jsm, name);
   await nc.close();
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { MoteurConfig } from '../app/config.ts';
 import { EngineLearning } from '../app/learning.ts';
 import type { LoggedEvent, Video } from '../core/types.ts';
+import type { LoggedSealedEvent } from '../log/event-log.ts';
 import { removeRegionalFiles, writeRegionalFiles } from '../learn/online/regional-snapshot.ts';
 import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
 import { shardOf } from '../log/nats/subjects.ts';
@@ -237,8 +238,8 @@ export class Learner {
     const messages = await consumer.consume();
     this.messages = messages;
     this.consuming = (async () => {
-      for await (const m of messages) {
-        await this.next(m.string(), m.seq).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
+      for await (const { item: m, result } of log.eventsOf(messages)) {
+        await this.next(result).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
         this.unacknowledged = m;
         if (this.learning.peopleInDelta >= MAX_PEOPLE_PER_DELTA) await this.publishDelta();
       }
@@ -249,8 +250,8 @@ export class Learner {
    * One message of the log's order: the event read from its region and opened with its person's key (skipped
    * if it is gone, or its key is: they were erased), then learned in order.
    */
-  private async next(body: string, seq: number): Promise<void> {
-    const sealed = await this.options.sealedLog.eventAt(body, seq);
+  private async next(read: Promise<LoggedSealedEvent | undefined>): Promise<void> {
+    const sealed = await read;
     const [event] = sealed === undefined ? [] : await this.options.log.open([sealed]);
     if (event !== undefined) await this.order.event(event);
   }

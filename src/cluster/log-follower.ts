@@ -3,6 +3,7 @@ import type { Subscription } from '@nats-io/transport-node';
 import type { ClusterLink, EngineChange } from '../app/cluster-link.ts';
 import type { Moteur } from '../app/moteur.ts';
 import type { LoggedEvent } from '../core/types.ts';
+import type { LoggedSealedEvent } from '../log/event-log.ts';
 import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Checkpoints } from './checkpoints.ts';
@@ -76,8 +77,8 @@ export class LogFollower implements ClusterLink {
     const messages = await consumer.consume();
     this.messages = messages;
     this.following = (async () => {
-      for await (const m of messages) {
-        await this.next(order, m.string(), m.seq).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
+      for await (const { item: m, result } of this.sealedLog.eventsOf(messages)) {
+        await this.next(order, result).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
       }
     })();
   }
@@ -86,8 +87,8 @@ export class LogFollower implements ClusterLink {
    * One message of the log's order: the event read from its region and opened with its person's key (skipped
    * if it is gone, or its key is: they were erased), then learned in order.
    */
-  private async next(order: LogOrder, body: string, seq: number): Promise<void> {
-    const sealed = await this.sealedLog.eventAt(body, seq);
+  private async next(order: LogOrder, read: Promise<LoggedSealedEvent | undefined>): Promise<void> {
+    const sealed = await read;
     const [event] = sealed === undefined ? [] : await this.log.open([sealed]);
     if (event !== undefined) await order.event(event);
   }

@@ -9,6 +9,7 @@
 import { DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { Video } from '../core/types.ts';
 import { untilDone } from '../core/retry.ts';
+import { storedMessage } from '../log/nats/stored-message.ts';
 import { decodeDelta, decodePeople, encodeDelta, encodePeople, type DeltaMessage, type ModelDelta, type PeoplePart } from '../learn/online/model-delta.ts';
 import type { Residency } from '../residency/people-directory.ts';
 import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
@@ -49,9 +50,10 @@ export class DeltaStream {
     return `${this.log.subjects.stream}_deltas_in_${region}`;
   }
 
-  private addStream(name: string, description: string, subjects: string): Promise<void> {
+  /** Creates a stream of deltas; regions' people are read by sequence, so their streams allow direct gets. */
+  private addStream(name: string, description: string, subjects: string, allowDirect = false): Promise<void> {
     return this.log.jsm.streams
-      .add({ name, description, subjects: [subjects], storage: StorageType.File, retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, duplicate_window: DEDUP_WINDOW_MS * NANOS_PER_MS })
+      .add({ name, description, subjects: [subjects], storage: StorageType.File, retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, duplicate_window: DEDUP_WINDOW_MS * NANOS_PER_MS, allow_direct: allowDirect })
       .then(
         () => undefined,
         (err: unknown) => {
@@ -64,7 +66,7 @@ export class DeltaStream {
   private ensureRegionStream(region: string): Promise<void> {
     let ready = this.regionStreams.get(region);
     if (ready === undefined) {
-      ready = this.addStream(this.regionStream(region), `moteur model deltas' people of region ${region} for ${this.log.subjects.stream}`, `${this.log.subjects.stream}.deltas.in.${region}.*`);
+      ready = this.addStream(this.regionStream(region), `moteur model deltas' people of region ${region} for ${this.log.subjects.stream}`, `${this.log.subjects.stream}.deltas.in.${region}.*`, true);
       ready.catch(() => this.regionStreams.delete(region));
       this.regionStreams.set(region, ready);
     }
@@ -102,8 +104,8 @@ export class DeltaStream {
   /** A region's people of a delta, still sealed; undefined if the message is gone. */
   async people({ region, seq }: PeoplePart): Promise<ModelDelta['people'] | undefined> {
     const stream = this.regionStream(region);
-    const message = await untilDone(`reading a model delta's people of region ${region}`, () => this.log.jsm.streams.getMessage(stream, { seq }), () => this.log.isClosed);
-    return message === null ? undefined : decodePeople(message.data);
+    const message = await untilDone(`reading a model delta's people of region ${region}`, () => storedMessage(this.log.jsm, stream, seq), () => this.log.isClosed);
+    return message === undefined ? undefined : decodePeople(message);
   }
 
   async lastSeq(): Promise<number> {

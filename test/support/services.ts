@@ -6,6 +6,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as connectNats } from '@nats-io/transport-node';
 import pg from 'pg';
 import { after } from 'node:test';
+import { deleteLogStreams } from '../../src/log/nats/nats-event-log.ts';
 
 export const POSTGRES_URL = process.env.MOTEUR_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const NATS_URL = process.env.MOTEUR_TEST_NATS ?? 'nats://127.0.0.1:4222';
@@ -54,16 +55,13 @@ export function freshPostgresUrl(): string {
 }
 
 let streams = 0;
-/** A log URL on streams of their own (`<name>` and `<name>_ids`), deleted when the test file ends. */
+/** A log URL on streams of their own (`<name>` and `<name>_*`), deleted when the test file ends. */
 export function freshNatsUrl(params = 'shards=4'): string {
   const stream = `moteur_t${process.pid}_${Date.now() % 1_000_000}_${++streams}`;
   after(async () => {
     const nc = await connectNats({ servers: NATS_URL });
     const jsm = await jetstreamManager(nc);
-    // The log's streams: its order, id claims, regions, and model deltas.
-    for await (const name of jsm.streams.names()) {
-      if (name === stream || name.startsWith(`${stream}_`)) await jsm.streams.delete(name).catch(() => undefined);
-    }
+    await deleteLogStreams(jsm, stream);
     await nc.close();
   });
   return `${NATS_URL}?stream=${stream}&${params}`;

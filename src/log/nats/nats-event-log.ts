@@ -8,6 +8,7 @@ import {
   StorageType,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
   type PubAck,
   type StreamConfig,
 } from '@nats-io/jetstream';
@@ -15,7 +16,9 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { AppendOutcome, EventLog, LoggedSealedEvent, SealedEvent } from '../event-log.ts';
 import { decodeEvent, decodePlace, encodeEvent, encodePlace, type EventPlace } from './event-codec.ts';
 import { PartialAppendError, type PartialOutcome } from '../partial-append-error.ts';
+import { readAhead } from '../../core/read-ahead.ts';
 import { untilDone } from '../../core/retry.ts';
+import { storedMessage } from './stored-message.ts';
 import { parseNatsUrl, type NatsLogTarget } from './nats-url.ts';
 import { LogSubjects } from './subjects.ts';
 
@@ -23,6 +26,7 @@ import { LogSubjects } from './subjects.ts';
 const WRONG_LAST_SEQUENCE = 10071;
 /** JetStream's error codes for deleting a message that is not (or no longer) there: "no message found", "sequence N not found". */
 const NOT_THERE = [10057, 10043];
+const TEXT = new TextDecoder();
 const DUPLICATE: AppendOutcome = { status: 'duplicate' };
 const NANOS_PER_MS = 1_000_000;
 /** How long a read waits for messages the stream said it has before giving up. */
@@ -186,6 +190,7 @@ export class NatsEventLog implements EventLog {
         retention: RetentionPolicy.Limits,
         discard: DiscardPolicy.Old,
         duplicate_window: this.dedupWindowMs * NANOS_PER_MS,
+        allow_direct: true,
       });
       ready.catch(() => this.regionStreams.delete(region));
       this.regionStreams.set(region, ready);
@@ -201,8 +206,13 @@ export class NatsEventLog implements EventLog {
   async eventAt(body: string, seq: number): Promise<LoggedSealedEvent | undefined> {
     const place = decodePlace(body);
     const stream = this.subjects.regionStream(place.region);
-    const message = await untilDone(`reading event ${seq} from region ${place.region}`, () => this.jsm.streams.getMessage(stream, { seq: place.regionSeq }), () => this.closed);
-    return message === null ? undefined : decodeEvent(message.string(), seq);
+    const message = await untilDone(`reading event ${seq} from region ${place.region}`, () => storedMessage(this.jsm, stream, place.regionSeq), () => this.closed);
+    return message === undefined ? undefined : decodeEvent(TEXT.decode(message), seq);
+  }
+
+  /** The events a consumer's messages of the order stream place, read from their regions up to READ_CONCURRENCY ahead, in order. */
+  eventsOf(messages: AsyncIterable<JsMsg>): AsyncGenerator<{ item: JsMsg; result: Promise<LoggedSealedEvent | undefined> }> {
+    return readAhead(messages, (m) => this.eventAt(m.string(), m.seq), READ_CONCURRENCY);
   }
 
   async readAfter(afterSeq: number, limit: number): Promise<LoggedSealedEvent[]> {
@@ -308,10 +318,8 @@ export class NatsEventLog implements EventLog {
   }
 
   /** Deletes every stream of the log and everything in them (tests and benchmarks clean up with this). */
-  async destroy(): Promise<void> {
-    for (const stream of [this.subjects.stream, this.subjects.idsStream, ...(await this.regionStreamNames())]) {
-      await this.jsm.streams.delete(stream).catch(() => undefined);
-    }
+  destroy(): Promise<void> {
+    return deleteLogStreams(this.jsm, this.subjects.stream);
   }
 
   get isClosed(): boolean {
@@ -322,6 +330,13 @@ export class NatsEventLog implements EventLog {
     this.closed = true;
     await this.nc.drain();
   }
+}
+
+/** Deletes every stream of the log named `stream`: its order, id claims, regions and model deltas (`<stream>_*`). */
+export async function deleteLogStreams(jsm: JetStreamManager, stream: string): Promise<void> {
+  const names: string[] = [];
+  for await (const name of jsm.streams.names()) if (name === stream || name.startsWith(`${stream}_`)) names.push(name);
+  for (const name of names) await jsm.streams.delete(name).catch(() => undefined);
 }
 
 /** An event JetStream stored whose id claim failed; `storedSeq` when this append stored it (not a resend). */
