@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { DeliverPolicy, jetstreamManager, jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { startApiNode, type RunningApiNode } from '../../src/cluster/roles/api-node.ts';
@@ -14,9 +14,10 @@ import { startLearnerNode } from '../../src/cluster/roles/learner-node.ts';
 import { parseNatsUrl } from '../../src/log/nats/nats-url.ts';
 import { masterKeyFileIn } from '../../src/trust/crypto/master-key.ts';
 import { keysFileIn } from '../../src/trust/policy/keys.ts';
-import { apiKey, authorized, event, tempDir, videos } from '../support/fixtures.ts';
+import { apiKey, authorized, closeAfterTest, tempDir } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
+import { catalogAndTwoPeople } from './two-people.ts';
 
 const skip = (await postgresMissing()) ?? (await natsMissing());
 
@@ -24,14 +25,11 @@ const EU = 'EU-JS-PERSON-5d2a';
 const US = 'US-JS-PERSON-9c41';
 
 test("regions in JetStream: a person's events and model deltas stay in their region's streams", { skip, timeout: 90_000 }, async () => {
-  const closing: (() => Promise<void>)[] = [];
-  after(async () => {
-    for (const close of closing.reverse()) await close();
-  });
+  const closeLater = closeAfterTest();
   const logUrl = freshNatsUrl('shards=2');
   const { servers, stream } = parseNatsUrl(logUrl);
   const nc = await connect({ servers });
-  closing.push(() => nc.close());
+  closeLater(() => nc.close());
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
 
@@ -58,7 +56,7 @@ test("regions in JetStream: a person's events and model deltas stay in their reg
   const backends = { storeUrl: freshPostgresUrl(), logUrl, masterKeyFile: masterKeyFileIn(tempDir()), ledgerKeysDir: tempDir() };
   const api = async (regions: string[], dataDir: string): Promise<RunningApiNode> => {
     const node = await startApiNode({ ...backends, dataDir, port: 0, regions, learnFrom: 'deltas' });
-    closing.push(() => node.close());
+    closeLater(() => node.close());
     return node;
   };
   const dirAll = tempDir();
@@ -69,15 +67,11 @@ test("regions in JetStream: a person's events and model deltas stay in their reg
   const usOnly = await api(['us'], dirUs);
   for (const shard of [0, 1]) {
     const learner = await startLearnerNode({ ...backends, dataDir: tempDir(), checkpointEveryMs: 500, shard: { index: shard, count: 2 }, deltaEveryMs: 50 });
-    closing.push(() => learner.close());
+    closeLater(() => learner.close());
   }
 
   const call = (node: RunningApiNode, path: string, method = 'GET', body?: unknown) => fetch(node.url + path, authorized(key, method, body));
-  assert.equal((await call(both, '/v1/videos', 'POST', { videos: videos(12).map((v) => ({ ...v, region: 'global' })) })).status, 200);
-  assert.equal((await call(both, `/v1/users/${EU}`, 'PUT', { region: 'eu' })).status, 200);
-  assert.equal((await call(both, `/v1/users/${US}`, 'PUT', { region: 'us' })).status, 200);
-  const traffic = (person: string) => ['v1', 'v2', 'v3', 'v4'].flatMap((v) => [event(person, v, 'play', { watchMs: 20_000 }), event(person, v, 'like')]);
-  assert.equal((await call(both, '/v1/events', 'POST', { events: [...traffic(EU), ...traffic(US)] })).status, 200);
+  await catalogAndTwoPeople((path, method, body) => call(both, path, method, body), EU, US);
   await until('both people learned through the deltas', 10_000, async () => ([EU, US].every((p) => both.moteur.learning.learners.knowsUser(p)) ? true : undefined));
   await until('the us node learned its person', 10_000, async () => (usOnly.moteur.learning.learners.knowsUser(US) ? true : undefined));
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
 import { resolveConfig } from '../../src/app/config.ts';
 import { EngineLearning } from '../../src/app/learning.ts';
@@ -15,9 +15,10 @@ import { startLearnerNode } from '../../src/cluster/roles/learner-node.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
 import { masterKeyFileIn } from '../../src/trust/crypto/master-key.ts';
 import { keysFileIn } from '../../src/trust/policy/keys.ts';
-import { apiKey, authorized, event, tempDir, videos } from '../support/fixtures.ts';
+import { apiKey, authorized, closeAfterTest, event, tempDir } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
+import { catalogAndTwoPeople } from './two-people.ts';
 
 const skip = (await postgresMissing()) ?? (await natsMissing());
 
@@ -26,20 +27,16 @@ const US = 'US-PG-PERSON-61d0';
 const LATE = 'EU-PG-NEWCOMER-0a7c';
 
 test('regions on PostgreSQL: personal rows only in their region schema, checkpoints split by region, other regions refused', { skip, timeout: 90_000 }, async () => {
-  // Hooks run in the order registered: the nodes stop before their schemas and streams are dropped.
-  const closing: (() => Promise<void>)[] = [];
-  after(async () => {
-    for (const close of closing.reverse()) await close();
-  });
+  const closeLater = closeAfterTest();
   const storeUrl = freshPostgresUrl();
   const { schema, connectionString } = parsePostgresUrl(storeUrl);
   const db = new pg.Client({ connectionString });
   await db.connect();
-  closing.push(() => db.end());
+  closeLater(() => db.end());
   const backends = { storeUrl, logUrl: freshNatsUrl('shards=2'), masterKeyFile: masterKeyFileIn(tempDir()), ledgerKeysDir: tempDir() };
   const api = async (regions: string[], dataDir: string): Promise<RunningApiNode> => {
     const node = await startApiNode({ ...backends, dataDir, port: 0, regions });
-    closing.push(() => node.close());
+    closeLater(() => node.close());
     return node;
   };
 
@@ -66,16 +63,12 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
   const key = apiKey(dirAll, 'admin', ['us', 'eu']);
   const both = await api(['eu', 'us'], dirAll);
   const call = (node: RunningApiNode, path: string, method = 'GET', body?: unknown) => fetch(node.url + path, authorized(key, method, body));
-  assert.equal((await call(both, '/v1/videos', 'POST', { videos: videos(12).map((v) => ({ ...v, region: 'global' })) })).status, 200);
-  assert.equal((await call(both, `/v1/users/${EU}`, 'PUT', { region: 'eu' })).status, 200);
-  assert.equal((await call(both, `/v1/users/${US}`, 'PUT', { region: 'us' })).status, 200);
-  const traffic = (person: string) => ['v1', 'v2', 'v3', 'v4'].flatMap((v) => [event(person, v, 'play', { watchMs: 20_000 }), event(person, v, 'like')]);
-  assert.equal((await call(both, '/v1/events', 'POST', { events: [...traffic(EU), ...traffic(US)] })).status, 200);
+  await catalogAndTwoPeople((path, method, body) => call(both, path, method, body), EU, US);
   const feed = (await (await call(both, `/v1/users/${EU}/feed?n=3`)).json()) as { items: unknown[] };
   assert.equal(feed.items.length, 3, JSON.stringify(feed));
 
   const learner = await startLearnerNode({ ...backends, dataDir: tempDir(), checkpointEveryMs: 200 });
-  closing.push(() => learner.close());
+  closeLater(() => learner.close());
   await until('a checkpoint with every event', 10_000, async () => ((await db.query(`SELECT 1 FROM ${schema}.model_checkpoints WHERE seq >= 16`)).rows.length > 0 ? true : undefined));
   await both.moteur.counts(); // the serving record is written
   // Each person's embedding row as the checkpoint holds it (the same bytes are looked for in every table).

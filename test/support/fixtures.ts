@@ -1,6 +1,7 @@
 /** Small generated data for tests: temporary directories and catalogs with known structure. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { after } from 'node:test';
 import { join } from 'node:path';
 import { createKey, keysFileIn } from '../../src/trust/policy/keys.ts';
 import type { Role } from '../../src/trust/policy/vocabulary.ts';
@@ -67,4 +68,16 @@ export function authorized(key: string, method = 'GET', body?: unknown): Request
   const headers: Record<string, string> = { authorization: `Bearer ${key}` };
   if (body === undefined) return { method, headers };
   return { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/**
+ * Something to close when the test ends: what is registered later closes first (nodes stop before their
+ * schemas and streams are dropped, by hooks registered before them).
+ */
+export function closeAfterTest(): (close: () => Promise<void>) => void {
+  const closing: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const close of closing.reverse()) await close();
+  });
+  return (close) => void closing.push(close);
 }
