@@ -47,8 +47,10 @@ test('simulated people get better feeds as the engine learns from their watching
     const affinity = report.affinityByWindow;
     const watch = report.watchRatioByWindow;
     assert.ok(affinity.length >= 3, `windows: ${affinity.length}`);
-    assert.ok(affinity.at(-1)! > affinity[0]! + 0.1, `hidden affinity by window: ${affinity.join(' ')}`);
-    assert.ok(watch.at(-1)! > watch[0]! + 0.1, `watch ratio by window: ${watch.join(' ')}`);
+    // The later half of the windows against the first: the last window alone may hold only a few feeds.
+    const laterHalf = (series: number[]) => series.slice(Math.floor(series.length / 2)).reduce((a, b) => a + b, 0) / (series.length - Math.floor(series.length / 2));
+    assert.ok(laterHalf(affinity) > affinity[0]! + 0.1, `hidden affinity by window: ${affinity.join(' ')}`);
+    assert.ok(laterHalf(watch) > watch[0]! + 0.1, `watch ratio by window: ${watch.join(' ')}`);
   } finally {
     await server.close();
   }
