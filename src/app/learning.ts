@@ -273,6 +273,11 @@ export class EngineLearning {
     return this.state.peopleInDelta;
   }
 
+  /** Videos and Swing pairs the next delta holds an entry for. */
+  get itemEntriesInDelta(): number {
+    return this.state.itemEntriesInDelta;
+  }
+
   /** What was learned from this replica's own events since the last delta, each touched person's state whole. */
   takeDelta(): ModelDelta {
     this.catchUp();

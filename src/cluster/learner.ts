@@ -22,10 +22,14 @@ import { changesSubject, type ChangeMessage } from './messages.ts';
 
 const NANOS_PER_MS = 1_000_000;
 /**
- * A delta holds each person it touched whole (up to ~20 KB at the default limits): past this many, the
- * learner publishes before it learns on, so a delta stays well under JetStream's 1 MB message limit.
+ * A delta holds each person it touched whole (up to ~20 KB at the default limits), in their region's
+ * message, and an entry per video and Swing pair it moved (157 bytes on average in
+ * test/learn/model-delta.test.ts, under 300 for a learned row), in its own: past
+ * either bound, the learner publishes before it learns on, so every message stays well under JetStream's
+ * 1 MB limit however fast events come.
  */
 const MAX_PEOPLE_PER_DELTA = 40;
+const MAX_ITEM_ENTRIES_PER_DELTA = 2000;
 
 export interface LearnerOptions {
   /** The log as stored, which the learner consumes, and as the engine reads it, which opens what it consumes. */
@@ -241,7 +245,7 @@ export class Learner {
       for await (const { item: m, result } of log.eventsOf(messages)) {
         await this.next(result).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
         this.unacknowledged = m;
-        if (this.learning.peopleInDelta >= MAX_PEOPLE_PER_DELTA) await this.publishDelta();
+        if (this.learning.peopleInDelta >= MAX_PEOPLE_PER_DELTA || this.learning.itemEntriesInDelta >= MAX_ITEM_ENTRIES_PER_DELTA) await this.publishDelta();
       }
     })();
   }

@@ -95,3 +95,20 @@ test('a model delta that is not one, or is cut short, is refused', () => {
   assert.throws(() => decodeDelta(new TextEncoder().encode('{"not":"a delta"}')), /not a model delta/);
   assert.throws(() => decodeDelta(new Uint8Array([...bytes, 0])), /trailing bytes/);
 });
+
+test("a delta's size grows with its item entries, a few hundred bytes each, which the learner bounds", () => {
+  const world = makeWorld();
+  const events = behave(world, 40, 4000);
+  const learning = replica(world.videos, world.byId);
+  learning.recordDeltas();
+  assert.equal(learning.itemEntriesInDelta, 0);
+  for (const e of events) learning.observe(e, world.byId.get(e.videoId)!);
+  const entries = learning.itemEntriesInDelta;
+  assert.ok(entries > 200, `entries: ${entries}`);
+  const delta = learning.takeDelta();
+  assert.equal(entries, new Set(delta.counters.map((c) => c.videoId)).size + delta.rows.length + delta.swing.length, 'one entry per counter row, embedding row and Swing pair');
+  const itemBytes = encodeDelta({ shard: 0, shards: 1, position: 1, delta: { ...delta, people: [] } }).length;
+  // 2,000 entries per delta (src/cluster/learner.ts) at this rate stay under JetStream's 1 MB message limit.
+  assert.ok(itemBytes / entries < 450, `${itemBytes} bytes for ${entries} entries`);
+  assert.equal(learning.itemEntriesInDelta, 0, 'a new delta starts empty');
+});

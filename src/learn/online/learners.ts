@@ -587,6 +587,11 @@ export class OnlineLearners implements LearnedState {
     return this.recorder?.people.size ?? 0;
   }
 
+  /** Videos and Swing pairs the next delta holds an entry for. */
+  get itemEntriesInDelta(): number {
+    return this.recorder?.itemEntries ?? 0;
+  }
+
   /** What was learned from this replica's own events since the last call: item-level increments, and the people touched. */
   takeDelta(): { item: ItemDelta; people: string[] } {
     if (this.recorder === undefined) throw new Error('takeDelta without recordDeltas');

@@ -32,6 +32,7 @@ export class ModelDeltaRecorder {
   private rankerBase: [Float64Array, Float64Array];
   /** Swing pair contributions, by the pair's lower slot, then the higher. */
   private pairs = new Map<number, Map<number, number>>();
+  private pairCount = 0;
 
   constructor(
     private readonly halfLifeMs: number,
@@ -40,6 +41,11 @@ export class ModelDeltaRecorder {
     this.counters = new VideoCounters(halfLifeMs);
     this.projectionBase = parts.projection.slice();
     this.rankerBase = [parts.ranker[0].slice(), parts.ranker[1].slice()];
+  }
+
+  /** Videos and pairs the next delta holds an entry for (its counters, its row, its Swing pairs): what its size grows with, besides the people. */
+  get itemEntries(): number {
+    return this.countersTouched.size + this.rowBases.size + this.pairCount;
   }
 
   counter(slot: number, counter: (typeof COUNTERS)[number], amount: number, ts: number): void {
@@ -61,7 +67,9 @@ export class ModelDeltaRecorder {
     const [lo, hi] = a < b ? [a, b] : [b, a];
     let of = this.pairs.get(lo);
     if (of === undefined) this.pairs.set(lo, (of = new Map()));
-    of.set(hi, (of.get(hi) ?? 0) + amount);
+    const before = of.get(hi);
+    if (before === undefined) this.pairCount++;
+    of.set(hi, (before ?? 0) + amount);
   }
 
   /** Another replica's increment of a video row: kept out of this replica's next delta. */
@@ -115,6 +123,7 @@ export class ModelDeltaRecorder {
     this.projectionBase = parts.projection.slice();
     this.rankerBase = [parts.ranker[0].slice(), parts.ranker[1].slice()];
     this.pairs = new Map();
+    this.pairCount = 0;
     return { item, people };
   }
 }
