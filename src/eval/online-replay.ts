@@ -49,7 +49,29 @@ const DURATION_MS = 60_000;
  */
 export function replayThroughLearners(events: TimedInteraction[], options: ReplayOptions): { learners: OnlineLearners; seconds: number; curve: CurvePoint[] } {
   const learners = new OnlineLearners({ seed: options.seed });
-  const video = (item: number): Video => ({
+  const videos = replayVideos(options);
+  const pointEvery = Math.max(1, Math.floor(events.length / (options.checkpoints + 1)));
+  const curve: CurvePoint[] = [];
+  let learningMs = 0;
+  let seq = 0;
+  for (let k = 0; k < events.length; k++) {
+    if (k > 0 && k % pointEvery === 0 && curve.length < options.checkpoints) {
+      curve.push(curvePoint(learners, events, k, pointEvery, options));
+    }
+    const start = performance.now();
+    const logged = loggedEvents(events[k]!, k, seq, options.likeFrom);
+    for (const event of logged) learners.observe(event, videos[events[k]!.item]);
+    seq += logged.length;
+    learningMs += performance.now() - start;
+    if (k % 2000 === 0) options.progress?.('replaying events through the online learners', k, events.length);
+  }
+  options.progress?.('replaying events through the online learners', events.length, events.length);
+  return { learners, seconds: learningMs / 1000, curve };
+}
+
+/** The replay's catalog: one video per dense item id, in item order. */
+export function replayVideos(options: Pick<ReplayOptions, 'itemCount' | 'tagsOf'>): Video[] {
+  return Array.from({ length: options.itemCount }, (_, item) => ({
     id: videoId(item),
     creatorId: 'unknown',
     durationMs: DURATION_MS,
@@ -60,30 +82,14 @@ export function replayThroughLearners(events: TimedInteraction[], options: Repla
     language: 'und',
     region: 'und',
     status: 'active',
-  });
-  const videos = Array.from({ length: options.itemCount }, (_, item) => video(item));
-  const pointEvery = Math.max(1, Math.floor(events.length / (options.checkpoints + 1)));
-  const curve: CurvePoint[] = [];
-  let learningMs = 0;
-  let seq = 0;
-  for (let k = 0; k < events.length; k++) {
-    if (k > 0 && k % pointEvery === 0 && curve.length < options.checkpoints) {
-      curve.push(curvePoint(learners, events, k, pointEvery, options));
-    }
-    const start = performance.now();
-    const { user, item, ts, rating } = events[k]!;
-    const base = { userId: userId(user), videoId: videoId(item), ts };
-    const play: LoggedEvent = { ...base, id: `e${k}`, seq: seq++, type: 'play', watchMs: DURATION_MS };
-    learners.observe(play, videos[item]);
-    if (rating >= options.likeFrom) {
-      const like: LoggedEvent = { ...base, id: `l${k}`, seq: seq++, type: 'like' };
-      learners.observe(like, videos[item]);
-    }
-    learningMs += performance.now() - start;
-    if (k % 2000 === 0) options.progress?.('replaying events through the online learners', k, events.length);
-  }
-  options.progress?.('replaying events through the online learners', events.length, events.length);
-  return { learners, seconds: learningMs / 1000, curve };
+  }));
+}
+
+/** The `k`-th interaction as the log holds it, from position `seq`: a full play, then a like when the rating is high. */
+export function loggedEvents({ user, item, ts, rating }: TimedInteraction, k: number, seq: number, likeFrom: number): LoggedEvent[] {
+  const base = { userId: userId(user), videoId: videoId(item), ts };
+  const play: LoggedEvent = { ...base, id: `e${k}`, seq, type: 'play', watchMs: DURATION_MS };
+  return rating >= likeFrom ? [play, { ...base, id: `l${k}`, seq: seq + 1, type: 'like' }] : [play];
 }
 
 /** The learners' ranker as a full-ranking scorer over dense item ids (videos it never saw score -Infinity). */

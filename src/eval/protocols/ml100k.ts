@@ -53,23 +53,8 @@ const CURVE_POINTS = 12;
  *   (giving a learning curve) and are measured on the same last 10%. Only people seen before the cut are measured.
  */
 export async function evaluateMl100k(options: Ml100kOptions): Promise<Ml100kResult> {
-  const file = join(options.dataDir, 'ml-100k.inter');
-  const raw = await readAtomicInteractions(file, options.progress);
-  const userIndex = new Map<string, number>();
-  const itemIndex = new Map<string, number>();
-  const dense = (index: Map<string, number>, token: string) => index.get(token) ?? (index.set(token, index.size), index.size - 1);
-  const events: TimedInteraction[] = raw.userTokens.map((token, k) => ({
-    user: dense(userIndex, token),
-    item: dense(itemIndex, raw.itemTokens[k]!),
-    ts: raw.timestamps[k]! * 1000,
-    rating: raw.ratings[k]!,
-  }));
-  const userCount = userIndex.size;
-  const itemCount = itemIndex.size;
-  const itemFile = join(options.dataDir, 'ml-100k.item');
-  const genres = existsSync(itemFile) ? await readAtomicItemClasses(itemFile) : new Map<string, string[]>();
-  const tokenOf = [...itemIndex.keys()];
-  const interactions = (rows: TimedInteraction[]) => implicitInteractions(rows.map((e) => e.user), rows.map((e) => e.item), userCount, itemCount);
+  const { file, events, userCount, itemCount, tagsOf } = await readMl100k(options.dataDir, options.progress);
+  const interactions = interactionsOf(userCount, itemCount);
   const models = { seed: options.seed, easeLambdas: options.easeLambdas, easeMinSupport: 1 };
   const progress = options.progress ? { progress: options.progress } : {};
   const result: Ml100kResult = { file, items: itemCount, rows: events.length };
@@ -84,22 +69,13 @@ export async function evaluateMl100k(options: Ml100kOptions): Promise<Ml100kResu
   }
 
   if (options.variants.includes('time')) {
-    const ordered = events.map((e, k) => ({ e, k })).sort((a, b) => a.e.ts - b.e.ts || a.k - b.k).map(({ e }) => e);
-    const trainEnd = Math.floor(ordered.length * 0.8);
-    const validEnd = Math.floor(ordered.length * 0.9);
-    const train = interactions(ordered.slice(0, trainEnd));
-    const history = interactions(ordered.slice(0, validEnd));
-    const known = (data: ImplicitInteractions) => (e: TimedInteraction) => data.userStart[e.user + 1]! > data.userStart[e.user]!;
-    const validRows = ordered.slice(trainEnd, validEnd).filter(known(train));
-    const testRows = ordered.slice(validEnd).filter(known(history));
-    const validation = evaluatedUsers(train, validRows.map((e) => e.user), validRows.map((e) => e.item));
-    const reported = evaluatedUsers(history, testRows.map((e) => e.user), testRows.map((e) => e.item));
+    const { ordered, trainEnd, validEnd, train, history, validation, reported } = ml100kTimeSplit(events, userCount, itemCount);
     const batch = benchmarkEngineAndBaselines({ train, refit: history, validation, reported, features: [], ...progress }, models);
 
     const replay = replayThroughLearners(ordered.slice(0, validEnd), {
       userCount,
       itemCount,
-      tagsOf: (item) => genres.get(tokenOf[item]!) ?? [],
+      tagsOf,
       likeFrom: LIKE_FROM,
       seed: options.seed,
       checkpoints: CURVE_POINTS,
@@ -124,6 +100,47 @@ export async function evaluateMl100k(options: Ml100kOptions): Promise<Ml100kResu
   }
   return result;
 }
+
+/** The ratings of ML-100k with dense ids (in file order), and each movie's genres as tags. */
+export async function readMl100k(dataDir: string, progress?: StageProgress) {
+  const file = join(dataDir, 'ml-100k.inter');
+  const raw = await readAtomicInteractions(file, progress);
+  const userIndex = new Map<string, number>();
+  const itemIndex = new Map<string, number>();
+  const dense = (index: Map<string, number>, token: string) => index.get(token) ?? (index.set(token, index.size), index.size - 1);
+  const events: TimedInteraction[] = raw.userTokens.map((token, k) => ({
+    user: dense(userIndex, token),
+    item: dense(itemIndex, raw.itemTokens[k]!),
+    ts: raw.timestamps[k]! * 1000,
+    rating: raw.ratings[k]!,
+  }));
+  const itemFile = join(dataDir, 'ml-100k.item');
+  const genres = existsSync(itemFile) ? await readAtomicItemClasses(itemFile) : new Map<string, string[]>();
+  const tokenOf = [...itemIndex.keys()];
+  return { file, events, userCount: userIndex.size, itemCount: itemIndex.size, tagsOf: (item: number) => genres.get(tokenOf[item]!) ?? [] };
+}
+
+/**
+ * The time-ordered split: ratings in timestamp order, cut at 80% and 90%; validation is the 80→90% slice
+ * ranked after the first 80%, the reported people those of the last 10% already seen in the first 90%.
+ */
+export function ml100kTimeSplit(events: TimedInteraction[], userCount: number, itemCount: number) {
+  const interactions = interactionsOf(userCount, itemCount);
+  const ordered = events.map((e, k) => ({ e, k })).sort((a, b) => a.e.ts - b.e.ts || a.k - b.k).map(({ e }) => e);
+  const trainEnd = Math.floor(ordered.length * 0.8);
+  const validEnd = Math.floor(ordered.length * 0.9);
+  const train = interactions(ordered.slice(0, trainEnd));
+  const history = interactions(ordered.slice(0, validEnd));
+  const known = (data: ImplicitInteractions) => (e: TimedInteraction) => data.userStart[e.user + 1]! > data.userStart[e.user]!;
+  const validRows = ordered.slice(trainEnd, validEnd).filter(known(train));
+  const testRows = ordered.slice(validEnd).filter(known(history));
+  const validation = evaluatedUsers(train, validRows.map((e) => e.user), validRows.map((e) => e.item));
+  const reported = evaluatedUsers(history, testRows.map((e) => e.user), testRows.map((e) => e.item));
+  return { ordered, trainEnd, validEnd, train, history, validation, reported };
+}
+
+const interactionsOf = (userCount: number, itemCount: number) => (rows: TimedInteraction[]) =>
+  implicitInteractions(rows.map((e) => e.user), rows.map((e) => e.item), userCount, itemCount);
 
 /** RecBole's "RS" split grouped by user: interactions shuffled, then per person floor(10%) test, floor(10%) validation, the rest train. */
 export function recBoleRandomSplit<T extends { user: number }>(events: T[], userCount: number, seed: number): { train: T[]; valid: T[]; test: T[] } {
