@@ -12,6 +12,7 @@ import type { OnlineLearners } from '../../src/learn/online/learners.ts';
 import { decodeDelta, encodeDelta } from '../../src/learn/online/model-delta.ts';
 import { COUNTERS } from '../../src/learn/online/video-counters.ts';
 import { shardOf } from '../../src/log/nats/subjects.ts';
+import { videoCounters } from '../support/video-counters.ts';
 import { behave, makeWorld } from './tiny-world.ts';
 
 const residency = { regions: ['us'], regionOf: () => 'us' };
@@ -23,14 +24,7 @@ function replica(videos: readonly Video[], byId: Map<string, Video>): EngineLear
 }
 
 /** Counters but relative watch (measured against each replica's estimate of its bucket's mean watch), as of `now`. */
-function counters(learners: OnlineLearners, now: number): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (let slot = 0; slot < learners.catalog.size; slot++) {
-    const f = learners.counters.decayFactor(slot, now);
-    out.set(learners.catalog.get(slot).id, COUNTERS.filter((c) => c !== 'relativeWatch').map((c) => f * learners.counters.get(slot, c)));
-  }
-  return out;
-}
+const counters = (learners: OnlineLearners, now: number) => videoCounters(learners, now, COUNTERS.filter((c) => c !== 'relativeWatch'));
 
 test('two replicas exchanging model deltas hold the exact counters of one process that learned every event', () => {
   const world = makeWorld();
