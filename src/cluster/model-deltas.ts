@@ -6,13 +6,13 @@
  * a replica fetches only the parts of the regions it serves. Each person's state is sealed under their data
  * key, like their events: an erasure destroys the key, and every copy in the streams stops opening.
  */
-import { DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import { DiscardPolicy, RetentionPolicy, StorageType, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { Video } from '../core/types.ts';
 import { untilDone } from '../core/retry.ts';
 import { storedMessage } from '../log/nats/stored-message.ts';
 import { decodeDelta, decodePeople, encodeDelta, encodePeople, type DeltaMessage, type ModelDelta, type PeoplePart } from '../learn/online/model-delta.ts';
 import type { Residency } from '../residency/people-directory.ts';
-import type { NatsEventLog } from '../log/nats/nats-event-log.ts';
+import { addStream, type NatsEventLog } from '../log/nats/nats-event-log.ts';
 import type { Store } from '../store/store.ts';
 import { decrypt, encrypt } from '../trust/crypto/aead.ts';
 import type { PersonKeys } from '../trust/crypto/data-keys.ts';
@@ -52,15 +52,7 @@ export class DeltaStream {
 
   /** Creates a stream of deltas; regions' people are read by sequence, so their streams allow direct gets. */
   private addStream(name: string, description: string, subjects: string, allowDirect = false): Promise<void> {
-    return this.log.jsm.streams
-      .add({ name, description, subjects: [subjects], storage: StorageType.File, retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, duplicate_window: DEDUP_WINDOW_MS * NANOS_PER_MS, allow_direct: allowDirect })
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          // Already there with the same configuration (another node created it first).
-          if (!(err instanceof JetStreamApiError && err.code === 10058)) throw err;
-        },
-      );
+    return addStream(this.log.jsm, { name, description, subjects: [subjects], storage: StorageType.File, retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, duplicate_window: DEDUP_WINDOW_MS * NANOS_PER_MS, allow_direct: allowDirect });
   }
 
   private ensureRegionStream(region: string): Promise<void> {

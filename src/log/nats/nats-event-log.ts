@@ -386,7 +386,7 @@ async function ensureStreams(jsm: JetStreamManager, subjects: LogSubjects, targe
 }
 
 /** Creates a stream; one already there with the same configuration (another node created it first) is fine. */
-async function addStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+export async function addStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
   await jsm.streams.add(config).then(
     () => undefined,
     (err: unknown) => {
