@@ -1,6 +1,6 @@
 /**
  * Runs `attempt` until it succeeds, waiting 50 ms, 100 ms, ... up to 2 s between tries, for work that must not
- * be dropped (a stored event to learn, a model delta every replica needs). Each failure is reported once as a
+ * be dropped (a stored event to learn, a model delta every replica needs). Each failure is reported as a
  * warning naming `what`; once `stopped()` says so, the last failure is thrown instead of retried.
  */
 export async function untilDone<T>(what: string, attempt: () => Promise<T>, stopped: () => boolean): Promise<T> {
