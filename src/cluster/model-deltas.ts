@@ -8,6 +8,7 @@
  */
 import { DiscardPolicy, RetentionPolicy, StorageType, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { Video } from '../core/types.ts';
+import { onceEach } from '../core/once-each.ts';
 import { untilDone } from '../core/retry.ts';
 import { storedMessage } from '../log/nats/stored-message.ts';
 import { decodeDelta, decodePeople, encodeDelta, encodePeople, type DeltaMessage, type ModelDelta, type PeoplePart } from '../learn/online/model-delta.ts';
@@ -37,8 +38,10 @@ export class DeltaStream {
     return stream;
   }
 
-  /** Region streams known to exist. */
-  private readonly regionStreams = new Map<string, Promise<void>>();
+  /** A region's stream of people, created the first time a delta holds someone of that region. */
+  private readonly ensureRegionStream = onceEach((region) =>
+    this.addStream(this.regionStream(region), `moteur model deltas' people of region ${region} for ${this.log.subjects.stream}`, `${this.log.subjects.stream}.deltas.in.${region}.*`, true),
+  );
 
   private constructor(private readonly log: NatsEventLog) {}
 
@@ -53,16 +56,6 @@ export class DeltaStream {
   /** Creates a stream of deltas; regions' people are read by sequence, so their streams allow direct gets. */
   private addStream(name: string, description: string, subjects: string, allowDirect = false): Promise<void> {
     return addStream(this.log.jsm, { name, description, subjects: [subjects], storage: StorageType.File, retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, duplicate_window: DEDUP_WINDOW_MS * NANOS_PER_MS, allow_direct: allowDirect });
-  }
-
-  private ensureRegionStream(region: string): Promise<void> {
-    let ready = this.regionStreams.get(region);
-    if (ready === undefined) {
-      ready = this.addStream(this.regionStream(region), `moteur model deltas' people of region ${region} for ${this.log.subjects.stream}`, `${this.log.subjects.stream}.deltas.in.${region}.*`, true);
-      ready.catch(() => this.regionStreams.delete(region));
-      this.regionStreams.set(region, ready);
-    }
-    return ready;
   }
 
   /**

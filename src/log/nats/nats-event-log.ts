@@ -16,6 +16,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { AppendOutcome, EventLog, LoggedSealedEvent, SealedEvent } from '../event-log.ts';
 import { decodeEvent, decodePlace, encodeEvent, encodePlace, type EventPlace } from './event-codec.ts';
 import { PartialAppendError, type PartialOutcome } from '../partial-append-error.ts';
+import { onceEach } from '../../core/once-each.ts';
 import { readAhead } from '../../core/read-ahead.ts';
 import { untilDone } from '../../core/retry.ts';
 import { storedMessage } from './stored-message.ts';
@@ -92,8 +93,19 @@ export class NatsEventLog implements EventLog {
     }
   }
 
-  /** Region streams known to exist (created by this node or found). */
-  private readonly regionStreams = new Map<string, Promise<void>>();
+  /** A region's stream, created the first time an event of that region is stored. */
+  private readonly ensureRegionStream = onceEach((region) =>
+    addStream(this.jsm, {
+      name: this.subjects.regionStream(region),
+      description: `moteur events of region ${region} for ${this.subjects.stream}`,
+      subjects: [this.subjects.regionSubjects(region)],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      duplicate_window: this.dedupWindowMs * NANOS_PER_MS,
+      allow_direct: true,
+    }),
+  );
   private closed = false;
 
   private constructor(
@@ -178,32 +190,12 @@ export class NatsEventLog implements EventLog {
     return held === null ? undefined : Number(held.string());
   }
 
-  /** A region's stream, created the first time an event of that region is stored. */
-  private ensureRegionStream(region: string): Promise<void> {
-    let ready = this.regionStreams.get(region);
-    if (ready === undefined) {
-      ready = addStream(this.jsm, {
-        name: this.subjects.regionStream(region),
-        description: `moteur events of region ${region} for ${this.subjects.stream}`,
-        subjects: [this.subjects.regionSubjects(region)],
-        storage: StorageType.File,
-        retention: RetentionPolicy.Limits,
-        discard: DiscardPolicy.Old,
-        duplicate_window: this.dedupWindowMs * NANOS_PER_MS,
-        allow_direct: true,
-      });
-      ready.catch(() => this.regionStreams.delete(region));
-      this.regionStreams.set(region, ready);
-    }
-    return ready;
-  }
-
   /**
    * The event a message of the order stream (`body`, at log position `seq`) places, read from its region;
    * undefined if it was erased. A failed read is retried until it succeeds or the log closes: an event that
    * is stored is never skipped.
    */
-  async eventAt(body: string, seq: number): Promise<LoggedSealedEvent | undefined> {
+  private async eventAt(body: string, seq: number): Promise<LoggedSealedEvent | undefined> {
     const place = decodePlace(body);
     const stream = this.subjects.regionStream(place.region);
     const message = await untilDone(`reading event ${seq} from region ${place.region}`, () => storedMessage(this.jsm, stream, place.regionSeq), () => this.closed);
