@@ -23,6 +23,7 @@ import { loadContentIndex, saveContentIndex } from './content-index-file.ts';
 import { DEFAULT_CONFIG, resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
 import { DeferredWriter } from './deferred-writer.ts';
 import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
+import { rankCandidates, rankedItem, type Ranking } from './rank.ts';
 import type { ModelDelta } from '../learn/online/model-delta.ts';
 
 export interface FeedItem {
@@ -465,6 +466,31 @@ export class Moteur {
     for (const c of page) this.learning.served(userId, c.video.id);
     this.deferred.addServed(userId, page.map((c) => c.video.id), now);
     return { userId, items: page.map((c) => toItem(c, options.explain === true)) };
+  }
+
+  /**
+   * Orders the caller's own candidates for the person with the scorer the feed serves, best first (ties keep
+   * the order given): no source, filter, re-ranking or exploration, and nothing is recorded as served.
+   * Unknown and removed videos are rejected with the reason.
+   */
+  async rank(userId: string, videoIds: string[]): Promise<Ranking> {
+    const user = this.ensureUser(userId, Date.now());
+    this.learning.catchUp();
+    const seen = this.learning.seenBy(userId);
+    const { candidates, rejected } = rankCandidates(this.catalog, videoIds);
+    const request: FeedRequest = {
+      user,
+      personalized: user.settings.personalized,
+      seen,
+      n: candidates.length,
+      explain: true,
+      random: seededRandom(hashString(`${userId}\u0000\u0000${seen.size}`)),
+    };
+    const { scorer } = this.pipeline.stages;
+    scorer.score(request, candidates);
+    candidates.sort((a, b) => b.score - a.score);
+    scorer.explain(request, candidates);
+    return { userId, items: candidates.map((c) => rankedItem(c, scorer.name)), rejected };
   }
 
   private async forgetServed(userId: string): Promise<void> {

@@ -64,3 +64,17 @@ export type EventInput = Static<typeof EventInput>;
 
 export const MAX_EVENT_BATCH = 1000;
 export const MAX_VIDEO_BATCH = 1000;
+export const MAX_RANK_BATCH = 1000;
+
+/** `POST /v1/users/:id/rank`: the caller's own candidates, to be ordered for the person by the feed's scorer. */
+export const RankInput = Type.Object(
+  {
+    videoIds: Type.Array(Id, {
+      minItems: 1,
+      maxItems: MAX_RANK_BATCH,
+      description: `The videos to rank, 1 to ${MAX_RANK_BATCH} (more is a 413); an id given twice is ranked once`,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type RankInput = Static<typeof RankInput>;

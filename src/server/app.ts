@@ -11,6 +11,7 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerFeedRoutes } from './routes/feed.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
+import { registerRankRoutes } from './routes/rank.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerVideoRoutes } from './routes/videos.ts';
 
@@ -55,6 +56,7 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
   registerUserRoutes(app, moteur, access);
   registerEventRoutes(app, moteur, access, metrics);
   registerFeedRoutes(app, moteur, access, metrics);
+  registerRankRoutes(app, moteur, access);
   registerLedgerRoutes(app, moteur.ledger, access);
   registerAdminRoutes(app, access);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
