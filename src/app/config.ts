@@ -1,5 +1,8 @@
 /** Engine settings with their defaults; every one can be overridden when opening the engine. */
 import type { Task } from '../learn/online/config.ts';
+import type { GraphUpkeep } from '../learn/retrained/background-graph.ts';
+import { DEFAULT_ITEM_GRAPH, type ItemGraphOptions } from '../learn/retrained/item-graph.ts';
+import { DEFAULT_GRAPH_WEIGHTS, type GraphWeights } from '../learn/retrained/person-graph-scores.ts';
 
 /**
  * Which pipeline builds the feed: the engine's own (`for-you`), or a baseline it is measured against:
@@ -14,6 +17,11 @@ export interface FeedConfig {
   maxPageSize: number;
   /** Share of each page given to exploration (new videos looking for an audience). */
   exploreShare: number;
+  /**
+   * Share of the exploration slots given to the exploration pool's own draws (uniform for a video's guaranteed
+   * audience, Thompson sampling after); the others go to the new video the person's scores rank best.
+   */
+  uniformExploreShare: number;
   /** Times a new video is served before it has to earn more exposure by being watched through and liked. */
   guaranteedAudience: number;
   /** Times served after which a video leaves the exploration pool and competes with every other. */
@@ -24,8 +32,12 @@ export interface FeedConfig {
   exploreLikeWeight: number;
   /** Popular videos kept per region. */
   trendingKeep: number;
-  /** The score: a weighted sum of the multi-task ranker's predictions. */
+  /** The score: a weighted sum of the multi-task ranker's predictions... */
   scoreWeights: Record<Task, number>;
+  /** ...plus the item graph's score for the person (in [0, 1]) times this weight. */
+  graphScoreWeight: number;
+  /** How the item graph's views add up to a person's graph score. */
+  graphWeights: GraphWeights;
   /** Maximal marginal relevance: how much a candidate's similarity to what is already on the page costs it (0 = none). */
   diversity: number;
   /** Slots per page kept for the best video of a followed creator, when there is one. */
@@ -48,6 +60,9 @@ export interface LearningConfig {
    * learners have caught up, so the lag a feed makes up before serving stays short.
    */
   maxPendingEvents: number;
+  /** The item graph retrained from everyone's engagements in the background (src/learn/retrained/). */
+  itemGraph: ItemGraphOptions;
+  graphUpkeep: GraphUpkeep;
 }
 
 export interface MoteurConfig {
@@ -67,13 +82,16 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     defaultPageSize: 10,
     maxPageSize: 50,
     exploreShare: 0.2,
+    uniformExploreShare: 0.25,
     guaranteedAudience: 50,
     exploreMaxAudience: 500,
     completionRatio: 0.9,
     exploreLikeWeight: 2,
     trendingKeep: 2000,
     scoreWeights: { watch: 1, like: 1, share: 2, comment: 0.5, follow: 3, skip: -1 },
-    diversity: 0.3,
+    graphScoreWeight: 1,
+    graphWeights: DEFAULT_GRAPH_WEIGHTS,
+    diversity: 0.1,
     followedSlots: 1,
   },
   learning: {
@@ -83,6 +101,8 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     maintenanceEveryMs: 250,
     popularRefreshMs: 1000,
     maxPendingEvents: 2000,
+    itemGraph: DEFAULT_ITEM_GRAPH,
+    graphUpkeep: { quietMs: 1000, maxStaleMs: 60_000, workerFrom: 50_000 },
   },
 };
 

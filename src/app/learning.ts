@@ -11,6 +11,8 @@ import { PopularVideos } from '../learn/popular-videos.ts';
 import { ExplorationPool } from '../learn/exploration/exploration-pool.ts';
 import { ByteReader, ByteWriter } from '../learn/online/bytes.ts';
 import { OnlineLearners } from '../learn/online/learners.ts';
+import { BackgroundGraph } from '../learn/retrained/background-graph.ts';
+import type { PersonGraphScores } from '../learn/retrained/person-graph-scores.ts';
 import type { ModelDelta } from '../learn/online/model-delta.ts';
 import type { PersonReader } from '../learn/online/person-bytes.ts';
 import { readRegional, readRegionalFiles, RegionalWriter, removeRegionalFiles, writeRegionalFiles, writeRegionalFilesInBackground, type RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
@@ -53,6 +55,8 @@ export class EngineLearning {
   /** Per person: videos served to them or that they interacted with (kept apart from learned taste: a refresh keeps it). */
   private seen = new Map<string, Set<string>>();
   readonly popular: PopularVideos;
+  /** The item graph, retrained from everyone's recent positives in the background. */
+  readonly graph: BackgroundGraph;
   /** The sequence number of the last event applied. */
   private appliedSeq = 0;
   private snapshotSeq = -1;
@@ -91,6 +95,13 @@ export class EngineLearning {
       likeWeight: config.feed.exploreLikeWeight,
     });
     this.popular = new PopularVideos(config.feed.trendingKeep);
+    const { itemGraph, graphUpkeep } = config.learning;
+    this.graph = new BackgroundGraph(() => this.state.engagementRows(itemGraph.contentMaxVideos), itemGraph, config.feed.graphWeights, graphUpkeep);
+  }
+
+  /** The person's scores over the item graph (undefined before its first training). */
+  personGraph(userId: string): PersonGraphScores | undefined {
+    return this.graph.forPerson(userId, this.learners.positiveSlots(userId));
   }
 
   private freshLearners(): OnlineLearners {
@@ -195,6 +206,12 @@ export class EngineLearning {
     if (this.pending.length > 0) this.learnSoon = setImmediate(() => this.learnChunk());
   }
 
+  /** Resolves once every acknowledged event is learned, including by the models retrained in the background. */
+  async settled(): Promise<void> {
+    this.catchUp();
+    await this.graph.settled();
+  }
+
   /** Learns every queued event now. */
   catchUp(): void {
     this.applyPending(this.pending.length);
@@ -220,6 +237,7 @@ export class EngineLearning {
   private apply(event: LoggedEvent, video: Video): void {
     this.state.observe(event, video);
     this.exploration.observe(event, video);
+    this.graph.changed();
     if (event.type !== 'impression') {
       this.seenSet(event.userId).add(video.id);
       this.recordSeen(event.userId, video.id);
@@ -306,6 +324,7 @@ export class EngineLearning {
   applyDelta(delta: ModelDelta, owner: (userId: string) => boolean): void {
     this.catchUp();
     this.deltasApplied++;
+    this.graph.changed();
     this.state.applyItemDelta(delta);
     for (const { videoId, completions, likes } of delta.exploration) this.exploration.addOutcomes(videoId, completions, likes);
     for (const { userId, bytes } of delta.people) {
@@ -334,6 +353,7 @@ export class EngineLearning {
   /** Refresh: learned taste goes; follows, hidden creators and sounds, and what was already served stay. */
   resetUser(userId: string): void {
     this.learners.resetUser(userId);
+    this.graph.changed(true);
   }
 
   /**
@@ -342,6 +362,7 @@ export class EngineLearning {
    */
   forgetUser(userId: string): void {
     this.learners.forgetUser(userId);
+    this.graph.changed(true);
     this.seen.delete(userId);
     const path = this.config.learning.snapshotPath;
     if (path !== undefined) removeRegionalFiles(path, this.residency.regions);
@@ -399,6 +420,7 @@ export class EngineLearning {
     this.learners.refreshContentVectors();
     this.learners.syncVectorIndex();
     this.refreshPopular();
+    this.graph.changed(true);
     const { maintenanceEveryMs, snapshotEveryMs, snapshotPath } = this.config.learning;
     this.timers.push(setInterval(() => this.maintain(true), maintenanceEveryMs).unref());
     if (snapshotPath === undefined) return;
@@ -411,6 +433,7 @@ export class EngineLearning {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     clearImmediate(this.learnSoon);
+    await this.graph.close();
     this.catchUp();
     await this.snapshotting;
     await this.snapshotNow(beforeSnapshot);

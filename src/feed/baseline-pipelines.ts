@@ -19,7 +19,7 @@ const platformRules = [removedFilter, alreadySeenFilter, regionFilter];
 
 /** Candidates in score order: no exploration slots, no followed slot, no diversity term. */
 function inScoreOrder(catalog: Catalog): DiverseReranker {
-  return new DiverseReranker(catalog.embeddings, { exploreSources: new Set(), exploreShare: 0, followedSource: '', followedSlots: 0, diversity: 0 });
+  return new DiverseReranker(catalog.embeddings, { exploreSources: new Set(), exploreShare: 0, isExploring: () => false, uniformExploreShare: 0, followedSource: '', followedSlots: 0, diversity: 0 });
 }
 
 /** Unseen videos drawn uniformly at random. */

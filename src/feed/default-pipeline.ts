@@ -17,6 +17,7 @@ import { ContentSimilarSource } from './sources/content-similar.ts';
 import { EmbeddingNeighboursSource } from './sources/embedding-neighbours.ts';
 import { ExploreSource } from './sources/explore.ts';
 import { FollowedSource } from './sources/followed.ts';
+import { ItemGraphSource } from './sources/item-graph.ts';
 import { TrendingSource } from './sources/trending.ts';
 
 /** The For You pipeline: which sources, filters, scorer and re-ranker make a page, and in what amounts. */
@@ -26,6 +27,7 @@ export function defaultPipeline(catalog: Catalog, models: LearnedModels, config:
   return new FeedPipeline({
     sources: [
       { source: followed, limit: (n) => Math.ceil(n / 2) },
+      { source: new ItemGraphSource(catalog, models), limit: (n) => 3 * n },
       { source: new EmbeddingNeighboursSource(catalog, models), limit: (n) => 3 * n },
       { source: new CoEngagedSource(catalog, models), limit: (n) => 2 * n },
       { source: new AffinitySource(catalog, models), limit: (n) => 2 * n },
@@ -35,10 +37,12 @@ export function defaultPipeline(catalog: Catalog, models: LearnedModels, config:
     ],
     fallback: new CatalogScanSource(catalog),
     filters: [removedFilter, alreadySeenFilter, regionFilter, notInterestedFilter(models), keywordFilter, languageFilter],
-    scorer: new MultiTaskScorer(models),
+    scorer: new MultiTaskScorer(models, config.graphScoreWeight),
     reranker: new DiverseReranker(catalog.embeddings, {
       exploreSources: new Set([explore.name]),
       exploreShare: config.exploreShare,
+      isExploring: (videoId) => models.exploration.has(videoId),
+      uniformExploreShare: config.uniformExploreShare,
       followedSource: followed.name,
       followedSlots: config.followedSlots,
       diversity: config.diversity,

@@ -22,9 +22,9 @@ async function topicalEngine(): Promise<Moteur> {
 }
 
 const topicOf = (id: string) => Number(id.slice(1)) % 4;
-const PERSONAL_SOURCES = ['followed', 'embedding', 'co-engaged', 'affinity', 'content-similar'];
+const PERSONAL_SOURCES = ['followed', 'item-graph', 'embedding', 'co-engaged', 'affinity', 'content-similar'];
 /** The learners' methods that read what was learned about one person (their first argument is the person). */
-const PER_PERSON = ['nearestVideos', 'coEngaged', 'affinityCandidates', 'recentPositives', 'follows', 'hidden', 'affinities', 'userVector', 'score', 'explain'] as const;
+const PER_PERSON = ['nearestVideos', 'coEngaged', 'affinityCandidates', 'recentPositives', 'positiveSlots', 'follows', 'hidden', 'affinities', 'userVector', 'score', 'explain'] as const;
 
 test('a person who watches one topic gets that topic, with the reasons and signals behind it', async () => {
   const moteur = await topicalEngine();
@@ -65,10 +65,12 @@ test('personalized: false builds the feed from popular and new videos without re
   // Every read of per-person learned state is recorded with the person it was about.
   const learners = moteur.learning.learners as unknown as Record<string, (...args: unknown[]) => unknown>;
   const readAbout: unknown[] = [];
+  const calls: string[] = [];
   for (const name of PER_PERSON) {
     const original = learners[name]!.bind(learners);
     learners[name] = (...args: unknown[]) => {
       readAbout.push(args[0]);
+      calls.push(`${name} ${String(args[0])}`);
       return original(...args);
     };
   }
@@ -84,8 +86,10 @@ test('personalized: false builds the feed from popular and new videos without re
   }
   assert.ok(readAbout.length > 0, 'the spy saw no call at all');
   assert.ok(!readAbout.includes('private'), 'learned state about the person was read');
-  // The same spy sees a personalised feed read it, so the check above can fail.
+  // The same spy sees a personalised feed read it, so the check above can fail; the item graph reads it too.
+  await moteur.learning.settled();
   await moteur.feed('crowd', { n: 10 });
   assert.ok(readAbout.includes('crowd'));
+  assert.ok(moteur.learning.graph.generation > 0 && calls.includes('positiveSlots crowd'), 'the item graph did not read the person');
   await moteur.close();
 });

@@ -7,6 +7,13 @@ export interface DiverseRerankerOptions {
   exploreSources: ReadonlySet<string>;
   /** Share of the page's slots, spread evenly, that go to exploration. */
   exploreShare: number;
+  /**
+   * Whether a video is still looking for its audience (the exploration pool). An exploration slot goes to the
+   * best such candidate from any source (a new video shown first to the people it suits), except a
+   * `uniformExploreShare` of them, drawn per slot, which take the exploration sources' own draws in order.
+   */
+  isExploring: (videoId: string) => boolean;
+  uniformExploreShare: number;
   /** Source of the followed creators' videos, and how many of them are placed first when there are any. */
   followedSource: string;
   followedSlots: number;
@@ -15,7 +22,8 @@ export interface DiverseRerankerOptions {
 }
 
 /**
- * Picks the page. Exploration slots (a fixed share, spread evenly) go to exploration candidates; the best
+ * Picks the page. Exploration slots (a fixed share, spread evenly) go to new videos: the best-scoring candidate
+ * still in the exploration pool, or (a share of them, drawn) the exploration sources' own picks; the best
  * followed-creator video is placed first; every other slot goes to the candidate with the best maximal marginal
  * relevance: (1 − diversity) × its score (scaled to [0, 1] among the candidates) − diversity × its highest
  * similarity to a video already on the page, where similarity is the larger of the content embeddings' cosine
@@ -30,41 +38,53 @@ export class DiverseReranker implements Reranker {
   ) {}
 
   select(request: FeedRequest, candidates: Candidate[]): Candidate[] {
-    const { exploreSources, exploreShare, followedSource, followedSlots, diversity } = this.options;
+    const { exploreSources, exploreShare, followedSource, followedSlots, diversity, isExploring, uniformExploreShare } = this.options;
     const explore = candidates.filter((c) => exploreSources.has(c.source));
     const exploit = candidates.filter((c) => !exploreSources.has(c.source));
     const followed = exploit.filter((c) => c.source === followedSource).sort((a, b) => b.score - a.score).slice(0, followedSlots);
     let low = Infinity;
     let high = -Infinity;
-    for (const c of exploit) [low, high] = [Math.min(low, c.score), Math.max(high, c.score)];
-    const relevance = new Map(exploit.map((c) => [c, high > low ? (c.score - low) / (high - low) : 1]));
+    for (const c of candidates) [low, high] = [Math.min(low, c.score), Math.max(high, c.score)];
+    const relevance = new Map(candidates.map((c) => [c, high > low ? (c.score - low) / (high - low) : 1]));
     // Each remaining candidate's highest similarity to the page so far, updated as videos are placed.
     const closest = new Map<Candidate, number>(exploit.map((c) => [c, 0]));
+    const exploring = new Map<Candidate, number>(candidates.filter((c) => isExploring(c.video.id)).map((c) => [c, 0]));
     const vectors = new Map<Candidate, Float32Array | undefined>(candidates.map((c) => [c, this.embeddings.vectorOf(c.video.id)]));
     const page: Candidate[] = [];
     const place = (c: Candidate) => {
       page.push(c);
       closest.delete(c);
+      exploring.delete(c);
+      const at = explore.indexOf(c);
+      if (at >= 0) explore.splice(at, 1);
       const v = vectors.get(c);
-      for (const [other, sim] of closest) closest.set(other, Math.max(sim, similarity(c.video, v, other.video, vectors.get(other))));
+      for (const remaining of [closest, exploring]) {
+        for (const [other, sim] of remaining) remaining.set(other, Math.max(sim, similarity(c.video, v, other.video, vectors.get(other))));
+      }
+    };
+    /** The candidate of `pool` with the best maximal marginal relevance that may follow the previous video. */
+    const bestOf = (pool: Map<Candidate, number>, allowed: (c: Candidate) => boolean) => {
+      let best: Candidate | undefined;
+      let bestValue = -Infinity;
+      for (const [c, sim] of pool) {
+        if (!allowed(c)) continue;
+        const value = (1 - diversity) * relevance.get(c)! - diversity * sim;
+        if (value > bestValue) [best, bestValue] = [c, value];
+      }
+      return best;
     };
     for (let i = 0; i < request.n; i++) {
       const previous = page[page.length - 1];
       const allowed = (c: Candidate) => previous === undefined || !sameCreatorOrSound(c.video, previous.video);
       const exploreSlot = Math.floor((i + 1) * exploreShare) > Math.floor(i * exploreShare);
-      const fromExplore = () => takeFirst(explore, allowed);
-      const fromExploit = () => {
-        const first = takeFirst(followed, allowed);
-        if (first !== undefined) return first;
-        let best: Candidate | undefined;
-        let bestValue = -Infinity;
-        for (const [c, sim] of closest) {
-          if (!allowed(c)) continue;
-          const value = (1 - diversity) * relevance.get(c)! - diversity * sim;
-          if (value > bestValue) [best, bestValue] = [c, value];
-        }
-        return best;
+      const drawn = () => explore.find(allowed);
+      const suited = () => {
+        const c = bestOf(exploring, allowed);
+        if (c !== undefined && !exploreSources.has(c.source)) c.reasons.push('a new video finding its audience, shown first to people it suits');
+        return c;
       };
+      const fromExplore = () => (request.random() < uniformExploreShare ? drawn() : (suited() ?? drawn()));
+      const fromExploit = () => takeFirst(followed, allowed) ?? bestOf(closest, allowed);
       const pick = exploreSlot ? (fromExplore() ?? fromExploit()) : (fromExploit() ?? fromExplore());
       if (pick === undefined) break;
       place(pick);

@@ -30,7 +30,7 @@ export function trainContentNeighbours(data: ImplicitInteractions, featureSets: 
 }
 
 /** Each item's k most similar items (-1 where fewer are similar at all) with their normalised link weights. */
-function neighbourGraph(vectors: Float64Array, dimension: number, n: number, k: number): { targets: Int32Array; weights: Float64Array } {
+export function neighbourGraph(vectors: ArrayLike<number>, dimension: number, n: number, k: number): { targets: Int32Array; weights: Float64Array } {
   const targets = new Int32Array(n * k).fill(-1);
   const weights = new Float64Array(n * k);
   // Each item's list is kept sorted by decreasing similarity (k is tens, n thousands); each pair is computed once.

@@ -23,21 +23,7 @@ export interface LowPassFilterOptions {
  */
 export function trainLowPassFilter(data: ImplicitInteractions, options: LowPassFilterOptions): UserItemScorer {
   const n = data.itemCount;
-  const rank = Math.min(options.rank, n);
-  const width = Math.min(n, rank + (options.oversampling ?? 32));
-  const basis = topRightSingularVectors(data, rank, width, options.iterations ?? 8, options.seed ?? 1, options.onProgress);
-  const degree = itemPopularity(data);
-  // left[i] = d_i^-½ V[i, :], right[i] = d_i^½ V[i, :], item-major so a person's scores are dot products of rows.
-  const left = new Float64Array(n * rank);
-  const right = new Float64Array(n * rank);
-  for (let i = 0; i < n; i++) {
-    const d = Math.max(degree[i]!, 1);
-    for (let c = 0; c < rank; c++) {
-      const x = basis[c]![i]!;
-      left[i * rank + c] = x / Math.sqrt(d);
-      right[i * rank + c] = x * Math.sqrt(d);
-    }
-  }
+  const { rank, left, right } = lowPassFactors(data, options);
   const profile = new Float64Array(rank);
   return {
     scoreUser(user, out) {
@@ -50,6 +36,29 @@ export function trainLowPassFilter(data: ImplicitInteractions, options: LowPassF
       }
     },
   };
+}
+
+/**
+ * The filter's two factors, item-major: left[i] = d_i^-½ V[i, :] and right[i] = d_i^½ V[i, :], so a person's
+ * score for item j is right[j] · Σ over their items i of left[i].
+ */
+export function lowPassFactors(data: ImplicitInteractions, options: LowPassFilterOptions): { rank: number; left: Float64Array; right: Float64Array } {
+  const n = data.itemCount;
+  const rank = Math.min(options.rank, n);
+  const width = Math.min(n, rank + (options.oversampling ?? 32));
+  const basis = topRightSingularVectors(data, rank, width, options.iterations ?? 8, options.seed ?? 1, options.onProgress);
+  const degree = itemPopularity(data);
+  const left = new Float64Array(n * rank);
+  const right = new Float64Array(n * rank);
+  for (let i = 0; i < n; i++) {
+    const d = Math.max(degree[i]!, 1);
+    for (let c = 0; c < rank; c++) {
+      const x = basis[c]![i]!;
+      left[i * rank + c] = x / Math.sqrt(d);
+      right[i * rank + c] = x * Math.sqrt(d);
+    }
+  }
+  return { rank, left, right };
 }
 
 /** R̃'s top `rank` right singular vectors (each of length itemCount), in decreasing singular value; `width` ≥ rank are iterated. */

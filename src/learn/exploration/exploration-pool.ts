@@ -72,6 +72,11 @@ export class ExplorationPool {
     this.earning.delete(videoId);
   }
 
+  /** Whether the video is still looking for its audience. */
+  has(videoId: string): boolean {
+    return this.guaranteed.has(videoId) || this.earning.has(videoId);
+  }
+
   /** One more serving of the video. */
   served(videoId: string): void {
     const o = this.entry(videoId);

@@ -458,6 +458,34 @@ export class OnlineLearners implements LearnedState {
     return out;
   }
 
+  /** The person's recent positives by catalog slot, oldest first (a live view: copy it to keep it). */
+  positiveSlots(userId: string): readonly number[] {
+    return this.swing.recentPositives(userId);
+  }
+
+  slotOf(videoId: string): number | undefined {
+    return this.catalog.slot(videoId);
+  }
+
+  /** The video in a catalog slot, and whether it can still be served. */
+  videoAt(slot: number): { id: string; active: boolean } {
+    return this.catalog.get(slot);
+  }
+
+  /**
+   * Everyone's recent positives as compressed rows over catalog slots, and the content vectors while the catalog
+   * holds at most `contentUpTo` videos: what the item graph is trained on (src/learn/retrained/). Rows name no one.
+   */
+  engagementRows(contentUpTo: number): { videoCount: number; personStart: Int32Array; videos: Int32Array; contentDim: number; content: Float32Array } {
+    const lists = [...this.swing.everyonesPositives()].filter((list) => list.length > 0);
+    const personStart = new Int32Array(lists.length + 1);
+    lists.forEach((list, p) => (personStart[p + 1] = personStart[p]! + list.length));
+    const videos = new Int32Array(personStart[lists.length]!);
+    lists.forEach((list, p) => videos.set(list, personStart[p]!));
+    const contentDim = this.catalog.contentDim;
+    return { videoCount: this.catalog.size, personStart, videos, contentDim, content: this.catalog.size <= contentUpTo ? this.catalog.contentVectors() : new Float32Array(0) };
+  }
+
   /** The person's recent positives (video ids), oldest first. */
   recentPositives(userId: string): string[] {
     return this.swing.recentPositives(userId).map((slot) => this.catalog.get(slot).id);

@@ -43,6 +43,11 @@ export class Swing {
     return this.positives.get(userId) ?? [];
   }
 
+  /** Every person's recent positives, for the models retrained from everyone's engagements at once. */
+  everyonesPositives(): IterableIterator<readonly number[]> {
+    return this.positives.values();
+  }
+
   neighbours(slot: number): NeighbourList | undefined {
     return this.neighbourLists[slot];
   }

@@ -42,6 +42,11 @@ export class VideoCatalog {
     return this.facts[slot]!;
   }
 
+  /** A copy of every video's content vector, slot-major. */
+  contentVectors(): Float32Array {
+    return this.content.slice(0, this.facts.length * this.contentDim);
+  }
+
   contentOf(slot: number): Float32Array {
     return this.content.subarray(slot * this.contentDim, (slot + 1) * this.contentDim);
   }

@@ -1,0 +1,147 @@
+/**
+ * Keeps the item graph (item-graph.ts) trained on what the online learners hold: retrained in the background
+ * once events stop arriving for a moment, or after at most `maxStaleMs` while they keep coming, and at once
+ * after an erasure or a refresh; swapped in whole when a training ends, so a feed always reads one complete graph.
+ * Large trainings run on a worker thread; the serving thread only collects the rows and swaps the result in.
+ * The graph is not saved: it is derived from the learners' state, and retrained from it after a start.
+ */
+import { RequestWorker } from '../../core/request-worker.ts';
+import { trainItemGraph, type GraphTrainingData, type ItemGraph, type ItemGraphOptions } from './item-graph.ts';
+import { PersonGraphScores, type GraphWeights } from './person-graph-scores.ts';
+
+export interface GraphUpkeep {
+  /** A retrain starts once no engagement has changed for this long... */
+  quietMs: number;
+  /** ...or once the oldest change it has not learned is this old, while changes keep coming. */
+  maxStaleMs: number;
+  /** Trainings over more engagements than this run on a worker thread (smaller ones take milliseconds). */
+  workerFrom: number;
+}
+
+type Collect = () => Omit<GraphTrainingData, 'options'>;
+
+export class BackgroundGraph {
+  private scores: PersonGraphScores | undefined;
+  private lastPerson: { userId: string; history: string } | undefined;
+  /** Changes to the engagements so far, and how many of them the current graph (or the one in training) holds. */
+  private changes = 0;
+  private trained = 0;
+  private firstUntrainedAt = Infinity;
+  private lastChangeAt = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
+  private training: Promise<void> | undefined;
+  private worker: RequestWorker<GraphTrainingData, ItemGraph> | undefined;
+  private waiting: { changes: number; resolve: () => void }[] = [];
+  private closed = false;
+  /** Trainings finished, for metrics and tests. */
+  generation = 0;
+
+  constructor(
+    private readonly collect: Collect,
+    private readonly options: ItemGraphOptions,
+    private readonly weights: GraphWeights,
+    private readonly upkeep: GraphUpkeep,
+  ) {}
+
+  get graph(): ItemGraph | undefined {
+    return this.scores?.graph;
+  }
+
+  /** Whether every change so far is in the graph being served. */
+  get upToDate(): boolean {
+    return this.trained === this.changes && this.training === undefined;
+  }
+
+  /** The engagements changed (an event learned, a delta applied); `urgent` (an erasure, a refresh) retrains now. */
+  changed(urgent = false): void {
+    if (this.closed) return;
+    this.changes++;
+    const now = performance.now();
+    this.lastChangeAt = now;
+    if (this.firstUntrainedAt === Infinity) this.firstUntrainedAt = now;
+    if (urgent) this.arm(0);
+    else if (this.timer === undefined && this.training === undefined) this.arm(this.upkeep.quietMs);
+  }
+
+  /** Resolves once the graph being served holds every change made before the call. */
+  settled(): Promise<void> {
+    if (this.upToDate || this.closed) return Promise.resolve();
+    const changes = this.changes;
+    // Someone waits for the retrain now: its timer keeps the process alive.
+    this.timer?.ref();
+    return new Promise((resolve) => this.waiting.push({ changes, resolve }));
+  }
+
+  /** The person's scores over the graph for their engaged videos, or undefined before the first training. */
+  forPerson(userId: string, history: readonly number[]): PersonGraphScores | undefined {
+    const scores = this.scores;
+    if (scores === undefined) return undefined;
+    // The feed's source and its scorer ask for the same person in turn: computed once for both.
+    const key = history.join(',');
+    if (this.lastPerson?.userId !== userId || this.lastPerson.history !== key) {
+      scores.compute(history);
+      this.lastPerson = { userId, history: key };
+    }
+    return scores;
+  }
+
+  /** Stops retraining; a training under way is awaited. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.training;
+    await this.worker?.close();
+    for (const { resolve } of this.waiting) resolve();
+    this.waiting = [];
+  }
+
+  private arm(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.due(), delayMs);
+    if (this.waiting.length === 0) this.timer.unref();
+  }
+
+  /** Trains if the engagements have been quiet long enough or the oldest untrained change is too old; else waits. */
+  private due(): void {
+    this.timer = undefined;
+    if (this.closed || this.training !== undefined) return;
+    const now = performance.now();
+    const quietFor = now - this.lastChangeAt;
+    const staleFor = now - this.firstUntrainedAt;
+    const urgent = this.waiting.length > 0 && quietFor >= this.upkeep.quietMs;
+    if (!urgent && quietFor < this.upkeep.quietMs && staleFor < this.upkeep.maxStaleMs) {
+      this.arm(Math.min(this.upkeep.quietMs - quietFor, this.upkeep.maxStaleMs - staleFor));
+      return;
+    }
+    this.training = this.train().finally(() => {
+      this.training = undefined;
+      if (!this.closed && this.trained < this.changes) this.arm(this.upkeep.quietMs);
+    });
+  }
+
+  private async train(): Promise<void> {
+    const changes = this.changes;
+    this.firstUntrainedAt = Infinity;
+    const data: GraphTrainingData = { ...this.collect(), options: this.options };
+    try {
+      const graph = data.videos.length > this.upkeep.workerFrom ? await this.onWorker(data) : trainItemGraph(data);
+      if (this.closed) return;
+      this.scores = new PersonGraphScores(graph, this.weights);
+      this.lastPerson = undefined;
+      this.generation++;
+    } catch (error) {
+      process.emitWarning(`moteur: the item graph was not retrained (the previous one is still served): ${(error as Error).message}`);
+    }
+    this.trained = changes;
+    const done = this.waiting.filter((w) => w.changes <= changes);
+    this.waiting = this.waiting.filter((w) => w.changes > changes);
+    for (const { resolve } of done) resolve();
+  }
+
+  private onWorker(data: GraphTrainingData): Promise<ItemGraph> {
+    this.worker ??= new RequestWorker<GraphTrainingData, ItemGraph>(new URL('./item-graph-worker.ts', import.meta.url), undefined, 'item graph training');
+    // The rows and vectors were made for this training alone: moved to the thread, not copied.
+    return this.worker.request(data, [data.personStart.buffer, data.videos.buffer, data.content.buffer] as ArrayBuffer[]);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The item graph: what the engine learns from everyone's engagements at once, retrained in the background
+ * (see background-graph.ts) rather than event by event. Three item-to-item views of the same engagements,
+ * each found to rank well on public data (docs/evaluation.md):
+ * - a random walk person → video → person → video (RP3beta), kept as each video's strongest links;
+ * - the ideal low-pass filter of the co-engagement graph (GF-CF), which reaches videos several hops away;
+ * - a content graph linking each video to those with the nearest uploaded embeddings, so that videos with
+ *   little engagement are reachable through the ones they resemble.
+ * Everything here is typed arrays, so a graph trained on a worker thread crosses to the serving thread whole.
+ */
+import { implicitInteractions, itemPopularity, itemsOf, usersOf, type ImplicitInteractions } from '../batch/interactions.ts';
+import { neighbourGraph } from '../batch/content-neighbours.ts';
+import { lowPassFactors } from '../batch/low-pass-filter.ts';
+
+export interface ItemGraphOptions {
+  /** Strongest walk links kept per video. */
+  walkNeighbours: number;
+  /** RP3beta's α: each step's probability 1/degree is raised to this power. */
+  transitionExponent: number;
+  /** RP3beta's β: a link's weight is multiplied by the target's popularity^-β (negative favours popular videos). */
+  popularityExponent: number;
+  /** Directions the low-pass filter keeps (0: no filter). */
+  lowPassRank: number;
+  /** The filter covers at most this many videos, the most engaged ones (its cost per feed grows with them). */
+  lowPassMaxVideos: number;
+  /** Content links per video (0: no content graph). */
+  contentNeighbours: number;
+  /** The content graph is built by comparing every pair, so only up to this many videos with an embedding. */
+  contentMaxVideos: number;
+}
+
+export const DEFAULT_ITEM_GRAPH: ItemGraphOptions = {
+  walkNeighbours: 200,
+  transitionExponent: 1,
+  popularityExponent: -0.4,
+  lowPassRank: 256,
+  lowPassMaxVideos: 8192,
+  contentNeighbours: 10,
+  contentMaxVideos: 20_000,
+};
+
+/** Each video's links, `k` slots per video (target -1 where it has fewer), strongest first. */
+export interface NeighbourTable {
+  k: number;
+  targets: Int32Array;
+  weights: Float32Array;
+}
+
+export interface LowPassFactors {
+  rank: number;
+  /** Position of each video among the covered ones, -1 when the filter does not cover it. */
+  position: Int32Array;
+  /** The covered videos, in position order. */
+  videos: Int32Array;
+  /** Covered × rank, item-major (see lowPassFactors). */
+  left: Float32Array;
+  right: Float32Array;
+}
+
+export interface ItemGraph {
+  /** Videos (slots of the learners' catalog) the graph was trained over. */
+  videoCount: number;
+  /** People and (person, video) engagements it was trained on. */
+  people: number;
+  engagements: number;
+  /** Distinct people who engaged with each video. */
+  popularity: Float32Array;
+  walk: NeighbourTable;
+  lowPass: LowPassFactors | undefined;
+  content: NeighbourTable | undefined;
+}
+
+/** What a training run is given: each person's engaged videos as compressed rows, and the videos' embeddings. */
+export interface GraphTrainingData {
+  videoCount: number;
+  /** Videos of person p are videos[personStart[p] .. personStart[p+1]). */
+  personStart: Int32Array;
+  videos: Int32Array;
+  /** Unit content vectors by video, `contentDim` numbers each (zeros for a video without one). */
+  contentDim: number;
+  content: Float32Array;
+  options: ItemGraphOptions;
+}
+
+export function trainItemGraph(input: GraphTrainingData): ItemGraph {
+  const people = input.personStart.length - 1;
+  const users = new Int32Array(input.videos.length);
+  for (let p = 0; p < people; p++) users.fill(p, input.personStart[p]!, input.personStart[p + 1]!);
+  const data = implicitInteractions(users, input.videos, people, input.videoCount);
+  const { options } = input;
+  return {
+    videoCount: input.videoCount,
+    people,
+    engagements: data.itemsOfUser.length,
+    popularity: Float32Array.from(itemPopularity(data)),
+    walk: walkLinks(data, options),
+    lowPass: options.lowPassRank > 0 ? lowPassOver(data, options) : undefined,
+    content: options.contentNeighbours > 0 ? contentLinks(input) : undefined,
+  };
+}
+
+/**
+ * RP3beta's item-to-item weights, W[i, j] = Σ over people v of i's audience of (|U_i| |I_v|)^-α × pop_j^-β,
+ * each video keeping its `walkNeighbours` strongest: a person's walk score for j is the sum of W[i, j] over their videos.
+ */
+function walkLinks(data: ImplicitInteractions, options: ItemGraphOptions): NeighbourTable {
+  const n = data.itemCount;
+  const k = options.walkNeighbours;
+  const popularity = itemPopularity(data);
+  const alpha = options.transitionExponent;
+  const targetFactor = Float64Array.from(popularity, (p) => (p > 0 ? Math.pow(p, -options.popularityExponent) : 0));
+  const table: NeighbourTable = { k, targets: new Int32Array(n * k).fill(-1), weights: new Float32Array(n * k) };
+  const row = new Float64Array(n);
+  const touched: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const audience = usersOf(data, i);
+    if (audience.length === 0) continue;
+    const fromItem = Math.pow(audience.length, -alpha);
+    for (const v of audience) {
+      const theirs = itemsOf(data, v);
+      const step = fromItem * Math.pow(theirs.length, -alpha);
+      for (const j of theirs) {
+        if (j === i) continue;
+        if (row[j] === 0) touched.push(j);
+        row[j]! += step;
+      }
+    }
+    for (const j of touched) row[j]! *= targetFactor[j]!;
+    keepStrongest(table, i, touched, row);
+    for (const j of touched) row[j] = 0;
+    touched.length = 0;
+  }
+  return table;
+}
+
+/** Writes the `table.k` largest of row[touched] into video i's slots, strongest first. */
+function keepStrongest(table: NeighbourTable, i: number, touched: number[], row: Float64Array): void {
+  const best = touched.length <= table.k ? touched.slice() : touched.slice().sort((a, b) => row[b]! - row[a]!).slice(0, table.k);
+  best.sort((a, b) => row[b]! - row[a]! || a - b);
+  best.forEach((j, r) => {
+    table.targets[i * table.k + r] = j;
+    table.weights[i * table.k + r] = row[j]!;
+  });
+}
+
+/** The low-pass filter over the most engaged videos (at most `lowPassMaxVideos`). */
+function lowPassOver(data: ImplicitInteractions, options: ItemGraphOptions): LowPassFactors | undefined {
+  const popularity = itemPopularity(data);
+  const engaged: number[] = [];
+  for (let i = 0; i < data.itemCount; i++) if (popularity[i]! > 0) engaged.push(i);
+  if (engaged.length < 2) return undefined;
+  const covered = engaged.length <= options.lowPassMaxVideos ? engaged : engaged.sort((a, b) => popularity[b]! - popularity[a]! || a - b).slice(0, options.lowPassMaxVideos).sort((a, b) => a - b);
+  const position = new Int32Array(data.itemCount).fill(-1);
+  covered.forEach((video, at) => (position[video] = at));
+  const users: number[] = [];
+  const items: number[] = [];
+  for (let u = 0; u < data.userCount; u++) {
+    for (const i of itemsOf(data, u)) {
+      if (position[i]! < 0) continue;
+      users.push(u);
+      items.push(position[i]!);
+    }
+  }
+  const sub = implicitInteractions(users, items, data.userCount, covered.length);
+  const { rank, left, right } = lowPassFactors(sub, { rank: Math.min(options.lowPassRank, Math.floor(covered.length / 2)) });
+  return { rank, position, videos: Int32Array.from(covered), left: Float32Array.from(left), right: Float32Array.from(right) };
+}
+
+/** Each video's nearest videos by content embedding (only while the catalog is small enough to compare every pair). */
+function contentLinks(input: GraphTrainingData): NeighbourTable | undefined {
+  const n = input.videoCount;
+  const dim = input.contentDim;
+  let withContent = 0;
+  for (let i = 0; i < n; i++) if (input.content.subarray(i * dim, (i + 1) * dim).some((x) => x !== 0)) withContent++;
+  if (withContent < 2 || withContent > input.options.contentMaxVideos) return undefined;
+  const k = Math.min(input.options.contentNeighbours, n - 1);
+  const { targets, weights } = neighbourGraph(input.content.subarray(0, n * dim), dim, n, k);
+  return { k, targets, weights: Float32Array.from(weights) };
+}

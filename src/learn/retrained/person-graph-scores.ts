@@ -1,0 +1,133 @@
+import { BestSlots } from '../../core/best-slots.ts';
+import type { ItemGraph, NeighbourTable } from './item-graph.ts';
+
+/** How much each view of the item graph counts in a person's score (chosen on the tuning half of TikTok's val.csv). */
+export interface GraphWeights {
+  walk: number;
+  lowPass: number;
+  content: number;
+}
+
+export const DEFAULT_GRAPH_WEIGHTS: GraphWeights = { walk: 1, lowPass: 0.6, content: 0.2 };
+
+/**
+ * One person's scores over the item graph, from the videos they engaged with: each view's scores scaled so that
+ * their best new video scores 1, weighted, and divided by the weights' total, so a score lies in [0, 1]. The
+ * arrays are reused from person to person (a feed at a million videos allocates none of them).
+ */
+export class PersonGraphScores {
+  private readonly combined: Float64Array;
+  private readonly term: Float64Array;
+  private readonly inHistory: Uint8Array;
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
+  private readonly termTouched: Int32Array;
+  private readonly profile: Float64Array;
+  private readonly lowPassScores: Float64Array;
+  private history: readonly number[] = [];
+
+  constructor(
+    readonly graph: ItemGraph,
+    private readonly weights: GraphWeights,
+  ) {
+    const n = graph.videoCount;
+    this.combined = new Float64Array(n);
+    this.term = new Float64Array(n);
+    this.inHistory = new Uint8Array(n);
+    this.touched = new Int32Array(n);
+    this.termTouched = new Int32Array(n);
+    this.profile = new Float64Array(graph.lowPass?.rank ?? 0);
+    this.lowPassScores = new Float64Array(graph.lowPass?.videos.length ?? 0);
+  }
+
+  /** Scores for this person's history (videos by slot); slots the graph was not trained over are left out. */
+  compute(history: readonly number[]): this {
+    for (let t = 0; t < this.touchedCount; t++) this.combined[this.touched[t]!] = 0;
+    this.touchedCount = 0;
+    for (const slot of this.history) if (slot < this.graph.videoCount) this.inHistory[slot] = 0;
+    this.history = history;
+    const known = history.filter((slot) => slot < this.graph.videoCount);
+    for (const slot of known) this.inHistory[slot] = 1;
+    if (known.length === 0) return this;
+    const { walk, lowPass, content } = this.graph;
+    const views = [
+      { weight: this.weights.walk, table: walk },
+      { weight: this.weights.content, table: content },
+    ];
+    const total = this.weights.walk + (content ? this.weights.content : 0) + (lowPass ? this.weights.lowPass : 0);
+    for (const { weight, table } of views) if (table !== undefined && weight > 0) this.addLinks(table, known, weight / total);
+    if (lowPass !== undefined && this.weights.lowPass > 0) this.addLowPass(known, this.weights.lowPass / total);
+    return this;
+  }
+
+  /** The person's score for a video (0 for one the graph cannot place). */
+  score(slot: number): number {
+    return slot < this.graph.videoCount ? this.combined[slot]! : 0;
+  }
+
+  /** The `k` best-scoring videos the person has not engaged with that `accept` lets through, best first. */
+  best(k: number, accept: (slot: number) => boolean): { slot: number; score: number }[] {
+    const best = new BestSlots(k);
+    for (let t = 0; t < this.touchedCount; t++) {
+      const slot = this.touched[t]!;
+      const score = this.combined[slot]!;
+      if (this.inHistory[slot] === 0 && score > 0 && best.wouldTake(score) && accept(slot)) best.push(slot, score);
+    }
+    return best.sorted().map(({ slot, similarity }) => ({ slot, score: similarity }));
+  }
+
+  private add(slot: number, value: number): void {
+    if (this.combined[slot] === 0) this.touched[this.touchedCount++] = slot;
+    this.combined[slot]! += value;
+  }
+
+  /** Sums the links from the person's videos, then scales the sums by the best one among new videos. */
+  private addLinks(table: NeighbourTable, history: readonly number[], weight: number): void {
+    let count = 0;
+    for (const from of history) {
+      for (let r = from * table.k; r < (from + 1) * table.k; r++) {
+        const to = table.targets[r]!;
+        if (to < 0) break;
+        if (this.term[to] === 0) this.termTouched[count++] = to;
+        this.term[to]! += table.weights[r]!;
+      }
+    }
+    let max = 0;
+    for (let t = 0; t < count; t++) {
+      const slot = this.termTouched[t]!;
+      if (this.inHistory[slot] === 0 && this.term[slot]! > max) max = this.term[slot]!;
+    }
+    for (let t = 0; t < count; t++) {
+      const slot = this.termTouched[t]!;
+      if (max > 0 && this.term[slot]! > 0) this.add(slot, (weight * this.term[slot]!) / max);
+      this.term[slot] = 0;
+    }
+  }
+
+  /** The filter's scores over the videos it covers: right[j] · (Σ left[i] over the person's covered videos). */
+  private addLowPass(history: readonly number[], weight: number): void {
+    const f = this.graph.lowPass!;
+    const rank = f.rank;
+    this.profile.fill(0);
+    let any = false;
+    for (const slot of history) {
+      const at = f.position[slot]!;
+      if (at < 0) continue;
+      any = true;
+      for (let c = 0; c < rank; c++) this.profile[c]! += f.left[at * rank + c]!;
+    }
+    if (!any) return;
+    let max = 0;
+    for (let at = 0; at < f.videos.length; at++) {
+      let s = 0;
+      for (let c = 0; c < rank; c++) s += f.right[at * rank + c]! * this.profile[c]!;
+      this.lowPassScores[at] = s;
+      if (s > max && this.inHistory[f.videos[at]!] === 0) max = s;
+    }
+    if (max <= 0) return;
+    for (let at = 0; at < f.videos.length; at++) {
+      const s = this.lowPassScores[at]!;
+      if (s > 0) this.add(f.videos[at]!, (weight * s) / max);
+    }
+  }
+}

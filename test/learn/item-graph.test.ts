@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BackgroundGraph } from '../../src/learn/retrained/background-graph.ts';
+import { DEFAULT_ITEM_GRAPH, trainItemGraph, type GraphTrainingData } from '../../src/learn/retrained/item-graph.ts';
+import { DEFAULT_GRAPH_WEIGHTS, PersonGraphScores } from '../../src/learn/retrained/person-graph-scores.ts';
+
+/**
+ * Two blocks of 10 videos; each person engages with 4 videos of one block (two people in three with the first). Content vectors name the block, and
+ * videos 9 and 19 have no engagement at all: only their content can place them.
+ */
+function blocks(people = 30): GraphTrainingData {
+  const rows: number[][] = [];
+  for (let p = 0; p < people; p++) {
+    // Blocks of unequal audiences: the graph's directions must not mix blocks of equal weight.
+    const block = p % 3 === 0 ? 1 : 0;
+    rows.push([0, 1, 2, 3].map((k) => block * 10 + ((p + k * 2) % 9)));
+  }
+  const personStart = new Int32Array(rows.length + 1);
+  rows.forEach((row, p) => (personStart[p + 1] = personStart[p]! + row.length));
+  const contentDim = 4;
+  const content = new Float32Array(20 * contentDim);
+  for (let v = 0; v < 20; v++) {
+    const block = Math.floor(v / 10);
+    content[v * contentDim + block] = 0.9;
+    content[v * contentDim + 2 + (v % 2)] = Math.sqrt(1 - 0.81);
+  }
+  return { videoCount: 20, personStart, videos: Int32Array.from(rows.flat()), contentDim, content, options: { ...DEFAULT_ITEM_GRAPH, lowPassRank: 4, contentNeighbours: 5 } };
+}
+
+const blockOf = (slot: number) => Math.floor(slot / 10);
+
+test('the walk links videos only through people who engaged with both; the content graph links by embedding', () => {
+  const graph = trainItemGraph(blocks());
+  assert.equal(graph.people, 30);
+  assert.equal(graph.engagements, 120);
+  for (let v = 0; v < 20; v++) {
+    for (let r = v * graph.walk.k; r < (v + 1) * graph.walk.k && graph.walk.targets[r]! >= 0; r++) {
+      assert.equal(blockOf(graph.walk.targets[r]!), blockOf(v), `walk link ${v} -> ${graph.walk.targets[r]}`);
+      assert.notEqual(graph.walk.targets[r], v);
+    }
+  }
+  // Unengaged videos have no walk links, but content links to their block.
+  assert.equal(graph.walk.targets[9 * graph.walk.k], -1);
+  const contentOf9 = Array.from(graph.content!.targets.subarray(9 * graph.content!.k, 10 * graph.content!.k)).filter((t) => t >= 0);
+  assert.ok(contentOf9.length > 0 && contentOf9.every((t) => blockOf(t) === 0), `content links of 9: ${contentOf9}`);
+  assert.ok(graph.lowPass !== undefined && graph.lowPass.videos.length === 18, 'the filter covers the 18 engaged videos');
+});
+
+test('a person’s best videos are new videos of their own block, scores in [0, 1], and content reaches the unengaged video', () => {
+  const graph = trainItemGraph(blocks());
+  const scores = new PersonGraphScores(graph, DEFAULT_GRAPH_WEIGHTS).compute([0, 3, 6]);
+  const best = scores.best(7, () => true);
+  assert.equal(best.length, 7);
+  for (const { slot, score } of best) {
+    assert.equal(blockOf(slot), 0, `slot ${slot} is of the other block`);
+    assert.ok(![0, 3, 6].includes(slot), 'a video of the history is never proposed');
+    assert.ok(score > 0 && score <= 1 + 1e-9);
+  }
+  assert.ok(best.some((b) => b.slot === 9), 'the unengaged video 9 is reached through its content');
+  assert.ok(scores.score(15) < 1e-6, `the other block’s video 15 scores ${scores.score(15)}`);
+  // The filter passed to best() is honoured, and a new history replaces the previous one entirely.
+  assert.ok(scores.best(20, (slot) => slot % 2 === 1).every((b) => b.slot % 2 === 1));
+  scores.compute([11, 12]);
+  assert.ok(scores.best(5, () => true).every((b) => blockOf(b.slot) === 1));
+  assert.ok(scores.score(1) < 1e-6, `the other block's video 1 scores ${scores.score(1)}`);
+});
+
+test('the background graph retrains once engagements are quiet, at once after an erasure, and the worker trains the same graph', async () => {
+  let data = blocks(30);
+  const upkeep = { quietMs: 30, maxStaleMs: 10_000, workerFrom: 1_000_000 };
+  const background = new BackgroundGraph(() => data, data.options, DEFAULT_GRAPH_WEIGHTS, upkeep);
+  const graph = () => background.graph;
+  assert.equal(graph(), undefined);
+  background.changed();
+  await background.settled();
+  assert.equal(graph()?.people, 30);
+  // Someone's engagements are erased: their rows leave the next graph, trained without waiting for quiet.
+  data = blocks(29);
+  const start = performance.now();
+  background.changed(true);
+  await background.settled();
+  assert.equal(graph()?.people, 29);
+  assert.ok(performance.now() - start < 1000);
+  assert.equal(background.generation, 2);
+  await background.close();
+
+  const onWorker = new BackgroundGraph(() => blocks(30), data.options, DEFAULT_GRAPH_WEIGHTS, { ...upkeep, workerFrom: 0 });
+  onWorker.changed(true);
+  await onWorker.settled();
+  const inline = trainItemGraph(blocks(30));
+  assert.deepEqual(Array.from(onWorker.graph!.walk.targets), Array.from(inline.walk.targets));
+  assert.deepEqual(Array.from(onWorker.graph!.popularity), Array.from(inline.popularity));
+  await onWorker.close();
+});
