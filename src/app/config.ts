@@ -102,7 +102,7 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     popularRefreshMs: 1000,
     maxPendingEvents: 2000,
     itemGraph: DEFAULT_ITEM_GRAPH,
-    graphUpkeep: { quietMs: 1000, maxStaleMs: 60_000, workerFrom: 50_000 },
+    graphUpkeep: { quietMs: 1000, maxStaleMs: 60_000, workerFrom: 50_000, automatic: true },
   },
 };
 

@@ -29,6 +29,9 @@ const PAGE = 5000;
 const INDEX_SYNC_CHUNK = 200;
 /** Queued events learned per turn of the event loop: a turn stays short, so requests are not held up behind learning. */
 const LEARN_CHUNK = 1000;
+/** Run by its caller (the simulation), the item graph is retrained once the events since its last training reach this share of those before (and at least so many). */
+const GRAPH_GROWTH = 0.25;
+const GRAPH_LEAST_CHANGES = 2000;
 /** How often, at most, the content-only item vectors follow a projection moved by other replicas' deltas. */
 const CONTENT_REFRESH_MS = 5000;
 
@@ -400,6 +403,7 @@ export class EngineLearning {
       this.learners.refreshStaleContentVectors();
     }
     this.learners.syncVectorIndex(INDEX_SYNC_CHUNK);
+    if (!paced) this.graph.trainWhenGrown(GRAPH_GROWTH, GRAPH_LEAST_CHANGES);
     // A refresh is a pass over every engaged video: on the timer, it waits ten times as long as it last took.
     const due = Math.max(this.config.learning.popularRefreshMs, paced ? 10 * this.popularAt.tookMs : 0);
     const moved = this.appliedSeq !== this.popularAt.seq || this.deltasApplied !== this.popularAt.deltas;

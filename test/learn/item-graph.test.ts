@@ -67,7 +67,7 @@ test('a person’s best videos are new videos of their own block, scores in [0, 
 
 test('the background graph retrains once engagements are quiet, at once after an erasure, and the worker trains the same graph', async () => {
   let data = blocks(30);
-  const upkeep = { quietMs: 30, maxStaleMs: 10_000, workerFrom: 1_000_000 };
+  const upkeep = { quietMs: 30, maxStaleMs: 10_000, workerFrom: 1_000_000, automatic: true };
   const background = new BackgroundGraph(() => data, data.options, DEFAULT_GRAPH_WEIGHTS, upkeep);
   const graph = () => background.graph;
   assert.equal(graph(), undefined);
@@ -91,4 +91,22 @@ test('the background graph retrains once engagements are quiet, at once after an
   assert.deepEqual(Array.from(onWorker.graph!.walk.targets), Array.from(inline.walk.targets));
   assert.deepEqual(Array.from(onWorker.graph!.popularity), Array.from(inline.popularity));
   await onWorker.close();
+});
+
+test('without automatic upkeep the graph trains only when told, on the calling thread, once the changes have grown enough', async () => {
+  const background = new BackgroundGraph(() => blocks(30), blocks().options, DEFAULT_GRAPH_WEIGHTS, { quietMs: 0, maxStaleMs: 0, workerFrom: 0, automatic: false });
+  for (let k = 0; k < 10; k++) background.changed();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(background.generation, 0, 'no timer may train it');
+  background.trainWhenGrown(0.25, 20);
+  assert.equal(background.generation, 0, '10 changes are fewer than the 20 asked for');
+  background.trainWhenGrown(0.25, 5);
+  assert.equal(background.generation, 1);
+  for (let k = 0; k < 2; k++) background.changed();
+  background.trainWhenGrown(0.25, 1);
+  assert.equal(background.generation, 1, '2 changes are less than a quarter of the 10 trained');
+  await background.settled();
+  assert.equal(background.generation, 2, 'settled trains what is pending');
+  assert.ok(background.upToDate);
+  await background.close();
 });

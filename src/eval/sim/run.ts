@@ -11,7 +11,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MoteurConfigOverrides } from '../../app/config.ts';
+import { DEFAULT_CONFIG, type MoteurConfigOverrides } from '../../app/config.ts';
 import { Moteur } from '../../app/moteur.ts';
 import type { ItemOutcome } from '../../core/types.ts';
 import type { StageProgress } from '../progress.ts';
@@ -56,11 +56,16 @@ export interface SimulationRun {
 /** Day 0 starts here, whenever the run happens, so a seed gives the same figures. */
 export const SIMULATION_START = Date.UTC(2026, 0, 5);
 /**
- * The engine's upkeep (vector index, popular lists) runs on wall-clock timers; a simulation runs days in seconds,
+ * The engine's upkeep (vector index, popular lists, item graph) runs on wall-clock timers; a simulation runs days in seconds,
  * so it turns the timers off and runs the upkeep itself every `UPKEEP_EVERY_MS` of simulated time, which also keeps
  * a run deterministic. No snapshot is written: the scratch directory is deleted at the end.
  */
-const SIMULATED_UPKEEP = { maintenanceEveryMs: 2 ** 31 - 1, popularRefreshMs: 0, snapshotPath: undefined };
+const SIMULATED_UPKEEP = {
+  maintenanceEveryMs: 2 ** 31 - 1,
+  popularRefreshMs: 0,
+  snapshotPath: undefined,
+  graphUpkeep: { ...DEFAULT_CONFIG.learning.graphUpkeep, automatic: false },
+};
 const UPKEEP_EVERY_MS = 5 * 60_000;
 /**
  * Where each engine's data directory goes: memory when the system has a memory file system, since the run's data

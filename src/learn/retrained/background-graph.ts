@@ -16,6 +16,11 @@ export interface GraphUpkeep {
   maxStaleMs: number;
   /** Trainings over more engagements than this run on a worker thread (smaller ones take milliseconds). */
   workerFrom: number;
+  /**
+   * False for a caller that runs the upkeep itself on simulated time (the simulation): no timer, no thread;
+   * `trainWhenGrown` and `settled` train on the calling thread, so a run is deterministic.
+   */
+  automatic: boolean;
 }
 
 type Collect = () => Omit<GraphTrainingData, 'options'>;
@@ -59,13 +64,28 @@ export class BackgroundGraph {
     const now = performance.now();
     this.lastChangeAt = now;
     if (this.firstUntrainedAt === Infinity) this.firstUntrainedAt = now;
+    if (!this.upkeep.automatic) return;
     if (urgent) this.arm(0);
     else if (this.timer === undefined && this.training === undefined) this.arm(this.upkeep.quietMs);
+  }
+
+  /**
+   * Without automatic upkeep: trains now, on this thread, once the changes since the last training reach `share`
+   * of those it held (at least `least`), so retrains grow rarer as the graph grows.
+   */
+  trainWhenGrown(share: number, least: number): void {
+    const since = this.changes - this.trained;
+    if (this.upkeep.automatic || this.closed || since === 0 || since < Math.max(least, share * this.trained)) return;
+    this.trainHere();
   }
 
   /** Resolves once the graph being served holds every change made before the call. */
   settled(): Promise<void> {
     if (this.upToDate || this.closed) return Promise.resolve();
+    if (!this.upkeep.automatic) {
+      this.trainHere();
+      return Promise.resolve();
+    }
     const changes = this.changes;
     // Someone waits for the retrain now: its timer keeps the process alive.
     this.timer?.ref();
@@ -126,13 +146,27 @@ export class BackgroundGraph {
     const data: GraphTrainingData = { ...this.collect(), options: this.options };
     try {
       const graph = data.videos.length > this.upkeep.workerFrom ? await this.onWorker(data) : trainItemGraph(data);
-      if (this.closed) return;
-      this.scores = new PersonGraphScores(graph, this.weights);
-      this.lastPerson = undefined;
-      this.generation++;
+      if (!this.closed) this.swapIn(graph);
     } catch (error) {
       process.emitWarning(`moteur: the item graph was not retrained (the previous one is still served): ${(error as Error).message}`);
     }
+    this.trainedThrough(changes);
+  }
+
+  private trainHere(): void {
+    const changes = this.changes;
+    this.swapIn(trainItemGraph({ ...this.collect(), options: this.options }));
+    this.trainedThrough(changes);
+  }
+
+  private swapIn(graph: ItemGraph): void {
+    this.scores = new PersonGraphScores(graph, this.weights);
+    this.lastPerson = undefined;
+    this.generation++;
+  }
+
+  /** The graph now holds every change up to `changes`: whoever waited for those goes on. */
+  private trainedThrough(changes: number): void {
     this.trained = changes;
     const done = this.waiting.filter((w) => w.changes <= changes);
     this.waiting = this.waiting.filter((w) => w.changes > changes);
