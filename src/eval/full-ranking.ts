@@ -27,10 +27,10 @@ export interface FullRankingContext {
 export type MetricReport = Record<string, number>;
 
 /**
- * Per-person values behind the averages, in the order of the evaluated people (for distributions); `bestRank` is
- * the 1-based rank of the person's best-placed held-out item (Infinity when none can be ranked).
+ * Per-person values behind the averages, in the order of the evaluated people (for distributions and intervals);
+ * `bestRank` is the 1-based rank of the person's best-placed held-out item (Infinity when none can be ranked).
  */
-export const PER_USER_METRICS = ['ndcg@10', 'bestRank'] as const;
+export const PER_USER_METRICS = ['ndcg@10', 'recall@20', 'ndcg@20', 'bestRank'] as const;
 
 export interface FullRankingResult {
   metrics: MetricReport;
@@ -45,41 +45,81 @@ export interface FullRankingResult {
 export function evaluateFullRanking(scorer: UserItemScorer, users: EvaluatedUser[], context: FullRankingContext): FullRankingResult {
   const scores = new Float64Array(context.itemCount);
   const maxK = Math.max(...CUTOFFS);
-  const sums: MetricReport = {};
-  const add = (name: string, value: number) => (sums[name] = (sums[name] ?? 0) + value);
-  const listsAt20: Int32Array[] = [];
-  const exposure = new Float64Array(context.itemCount);
-  let diversity = 0;
-  const perUser = Object.fromEntries(PER_USER_METRICS.map((m) => [m, new Float64Array(users.length)])) as FullRankingResult['perUser'];
+  const lists = new ListMetrics(users.length, CUTOFFS, context);
   users.forEach(({ user, heldOut, excluded }, done) => {
     scorer.scoreUser(user, scores);
     for (let k = 0; k < excluded.length; k++) scores[excluded[k]!] = NaN;
-    const ranked = topItems(scores, maxK);
-    for (const k of CUTOFFS) {
-      const values: Record<string, number> = { [`recall@${k}`]: recallAtK(ranked, heldOut, k), [`ndcg@${k}`]: ndcgAtK(ranked, heldOut, k), [`hit@${k}`]: hitRateAtK(ranked, heldOut, k) };
-      for (const [name, value] of Object.entries(values)) {
-        add(name, value);
-        if (name in perUser) perUser[name as keyof typeof perUser][done] = value;
-      }
-    }
     const ranks = [...heldOut.keys()].map((item) => rankOf(scores, item));
-    add('mrr', reciprocalRankFromRanks(ranks));
-    add('auc', aucFromRanks(ranks, scores.length - excludedCount(scores)));
-    perUser.bestRank[done] = Math.min(...ranks);
-    const top20 = ranked.subarray(0, 20);
-    listsAt20.push(top20);
-    for (const item of top20) exposure[item]!++;
-    diversity += intraListDiversity(top20, context.similarity);
+    lists.add(done, topItems(scores, maxK), heldOut, {
+      mrr: reciprocalRankFromRanks(ranks),
+      auc: aucFromRanks(ranks, scores.length - excludedCount(scores)),
+    }, Math.min(...ranks));
     context.onUser?.(done + 1);
   });
-  const report: MetricReport = {};
-  for (const [name, sum] of Object.entries(sums)) report[name] = users.length === 0 ? 0 : sum / users.length;
-  report['coverage@20'] = catalogCoverage(listsAt20, context.itemCount);
-  report['novelty@20'] = novelty(listsAt20, context.popularity, context.userCount);
-  report['diversity@20'] = users.length === 0 ? 0 : diversity / users.length;
-  report['gini@20'] = gini(exposure);
-  if (context.creatorOf) report['creatorGini@20'] = gini(creatorExposure(exposure, context.creatorOf));
-  return { metrics: report, perUser };
+  return lists.result();
+}
+
+/**
+ * The same figures for lists made elsewhere (a served feed's page of `listLength` videos per person, best first):
+ * recall, NDCG and hit rate at the cutoffs the lists reach, and the beyond-accuracy figures of the lists at 20.
+ * `bestRank` is the rank of the best-placed held-out item within the list (Infinity when it is not there).
+ */
+export function evaluateLists(lists: ArrayLike<number>[], users: EvaluatedUser[], context: FullRankingContext, listLength = 20): FullRankingResult {
+  const metrics = new ListMetrics(users.length, CUTOFFS.filter((k) => k <= listLength), context);
+  users.forEach(({ heldOut }, done) => {
+    const list = lists[done]!;
+    let best = Infinity;
+    for (let r = 0; r < list.length; r++) if (heldOut.has(list[r]!)) best = Math.min(best, r + 1);
+    metrics.add(done, list, heldOut, {}, best);
+  });
+  return metrics.result();
+}
+
+/** Sums of per-person figures, per-person arrays, and the exposure and diversity of the lists at 20. */
+class ListMetrics {
+  private readonly sums: MetricReport = {};
+  private readonly listsAt20: ArrayLike<number>[] = [];
+  private readonly exposure: Float64Array;
+  private diversity = 0;
+  private readonly perUser: FullRankingResult['perUser'];
+
+  constructor(
+    private readonly people: number,
+    private readonly cutoffs: readonly number[],
+    private readonly context: FullRankingContext,
+  ) {
+    this.exposure = new Float64Array(context.itemCount);
+    this.perUser = Object.fromEntries(PER_USER_METRICS.map((m) => [m, new Float64Array(people)])) as FullRankingResult['perUser'];
+  }
+
+  add(done: number, ranked: ArrayLike<number>, heldOut: EvaluatedUser['heldOut'], extra: Record<string, number>, bestRank: number): void {
+    const values: Record<string, number> = { ...extra };
+    for (const k of this.cutoffs) {
+      values[`recall@${k}`] = recallAtK(ranked, heldOut, k);
+      values[`ndcg@${k}`] = ndcgAtK(ranked, heldOut, k);
+      values[`hit@${k}`] = hitRateAtK(ranked, heldOut, k);
+    }
+    for (const [name, value] of Object.entries(values)) {
+      this.sums[name] = (this.sums[name] ?? 0) + value;
+      if (name in this.perUser) this.perUser[name as keyof FullRankingResult['perUser']][done] = value;
+    }
+    this.perUser.bestRank[done] = bestRank;
+    const top20 = Array.prototype.slice.call(ranked, 0, 20) as number[];
+    this.listsAt20.push(top20);
+    for (const item of top20) this.exposure[item]!++;
+    this.diversity += intraListDiversity(top20, this.context.similarity);
+  }
+
+  result(): FullRankingResult {
+    const report: MetricReport = {};
+    for (const [name, sum] of Object.entries(this.sums)) report[name] = this.people === 0 ? 0 : sum / this.people;
+    report['coverage@20'] = catalogCoverage(this.listsAt20, this.context.itemCount);
+    report['novelty@20'] = novelty(this.listsAt20, this.context.popularity, this.context.userCount);
+    report['diversity@20'] = this.people === 0 ? 0 : this.diversity / this.people;
+    report['gini@20'] = gini(this.exposure);
+    if (this.context.creatorOf) report['creatorGini@20'] = gini(creatorExposure(this.exposure, this.context.creatorOf));
+    return { metrics: report, perUser: this.perUser };
+  }
 }
 
 function creatorExposure(itemExposure: Float64Array, creatorOf: ArrayLike<number>): Float64Array {

@@ -1,3 +1,4 @@
+import type { Interval } from './metrics/bootstrap.ts';
 import { itemPopularity, itemsOf, type ImplicitInteractions } from '../learn/batch/interactions.ts';
 import type { ItemFeatures } from '../learn/batch/content-similarity.ts';
 import type { UserItemScorer } from '../learn/batch/scorer.ts';
@@ -25,6 +26,10 @@ export interface ModelResult extends FullRankingResult {
   evaluateSeconds: number;
   /** Validation Recall@20 of each setting tried (empty when there was nothing to tune). */
   tuning: Array<{ settings: Settings; 'recall@20': number }>;
+  /** 95 % intervals over the reported people (see withIntervals). */
+  intervals?: Record<string, Interval>;
+  /** This model's figure minus the served engine's, on the same people, with its paired 95 % interval. */
+  vsEngine?: Record<string, Interval>;
 }
 
 export interface ImplicitBenchmarkInput {
@@ -53,6 +58,8 @@ export function runImplicitBenchmark(input: ImplicitBenchmarkInput): Record<stri
   const trainTimed = (stage: string, family: ModelFamily, data: ImplicitInteractions, settings: Settings) =>
     family.train(data, settings, progress && ((f) => progress(`${stage}: training`, Math.round(f * 100), 100)));
 
+  refuseLeaks(input.train, input.validation, 'the training rows');
+  refuseLeaks(input.refit ?? input.train, input.reported, input.refit ? 'the refitting rows' : 'the training rows');
   const results: Record<string, ModelResult> = {};
   for (const family of input.families) {
     const tune = family.grid.length > 1;
@@ -82,6 +89,16 @@ export function runImplicitBenchmark(input: ImplicitBenchmarkInput): Record<stri
     };
   }
   return results;
+}
+
+/** A model fitted on rows that hold a person's held-out item would be graded on what it was shown: refused. */
+export function refuseLeaks(data: ImplicitInteractions, users: EvaluatedUser[], what: string): void {
+  for (const { user, heldOut } of users) {
+    if (user >= data.userCount) continue;
+    for (const item of itemsOf(data, user)) {
+      if (heldOut.has(item)) throw new Error(`held-out row (person ${user}, item ${item}) is among ${what}: the models would see what they are graded on`);
+    }
+  }
 }
 
 function metricContext(data: ImplicitInteractions, features: ItemFeatures[]) {

@@ -8,7 +8,7 @@ import type { UserItemScorer } from '../learn/batch/scorer.ts';
 import { popularityScorer, randomScorer } from './baselines.ts';
 import { runImplicitBenchmark, type ImplicitBenchmarkInput, type ModelFamily, type ModelResult, type Settings } from './implicit-benchmark.ts';
 
-/** The models every implicit-feedback protocol runs: the engine's batch ranker and the baselines. */
+/** The baselines every implicit-feedback protocol runs beside the served engine: batch models fitted on the training rows. */
 
 export function randomFamily(seed: number): ModelFamily {
   return { name: 'random', grid: [{ seed }], train: () => ({ scorer: randomScorer(seed), seconds: 0 }) };
@@ -47,31 +47,45 @@ export function easeFamily(lambdas: number[], fits: SharedFits, minSupport: numb
 const LOW_PASS_RANK = 256;
 const CONTENT_NEIGHBOURS = 10;
 
+const WALKS = [
+  { transitionExponent: 0.8, popularityExponent: -0.2 },
+  { transitionExponent: 1, popularityExponent: -0.4 },
+];
+const NO_TERMS = { walkWeight: 0, regressionWeight: 0, lowPassWeight: 0, neighbourWeight: 0 };
+
+/** RP3beta (the co-engagement random walk) alone, over two settings of its exponents. */
+export function rp3betaFamily(fits: SharedFits, features: ItemFeatures[]): ModelFamily {
+  return blendFamily('rp3beta', WALKS.map((walk) => ({ ...NO_TERMS, walkWeight: 1, ...walk })), features, fits, 0, 1);
+}
+
+/** GF-CF's ideal low-pass filter alone. */
+export function lowPassFamily(fits: SharedFits, features: ItemFeatures[]): ModelFamily {
+  return blendFamily('gf-cf', [{ ...NO_TERMS, lowPassWeight: 1 }], features, fits, 0, 1);
+}
+
 /**
- * The engine's batch ranker over a small grid: two random-walk settings, each alone or with the low-pass filter and
- * (when there are content features) the content neighbour graph; and the walk blended with EASE (at λ
- * `easeLambda`), or EASE alone.
+ * The best batch blend found for TikTok (docs/evaluation.md) over a small grid: two random-walk settings, each
+ * alone or with the low-pass filter and (when there are content features) the content neighbour graph; and the
+ * walk blended with EASE (at λ `easeLambda`), or EASE alone. Only the evaluation runs it: a baseline.
  */
-export function engineFamily(features: ItemFeatures[], fits: SharedFits, easeLambda: number, easeMinSupport: number): ModelFamily {
-  const walks = [
-    { transitionExponent: 0.8, popularityExponent: -0.2 },
-    { transitionExponent: 1, popularityExponent: -0.4 },
-  ];
-  const none = { lowPassWeight: 0, neighbourWeight: 0 };
+export function batchBlendFamily(features: ItemFeatures[], fits: SharedFits, easeLambda: number, easeMinSupport: number): ModelFamily {
   const neighbourWeights = features.length > 0 ? [0, 0.2] : [0];
   const grid: Settings[] = [
-    ...walks.flatMap((walk) =>
-      [0, 0.6, 1].flatMap((lowPassWeight) => neighbourWeights.map((neighbourWeight) => ({ walkWeight: 1, regressionWeight: 0, ...walk, lowPassWeight, neighbourWeight }))),
-    ),
-    ...walks.map((walk) => ({ walkWeight: 1, regressionWeight: 1, ...walk, ...none, easeLambda })),
-    { walkWeight: 0, regressionWeight: 1, ...none, easeLambda },
+    ...WALKS.flatMap((walk) => [0, 0.6, 1].flatMap((lowPassWeight) => neighbourWeights.map((neighbourWeight) => ({ ...NO_TERMS, walkWeight: 1, ...walk, lowPassWeight, neighbourWeight })))),
+    ...WALKS.map((walk) => ({ ...NO_TERMS, walkWeight: 1, regressionWeight: 1, ...walk, easeLambda })),
+    { ...NO_TERMS, regressionWeight: 1, easeLambda },
   ];
+  return blendFamily('batch blend', grid, features, fits, easeLambda, easeMinSupport);
+}
+
+/** A family of `trainImplicitRanker` settings; parts shared between settings are fitted once through `fits`. */
+function blendFamily(name: string, grid: Settings[], features: ItemFeatures[], fits: SharedFits, easeLambda: number, easeMinSupport: number): ModelFamily {
   return {
-    name: 'engine',
+    name,
     grid,
     train(data, s, onProgress) {
       const parts = [
-        s['regressionWeight']! > 0 ? fits.ease(data, s['easeLambda']!, easeMinSupport, onProgress) : undefined,
+        s['regressionWeight']! > 0 ? fits.ease(data, s['easeLambda'] ?? easeLambda, easeMinSupport, onProgress) : undefined,
         s['lowPassWeight']! > 0 ? fits.get(data, 'low-pass', () => trainLowPassFilter(data, { rank: LOW_PASS_RANK, ...(onProgress ? { onProgress } : {}) })) : undefined,
         s['neighbourWeight']! > 0 ? fits.get(data, 'content neighbours', () => trainContentNeighbours(data, features, { neighbours: CONTENT_NEIGHBOURS })) : undefined,
       ] as const;
@@ -100,7 +114,7 @@ function timed(train: () => UserItemScorer): { scorer: UserItemScorer; seconds: 
   return { scorer, seconds: (performance.now() - start) / 1000 };
 }
 
-export interface EngineAndBaselinesOptions {
+export interface BaselineOptions {
   seed: number;
   easeLambdas: number[];
   /** Items seen by fewer people are left out of EASE's inverse (keeps large catalogs near a minute). */
@@ -108,13 +122,15 @@ export interface EngineAndBaselinesOptions {
 }
 
 /**
- * Runs the baselines (random, most popular, EASE over its λ grid), then the engine with the λ EASE chose,
- * reusing the EASE fits; the engine comes first in the result.
+ * Runs the baselines: random, most popular, EASE over its λ grid, RP3beta, GF-CF, then the batch blend with the
+ * λ EASE chose (reusing the EASE fits).
  */
-export function benchmarkEngineAndBaselines(input: Omit<ImplicitBenchmarkInput, 'families'>, options: EngineAndBaselinesOptions): Record<string, ModelResult> {
+export function benchmarkBaselines(input: Omit<ImplicitBenchmarkInput, 'families'>, options: BaselineOptions): Record<string, ModelResult> {
   const fits = new SharedFits();
-  const baselines = runImplicitBenchmark({ ...input, families: [randomFamily(options.seed), popularFamily, easeFamily(options.easeLambdas, fits, options.easeMinSupport)] });
-  const engine = engineFamily(input.features, fits, baselines['ease']!.settings['lambda']!, options.easeMinSupport);
-  const { engine: result } = runImplicitBenchmark({ ...input, families: [engine] });
-  return { engine: result!, ...baselines };
+  const simple = runImplicitBenchmark({
+    ...input,
+    families: [randomFamily(options.seed), popularFamily, easeFamily(options.easeLambdas, fits, options.easeMinSupport), rp3betaFamily(fits, input.features), lowPassFamily(fits, input.features)],
+  });
+  const blend = batchBlendFamily(input.features, fits, simple['ease']!.settings['lambda']!, options.easeMinSupport);
+  return { ...simple, ...runImplicitBenchmark({ ...input, families: [blend] }) };
 }

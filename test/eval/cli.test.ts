@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../support/fixtures.ts';
-import { writeKuaiRecDir, writeTiktokDir } from './data.ts';
+import { writeKuaiRecDir, writeMovieLensDir, writeTiktokDir } from './data.ts';
 
 function moteur(...args: string[]) {
   return spawnSync(process.execPath, ['bin/moteur.js', 'eval', ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -56,17 +56,68 @@ test('--json prints one object; --report and --png write the page and one PNG pe
   assert.equal(lines.length, 1);
   const json = JSON.parse(lines[0]!) as Record<string, unknown>;
   assert.deepEqual(json['residues'], [1]);
-  for (const key of ['ndcg@10', 'auc', 'rows']) assert.equal(typeof json[key], 'number');
+  for (const key of ['ndcg@10', 'userAuc', 'rows']) assert.equal(typeof json[key], 'number');
+  assert.equal(json['servedPath'], true);
   const html = readFileSync(report, 'utf8');
   assert.match(html, /<svg/);
   assert.match(html, /video mean/);
-  for (const chart of ['kuairec-ndcg-by-k', 'kuairec-r1-ndcg10-per-user']) assert.ok(existsSync(join(pngs, `${chart}.png`)), chart);
+  for (const chart of ['kuairec-ndcg-by-k', 'kuairec-r1-ndcg10-per-user', 'kuairec-r1-userauc-per-user']) assert.ok(existsSync(join(pngs, `${chart}.png`)), chart);
 });
 
-test('tiktok without --json prints a table with the engine and every baseline', () => {
+test('tiktok without --json prints a table with the served engine and every baseline, each figure with its interval', () => {
   const dir = tempDir();
   writeTiktokDir(dir);
   const result = moteur('tiktok', '--data', dir, '--ease-lambdas', '10');
   assert.equal(result.status, 0, result.stderr);
-  for (const name of ['engine', 'random', 'popular', 'ease']) assert.match(result.stdout, new RegExp(`^${name} `, 'm'));
+  for (const name of ['engine', 'engine \\(no exploration\\)', 'random', 'popular', 'ease', 'rp3beta', 'gf-cf', 'batch blend']) {
+    assert.match(result.stdout, new RegExp(`^${name} +\\d\\.\\d{4} \\[\\d\\.\\d{4}, \\d\\.\\d{4}\\]`, 'm'), name);
+  }
+  assert.match(result.stdout, /people with odd ids/);
+});
+
+test('tiktok without the replay catalog fails naming the file it needs', () => {
+  const dir = tempDir();
+  writeTiktokDir(dir);
+  rmSync(join(dir, 'replay'), { recursive: true });
+  const result = moteur('tiktok', '--data', dir, '--json');
+  assert.notEqual(result.status, 0);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, new RegExp(`data file not found: ${join(dir, 'replay', 'videos.jsonl')}`));
+});
+
+test('ml100k --split last prints every row of the leave-last-out split with intervals; --json names the served path', () => {
+  const dir = tempDir();
+  writeMovieLensDir(dir);
+  const table = moteur('ml100k', '--data', dir, '--split', 'last', '--ease-lambdas', '1');
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /^last split \(leave-last-out\), 24 people/m);
+  assert.doesNotMatch(table.stdout, /^(random|time) split/m);
+  for (const name of ['engine', 'engine \\(no exploration\\)', 'random', 'popular', 'ease', 'gf-cf']) {
+    assert.match(table.stdout, new RegExp(`^${name} +\\d\\.\\d{4} \\[\\d\\.\\d{4}, \\d\\.\\d{4}\\]`, 'm'), name);
+  }
+  const json = moteur('ml100k', '--data', dir, '--split', 'last', '--ease-lambdas', '1', '--json');
+  assert.equal(json.status, 0, json.stderr);
+  const parsed = JSON.parse(json.stdout) as { random?: unknown; last: { servedPath: boolean; model: string; users: number } };
+  assert.equal(parsed.random, undefined);
+  assert.deepEqual([parsed.last.servedPath, parsed.last.model, parsed.last.users], [true, 'engine', 24]);
+  const bad = moteur('ml100k', '--data', dir, '--split', 'first');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /expected random, time, last/);
+});
+
+test('kuairec without --json prints each residue with the served engine rows first, each figure with its interval', () => {
+  const dir = tempDir();
+  writeKuaiRecDir(dir);
+  const result = moteur('kuairec', '--data', dir, '--residue', '2', '--ease-lambdas', '50');
+  assert.equal(result.status, 0, result.stderr);
+  const lines = result.stdout.split('\n');
+  const header = lines.findIndex((line) => /^model +ndcg@10 +vs engine +userAuc +vs engine +pooledAuc/.test(line));
+  assert.ok(header > 0, result.stdout);
+  assert.match(lines[header - 1]!, /^residue 2: \d+ held-out rows, 40 people/);
+  const names = ['engine', 'engine \\(no exploration\\)', 'watch-ratio', 'random', 'popular', 'video mean', 'ease'];
+  names.forEach((name, k) => assert.match(lines[header + 1 + k]!, new RegExp(`^${name} +\\d\\.\\d{4} \\[\\d\\.\\d{4}, \\d\\.\\d{4}\\]`), name));
+  // Every row but the engine's has its paired difference to the engine.
+  assert.doesNotMatch(lines[header + 1]!, /\].*\[.*\].*\[/);
+  assert.match(lines[header + 3]!, /\[.*\].*\[.*\].*\[.*\].*\[/);
+  assert.match(result.stdout, /^mean over residues 2 /m);
 });

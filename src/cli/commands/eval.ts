@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { chartsOf, writeChartPngs, writeHtmlReport } from '../../eval/report/outputs.ts';
 import type { ReportPage } from '../../eval/report/html.ts';
 import type { StageProgress } from '../../eval/progress.ts';
+import type { ModelResult } from '../../eval/implicit-benchmark.ts';
+import { intervalText } from '../../eval/metrics/bootstrap.ts';
 import { stageProgress } from '../stage-progress.ts';
 import { registerEvalKuaiRec } from './eval-kuairec.ts';
 import { registerEvalMl100k } from './eval-ml100k.ts';
@@ -76,6 +78,22 @@ export function summaryLines(models: Record<string, Record<string, unknown>>, me
   const header = ['model'.padEnd(16), ...metrics.map((m) => m.padStart(width))].join('');
   const rows = Object.entries(models).map(([name, m]) =>
     [name.padEnd(16), ...metrics.map((k) => (typeof m[k] === 'number' ? (m[k] as number).toFixed(4) : '–').padStart(width))].join(''),
+  );
+  return [header, ...rows];
+}
+
+/** Each model's figures with their 95 % intervals, and the paired difference to the engine, for the terminal. */
+export function intervalLines(models: Record<string, ModelResult>, metrics: string[]): string[] {
+  const header = ['model'.padEnd(26), ...metrics.flatMap((m) => [m.padEnd(26), `vs engine`.padEnd(28)])].join('');
+  const rows = Object.entries(models).map(([name, m]) =>
+    [
+      name.padEnd(26),
+      ...metrics.flatMap((k) => {
+        const own = m.intervals?.[k];
+        const diff = m.vsEngine?.[k];
+        return [(own ? intervalText(own) : (m.metrics[k]?.toFixed(4) ?? '–')).padEnd(26), (diff ? intervalText(diff) : '').padEnd(28)];
+      }),
+    ].join(''),
   );
   return [header, ...rows];
 }

@@ -22,3 +22,25 @@ export function areaUnderCurve(scores: ArrayLike<number>, positive: ArrayLike<bo
   if (positives === 0 || negatives === 0) return NaN;
   return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
+
+/**
+ * AUC within each person (`groups[p]` holds the indices of person p's rows), and its mean over the people who have
+ * both positives and negatives (`perPerson` is NaN for the others; `mean` is NaN when nobody has both). Moving all
+ * of one person's scores up or down changes nothing here, unlike a pooled AUC over every row.
+ */
+export function perPersonAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>, groups: readonly (readonly number[])[]): { perPerson: Float64Array; mean: number; people: number } {
+  const perPerson = Float64Array.from(groups, (rows) =>
+    areaUnderCurve(
+      rows.map((k) => scores[k]!),
+      rows.map((k) => positive[k]!),
+    ),
+  );
+  let sum = 0;
+  let people = 0;
+  for (const auc of perPerson) {
+    if (Number.isNaN(auc)) continue;
+    sum += auc;
+    people++;
+  }
+  return { perPerson, mean: people === 0 ? NaN : sum / people, people };
+}

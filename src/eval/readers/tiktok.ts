@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
 import type { StageProgress } from '../progress.ts';
-import { parseNumber, readTable } from './lines.ts';
+import { malformedRow, parseNumber, readLines, readTable } from './lines.ts';
 import { readNpyMatrix, type NpyMatrix } from './npy.ts';
 
 /** (user, item) pairs with 0-based integer ids. */
@@ -43,4 +43,29 @@ export async function readTiktokSplit(dir: string, heldOutFile = join(dir, 'val.
     if (f.rows !== itemCount) throw new MoteurError('data_file_malformed', `${featurePaths[k]}: ${f.rows} rows of features, but item ids go up to ${itemCount - 1}`, 400, 'data');
   }
   return { train, heldOut, userCount, itemCount, features };
+}
+
+/**
+ * The replay catalog (`DIR/replay/videos.jsonl`): one video a line as `POST /v1/videos` takes it, ids `v<item>`.
+ * Every item id below `itemCount` must be there, since the replayed events name them.
+ */
+export async function readReplayCatalog(path: string, itemCount: number, progress?: StageProgress): Promise<Record<string, unknown>[]> {
+  const videos: Record<string, unknown>[] = [];
+  const present = new Uint8Array(itemCount);
+  for await (const { text, lineNumber } of readLines(path, progress)) {
+    let video: unknown;
+    try {
+      video = JSON.parse(text);
+    } catch {
+      throw malformedRow(path, lineNumber, 'not a JSON object');
+    }
+    const id = (video as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string' || !/^v\d+$/.test(id)) throw malformedRow(path, lineNumber, 'id must be "v<item>"');
+    const item = Number(id.slice(1));
+    if (item < itemCount) present[item] = 1;
+    videos.push(video as Record<string, unknown>);
+  }
+  const missing = present.indexOf(0);
+  if (missing >= 0) throw new MoteurError('data_file_malformed', `${path}: video v${missing} is missing, but the split names items up to ${itemCount - 1}`, 400, 'data');
+  return videos;
 }

@@ -37,7 +37,15 @@ export function modelsJson(models: Record<string, ModelResult>): Record<string, 
   return Object.fromEntries(
     Object.entries(models).map(([name, m]) => [
       name,
-      { ...m.metrics, settings: m.settings, trainSeconds: m.trainSeconds, evaluateSeconds: m.evaluateSeconds, ...(m.tuning.length > 0 ? { tuning: m.tuning } : {}) },
+      {
+        ...m.metrics,
+        ...(m.intervals ? { intervals: m.intervals } : {}),
+        ...(m.vsEngine ? { vsEngine: m.vsEngine } : {}),
+        settings: m.settings,
+        trainSeconds: m.trainSeconds,
+        evaluateSeconds: m.evaluateSeconds,
+        ...(m.tuning.length > 0 ? { tuning: m.tuning } : {}),
+      },
     ]),
   );
 }

@@ -92,7 +92,8 @@ function topRightSingularVectors(data: ImplicitInteractions, rank: number, width
   let q = Array.from({ length: width }, () => Float64Array.from({ length: n }, () => random() - 0.5));
   const z = new Float64Array(m);
   for (let step = 0; step <= iterations; step++) {
-    orthonormalise(q, random);
+    // Between steps one pass keeps the directions apart (the next step re-orthonormalises); the last basis gets two.
+    orthonormalise(q, random, step === iterations ? 2 : 1);
     if (step === iterations) break;
     const next = q.map((x) => {
       const y = new Float64Array(n);
@@ -124,13 +125,13 @@ function topRightSingularVectors(data: ImplicitInteractions, rank: number, width
   return result;
 }
 
-/** Modified Gram–Schmidt, twice over for accuracy; a column that vanishes (rank below width) is replaced by a random one. */
-function orthonormalise(columns: Float64Array[], random: () => number): void {
+/** Modified Gram–Schmidt, `passes` times over; a column that vanishes (rank below width) is replaced by a random one. */
+function orthonormalise(columns: Float64Array[], random: () => number, passes: number): void {
   for (let c = 0; c < columns.length; c++) {
     const x = columns[c]!;
     for (let attempt = 0; ; attempt++) {
       const before = Math.sqrt(dot(x, x));
-      for (let pass = 0; pass < 2; pass++) for (let p = 0; p < c; p++) axpy(-dot(columns[p]!, x), columns[p]!, x);
+      for (let pass = 0; pass < passes; pass++) for (let p = 0; p < c; p++) axpy(-dot(columns[p]!, x), columns[p]!, x);
       const norm = Math.sqrt(dot(x, x));
       if (norm > 1e-10 * before && norm > 0) {
         for (let i = 0; i < x.length; i++) x[i]! /= norm;
