@@ -91,7 +91,7 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     scoreWeights: { watch: 1, like: 1, share: 2, comment: 0.5, follow: 3, skip: -1 },
     graphScoreWeight: 1,
     graphWeights: DEFAULT_GRAPH_WEIGHTS,
-    diversity: 0.1,
+    diversity: 0.05,
     followedSlots: 1,
   },
   learning: {

@@ -117,6 +117,20 @@ class ListMetrics {
     report['novelty@20'] = novelty(this.listsAt20, this.context.popularity, this.context.userCount);
     report['diversity@20'] = this.people === 0 ? 0 : this.diversity / this.people;
     report['gini@20'] = gini(this.exposure);
+    // Videos nobody engaged with in training: the share of the lists they got, and how many of them were shown.
+    let coldSlots = 0;
+    let slots = 0;
+    let cold = 0;
+    let coldShown = 0;
+    for (let item = 0; item < this.exposure.length; item++) {
+      slots += this.exposure[item]!;
+      if (this.context.popularity[item]! > 0) continue;
+      cold++;
+      coldSlots += this.exposure[item]!;
+      if (this.exposure[item]! > 0) coldShown++;
+    }
+    report['coldShare@20'] = slots === 0 ? 0 : coldSlots / slots;
+    report['coldCoverage@20'] = cold === 0 ? 0 : coldShown / cold;
     if (this.context.creatorOf) report['creatorGini@20'] = gini(creatorExposure(this.exposure, this.context.creatorOf));
     return { metrics: report, perUser: this.perUser };
   }

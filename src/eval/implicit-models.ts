@@ -64,15 +64,16 @@ export function lowPassFamily(fits: SharedFits, features: ItemFeatures[]): Model
 }
 
 /**
- * The best batch blend found for TikTok (docs/evaluation.md) over a small grid: two random-walk settings, each
- * alone or with the low-pass filter and (when there are content features) the content neighbour graph; and the
- * walk blended with EASE (at λ `easeLambda`), or EASE alone. Only the evaluation runs it: a baseline.
+ * The best batch blend found for TikTok (docs/evaluation.md) and its closest neighbours: the walk with the low-pass
+ * filter (weight 0.6 or 1) and, when there are content features, the content neighbour graph (0 or 0.2); the walk
+ * with EASE (at λ `easeLambda`); EASE alone. Only the evaluation runs it: a baseline.
  */
 export function batchBlendFamily(features: ItemFeatures[], fits: SharedFits, easeLambda: number, easeMinSupport: number): ModelFamily {
+  const walk = WALKS[1]!;
   const neighbourWeights = features.length > 0 ? [0, 0.2] : [0];
   const grid: Settings[] = [
-    ...WALKS.flatMap((walk) => [0, 0.6, 1].flatMap((lowPassWeight) => neighbourWeights.map((neighbourWeight) => ({ ...NO_TERMS, walkWeight: 1, ...walk, lowPassWeight, neighbourWeight })))),
-    ...WALKS.map((walk) => ({ ...NO_TERMS, walkWeight: 1, regressionWeight: 1, ...walk, easeLambda })),
+    ...[0.6, 1].flatMap((lowPassWeight) => neighbourWeights.map((neighbourWeight) => ({ ...NO_TERMS, walkWeight: 1, ...walk, lowPassWeight, neighbourWeight }))),
+    { ...NO_TERMS, walkWeight: 1, regressionWeight: 1, ...walk, easeLambda },
     { ...NO_TERMS, regressionWeight: 1, easeLambda },
   ];
   return blendFamily('batch blend', grid, features, fits, easeLambda, easeMinSupport);

@@ -17,14 +17,14 @@ test('moteur eval sim --json prints one JSON object and --report writes a page w
   assert.deepEqual(result.policies.map((p: { name: string }) => p.name), ['random', 'engine']);
   for (const p of result.policies) {
     assert.equal(p.byDay.length, 2);
-    for (const key of ['watchMinutesPerSession', 'likesPer100Impressions', 'newCreatorShare', 'intraSessionDiversity', 'meanAffinity', 'retention']) {
+    for (const key of ['watchMinutesPerSession', 'likesPer100Impressions', 'newCreatorShare', 'newVideoShare', 'intraSessionDiversity', 'meanAffinity', 'retention']) {
       assert.equal(typeof p.overall[key], 'number', `${p.name}.${key}`);
     }
     assert.equal(p.convergence.bySession[0].session, 1);
   }
   const html = readFileSync(report, 'utf8');
   assert.match(html, /^<!doctype html>/);
-  assert.equal(html.match(/<svg /g)?.length, 6 + 2, 'six metrics over the days and two convergence charts');
+  assert.equal(html.match(/<svg /g)?.length, 7 + 2, 'seven metrics over the days and two convergence charts');
   assert.match(html, /likes per 100 impressions, by day/);
   assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'self-contained');
 });

@@ -28,6 +28,7 @@ test('the engine beats random and most-popular on likes and hidden affinity, and
   assert.ok(bySession[2]!.meanAffinity > bySession[0]!.meanAffinity, JSON.stringify(bySession));
   // Random serves what the catalog holds, so new creators get about their share of the catalog.
   assert.ok(random!.overall.newCreatorShare > 0);
+  assert.ok(random!.overall.newVideoShare > 0 && random!.overall.newVideoShare < 1);
   assert.ok(random!.overall.intraSessionDiversity > engine!.overall.intraSessionDiversity, 'a random session spans more topics than a personalised one');
 });
 
@@ -171,7 +172,7 @@ test('intra-session diversity is the mean pairwise cosine distance', () => {
 
 test('totals count each person once and each session once', () => {
   const session = (userId: string, left = false): SessionRecord => ({
-    userId, day: 0, sessionNumber: 1, impressionsBefore: 0, impressions: 10, watchMs: 60_000, likes: 1, affinities: Array(10).fill(0.5), newCreatorImpressions: 2, diversity: 0.5, left,
+    userId, day: 0, sessionNumber: 1, impressionsBefore: 0, impressions: 10, watchMs: 60_000, likes: 1, affinities: Array(10).fill(0.5), newCreatorImpressions: 2, newVideoImpressions: 3, diversity: 0.5, left,
   });
   const totals = totalsOf([session('a'), session('a', true), session('b')]);
   assert.deepEqual({ people: totals.people, sessions: totals.sessions, impressions: totals.impressions, left: totals.left }, { people: 2, sessions: 3, impressions: 30, left: 1 });

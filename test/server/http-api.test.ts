@@ -107,7 +107,7 @@ test('users: create, update, validate, and feed query checks', async () => {
   const explained = await call('GET', '/v1/users/newbie/feed?n=3&explain=1');
   for (const item of explained.json.items) {
     assert.equal(item.explain.source, item.source);
-    assert.deepEqual(Object.keys(item.explain.weights), ['watch', 'like', 'share', 'comment', 'follow', 'skip']);
+    assert.deepEqual(Object.keys(item.explain.weights), ['watch', 'like', 'share', 'comment', 'follow', 'skip', 'itemGraph']);
     assert.deepEqual(Object.keys(item.explain.predictions), Object.keys(item.explain.weights));
     assert.ok(Array.isArray(item.explain.topSignals));
   }

@@ -46,8 +46,8 @@ export interface TiktokResult {
   leakProbe?: MetricReport;
 }
 
-/** EASE leaves out items seen by fewer than 3 people: its cubic-cost inverse stays near a minute. */
-const EASE_MIN_SUPPORT = 3;
+/** EASE leaves out items seen by fewer than 5 people: its cubic-cost inverse stays near 10 s per λ. */
+const EASE_MIN_SUPPORT = 5;
 const PAGE = 20;
 const WATCH_MS = 15_000;
 

@@ -51,7 +51,7 @@ export function modelsJson(models: Record<string, ModelResult>): Record<string, 
 }
 
 const ACCURACY = CUTOFFS.flatMap((k) => [`recall@${k}`, `ndcg@${k}`, `hit@${k}`]).concat('mrr');
-const BEYOND = ['coverage@20', 'novelty@20', 'diversity@20', 'gini@20'];
+const BEYOND = ['coverage@20', 'novelty@20', 'diversity@20', 'gini@20', 'coldShare@20', 'coldCoverage@20'];
 
 /** The sections of a full-ranking report: accuracy and beyond-accuracy tables, metrics by K, per-person spreads. */
 export function implicitReportSections(id: string, models: Record<string, ModelResult>, protocol: string): ReportSection[] {

@@ -17,6 +17,8 @@ export interface SessionRecord {
   /** Hidden affinity of each watched video, in order. */
   affinities: number[];
   newCreatorImpressions: number;
+  /** Impressions of videos posted less than a day before. */
+  newVideoImpressions: number;
   /** Mean pairwise cosine distance of the session's content embeddings; undefined below two videos. */
   diversity: number | undefined;
   /** The person left the app for good after this session. */
@@ -32,6 +34,7 @@ export interface Totals {
   likes: number;
   affinity: number;
   newCreatorImpressions: number;
+  newVideoImpressions: number;
   diversity: number;
   diverseSessions: number;
   left: number;
@@ -45,6 +48,8 @@ export interface Figures {
   likesPer100Impressions: number;
   /** Share of impressions that went to creators who joined recently. */
   newCreatorShare: number;
+  /** Share of impressions that went to videos posted less than a day before: the reach exploration buys. */
+  newVideoShare: number;
   /** Mean pairwise cosine distance of content embeddings within a session (0: all alike). */
   intraSessionDiversity: number;
   /** Mean hidden affinity of what was served (0..1): how good the feeds really were. */
@@ -58,13 +63,14 @@ export const METRICS: { key: Exclude<keyof Figures, 'sessions' | 'impressions'>;
   { key: 'watchMinutesPerSession', higherIsBetter: true },
   { key: 'likesPer100Impressions', higherIsBetter: true },
   { key: 'newCreatorShare', higherIsBetter: true },
+  { key: 'newVideoShare', higherIsBetter: true },
   { key: 'intraSessionDiversity', higherIsBetter: true },
   { key: 'meanAffinity', higherIsBetter: true },
   { key: 'retention', higherIsBetter: true },
 ];
 
 export function emptyTotals(): Totals {
-  return { people: 0, sessions: 0, impressions: 0, watchMs: 0, likes: 0, affinity: 0, newCreatorImpressions: 0, diversity: 0, diverseSessions: 0, left: 0 };
+  return { people: 0, sessions: 0, impressions: 0, watchMs: 0, likes: 0, affinity: 0, newCreatorImpressions: 0, newVideoImpressions: 0, diversity: 0, diverseSessions: 0, left: 0 };
 }
 
 export function addSession(totals: Totals, s: SessionRecord): void {
@@ -74,6 +80,7 @@ export function addSession(totals: Totals, s: SessionRecord): void {
   totals.likes += s.likes;
   totals.affinity += s.affinities.reduce((a, b) => a + b, 0);
   totals.newCreatorImpressions += s.newCreatorImpressions;
+  totals.newVideoImpressions += s.newVideoImpressions;
   if (s.diversity !== undefined) {
     totals.diversity += s.diversity;
     totals.diverseSessions++;
@@ -94,6 +101,7 @@ export function figures(t: Totals): Figures {
     watchMinutesPerSession: ratio(t.watchMs / 60_000, t.sessions),
     likesPer100Impressions: ratio(100 * t.likes, t.impressions),
     newCreatorShare: ratio(t.newCreatorImpressions, t.impressions),
+    newVideoShare: ratio(t.newVideoImpressions, t.impressions),
     intraSessionDiversity: ratio(t.diversity, t.diverseSessions),
     meanAffinity: ratio(t.affinity, t.impressions),
     retention: ratio(t.people - t.left, t.people),
@@ -180,12 +188,13 @@ export function convergence(records: readonly SessionRecord[]): Convergence {
 }
 
 /** What watching a page adds to a session's record. */
-export function recordWatched(record: SessionRecord, watched: readonly Watched[], isNewCreator: (w: Watched) => boolean): void {
+export function recordWatched(record: SessionRecord, watched: readonly Watched[], isNewCreator: (w: Watched) => boolean, isNewVideo: (w: Watched) => boolean): void {
   for (const w of watched) {
     record.impressions++;
     record.watchMs += w.reaction.watchMs;
     if (w.reaction.actions.includes('like')) record.likes++;
     record.affinities.push(w.reaction.affinity);
     if (isNewCreator(w)) record.newCreatorImpressions++;
+    if (isNewVideo(w)) record.newVideoImpressions++;
   }
 }

@@ -9,6 +9,7 @@ const LABELS: Record<(typeof METRICS)[number]['key'], string> = {
   watchMinutesPerSession: 'watch minutes per session',
   likesPer100Impressions: 'likes per 100 impressions',
   newCreatorShare: 'share of impressions to new creators',
+  newVideoShare: 'share of impressions to videos posted in the last day',
   intraSessionDiversity: 'intra-session diversity',
   meanAffinity: 'hidden affinity of served videos',
   retention: 'people still there after a session',

@@ -72,6 +72,8 @@ const UPKEEP_EVERY_MS = 5 * 60_000;
  * is thrown away at the end and its disk syncs (one per page of events) would otherwise take most of the run.
  */
 const SCRATCH_ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+/** A video counts as new for this long after it is posted. */
+const NEW_VIDEO_MS = 86_400_000;
 /** A creator counts as new for this long after joining. */
 export const NEW_CREATOR_MS = 2 * DAY_MS;
 const PAGE_SIZE = 10;
@@ -236,6 +238,7 @@ class Simulation {
       likes: 0,
       affinities: [],
       newCreatorImpressions: 0,
+      newVideoImpressions: 0,
       diversity: undefined,
       left: false,
     };
@@ -265,7 +268,12 @@ class Simulation {
       if (watching.watched.length > 0) {
         session.patience = watching.patience;
         session.pending = watching.events;
-        recordWatched(session.record, watching.watched, (w) => this.population.joinedRecently(w.video.creatorId, w.ts, NEW_CREATOR_MS));
+        recordWatched(
+          session.record,
+          watching.watched,
+          (w) => this.population.joinedRecently(w.video.creatorId, w.ts, NEW_CREATOR_MS),
+          (w) => w.ts - w.video.createdAt < NEW_VIDEO_MS,
+        );
         for (const w of watching.watched) {
           session.embeddings.push(w.video.embedding);
           session.watchRatioSum += Math.min(2, w.reaction.watchRatio);
