@@ -44,6 +44,12 @@ test('the walk links videos only through people who engaged with both; the conte
   const contentOf9 = Array.from(graph.content!.targets.subarray(9 * graph.content!.k, 10 * graph.content!.k)).filter((t) => t >= 0);
   assert.ok(contentOf9.length > 0 && contentOf9.every((t) => blockOf(t) === 0), `content links of 9: ${contentOf9}`);
   assert.ok(graph.lowPass !== undefined && graph.lowPass.videos.length === 18, 'the filter covers the 18 engaged videos');
+  // EASE's links, learned while few videos are engaged with, stay within blocks too.
+  const ease = graph.ease!;
+  const easeLinks = Array.from({ length: 20 }, (_, v) => Array.from(ease.targets.subarray(v * ease.k, (v + 1) * ease.k)).filter((t) => t >= 0));
+  assert.ok(easeLinks[0]!.length > 0);
+  easeLinks.forEach((links, v) => assert.ok(links.every((t) => blockOf(t) === blockOf(v) && t !== v), `EASE links of ${v}: ${links}`));
+  assert.equal(trainItemGraph({ ...blocks(), options: { ...blocks().options, easeMaxVideos: 17 } }).ease, undefined, 'more engaged videos than EASE may take');
 });
 
 test('a person’s best videos are new videos of their own block, scores in [0, 1], and content reaches the unengaged video', () => {

@@ -11,11 +11,10 @@ export interface EaseOptions {
 }
 
 /**
- * EASE (Steck, 2019): item-item weights B = I - P diag(1/diag P) with P = (XᵀX + λI)⁻¹, diagonal forced to zero.
- * A user's scores are the sum of the weight rows of the items they engaged with, each times its strength when the
- * data has strengths (X is then real-valued, e.g. clipped watch ratios).
+ * EASE's item-item weights B (row-major over the `kept` items, `slot` giving each item's row or -1): items seen by
+ * fewer than `minSupport` people are left out.
  */
-export function trainEase(data: ImplicitInteractions, options: EaseOptions): UserItemScorer {
+export function easeWeights(data: ImplicitInteractions, options: EaseOptions): { kept: number[]; slot: Int32Array; weights: Float64Array } {
   const popularity = itemPopularity(data);
   const minSupport = options.minSupport ?? 1;
   const kept: number[] = [];
@@ -45,7 +44,17 @@ export function trainEase(data: ImplicitInteractions, options: EaseOptions): Use
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < n; b++) weights[a * n + b] = a === b ? 0 : -weights[a * n + b]! / diagonal[b]!;
   }
+  return { kept, slot, weights };
+}
 
+/**
+ * EASE (Steck, 2019): item-item weights B = I - P diag(1/diag P) with P = (XᵀX + λI)⁻¹, diagonal forced to zero.
+ * A user's scores are the sum of the weight rows of the items they engaged with, each times its strength when the
+ * data has strengths (X is then real-valued, e.g. clipped watch ratios).
+ */
+export function trainEase(data: ImplicitInteractions, options: EaseOptions): UserItemScorer {
+  const { kept, slot, weights } = easeWeights(data, options);
+  const n = kept.length;
   return {
     scoreUser(user, out) {
       out.fill(-Infinity);

@@ -5,12 +5,15 @@
  * - a random walk person → video → person → video (RP3beta), kept as each video's strongest links;
  * - the ideal low-pass filter of the co-engagement graph (GF-CF), which reaches videos several hops away;
  * - a content graph linking each video to those with the nearest uploaded embeddings, so that videos with
- *   little engagement are reachable through the ones they resemble.
+ *   little engagement are reachable through the ones they resemble;
+ * - while few videos are engaged with, EASE's item-to-item regression (Steck 2019), whose closed form costs the
+ *   cube of their number.
  * Everything here is typed arrays, so a graph trained on a worker thread crosses to the serving thread whole.
  */
 import { implicitInteractions, itemPopularity, itemsOf, usersOf, type ImplicitInteractions } from '../batch/interactions.ts';
 import { neighbourGraph } from '../batch/content-neighbours.ts';
 import { lowPassFactors } from '../batch/low-pass-filter.ts';
+import { easeWeights } from '../batch/ease.ts';
 
 export interface ItemGraphOptions {
   /** Strongest walk links kept per video. */
@@ -27,6 +30,9 @@ export interface ItemGraphOptions {
   contentNeighbours: number;
   /** The content graph is built by comparing every pair, so only up to this many videos with an embedding. */
   contentMaxVideos: number;
+  /** EASE's links are learned while at most this many videos are engaged with (0: never), with this L2 penalty. */
+  easeMaxVideos: number;
+  easeLambda: number;
 }
 
 export const DEFAULT_ITEM_GRAPH: ItemGraphOptions = {
@@ -37,6 +43,8 @@ export const DEFAULT_ITEM_GRAPH: ItemGraphOptions = {
   lowPassMaxVideos: 8192,
   contentNeighbours: 10,
   contentMaxVideos: 20_000,
+  easeMaxVideos: 2000,
+  easeLambda: 100,
 };
 
 /** Each video's links, `k` slots per video (target -1 where it has fewer), strongest first. */
@@ -68,6 +76,7 @@ export interface ItemGraph {
   walk: NeighbourTable;
   lowPass: LowPassFactors | undefined;
   content: NeighbourTable | undefined;
+  ease: NeighbourTable | undefined;
 }
 
 /** What a training run is given: each person's engaged videos as compressed rows, and the videos' embeddings. */
@@ -96,7 +105,33 @@ export function trainItemGraph(input: GraphTrainingData): ItemGraph {
     walk: walkLinks(data, options),
     lowPass: options.lowPassRank > 0 ? lowPassOver(data, options) : undefined,
     content: options.contentNeighbours > 0 ? contentLinks(input) : undefined,
+    ease: easeLinks(data, options),
   };
+}
+
+/** EASE's strongest positive links per engaged video (each keeps as many as the walk), while few are engaged. */
+function easeLinks(data: ImplicitInteractions, options: ItemGraphOptions): NeighbourTable | undefined {
+  const popularity = itemPopularity(data);
+  let engaged = 0;
+  for (let i = 0; i < data.itemCount; i++) if (popularity[i]! > 0) engaged++;
+  if (engaged < 2 || engaged > options.easeMaxVideos) return undefined;
+  const { kept, weights } = easeWeights(data, { lambda: options.easeLambda });
+  const k = options.walkNeighbours;
+  const table: NeighbourTable = { k, targets: new Int32Array(data.itemCount * k).fill(-1), weights: new Float32Array(data.itemCount * k) };
+  const row = new Float64Array(data.itemCount);
+  const n = kept.length;
+  for (let a = 0; a < n; a++) {
+    const positive: number[] = [];
+    for (let b = 0; b < n; b++) {
+      const w = weights[a * n + b]!;
+      if (w <= 0) continue;
+      row[kept[b]!] = w;
+      positive.push(kept[b]!);
+    }
+    keepStrongest(table, kept[a]!, positive, row);
+    for (const j of positive) row[j] = 0;
+  }
+  return table;
 }
 
 /**

@@ -1,14 +1,16 @@
 import { BestSlots } from '../../core/best-slots.ts';
 import type { ItemGraph, NeighbourTable } from './item-graph.ts';
 
-/** How much each view of the item graph counts in a person's score (chosen on the tuning half of TikTok's val.csv). */
+/** How much each view of the item graph counts in a person's score: chosen on the tuning half of TikTok's val.csv, EASE's on MovieLens leave-last-out's validation items (TikTok has too many videos for it). */
 export interface GraphWeights {
   walk: number;
   lowPass: number;
   content: number;
+  /** EASE's links, which exist only while few videos are engaged with (src/learn/retrained/item-graph.ts). */
+  ease: number;
 }
 
-export const DEFAULT_GRAPH_WEIGHTS: GraphWeights = { walk: 1, lowPass: 0.6, content: 0.2 };
+export const DEFAULT_GRAPH_WEIGHTS: GraphWeights = { walk: 1, lowPass: 0.6, content: 0.2, ease: 4 };
 
 /**
  * One person's scores over the item graph, from the videos they engaged with: each view's scores scaled so that
@@ -49,12 +51,13 @@ export class PersonGraphScores {
     const known = history.filter((slot) => slot < this.graph.videoCount);
     for (const slot of known) this.inHistory[slot] = 1;
     if (known.length === 0) return this;
-    const { walk, lowPass, content } = this.graph;
+    const { walk, lowPass, content, ease } = this.graph;
     const views = [
       { weight: this.weights.walk, table: walk },
       { weight: this.weights.content, table: content },
+      { weight: this.weights.ease, table: ease },
     ];
-    const total = this.weights.walk + (content ? this.weights.content : 0) + (lowPass ? this.weights.lowPass : 0);
+    const total = this.weights.walk + (content ? this.weights.content : 0) + (lowPass ? this.weights.lowPass : 0) + (ease ? this.weights.ease : 0);
     for (const { weight, table } of views) if (table !== undefined && weight > 0) this.addLinks(table, known, weight / total);
     if (lowPass !== undefined && this.weights.lowPass > 0) this.addLowPass(known, this.weights.lowPass / total);
     return this;
