@@ -29,8 +29,12 @@ const PAGE = 5000;
 const INDEX_SYNC_CHUNK = 200;
 /** Queued events learned per turn of the event loop: a turn stays short, so requests are not held up behind learning. */
 const LEARN_CHUNK = 1000;
-/** Run by its caller (the simulation), the item graph is retrained once the events since its last training reach this share of those before (and at least so many). */
-const GRAPH_GROWTH = 0.25;
+/**
+ * Run by its caller (the simulation), the item graph is retrained on the calling thread once the events since its
+ * last training reach this share of those before (and at least so many): each time they double, so a run pays
+ * for a handful of trainings.
+ */
+const GRAPH_GROWTH = 1;
 const GRAPH_LEAST_CHANGES = 2000;
 /** How often, at most, the content-only item vectors follow a projection moved by other replicas' deltas. */
 const CONTENT_REFRESH_MS = 5000;
@@ -99,7 +103,9 @@ export class EngineLearning {
     });
     this.popular = new PopularVideos(config.feed.trendingKeep);
     const { itemGraph, graphUpkeep } = config.learning;
-    this.graph = new BackgroundGraph(() => this.state.engagementRows(itemGraph.contentMaxVideos), itemGraph, config.feed.graphWeights, graphUpkeep);
+    // Only the For You pipeline reads the graph: the baseline policies' engines never train it.
+    const used = config.feed.policy === 'for-you';
+    this.graph = new BackgroundGraph(() => this.state.engagementRows(itemGraph.contentMaxVideos), itemGraph, config.feed.graphWeights, graphUpkeep, used);
   }
 
   /** The person's scores over the item graph (undefined before its first training). */

@@ -116,3 +116,27 @@ test('without automatic upkeep the graph trains only when told, on the calling t
   assert.ok(background.upToDate);
   await background.close();
 });
+
+test('in the engine, erasure and refresh reach the item graph: it is retrained without the person at once', async () => {
+  const { Moteur } = await import('../../src/app/moteur.ts');
+  const { event, tempDir, videos } = await import('../support/fixtures.ts');
+  const moteur = await Moteur.open({ dataDir: tempDir() });
+  try {
+    await moteur.upsertVideos(videos(40));
+    const likes = (userId: string, ids: number[]) => ids.map((i) => event(userId, `v${i}`, 'like'));
+    await moteur.ingest([...likes('ann', [1, 2, 3]), ...likes('bob', [2, 3, 4, 5]), ...likes('cid', [1, 5])]);
+    await moteur.learning.settled();
+    const graph = () => moteur.learning.graph.graph!;
+    assert.deepEqual([graph().people, graph().engagements], [3, 9]);
+    assert.ok((moteur.learning.personGraph('ann')?.best(5, () => true).length ?? 0) > 0, 'ann has graph candidates');
+    await moteur.eraseUser('ann');
+    await moteur.learning.settled();
+    assert.deepEqual([graph().people, graph().engagements], [2, 6]);
+    assert.equal(moteur.learning.personGraph('ann')?.best(5, () => true).length ?? 0, 0, 'nothing of ann is left to score from');
+    await moteur.refreshUser('bob');
+    await moteur.learning.settled();
+    assert.deepEqual([graph().people, graph().engagements], [1, 2]);
+  } finally {
+    await moteur.close();
+  }
+});

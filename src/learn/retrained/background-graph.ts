@@ -46,6 +46,8 @@ export class BackgroundGraph {
     private readonly options: ItemGraphOptions,
     private readonly weights: GraphWeights,
     private readonly upkeep: GraphUpkeep,
+    /** False when nothing reads the graph (a baseline feed policy): it is then never trained. */
+    private readonly used = true,
   ) {}
 
   get graph(): ItemGraph | undefined {
@@ -59,7 +61,7 @@ export class BackgroundGraph {
 
   /** The engagements changed (an event learned, a delta applied); `urgent` (an erasure, a refresh) retrains now. */
   changed(urgent = false): void {
-    if (this.closed) return;
+    if (this.closed || !this.used) return;
     this.changes++;
     const now = performance.now();
     this.lastChangeAt = now;
