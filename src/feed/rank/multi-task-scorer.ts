@@ -17,22 +17,28 @@ export class MultiTaskScorer implements Scorer {
 
   score(request: FeedRequest, candidates: Candidate[]): void {
     const scores = this.models.learners.score(this.person(request), candidates.map((c) => c.video.id));
-    candidates.forEach((c, i) => (c.score = (scores[i] ?? 0) + this.graphWeight * this.graphScore(request, c)));
+    const graph = this.graphScores(request);
+    candidates.forEach((c, i) => (c.score = (scores[i] ?? 0) + this.graphWeight * graph(c)));
   }
 
   explain(request: FeedRequest, candidates: Candidate[]): void {
+    const graph = this.graphScores(request);
     for (const c of candidates) {
       const e = this.models.learners.explain(this.person(request), c.video.id);
       if (e === undefined) continue;
-      const graph = this.graphScore(request, c);
-      c.explanation = { predictions: { ...e.predictions, itemGraph: graph }, weights: { ...e.weights, itemGraph: this.graphWeight }, topSignals: e.signals };
+      c.explanation = { predictions: { ...e.predictions, itemGraph: graph(c) }, weights: { ...e.weights, itemGraph: this.graphWeight }, topSignals: e.signals };
     }
   }
 
-  private graphScore(request: FeedRequest, c: Candidate): number {
-    if (!request.personalized || this.graphWeight === 0) return 0;
-    const slot = this.models.learners.slotOf(c.video.id);
-    return slot === undefined ? 0 : (this.models.personGraph(request.user.id)?.score(slot) ?? 0);
+  /** The person's item-graph score of a candidate (0 for an anonymous visitor, or before the graph's first training). */
+  private graphScores(request: FeedRequest): (c: Candidate) => number {
+    const scores = request.personalized && this.graphWeight !== 0 ? this.models.personGraph(request.user.id) : undefined;
+    if (scores === undefined) return () => 0;
+    const learners = this.models.learners;
+    return (c) => {
+      const slot = learners.slotOf(c.video.id);
+      return slot === undefined ? 0 : scores.score(slot);
+    };
   }
 
   private person(request: FeedRequest): string | undefined {
