@@ -47,27 +47,26 @@ export class DiverseReranker implements Reranker {
     for (const c of candidates) [low, high] = [Math.min(low, c.score), Math.max(high, c.score)];
     const relevance = new Map(candidates.map((c) => [c, high > low ? (c.score - low) / (high - low) : 1]));
     // Each remaining candidate's highest similarity to the page so far, updated as videos are placed.
-    const closest = new Map<Candidate, number>(exploit.map((c) => [c, 0]));
-    const exploring = new Map<Candidate, number>(candidates.filter((c) => isExploring(c.video.id)).map((c) => [c, 0]));
+    const closest = new Map<Candidate, number>(candidates.map((c) => [c, 0]));
+    const exploiting = new Set(exploit);
+    const exploring = new Set(candidates.filter((c) => isExploring(c.video.id)));
     const vectors = new Map<Candidate, Float32Array | undefined>(candidates.map((c) => [c, this.embeddings.vectorOf(c.video.id)]));
     const page: Candidate[] = [];
     const place = (c: Candidate) => {
       page.push(c);
       closest.delete(c);
-      exploring.delete(c);
       const at = explore.indexOf(c);
       if (at >= 0) explore.splice(at, 1);
+      if (diversity === 0) return;
       const v = vectors.get(c);
-      for (const remaining of [closest, exploring]) {
-        for (const [other, sim] of remaining) remaining.set(other, Math.max(sim, similarity(c.video, v, other.video, vectors.get(other))));
-      }
+      for (const [other, sim] of closest) closest.set(other, Math.max(sim, similarity(c.video, v, other.video, vectors.get(other))));
     };
-    /** The candidate of `pool` with the best maximal marginal relevance that may follow the previous video. */
-    const bestOf = (pool: Map<Candidate, number>, allowed: (c: Candidate) => boolean) => {
+    /** The remaining candidate of `pool` with the best maximal marginal relevance that may follow the previous video. */
+    const bestOf = (pool: ReadonlySet<Candidate>, allowed: (c: Candidate) => boolean) => {
       let best: Candidate | undefined;
       let bestValue = -Infinity;
-      for (const [c, sim] of pool) {
-        if (!allowed(c)) continue;
+      for (const [c, sim] of closest) {
+        if (!pool.has(c) || !allowed(c)) continue;
         const value = (1 - diversity) * relevance.get(c)! - diversity * sim;
         if (value > bestValue) [best, bestValue] = [c, value];
       }
@@ -84,7 +83,7 @@ export class DiverseReranker implements Reranker {
         return c;
       };
       const fromExplore = () => (request.random() < uniformExploreShare ? drawn() : (suited() ?? drawn()));
-      const fromExploit = () => takeFirst(followed, allowed) ?? bestOf(closest, allowed);
+      const fromExploit = () => takeFirst(followed, allowed) ?? bestOf(exploiting, allowed);
       const pick = exploreSlot ? (fromExplore() ?? fromExploit()) : (fromExploit() ?? fromExplore());
       if (pick === undefined) break;
       place(pick);

@@ -40,7 +40,7 @@ export const DEFAULT_ITEM_GRAPH: ItemGraphOptions = {
   transitionExponent: 1,
   popularityExponent: -0.4,
   lowPassRank: 256,
-  lowPassMaxVideos: 8192,
+  lowPassMaxVideos: 4096,
   contentNeighbours: 10,
   contentMaxVideos: 20_000,
   easeMaxVideos: 2000,

@@ -121,9 +121,24 @@ export class PersonGraphScores {
     }
     if (!any) return;
     let max = 0;
+    const right = f.right;
+    const profile = this.profile;
+    const tail = rank - (rank % 4);
     for (let at = 0; at < f.videos.length; at++) {
-      let s = 0;
-      for (let c = 0; c < rank; c++) s += f.right[at * rank + c]! * this.profile[c]!;
+      // Four sums at once: the scan over every covered video is most of a feed's time at large catalogs.
+      const base = at * rank;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let c = 0; c < tail; c += 4) {
+        s0 += right[base + c]! * profile[c]!;
+        s1 += right[base + c + 1]! * profile[c + 1]!;
+        s2 += right[base + c + 2]! * profile[c + 2]!;
+        s3 += right[base + c + 3]! * profile[c + 3]!;
+      }
+      for (let c = tail; c < rank; c++) s0 += right[base + c]! * profile[c]!;
+      const s = s0 + s1 + s2 + s3;
       this.lowPassScores[at] = s;
       if (s > max && this.inHistory[f.videos[at]!] === 0) max = s;
     }
