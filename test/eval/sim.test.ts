@@ -85,10 +85,13 @@ test('A/B: two identical configurations differ by nothing significant, and the i
   const result = await abTest({ ...tiny, users: 200 }, { name: 'same', config: {} }, { name: 'same again', config: {} }, 1000);
   assert.ok(result.arms.A.people > 80 && result.arms.B.people > 80, `${result.arms.A.people} / ${result.arms.B.people} people`);
   assert.equal(result.arms.A.people + result.arms.B.people, 200);
+  // A 95 % interval misses the true difference one time in twenty: with seven metrics, one miss is to be expected
+  // now and then (over seeds 1 to 12, 6 of 84 comparisons), two at once about one run in twenty-five.
+  const misses = result.differences.filter((d) => !(d.ci95[0] <= 0 && d.ci95[1] >= 0));
+  assert.ok(misses.length <= 1, `intervals that exclude 0: ${misses.map((d) => `${d.metric} [${d.ci95}]`).join(', ')}`);
   for (const d of result.differences) {
-    assert.ok(d.ci95[0] <= 0 && d.ci95[1] >= 0, `${d.metric}: [${d.ci95}] should contain 0`);
-    assert.equal(d.significant, false);
-    assert.equal(d.verdict, 'no significant difference');
+    assert.equal(d.significant, misses.includes(d));
+    assert.equal(d.verdict, misses.includes(d) ? (d.difference > 0 ? 'B is better' : 'A is better') : 'no significant difference');
     assert.ok(d.ci95[0] < d.ci95[1], `${d.metric}: an interval of width 0`);
   }
 });
