@@ -246,9 +246,9 @@ export class EngineLearning {
   private apply(event: LoggedEvent, video: Video): void {
     this.state.observe(event, video);
     this.exploration.observe(event, video);
-    // An impression adds no positive: the item graph's rows are unchanged.
-    if (event.type !== 'impression') this.graph.changed();
     if (event.type !== 'impression') {
+      // An impression adds no positive: the item graph's rows are unchanged by it.
+      this.graph.changed();
       this.seenSet(event.userId).add(video.id);
       this.recordSeen(event.userId, video.id);
     }

@@ -444,20 +444,9 @@ export class Moteur {
       throw new MoteurError('invalid_field', `n: must be an integer from 1 to ${this.config.feed.maxPageSize}`, 400, 'n');
     }
     const now = Date.now();
-    const user = this.ensureUser(userId, now);
-    // Every acknowledged event is learned before the page is made: the person's last actions count.
-    this.learning.catchUp();
-    const seen = this.learning.seenBy(userId);
-    const request: FeedRequest = {
-      user,
-      personalized: user.settings.personalized,
-      seen,
-      n,
-      explain: options.explain === true,
-      random: seededRandom(hashString(`${userId}\u0000${options.sessionId ?? ''}\u0000${seen.size}`)),
-    };
+    const request = this.feedRequest(userId, now, n, options.explain === true, options.sessionId);
     let { page, exhausted } = this.pipeline.run(request);
-    if (exhausted && seen.size > 0) {
+    if (exhausted && request.seen.size > 0) {
       // The person has seen everything they may be shown: start the catalog over.
       await this.forgetServed(userId);
       page = this.pipeline.run({ ...request, seen: this.learning.seenBy(userId) }).page;
@@ -474,23 +463,31 @@ export class Moteur {
    * Unknown and removed videos are rejected with the reason.
    */
   async rank(userId: string, videoIds: string[]): Promise<Ranking> {
-    const user = this.ensureUser(userId, Date.now());
-    this.learning.catchUp();
-    const seen = this.learning.seenBy(userId);
     const { candidates, rejected } = rankCandidates(this.catalog, videoIds);
-    const request: FeedRequest = {
-      user,
-      personalized: user.settings.personalized,
-      seen,
-      n: candidates.length,
-      explain: true,
-      random: seededRandom(hashString(`${userId}\u0000\u0000${seen.size}`)),
-    };
+    const request = this.feedRequest(userId, Date.now(), candidates.length, true, undefined);
     const { scorer } = this.pipeline.stages;
     scorer.score(request, candidates);
     candidates.sort((a, b) => b.score - a.score);
     scorer.explain(request, candidates);
     return { userId, items: candidates.map((c) => rankedItem(c, scorer.name)), rejected };
+  }
+
+  /**
+   * What the pipeline's stages are asked for the person (created if new): every acknowledged event is learned
+   * first, so their last actions count; the draws are seeded by the session and what they have seen.
+   */
+  private feedRequest(userId: string, now: number, n: number, explain: boolean, sessionId: string | undefined): FeedRequest {
+    const user = this.ensureUser(userId, now);
+    this.learning.catchUp();
+    const seen = this.learning.seenBy(userId);
+    return {
+      user,
+      personalized: user.settings.personalized,
+      seen,
+      n,
+      explain,
+      random: seededRandom(hashString(`${userId}\u0000${sessionId ?? ''}\u0000${seen.size}`)),
+    };
   }
 
   private async forgetServed(userId: string): Promise<void> {
