@@ -95,7 +95,7 @@ test('the background graph retrains once engagements are quiet, at once after an
   await onWorker.settled();
   const inline = trainItemGraph(blocks(30));
   assert.deepEqual(Array.from(onWorker.graph!.walk.targets), Array.from(inline.walk.targets));
-  assert.deepEqual(Array.from(onWorker.graph!.popularity), Array.from(inline.popularity));
+  assert.deepEqual(Array.from(onWorker.graph!.walk.weights), Array.from(inline.walk.weights));
   await onWorker.close();
 });
 

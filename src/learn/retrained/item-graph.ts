@@ -71,8 +71,6 @@ export interface ItemGraph {
   /** People and (person, video) engagements it was trained on. */
   people: number;
   engagements: number;
-  /** Distinct people who engaged with each video. */
-  popularity: Float32Array;
   walk: NeighbourTable;
   lowPass: LowPassFactors | undefined;
   content: NeighbourTable | undefined;
@@ -97,24 +95,22 @@ export function trainItemGraph(input: GraphTrainingData): ItemGraph {
   for (let p = 0; p < people; p++) users.fill(p, input.personStart[p]!, input.personStart[p + 1]!);
   const data = implicitInteractions(users, input.videos, people, input.videoCount);
   const { options } = input;
+  const popularity = itemPopularity(data);
+  const engaged: number[] = [];
+  for (let i = 0; i < data.itemCount; i++) if (popularity[i]! > 0) engaged.push(i);
   return {
     videoCount: input.videoCount,
     people,
     engagements: data.itemsOfUser.length,
-    popularity: Float32Array.from(itemPopularity(data)),
-    walk: walkLinks(data, options),
-    lowPass: options.lowPassRank > 0 ? lowPassOver(data, options) : undefined,
+    walk: walkLinks(data, popularity, options),
+    lowPass: options.lowPassRank > 0 ? lowPassOver(data, popularity, engaged, options) : undefined,
     content: options.contentNeighbours > 0 ? contentLinks(input) : undefined,
-    ease: easeLinks(data, options),
+    ease: engaged.length >= 2 && engaged.length <= options.easeMaxVideos ? easeLinks(data, options) : undefined,
   };
 }
 
-/** EASE's strongest positive links per engaged video (each keeps as many as the walk), while few are engaged. */
-function easeLinks(data: ImplicitInteractions, options: ItemGraphOptions): NeighbourTable | undefined {
-  const popularity = itemPopularity(data);
-  let engaged = 0;
-  for (let i = 0; i < data.itemCount; i++) if (popularity[i]! > 0) engaged++;
-  if (engaged < 2 || engaged > options.easeMaxVideos) return undefined;
+/** EASE's strongest positive links per engaged video (each keeps as many as the walk). */
+function easeLinks(data: ImplicitInteractions, options: ItemGraphOptions): NeighbourTable {
   const { kept, weights } = easeWeights(data, { lambda: options.easeLambda });
   const k = options.walkNeighbours;
   const table: NeighbourTable = { k, targets: new Int32Array(data.itemCount * k).fill(-1), weights: new Float32Array(data.itemCount * k) };
@@ -138,10 +134,9 @@ function easeLinks(data: ImplicitInteractions, options: ItemGraphOptions): Neigh
  * RP3beta's item-to-item weights, W[i, j] = Σ over people v of i's audience of (|U_i| |I_v|)^-α × pop_j^-β,
  * each video keeping its `walkNeighbours` strongest: a person's walk score for j is the sum of W[i, j] over their videos.
  */
-function walkLinks(data: ImplicitInteractions, options: ItemGraphOptions): NeighbourTable {
+function walkLinks(data: ImplicitInteractions, popularity: Float64Array, options: ItemGraphOptions): NeighbourTable {
   const n = data.itemCount;
   const k = options.walkNeighbours;
-  const popularity = itemPopularity(data);
   const alpha = options.transitionExponent;
   const targetFactor = Float64Array.from(popularity, (p) => (p > 0 ? Math.pow(p, -options.popularityExponent) : 0));
   const table: NeighbourTable = { k, targets: new Int32Array(n * k).fill(-1), weights: new Float32Array(n * k) };
@@ -179,12 +174,9 @@ function keepStrongest(table: NeighbourTable, i: number, touched: number[], row:
 }
 
 /** The low-pass filter over the most engaged videos (at most `lowPassMaxVideos`). */
-function lowPassOver(data: ImplicitInteractions, options: ItemGraphOptions): LowPassFactors | undefined {
-  const popularity = itemPopularity(data);
-  const engaged: number[] = [];
-  for (let i = 0; i < data.itemCount; i++) if (popularity[i]! > 0) engaged.push(i);
+function lowPassOver(data: ImplicitInteractions, popularity: Float64Array, engaged: readonly number[], options: ItemGraphOptions): LowPassFactors | undefined {
   if (engaged.length < 2) return undefined;
-  const covered = engaged.length <= options.lowPassMaxVideos ? engaged : engaged.sort((a, b) => popularity[b]! - popularity[a]! || a - b).slice(0, options.lowPassMaxVideos).sort((a, b) => a - b);
+  const covered = engaged.length <= options.lowPassMaxVideos ? engaged : [...engaged].sort((a, b) => popularity[b]! - popularity[a]! || a - b).slice(0, options.lowPassMaxVideos).sort((a, b) => a - b);
   const position = new Int32Array(data.itemCount).fill(-1);
   covered.forEach((video, at) => (position[video] = at));
   const users: number[] = [];
