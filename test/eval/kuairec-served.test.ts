@@ -8,11 +8,11 @@ import {
   kuaiRecSplit,
   loadKuaiRec,
   measureServedRanking,
-  replayKuaiRec,
   type KuaiRecData,
   type Ranker,
   type WatchFamily,
 } from '../../src/eval/protocols/kuairec.ts';
+import { replayIntoFreshEngine } from '../../src/eval/served/served-engine.ts';
 import { SERVED_VARIANTS } from '../../src/eval/served/served-ranking.ts';
 import { tempDir } from '../support/fixtures.ts';
 import { writeKuaiRecDir, writeKuaiRecTasteDir } from './data.ts';
@@ -27,7 +27,7 @@ async function tasteData(): Promise<{ dir: string; data: KuaiRecData }> {
 /** The served engine after residue r's replay, measured through `rank` (optionally changed before ranking). */
 async function servedFigures(data: KuaiRecData, residue: number, options: { skipReplay?: boolean; unpersonalized?: boolean; wrap?: (ranker: Ranker) => Ranker } = {}) {
   const split = kuaiRecSplit(data, residue);
-  const { engine } = await replayKuaiRec({}, data, options.skipReplay ? [] : split.events);
+  const { engine } = await replayIntoFreshEngine({}, data.videos, options.skipReplay ? [] : split.events);
   try {
     if (options.unpersonalized) for (const u of split.test.userIds) await engine.moteur.putUser(`ku${u}`, { settings: { personalized: false } });
     return await measureServedRanking(options.wrap ? options.wrap(engine.moteur) : engine.moteur, split.test);

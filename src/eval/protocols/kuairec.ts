@@ -14,7 +14,7 @@ import type { StageProgress } from '../progress.ts';
 import { readKuaiRec, type KuaiRecRows } from '../readers/kuairec.ts';
 import type { ReportPage, ReportSection } from '../report/html.ts';
 import { metricByKChart, metricsTable, perUserChart, settingsText } from '../report/model-comparison.ts';
-import { openServedEngine, replayIntoEngine, servedConfiguration, type ClientEvent, type ServedEngine } from '../served/served-engine.ts';
+import { replayIntoFreshEngine, servedConfiguration, type ClientEvent } from '../served/served-engine.ts';
 import { SERVED_VARIANTS } from '../served/served-ranking.ts';
 
 export interface KuaiRecOptions {
@@ -189,24 +189,6 @@ export function kuaiRecSplit(data: KuaiRecData, residue: number): KuaiRecSplit {
 }
 
 /**
- * A fresh served engine (`openServedEngine`) with the catalog upserted and the events ingested through the API's
- * calls, their `ts` one second apart in order, the last one second before the replay starts; learning has settled.
- */
-export async function replayKuaiRec(config: MoteurConfigOverrides, data: KuaiRecData, events: ClientEvent[], progress?: StageProgress): Promise<{ engine: ServedEngine; seconds: number }> {
-  const start = Date.now();
-  events.forEach((event, k) => (event.ts = start - (events.length - k) * 1000));
-  const engine = await openServedEngine(config);
-  try {
-    const replayStart = performance.now();
-    await replayIntoEngine(engine.moteur, data.videos, events, progress);
-    return { engine, seconds: (performance.now() - replayStart) / 1000 };
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
-}
-
-/**
  * The KuaiRec protocol (data README): for each residue, train on the other rows; for each person rank their
  * held-out videos; NDCG@K with gain min(watch_ratio, 5), and per person the AUC of the score for watch_ratio ≥ 2
  * (`userAuc`, averaged over people; `pooledAuc` over all held-out rows is kept as a secondary figure).
@@ -229,7 +211,7 @@ export async function evaluateKuaiRec(options: KuaiRecOptions): Promise<KuaiRecR
     const models: Record<string, WatchModelResult> = {};
     for (const variant of SERVED_VARIANTS) {
       const tag: StageProgress = (stage, done, total) => options.progress?.(`residue ${residue}: ${variant.name}: ${stage}`, done, total);
-      const { engine, seconds } = await replayKuaiRec(variant.config, data, split.events, tag);
+      const { engine, seconds } = await replayIntoFreshEngine(variant.config, data.videos, split.events, tag);
       try {
         const start = performance.now();
         const measured = await measureServedRanking(engine.moteur, test, tag);

@@ -50,6 +50,30 @@ export async function openServedEngine(config: MoteurConfigOverrides = {}): Prom
   };
 }
 
+/**
+ * A fresh engine (`openServedEngine`) with the catalog and the events replayed into it (`replayIntoEngine`), the
+ * events' `ts` set one second apart in order, the last one second before the replay starts; `seconds` is the
+ * replay's time, learning included. A replay that fails closes the engine.
+ */
+export async function replayIntoFreshEngine(
+  config: MoteurConfigOverrides,
+  videos: readonly unknown[],
+  events: ClientEvent[],
+  progress?: StageProgress,
+): Promise<{ engine: ServedEngine; seconds: number }> {
+  const start = Date.now();
+  events.forEach((event, k) => (event.ts = start - (events.length - k) * 1000));
+  const engine = await openServedEngine(config);
+  try {
+    const replayStart = performance.now();
+    await replayIntoEngine(engine.moteur, videos, events, progress);
+    return { engine, seconds: (performance.now() - replayStart) / 1000 };
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+}
+
 /** Upserts the catalog and ingests the events in API-sized batches; any item the engine refuses fails the replay. */
 export async function replayIntoEngine(moteur: Moteur, videos: readonly unknown[], events: readonly ClientEvent[], progress?: StageProgress): Promise<void> {
   for (let k = 0; k < videos.length; k += VIDEO_BATCH) {

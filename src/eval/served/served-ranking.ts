@@ -8,7 +8,7 @@ import { evaluateLists, type EvaluatedUser, type FullRankingContext } from '../f
 import type { ModelResult } from '../implicit-benchmark.ts';
 import { PeopleBootstrap, type Interval } from '../metrics/bootstrap.ts';
 import type { StageProgress } from '../progress.ts';
-import { openServedEngine, replayIntoEngine, servedConfiguration, servedPages, type ClientEvent } from './served-engine.ts';
+import { replayIntoFreshEngine, servedConfiguration, servedPages, type ClientEvent } from './served-engine.ts';
 
 /** The served engine as a client gets it (its default configuration), and the same without exploration slots. */
 export const SERVED_VARIANTS: readonly { name: string; config: MoteurConfigOverrides }[] = [
@@ -48,14 +48,10 @@ export async function measureServedEngine(input: ServedInput, variants = SERVED_
   const replaySeconds: number[] = [];
   let configuration: Record<string, unknown> = {};
   for (const variant of variants) {
-    const start = Date.now();
-    input.events.forEach((event, k) => (event.ts = start - (input.events.length - k) * 1000));
-    const engine = await openServedEngine(variant.config);
+    const tag = (stage: string, done: number, total: number) => input.progress?.(`${variant.name}: ${stage}`, done, total);
+    const { engine, seconds } = await replayIntoFreshEngine(variant.config, input.videos, input.events, tag);
     try {
-      const tag = (stage: string, done: number, total: number) => input.progress?.(`${variant.name}: ${stage}`, done, total);
-      const replayStart = performance.now();
-      await replayIntoEngine(engine.moteur, input.videos, input.events, tag);
-      replaySeconds.push((performance.now() - replayStart) / 1000);
+      replaySeconds.push(seconds);
       const feedStart = performance.now();
       const pages = await servedPages(engine.moteur, input.people, input.pageSize, tag);
       const lists = pages.map((page) => Int32Array.from(page.map(input.itemOf)).filter((item) => item >= 0));
