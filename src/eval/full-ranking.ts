@@ -30,7 +30,7 @@ export type MetricReport = Record<string, number>;
  * Per-person values behind the averages, in the order of the evaluated people (for distributions and intervals);
  * `bestRank` is the 1-based rank of the person's best-placed held-out item (Infinity when none can be ranked).
  */
-export const PER_USER_METRICS = ['ndcg@10', 'recall@20', 'ndcg@20', 'bestRank'] as const;
+export const PER_USER_METRICS = ['recall@10', 'ndcg@10', 'recall@20', 'ndcg@20', 'bestRank'] as const;
 
 export interface FullRankingResult {
   metrics: MetricReport;

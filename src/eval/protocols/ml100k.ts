@@ -6,7 +6,7 @@ import { evaluateFullRanking, type EvaluatedUser, type FullRankingContext } from
 import { evaluatedUsers, runImplicitBenchmark, type ImplicitBenchmarkInput, type ModelResult } from '../implicit-benchmark.ts';
 import { benchmarkBaselines, easeFamily, lowPassFamily, popularFamily, randomFamily, SharedFits, type BaselineOptions } from '../implicit-models.ts';
 import { itemSimilarity } from '../item-similarity.ts';
-import { intervalText, PeopleBootstrap, type Interval } from '../metrics/bootstrap.ts';
+import { intervalText, type Interval } from '../metrics/bootstrap.ts';
 import { learnersScorer, replayThroughLearners, type CurvePoint, type TimedInteraction } from '../online-replay.ts';
 import type { StageProgress } from '../progress.ts';
 import { readAtomicInteractions, readAtomicItemClasses } from '../readers/movielens.ts';
@@ -132,13 +132,14 @@ export async function evaluateMl100k(options: Ml100kOptions): Promise<Ml100kResu
     const context = { itemCount, userCount, popularity: itemPopularity(split.train), similarity: itemSimilarity(split.train, []) };
     const engine = await served.measure(split.trainRows, split.reported, context, options.progress);
     const baselines = leaveLastOutBaselines({ train: split.tuning, refit: split.train, validation: split.validation, reported: split.reported, features: [], ...progress }, models);
-    const measured = withIntervals({ ...engine.models, ...baselines }, split.reported.length, options.seed);
+    // One held-out movie a person: figures at 10 say as much as at 20, so both get intervals.
+    const measured = withIntervals({ ...engine.models, ...baselines }, split.reported.length, options.seed, ['recall@10', 'ndcg@10', 'recall@20', 'ndcg@20']);
     result.last = {
       users: split.reported.length,
       trainRows: split.trainRows.length,
       validationUsers: split.validation.length,
       heldOut: LAST_RULE,
-      models: withIntervalsAt10(measured, split.reported, options.seed),
+      models: measured,
       served: { ...engine.run, replay: served.replayText('every training rating (all but each person’s held-out one) in timestamp order (equal timestamps: file order)') },
     };
   }
@@ -252,30 +253,6 @@ function compareTokens(a: string, b: string): number {
   const y = Number(b);
   if (a.trim() !== '' && b.trim() !== '' && Number.isFinite(x) && Number.isFinite(y)) return x - y;
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Adds 95 % intervals (and paired differences to the engine) at 10 to those `withIntervals` gives at 20, when each
- * person holds out one item: Recall@10 of a person is then 1 when that item is among their first 10, 0 otherwise.
- */
-function withIntervalsAt10(models: Record<string, ModelResult>, users: EvaluatedUser[], seed: number): Record<string, ModelResult> {
-  if (users.some((u) => u.heldOut.size !== 1)) return models;
-  const bootstrap = new PeopleBootstrap(users.length, seed);
-  const at10 = (m: ModelResult) => ({ 'recall@10': m.perUser.bestRank.map((rank) => (rank <= 10 ? 1 : 0)), 'ndcg@10': m.perUser['ndcg@10'] });
-  const engine = models[SERVED_VARIANTS[0]!.name];
-  const engineAt10 = engine && at10(engine);
-  return Object.fromEntries(
-    Object.entries(models).map(([name, model]) => {
-      const own = at10(model);
-      const intervals: Record<string, Interval> = { ...model.intervals };
-      const vsEngine: Record<string, Interval> = { ...model.vsEngine };
-      for (const metric of ['recall@10', 'ndcg@10'] as const) {
-        intervals[metric] = bootstrap.mean(own[metric]);
-        if (engineAt10 && model !== engine) vsEngine[metric] = bootstrap.difference(own[metric], engineAt10[metric]);
-      }
-      return [name, { ...model, intervals, ...(Object.keys(vsEngine).length > 0 ? { vsEngine } : {}) }];
-    }),
-  );
 }
 
 /** The ratings of ML-100k with dense ids (in file order: dense ids in order of first appearance), and each movie's genres as tags. */

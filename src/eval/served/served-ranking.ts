@@ -4,7 +4,7 @@
  * as the batch baselines' full rankings.
  */
 import type { MoteurConfigOverrides } from '../../app/config.ts';
-import { evaluateLists, type EvaluatedUser, type FullRankingContext } from '../full-ranking.ts';
+import { evaluateLists, PER_USER_METRICS, type EvaluatedUser, type FullRankingContext } from '../full-ranking.ts';
 import type { ModelResult } from '../implicit-benchmark.ts';
 import { PeopleBootstrap, type Interval } from '../metrics/bootstrap.ts';
 import type { StageProgress } from '../progress.ts';
@@ -80,21 +80,26 @@ function refuseReplayedHeldOut(input: ServedInput): void {
   }
 }
 
-/** Figures whose intervals are reported. */
+/** Figures whose intervals are reported, unless a protocol names others. */
 const WITH_INTERVALS = ['recall@20', 'ndcg@20'] as const;
 
 /**
  * Adds 95 % bootstrap intervals over the reported people to every model, and to each model other than the engine
- * its paired difference to the engine (negative: the engine is ahead).
+ * its paired difference to the engine (negative: the engine is ahead), for each of `metrics`.
  */
-export function withIntervals(models: Record<string, ModelResult>, people: number, seed: number): Record<string, ModelResult> {
+export function withIntervals(
+  models: Record<string, ModelResult>,
+  people: number,
+  seed: number,
+  metrics: readonly (typeof PER_USER_METRICS)[number][] = WITH_INTERVALS,
+): Record<string, ModelResult> {
   const bootstrap = new PeopleBootstrap(people, seed);
   const engine = models[SERVED_VARIANTS[0]!.name];
   const out: Record<string, ModelResult> = {};
   for (const [name, model] of Object.entries(models)) {
     const intervals: Record<string, Interval> = {};
     const vsEngine: Record<string, Interval> = {};
-    for (const metric of WITH_INTERVALS) {
+    for (const metric of metrics) {
       intervals[metric] = bootstrap.mean(model.perUser[metric]);
       if (engine !== undefined && model !== engine) vsEngine[metric] = bootstrap.difference(model.perUser[metric], engine.perUser[metric]);
     }
