@@ -2,7 +2,7 @@
  * The online learners: one object a caller holds, composed of the parts that do the work, each over the same
  * learned state (learned-parts.ts): the catalog and vector index (learner-catalog.ts), learning from events
  * (event-learning.ts), a person's rights (person-rights.ts), candidates (candidates.ts), scores (scores.ts),
- * model deltas (learner-deltas.ts) and snapshots (learner-snapshot.ts). The feed reads them through the narrow
+ * model deltas (learner-deltas.ts, reached through `deltas`) and snapshots (learner-snapshot.ts). The feed reads them through the narrow
  * interfaces those files declare. Pure in memory and deterministic for a seed: the only I/O is the snapshot.
  */
 import { MoteurError } from '../../core/errors.ts';
@@ -15,7 +15,6 @@ import { LearnedParts } from './learned-parts.ts';
 import { LearnerCatalog } from './learner-catalog.ts';
 import { LearnerDeltas } from './learner-deltas.ts';
 import { readLearnedParts, writeLearnedParts } from './learner-snapshot.ts';
-import type { ItemDelta } from './model-delta.ts';
 import { PersonRights, type PersonSignals } from './person-rights.ts';
 import { wholeReader, wholeWriter, type PersonReader, type PersonWriter } from './person-bytes.ts';
 import { Scores, type Explanation, type LearnedPopularity, type LearnedScores } from './scores.ts';
@@ -30,7 +29,8 @@ export class OnlineLearners implements LearnedCandidates, LearnedScores, Learned
   private readonly rights: PersonRights;
   private readonly candidates: Candidates;
   private readonly scores: Scores;
-  private readonly deltas: LearnerDeltas;
+  /** Model deltas to and from other replicas. */
+  readonly deltas: LearnerDeltas;
 
   /** Learners from scratch for these settings, or over the parts a snapshot held. */
   constructor(from: OnlineConfigOverrides | LearnedParts = {}) {
@@ -193,40 +193,6 @@ export class OnlineLearners implements LearnedCandidates, LearnedScores, Learned
       coEngagementUsers: swing.users,
       arenaBytes: factorization.users.arenaBytes + factorization.videos.arenaBytes,
     };
-  }
-
-  // ---- model deltas (learner-deltas.ts)
-
-  recordDeltas(): void {
-    this.deltas.recordDeltas();
-  }
-
-  get peopleInDelta(): number {
-    return this.deltas.peopleInDelta;
-  }
-
-  get itemEntriesInDelta(): number {
-    return this.deltas.itemEntriesInDelta;
-  }
-
-  takeDelta(): { item: ItemDelta; people: string[] } {
-    return this.deltas.takeDelta();
-  }
-
-  applyItemDelta(d: ItemDelta): void {
-    this.deltas.applyItemDelta(d);
-  }
-
-  refreshStaleContentVectors(): void {
-    this.deltas.refreshStaleContentVectors();
-  }
-
-  writePerson(userId: string, w: ByteWriter): void {
-    this.deltas.writePerson(userId, w);
-  }
-
-  readPerson(userId: string, r: ByteReader, owner: boolean): void {
-    this.deltas.readPerson(userId, r, owner);
   }
 
   // ---- snapshots (learner-snapshot.ts)
