@@ -1,4 +1,3 @@
-import type { FeedConfig } from '../app/config.ts';
 import type { Catalog } from './catalog.ts';
 import { alreadySeenFilter } from './filters/already-seen.ts';
 import { keywordFilter } from './filters/keywords.ts';
@@ -20,8 +19,17 @@ import { FollowedSource } from './sources/followed.ts';
 import { ItemGraphSource } from './sources/item-graph.ts';
 import { TrendingSource } from './sources/trending.ts';
 
+/** The settings the For You pipeline reads (the engine's feed settings carry them, see src/app/config.ts). */
+export interface ForYouSettings {
+  exploreShare: number;
+  uniformExploreShare: number;
+  graphScoreWeight: number;
+  diversity: number;
+  followedSlots: number;
+}
+
 /** The For You pipeline: which sources, filters, scorer and re-ranker make a page, and in what amounts. */
-export function defaultPipeline(catalog: Catalog, models: LearnedModels, config: FeedConfig): FeedPipeline {
+export function defaultPipeline(catalog: Catalog, models: LearnedModels, config: ForYouSettings): FeedPipeline {
   const explore = new ExploreSource(catalog, models);
   const followed = new FollowedSource(catalog, models);
   return new FeedPipeline({

@@ -45,7 +45,7 @@ test('moteur eval sim rejects bad arguments with a message saying what is wrong,
   writeFileSync(good, '{"feed":{"exploreShare":0.3}}');
   writeFileSync(join(dir, 'typo.json'), '{"feed":{"exploreShar":0.3}}');
   const report = join(dir, 'never.html');
-  // The configuration files themselves are checked in test/app/config-overrides.test.ts.
+  // The configuration files themselves are checked in test/eval/config-overrides.test.ts.
   const cases: [string[], RegExp][] = [
     [['--days', '0'], /option '--days <n>' argument '0' is invalid\. expected a positive integer/],
     [['--policies', 'engine,best'], /expected policies among random, popular, engine, engine-unpersonalized.*unknown: best/],

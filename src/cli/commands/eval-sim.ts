@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { basename } from 'node:path';
-import { readConfigOverrides } from '../../app/config-overrides.ts';
+import { readConfigOverrides } from '../../eval/sim/config-overrides.ts';
 import { MoteurError } from '../../core/errors.ts';
 import { abTest, comparePolicies, POLICY_NAMES, type AbComparison, type ArmFigures, type PolicyComparison, type PolicyName } from '../../eval/sim/evaluate.ts';
 import { METRICS } from '../../eval/sim/metrics.ts';

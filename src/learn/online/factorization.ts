@@ -10,7 +10,7 @@
 import type { OnlineConfig } from './config.ts';
 import { EmbeddingTable } from './embedding-table.ts';
 import { wholeReader, wholeWriter, type PersonReader, type PersonWriter } from './person-bytes.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../../core/random.ts';
 import type { VideoCatalog } from './video-catalog.ts';
 
 const INIT_SCALE = 0.1;

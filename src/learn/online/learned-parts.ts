@@ -10,7 +10,7 @@ import { Factorization } from './factorization.ts';
 import type { LearnedState } from './features.ts';
 import { NewestByKey } from './newest-by-key.ts';
 import { MultiTaskRanker } from './ranker.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../../core/random.ts';
 import { Swing } from './swing.ts';
 import { TasteProfiles } from './taste.ts';
 import { VideoCatalog } from './video-catalog.ts';
