@@ -389,7 +389,7 @@ export class Moteur {
   /** Applies a learner shard's model delta (a serving node that learns from deltas); the people in it become known users. */
   applyDelta(delta: ModelDelta): void {
     for (const { userId } of delta.people) this.ensureUser(userId, delta.clock);
-    this.learning.applyDelta(delta, () => false);
+    this.learning.deltas.apply(delta, () => false);
   }
 
   // ---- events

@@ -52,11 +52,11 @@ async function readCheckpoint(db: pg.Client, schema: string, shard: number) {
  */
 function videoCounters(learners: OnlineLearners, now: number): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (let slot = 0; slot < learners.catalog.size; slot++) {
-    const f = learners.counters.decayFactor(slot, now);
+  for (let slot = 0; slot < learners.parts.catalog.size; slot++) {
+    const f = learners.parts.counters.decayFactor(slot, now);
     out.set(
-      learners.catalog.get(slot).id,
-      COUNTERS.filter((c) => c !== 'relativeWatch').map((c) => f * learners.counters.get(slot, c)),
+      learners.parts.catalog.get(slot).id,
+      COUNTERS.filter((c) => c !== 'relativeWatch').map((c) => f * learners.parts.counters.get(slot, c)),
     );
   }
   return out;
@@ -64,7 +64,7 @@ function videoCounters(learners: OnlineLearners, now: number): Map<string, numbe
 
 /** What each person chose (follows, hidden creators and sounds) and the keys they have an affinity to. */
 function personState(learners: OnlineLearners, userId: string) {
-  const taste = learners.taste.get(userId);
+  const taste = learners.parts.taste.get(userId);
   return { follows: [...(taste?.follows ?? [])].sort(), hidden: [...(taste?.hidden ?? [])].sort(), keys: [...(taste?.affinities.keys() ?? [])].sort() };
 }
 

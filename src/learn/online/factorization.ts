@@ -164,6 +164,14 @@ export class Factorization {
     }
   }
 
+  /** Adds another replica's increment of the content projection; false, and nothing added, when its shape differs. */
+  addToProjection(increment: Float32Array): boolean {
+    const { projection } = this;
+    if (increment.length !== projection.length) return false;
+    for (let i = 0; i < projection.length; i++) projection[i] = projection[i]! + increment[i]!;
+    return true;
+  }
+
   /** People's rows where `out` puts each person; videos' rows and the projection are item-level. */
   write(out: PersonWriter): void {
     this.users.write(out);
