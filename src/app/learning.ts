@@ -59,7 +59,7 @@ export interface LoadHooks {
 export class EngineLearning {
   private state: OnlineLearners;
   readonly exploration: ExplorationPool;
-  /** Per person: videos served to them or that they interacted with (kept apart from learned taste: a refresh keeps it). */
+  /** Per person: videos served to them or that they watched or acted on, follows aside (kept apart from learned taste: a refresh keeps it). */
   private seen = new Map<string, Set<string>>();
   readonly popular: PopularVideos;
   /** The item graph, retrained from everyone's recent positives in the background. */
@@ -246,9 +246,11 @@ export class EngineLearning {
   private apply(event: LoggedEvent, video: Video): void {
     this.state.observe(event, video);
     this.exploration.observe(event, video);
-    if (event.type !== 'impression') {
-      // An impression adds no positive: the item graph's rows are unchanged by it.
-      this.graph.changed();
+    // An impression adds no positive: the item graph's rows are unchanged by it.
+    if (event.type !== 'impression') this.graph.changed();
+    // A follow is about the creator, not the video it was made on: that video stays unwatched, so the followed
+    // source can bring it (an impression is neither; what was served is kept by `served`).
+    if (event.type !== 'impression' && event.type !== 'follow') {
       this.seenSet(event.userId).add(video.id);
       this.recordSeen(event.userId, video.id);
     }
