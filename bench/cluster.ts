@@ -137,9 +137,10 @@ async function main(): Promise<void> {
       const expected = newestUnseen(videos, video.creatorId, shown);
       const feed = await getJson(`${to}/v1/users/fresh-${t}/feed?n=10`, key);
       // Shown because it is followed: a cold feed may show the creator's videos by chance.
-      if (feed.items.some((i: { videoId: string; source: string }) => i.videoId === expected && i.source === 'followed')) break;
+      const followed = feed.items.filter((i: { source: string }) => i.source === 'followed').map((i: { videoId: string }) => i.videoId);
+      if (followed.includes(expected)) break;
       for (const item of feed.items) shown.add(item.videoId);
-      if (performance.now() - acknowledged > 10_000) throw new Error(`trial ${t}: the follow never reached the other node`);
+      if (performance.now() - acknowledged > 10_000) throw new Error(`trial ${t}: ${expected}, the newest video of ${video.creatorId} not seen, never reached the other node's feed (followed: ${followed.join(', ') || 'none'})`);
     }
     delays.push(performance.now() - acknowledged);
   }

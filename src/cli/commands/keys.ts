@@ -1,5 +1,6 @@
-/** `moteur keys`: create, list and revoke API keys. A key is printed once, at creation; only its hash is kept. */
+/** `moteur keys`: create, list and revoke API keys (a key is printed once, at creation; only its hash is kept), and make a cluster's master key. */
 import { InvalidArgumentError, type Command } from 'commander';
+import { createMasterKey, masterKeyFingerprint, readClusterMasterKey } from '../../trust/crypto/master-key.ts';
 import { createKey, KeyRing, keysFileIn, revokeKey } from '../../trust/policy/keys.ts';
 import { isRole, ROLES, type Role } from '../../trust/policy/vocabulary.ts';
 import { parseRegions } from '../options.ts';
@@ -40,4 +41,18 @@ export function registerKeys(program: Command): void {
       const record = revokeKey(keysFileIn(opts.data), hashPrefix);
       console.log(`revoked a key of ${record.id} (${record.role}); a running server stops accepting it at its next reload`);
     });
+  const master = keys.command('master').description("The master key wrapping people's data keys: one per cluster, the same file on every node");
+  master
+    .command('create')
+    .description("Make a cluster's master key (32 random bytes, mode 0600) and print its fingerprint; copy the file to every node")
+    .requiredOption('--master-key <file>', 'where to write it (refused if it exists)')
+    .action((opts: { masterKey: string }) => {
+      console.log(masterKeyFingerprint(createMasterKey(opts.masterKey)));
+      console.error(`master key written to ${opts.masterKey}; give every node of the cluster this file (--master-key or MOTEUR_MASTER_KEY)`);
+    });
+  master
+    .command('fingerprint')
+    .description("Print a master key's fingerprint, to compare with the cluster's (`moteur cluster status`)")
+    .requiredOption('--master-key <file>', 'the key file')
+    .action((opts: { masterKey: string }) => console.log(masterKeyFingerprint(readClusterMasterKey(opts.masterKey))));
 }

@@ -32,7 +32,7 @@ export function registerServe(program: Command): void {
     .requiredOption('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files")
     .addOption(new Option('--store <url>', "postgres://user@host:port/db[?schema=name] (default: SQLite in --data); each region's personal data goes to schema <name>_<region>").env('MOTEUR_STORE'))
     .addOption(new Option('--log <url>', 'nats://host:port[,host:port][?stream=moteur&shards=4] (default: SQLite in --data)').env('MOTEUR_LOG'))
-    .addOption(new Option('--master-key <file>', 'the key wrapping people\'s data keys; every node of a cluster uses the same (default: master.key in --data)').env('MOTEUR_MASTER_KEY'))
+    .addOption(new Option('--master-key <file>', "the key wrapping people's data keys (default: master.key in --data, made on first use by a single node); a cluster's nodes use the one 'moteur keys master create' made, never a new one").env('MOTEUR_MASTER_KEY'))
     .addOption(
       new Option('--ledger-keys <dir>', "the audit ledger's signing key and commitment salt (ledger.key, ledger.salt; made if missing); every node of a cluster uses the same (default: ledger/ in --data)").env(
         'MOTEUR_LEDGER_KEYS',
