@@ -15,10 +15,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { deleteLogStreams } from '../src/log/nats/nats-event-log.ts';
 import { getJson, postJson } from '../src/sim/http-client.ts';
-import { loadMasterKey } from '../src/trust/crypto/master-key.ts';
-import { createKey, keysFileIn } from '../src/trust/policy/keys.ts';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { startNode, type Node } from './lib/cluster-nodes.ts';
+import { createMasterKey } from '../src/trust/crypto/master-key.ts';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createClusterKey, startNode, type Node } from './lib/cluster-nodes.ts';
 import { flag, latencySummary, note, print, round, scratchDir, timeCalls } from './lib/report.ts';
 import { syntheticEvents, syntheticVideos } from './lib/synthetic.ts';
 
@@ -60,12 +59,11 @@ async function cleanUp(): Promise<void> {
 async function main(): Promise<void> {
   const scratch = scratchDir();
   const masterKey = join(scratch, 'master.key');
-  loadMasterKey(masterKey);
+  createMasterKey(masterKey);
   const env = { MOTEUR_STORE: `${POSTGRES}?schema=${name}`, MOTEUR_LOG: `${NATS}?stream=${name}&shards=${SHARDS}`, MOTEUR_MASTER_KEY: masterKey, MOTEUR_LEDGER_KEYS: join(scratch, 'ledger-keys') };
   const dirs = ['a', 'b', ...Array.from({ length: SHARDS }, (_, i) => `learner-${i}`)].map((d) => join(scratch, d));
   for (const dir of dirs) mkdirSync(dir);
-  const key = createKey(keysFileIn(dirs[0]!), { id: 'bench', role: 'app', regions: ['us', 'eu'] });
-  copyFileSync(keysFileIn(dirs[0]!), keysFileIn(dirs[1]!));
+  const key = await createClusterKey(env.MOTEUR_STORE, { id: 'bench', role: 'app', regions: ['us', 'eu'] });
   const start = async (args: string[]) => {
     const node = await startNode(args, env, 60_000);
     nodes.push(node);
