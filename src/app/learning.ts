@@ -218,9 +218,11 @@ export class EngineLearning {
   private apply(event: LoggedEvent, video: Video): void {
     this.state.observe(event, video);
     this.exploration.observe(event, video);
-    if (event.type !== 'impression') {
-      // An impression adds no positive: the item graph's rows are unchanged by it.
-      this.graph.changed();
+    // An impression adds no positive: the item graph's rows are unchanged by it.
+    if (event.type !== 'impression') this.graph.changed();
+    // A follow is about the creator, not the video it was made on: that video stays unwatched, so the followed
+    // source can bring it (an impression is neither; what was served is kept by `served`).
+    if (event.type !== 'impression' && event.type !== 'follow') {
       this.seen.add(event.userId, video.id);
       this.deltas.seenBy(event.userId, video.id);
     }
