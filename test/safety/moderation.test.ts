@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { validateStatement } from '../../src/safety/dsa-validator.ts';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
 import type { LedgerEntry } from '../../src/trust/ledger/ledger.ts';
+import { runMoteur } from '../support/cli.ts';
 import { apiKey, authorized, event, tempDir, TEST_REGIONS } from '../support/fixtures.ts';
 
 const dataDir = tempDir();
@@ -227,4 +229,37 @@ test('every decision is a ledger entry, and the ledger verifies with moteur audi
   const code = await new Promise((resolve) => child.once('exit', resolve));
   assert.equal(code, 0, out);
   assert.match(out, /ok: moteur\.ledger at size \d+, \d+ entries re-hashed/);
+});
+
+test('moteur safety statements writes every restricting decision as a valid statement; moteur safety report counts them, naming no one', async () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const out = join(tempDir(), 'statements.jsonl');
+  const written = await runMoteur(['safety', 'statements', '--data', dataDir, '--from', today, '--to', today, '--out', out]);
+  assert.equal(written.code, 0, written.stderr);
+  const statements = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const decisions = server.moteur.safety.moderation.decisions();
+  assert.deepEqual(statements.map((s) => s.puid).sort(), decisions.filter((d) => d.action !== 'restore').map((d) => d.id).sort());
+  for (const statement of statements) assert.deepEqual(validateStatement(statement), [], JSON.stringify(statement));
+
+  const report = await runMoteur(['safety', 'report', '--data', dataDir, '--from', today, '--to', today, '--json']);
+  assert.equal(report.code, 0, report.stderr);
+  const figures = JSON.parse(report.stdout);
+  assert.equal(figures.reports.byReason.self_harm, 3);
+  assert.equal(figures.decisions.total, decisions.length);
+  assert.equal(figures.decisions.automated, 1);
+  assert.equal(figures.decisions.byAction.remove, decisions.filter((d) => d.action === 'remove').length);
+  assert.deepEqual(figures.appeals, { received: 1, upheld: 0, reversed: 1, open: 0 });
+  assert.ok(!/reporter|maker|mod-ana|test-app/.test(report.stdout), 'the report names someone');
+
+  const tomorrow = new Date(Date.now() + DAY).toISOString().slice(0, 10);
+  const empty = JSON.parse((await runMoteur(['safety', 'report', '--data', dataDir, '--from', tomorrow, '--to', tomorrow, '--json'])).stdout);
+  assert.equal(empty.decisions.total, 0);
+
+  const bad = await runMoteur(['safety', 'report', '--data', dataDir, '--from', '2026-13-01', '--to', today]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--from <day>.*expected a date YYYY-MM-DD/);
+  const nowhere = await runMoteur(['safety', 'report', '--data', tempDir(), '--from', today, '--to', today]);
+  assert.equal(nowhere.code, 2);
+  assert.equal(nowhere.stderr.trim().split('\n').length, 1);
+  assert.match(nowhere.stderr, /holds no moderation database/);
 });
