@@ -3,6 +3,7 @@ import type { Task } from '../learn/online/config.ts';
 import type { GraphUpkeep } from '../learn/retrained/background-graph.ts';
 import { DEFAULT_ITEM_GRAPH, type ItemGraphOptions } from '../learn/retrained/item-graph.ts';
 import { DEFAULT_GRAPH_WEIGHTS, type GraphWeights } from '../learn/retrained/person-graph-scores.ts';
+import { DEFAULT_SAFETY, type SafetyConfig } from '../safety/config.ts';
 
 /**
  * Which pipeline builds the feed: the engine's own (`for-you`), or a baseline it is measured against:
@@ -71,6 +72,8 @@ export interface MoteurConfig {
   embeddingDim: number;
   feed: FeedConfig;
   learning: LearningConfig;
+  /** Reports, reach limits, minors and sensitive-topic dispersal (src/safety/, docs/safety.md). */
+  safety: SafetyConfig;
 }
 
 export const DEFAULT_CONFIG: MoteurConfig = {
@@ -104,9 +107,14 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     itemGraph: DEFAULT_ITEM_GRAPH,
     graphUpkeep: { quietMs: 1000, maxStaleMs: 60_000, workerFrom: 50_000, automatic: true },
   },
+  safety: DEFAULT_SAFETY,
 };
 
-export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning'>> & { feed?: Partial<FeedConfig>; learning?: Partial<LearningConfig> };
+export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning' | 'safety'>> & {
+  feed?: Partial<FeedConfig>;
+  learning?: Partial<LearningConfig>;
+  safety?: Partial<SafetyConfig>;
+};
 
 export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConfig {
   return {
@@ -114,5 +122,6 @@ export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConf
     ...overrides,
     feed: { ...DEFAULT_CONFIG.feed, ...overrides.feed },
     learning: { ...DEFAULT_CONFIG.learning, ...overrides.learning },
+    safety: { ...DEFAULT_CONFIG.safety, ...overrides.safety },
   };
 }

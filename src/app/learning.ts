@@ -56,6 +56,8 @@ export interface LoadHooks {
   onVideo(video: Video): void;
   /** Each replayed event, before the learners see it. */
   onEvent(event: LoggedEvent): void;
+  /** Each recorded serving of a video (the safety layer counts each video's reach). */
+  onServed?(videoId: string): void;
 }
 
 export class EngineLearning {
@@ -157,7 +159,10 @@ export class EngineLearning {
     }
     for (let after = 0; ; ) {
       const rows = await store.listServed(after, PAGE);
-      for (const r of rows) this.served(r.userId, r.videoId);
+      for (const r of rows) {
+        this.served(r.userId, r.videoId);
+        hooks.onServed?.(r.videoId);
+      }
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.rowId;
     }

@@ -11,6 +11,7 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerFeedRoutes } from './routes/feed.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
+import { registerModerationRoutes } from './routes/moderation.ts';
 import { registerRankRoutes } from './routes/rank.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerVideoRoutes } from './routes/videos.ts';
@@ -58,6 +59,7 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
   registerFeedRoutes(app, moteur, access, metrics);
   registerRankRoutes(app, moteur, access);
   registerLedgerRoutes(app, moteur.ledger, access);
+  registerModerationRoutes(app, moteur, access);
   registerAdminRoutes(app, access);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
