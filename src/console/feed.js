@@ -43,6 +43,8 @@ export function FeedPage({ me }) {
   const fail = (err) => setError(err);
   const loadPage = async (userId, replace) => {
     setLoading(true);
+    // A new start (another person, new settings) shows nothing of the old feed while the new one comes.
+    if (replace) setCards([]);
     try {
       const fresh = await nextPage(userId, session.current);
       setPage((p) => (replace ? 1 : p + 1));
