@@ -46,6 +46,8 @@ function Chart({ title, series, times, points }) {
         width,
         height: 150,
         legend: { show: true },
+        // A lone first point would otherwise stretch the time axis over years.
+        scales: { x: { time: true, range: (_u, min, max) => (max - min < 10 ? [max - 10, max] : [min, max]) } },
         axes: [{ stroke: '#c9d1d9', grid: { stroke: '#30363d' } }, { stroke: '#c9d1d9', grid: { stroke: '#30363d' }, size: 50 }],
         series: [{}, ...series.map(([, label, stroke]) => ({ label, stroke, width: 2, spanGaps: true }))],
       },
@@ -57,7 +59,7 @@ function Chart({ title, series, times, points }) {
   useEffect(() => plot.current?.setData(data()), [points]);
   const last = points.at(-1);
   const now = last ? series.map(([key, label]) => `${label} ${Number.isFinite(last[key]) ? last[key].toFixed(2) : '–'}`).join(', ') : 'waiting for the second scrape';
-  return html`<figure class="chart" data-testid="chart"><figcaption>${title}: <span class="now">${now}</span></figcaption><div ref=${box} role="img" aria-label=${`${title}, over time`}></div></figure>`;
+  return html`<figure class="chart" data-testid="chart" data-points=${points.length}><figcaption>${title}: <span class="now">${now}</span></figcaption><div ref=${box} role="img" aria-label=${`${title}, over time`}></div></figure>`;
 }
 
 function SourceShares({ samples }) {
