@@ -1,5 +1,5 @@
-// The console's in-browser ledger verifiers (WebCrypto) run here under Node's WebCrypto, held to the server's own
-// verifiers: every proof they must accept, and the same proofs altered, which they must refuse.
+// The console's in-browser ledger verifiers (WebCrypto hashing; proof walks shared with the server) run here under
+// Node's WebCrypto, held to the server's verifiers: every proof they must accept, and the same proofs altered.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
