@@ -67,7 +67,7 @@ export function registerServe(program: Command): void {
       const server = await startServing(opts);
       const regions = server.access.authorizer.regions.join(',');
       const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
-      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json`);
+      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json, the web console at ${server.url}/`);
       if (server.access.authorizer.keys().length === 0) {
         const where = opts.store === undefined ? `--data ${opts.data}` : '--store URL';
         const then = opts.store === undefined ? `, then reload (kill -HUP ${process.pid})` : ': every node of the cluster accepts it within a second';
