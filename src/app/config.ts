@@ -1,4 +1,5 @@
 /** Engine settings with their defaults; every one can be overridden when opening the engine. */
+import { DEFAULT_GORSE_MAPPING, type GorseMapping } from '../gorse/mapping.ts';
 import type { Task } from '../learn/online/config.ts';
 import type { GraphUpkeep } from '../learn/retrained/background-graph.ts';
 import { DEFAULT_ITEM_GRAPH, type ItemGraphOptions } from '../learn/retrained/item-graph.ts';
@@ -71,6 +72,8 @@ export interface MoteurConfig {
   embeddingDim: number;
   feed: FeedConfig;
   learning: LearningConfig;
+  /** How the Gorse-compatible API at /api maps items and feedback onto videos and events (src/gorse/). */
+  gorse: GorseMapping;
 }
 
 export const DEFAULT_CONFIG: MoteurConfig = {
@@ -104,9 +107,14 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     itemGraph: DEFAULT_ITEM_GRAPH,
     graphUpkeep: { quietMs: 1000, maxStaleMs: 60_000, workerFrom: 50_000, automatic: true },
   },
+  gorse: DEFAULT_GORSE_MAPPING,
 };
 
-export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning'>> & { feed?: Partial<FeedConfig>; learning?: Partial<LearningConfig> };
+export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning' | 'gorse'>> & {
+  feed?: Partial<FeedConfig>;
+  learning?: Partial<LearningConfig>;
+  gorse?: Partial<GorseMapping>;
+};
 
 export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConfig {
   return {
@@ -114,5 +122,6 @@ export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConf
     ...overrides,
     feed: { ...DEFAULT_CONFIG.feed, ...overrides.feed },
     learning: { ...DEFAULT_CONFIG.learning, ...overrides.learning },
+    gorse: { ...DEFAULT_CONFIG.gorse, ...overrides.gorse },
   };
 }

@@ -5,6 +5,7 @@ import type { Moteur } from '../app/moteur.ts';
 import { EventInput, VideoInput } from '../core/schemas.ts';
 import { installAuthentication } from './authentication.ts';
 import { installErrorHandling } from './errors.ts';
+import { gorseApi } from './gorse/routes.ts';
 import { ServerMetrics } from './metrics.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -59,6 +60,7 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
   registerRankRoutes(app, moteur, access);
   registerLedgerRoutes(app, moteur.ledger, access);
   registerAdminRoutes(app, access);
+  await app.register(gorseApi, { prefix: '/api', moteur, access, bodyLimit });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
