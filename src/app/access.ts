@@ -82,6 +82,15 @@ export class AccessControl {
   }
 
   /**
+   * Decides a feed-like access to a person (their feed, a ranking, recommendations): a personalised one for someone
+   * who consented, one that reads nothing about them otherwise.
+   */
+  checkFeed(principal: Principal, userId: string, purpose: string): Actor {
+    const person = this.person(userId);
+    return this.check(principal, person.consent ? 'readFeed' : 'readFeedNonPersonalized', person, purpose);
+  }
+
+  /**
    * Re-reads the policies and the keys file (SIGHUP, or an admin's request) and records the new version
    * and every key created or revoked since. A broken file throws a 422 and changes nothing.
    */

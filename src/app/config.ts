@@ -1,4 +1,5 @@
 /** Engine settings with their defaults; every one can be overridden when opening the engine. */
+import { DEFAULT_GORSE_MAPPING, type GorseMapping } from '../gorse/mapping.ts';
 import type { Task } from '../learn/online/config.ts';
 import type { GraphUpkeep } from '../learn/retrained/background-graph.ts';
 import { DEFAULT_ITEM_GRAPH, type ItemGraphOptions } from '../learn/retrained/item-graph.ts';
@@ -74,6 +75,8 @@ export interface MoteurConfig {
   learning: LearningConfig;
   /** Reports, reach limits, minors and sensitive-topic dispersal (src/safety/, docs/safety.md). */
   safety: SafetyConfig;
+  /** How the Gorse-compatible API at /api maps items and feedback onto videos and events (src/gorse/). */
+  gorse: GorseMapping;
 }
 
 export const DEFAULT_CONFIG: MoteurConfig = {
@@ -108,12 +111,14 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     graphUpkeep: { quietMs: 1000, maxStaleMs: 60_000, workerFrom: 50_000, automatic: true },
   },
   safety: DEFAULT_SAFETY,
+  gorse: DEFAULT_GORSE_MAPPING,
 };
 
-export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning' | 'safety'>> & {
+export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning' | 'safety' | 'gorse'>> & {
   feed?: Partial<FeedConfig>;
   learning?: Partial<LearningConfig>;
   safety?: Partial<SafetyConfig>;
+  gorse?: Partial<GorseMapping>;
 };
 
 export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConfig {
@@ -123,5 +128,6 @@ export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConf
     feed: { ...DEFAULT_CONFIG.feed, ...overrides.feed },
     learning: { ...DEFAULT_CONFIG.learning, ...overrides.learning },
     safety: { ...DEFAULT_CONFIG.safety, ...overrides.safety },
+    gorse: { ...DEFAULT_CONFIG.gorse, ...overrides.gorse },
   };
 }

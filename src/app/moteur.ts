@@ -24,6 +24,7 @@ import { DEFAULT_CONFIG, resolveConfig, type MoteurConfig, type MoteurConfigOver
 import { DeferredWriter } from './deferred-writer.ts';
 import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
 import { rankCandidates, rankedItem, type Ranking } from './rank.ts';
+import { newestVideos, popularVideos, similarVideos, type ListedVideo, type VideoListOptions } from './video-lists.ts';
 import type { ModelDelta } from '../learn/online/model-delta.ts';
 import { ageBandOf } from '../safety/age.ts';
 import { creatorCopyOf, statementOf, type Statement } from '../safety/dsa-statement.ts';
@@ -582,6 +583,26 @@ export class Moteur {
     candidates.sort((a, b) => b.score - a.score);
     scorer.explain(request, candidates);
     return { userId, items: candidates.map((c) => rankedItem(c, scorer.name)), rejected };
+  }
+
+  // ---- lists about no one
+
+  /** The most popular active videos that can be served in `region` (default: the engine's home region). */
+  popularVideos(options: VideoListOptions & { region?: string }): ListedVideo[] {
+    this.learning.catchUp();
+    return popularVideos(this.catalog, this.learning, options.region ?? this.residency.regions[0]!, options);
+  }
+
+  /** The newest active videos, newest first. */
+  newestVideos(options: VideoListOptions): ListedVideo[] {
+    return newestVideos(this.catalog, options);
+  }
+
+  /** The active videos people engaged with together with this one, then those whose content is closest. */
+  similarVideos(videoId: string, options: VideoListOptions): ListedVideo[] {
+    const video = this.getVideo(videoId);
+    this.learning.catchUp();
+    return similarVideos(this.catalog, this.learning, video, options);
   }
 
   /**

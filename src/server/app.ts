@@ -6,6 +6,7 @@ import { EventInput, VideoInput } from '../core/schemas.ts';
 import { installAuthentication } from './authentication.ts';
 import { registerConsole } from './console.ts';
 import { installErrorHandling } from './errors.ts';
+import { gorseApi } from './gorse/routes.ts';
 import { ServerMetrics } from './metrics.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -66,6 +67,7 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
   registerAdminRoutes(app, access);
   registerMeRoutes(app, access);
   registerExplorationRoutes(app, moteur, access);
+  await app.register(gorseApi, { prefix: '/api', moteur, access, bodyLimit });
   await registerConsole(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -76,6 +76,8 @@ function requestFor(action: ActionName, role: Role): { method: string; path: str
     case 'importData':
     case 'manageKeys':
       throw new Error(`${action} has no HTTP route`);
+    case 'readCatalog':
+      throw new Error(`${action} is decided on the Gorse-compatible routes only (test/server/gorse.test.ts)`);
   }
 }
 

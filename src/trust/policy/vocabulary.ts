@@ -16,6 +16,7 @@ export const ACTIONS = {
   readMetrics: { resource: 'System', summary: 'aggregates only: Prometheus metrics, counts, health (GET /metrics, GET /health)' },
   changePolicy: { resource: 'System', summary: 'reload or replace the access policies' },
   manageKeys: { resource: 'System', summary: 'create, list or revoke API keys' },
+  readCatalog: { resource: 'System', summary: 'lists of catalog videos that name no one: popular, newest, a video\'s neighbours (GET /api/popular, /api/latest, /api/item/:id/neighbors)' },
   readVideo: { resource: 'Video', summary: 'one catalog video (GET /v1/videos/:id)' },
   removeVideo: { resource: 'Video', summary: 'take a video down (DELETE /v1/videos/:id)' },
   putUser: { resource: 'User', summary: "create or update a person's profile and settings (PUT /v1/users/:id)" },
