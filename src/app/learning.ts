@@ -21,6 +21,7 @@ import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Store } from '../store/store.ts';
 import type { MoteurConfig } from './config.ts';
 import { loadVectorIndex, saveVectorIndex } from './vector-index-file.ts';
+import { droppedUpdates } from '../learn/online/finite.ts';
 
 const MAGIC = 'moteur-engine-snapshot';
 const FORMAT = 2;
@@ -333,9 +334,12 @@ export class EngineLearning {
    */
   applyDelta(delta: ModelDelta, owner: (userId: string) => boolean): void {
     this.catchUp();
+    // A delta that would bring in a non-finite number is dropped whole, its people and outcomes too.
+    const outcomesFinite = delta.exploration.every((o) => Number.isFinite(o.completions) && Number.isFinite(o.likes));
+    if (!outcomesFinite) droppedUpdates.drop('model delta', 'a model delta');
+    if (!outcomesFinite || !this.state.applyItemDelta(delta)) return;
     this.deltasApplied++;
     this.graph.changed();
-    this.state.applyItemDelta(delta);
     for (const { videoId, completions, likes } of delta.exploration) this.exploration.addOutcomes(videoId, completions, likes);
     for (const { userId, bytes } of delta.people) {
       const r = new ByteReader(bytes);
@@ -495,8 +499,9 @@ export class EngineLearning {
       readRegional(snapshot, this.residency.regions, MAGIC, FORMAT, 'an engine snapshot', (input) => this.decode(input));
     } catch (error) {
       if (!(error instanceof MoteurError)) throw error;
-      if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
-      process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
+      if (error.code === 'snapshot_not_finite') droppedUpdates.drop('snapshot', `${source} (not used: the state is rebuilt from the log)`);
+      else if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
+      else process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
     }
   }
 

@@ -13,6 +13,8 @@ import { TASKS, resolveOnlineConfig, type OnlineConfig, type OnlineConfigOverrid
 import { DurationBaseline } from './duration-baseline.ts';
 import { COMMENTED, FOLLOWED, LIKED, OpenExposures, PLAYED, REJECTED, SHARED, SKIPPED, type Exposure } from './exposures.ts';
 import { Factorization } from './factorization.ts';
+import { allFinite, allFloat32, FLOAT32_MAX } from '../../core/float32.ts';
+import { droppedUpdates } from './finite.ts';
 import { FEATURES, PersonFeatures, type LearnedState } from './features.ts';
 import { NewestByKey } from './newest-by-key.ts';
 import { wholeReader, wholeWriter, type PersonReader, type PersonWriter } from './person-bytes.ts';
@@ -628,9 +630,14 @@ export class OnlineLearners implements LearnedState {
 
   /**
    * Adds another replica's item-level increments. Entries of videos this replica's catalog does not hold are
-   * skipped: the caller adds the delta's videos first.
+   * skipped: the caller adds the delta's videos first. False, and nothing taken, when the delta would bring
+   * in a non-finite number.
    */
-  applyItemDelta(d: ItemDelta): void {
+  applyItemDelta(d: ItemDelta): boolean {
+    if (!this.deltaKeepsFinite(d)) {
+      droppedUpdates.drop('model delta', 'a model delta');
+      return false;
+    }
     const slotOf = (videoId: string) => this.catalog.slot(videoId);
     this.events += d.events;
     this.clock = Math.max(this.clock, d.clock);
@@ -671,6 +678,24 @@ export class OnlineLearners implements LearnedState {
       const [sa, sb] = [slotOf(a), slotOf(b)];
       if (sa !== undefined && sb !== undefined) this.swing.addPair(sa, sb, amount);
     }
+    return true;
+  }
+
+  /** Whether a delta holds finite numbers only, and adding it leaves every row, the projection and the ranker finite. */
+  private deltaKeepsFinite(d: ItemDelta): boolean {
+    if (!Number.isFinite(d.events) || !Number.isFinite(d.clock) || !allFinite(d.baseline.counts) || !allFinite(d.baseline.sums)) return false;
+    if (!d.counters.every((c) => Number.isFinite(c.ts) && allFinite(c.values))) return false;
+    if (!d.swing.every((p) => Number.isFinite(p.amount))) return false;
+    const videos = this.factorization.videos;
+    for (const { videoId, increment, value, lastSeen } of d.rows) {
+      if (!allFloat32(increment) || !allFloat32(value) || !Number.isFinite(lastSeen)) return false;
+      const existing = videos.row(videoId);
+      if (existing !== undefined && !sumsFit(videos.vector(existing), increment, FLOAT32_MAX)) return false;
+    }
+    if (d.projection !== undefined && !sumsFit(this.factorization.projection, d.projection, FLOAT32_MAX)) return false;
+    const [weights, squared] = this.ranker.parameters;
+    if (d.ranker !== undefined && !(sumsFit(weights, d.ranker.weights, Number.MAX_VALUE) && sumsFit(squared, d.ranker.squaredGradients, Number.MAX_VALUE))) return false;
+    return true;
   }
 
   /** Refreshes the content-only item vectors if another replica's delta moved the projection since the last call. */
@@ -712,6 +737,18 @@ export class OnlineLearners implements LearnedState {
       if (slot !== undefined) open.push({ slot, ...exposure });
     }
     if (owner) this.exposures.set(userId, open);
+    if (!this.personIsFinite(userId, open)) {
+      droppedUpdates.drop('person in delta', "a person's state in a model delta");
+      this.resetUser(userId);
+    }
+  }
+
+  private personIsFinite(userId: string, open: readonly Exposure[]): boolean {
+    const row = this.factorization.users.row(userId);
+    if (row !== undefined && !allFloat32(this.factorization.users.vector(row))) return false;
+    const taste = this.taste.get(userId);
+    if (taste !== undefined && ![...taste.affinities.values()].every((a) => Number.isFinite(a.value) && Number.isFinite(a.ts))) return false;
+    return open.every((e) => allFloat32(e.features) && Number.isFinite(e.relativeWatch) && Number.isFinite(e.openedAt));
   }
 
   // ---- snapshots ----------------------------------------------------------------------------------------
@@ -769,7 +806,24 @@ export class OnlineLearners implements LearnedState {
     learners.swing = Swing.read(input, config.swing);
     learners.exposures = OpenExposures.read(input, config.exposure.windowMs, config.exposure.openPerUser);
     learners.ranker.read(r);
+    if (!learners.holdsFiniteOnly()) {
+      throw new MoteurError('snapshot_not_finite', 'the learners in it hold non-finite numbers', 500);
+    }
     for (let slot = 0; slot < learners.catalog.size; slot++) learners.refreshVector(slot);
     return learners;
   }
+
+  private holdsFiniteOnly(): boolean {
+    const { factorization: f } = this;
+    return this.catalog.holdsFiniteOnly() && this.counters.holdsFiniteOnly() && this.ranker.holdsFiniteOnly() && f.users.holdsFiniteOnly() && f.videos.holdsFiniteOnly() && allFloat32(f.projection);
+  }
+}
+
+/** Whether `a[i] + b[i]` stays within ±max (and is not NaN) for every i both have. */
+function sumsFit(a: ArrayLike<number>, b: ArrayLike<number>, max: number): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const sum = a[i]! + b[i]!;
+    if (!(sum <= max && sum >= -max)) return false;
+  }
+  return true;
 }
