@@ -10,7 +10,7 @@ import { accessDenied, Authorizer, type AccessRequest, type Decision } from '../
 import { keysFileIn, type Principal } from '../trust/policy/keys.ts';
 import type { SharedKeyRing } from '../trust/policy/postgres-keys.ts';
 import { DEFAULT_POLICY_DIR } from '../trust/policy/policy-files.ts';
-import type { ActionName, Resource, ResourceByType, ResourceOf } from '../trust/policy/vocabulary.ts';
+import { SYSTEM, type ActionName, type Resource, type ResourceByType, type ResourceOf } from '../trust/policy/vocabulary.ts';
 import { wrongRegion } from '../residency/people-directory.ts';
 import type { Actor, Moteur } from './moteur.ts';
 
@@ -79,6 +79,23 @@ export class AccessControl {
     this.record(request, decision);
     if (!decision.allowed) throw this.refusal(request, decision);
     return { principal: principal.id, policyVersion: decision.policyVersion };
+  }
+
+  /**
+   * Decides (and records) whether the principal may ingest events of people whose data lives in `region`, as
+   * that region's node: undefined when it may, else the refusal to give each such event. A node serving
+   * several regions thereby refuses a key limited to one of them the events of the others' people.
+   */
+  ingestRefusal(principal: Principal, region: string): MoteurError | undefined {
+    if (!this.authorizer.servesRegion(region)) return wrongRegion(region, this.authorizer.regions, 'userId');
+    // The batch's own decision (`check` on the system) was made as this region's node: it stands.
+    if (region === this.authorizer.nodeRegionFor(principal, SYSTEM)) return undefined;
+    const request: AccessRequest<'ingestEvents'> = { principal, action: 'ingestEvents', resource: SYSTEM, context: { purpose: `ingest (people of ${region})`, nodeRegion: region } };
+    const decision = this.authorizer.authorize(request);
+    this.record(request, decision);
+    if (decision.allowed) return undefined;
+    const denied = accessDenied(request, decision);
+    return new MoteurError(denied.code, `userId: a person of region ${region}: ${denied.message}`, 403, 'userId');
   }
 
   /**

@@ -19,6 +19,7 @@ import type { Residency } from '../residency/people-directory.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Store } from '../store/store.ts';
 import type { MoteurConfig } from './config.ts';
+import { droppedUpdates } from '../learn/online/finite.ts';
 import { EngineDeltas } from './learning/engine-deltas.ts';
 import { decodeEngine, encodeEngine } from './learning/engine-snapshot.ts';
 import { LearnQueue, type QueuedEvent } from './learning/learn-queue.ts';
@@ -348,8 +349,9 @@ export class EngineLearning {
       learners.setScoreWeights(this.config.feed.scoreWeights);
     } catch (error) {
       if (!(error instanceof MoteurError)) throw error;
-      if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
-      process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
+      if (error.code === 'snapshot_not_finite') droppedUpdates.drop('snapshot', `${source} (not used: the state is rebuilt from the log)`);
+      else if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
+      else process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
     }
   }
 

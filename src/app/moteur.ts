@@ -438,8 +438,11 @@ export class Moteur {
 
   // ---- events
 
-  /** Validates a batch, stores the valid events durably, then lets every learner see them. */
-  async ingest(raw: unknown): Promise<ItemOutcome[]> {
+  /**
+   * Validates a batch, stores the valid events durably, then lets every learner see them. `admit` may refuse
+   * an event for its person (it throws the MoteurError to answer that item with).
+   */
+  async ingest(raw: unknown, admit?: (userId: string) => void): Promise<ItemOutcome[]> {
     const items = batchOf(raw, MAX_EVENT_BATCH, 'events');
     const valid: { event: WatchEvent; video: Video; index: number }[] = [];
     const outcomes: ItemOutcome[] = items.map((item, index) => {
@@ -451,6 +454,7 @@ export class Moteur {
         }
         const region = this.residency.regionOf(event.userId);
         if (region !== undefined && !this.residency.regions.includes(region)) throw wrongRegion(region, this.residency.regions, 'userId');
+        admit?.(event.userId);
         valid.push({ event, video, index });
         return { id: event.id, status: 'stored' };
       } catch (err) {

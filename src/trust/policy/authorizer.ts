@@ -21,8 +21,12 @@ export interface AccessRequest<A extends ActionName = ActionName> {
   principal: Principal;
   action: A;
   resource: ResourceOf<A>;
-  /** Why the data is touched (for example `feed`, `account`, `user request`, `moderation`); recorded in the ledger. */
-  context: { purpose: string };
+  /**
+   * Why the data is touched (for example `feed`, `account`, `user request`, `moderation`); recorded in the ledger.
+   * `nodeRegion` decides the request as served in that region (one of the node's) instead of the usual one
+   * (see `nodeRegionFor`): an ingest batch is decided for the region of each person it holds events of.
+   */
+  context: { purpose: string; nodeRegion?: string };
 }
 
 export interface Decision {
@@ -158,7 +162,8 @@ export class Authorizer {
   private evaluate(request: AccessRequest): Decision {
     const { principal, action } = request;
     const resource: Resource = request.resource;
-    const context: cedar.Context = { purpose: request.context.purpose, nodeRegion: this.nodeRegionFor(principal, resource) };
+    const nodeRegion = request.context.nodeRegion !== undefined && this.servesRegion(request.context.nodeRegion) ? request.context.nodeRegion : this.nodeRegionFor(principal, resource);
+    const context: cedar.Context = { purpose: request.context.purpose, nodeRegion };
     if (resource.type === 'User') {
       context.resourceRegion = resource.region;
       context.consent = resource.consent;
