@@ -19,6 +19,7 @@ import type { Residency } from '../residency/people-directory.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Store } from '../store/store.ts';
 import type { MoteurConfig } from './config.ts';
+import { droppedUpdates } from '../learn/online/finite.ts';
 import { EngineDeltas } from './learning/engine-deltas.ts';
 import { decodeEngine, encodeEngine } from './learning/engine-snapshot.ts';
 import { LearnQueue, type QueuedEvent } from './learning/learn-queue.ts';
@@ -56,6 +57,8 @@ export interface LoadHooks {
   onVideo(video: Video): void;
   /** Each replayed event, before the learners see it. */
   onEvent(event: LoggedEvent): void;
+  /** Each recorded serving of a video (the safety layer counts each video's reach). */
+  onServed?(videoId: string): void;
 }
 
 export class EngineLearning {
@@ -157,7 +160,10 @@ export class EngineLearning {
     }
     for (let after = 0; ; ) {
       const rows = await store.listServed(after, PAGE);
-      for (const r of rows) this.served(r.userId, r.videoId);
+      for (const r of rows) {
+        this.served(r.userId, r.videoId);
+        hooks.onServed?.(r.videoId);
+      }
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.rowId;
     }
@@ -218,9 +224,11 @@ export class EngineLearning {
   private apply(event: LoggedEvent, video: Video): void {
     this.state.observe(event, video);
     this.exploration.observe(event, video);
-    if (event.type !== 'impression') {
-      // An impression adds no positive: the item graph's rows are unchanged by it.
-      this.graph.changed();
+    // An impression adds no positive: the item graph's rows are unchanged by it.
+    if (event.type !== 'impression') this.graph.changed();
+    // A follow is about the creator, not the video it was made on: that video stays unwatched, so the followed
+    // source can bring it (an impression is neither; what was served is kept by `served`).
+    if (event.type !== 'impression' && event.type !== 'follow') {
       this.seen.add(event.userId, video.id);
       this.deltas.seenBy(event.userId, video.id);
     }
@@ -341,8 +349,9 @@ export class EngineLearning {
       learners.setScoreWeights(this.config.feed.scoreWeights);
     } catch (error) {
       if (!(error instanceof MoteurError)) throw error;
-      if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
-      process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
+      if (error.code === 'snapshot_not_finite') droppedUpdates.drop('snapshot', `${source} (not used: the state is rebuilt from the log)`);
+      else if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
+      else process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import type { ExplorationPool } from '../../learn/exploration/exploration-pool.ts';
 import { ByteReader, ByteWriter } from '../../learn/online/bytes.ts';
+import { droppedUpdates } from '../../learn/online/finite.ts';
 import type { OnlineLearners } from '../../learn/online/learners.ts';
 import type { ModelDelta } from '../../learn/online/model-delta.ts';
 import type { SeenVideos } from './seen-videos.ts';
@@ -84,8 +85,11 @@ export class EngineDeltas {
    */
   apply(delta: ModelDelta, owner: (userId: string) => boolean): void {
     const learners = this.learners();
+    // A delta that would bring in a non-finite number is dropped whole, its people and outcomes too.
+    const outcomesFinite = delta.exploration.every((o) => Number.isFinite(o.completions) && Number.isFinite(o.likes));
+    if (!outcomesFinite) droppedUpdates.drop('model delta', 'a model delta');
+    if (!outcomesFinite || !learners.deltas.applyItemDelta(delta)) return;
     this.beforeApply();
-    learners.deltas.applyItemDelta(delta);
     for (const { videoId, completions, likes } of delta.exploration) this.exploration.addOutcomes(videoId, completions, likes);
     for (const { userId, bytes } of delta.people) {
       const r = new ByteReader(bytes);

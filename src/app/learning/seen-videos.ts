@@ -1,5 +1,5 @@
 /**
- * Per person, the videos served to them or that they interacted with (kept apart from learned taste: a
+ * Per person, the videos served to them or that they watched or acted on, follows aside (kept apart from learned taste: a
  * refresh keeps it); each person's list goes to their region's part of a snapshot.
  */
 import type { PersonReader, PersonWriter } from '../../learn/online/person-bytes.ts';

@@ -63,6 +63,21 @@ export class Candidates implements LearnedCandidates {
     return found.map(({ slot, similarity }) => ({ videoId: catalog.get(slot).id, score: similarity }));
   }
 
+  /** Videos co-engaged (Swing) with one video, best first: people who engaged with one engaged with the other. */
+  coEngagedWith(videoId: string, k: number, options: CandidateOptions = {}): VideoCandidate[] {
+    const { swing, catalog } = this.parts;
+    const slot = catalog.slot(videoId);
+    const list = slot === undefined ? undefined : swing.neighbours(slot);
+    if (list === undefined) return [];
+    const accept = this.slotFilter(options.accept);
+    const found: VideoCandidate[] = [];
+    for (let i = 0; i < list.size; i++) {
+      const neighbour = list.slots[i]!;
+      if (neighbour !== slot && accept(neighbour)) found.push({ videoId: catalog.get(neighbour).id, score: list.scores[i]! });
+    }
+    return found.sort((a, b) => b.score - a.score || (a.videoId < b.videoId ? -1 : 1)).slice(0, k);
+  }
+
   /** Videos co-engaged (Swing) with the person's recent positives, excluding those positives. */
   coEngaged(userId: string, k: number, options: CandidateOptions = {}): VideoCandidate[] {
     const { swing, catalog } = this.parts;

@@ -6,6 +6,7 @@
  */
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
+import { allFloat32 } from '../../core/float32.ts';
 
 export interface TableOptions {
   admitAfter: number;
@@ -153,6 +154,11 @@ export class EmbeddingTable {
     const row = this.allocate(id);
     this.lastSeen[row] = ts;
     return row;
+  }
+
+  /** Whether every row holds float32-finite numbers only. */
+  holdsFiniteOnly(): boolean {
+    return allFloat32(this.data);
   }
 
   /** One id's entry, whatever it is (none, pending, admitted), for a model delta. */

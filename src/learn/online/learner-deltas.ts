@@ -2,7 +2,9 @@
  * Model deltas between replicas (see model-delta.ts): what this replica learns from its own events is recorded
  * for its next delta, and other replicas' deltas are added in. Each person in a delta travels whole.
  */
+import { allFinite, allFloat32, FLOAT32_MAX } from '../../core/float32.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
+import { droppedUpdates } from './finite.ts';
 import type { Exposure } from './exposures.ts';
 import type { LearnedParts } from './learned-parts.ts';
 import type { ItemDelta } from './model-delta.ts';
@@ -73,9 +75,14 @@ export class LearnerDeltas {
 
   /**
    * Adds another replica's item-level increments. Entries of videos this replica's catalog does not hold are
-   * skipped: the caller adds the delta's videos first.
+   * skipped: the caller adds the delta's videos first. False, and nothing taken, when the delta would bring
+   * in a non-finite number.
    */
-  applyItemDelta(d: ItemDelta): void {
+  applyItemDelta(d: ItemDelta): boolean {
+    if (!this.deltaKeepsFinite(d)) {
+      droppedUpdates.drop('model delta', 'a model delta');
+      return false;
+    }
     const { catalog, counters, baseline, factorization, ranker, swing } = this.parts;
     const slotOf = (videoId: string) => catalog.slot(videoId);
     this.parts.events += d.events;
@@ -109,6 +116,25 @@ export class LearnerDeltas {
       const [sa, sb] = [slotOf(a), slotOf(b)];
       if (sa !== undefined && sb !== undefined) swing.addPair(sa, sb, amount);
     }
+    return true;
+  }
+
+  /** Whether a delta holds finite numbers only, and adding it leaves every row, the projection and the ranker finite. */
+  private deltaKeepsFinite(d: ItemDelta): boolean {
+    if (!Number.isFinite(d.events) || !Number.isFinite(d.clock) || !allFinite(d.baseline.counts) || !allFinite(d.baseline.sums)) return false;
+    if (!d.counters.every((c) => Number.isFinite(c.ts) && allFinite(c.values))) return false;
+    if (!d.swing.every((p) => Number.isFinite(p.amount))) return false;
+    const { factorization, ranker } = this.parts;
+    const videos = factorization.videos;
+    for (const { videoId, increment, value, lastSeen } of d.rows) {
+      if (!allFloat32(increment) || !allFloat32(value) || !Number.isFinite(lastSeen)) return false;
+      const existing = videos.row(videoId);
+      if (existing !== undefined && !sumsFit(videos.vector(existing), increment, FLOAT32_MAX)) return false;
+    }
+    if (d.projection !== undefined && !sumsFit(factorization.projection, d.projection, FLOAT32_MAX)) return false;
+    const [weights, squared] = ranker.parameters;
+    if (d.ranker !== undefined && !(sumsFit(weights, d.ranker.weights, Number.MAX_VALUE) && sumsFit(squared, d.ranker.squaredGradients, Number.MAX_VALUE))) return false;
+    return true;
   }
 
   /** Refreshes the content-only item vectors if another replica's delta moved the projection since the last call. */
@@ -152,5 +178,31 @@ export class LearnerDeltas {
       if (slot !== undefined) open.push({ slot, ...exposure });
     }
     if (owner) exposures.set(userId, open);
+    if (!this.personIsFinite(userId, open)) {
+      droppedUpdates.drop('person in delta', "a person's state in a model delta");
+      // Forgotten rather than kept half-poisoned: the person starts over, as after a refresh.
+      factorization.users.delete(userId);
+      taste.reset(userId, true);
+      swing.forgetUser(userId);
+      exposures.forget(userId);
+    }
   }
+
+  private personIsFinite(userId: string, open: readonly Exposure[]): boolean {
+    const { factorization, taste } = this.parts;
+    const row = factorization.users.row(userId);
+    if (row !== undefined && !allFloat32(factorization.users.vector(row))) return false;
+    const profile = taste.get(userId);
+    if (profile !== undefined && ![...profile.affinities.values()].every((a) => Number.isFinite(a.value) && Number.isFinite(a.ts))) return false;
+    return open.every((e) => allFloat32(e.features) && Number.isFinite(e.relativeWatch) && Number.isFinite(e.openedAt));
+  }
+}
+
+/** Whether `a[i] + b[i]` stays within ±max (and is not NaN) for every i both have. */
+function sumsFit(a: ArrayLike<number>, b: ArrayLike<number>, max: number): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const sum = a[i]! + b[i]!;
+    if (!(sum <= max && sum >= -max)) return false;
+  }
+  return true;
 }

@@ -2,6 +2,8 @@
  * The learners' snapshot format: the configuration, the clock, the random generator's state, then each part in
  * turn; item-level parts go to the shared bytes, each person's rows where the writer puts them (person-bytes.ts).
  */
+import { allFloat32 } from '../../core/float32.ts';
+import { MoteurError } from '../../core/errors.ts';
 import { readHeader, writeHeader } from './bytes.ts';
 import type { OnlineConfigOverrides } from './config.ts';
 import { resolveOnlineConfig } from './config.ts';
@@ -60,6 +62,12 @@ export function readLearnedParts(input: PersonReader): LearnedParts {
   parts.events = events;
   parts.rng.state = rngState;
   parts.ranker.read(r);
+  if (!holdsFiniteOnly(parts)) throw new MoteurError('snapshot_not_finite', 'the learners in it hold non-finite numbers', 500);
   for (let slot = 0; slot < catalog.size; slot++) parts.refreshVector(slot);
   return parts;
+}
+
+function holdsFiniteOnly(parts: LearnedParts): boolean {
+  const { factorization: f } = parts;
+  return parts.catalog.holdsFiniteOnly() && parts.counters.holdsFiniteOnly() && parts.ranker.holdsFiniteOnly() && f.users.holdsFiniteOnly() && f.videos.holdsFiniteOnly() && allFloat32(f.projection);
 }

@@ -135,6 +135,10 @@ export class OnlineLearners implements LearnedCandidates, LearnedScores, Learned
     return this.candidates.nearestVideos(userId, k, options);
   }
 
+  coEngagedWith(videoId: string, k: number, options: CandidateOptions = {}): VideoCandidate[] {
+    return this.candidates.coEngagedWith(videoId, k, options);
+  }
+
   coEngaged(userId: string, k: number, options: CandidateOptions = {}): VideoCandidate[] {
     return this.candidates.coEngaged(userId, k, options);
   }
