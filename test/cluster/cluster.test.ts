@@ -23,10 +23,9 @@ import { COUNTERS } from '../../src/learn/online/video-counters.ts';
 import { shardOf } from '../../src/log/nats/subjects.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
 import { getJson, postJson, request } from '../../src/sim/http-client.ts';
-import { createMasterKey, masterKeyFileIn } from '../../src/trust/crypto/master-key.ts';
 import type { Role } from '../../src/trust/policy/vocabulary.ts';
 import { runMoteur } from '../support/cli.ts';
-import { TEST_REGIONS, tempDir, videos } from '../support/fixtures.ts';
+import { clusterMasterKey, TEST_REGIONS, tempDir, videos } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
 
@@ -79,8 +78,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   const store = freshPostgresUrl();
   const log = freshNatsUrl('shards=2');
   // Every node wraps people's data keys with the same master key, and signs the one audit ledger with the same key.
-  const masterKey = masterKeyFileIn(tempDir());
-  createMasterKey(masterKey);
+  const masterKey = clusterMasterKey();
   const ledgerKeys = tempDir();
   const env = { MOTEUR_STORE: store, MOTEUR_LOG: log, MOTEUR_MASTER_KEY: masterKey, MOTEUR_LEDGER_KEYS: ledgerKeys };
   const start = async (...args: string[]) => {
