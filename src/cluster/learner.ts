@@ -12,7 +12,7 @@ import type { Residency } from '../residency/people-directory.ts';
 import type { Store } from '../store/store.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Checkpoints } from './checkpoints.ts';
-import { shardFilter } from './learner-shard.ts';
+import { learnerConsumerName, shardFilter } from './learner-shard.ts';
 import { LogOrder } from './log-order.ts';
 import { DeltaReceiver, NO_DELTAS, type DeltaCursor, type DeltaStream } from './model-deltas.ts';
 import type { DeltaMessage } from '../learn/online/model-delta.ts';
@@ -129,8 +129,7 @@ export class Learner {
   }
 
   get consumerName(): string {
-    const { index, count } = this.options.checkpoints.shard;
-    return `${this.options.sealedLog.subjects.stream}_learner_${index}_of_${count}`;
+    return learnerConsumerName(this.options.sealedLog.subjects.stream, this.options.checkpoints.shard);
   }
 
   /** Events learned since this process started. */
