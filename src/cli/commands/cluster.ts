@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readClusterStatus, type ClusterStatus } from '../../cluster/cluster-status.ts';
-import { LocalCluster, readClusterFile } from '../../cluster/local-cluster.ts';
+import { LocalCluster, logUrlFor, readClusterFile } from '../../cluster/local-cluster.ts';
 import { purgeCluster } from '../../cluster/purge.ts';
 import { DEFAULT_DELTA_EVERY_MS } from '../../cluster/roles/learner-node.ts';
 import { MoteurError } from '../../core/errors.ts';
@@ -75,6 +75,7 @@ export function registerCluster(program: Command): void {
     .option('--restart-after <ms>', 'a process that died is restarted after this, doubled while it keeps dying within 30 s (up to 10 s or this)', parsePositiveInt, 500)
     .action(async (opts: UpOptions) => {
       const data = resolve(opts.data);
+      logUrlFor(opts.log, opts.learners); // a log the learners cannot partition is refused before anything is made
       const masterKeyFile = opts.masterKey ?? join(data, 'master.key');
       if (!existsSync(masterKeyFile)) console.log(`made the cluster's master key ${masterKeyFile} (fingerprint ${masterKeyFingerprint(createMasterKey(masterKeyFile))})`);
       const local = await LocalCluster.up({
