@@ -57,6 +57,16 @@ export function readClusterFile(dataDir: string): ClusterFile {
   }
 }
 
+/** Whether a process of that id is running (signal 0 only asks). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A free TCP port: the API nodes and learners keep theirs across restarts. */
 function freePort(host: string): Promise<number> {
   return new Promise((done, fail) => {

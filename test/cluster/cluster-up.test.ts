@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
 import { startNode } from '../../bench/lib/cluster-nodes.ts';
-import { readClusterFile } from '../../src/cluster/local-cluster.ts';
+import { isAlive, readClusterFile } from '../../src/cluster/local-cluster.ts';
 import type { ClusterStatus } from '../../src/cluster/cluster-status.ts';
 import { parseNatsUrl } from '../../src/log/nats/nats-url.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
@@ -27,15 +27,6 @@ import { until } from '../support/until.ts';
 import { checkFollowFreshness, datedCatalog, personOfShard } from './follow-freshness.ts';
 
 const skip = (await postgresMissing()) ?? (await natsMissing());
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('cluster up: keys, master key, status of a killed shard, follow freshness, Ctrl-C and down --purge', { skip, timeout: 180_000 }, async () => {
   const store = freshPostgresUrl();
@@ -85,6 +76,9 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   const answer = async (url: string, apiKey: string) => (await request(`${url}/v1/videos/none`, 'GET', undefined, apiKey)).status;
   for (const url of [A, B]) await until(`the new keys accepted by ${url}`, 5000, async () => ((await answer(url, key)) === 404 && (await answer(url, admin)) === 404 ? true : undefined));
   const shortLived = await keys('create', '--id', 'short-lived', '--role', 'app', '--regions', 'us');
+  const listed = await keys('list');
+  assert.match(listed, new RegExp(`^${hashKey(shortLived).slice(0, 12)}\\tshort-lived\\tapp\\tus\\t`, 'm'));
+  assert.doesNotMatch(listed, /mk_/, 'the store holds hashes, never keys');
   for (const url of [A, B]) await until(`the short-lived key accepted by ${url}`, 5000, async () => ((await answer(url, shortLived)) === 404 ? true : undefined));
   assert.match(await keys('revoke', hashKey(shortLived).slice(0, 12)), /revoked a key of short-lived \(app\); every serving node stops accepting it/);
   for (const url of [A, B]) await until(`the revoked key refused by ${url}`, 5000, async () => ((await answer(url, shortLived)) === 401 ? true : undefined));
@@ -138,7 +132,7 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   up.kill('SIGINT');
   await upGone;
   assert.equal(up.exitCode, 0);
-  assert.deepEqual(pids.filter(alive), [], 'every process of the cluster stopped');
+  assert.deepEqual(pids.filter(isAlive), [], 'every process of the cluster stopped');
 
   // down --purge: the cluster's schemas and streams go; another cluster's, named alike, stay.
   const { schema } = parsePostgresUrl(store);

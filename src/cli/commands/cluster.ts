@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readClusterStatus, type ClusterStatus } from '../../cluster/cluster-status.ts';
-import { LocalCluster, logUrlFor, readClusterFile } from '../../cluster/local-cluster.ts';
+import { isAlive, LocalCluster, logUrlFor, readClusterFile } from '../../cluster/local-cluster.ts';
 import { purgeCluster } from '../../cluster/purge.ts';
 import { DEFAULT_DELTA_EVERY_MS } from '../../cluster/roles/learner-node.ts';
 import { MoteurError } from '../../core/errors.ts';
@@ -33,15 +33,6 @@ function describe(status: ClusterStatus): string {
   );
   return `${head}\nnodes\n${status.nodes.length === 0 ? '  none recorded' : nodes}\nshards\n${status.shards.length === 0 ? '  none yet' : shards}`;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 interface UpOptions {
   api: number;
@@ -108,9 +99,9 @@ export function registerCluster(program: Command): void {
     .option('--purge', "remove the cluster's PostgreSQL schemas and JetStream streams", false)
     .action(async (opts: { data: string; purge: boolean }) => {
       const file = readClusterFile(resolve(opts.data));
-      if (alive(file.supervisorPid)) {
+      if (isAlive(file.supervisorPid)) {
         process.kill(file.supervisorPid, 'SIGTERM');
-        for (const deadline = Date.now() + 30_000; alive(file.supervisorPid); await new Promise((r) => setTimeout(r, 100))) {
+        for (const deadline = Date.now() + 30_000; isAlive(file.supervisorPid); await new Promise((r) => setTimeout(r, 100))) {
           if (Date.now() > deadline) throw new MoteurError('cluster_stop', `the cluster's supervisor (pid ${file.supervisorPid}) did not stop within 30 s: kill it, or see its processes in ${join(opts.data, 'cluster.json')}`, 500);
         }
         console.log('cluster stopped');
