@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { MoteurError } from '../core/errors.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerCluster } from './commands/cluster.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerImport } from './commands/import.ts';
@@ -16,7 +17,7 @@ const program = new Command('moteur')
   .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [registerAudit, registerDemo, registerEval, registerImport, registerKeys, registerPolicy, registerSafety, registerServe, registerSimulate, registerTrain];
+const commands: Array<(program: Command) => void> = [registerAudit, registerCluster, registerDemo, registerEval, registerImport, registerKeys, registerPolicy, registerSafety, registerServe, registerSimulate, registerTrain];
 for (const register of commands) register(program);
 
 try {

@@ -23,10 +23,10 @@ import { COUNTERS } from '../../src/learn/online/video-counters.ts';
 import { shardOf } from '../../src/log/nats/subjects.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
 import { getJson, postJson, request } from '../../src/sim/http-client.ts';
-import { createMasterKey, masterKeyFileIn } from '../../src/trust/crypto/master-key.ts';
 import type { Role } from '../../src/trust/policy/vocabulary.ts';
 import { runMoteur } from '../support/cli.ts';
-import { TEST_REGIONS, tempDir, videos } from '../support/fixtures.ts';
+import { clusterMasterKey, TEST_REGIONS, tempDir } from '../support/fixtures.ts';
+import { checkFollowFreshness, datedCatalog, personOfShard } from './follow-freshness.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
 import { videoCounters as countersOf } from '../support/video-counters.ts';
@@ -70,8 +70,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   const store = freshPostgresUrl();
   const log = freshNatsUrl('shards=2');
   // Every node wraps people's data keys with the same master key, and signs the one audit ledger with the same key.
-  const masterKey = masterKeyFileIn(tempDir());
-  createMasterKey(masterKey);
+  const masterKey = clusterMasterKey();
   const ledgerKeys = tempDir();
   const env = { MOTEUR_STORE: store, MOTEUR_LOG: log, MOTEUR_MASTER_KEY: masterKey, MOTEUR_LEDGER_KEYS: ledgerKeys };
   const start = async (...args: string[]) => {
@@ -97,8 +96,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   };
 
   // The catalog written through A reaches B.
-  // A minute apart, so "a creator's newest video" is one video: c19's are v19, v39 and v59, newest last.
-  const catalog = videos(60).map((v, i) => ({ ...v, createdAt: Date.now() - 3_600_000 + i * 60_000 }));
+  const catalog = datedCatalog();
   await post(`${A}/v1/videos`, { videos: catalog });
   await until('a video upserted on A known to B', 5000, async () => ((await request(`${B}/v1/videos/v59`, 'GET', undefined, key)).status === 200 ? true : undefined));
 
@@ -144,13 +142,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   // Follow freshness after the kill and restart, for a person of the restarted shard: watched on B, followed
   // on A from an older video; B's feed brings the creator's newest video they have not watched, the one
   // followed from (a follow does not mark its video watched).
-  const fan = Array.from({ length: 100 }, (_, i) => `fresh-fan-${i}`).find((id) => shardOf(id, 2) === 0)!;
-  await post(`${B}/v1/events`, { events: [{ id: 'fresh-watch', userId: fan, videoId: 'v59', type: 'play', watchMs: 9000, ts: Date.now() }] });
-  await post(`${A}/v1/events`, { events: [{ id: 'fresh-follow', userId: fan, videoId: 'v39', type: 'follow', ts: Date.now() }] });
-  // Waiting on the export, not on feeds: a feed asked too early would serve, and so hide, the video expected.
-  await until('the follow made on A learned on B after the restart', 5000, async () => ((await follows(B, fan)).includes('c19') ? true : undefined));
-  const followed = (await get(`${B}/v1/users/${fan}/feed?n=5`)).items.find((i: { source: string }) => i.source === 'followed');
-  assert.equal(followed?.videoId, 'v39', 'the newest video of c19 the person has not watched');
+  await checkFollowFreshness({ watchOn: B, followOn: A, feedOn: B, person: personOfShard(0, 2, 'fresh-fan'), key, admin });
 
   // Deltas that must change nothing: bytes that are not a delta, and shard 1's first and newest deltas sent
   // again under new message ids (JetStream drops a resend under the same id on its own).

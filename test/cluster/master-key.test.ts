@@ -9,11 +9,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
-import { startNode, type Node } from '../../bench/lib/cluster-nodes.ts';
+import { createClusterKey, startNode, type Node } from '../../bench/lib/cluster-nodes.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
 import { postJson } from '../../src/sim/http-client.ts';
 import { runMoteur } from '../support/cli.ts';
-import { apiKey, tempDir, videos } from '../support/fixtures.ts';
+import { tempDir, videos } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 
 const skip = (await postgresMissing()) ?? (await natsMissing());
@@ -34,9 +34,8 @@ test('cluster: a node without the master key the cluster is bound to is refused 
   assert.equal(again.code, 2);
   assert.match(again.stderr, /already exists .*never replaced/);
 
-  const dir = tempDir();
-  const key = apiKey(dir);
-  const first = await startNode(['--role', 'api', '--data', dir, '--port', '0'], { ...env, MOTEUR_MASTER_KEY: join(keys, 'cluster.key') });
+  const key = await createClusterKey(store, { id: 'test-app', role: 'app', regions: ['us'] });
+  const first = await startNode(['--role', 'api', '--data', tempDir(), '--port', '0'], { ...env, MOTEUR_MASTER_KEY: join(keys, 'cluster.key') });
   nodes.push(first);
   await postJson(`${first.url}/v1/videos`, { videos: videos(3) }, key);
   assert.equal((await postJson(`${first.url}/v1/events`, { events: [{ id: 'e1', userId: 'known', videoId: 'v1', type: 'like', ts: Date.now() }] }, key)).stored, 1);

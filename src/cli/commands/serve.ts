@@ -4,9 +4,9 @@ import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
 import { openBackends, openLedger } from '../../cluster/backends.ts';
 import { serveOnSharedStore, startApiNode } from '../../cluster/roles/api-node.ts';
 import { shardLabel, type LearnerShard } from '../../cluster/learner-shard.ts';
-import { DEFAULT_DELTA_EVERY_MS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
+import { DEFAULT_DELTA_EVERY_MS, DEFAULT_READY_LAG_EVENTS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
-import { parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
+import { parseNonNegativeInt, parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
 
 interface ServeOptions {
   data: string;
@@ -19,7 +19,8 @@ interface ServeOptions {
   deltaEvery: number;
   learnFrom: 'log' | 'deltas';
   shard?: LearnerShard;
-  port: number;
+  port?: number;
+  readyLag: number;
   host: string;
   regions?: string[];
   logRequests: boolean;
@@ -51,16 +52,25 @@ export function registerServe(program: Command): void {
         .choices(['log', 'deltas'])
         .default('log'),
     )
-    .option('--port <n>', 'TCP port (0 picks a free one)', parsePort, 8080)
+    .option('--port <n>', "TCP port (0 picks a free one; default 8080, and for a learner's /health and /metrics a free one)", parsePort)
+    .option('--ready-lag <events>', 'learner: /health says ready once at most this many messages of its part are not delivered to it yet', parseNonNegativeInt, DEFAULT_READY_LAG_EVENTS)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--regions <list>', "regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused", parseRegions)
     .option('--log-requests', 'log every request as JSON lines', false)
     .action(async (opts: ServeOptions) => {
       if (opts.role === 'learner') {
         mkdirSync(opts.data, { recursive: true });
-        const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000, shard: opts.shard, deltaEveryMs: opts.deltaEvery });
+        const node = await startLearnerNode({
+          ...backendsOf(opts),
+          checkpointEveryMs: opts.checkpointEvery * 1000,
+          shard: opts.shard,
+          deltaEveryMs: opts.deltaEvery,
+          port: opts.port,
+          host: opts.host,
+          readyLagEvents: opts.readyLag,
+        });
         const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
-        console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
+        console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s; /health and /metrics on ${node.url}`);
         stopOnSignals(() => node.close());
         return;
       }
@@ -89,7 +99,7 @@ export function registerServe(program: Command): void {
 const backendsOf = (opts: ServeOptions) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys, regions: opts.regions });
 
 async function startServing(opts: ServeOptions): Promise<RunningServer> {
-  const listen = { dataDir: opts.data, port: opts.port, host: opts.host, logger: opts.logRequests, regions: opts.regions };
+  const listen = { dataDir: opts.data, port: opts.port ?? 8080, host: opts.host, logger: opts.logRequests, regions: opts.regions };
   if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen, learnFrom: opts.learnFrom });
   if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer(listen);
   // One process on the scale-out store and log (or one of them).

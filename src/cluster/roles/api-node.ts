@@ -5,6 +5,7 @@ import { removeRegionalFiles, writeRegionalFiles } from '../../learn/online/regi
 import { serveEngine, type RunningServer, type ServeOptions } from '../../server/start.ts';
 import { openCheckpoints, openLedger, openScaleOut, type BackendOptions } from '../backends.ts';
 import { LogFollower } from '../log-follower.ts';
+import { registerNode } from '../node-registry.ts';
 import { DeltaStream, NO_DELTAS } from '../model-deltas.ts';
 import { MoteurError } from '../../core/errors.ts';
 import type { PostgresRegions } from '../../residency/postgres-regions.ts';
@@ -48,7 +49,15 @@ export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiN
   const config = { region: postgres.directory.home, learning: { snapshotPath } };
   const moteur = await Moteur.over(store, log, await openLedger(options, postgres), config, follower, postgres.directory);
   const server = await serveOnSharedStore(moteur, { dataDir: options.dataDir, port: options.port, host: options.host, logger: options.logger }, postgres);
-  return { ...server, follower };
+  const registration = await registerNode(postgres.shared.pool, postgres.shared.schema, options.dataDir, { role: 'api', shard: null, regions: postgres.directory.regions, url: server.url }).catch(async (err) => {
+    await server.close();
+    throw err;
+  });
+  const close = async () => {
+    await registration.close();
+    await server.close();
+  };
+  return { ...server, follower, close };
 }
 
 /** Serves an engine whose store is the shared PostgreSQL: its API keys are the cluster's, in the shared schema, kept up to date. */
