@@ -65,8 +65,6 @@ export interface WatchEvent {
   sessionId?: string;
   position?: number;
   reason?: ReportReason;
-  /** What a like counts for in the video's popularity, when the safety layer's integrity checks trimmed it (never stored). */
-  signalWeight?: number;
 }
 
 /** An event as the log holds it: with its position in the log. */

@@ -28,17 +28,13 @@ export class Safety {
   }
 
   /**
-   * A durable event, before the learners see it: a report goes to moderation (returning the reach freeze it
-   * triggered), a like from a new account or a burst is trimmed, a play counts as screen time.
+   * A durable event: a report goes to moderation (returning the reach freeze it triggered), a like from a new
+   * account or a burst is noted in the video's case, a play counts as screen time.
    */
   observe(event: LoggedEvent, author: User): Decision | undefined {
     if (event.type === 'play') this.screenTime.watched(event.userId, event.ts, event.watchMs ?? 0);
     if (event.type === 'like') {
-      const { weight, discounted } = this.integrity.weigh('like', event.userId, author.createdAt, event.ts);
-      if (discounted !== undefined) {
-        event.signalWeight = weight;
-        this.moderation.likeDiscounted(event.videoId);
-      }
+      if (this.integrity.weigh('like', event.userId, author.createdAt, event.ts).discounted !== undefined) this.moderation.likeDiscounted(event.videoId);
     }
     if (event.type !== 'report' || event.reason === undefined) return undefined;
     const { weight, discounted } = this.integrity.weigh('report', event.userId, author.createdAt, event.ts);

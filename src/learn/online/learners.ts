@@ -244,8 +244,7 @@ export class OnlineLearners implements LearnedState {
       case 'comment':
       case 'follow': {
         const { flag, counter } = POSITIVE_ACTIONS[event.type];
-        // A like the integrity checks trimmed counts for less in the video's popularity, not in the person's own taste.
-        if (firstTime(exposure, flag)) this.counters.add(slot, counter, event.signalWeight ?? 1, ts);
+        if (firstTime(exposure, flag)) this.counters.add(slot, counter, 1, ts);
         this.positive(userRow, slot, eventWeights[event.type]);
         this.taste.add(userId, keys, tasteDeltas[event.type], ts);
         if (event.type === 'follow') this.taste.follow(userId, facts.creatorId, ts);
