@@ -66,6 +66,8 @@ export class Moderation {
   private readonly reporters = new Map<string, { upheld: number; decided: number }>();
   private readonly lastDecision = new Map<string, Decision>();
   private readonly openAppeals = new Map<string, Appeal>();
+  /** Likes each video got from new accounts or bursts (shown in its case, to weigh a wave of likes against its reports). */
+  private readonly discountedLikes = new Map<string, number>();
 
   constructor(
     private readonly store: SafetyStore,
@@ -102,6 +104,10 @@ export class Moderation {
 
   served(videoId: string): void {
     this.reach.set(videoId, (this.reach.get(videoId) ?? 0) + 1);
+  }
+
+  likeDiscounted(videoId: string): void {
+    this.discountedLikes.set(videoId, (this.discountedLikes.get(videoId) ?? 0) + 1);
   }
 
   reachOf(videoId: string): number {
@@ -187,6 +193,8 @@ export class Moderation {
     const share = (this.config.integrity.discount * 100).toFixed(0);
     if (discounted.new_account > 0) integrity.push(`${discounted.new_account} report(s) from accounts under an hour old, each counted at ${share} %`);
     if (discounted.burst > 0) integrity.push(`${discounted.burst} report(s) sent in a burst by one account, each counted at ${share} %`);
+    const likes = this.discountedLikes.get(videoId) ?? 0;
+    if (likes > 0) integrity.push(`${likes} like(s) from accounts under an hour old or sent in bursts`);
     const item: QueueItem = {
       videoId,
       risk: Number((signal * (1 + Math.log10(1 + reach))).toFixed(4)),

@@ -9,7 +9,7 @@ import { TopicDispersal } from './dispersal.ts';
 import { Moderation, type Restriction } from './moderation.ts';
 import { SafetyStore, type Decision } from './safety-store.ts';
 import { ScreenTime } from './screen-time.ts';
-import { SignalIntegrity, type SignalWeight } from './signal-integrity.ts';
+import { SignalIntegrity } from './signal-integrity.ts';
 
 export class Safety {
   readonly moderation: Moderation;
@@ -27,9 +27,15 @@ export class Safety {
     this.dispersal = new TopicDispersal(config.dispersal, (id) => this.moderation.topicsOf(id));
   }
 
-  /** A durable event: a report goes to moderation (returning the reach freeze it triggered), a play counts as screen time. */
+  /**
+   * A durable event: a report goes to moderation (returning the reach freeze it triggered), a like from a new
+   * account or a burst is noted in the video's case, a play counts as screen time.
+   */
   observe(event: LoggedEvent, author: User): Decision | undefined {
     if (event.type === 'play') this.screenTime.watched(event.userId, event.ts, event.watchMs ?? 0);
+    if (event.type === 'like') {
+      if (this.integrity.weigh('like', event.userId, author.createdAt, event.ts).discounted !== undefined) this.moderation.likeDiscounted(event.videoId);
+    }
     if (event.type !== 'report' || event.reason === undefined) return undefined;
     const { weight, discounted } = this.integrity.weigh('report', event.userId, author.createdAt, event.ts);
     return this.moderation.report({
@@ -41,11 +47,6 @@ export class Safety {
       discounted: discounted ?? null,
       reporter: this.commitment(event.userId),
     });
-  }
-
-  /** What a like counts for in the learners: less from new accounts and bursts. */
-  likeWeight(event: LoggedEvent, author: User): SignalWeight {
-    return this.integrity.weigh('like', event.userId, author.createdAt, event.ts);
   }
 
   restrictionOf(videoId: string): Restriction | undefined {
