@@ -42,7 +42,20 @@ async function signIn(key: string, viewport = DESKTOP, url = server.url, hash = 
   return { page, errors };
 }
 
-const shoot = (page: Page, name: string, viewport: typeof PHONE) => page.screenshot({ path: `${SCREENSHOTS}/${name}-${viewport === PHONE ? 'phone' : 'desktop'}.png` });
+/** Photographs the page, after checking that every control on it has a name a screen reader can say. */
+async function shoot(page: Page, name: string, viewport: typeof PHONE) {
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll('button, input, select, a[href], [role="switch"], [tabindex]')]
+      .filter((el) => {
+        const labelled = el.id !== '' && document.querySelector(`label[for="${el.id}"]`) !== null;
+        const text = (el.getAttribute('aria-label') ?? '') + (el.closest('label')?.textContent ?? '') + (el.textContent ?? '');
+        return !labelled && text.trim() === '';
+      })
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unnamed, [], `controls without a name on the ${name} page`);
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}-${viewport === PHONE ? 'phone' : 'desktop'}.png` });
+}
 
 /** The card on screen: its video, its source, and the page it came with. */
 async function currentCard(page: Page) {
