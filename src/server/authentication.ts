@@ -23,6 +23,8 @@ export function installAuthentication(app: FastifyInstance, access: AccessContro
     const route = request.routeOptions.url;
     // An unknown route answers 404 whoever asks; open routes and the console's files need no key.
     if (route === undefined || OPEN_ROUTES.has(route) || request.routeOptions.config.consoleFile === true) return;
-    request.principal = access.principalFor(request.headers.authorization);
+    // Gorse's clients send their key as `X-API-Key` (src/server/gorse/): the same keys, the same checks.
+    const gorseKey = request.headers['x-api-key'];
+    request.principal = access.principalFor(request.headers.authorization ?? (typeof gorseKey === 'string' ? `Bearer ${gorseKey}` : undefined));
   });
 }

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { MoteurError } from '../core/errors.ts';
 
 /** Maps Fastify's own errors (bad JSON, body too large, schema) to the API's `{code, message, field}` form. */
-function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError {
+export function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError {
   if (err instanceof MoteurError) return err;
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

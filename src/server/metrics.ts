@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Moteur } from '../app/moteur.ts';
 import type { ItemOutcome } from '../core/types.ts';
+import { droppedUpdates } from '../learn/online/finite.ts';
 
 /**
  * Prometheus metrics of one server: ingest by outcome and by event type, watch time against duration, feed
@@ -42,6 +43,15 @@ export class ServerMetrics {
 
   constructor(private readonly moteur: Moteur) {
     collectDefaultMetrics({ register: this.registry, prefix: 'moteur_process_' });
+    new Gauge({
+      name: 'moteur_learning_dropped_updates',
+      help: 'Updates the learners refused because they held a non-finite number, by source, since the process started',
+      labelNames: ['source'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [source, count] of droppedUpdates.bySource()) this.set({ source }, count);
+      },
+    });
     new Gauge({
       name: 'moteur_store_size',
       help: 'Rows and bytes held by the store and the event log',
