@@ -152,6 +152,14 @@ test('on a phone: keyword filters, switching person, and opening at once on the 
     await next(page);
   }
 
+  // The simulated crowd scrolls through the API until it is turned off.
+  await page.getByTestId('crowd').click();
+  await page.getByTestId('crowd-status').filter({ hasText: /Crowd: ([3-9]|\d\d+) pages/ }).waitFor();
+  await page.getByTestId('crowd').click();
+  await page.getByTestId('crowd-status').waitFor({ state: 'detached' });
+  const crowdPerson = await (await fetch(`${server.url}/v1/users/crowd-1/export`, authorized(keys.admin))).json();
+  assert.equal(crowdPerson.user.id, 'crowd-1');
+
   await page.getByTestId('person').fill('phone-person');
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await page.locator('.person', { hasText: '@phone-person' }).waitFor();
