@@ -1,6 +1,7 @@
 // The person's settings and rights: personalisation, keyword filters, refresh, export, erase; and which person to open.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
+import { startCrowd } from './crowd.js';
 import { html } from './html.js';
 
 export const freshPersonId = () => `console-${crypto.randomUUID().slice(0, 8)}`;
@@ -17,8 +18,26 @@ function download(name, data) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
-export function FeedSettings({ user, onUser, onOpen, onReload, onError, onNotice }) {
+export function FeedSettings({ me, user, onUser, onOpen, onReload, onError, onNotice }) {
   const [keywords, setKeywords] = useState(user.settings.keywordFilters.join(', '));
+  const [crowd, setCrowd] = useState(undefined); // the crowd's totals while it runs
+  const stopCrowd = useRef(undefined);
+  const toggleCrowd = () => {
+    if (stopCrowd.current) {
+      stopCrowd.current();
+      stopCrowd.current = undefined;
+      setCrowd(undefined);
+      return;
+    }
+    setCrowd({ pages: 0, events: 0, likes: 0 });
+    stopCrowd.current = startCrowd({
+      region: me.region,
+      onProgress: setCrowd,
+      onError: (err) => ((stopCrowd.current = undefined), setCrowd(undefined), onError(err)),
+    });
+  };
+  useEffect(() => () => stopCrowd.current?.(), []);
+  useEffect(() => setKeywords(user.settings.keywordFilters.join(', ')), [user.id]);
   const [switchTo, setSwitchTo] = useState('');
   const [confirming, setConfirming] = useState(false);
   const run = (work) => async (e) => {
@@ -60,6 +79,11 @@ export function FeedSettings({ user, onUser, onOpen, onReload, onError, onNotice
       <input type="checkbox" role="switch" data-testid="personalized" checked=${user.settings.personalized} onChange=${togglePersonalized} />
       Personalised feed
     </label>
+    <label class="switch">
+      <input type="checkbox" role="switch" data-testid="crowd" checked=${crowd !== undefined} onChange=${toggleCrowd} />
+      Simulated crowd: 12 people scrolling alongside, so the engine learns while you watch
+    </label>
+    ${crowd && html`<p class="hint" role="status" data-testid="crowd-status">Crowd: ${crowd.pages} pages scrolled, ${crowd.events} events sent, ${crowd.likes} likes</p>`}
     <form onSubmit=${saveKeywords}>
       <label for="keywords">Keyword filters (comma-separated; captions and hashtags)</label>
       <div class="row">

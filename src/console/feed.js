@@ -10,12 +10,12 @@ import { WhyPanel } from './why.js';
 const PAGE_SIZE = 10;
 const lastPersonKey = (me) => `moteur.person.${me.id}`;
 
-/** Opens on the person chosen last with this key, or a fresh one created in the key's first region. */
+/** Opens on the person chosen last with this key, or a fresh one created in the first of the key's regions this node serves. */
 async function openPerson(me, wanted) {
   const id = wanted ?? localStorage.getItem(lastPersonKey(me)) ?? freshPersonId();
   const user = await api(`/v1/users/${encodeURIComponent(id)}`).catch((err) => {
     if (err.status !== 404) throw err;
-    return api(`/v1/users/${encodeURIComponent(id)}`, { method: 'PUT', body: { region: me.regions[0] } });
+    return api(`/v1/users/${encodeURIComponent(id)}`, { method: 'PUT', body: { region: me.region } });
   });
   localStorage.setItem(lastPersonKey(me), user.id);
   return user;

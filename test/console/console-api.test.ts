@@ -11,6 +11,8 @@ const keys = {
   analyst: apiKey(dataDir, 'analyst'),
   auditor: apiKey(dataDir, 'auditor'),
   admin: apiKey(dataDir, 'admin'),
+  // A key for two regions, of which this node serves only the second.
+  elsewhere: apiKey(dataDir, 'app', ['jp', 'fr'], 'elsewhere-app'),
 };
 let server: RunningServer;
 
@@ -48,7 +50,8 @@ test('the console and the modules it imports are served without a key, and nothi
 
 test('GET /v1/me names the key and the pages the policies let its role open', async () => {
   const pages = async (key: string) => (await get('/v1/me', key)).json();
-  assert.deepEqual(await pages(keys.app), { id: 'test-app', role: 'app', regions: TEST_REGIONS, pages: ['feed'] });
+  assert.deepEqual(await pages(keys.app), { id: 'test-app', role: 'app', regions: TEST_REGIONS, region: TEST_REGIONS[0], pages: ['feed'] });
+  assert.equal((await pages(keys.elsewhere)).region, 'fr', 'new people go to a region this node serves');
   assert.deepEqual((await pages(keys.analyst)).pages, ['engine']);
   assert.deepEqual((await pages(keys.auditor)).pages, ['audit']);
   assert.deepEqual((await pages(keys.admin)).pages, ['feed', 'engine', 'audit']);
