@@ -4,6 +4,7 @@ import type { Task } from '../learn/online/config.ts';
 import type { GraphUpkeep } from '../learn/retrained/background-graph.ts';
 import { DEFAULT_ITEM_GRAPH, type ItemGraphOptions } from '../learn/retrained/item-graph.ts';
 import { DEFAULT_GRAPH_WEIGHTS, type GraphWeights } from '../learn/retrained/person-graph-scores.ts';
+import { DEFAULT_SAFETY, type SafetyConfig } from '../safety/config.ts';
 
 /**
  * Which pipeline builds the feed: the engine's own (`for-you`), or a baseline it is measured against:
@@ -72,6 +73,8 @@ export interface MoteurConfig {
   embeddingDim: number;
   feed: FeedConfig;
   learning: LearningConfig;
+  /** Reports, reach limits, minors and sensitive-topic dispersal (src/safety/, docs/safety.md). */
+  safety: SafetyConfig;
   /** How the Gorse-compatible API at /api maps items and feedback onto videos and events (src/gorse/). */
   gorse: GorseMapping;
 }
@@ -107,12 +110,14 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     itemGraph: DEFAULT_ITEM_GRAPH,
     graphUpkeep: { quietMs: 1000, maxStaleMs: 60_000, workerFrom: 50_000, automatic: true },
   },
+  safety: DEFAULT_SAFETY,
   gorse: DEFAULT_GORSE_MAPPING,
 };
 
-export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning' | 'gorse'>> & {
+export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning' | 'safety' | 'gorse'>> & {
   feed?: Partial<FeedConfig>;
   learning?: Partial<LearningConfig>;
+  safety?: Partial<SafetyConfig>;
   gorse?: Partial<GorseMapping>;
 };
 
@@ -122,6 +127,7 @@ export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConf
     ...overrides,
     feed: { ...DEFAULT_CONFIG.feed, ...overrides.feed },
     learning: { ...DEFAULT_CONFIG.learning, ...overrides.learning },
+    safety: { ...DEFAULT_CONFIG.safety, ...overrides.safety },
     gorse: { ...DEFAULT_CONFIG.gorse, ...overrides.gorse },
   };
 }

@@ -7,6 +7,7 @@ import { registerEval } from './commands/eval.ts';
 import { registerImport } from './commands/import.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerPolicy } from './commands/policy.ts';
+import { registerSafety } from './commands/safety.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerTrain } from './commands/train.ts';
@@ -15,7 +16,7 @@ const program = new Command('moteur')
   .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [registerAudit, registerDemo, registerEval, registerImport, registerKeys, registerPolicy, registerServe, registerSimulate, registerTrain];
+const commands: Array<(program: Command) => void> = [registerAudit, registerDemo, registerEval, registerImport, registerKeys, registerPolicy, registerSafety, registerServe, registerSimulate, registerTrain];
 for (const register of commands) register(program);
 
 try {

@@ -236,6 +236,8 @@ export interface paths {
                         language?: string;
                         /** @description ISO 8601 string or epoch milliseconds */
                         createdAt?: string | number;
+                        /** @description YYYY-MM-DD; only the age band it gives is stored */
+                        birthDate?: string;
                         settings?: {
                             personalized?: boolean;
                             keywordFilters?: string[];
@@ -580,6 +582,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ledger/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ledger's verifier key as this server states it (C2SP: origin+keyid+base64 key); an auditor compares it with the one they hold */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ledger/entries": {
         parameters: {
             query?: never;
@@ -697,6 +735,188 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/moderation/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open moderation cases, riskiest first (reports weighted by reporter reliability, reach so far, reason severity) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide about a video: remove, not_for_you, age_restrict, label or restore */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        videoId: string;
+                        /**
+                         * @description remove, not_for_you (followers and link only), age_restrict (18+), label (shown labelled, never amplified), restore
+                         * @enum {string}
+                         */
+                        action: "remove" | "not_for_you" | "age_restrict" | "label" | "restore";
+                        /**
+                         * @description the DSA statement category, lower case without its STATEMENT_CATEGORY_ prefix
+                         * @enum {string}
+                         */
+                        category: "animal_welfare" | "consumer_information" | "cyber_violence" | "cyber_violence_against_women" | "data_protection_and_privacy_violations" | "illegal_or_harmful_speech" | "intellectual_property_infringements" | "negative_effects_on_civic_discourse_or_elections" | "not_specified_notice" | "other_violation_tc" | "protection_of_minors" | "risk_for_public_security" | "scams_and_fraud" | "self_harm" | "unsafe_and_prohibited_products" | "violence";
+                        /**
+                         * @description illegal content (then legalGround), or content incompatible with the terms
+                         * @enum {string}
+                         */
+                        ground: "illegal" | "incompatible";
+                        legalGround?: string;
+                        /** @description why, in words the creator will read; names no one */
+                        explanation: string;
+                        label?: string;
+                        sensitiveTopics?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A creator's appeal of a decision: the case reopens for another moderator */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        decisionId: string;
+                        /** @description the creator's case */
+                        explanation: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/decisions/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A decision's statement of reasons (EU DSA Transparency Database format) and the creator's copy */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/policies/reload": {
         parameters: {
             query?: never;
@@ -733,6 +953,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's key (id, role, regions) and the console pages its role may open */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exploration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** New videos in the exploration pool: counts by tier, and the n most served with their servings, completions and likes */
+        get: {
+            parameters: {
+                query?: {
+                    n?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -752,6 +1046,7 @@ export interface components {
             region?: string;
             status?: "active" | "removed";
             embedding?: number[];
+            sensitiveTopics?: string[];
         };
         EventInput: {
             /** @description Opaque identifier */
@@ -766,6 +1061,7 @@ export interface components {
             watchMs?: number;
             sessionId?: string;
             position?: number;
+            reason?: "spam" | "misinformation" | "hate" | "violence" | "self_harm" | "nudity" | "minor_safety" | "dangerous_acts" | "other";
         };
     };
     responses: never;

@@ -178,7 +178,7 @@ export class Learner {
           }
         },
         apply: (delta, sender, position) => {
-          this.learning.applyDelta(delta, () => sender === shard.index);
+          this.learning.deltas.apply(delta, () => sender === shard.index);
           if (sender === shard.index) this.learning.advanceTo(position);
         },
       },
@@ -195,7 +195,7 @@ export class Learner {
       if (seq >= end) caughtUp();
     });
     await done;
-    this.learning.recordDeltas();
+    this.learning.deltas.record();
   }
 
   /** Publishes what this shard learned since its last delta, if it learned anything (the delta covers the log up to its position). */
@@ -211,7 +211,7 @@ export class Learner {
     const position = this.learning.lastAppliedSeq;
     // Nothing learned since the last delta (a refresh alone rides with the next one).
     if (position <= receiver.appliedOf(index)) return undefined;
-    const message = { shard: index, shards: count, position, delta: this.learning.takeDelta() };
+    const message = { shard: index, shards: count, position, delta: this.learning.deltas.take() };
     receiver.published(index, position);
     return message;
   }
@@ -245,7 +245,7 @@ export class Learner {
       for await (const { item: m, result } of log.eventsOf(messages)) {
         await this.next(result).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
         this.unacknowledged = m;
-        if (this.learning.peopleInDelta >= MAX_PEOPLE_PER_DELTA || this.learning.itemEntriesInDelta >= MAX_ITEM_ENTRIES_PER_DELTA) await this.publishDelta();
+        if (this.learning.deltas.peopleInNext >= MAX_PEOPLE_PER_DELTA || this.learning.deltas.itemEntriesInNext >= MAX_ITEM_ENTRIES_PER_DELTA) await this.publishDelta();
       }
     })();
   }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AccessControl } from '../app/access.ts';
 import { Moteur, type OpenOptions } from '../app/moteur.ts';
 import { buildServer, type ServerOptions } from './app.ts';
+import type { SharedKeyRing } from '../trust/policy/postgres-keys.ts';
 
 export interface StartOptions extends OpenOptions, ServerOptions {
   port: number;
@@ -30,14 +31,16 @@ export interface ServeOptions extends ServerOptions {
   port: number;
   host?: string | undefined;
   policyDir?: string | undefined;
+  /** A cluster's shared API keys, instead of the keys file in `dataDir`. */
+  sharedKeys?: SharedKeyRing | undefined;
 }
 
 /** Serves an engine over HTTP, every access decided by the policies, until `close()` (which closes the engine too). */
 export async function serveEngine(moteur: Moteur, options: ServeOptions): Promise<RunningServer> {
-  const { port, host = '127.0.0.1', bodyLimit, logger, policyDir, dataDir } = options;
+  const { port, host = '127.0.0.1', bodyLimit, logger, policyDir, dataDir, sharedKeys } = options;
   let access: AccessControl;
   try {
-    access = new AccessControl(moteur, { dataDir, ...(policyDir === undefined ? {} : { policyDir }) });
+    access = new AccessControl(moteur, { dataDir, sharedKeys, ...(policyDir === undefined ? {} : { policyDir }) });
   } catch (err) {
     await moteur.close();
     throw err;

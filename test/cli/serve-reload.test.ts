@@ -17,13 +17,13 @@ test('moteur serve says how to make a first key, and SIGHUP makes a key created 
       }
     };
     await until(/no API key yet/);
-    assert.match(out, /regions eu,us, policies 2026-11-22\.1\+sha256:[0-9a-f]{64}/);
+    assert.match(out, /regions eu,us, policies \d{4}-\d{2}-\d{2}\.\d+\+sha256:[0-9a-f]{64}/);
     assert.match(out, /moteur keys create --data .* --role app --regions eu,us/);
     const url = /listening on (http:\/\/\S+)/.exec(out)![1]!;
     const key = apiKey(dir, 'app', ['eu']);
     assert.equal((await fetch(`${url}/v1/users/ann/feed?n=1`, authorized(key))).status, 401, 'a key worked before the reload');
     child.kill('SIGHUP');
-    await until(/policies and keys reloaded: 2026-11-22\.1/);
+    await until(/policies and keys reloaded: \d{4}-\d{2}-\d{2}\.\d+/);
     assert.equal((await fetch(`${url}/v1/users/ann/feed?n=1`, authorized(key))).status, 200);
   } finally {
     child.kill('SIGTERM');

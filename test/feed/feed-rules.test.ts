@@ -110,6 +110,22 @@ test('followed creators come first, new videos get a share of slots', async () =
   await moteur.close();
 });
 
+test("a follow brings the creator's newest video the person has not watched, even the one they followed from", async () => {
+  const moteur = await Moteur.open({ dataDir: tempDir() });
+  // Creator c3's videos, each a minute newer than the one before: v3 oldest, v363 newest.
+  const day = 86_400_000;
+  await moteur.upsertVideos(videos(400, 40).map((v, i) => ({ ...v, createdAt: Date.now() - 30 * day + i * 60_000 })));
+  // Following from the newest video without watching it: that video is what the follow should bring.
+  await moteur.ingest([event('fan', 'v363', 'follow')]);
+  const first = (await moteur.feed('fan', { n: 10 })).items.find((i) => i.source === 'followed');
+  assert.equal(first?.videoId, 'v363', 'the followed creator\'s newest video, not watched, is in the feed');
+  // Watched (played) after the follow, it is not shown again: the next newest comes.
+  await moteur.ingest([event('watcher', 'v363', 'play', { watchMs: 9000 }), event('watcher', 'v363', 'follow')]);
+  const next = (await moteur.feed('watcher', { n: 10 })).items.find((i) => i.source === 'followed');
+  assert.equal(next?.videoId, 'v323', 'the newest video of the creator the person has not watched');
+  await moteur.close();
+});
+
 test('restart restores the catalog, users, events and what each person was shown', async () => {
   const dir = tempDir();
   const first = await Moteur.open({ dataDir: dir });

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
 import { openBackends, openLedger } from '../../cluster/backends.ts';
-import { startApiNode } from '../../cluster/roles/api-node.ts';
+import { serveOnSharedStore, startApiNode } from '../../cluster/roles/api-node.ts';
 import { shardLabel, type LearnerShard } from '../../cluster/learner-shard.ts';
 import { DEFAULT_DELTA_EVERY_MS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
@@ -32,7 +32,7 @@ export function registerServe(program: Command): void {
     .requiredOption('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files")
     .addOption(new Option('--store <url>', "postgres://user@host:port/db[?schema=name] (default: SQLite in --data); each region's personal data goes to schema <name>_<region>").env('MOTEUR_STORE'))
     .addOption(new Option('--log <url>', 'nats://host:port[,host:port][?stream=moteur&shards=4] (default: SQLite in --data)').env('MOTEUR_LOG'))
-    .addOption(new Option('--master-key <file>', 'the key wrapping people\'s data keys; every node of a cluster uses the same (default: master.key in --data)').env('MOTEUR_MASTER_KEY'))
+    .addOption(new Option('--master-key <file>', "the key wrapping people's data keys (default: master.key in --data, made on first use by a single node); a cluster's nodes use the one 'moteur keys master create' made, never a new one").env('MOTEUR_MASTER_KEY'))
     .addOption(
       new Option('--ledger-keys <dir>', "the audit ledger's signing key and commitment salt (ledger.key, ledger.salt; made if missing); every node of a cluster uses the same (default: ledger/ in --data)").env(
         'MOTEUR_LEDGER_KEYS',
@@ -67,9 +67,11 @@ export function registerServe(program: Command): void {
       const server = await startServing(opts);
       const regions = server.access.authorizer.regions.join(',');
       const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
-      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json`);
+      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json, the web console at ${server.url}/`);
       if (server.access.authorizer.keys().length === 0) {
-        console.log(`no API key yet: create one with 'moteur keys create --data ${opts.data} --id NAME --role app --regions ${regions}', then reload (kill -HUP ${process.pid})`);
+        const where = opts.store === undefined ? `--data ${opts.data}` : '--store URL';
+        const then = opts.store === undefined ? `, then reload (kill -HUP ${process.pid})` : ': every node of the cluster accepts it within a second';
+        console.log(`no API key yet: create one with 'moteur keys create ${where} --id NAME --role app --regions ${regions}'${then}`);
       }
       // SIGHUP re-reads the policies and the keys file; a broken file is reported and nothing changes.
       process.on('SIGHUP', () => {
@@ -95,7 +97,7 @@ async function startServing(opts: ServeOptions): Promise<RunningServer> {
   const { store, log, postgres } = await openBackends(backendsOf(opts));
   const config = { ...(postgres && { region: postgres.directory.home }), learning: { snapshotPath: learnerSnapshotPath(opts.data) } };
   const moteur = await Moteur.over(store, log, await openLedger(backendsOf(opts), postgres), config, undefined, postgres?.directory);
-  return serveEngine(moteur, listen);
+  return postgres === undefined ? serveEngine(moteur, listen) : serveOnSharedStore(moteur, listen, postgres);
 }
 
 function stopOnSignals(close: () => Promise<void>): void {

@@ -3,7 +3,7 @@
  * policies/schema.cedarschema declares the same names; loading the policies checks the two agree.
  */
 
-export const ROLES = ['app', 'analyst', 'auditor', 'admin'] as const;
+export const ROLES = ['app', 'analyst', 'auditor', 'moderator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
@@ -28,6 +28,10 @@ export const ACTIONS = {
   exportUser: { resource: 'User', summary: 'everything stored or learned about a person (GET /v1/users/:id/export)' },
   eraseUser: { resource: 'User', summary: 'erase a person (DELETE /v1/users/:id)' },
   readLedger: { resource: 'Ledger', summary: 'audit ledger checkpoint, entries and proofs (GET /v1/ledger/*)' },
+  readModerationQueue: { resource: 'System', summary: 'the moderation queue, riskiest first (GET /v1/moderation/queue)' },
+  decideModeration: { resource: 'Video', summary: 'a moderation decision about a video (POST /v1/moderation/decisions)' },
+  appealDecision: { resource: 'Video', summary: "a creator's appeal of a decision (POST /v1/moderation/appeals)" },
+  readStatement: { resource: 'Video', summary: 'the statement of reasons of a decision (GET /v1/moderation/decisions/:id/statement)' },
 } as const satisfies Record<string, { resource: ResourceType; summary: string }>;
 
 export type ActionName = keyof typeof ACTIONS;
