@@ -59,7 +59,8 @@ export const GorseItem = Type.Object(
 );
 export type GorseItem = Static<typeof GorseItem>;
 
-export const GorseItemPatch = Type.Partial(Type.Omit(GorseItem, ['ItemId']), { additionalProperties: false });
+/** A patch may repeat the item's id (gorsejs sends a whole item), but not change it. */
+export const GorseItemPatch = Type.Partial(GorseItem, { additionalProperties: false });
 export type GorseItemPatch = Static<typeof GorseItemPatch>;
 
 /** Gorse users carry labels, subscriptions and a comment; moteur learns a person from their events and keeps none of these. */
@@ -129,6 +130,7 @@ export function itemFromVideo(video: Video): Required<GorseItem> & { Categories:
 
 /** A Gorse item patch applied to the item a video reads as. */
 export function patchedItem(video: Video, patch: GorseItemPatch): GorseItem {
+  if (patch.ItemId !== undefined && patch.ItemId !== video.id) throw invalid('ItemId', `'${patch.ItemId}' is not the item patched ('${video.id}'); an item's id cannot change`);
   return { ...itemFromVideo(video), ...patch };
 }
 

@@ -60,8 +60,11 @@ test('items become videos: labels and categories as hashtags, each its own creat
 
   assert.equal(await gorse.insertItemCategory('item4', 'Featured'), 1);
   assert.deepEqual((await gorse.getItem('item4')).Categories, ['label1', 'even', 'featured']);
-  assert.equal(await gorse.updateItem('item4', { Comment: 'renamed' } as never), 1);
+  assert.equal(await gorse.updateItem('item4', { ...(await gorse.getItem('item4')), Comment: 'renamed' }), 1);
   assert.equal((await gorse.getItem('item4')).Comment, 'renamed');
+  const renamed = await failure(gorse.updateItem('item4', { ItemId: 'item5', IsHidden: false, Timestamp: '' }));
+  assert.deepEqual([renamed.code, renamed.message], [400, "ItemId: 'item5' is not the item patched ('item4'); an item's id cannot change"]);
+  assert.equal((await failure(gorse.updateItem('no-such-item', { ItemId: 'no-such-item', IsHidden: true, Timestamp: '' }))).code, 404);
   assert.equal(await gorse.deleteItemCategory('item4', 'featured'), 1);
   assert.deepEqual(server.moteur.getVideo('item4').hashtags, ['label1', 'even']);
 
@@ -77,6 +80,8 @@ test('items become videos: labels and categories as hashtags, each its own creat
 test('users are created and read back; feedback becomes watch events as configured (star → like, read → a full play)', async () => {
   assert.equal(await gorse.insertUser({ UserId: 'ana', Labels: ['x'], Comment: 'first' }), 1);
   assert.deepEqual(await gorse.getUser('ana'), { UserId: 'ana', Labels: [], Subscribe: [], Comment: '' });
+  assert.equal(await gorse.updateUser('ana', { UserId: 'ana', Labels: ['y'] }), 1);
+  assert.equal((await failure(gorse.updateUser('nobody', { UserId: 'nobody' }))).code, 404);
   const ts = '2026-02-01T10:00:00Z';
   const feedback = [
     { FeedbackType: 'star', UserId: 'ana', ItemId: 'item1', Timestamp: ts },

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
+import { SimulationDriver, simulatorClient, uploadWorld } from '../../sim/driver.ts';
 import { catchUpWithCatalog, generateWorld } from '../../sim/world.ts';
-import { request } from '../../sim/http-client.ts';
 import { parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
@@ -35,7 +34,10 @@ export function registerSimulate(program: Command): void {
     .option('--json', 'print the final figures as one JSON object', false)
     .action(async (opts: SimulateOptions) => {
       const url = opts.url.replace(/\/$/, '');
-      const health = await request(`${url}/health`).catch((err: Error) => ({ status: 0, text: err.message }));
+      const health = await simulatorClient(url, undefined)
+        .GET('/health')
+        .then(({ data, response }) => ({ status: response.status, text: response.ok ? '' : response.statusText, videos: (data as { videos: number } | undefined)?.videos ?? 0 }))
+        .catch((err: Error) => ({ status: 0, text: (err.cause as Error | undefined)?.message ?? err.message, videos: 0 }));
       if (health.status !== 200) {
         console.error(`moteur simulate: no moteur server answers at ${url} (${health.text}); start one with 'moteur serve --data DIR'`);
         process.exitCode = 2;
@@ -48,7 +50,7 @@ export function registerSimulate(program: Command): void {
         return;
       }
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: opts.seed });
-      catchUpWithCatalog(world, (JSON.parse(health.text) as { videos: number }).videos, Date.now());
+      catchUpWithCatalog(world, health.videos, Date.now());
       const bar = progressBar('uploading', world.videos.length + world.users.length);
       await uploadWorld(url, world, (done) => bar.update(done), apiKey);
       bar.stop();

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, type MoteurConfigOverrides } from '../../app/config.ts';
 import { Moteur } from '../../app/moteur.ts';
-import type { ItemOutcome } from '../../core/types.ts';
+import type { ItemOutcome, WatchEvent } from '../../core/types.ts';
 import type { StageProgress } from '../progress.ts';
 import { watchPage, type PageViewer } from '../../sim/watch-page.ts';
 import { generateWorld, postVideos, SIM_REGIONS, videoForApi, type SimUser, type SimVideo, type World } from '../../sim/world.ts';
@@ -108,7 +108,7 @@ interface LiveSession {
   viewer: PageViewer;
   patience: number;
   /** Events of the page being watched, sent when the person swipes past its last video. */
-  pending: Record<string, unknown>[];
+  pending: WatchEvent[];
   embeddings: number[][];
   watchRatioSum: number;
   /** Whether the bad actors' reports come from this person. */

@@ -28,6 +28,8 @@ import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 import { installGorseErrors, sendGorseError, UNMAPPED } from './errors.ts';
 import { parseGoDuration } from './go-duration.ts';
 
+const MAX_USER_BATCH = 1000;
+
 export interface GorseApiOptions {
   moteur: Moteur;
   access: AccessControl;
@@ -76,35 +78,39 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
 
   // ---- items: videos with the configured creator and duration, labels and categories as hashtags
 
-  const upsertItems = async (request: FastifyRequest, items: GorseItem[]) => {
+  /** Decided before the items are made, so that one built from a stored video (a patch) is read only once allowed. */
+  const upsertItems = async (request: FastifyRequest, items: () => GorseItem[]) => {
     access.check(request.principal, 'upsertVideos', SYSTEM, 'catalog');
-    const videos = items.map((item) => videoFromItem(item, moteur.catalog.get(item.ItemId), mapping));
+    const videos = items().map((item) => videoFromItem(item, moteur.catalog.get(item.ItemId), mapping));
     const outcomes = await moteur.upsertVideos(videos);
     const refused = refusedIn(outcomes);
     if (refused !== undefined) throw refused;
     return rows(outcomes.length);
   };
-  app.post<{ Body: GorseItem }>('/item', { schema: { body: GorseItem } }, async (request) => upsertItems(request, [request.body]));
+  app.post<{ Body: GorseItem }>('/item', { schema: { body: GorseItem } }, async (request) => upsertItems(request, () => [request.body]));
   app.post<{ Body: GorseItem[] }>('/items', { schema: { body: Type.Array(GorseItem, { maxItems: MAX_VIDEO_BATCH }) } }, async (request) =>
-    upsertItems(request, request.body),
+    upsertItems(request, () => request.body),
   );
   app.get<{ Params: { id: string } }>('/item/:id', async (request) => {
     access.check(request.principal, 'readVideo', { type: 'Video', id: request.params.id }, 'catalog');
     return itemFromVideo(moteur.getVideo(request.params.id));
   });
   app.patch<{ Params: { id: string }; Body: GorseItemPatch }>('/item/:id', { schema: { body: GorseItemPatch } }, async (request) =>
-    upsertItems(request, [patchedItem(moteur.getVideo(request.params.id), request.body)]),
+    upsertItems(request, () => [patchedItem(moteur.getVideo(request.params.id), request.body)]),
   );
-  app.put<{ Params: { id: string; category: string } }>('/item/:id/category/:category', async (request) => {
-    const item = itemFromVideo(moteur.getVideo(request.params.id));
-    return upsertItems(request, [{ ...item, Categories: [...item.Categories, request.params.category] }]);
-  });
-  app.delete<{ Params: { id: string; category: string } }>('/item/:id/category/:category', async (request) => {
-    const item = itemFromVideo(moteur.getVideo(request.params.id));
-    const tag = request.params.category.toLowerCase();
-    const without = item.Categories.filter((c) => c !== tag);
-    return upsertItems(request, [{ ...item, Labels: without, Categories: without }]);
-  });
+  app.put<{ Params: { id: string; category: string } }>('/item/:id/category/:category', async (request) =>
+    upsertItems(request, () => {
+      const item = itemFromVideo(moteur.getVideo(request.params.id));
+      return [{ ...item, Categories: [...item.Categories, request.params.category] }];
+    }),
+  );
+  app.delete<{ Params: { id: string; category: string } }>('/item/:id/category/:category', async (request) =>
+    upsertItems(request, () => {
+      const item = itemFromVideo(moteur.getVideo(request.params.id));
+      const without = item.Categories.filter((c) => c !== request.params.category.toLowerCase());
+      return [{ ...item, Labels: without, Categories: without }];
+    }),
+  );
   app.delete<{ Params: { id: string } }>('/item/:id', async (request) => {
     access.check(request.principal, 'removeVideo', { type: 'Video', id: request.params.id }, 'moderation');
     await moteur.removeVideo(request.params.id);
@@ -119,23 +125,26 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
 
   // ---- users: moteur keeps a person's region, language and settings, and learns the rest from their events
 
+  /** Every person is decided before any is written, so a refusal leaves none half-inserted. */
   const insertUsers = async (request: FastifyRequest, users: GorseUser[]) => {
-    for (const user of users) {
-      access.check(request.principal, 'putUser', access.person(user.UserId), 'account');
-      await moteur.putUser(user.UserId, {});
-    }
+    for (const user of users) access.check(request.principal, 'putUser', access.person(user.UserId), 'account');
+    for (const user of users) await moteur.putUser(user.UserId, {});
     return rows(users.length);
   };
   app.post<{ Body: GorseUser }>('/user', { schema: { body: GorseUser } }, async (request) => insertUsers(request, [request.body]));
-  app.post<{ Body: GorseUser[] }>('/users', { schema: { body: Type.Array(GorseUser, { maxItems: MAX_VIDEO_BATCH }) } }, async (request) =>
+  app.post<{ Body: GorseUser[] }>('/users', { schema: { body: Type.Array(GorseUser, { maxItems: MAX_USER_BATCH }) } }, async (request) =>
     insertUsers(request, request.body),
   );
-  app.patch<{ Params: { id: string }; Body: Omit<GorseUser, 'UserId'> }>(
+  app.patch<{ Params: { id: string }; Body: Partial<GorseUser> }>(
     '/user/:id',
-    { schema: { body: Type.Partial(Type.Omit(GorseUser, ['UserId']), { additionalProperties: false }) } },
+    { schema: { body: Type.Partial(GorseUser, { additionalProperties: false }) } },
     async (request) => {
-      moteur.getUser(request.params.id);
-      return insertUsers(request, [{ UserId: request.params.id }]);
+      // Nothing a Gorse user patch holds is kept (see GorseUser): the person must exist, and stays as they are.
+      const { id } = request.params;
+      if (request.body.UserId !== undefined && request.body.UserId !== id) throw invalid('UserId', `'${request.body.UserId}' is not the user patched ('${id}'); a user's id cannot change`);
+      access.check(request.principal, 'putUser', access.person(id), 'account');
+      moteur.getUser(id);
+      return rows(1);
     },
   );
   app.get<{ Params: { id: string } }>('/user/:id', async (request) => {
