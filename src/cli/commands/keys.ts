@@ -38,6 +38,6 @@ export function registerKeys(program: Command): void {
     .requiredOption('--data <dir>', 'data directory')
     .action((hashPrefix: string, opts: { data: string }) => {
       const record = revokeKey(keysFileIn(opts.data), hashPrefix);
-      console.log(`revoked a key of ${record.id} (${record.role}); a running server stops accepting it at its next reload`);
+      console.log(`revoked a key of ${record.id} (${record.role}); a running server on this directory stops accepting it within a second`);
     });
 }
