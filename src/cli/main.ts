@@ -1,6 +1,7 @@
 /** The `moteur` command. Each sub-command lives in its own file under commands/. */
 import { Command } from 'commander';
 import { MoteurError } from '../core/errors.ts';
+import { exitCodeOf } from './exit-codes.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEval } from './commands/eval.ts';
@@ -24,7 +25,7 @@ try {
   // Expected failures (bad input, missing files) get one line, not a stack trace.
   if (err instanceof MoteurError) {
     console.error(`moteur: ${err.message}`);
-    process.exit(2);
+    process.exit(exitCodeOf(err));
   }
   throw err;
 }

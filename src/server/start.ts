@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AccessControl } from '../app/access.ts';
 import { Moteur, type OpenOptions } from '../app/moteur.ts';
+import { MoteurError } from '../core/errors.ts';
 import { keysFileIn } from '../trust/policy/keys.ts';
 import { buildServer, type ServerOptions } from './app.ts';
 import { keysFileStamp, watchKeysFile } from './keys-watch.ts';
@@ -57,7 +58,8 @@ export async function serveEngine(moteur: Moteur, options: ServeOptions): Promis
     await app.listen({ port, host });
   } catch (err) {
     await moteur.close();
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    throw new MoteurError('port_in_use', `port ${port} is already in use: stop what listens there, or choose another with --port (0 picks a free one)`, 409);
   }
   const stopWatching = watchKeysFile(access, keysFile, keysLoaded, options.onKeysFile ?? ((message) => app.log.info(message)));
   const address = app.server.address();

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Moteur } from '../../app/moteur.ts';
-import { MoteurError } from '../../core/errors.ts';
 import { startServer } from '../../server/start.ts';
 import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
 import type { SimulationReport } from '../../sim/stats.ts';
@@ -94,10 +93,7 @@ export function registerDemo(program: Command): void {
       const dataDir = resolve(opts.data);
       // The demo is an app like any other: it calls the API with an app key, made afresh each run.
       const apiKey = createKey(keysFileIn(dataDir), { id: 'demo', role: 'app', regions: SIM_REGIONS }, true);
-      const server = await startServer({ dataDir, port: opts.port, regions: SIM_REGIONS }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EADDRINUSE') throw err;
-        throw new MoteurError('port_in_use', `port ${opts.port} is already in use: choose another with --port (0 picks a free one)`, 400);
-      });
+      const server = await startServer({ dataDir, port: opts.port, regions: SIM_REGIONS });
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: 1 });
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
