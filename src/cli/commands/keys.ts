@@ -1,5 +1,7 @@
 /** `moteur keys`: create, list and revoke API keys. A key is printed once, at creation; only its hash is kept. */
 import { InvalidArgumentError, type Command } from 'commander';
+import { MoteurError } from '../../core/errors.ts';
+import { regionsIn } from '../../residency/open-regions.ts';
 import { createKey, KeyRing, keysFileIn, revokeKey } from '../../trust/policy/keys.ts';
 import { isRole, ROLES, type Role } from '../../trust/policy/vocabulary.ts';
 import { parseRegions } from '../options.ts';
@@ -19,6 +21,12 @@ export function registerKeys(program: Command): void {
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, parseRole)
     .requiredOption('--regions <list>', 'regions whose nodes accept the key, comma-separated', parseRegions)
     .action((opts: { data: string; id: string; role: Role; regions: string[] }) => {
+      // A directory a node has served knows its regions: a key for another one would be accepted nowhere.
+      const held = regionsIn(opts.data);
+      const unserved = opts.regions.filter((r) => held.length > 0 && !held.includes(r));
+      if (unserved.length > 0) {
+        throw new MoteurError('invalid_field', `--regions: ${opts.data} holds no region ${unserved.join(', ')} (it holds ${held.join(', ')}); a key works only where a node serves its regions`, 400, 'regions');
+      }
       const apiKey = createKey(keysFileIn(opts.data), { id: opts.id, role: opts.role, regions: opts.regions });
       console.log(apiKey);
       console.error(`key for ${opts.id} (${opts.role}, ${opts.regions.join(',')}) stored as a hash; this is the only time it is shown`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
-import { catchUpWithCatalog, generateWorld } from '../../sim/world.ts';
+import { catchUpWithCatalog, generateWorld, SIM_REGIONS } from '../../sim/world.ts';
+import { EXIT } from '../exit-codes.ts';
 import { request } from '../../sim/http-client.ts';
 import { parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
@@ -38,7 +39,7 @@ export function registerSimulate(program: Command): void {
       const health = await request(`${url}/health`).catch((err: Error) => ({ status: 0, text: err.message }));
       if (health.status !== 200) {
         console.error(`moteur simulate: no moteur server answers at ${url} (${health.text}); start one with 'moteur serve --data DIR'`);
-        process.exitCode = 2;
+        process.exitCode = EXIT.unreachable;
         return;
       }
       const apiKey = opts.key ?? process.env.MOTEUR_API_KEY;
@@ -47,8 +48,16 @@ export function registerSimulate(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      const served = JSON.parse(health.text) as { videos: number; regions?: string[] };
+      // Asked before anything is written: the simulated people live in these regions, and a node refuses the others'.
+      const missing = SIM_REGIONS.filter((r) => served.regions !== undefined && !served.regions.includes(r));
+      if (missing.length > 0) {
+        console.error(`moteur simulate: the server at ${url} serves ${served.regions!.join(', ')}, not ${missing.join(', ')}; the simulated people live in ${SIM_REGIONS.join(', ')}: start it with --regions ${SIM_REGIONS.join(',')}`);
+        process.exitCode = EXIT.unreachable;
+        return;
+      }
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: opts.seed });
-      catchUpWithCatalog(world, (JSON.parse(health.text) as { videos: number }).videos, Date.now());
+      catchUpWithCatalog(world, served.videos, Date.now());
       const bar = progressBar('uploading', world.videos.length + world.users.length);
       await uploadWorld(url, world, (done) => bar.update(done), apiKey);
       bar.stop();
