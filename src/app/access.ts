@@ -3,7 +3,7 @@
  * decision, allowed or denied, becomes one audit ledger entry. Administrative changes (policies reloaded,
  * keys created or revoked) are recorded too. Knows nothing about HTTP: the server maps requests onto it.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MoteurError } from '../core/errors.ts';
 import { accessDenied, Authorizer, type AccessRequest, type Decision } from '../trust/policy/authorizer.ts';
@@ -13,6 +13,7 @@ import { DEFAULT_POLICY_DIR } from '../trust/policy/policy-files.ts';
 import { SYSTEM, type ActionName, type Resource, type ResourceByType, type ResourceOf } from '../trust/policy/vocabulary.ts';
 import { wrongRegion } from '../residency/people-directory.ts';
 import type { Actor, Moteur } from './moteur.ts';
+import { makePrivateDir } from '../core/private-files.ts';
 
 export interface AccessOptions {
   dataDir: string;
@@ -125,6 +126,21 @@ export class AccessControl {
     return loaded;
   }
 
+  /**
+   * Re-reads the keys file alone (it changed on disk: `moteur keys` beside a running server) and records every
+   * key created or revoked since. A broken file throws a 422 and the keys in force stay.
+   */
+  reloadKeys(by: string): { keys: number } {
+    try {
+      this.authorizer.reloadKeys();
+    } catch (err) {
+      if (err instanceof MoteurError) throw new MoteurError(err.code, `${err.message}; the keys in force are unchanged`, 422);
+      throw err;
+    }
+    this.recordKeyChanges({ principal: by, policyVersion: this.authorizer.policyVersion });
+    return { keys: this.authorizer.keys().length };
+  }
+
   private record(request: AccessRequest, decision: Decision): void {
     this.moteur.recordAudit({
       time: new Date().toISOString(),
@@ -181,7 +197,7 @@ export class AccessControl {
     }
     if (changed) {
       // A cluster node's ledger is in PostgreSQL: this directory then holds only this file.
-      mkdirSync(dirname(this.recordedKeysFile), { recursive: true });
+      makePrivateDir(dirname(this.recordedKeysFile));
       writeFileSync(this.recordedKeysFile, JSON.stringify([...current.keys()]), { mode: 0o600 });
     }
   }

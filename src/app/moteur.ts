@@ -21,6 +21,7 @@ import type { Store } from '../store/store.ts';
 import type { ClusterLink, EngineChange } from './cluster-link.ts';
 import { loadContentIndex, saveContentIndex } from './content-index-file.ts';
 import { DEFAULT_CONFIG, resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
+import { lockDataDir, unwritable, type DataDirLock } from './data-dir.ts';
 import { DeferredWriter } from './deferred-writer.ts';
 import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
 import { rankCandidates, rankedItem, type Ranking } from './rank.ts';
@@ -134,6 +135,8 @@ export class Moteur {
   readonly safety: Safety;
   /** Whether the start read the content embeddings' graph from its file rather than building it. */
   contentIndexLoaded = false;
+  /** The data directory's lock, when the engine opened one (`open`), released when it closes. */
+  private dataDirLock: DataDirLock | undefined;
   private readonly users = new Map<string, User>();
   private readonly pipeline: FeedPipeline;
   private readonly deferred: DeferredWriter;
@@ -167,25 +170,28 @@ export class Moteur {
   static async open(options: OpenOptions): Promise<Moteur> {
     const { dataDir, regions, ...overrides } = options;
     const home = regions?.[0] ?? overrides.region ?? DEFAULT_CONFIG.region;
-    const { store, log, directory } = await openRegions(dataDir, regions, home);
-    const ledger = await Ledger.open(join(dataDir, 'ledger')).catch(async (error: unknown) => {
-      await log.close();
-      await store.close();
-      throw error;
-    });
-    return Moteur.over(
-      store,
-      log,
-      ledger,
-      {
+    // Held until close: a second process on the directory is refused before it writes anything.
+    const lock = lockDataDir(dataDir);
+    try {
+      const { store, log, directory } = await openRegions(dataDir, regions, home);
+      const ledger = await Ledger.open(join(dataDir, 'ledger')).catch(async (error: unknown) => {
+        await log.close();
+        await store.close();
+        throw error;
+      });
+      const config = {
         ...overrides,
         region: home,
         learning: { snapshotPath: learnerSnapshotPath(dataDir), ...overrides.learning },
         safety: { storePath: join(dataDir, 'safety.db'), ...overrides.safety },
-      },
-      undefined,
-      directory,
-    );
+      };
+      const moteur = await Moteur.over(store, log, ledger, config, undefined, directory);
+      moteur.dataDirLock = lock;
+      return moteur;
+    } catch (error) {
+      lock.release();
+      throw unwritable(dataDir, error);
+    }
   }
 
   /**
@@ -657,11 +663,15 @@ export class Moteur {
   }
 
   private async release(): Promise<void> {
-    this.deferred.stop();
-    await this.log.close();
-    await this.store.close();
-    await this.ledger.close();
-    this.safety.close();
+    try {
+      this.deferred.stop();
+      await this.log.close();
+      await this.store.close();
+      await this.ledger.close();
+      this.safety.close();
+    } finally {
+      this.dataDirLock?.release();
+    }
   }
 }
 

@@ -1,11 +1,11 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AccessControl } from '../app/access.ts';
 import type { Moteur } from '../app/moteur.ts';
 import { EventInput, VideoInput } from '../core/schemas.ts';
 import { installAuthentication } from './authentication.ts';
 import { registerConsole } from './console.ts';
-import { installErrorHandling } from './errors.ts';
+import { installErrorHandling, toMoteurError } from './errors.ts';
 import { gorseApi } from './gorse/routes.ts';
 import { ServerMetrics } from './metrics.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -58,8 +58,15 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
     onConstructorPoisoning: 'ignore',
     // Unknown fields are an error the client should hear about, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+    // Errors of the router itself (a path that is not valid UTF-8) skip the error handler: answered in the same shape.
+    frameworkErrors: (error, _request, reply) => {
+      const mapped = toMoteurError(error, bodyLimit);
+      void (reply as FastifyReply).status(mapped.status).send(mapped.toJSON());
+    },
   });
   installErrorHandling(app, bodyLimit);
+  // Every body is JSON: a text/plain one is refused as such (415), not parsed as a string and refused for its shape.
+  app.removeContentTypeParser('text/plain');
   await app.register(swagger, {
     openapi: {
       info: { title: 'moteur', version: '0.1.0', description: 'For You feed engine: ingest, catalog, users, feeds.' },

@@ -74,11 +74,11 @@ test('a batch stores its valid items, rejects the others with reasons, and count
 test('bad requests get a 4xx with a code, a message and the field, and write nothing', async () => {
   const before = await server.moteur.log.count();
   const cases: [string, string, unknown, string | undefined, number, string, string | undefined][] = [
-    ['malformed JSON', '/v1/events', undefined, '{"events": [', 400, 'invalid_json', undefined],
+    ['malformed JSON', '/v1/events', undefined, '{"events": [', 400, 'invalid_json', 'body'],
     ['missing events', '/v1/events', { evnts: [] }, undefined, 400, 'invalid_field', 'events'],
     ['events not an array', '/v1/events', { events: 'x' }, undefined, 400, 'invalid_field', 'events'],
     ['batch over the limit', '/v1/events', { events: Array.from({ length: 1001 }, () => event('h2', 'v1', 'like')) }, undefined, 413, 'batch_too_large', 'events'],
-    ['body over the size limit', '/v1/videos', { videos: [{ id: 'big', creatorId: 'c', durationMs: 1, caption: 'x'.repeat(300_000) }] }, undefined, 413, 'body_too_large', undefined],
+    ['body over the size limit', '/v1/videos', { videos: [{ id: 'big', creatorId: 'c', durationMs: 1, caption: 'x'.repeat(300_000) }] }, undefined, 413, 'body_too_large', 'body'],
   ];
   for (const [name, path, body, raw, status, code, field] of cases) {
     const res = await call('POST', path, body, raw);

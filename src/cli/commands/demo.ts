@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Moteur } from '../../app/moteur.ts';
-import { MoteurError } from '../../core/errors.ts';
 import { startServer } from '../../server/start.ts';
 import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
 import type { SimulationReport } from '../../sim/stats.ts';
@@ -97,10 +96,7 @@ export function registerDemo(program: Command): void {
       const apiKey = createKey(keysFileIn(dataDir), { id: 'demo', role: 'app', regions: SIM_REGIONS }, true);
       // The person at the web console may open every page, so its key is an admin's.
       const consoleKey = createKey(keysFileIn(dataDir), { id: 'demo-console', role: 'admin', regions: SIM_REGIONS }, true);
-      const server = await startServer({ dataDir, port: opts.port, regions: SIM_REGIONS }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EADDRINUSE') throw err;
-        throw new MoteurError('port_in_use', `port ${opts.port} is already in use: choose another with --port (0 picks a free one)`, 400);
-      });
+      const server = await startServer({ dataDir, port: opts.port, regions: SIM_REGIONS });
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: 1 });
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());

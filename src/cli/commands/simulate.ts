@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { SimulationDriver, simulatorClient, uploadWorld } from '../../sim/driver.ts';
-import { catchUpWithCatalog, generateWorld } from '../../sim/world.ts';
+import { catchUpWithCatalog, generateWorld, SIM_REGIONS } from '../../sim/world.ts';
+import { EXIT } from '../exit-codes.ts';
 import { parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
@@ -36,17 +37,28 @@ export function registerSimulate(program: Command): void {
       const url = opts.url.replace(/\/$/, '');
       const health = await simulatorClient(url, undefined)
         .GET('/health')
-        .then(({ data, response }) => ({ status: response.status, text: response.ok ? '' : response.statusText, videos: (data as { videos: number } | undefined)?.videos ?? 0 }))
-        .catch((err: Error) => ({ status: 0, text: (err.cause as Error | undefined)?.message ?? err.message, videos: 0 }));
+        .then(({ data, response }) => {
+          const served = data as { videos: number; regions?: string[] } | undefined;
+          return { status: response.status, text: response.ok ? '' : response.statusText, videos: served?.videos ?? 0, regions: served?.regions };
+        })
+        .catch((err: Error) => ({ status: 0, text: (err.cause as Error | undefined)?.message ?? err.message, videos: 0, regions: undefined }));
       if (health.status !== 200) {
         console.error(`moteur simulate: no moteur server answers at ${url} (${health.text}); start one with 'moteur serve --data DIR'`);
-        process.exitCode = 2;
+        process.exitCode = EXIT.unreachable;
         return;
       }
       const apiKey = opts.key ?? process.env.MOTEUR_API_KEY;
       if (apiKey === undefined) {
         console.error("moteur simulate: give an API key with the app role (--key or MOTEUR_API_KEY); create one with 'moteur keys create --data DIR --id simulator --role app --regions us,gb,fr,br'");
         process.exitCode = 2;
+        return;
+      }
+      // Asked before anything is written: the simulated people live in these regions, and a node refuses the others'.
+      const served = health.regions;
+      const missing = SIM_REGIONS.filter((r) => served !== undefined && !served.includes(r));
+      if (missing.length > 0) {
+        console.error(`moteur simulate: the server at ${url} serves ${served!.join(', ')}, not ${missing.join(', ')}; the simulated people live in ${SIM_REGIONS.join(', ')}: start it with --regions ${SIM_REGIONS.join(',')}`);
+        process.exitCode = EXIT.unreachable;
         return;
       }
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: opts.seed });

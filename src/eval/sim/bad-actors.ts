@@ -7,6 +7,7 @@
  */
 import { hashString, seededRandom } from '../../core/random.ts';
 import type { Moteur } from '../../app/moteur.ts';
+import type { WatchEvent } from '../../core/types.ts';
 import type { Watched } from '../../sim/watch-page.ts';
 import type { SimUser, SimVideo } from '../../sim/world.ts';
 import { DAY_MS } from './population.ts';
@@ -74,8 +75,8 @@ export class BadActors {
   }
 
   /** The reports the person sends about what they watched on a page. */
-  reports(watched: readonly Watched[], user: SimUser, random: () => number, nextId: () => string): Record<string, unknown>[] {
-    const events: Record<string, unknown>[] = [];
+  reports(watched: readonly Watched[], user: SimUser, random: () => number, nextId: () => string): WatchEvent[] {
+    const events: WatchEvent[] = [];
     for (const w of watched) {
       const harmful = this.isHarmful(w.video.id);
       if (random() >= (harmful ? this.scenario.reportRate : this.scenario.falseReportRate)) continue;

@@ -145,6 +145,11 @@ export class Authorizer {
     return { policyVersion: policies.version, label: policies.label };
   }
 
+  /** Re-reads the keys file only; a malformed one throws and the keys loaded stay in force. */
+  reloadKeys(): void {
+    this.keyRing.reload();
+  }
+
   /** Decides one access. Decisions are frozen and may be shared between requests: record them, do not edit them. */
   authorize<A extends ActionName>(request: AccessRequest<A>): Decision {
     const { memo } = this.policies;
