@@ -53,8 +53,12 @@ export function AuditPage() {
       setCheckpoint(note);
       setEntries(page.entries.reverse());
       if (!localStorage.getItem(KEY_STORE)) {
-        setKey((await api('/v1/ledger/key', { text: true })).trim());
-        setKeyFromServer(true);
+        const stated = (await api('/v1/ledger/key', { text: true })).trim();
+        // A key typed meanwhile is the auditor's own: it stays.
+        setKey((typed) => {
+          setKeyFromServer(typed === '');
+          return typed === '' ? stated : typed;
+        });
       }
       setError(undefined);
     } catch (err) {

@@ -217,6 +217,8 @@ test('an auditor verifies the ledger in the browser, and a tampered proof fails 
   const double = await tamperingProxy(server.url);
   try {
     const { page } = await signIn(keys.auditor, DESKTOP, double.url);
+    // The auditor's own copy of the key, typed once the page has loaded what the server states.
+    await page.getByText('This key is the one the server states').waitFor();
     await page.getByTestId('verifier-key').fill(server.moteur.ledger.verifierKey());
     await page.getByTestId('verify').click();
     const result = page.getByTestId('verify-result');
