@@ -51,6 +51,8 @@ export class TopicDispersal {
   served(userId: string, now: number, videoIds: readonly string[]): void {
     const day = Math.floor(now / DAY_MS);
     let history = this.people.get(userId);
+    // Someone never served a sensitive video has nothing to spread out: no history is kept for them (most people, at no cost).
+    if (history === undefined && videoIds.every((id) => this.topicsOf(id) === undefined)) return;
     if (history === undefined || history.day !== day) {
       history = { recent: history?.recent ?? [], day, served: 0, sensitive: 0 };
       this.people.set(userId, history);
