@@ -83,6 +83,21 @@ export class AccessControl {
   }
 
   /**
+   * Decides a batch of events: the batch as a whole now, then each event as the returned function is asked about
+   * its person (once per region of the batch), throwing the refusal for an event it may not take.
+   */
+  admitEvents(principal: Principal): (userId: string) => void {
+    this.check(principal, 'ingestEvents', SYSTEM, 'ingest');
+    const refusals = new Map<string, MoteurError | undefined>();
+    return (userId) => {
+      const { region } = this.person(userId);
+      if (!refusals.has(region)) refusals.set(region, this.ingestRefusal(principal, region));
+      const refusal = refusals.get(region);
+      if (refusal !== undefined) throw refusal;
+    };
+  }
+
+  /**
    * Decides (and records) whether the principal may ingest events of people whose data lives in `region`, as
    * that region's node: undefined when it may, else the refusal to give each such event. A node serving
    * several regions thereby refuses a key limited to one of them the events of the others' people.

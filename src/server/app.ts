@@ -91,7 +91,7 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
   registerAdminRoutes(app, access);
   registerMeRoutes(app, access);
   registerExplorationRoutes(app, moteur, access);
-  await app.register(gorseApi, { prefix: '/api', moteur, access, bodyLimit });
+  await app.register(gorseApi, { prefix: '/api', moteur, access, bodyLimit, metrics });
   await registerConsole(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

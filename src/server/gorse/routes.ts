@@ -25,6 +25,7 @@ import {
   videoFromItem,
 } from '../../gorse/mapping.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
+import type { ServerMetrics } from '../metrics.ts';
 import { installGorseErrors, sendGorseError, UNMAPPED } from './errors.ts';
 import { parseGoDuration } from './go-duration.ts';
 
@@ -34,6 +35,8 @@ export interface GorseApiOptions {
   moteur: Moteur;
   access: AccessControl;
   bodyLimit: number;
+  /** The same counters as /v1: feedback is ingest. */
+  metrics: ServerMetrics;
 }
 
 const ListQuery = Type.Object(
@@ -60,7 +63,7 @@ function refusedIn(outcomes: ItemOutcome[]): MoteurError | undefined {
   return new MoteurError(rejected.code, `${rejected.id ?? 'an item'}: ${rejected.message} (${stored} of ${outcomes.length} were stored)`, 400, rejected.field);
 }
 
-export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit }: GorseApiOptions): Promise<void> {
+export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit, metrics }: GorseApiOptions): Promise<void> {
   const mapping = moteur.config.gorse;
   checkGorseMapping(mapping);
   installGorseErrors(app, bodyLimit);
@@ -161,13 +164,15 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
 
   /** Records the feedback as events; every item must exist first (moteur does not make videos out of feedback). */
   const insertFeedback = async (request: FastifyRequest, feedback: GorseFeedback[], overwrite: boolean) => {
-    access.check(request.principal, 'ingestEvents', SYSTEM, 'ingest');
+    const admit = access.admitEvents(request.principal);
     const events = feedback.map((f, i) => {
       const video = moteur.catalog.get(f.ItemId);
       if (video === undefined) throw invalid(`[${i}].ItemId`, `item '${f.ItemId}' does not exist: insert it first (POST /api/item); feedback does not create items`);
       return eventFromFeedback(f, video.durationMs, mapping, overwrite);
     });
-    const refused = refusedIn(await moteur.ingest(events));
+    const outcomes = await moteur.ingest(events, admit);
+    metrics.countIngested(events, outcomes);
+    const refused = refusedIn(outcomes);
     if (refused !== undefined) throw refused;
     return rows(events.length);
   };

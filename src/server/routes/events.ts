@@ -2,9 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
-import { MoteurError } from '../../core/errors.ts';
 import { MAX_EVENT_BATCH } from '../../core/schemas.ts';
-import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import { BatchResult, batchReply, PartlyStoredBatch } from './shared.ts';
 
@@ -19,16 +17,7 @@ export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access
       },
     },
     async (request, response) => {
-      access.check(request.principal, 'ingestEvents', SYSTEM, 'ingest');
-      // Each event is then decided for its person's region, once per region of the batch.
-      const refusals = new Map<string, MoteurError | undefined>();
-      const admit = (userId: string) => {
-        const { region } = access.person(userId);
-        if (!refusals.has(region)) refusals.set(region, access.ingestRefusal(request.principal, region));
-        const refusal = refusals.get(region);
-        if (refusal !== undefined) throw refusal;
-      };
-      const outcomes = await moteur.ingest(request.body.events, admit);
+      const outcomes = await moteur.ingest(request.body.events, access.admitEvents(request.principal));
       metrics.countIngested(request.body.events as unknown[], outcomes);
       const reply = batchReply(outcomes);
       if (reply.failed === 0) return reply;
