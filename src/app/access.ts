@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { MoteurError } from '../core/errors.ts';
 import { accessDenied, Authorizer, type AccessRequest, type Decision } from '../trust/policy/authorizer.ts';
 import { keysFileIn, type Principal } from '../trust/policy/keys.ts';
+import type { SharedKeyRing } from '../trust/policy/postgres-keys.ts';
 import { DEFAULT_POLICY_DIR } from '../trust/policy/policy-files.ts';
 import { SYSTEM, type ActionName, type Resource, type ResourceByType, type ResourceOf } from '../trust/policy/vocabulary.ts';
 import { wrongRegion } from '../residency/people-directory.ts';
@@ -18,6 +19,8 @@ export interface AccessOptions {
   dataDir: string;
   /** Default: the policies shipped in the repository's `policies/`. */
   policyDir?: string;
+  /** A cluster's shared keys, used instead of the keys file in `dataDir`; their changes are recorded as they are claimed. */
+  sharedKeys?: SharedKeyRing | undefined;
 }
 
 /** Key hashes already recorded in the ledger as created, so a later start or reload records only changes. */
@@ -31,9 +34,18 @@ export class AccessControl {
     private readonly moteur: Moteur,
     options: AccessOptions,
   ) {
-    this.authorizer = new Authorizer({ policyDir: options.policyDir ?? DEFAULT_POLICY_DIR, keysFile: keysFileIn(options.dataDir), regions: moteur.residency.regions });
+    const { sharedKeys } = options;
+    this.authorizer = new Authorizer({ policyDir: options.policyDir ?? DEFAULT_POLICY_DIR, keysFile: keysFileIn(options.dataDir), keySource: sharedKeys, regions: moteur.residency.regions });
     this.recordedKeysFile = join(options.dataDir, 'ledger', RECORDED_KEYS_FILE);
-    this.recordKeyChanges({ principal: 'local-operator', policyVersion: this.authorizer.policyVersion });
+    if (sharedKeys === undefined) {
+      this.recordKeyChanges({ principal: 'local-operator', policyVersion: this.authorizer.policyVersion });
+      return;
+    }
+    sharedKeys.onChanges = ({ created, revoked }) => {
+      const by = { principal: 'local-operator', policyVersion: this.authorizer.policyVersion };
+      for (const key of created) this.recordKeyCreated(key, by);
+      for (const hash of revoked) this.recordKeyRevoked(hash, by);
+    };
   }
 
   get policyVersion(): string {
@@ -85,6 +97,15 @@ export class AccessControl {
     if (decision.allowed) return undefined;
     const denied = accessDenied(request, decision);
     return new MoteurError(denied.code, `userId: a person of region ${region}: ${denied.message}`, 403, 'userId');
+  }
+
+  /**
+   * Decides a feed-like access to a person (their feed, a ranking, recommendations): a personalised one for someone
+   * who consented, one that reads nothing about them otherwise.
+   */
+  checkFeed(principal: Principal, userId: string, purpose: string): Actor {
+    const person = this.person(userId);
+    return this.check(principal, person.consent ? 'readFeed' : 'readFeedNonPersonalized', person, purpose);
   }
 
   /**
@@ -151,6 +172,14 @@ export class AccessControl {
     return accessDenied(request, decision);
   }
 
+  private recordKeyCreated(key: Principal & { hash: string }, by: Actor): void {
+    this.moteur.recordAction('keyCreated', `${key.id} (${key.role}, ${key.regions.join(',')})`, `key:${key.hash.slice(0, 16)}`, by);
+  }
+
+  private recordKeyRevoked(hash: string, by: Actor): void {
+    this.moteur.recordAction('keyRevoked', 'key revoked', `key:${hash.slice(0, 16)}`, by);
+  }
+
   /** Records keys created or revoked since the last record (`keyCreated` / `keyRevoked`, named by hash prefix). */
   private recordKeyChanges(by: Actor): void {
     const recorded = new Set<string>(existsSync(this.recordedKeysFile) ? (JSON.parse(readFileSync(this.recordedKeysFile, 'utf8')) as string[]) : []);
@@ -158,12 +187,12 @@ export class AccessControl {
     let changed = false;
     for (const [hash, key] of current) {
       if (recorded.has(hash)) continue;
-      this.moteur.recordAction('keyCreated', `${key.id} (${key.role}, ${key.regions.join(',')})`, `key:${hash.slice(0, 16)}`, by);
+      this.recordKeyCreated({ ...key, hash }, by);
       changed = true;
     }
     for (const hash of recorded) {
       if (current.has(hash)) continue;
-      this.moteur.recordAction('keyRevoked', 'key revoked', `key:${hash.slice(0, 16)}`, by);
+      this.recordKeyRevoked(hash, by);
       changed = true;
     }
     if (changed) {

@@ -15,6 +15,12 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+export function parseNonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer from 0 up');
+  return n;
+}
+
 /** A seed for the random draws: an integer from 0 to 2^32 - 1. */
 export function parseSeed(value: string): number {
   const n = Number(value);

@@ -4,7 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { invalid } from './errors.ts';
 import { allFloat32, FLOAT32_MAX } from './float32.ts';
 import { EventInput, UserInput, VideoInput } from './schemas.ts';
-import { DEFAULT_SETTINGS, EVENT_TYPES, type User, type Video, type WatchEvent } from './types.ts';
+import { DEFAULT_SETTINGS, EVENT_TYPES, REPORT_REASONS, type User, type Video, type WatchEvent } from './types.ts';
 
 export interface ValidationDefaults {
   /** Region given to users and videos that do not name one. */
@@ -93,6 +93,7 @@ function assertShape<T extends TSchema>(check: TypeCheck<T>, value: unknown, wha
   const extra = Object.keys(value as object).find((k) => !known.includes(k));
   if (extra !== undefined) throw invalid(extra, `unknown field (allowed: ${known.join(', ')})`);
   if (field === 'type' && what === 'event') throw invalid('type', `must be one of ${EVENT_TYPES.join(', ')}`);
+  if (field === 'reason' && what === 'event') throw invalid('reason', `must be one of ${REPORT_REASONS.join(', ')}`);
   throw invalid(field, first?.message.toLowerCase() ?? 'is not valid');
 }
 
@@ -119,6 +120,7 @@ export function parseVideo(raw: unknown, defaults: ValidationDefaults, now = Dat
     status: v.status ?? 'active',
   };
   if (v.embedding !== undefined) video.embedding = v.embedding;
+  if (v.sensitiveTopics !== undefined) video.sensitiveTopics = [...new Set(v.sensitiveTopics.map((t) => t.toLowerCase()))];
   return video;
 }
 
@@ -137,6 +139,7 @@ export function parseUser(id: string, raw: unknown, defaults: ValidationDefaults
     settings: {
       personalized: u.settings?.personalized ?? base.settings.personalized,
       keywordFilters: u.settings?.keywordFilters ?? base.settings.keywordFilters,
+      ...(base.settings.ageBand === undefined ? {} : { ageBand: base.settings.ageBand }),
     },
   };
 }
@@ -149,9 +152,12 @@ export function parseEvent(raw: unknown): WatchEvent {
   assertShape(eventCheck, raw, 'event');
   const e = raw as import('./schemas.ts').EventInput;
   if (e.type === 'play' && e.watchMs === undefined) throw invalid('watchMs', 'is required for play events');
+  if (e.type === 'report' && e.reason === undefined) throw invalid('reason', `is required for report events: one of ${REPORT_REASONS.join(', ')}`);
+  if (e.type !== 'report' && e.reason !== undefined) throw invalid('reason', 'is only for report events');
   const event: WatchEvent = { id: e.id, userId: e.userId, videoId: e.videoId, type: e.type, ts: parseTimestamp(e.ts, 'ts') };
   if (e.watchMs !== undefined) event.watchMs = e.watchMs;
   if (e.sessionId !== undefined) event.sessionId = e.sessionId;
   if (e.position !== undefined) event.position = e.position;
+  if (e.reason !== undefined) event.reason = e.reason;
   return event;
 }

@@ -5,6 +5,7 @@ import { MoteurError } from '../core/errors.ts';
 import { keysFileIn } from '../trust/policy/keys.ts';
 import { buildServer, type ServerOptions } from './app.ts';
 import { keysFileStamp, watchKeysFile } from './keys-watch.ts';
+import type { SharedKeyRing } from '../trust/policy/postgres-keys.ts';
 
 export interface StartOptions extends OpenOptions, ServerOptions {
   port: number;
@@ -36,16 +37,18 @@ export interface ServeOptions extends ServerOptions {
   port: number;
   host?: string | undefined;
   policyDir?: string | undefined;
+  /** A cluster's shared API keys, instead of the keys file in `dataDir`. */
+  sharedKeys?: SharedKeyRing | undefined;
 }
 
 /** Serves an engine over HTTP, every access decided by the policies, until `close()` (which closes the engine too). */
 export async function serveEngine(moteur: Moteur, options: ServeOptions): Promise<RunningServer> {
-  const { port, host = '127.0.0.1', bodyLimit, logger, policyDir, dataDir } = options;
+  const { port, host = '127.0.0.1', bodyLimit, logger, policyDir, dataDir, sharedKeys } = options;
   const keysFile = keysFileIn(dataDir);
   const keysLoaded = keysFileStamp(keysFile);
   let access: AccessControl;
   try {
-    access = new AccessControl(moteur, { dataDir, ...(policyDir === undefined ? {} : { policyDir }) });
+    access = new AccessControl(moteur, { dataDir, sharedKeys, ...(policyDir === undefined ? {} : { policyDir }) });
   } catch (err) {
     await moteur.close();
     throw err;
@@ -61,7 +64,8 @@ export async function serveEngine(moteur: Moteur, options: ServeOptions): Promis
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     throw new MoteurError('port_in_use', `port ${port} is already in use: stop what listens there, or choose another with --port (0 picks a free one)`, 409);
   }
-  const stopWatching = watchKeysFile(access, keysFile, keysLoaded, options.onKeysFile ?? ((message) => app.log.info(message)));
+  // A cluster's keys live in its shared store, which the access control follows itself.
+  const stopWatching = sharedKeys === undefined ? watchKeysFile(access, keysFile, keysLoaded, options.onKeysFile ?? ((message) => app.log.info(message))) : () => {};
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   return {

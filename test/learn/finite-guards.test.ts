@@ -25,11 +25,11 @@ function trained(): { learning: EngineLearning; world: ReturnType<typeof makeWor
 
 test("a model delta holding a NaN or an infinity is dropped whole: the receiver's state does not move", () => {
   const { learning: sender, world } = trained();
-  sender.recordDeltas();
+  sender.deltas.record();
   for (const e of behave(world, 10, 200, 5)) sender.observe(e, world.byId.get(e.videoId)!);
   const { learning: receiver } = trained();
   const before = receiver.learners.snapshot();
-  const delta = sender.takeDelta();
+  const delta = sender.deltas.take();
   assert.ok(delta.rows.length > 0 && delta.counters.length > 0);
   const poisons: Array<[(n: number) => void, () => void]> = [
     [(n) => (delta.rows[0]!.increment[0] = n), () => (delta.rows[0]!.increment[0] = 0)],
@@ -41,47 +41,47 @@ test("a model delta holding a NaN or an infinity is dropped whole: the receiver'
     for (const n of [Number.NaN, Number.POSITIVE_INFINITY]) {
       poison(n);
       const count = dropped('model delta');
-      receiver.applyDelta(delta, () => false);
+      receiver.deltas.apply(delta, () => false);
       assert.equal(dropped('model delta'), count + 1);
       heal();
     }
   }
   assert.equal(Buffer.compare(receiver.learners.snapshot(), before), 0, 'nothing of a dropped delta was taken');
-  receiver.applyDelta(delta, () => false);
+  receiver.deltas.apply(delta, () => false);
   assert.notEqual(Buffer.compare(receiver.learners.snapshot(), before), 0, 'the same delta, finite, is taken');
 });
 
 test('a delta whose increments would overflow float32 when added is dropped', () => {
   const { learning: sender, world } = trained();
-  sender.recordDeltas();
+  sender.deltas.record();
   for (const e of behave(world, 10, 200, 5)) sender.observe(e, world.byId.get(e.videoId)!);
-  const delta = sender.takeDelta();
+  const delta = sender.deltas.take();
   const { learning: receiver } = trained();
   const { videoId } = delta.rows[0]!;
   delta.rows[0]!.increment.fill(3e38);
   const count = dropped('model delta');
-  receiver.applyDelta(delta, () => false);
-  receiver.applyDelta(delta, () => false);
+  receiver.deltas.apply(delta, () => false);
+  receiver.deltas.apply(delta, () => false);
   assert.equal(dropped('model delta'), count + 1, 'the first is finite once added; the second would overflow');
-  const { videos } = receiver.learners.factorization;
+  const { videos } = receiver.learners.parts.factorization;
   assert.ok(videos.holdsFiniteOnly(), `video ${videoId}'s row stayed finite`);
 });
 
 test('a snapshot holding non-finite learners is refused when read', () => {
   const { learning } = trained();
-  learning.learners.factorization.projection[3] = Number.NaN;
+  learning.learners.parts.factorization.projection[3] = Number.NaN;
   assert.throws(() => OnlineLearners.restore(learning.learners.snapshot()), { code: 'snapshot_not_finite' });
 });
 
 test("an SGD step that would bring a non-finite number in is not taken: one bad row does not spread to the videos'", () => {
   const { learning, world } = trained();
-  const { users } = learning.learners.factorization;
+  const { users } = learning.learners.parts.factorization;
   const [userId, row] = [...users.entries()][0]!;
   users.vector(row)[0] = Number.POSITIVE_INFINITY;
   const count = dropped('sgd step');
   for (const v of world.videos.slice(0, 20)) learning.observe({ id: `x-${v.id}`, seq: 10_000, userId, videoId: v.id, type: 'like', ts: learning.learners.now + 1 }, v);
   assert.ok(dropped('sgd step') > count);
-  assert.ok(learning.learners.factorization.videos.holdsFiniteOnly(), 'no item row took the overflow');
-  assert.ok(learning.learners.factorization.projection.every(Number.isFinite));
+  assert.ok(learning.learners.parts.factorization.videos.holdsFiniteOnly(), 'no item row took the overflow');
+  assert.ok(learning.learners.parts.factorization.projection.every(Number.isFinite));
   assert.ok(reports.some((r) => r.includes('(sgd step;')));
 });

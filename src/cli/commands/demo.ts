@@ -44,9 +44,10 @@ function figures(url: string, dataDir: string, r: SimulationReport, store: Store
   ];
 }
 
-function tryIt(url: string, apiKey: string, startedAt: string): string[] {
+function tryIt(url: string, apiKey: string, consoleKey: string, startedAt: string): string[] {
   const event = JSON.stringify({ events: [{ id: 'try-1', userId: 'user1', videoId: 'video1', type: 'like', ts: startedAt }] });
   return [
+    `Console: ${url}/ (the feed, the engine's charts, the audit ledger), signing in with this admin key: ${consoleKey}`,
     `Try it (Ctrl-C stops the demo; the demo's app key is in $KEY, revoked at the next run):`,
     `  export KEY=${apiKey}`,
     `  curl -s -H "authorization: Bearer $KEY" '${url}/v1/users/user1/feed?n=5&explain=1'`,
@@ -93,6 +94,8 @@ export function registerDemo(program: Command): void {
       const dataDir = resolve(opts.data);
       // The demo is an app like any other: it calls the API with an app key, made afresh each run.
       const apiKey = createKey(keysFileIn(dataDir), { id: 'demo', role: 'app', regions: SIM_REGIONS }, true);
+      // The person at the web console may open every page, so its key is an admin's.
+      const consoleKey = createKey(keysFileIn(dataDir), { id: 'demo-console', role: 'admin', regions: SIM_REGIONS }, true);
       const server = await startServer({ dataDir, port: opts.port, regions: SIM_REGIONS });
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: 1 });
       const stop = new AbortController();
@@ -107,7 +110,7 @@ export function registerDemo(program: Command): void {
         await uploadWorld(server.url, world, (done) => bar.update(done), apiKey);
         bar.stop();
       }
-      const out = screen(tryIt(server.url, apiKey, new Date().toISOString()));
+      const out = screen(tryIt(server.url, apiKey, consoleKey, new Date().toISOString()));
       // Figures arrive every second; each is drawn after the previous one, with the store counts of that moment.
       let drawing = Promise.resolve();
       const show = (report: SimulationReport, final: boolean) => {

@@ -2,11 +2,11 @@ import { Option, type Command } from 'commander';
 import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
 import { makePrivateDir } from '../../core/private-files.ts';
 import { openBackends, openLedger } from '../../cluster/backends.ts';
-import { startApiNode } from '../../cluster/roles/api-node.ts';
+import { serveOnSharedStore, startApiNode } from '../../cluster/roles/api-node.ts';
 import { shardLabel, type LearnerShard } from '../../cluster/learner-shard.ts';
-import { DEFAULT_DELTA_EVERY_MS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
+import { DEFAULT_DELTA_EVERY_MS, DEFAULT_READY_LAG_EVENTS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
-import { parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
+import { parseNonNegativeInt, parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
 
 interface ServeOptions {
   data: string;
@@ -19,7 +19,8 @@ interface ServeOptions {
   deltaEvery: number;
   learnFrom: 'log' | 'deltas';
   shard?: LearnerShard;
-  port: number;
+  port?: number;
+  readyLag: number;
   host: string;
   regions?: string[];
   logRequests: boolean;
@@ -32,7 +33,7 @@ export function registerServe(program: Command): void {
     .requiredOption('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files")
     .addOption(new Option('--store <url>', "postgres://user@host:port/db[?schema=name] (default: SQLite in --data); each region's personal data goes to schema <name>_<region>").env('MOTEUR_STORE'))
     .addOption(new Option('--log <url>', 'nats://host:port[,host:port][?stream=moteur&shards=4] (default: SQLite in --data)').env('MOTEUR_LOG'))
-    .addOption(new Option('--master-key <file>', 'the key wrapping people\'s data keys; every node of a cluster uses the same (default: master.key in --data)').env('MOTEUR_MASTER_KEY'))
+    .addOption(new Option('--master-key <file>', "the key wrapping people's data keys (default: master.key in --data, made on first use by a single node); a cluster's nodes use the one 'moteur keys master create' made, never a new one").env('MOTEUR_MASTER_KEY'))
     .addOption(
       new Option('--ledger-keys <dir>', "the audit ledger's signing key and commitment salt (ledger.key, ledger.salt; made if missing); every node of a cluster uses the same (default: ledger/ in --data)").env(
         'MOTEUR_LEDGER_KEYS',
@@ -51,25 +52,36 @@ export function registerServe(program: Command): void {
         .choices(['log', 'deltas'])
         .default('log'),
     )
-    .option('--port <n>', 'TCP port (0 picks a free one)', parsePort, 8080)
+    .option('--port <n>', "TCP port (0 picks a free one; default 8080, and for a learner's /health and /metrics a free one)", parsePort)
+    .option('--ready-lag <events>', 'learner: /health says ready once at most this many messages of its part are not delivered to it yet', parseNonNegativeInt, DEFAULT_READY_LAG_EVENTS)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--regions <list>', "regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused", parseRegions)
     .option('--log-requests', 'log every request as JSON lines', false)
     .action(async (opts: ServeOptions) => {
       if (opts.role === 'learner') {
         makePrivateDir(opts.data);
-        const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000, shard: opts.shard, deltaEveryMs: opts.deltaEvery });
+        const node = await startLearnerNode({
+          ...backendsOf(opts),
+          checkpointEveryMs: opts.checkpointEvery * 1000,
+          shard: opts.shard,
+          deltaEveryMs: opts.deltaEvery,
+          port: opts.port,
+          host: opts.host,
+          readyLagEvents: opts.readyLag,
+        });
         const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
-        console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
+        console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s; /health and /metrics on ${node.url}`);
         stopOnSignals(() => node.close());
         return;
       }
       const server = await startServing(opts);
       const regions = server.access.authorizer.regions.join(',');
       const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
-      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json`);
+      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json, the web console at ${server.url}/`);
       if (server.access.authorizer.keys().length === 0) {
-        console.log(`no API key yet: create one with 'moteur keys create --data ${opts.data} --id NAME --role app --regions ${regions}' (picked up within a second)`);
+        const where = opts.store === undefined ? `--data ${opts.data}` : '--store URL';
+        const then = opts.store === undefined ? ' (picked up within a second)' : ': every node of the cluster accepts it within a second';
+        console.log(`no API key yet: create one with 'moteur keys create ${where} --id NAME --role app --regions ${regions}'${then}`);
       }
       // SIGHUP re-reads the policies and the keys file; a broken file is reported and nothing changes.
       process.on('SIGHUP', () => {
@@ -87,7 +99,7 @@ export function registerServe(program: Command): void {
 const backendsOf = (opts: ServeOptions) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys, regions: opts.regions });
 
 async function startServing(opts: ServeOptions): Promise<RunningServer> {
-  const listen = { dataDir: opts.data, port: opts.port, host: opts.host, logger: opts.logRequests, regions: opts.regions, onKeysFile: (message: string) => console.log(message) };
+  const listen = { dataDir: opts.data, port: opts.port ?? 8080, host: opts.host, logger: opts.logRequests, regions: opts.regions, onKeysFile: (message: string) => console.log(message) };
   if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen, learnFrom: opts.learnFrom });
   if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer(listen);
   // One process on the scale-out store and log (or one of them).
@@ -95,7 +107,7 @@ async function startServing(opts: ServeOptions): Promise<RunningServer> {
   const { store, log, postgres } = await openBackends(backendsOf(opts));
   const config = { ...(postgres && { region: postgres.directory.home }), learning: { snapshotPath: learnerSnapshotPath(opts.data) } };
   const moteur = await Moteur.over(store, log, await openLedger(backendsOf(opts), postgres), config, undefined, postgres?.directory);
-  return serveEngine(moteur, listen);
+  return postgres === undefined ? serveEngine(moteur, listen) : serveOnSharedStore(moteur, listen, postgres);
 }
 
 function stopOnSignals(close: () => Promise<void>): void {

@@ -63,6 +63,12 @@ export class EmbeddingTable {
     return this.data.subarray(row * this.width, (row + 1) * this.width);
   }
 
+  /** Adds an increment (as long as a row) to a row's values. */
+  addTo(row: number, increment: Float32Array): void {
+    const values = this.vector(row);
+    for (let i = 0; i < values.length; i++) values[i] = values[i]! + increment[i]!;
+  }
+
   lastSeenOf(row: number): number {
     return this.lastSeen[row]!;
   }

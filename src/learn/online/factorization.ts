@@ -12,7 +12,7 @@ import { EmbeddingTable } from './embedding-table.ts';
 import { allFloat32, FLOAT32_MAX } from '../../core/float32.ts';
 import { droppedUpdates } from './finite.ts';
 import { wholeReader, wholeWriter, type PersonReader, type PersonWriter } from './person-bytes.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../../core/random.ts';
 import type { VideoCatalog } from './video-catalog.ts';
 
 const INIT_SCALE = 0.1;
@@ -190,6 +190,14 @@ export class Factorization {
       if (gi === 0) continue;
       for (let j = 0; j < cd; j++) this.projection[o + j] = this.projection[o + j]! + gi * c[j]!;
     }
+  }
+
+  /** Adds another replica's increment of the content projection; false, and nothing added, when its shape differs. */
+  addToProjection(increment: Float32Array): boolean {
+    const { projection } = this;
+    if (increment.length !== projection.length) return false;
+    for (let i = 0; i < projection.length; i++) projection[i] = projection[i]! + increment[i]!;
+    return true;
   }
 
   /** People's rows where `out` puts each person; videos' rows and the projection are item-level. */

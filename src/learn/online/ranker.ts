@@ -128,6 +128,16 @@ export class MultiTaskRanker {
     return [this.weights, this.squaredGradients];
   }
 
+  /** Adds another replica's increments (a model delta's); false, and nothing added, when their shape is not this ranker's. */
+  addIncrement(weights: Float64Array, squaredGradients: Float64Array): boolean {
+    if (weights.length !== this.weights.length || squaredGradients.length !== this.squaredGradients.length) return false;
+    for (let i = 0; i < this.weights.length; i++) {
+      this.weights[i] = this.weights[i]! + weights[i]!;
+      this.squaredGradients[i] = this.squaredGradients[i]! + squaredGradients[i]!;
+    }
+    return true;
+  }
+
   write(w: ByteWriter): void {
     w.array(this.weights);
     w.array(this.squaredGradients);

@@ -28,11 +28,9 @@ export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access
         const refusal = refusals.get(region);
         if (refusal !== undefined) throw refusal;
       };
-      const reply = batchReply(await moteur.ingest(request.body.events, admit));
-      metrics.ingested.inc({ status: 'stored' }, reply.stored);
-      metrics.ingested.inc({ status: 'duplicate' }, reply.duplicates);
-      metrics.ingested.inc({ status: 'rejected' }, reply.rejected);
-      metrics.ingested.inc({ status: 'failed' }, reply.failed);
+      const outcomes = await moteur.ingest(request.body.events, admit);
+      metrics.countIngested(request.body.events as unknown[], outcomes);
+      const reply = batchReply(outcomes);
       if (reply.failed === 0) return reply;
       // Not a 200, so that a client reading only the status resends: resending the whole batch is safe.
       void response.code(503).header('retry-after', '1');

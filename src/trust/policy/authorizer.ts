@@ -7,7 +7,7 @@ import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { setFlagsFromString } from 'node:v8';
 import { MoteurError } from '../../core/errors.ts';
 import { DecisionMemo } from './decision-memo.ts';
-import { KeyRing, type KeyRecord, type Principal } from './keys.ts';
+import { KeyRing, type KeyRecord, type KeySource, type Principal } from './keys.ts';
 import { loadPolicyFiles } from './policy-files.ts';
 import type { ActionName, Resource, ResourceOf } from './vocabulary.ts';
 
@@ -44,6 +44,8 @@ export interface AuthorizerOptions {
   policyDir: string;
   /** The keys file (JSON, hashes only); a missing file accepts no key. */
   keysFile: string;
+  /** Where keys are looked up instead of the keys file (a cluster's shared store). */
+  keySource?: KeySource | undefined;
   /**
    * The regions this node serves, the first being its home region. A person's data is served only in their
    * own region, so a request about a person is decided as served in that person's region when the node
@@ -75,16 +77,14 @@ function loadPolicies(dir: string): LoadedPolicies {
   return { version: files.version, label: files.label, setId, memo: new DecisionMemo(Object.values(files.policies)) };
 }
 
-const HOW_TO_GET_A_KEY = 'an operator creates one with `moteur keys create --data DIR --id NAME --role app|analyst|auditor|admin --regions REGION`';
-
 export class Authorizer {
   private policies: LoadedPolicies;
-  private readonly keyRing: KeyRing;
+  private readonly keyRing: KeySource;
 
   constructor(private readonly options: AuthorizerOptions) {
     if (options.regions.length === 0) throw new MoteurError('invalid_field', 'regions: a node serves at least one region', 400, 'regions');
     this.policies = loadPolicies(options.policyDir);
-    this.keyRing = new KeyRing(options.keysFile);
+    this.keyRing = options.keySource ?? new KeyRing(options.keysFile);
   }
 
   get policyVersion(): string {
@@ -128,9 +128,9 @@ export class Authorizer {
   /** The principal behind an `Authorization: Bearer <key>` header value; a 401 MoteurError when there is none. */
   principalForBearer(authorization: string | undefined): Principal {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) throw new MoteurError('unauthenticated', `send an API key as "Authorization: Bearer <key>"; ${HOW_TO_GET_A_KEY}`, 401);
+    if (!match) throw new MoteurError('unauthenticated', `send an API key as "Authorization: Bearer <key>"; ${this.keyRing.howToCreate}`, 401);
     const principal = this.keyRing.principalForKey(match[1]!);
-    if (!principal) throw new MoteurError('unauthenticated', `unknown or revoked API key; ${HOW_TO_GET_A_KEY}`, 401);
+    if (!principal) throw new MoteurError('unauthenticated', `unknown or revoked API key; ${this.keyRing.howToCreate}`, 401);
     return principal;
   }
 
