@@ -1,6 +1,6 @@
 /**
  * What `moteur` exits with, so a script can tell a mistake in the command from a busy resource or a failed
- * check without reading the message. docs/operations.md lists them.
+ * check without reading the message. The README lists them.
  */
 import { MoteurError } from '../core/errors.ts';
 

@@ -8,7 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness, the catalog size, and whether every acknowledged event is learned */
+        /** Liveness, the regions served, the catalog size, and whether every acknowledged event is learned */
         get: {
             parameters: {
                 query?: never;
@@ -960,7 +960,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's key (id, role, regions) and the console pages its role may open */
+        /** The caller's key (id, role, regions, the first of them this node serves) and the console pages its role may open */
         get: {
             parameters: {
                 query?: never;

@@ -41,7 +41,9 @@ export function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const mapped = toMoteurError(err, bodyLimit);
-    if (mapped.status >= 500) request.log.error({ err }, 'request failed');
+    // A known condition (the ledger or the log unavailable) is one line, at warn; anything else is a bug: its stack, at error.
+    if (err instanceof MoteurError && mapped.status >= 500) request.log.warn({ code: mapped.code }, mapped.message);
+    else if (mapped.status >= 500) request.log.error({ err }, 'request failed');
     void reply.status(mapped.status).send(mapped.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {

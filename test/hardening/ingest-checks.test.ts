@@ -59,3 +59,9 @@ test("a key limited to one region may not write events of another region's peopl
   assert.ok(size > 0);
   assert.ok(entries.some((e) => e.principal === 'us-app' && e.action === 'ingestEvents' && e.decision === 'deny' && e.purpose.includes('eu')));
 });
+
+test('a lone surrogate in the region of a profile is a 400 naming it, before any policy sees it', async () => {
+  const put = await fetch(`${server.url}/v1/users/someone`, authorized(admin, 'PUT', { region: 'e\ud800' }));
+  assert.equal(put.status, 400);
+  assert.equal(((await put.json()) as any).field, 'region');
+});
