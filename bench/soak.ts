@@ -90,6 +90,8 @@ async function ingest(): Promise<void> {
   (answer.json.results as { id: string; status: string }[]).forEach((r, i) => {
     if (r.status !== 'stored' && r.status !== 'duplicate') return;
     const { userId } = events[i]!;
+    // Erased while this batch was in flight: whether its events came before the erasure is not this client's to know.
+    if (erased.has(userId) || busy.has(userId)) return;
     if (!acknowledged.has(userId)) acknowledged.set(userId, new Set());
     acknowledged.get(userId)!.add(r.id);
   });
@@ -143,7 +145,9 @@ async function keyChurn(until: number): Promise<void> {
     if (!accepted) unexpected.push('a new key was not accepted within 10 s');
     const old = appKey;
     appKey = fresh;
-    revokeKey(keysFileIn(dataDir), hashKey(old).slice(0, 16));
+    // Requests already sent with the old key are answered before it is revoked.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    if (!restarting) revokeKey(keysFileIn(dataDir), hashKey(old).slice(0, 16));
   }
 }
 

@@ -83,8 +83,8 @@ const videoItem = fc.record(
 const batchOf = (item: fc.Arbitrary<unknown>) =>
   fc.oneof({ weight: 6, arbitrary: fc.array(item, { maxLength: 6 }) }, { weight: 1, arbitrary: fc.constant(null).map(() => Array.from({ length: 1001 }, () => ({}))) }, { weight: 1, arbitrary: anyValue });
 
-/** A person's id in a URL: percent-encoded as UTF-8, or as the raw bytes of a lone surrogate (not valid UTF-8). */
-const encodeId = (id: string) => id.replace(/[\s\S]/gu, (ch) => (ch.length === 1 && /[\ud800-\udfff]/.test(ch) ? '%ED%A0%80' : encodeURIComponent(ch)));
+/** Text in a URL (an id, a query value): percent-encoded as UTF-8, a lone surrogate as raw bytes that are not valid UTF-8. */
+const encodeText = (id: string) => id.replace(/[\s\S]/gu, (ch) => (ch.length === 1 && /[\ud800-\udfff]/.test(ch) ? '%ED%A0%80' : encodeURIComponent(ch)));
 
 const json = (value: unknown) => JSON.stringify(value) ?? 'null';
 const withUnknownField = (body: Record<string, unknown>) => fc.oneof({ weight: 5, arbitrary: fc.constant(body) }, { weight: 1, arbitrary: anyValue.map((v) => ({ ...body, evnets: v })) });
@@ -105,7 +105,7 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc
     unknownField: fc.boolean(),
   })
   .chain((r) => {
-    const id = encodeId(r.person);
+    const id = encodeText(r.person);
     const post = (path: string, body: fc.Arbitrary<unknown>) => body.map((b): FuzzRequest => ({ method: 'POST', path, key: r.key, contentType: r.contentType, body: json(b) }));
     switch (r.kind) {
       case 'events':
@@ -115,7 +115,7 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc
       case 'putUser':
         return fc.constant<FuzzRequest>({ method: 'PUT', path: `/v1/users/${id}`, key: r.key, contentType: r.contentType, body: json(r.user) });
       case 'feed':
-        return fc.constant<FuzzRequest>({ method: 'GET', path: `/v1/users/${id}/feed?n=${encodeURIComponent(String(r.n))}&explain=1`, key: r.key });
+        return fc.constant<FuzzRequest>({ method: 'GET', path: `/v1/users/${id}/feed?n=${encodeText(String(r.n))}&explain=1`, key: r.key });
       case 'rank':
         return post(`/v1/users/${id}/rank`, fc.constant({ videoIds: r.rankIds }));
       case 'export':
@@ -127,7 +127,7 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc
       case 'getUser':
         return fc.constant<FuzzRequest>({ method: 'GET', path: `/v1/users/${id}`, key: r.key });
       case 'ledger':
-        return fc.constant<FuzzRequest>({ method: 'GET', path: `/v1/ledger/proofs/consistency?from=${encodeURIComponent(String(r.query.from))}&to=${encodeURIComponent(String(r.query.to))}`, key: r.key });
+        return fc.constant<FuzzRequest>({ method: 'GET', path: `/v1/ledger/proofs/consistency?from=${encodeText(String(r.query.from))}&to=${encodeText(String(r.query.to))}`, key: r.key });
       default:
         return fc.constant<FuzzRequest>({ method: r.wrongMethod, path: r.unknownField ? '/v1/events' : `/v1/videos/${id}/nothing`, key: r.key, contentType: r.contentType, body: '{"events":[]}' });
     }
@@ -239,7 +239,7 @@ export async function fuzzApi(dataDir: string, options: { requests: number; time
   try {
     const property = fc.asyncProperty(fc.array(requestArb, { minLength: 1, maxLength: batchSize }), async (batch) => {
       for (const r of batch) await checkAnswer(h, r, await send(h, r));
-      const named = (p: string) => batch.some((r) => (r.body ?? '').includes(JSON.stringify(p)) || r.path.includes(`/users/${encodeId(p)}`));
+      const named = (p: string) => batch.some((r) => (r.body ?? '').includes(JSON.stringify(p)) || r.path.includes(`/users/${encodeText(p)}`));
       await checkState(h, new Set([...h.acknowledged.keys()].filter(named)));
     });
     const details = await fc.check(property, { numRuns: runs, seed, interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false, endOnFailure: false });

@@ -27,7 +27,7 @@ test("a lock left by a process that is gone is recognised as stale and taken ove
   await (await Moteur.open({ dataDir: dir })).close();
 });
 
-test('serve, train and import on a live directory exit with one line naming the holder; keys still work beside it', { timeout: 60_000 }, async () => {
+test('serve, train and import on a live directory exit with one line naming the holder; keys still work beside it', { timeout: 180_000 }, async () => {
   const dir = tempDir();
   const key = apiKey(dir);
   const served = await startServe(dir);
