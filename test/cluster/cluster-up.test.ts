@@ -33,7 +33,7 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   const log = freshNatsUrl('shards=2');
   const data = tempDir();
   const env = { MOTEUR_STORE: store, MOTEUR_LOG: log };
-  const up = spawn(process.execPath, ['bin/moteur.js', 'cluster', 'up', '--api', '2', '--learners', '2', '--data', data, '--port', '0', '--checkpoint-every', '1', '--delta-every', '50', '--restart-after', '8000'], {
+  const up = spawn(process.execPath, ['bin/moteur.js', 'cluster', 'up', '--api', '2', '--learners', '2', '--data', data, '--port', '0', '--checkpoint-every', '1', '--delta-every', '50', '--restart-after', '15000'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -109,10 +109,11 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   process.kill(learner0.pid!, 'SIGKILL');
   const person = personOfShard(0, 2, 'while-down');
   await postJson(`${B}/v1/events`, { events: [1, 2, 3].map((i) => ({ id: `while-down-${i}`, userId: person, videoId: `v${i}`, type: 'like', ts: Date.now() })) }, key);
-  const behind = await until('the killed shard shown unhealthy, behind by the events it missed', 8000, async () => {
-    const s = await status();
-    return shard(s, '0/2').health !== 'ready' && (shard(s, '0/2').lagEvents ?? 0) >= 3 ? s : undefined;
-  });
+  let seen: ClusterStatus | undefined;
+  const behind = await until('the killed shard shown unhealthy, behind by the events it missed', 15_000, async () => {
+    seen = await status();
+    return shard(seen, '0/2').health !== 'ready' && (shard(seen, '0/2').lagEvents ?? 0) >= 3 ? seen : undefined;
+  }).catch((err: Error) => assert.fail(`${err.message}; the shards as last read: ${JSON.stringify(seen?.shards)}`));
   const printed = await statusCommand();
   assert.notEqual(shard(printed, '0/2').health, 'ready', 'cluster status --json shows the killed shard unhealthy');
   assert.equal(shard(behind, '0/2').learner, null, 'no learner alive for the killed shard');
@@ -126,7 +127,7 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   });
   assert.ok(shard(caughtUp, '0/2').learner !== null);
   assert.deepEqual(shard(await statusCommand(), '0/2').health, 'ready', 'cluster status --json shows it caught up');
-  assert.match(said, /learner-0 exited \(SIGKILL\); restarting in 8 s/);
+  assert.match(said, /learner-0 exited \(SIGKILL\); restarting in 15 s/);
 
   // Follow freshness after the kill and restart, for a person of the restarted shard.
   await checkFollowFreshness({ watchOn: B, followOn: A, feedOn: B, person: personOfShard(0, 2, 'fan-after-restart'), key, admin });
