@@ -3,16 +3,17 @@
  * decision, allowed or denied, becomes one audit ledger entry. Administrative changes (policies reloaded,
  * keys created or revoked) are recorded too. Knows nothing about HTTP: the server maps requests onto it.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MoteurError } from '../core/errors.ts';
 import { accessDenied, Authorizer, type AccessRequest, type Decision } from '../trust/policy/authorizer.ts';
 import { keysFileIn, type Principal } from '../trust/policy/keys.ts';
 import type { SharedKeyRing } from '../trust/policy/postgres-keys.ts';
 import { DEFAULT_POLICY_DIR } from '../trust/policy/policy-files.ts';
-import type { ActionName, Resource, ResourceByType, ResourceOf } from '../trust/policy/vocabulary.ts';
+import { SYSTEM, type ActionName, type Resource, type ResourceByType, type ResourceOf } from '../trust/policy/vocabulary.ts';
 import { wrongRegion } from '../residency/people-directory.ts';
 import type { Actor, Moteur } from './moteur.ts';
+import { makePrivateDir } from '../core/private-files.ts';
 
 export interface AccessOptions {
   dataDir: string;
@@ -82,6 +83,32 @@ export class AccessControl {
   }
 
   /**
+   * Decides (and records) whether the principal may ingest events of people whose data lives in `region`, as
+   * that region's node: undefined when it may, else the refusal to give each such event. A node serving
+   * several regions thereby refuses a key limited to one of them the events of the others' people.
+   */
+  ingestRefusal(principal: Principal, region: string): MoteurError | undefined {
+    if (!this.authorizer.servesRegion(region)) return wrongRegion(region, this.authorizer.regions, 'userId');
+    // The batch's own decision (`check` on the system) was made as this region's node: it stands.
+    if (region === this.authorizer.nodeRegionFor(principal, SYSTEM)) return undefined;
+    const request: AccessRequest<'ingestEvents'> = { principal, action: 'ingestEvents', resource: SYSTEM, context: { purpose: `ingest (people of ${region})`, nodeRegion: region } };
+    const decision = this.authorizer.authorize(request);
+    this.record(request, decision);
+    if (decision.allowed) return undefined;
+    const denied = accessDenied(request, decision);
+    return new MoteurError(denied.code, `userId: a person of region ${region}: ${denied.message}`, 403, 'userId');
+  }
+
+  /**
+   * Decides a feed-like access to a person (their feed, a ranking, recommendations): a personalised one for someone
+   * who consented, one that reads nothing about them otherwise.
+   */
+  checkFeed(principal: Principal, userId: string, purpose: string): Actor {
+    const person = this.person(userId);
+    return this.check(principal, person.consent ? 'readFeed' : 'readFeedNonPersonalized', person, purpose);
+  }
+
+  /**
    * Re-reads the policies and the keys file (SIGHUP, or an admin's request) and records the new version
    * and every key created or revoked since. A broken file throws a 422 and changes nothing.
    */
@@ -97,6 +124,21 @@ export class AccessControl {
     this.moteur.recordAction('policiesLoaded', loaded.label, 'system', actor);
     this.recordKeyChanges(actor);
     return loaded;
+  }
+
+  /**
+   * Re-reads the keys file alone (it changed on disk: `moteur keys` beside a running server) and records every
+   * key created or revoked since. A broken file throws a 422 and the keys in force stay.
+   */
+  reloadKeys(by: string): { keys: number } {
+    try {
+      this.authorizer.reloadKeys();
+    } catch (err) {
+      if (err instanceof MoteurError) throw new MoteurError(err.code, `${err.message}; the keys in force are unchanged`, 422);
+      throw err;
+    }
+    this.recordKeyChanges({ principal: by, policyVersion: this.authorizer.policyVersion });
+    return { keys: this.authorizer.keys().length };
   }
 
   private record(request: AccessRequest, decision: Decision): void {
@@ -155,7 +197,7 @@ export class AccessControl {
     }
     if (changed) {
       // A cluster node's ledger is in PostgreSQL: this directory then holds only this file.
-      mkdirSync(dirname(this.recordedKeysFile), { recursive: true });
+      makePrivateDir(dirname(this.recordedKeysFile));
       writeFileSync(this.recordedKeysFile, JSON.stringify([...current.keys()]), { mode: 0o600 });
     }
   }

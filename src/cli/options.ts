@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseLearnerShard, type LearnerShard } from '../cluster/learner-shard.ts';
+import { REGION_NAME } from '../residency/open-regions.ts';
 
 /** Option parsers shared by the commands: they reject bad values with a message saying what is expected. */
 export function parsePort(value: string): number {
@@ -31,6 +32,8 @@ export function parseSeed(value: string): number {
 export function parseRegions(value: string): string[] {
   const regions = value.split(',').map((r) => r.trim()).filter(Boolean);
   if (regions.length === 0) throw new InvalidArgumentError('expected one or more region names, comma-separated (eu,us)');
+  const bad = regions.find((r) => !REGION_NAME.test(r));
+  if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not a region name (2 to 16 lower-case letters, digits or dashes, starting with a letter)`);
   return regions;
 }
 

@@ -200,7 +200,7 @@ export class Learner {
           }
         },
         apply: (delta, sender, position) => {
-          this.learning.applyDelta(delta, () => sender === shard.index);
+          this.learning.deltas.apply(delta, () => sender === shard.index);
           if (sender === shard.index) this.learning.advanceTo(position);
         },
       },
@@ -217,7 +217,7 @@ export class Learner {
       if (seq >= end) caughtUp();
     });
     await done;
-    this.learning.recordDeltas();
+    this.learning.deltas.record();
   }
 
   /** Publishes what this shard learned since its last delta, if it learned anything (the delta covers the log up to its position). */
@@ -233,7 +233,7 @@ export class Learner {
     const position = this.learning.lastAppliedSeq;
     // Nothing learned since the last delta (a refresh alone rides with the next one).
     if (position <= receiver.appliedOf(index)) return undefined;
-    const message = { shard: index, shards: count, position, delta: this.learning.takeDelta() };
+    const message = { shard: index, shards: count, position, delta: this.learning.deltas.take() };
     receiver.published(index, position);
     return message;
   }
@@ -270,7 +270,7 @@ export class Learner {
         this.unacknowledged = m;
         this.watched.eventsLearned++;
         this.watched.lastLearnedAtMs = Number(m.info.timestampNanos) / 1_000_000;
-        if (this.learning.peopleInDelta >= MAX_PEOPLE_PER_DELTA || this.learning.itemEntriesInDelta >= MAX_ITEM_ENTRIES_PER_DELTA) await this.publishDelta();
+        if (this.learning.deltas.peopleInNext >= MAX_PEOPLE_PER_DELTA || this.learning.deltas.itemEntriesInNext >= MAX_ITEM_ENTRIES_PER_DELTA) await this.publishDelta();
       }
     })();
   }

@@ -29,6 +29,7 @@ import { clusterMasterKey, TEST_REGIONS, tempDir } from '../support/fixtures.ts'
 import { checkFollowFreshness, datedCatalog, personOfShard } from './follow-freshness.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
+import { videoCounters as countersOf } from '../support/video-counters.ts';
 
 const skip = (await postgresMissing()) ?? (await natsMissing());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,21 +51,11 @@ async function readCheckpoint(db: pg.Client, schema: string, shard: number) {
  * Each video's counters read as of `now`. Relative watch is left out: it is measured against the mean watch
  * of the video's duration bucket, a statistic of every shard's people that each shard estimates on its own.
  */
-function videoCounters(learners: OnlineLearners, now: number): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (let slot = 0; slot < learners.catalog.size; slot++) {
-    const f = learners.counters.decayFactor(slot, now);
-    out.set(
-      learners.catalog.get(slot).id,
-      COUNTERS.filter((c) => c !== 'relativeWatch').map((c) => f * learners.counters.get(slot, c)),
-    );
-  }
-  return out;
-}
+const videoCounters = (learners: OnlineLearners, now: number) => countersOf(learners, now, COUNTERS.filter((c) => c !== 'relativeWatch'));
 
 /** What each person chose (follows, hidden creators and sounds) and the keys they have an affinity to. */
 function personState(learners: OnlineLearners, userId: string) {
-  const taste = learners.taste.get(userId);
+  const taste = learners.parts.taste.get(userId);
   return { follows: [...(taste?.follows ?? [])].sort(), hidden: [...(taste?.hidden ?? [])].sort(), keys: [...(taste?.affinities.keys() ?? [])].sort() };
 }
 
@@ -123,6 +114,11 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
     return feed.items.find((i: { creatorId: string; source: string }) => i.creatorId === 'c7' && i.source === 'followed');
   });
 
+  const target = parsePostgresUrl(store);
+  const db = new pg.Client({ connectionString: target.connectionString });
+  await db.connect();
+  clients.push(db);
+
   // Sustained ingest through both nodes; learner shard 0 is killed with SIGKILL a third of the way in and restarted.
   const types = ['play', 'play', 'like', 'play', 'skip', 'play', 'share', 'play', 'comment', 'follow'];
   const batches = 24;
@@ -134,7 +130,8 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
     const outcome = await post(`${batch % 2 === 0 ? A : B}/v1/events`, { events });
     assert.equal(outcome.stored, events.length);
     if (batch === 8) {
-      await sleep(1200); // a checkpoint is written, and more events follow it unacknowledged
+      // A checkpoint is written, and more events follow it unacknowledged.
+      await until('a checkpoint of shard 0 with events in it', 10_000, async () => ((await db.query(`SELECT 1 FROM ${target.schema}.model_checkpoints WHERE shards = 2 AND shard = 0 AND seq > 0`)).rows.length > 0 ? true : undefined));
       await learners[0]!.kill();
       learners[0] = await learner(0);
       const resumedAt = Number(/ready at log position (\d+)/.exec(learners[0].output)?.[1]);
@@ -179,10 +176,6 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   assert.ok(eventsOfShard[0]! > 0 && eventsOfShard[1]! > 0, 'both shards have people');
 
   // Each shard's newest checkpoint holds every event of its part exactly once.
-  const target = parsePostgresUrl(store);
-  const db = new pg.Client({ connectionString: target.connectionString });
-  await db.connect();
-  clients.push(db);
   const newestCheckpoint = (shard: number) => readCheckpoint(db, target.schema, shard);
   const totalEvents = eventsOfShard[0]! + eventsOfShard[1]!;
   // Each shard's checkpoint holds the whole model once it has applied the other's last delta: every event of the log counted once.

@@ -18,7 +18,7 @@ import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '..
 
 const skip = (await postgresMissing()) ?? (await natsMissing());
 
-test('cluster: a node without the master key the cluster is bound to is refused at start', { skip, timeout: 60_000 }, async () => {
+test('cluster: a node without the master key the cluster is bound to is refused at start', { skip, timeout: 120_000 }, async () => {
   const nodes: Node[] = [];
   after(() => Promise.all(nodes.map((n) => n.kill())));
   const store = freshPostgresUrl();

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { Moteur } from '../../src/app/moteur.ts';
 import type { FeedItem } from '../../src/app/moteur.ts';
 import { event, tempDir, videos } from '../support/fixtures.ts';
+import { until } from '../support/until.ts';
 
 async function engine(count = 200, creators = 20, sounds = 13): Promise<Moteur> {
   // Popular lists refreshed every 20 ms rather than every second, so a test need not wait long for them.
@@ -12,12 +13,6 @@ async function engine(count = 200, creators = 20, sounds = 13): Promise<Moteur> 
   return moteur;
 }
 
-/** Waits (at most 5 s) for something the engine does on a timer. */
-async function until(condition: () => boolean): Promise<void> {
-  for (const start = Date.now(); !condition(); await new Promise((r) => setTimeout(r, 10))) {
-    if (Date.now() - start > 5000) throw new Error('timed out waiting for the engine');
-  }
-}
 
 function assertNoConsecutiveCreatorOrSound(items: FeedItem[]): void {
   for (let i = 1; i < items.length; i++) {
@@ -89,7 +84,7 @@ test('keyword filters apply to captions and hashtags', async () => {
 test('removed videos are never served, even when trending', async () => {
   const moteur = await engine(60);
   for (let u = 0; u < 20; u++) await moteur.ingest([event(`fan${u}`, 'v5', 'play', { watchMs: 30_000 }), event(`fan${u}`, 'v5', 'like')]);
-  await until(() => moteur.learning.popular.in('us')[0]?.videoId === 'v5');
+  await until('the popular list refreshed on its timer', 5000, async () => (moteur.learning.popular.in('us')[0]?.videoId === 'v5' ? true : undefined));
   const before = (await moteur.feed('u5', { n: 10 })).items;
   assert.equal(before[0]?.videoId, 'v5', 'the most engaged video should lead the feed');
   await moteur.removeVideo('v5');

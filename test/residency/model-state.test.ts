@@ -26,9 +26,9 @@ function snapshotsHolding(dir: string, needle: string | Buffer): string[] {
 
 /** The bytes of a person's learned embedding, as the snapshot stores their row. */
 function rowOf(moteur: Moteur, userId: string): Buffer {
-  const vector = moteur.learning.learners.factorization.users.row(userId);
+  const vector = moteur.learning.learners.parts.factorization.users.row(userId);
   assert.notEqual(vector, undefined, `${userId} has no embedding row`);
-  return Buffer.from(moteur.learning.learners.factorization.users.vector(vector!).slice().buffer);
+  return Buffer.from(moteur.learning.learners.parts.factorization.users.vector(vector!).slice().buffer);
 }
 
 async function engineWithTwoRegions(dir: string): Promise<Moteur> {

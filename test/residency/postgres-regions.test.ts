@@ -75,8 +75,9 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
   const part = async (region: string) => (await db.query<{ bytes: Buffer }>(`SELECT p.bytes FROM ${schema}_${region}.model_checkpoint_parts p JOIN ${schema}.model_checkpoints USING (seq)`)).rows[0]!.bytes;
   const shared = (await db.query<{ bytes: Buffer }>(`SELECT bytes FROM ${schema}.model_checkpoints`)).rows[0]!.bytes;
   checkpoint.restore({ shared, parts: new Map([['us', await part('us')], ['eu', await part('eu')]]) }, 'the checkpoint');
-  const users = checkpoint.learners.factorization.users;
-  const [euRow, usRow] = [EU, US].map((p) => Buffer.from(users.vector(users.row(p)!).slice().buffer));
+  const users = checkpoint.learners.parts.factorization.users;
+  const rowOf = (userId: string) => Buffer.from(users.vector(users.row(userId)!).slice().buffer);
+  const [euRow, usRow] = [rowOf(EU), rowOf(US)];
 
   assert.deepEqual(await tablesHolding(EU), ['eu.data_keys', 'eu.model_checkpoint_parts', 'eu.served', 'eu.users']);
   assert.deepEqual(await tablesHolding(US), ['us.data_keys', 'us.model_checkpoint_parts', 'us.users']);

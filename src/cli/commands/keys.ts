@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { MoteurError } from '../../core/errors.ts';
+import { regionsIn } from '../../residency/open-regions.ts';
 import { openPool, parsePostgresUrl } from '../../store/postgres/connection.ts';
 import { createMasterKey, masterKeyFingerprint, readClusterMasterKey } from '../../trust/crypto/master-key.ts';
 import { createKey, KeyRing, keysFileIn, revokeKey, type KeyRecord } from '../../trust/policy/keys.ts';
@@ -44,6 +45,15 @@ async function onKeys<T>(where: Where, file: (keysFile: string) => T, shared: (k
 const whereOptions = (command: Command) =>
   command.option('--data <dir>', "a single node's data directory (keys live in <dir>/keys.json)").option('--store <url>', "a cluster's shared store, postgres://...?schema=NAME: every serving node accepts its keys");
 
+/** A directory a node has served knows its regions: a key for another one would be accepted nowhere. */
+function refuseRegionsNotHeld(dataDir: string, regions: readonly string[]): void {
+  const held = regionsIn(dataDir);
+  const unserved = regions.filter((r) => held.length > 0 && !held.includes(r));
+  if (unserved.length > 0) {
+    throw new MoteurError('invalid_field', `--regions: ${dataDir} holds no region ${unserved.join(', ')} (it holds ${held.join(', ')}); a key works only where a node serves its regions`, 400, 'regions');
+  }
+}
+
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('Manage API keys: each maps to a principal with a role and the regions it may be used in');
   whereOptions(keys.command('create'))
@@ -55,7 +65,10 @@ export function registerKeys(program: Command): void {
       const principal = { id: opts.id, role: opts.role, regions: opts.regions };
       const apiKey = await onKeys(
         opts,
-        (file) => createKey(file, principal),
+        (file) => {
+          refuseRegionsNotHeld(opts.data!, opts.regions);
+          return createKey(file, principal);
+        },
         async (shared) => (await shared.create(principal)).apiKey,
       );
       console.log(apiKey);
@@ -80,7 +93,7 @@ export function registerKeys(program: Command): void {
         (file) => revokeKey(file, hashPrefix),
         (shared) => shared.revoke(hashPrefix),
       );
-      const when = opts.store === undefined ? 'a running server stops accepting it at its next reload' : 'every serving node stops accepting it within a second';
+      const when = opts.store === undefined ? 'a running server on this directory stops accepting it within a second' : 'every serving node stops accepting it within a second';
       console.log(`revoked a key of ${record.id} (${record.role}); ${when}`);
     });
   const master = keys.command('master').description("The master key wrapping people's data keys: one per cluster, the same file on every node");

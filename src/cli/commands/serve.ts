@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
+import { makePrivateDir } from '../../core/private-files.ts';
 import { openBackends, openLedger } from '../../cluster/backends.ts';
 import { serveOnSharedStore, startApiNode } from '../../cluster/roles/api-node.ts';
 import { shardLabel, type LearnerShard } from '../../cluster/learner-shard.ts';
@@ -59,7 +59,7 @@ export function registerServe(program: Command): void {
     .option('--log-requests', 'log every request as JSON lines', false)
     .action(async (opts: ServeOptions) => {
       if (opts.role === 'learner') {
-        mkdirSync(opts.data, { recursive: true });
+        makePrivateDir(opts.data);
         const node = await startLearnerNode({
           ...backendsOf(opts),
           checkpointEveryMs: opts.checkpointEvery * 1000,
@@ -77,10 +77,10 @@ export function registerServe(program: Command): void {
       const server = await startServing(opts);
       const regions = server.access.authorizer.regions.join(',');
       const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
-      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json`);
+      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json, the web console at ${server.url}/`);
       if (server.access.authorizer.keys().length === 0) {
         const where = opts.store === undefined ? `--data ${opts.data}` : '--store URL';
-        const then = opts.store === undefined ? `, then reload (kill -HUP ${process.pid})` : ': every node of the cluster accepts it within a second';
+        const then = opts.store === undefined ? ' (picked up within a second)' : ': every node of the cluster accepts it within a second';
         console.log(`no API key yet: create one with 'moteur keys create ${where} --id NAME --role app --regions ${regions}'${then}`);
       }
       // SIGHUP re-reads the policies and the keys file; a broken file is reported and nothing changes.
@@ -99,11 +99,11 @@ export function registerServe(program: Command): void {
 const backendsOf = (opts: ServeOptions) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys, regions: opts.regions });
 
 async function startServing(opts: ServeOptions): Promise<RunningServer> {
-  const listen = { dataDir: opts.data, port: opts.port ?? 8080, host: opts.host, logger: opts.logRequests, regions: opts.regions };
+  const listen = { dataDir: opts.data, port: opts.port ?? 8080, host: opts.host, logger: opts.logRequests, regions: opts.regions, onKeysFile: (message: string) => console.log(message) };
   if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen, learnFrom: opts.learnFrom });
   if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer(listen);
   // One process on the scale-out store and log (or one of them).
-  mkdirSync(opts.data, { recursive: true });
+  makePrivateDir(opts.data);
   const { store, log, postgres } = await openBackends(backendsOf(opts));
   const config = { ...(postgres && { region: postgres.directory.home }), learning: { snapshotPath: learnerSnapshotPath(opts.data) } };
   const moteur = await Moteur.over(store, log, await openLedger(backendsOf(opts), postgres), config, undefined, postgres?.directory);

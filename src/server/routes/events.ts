@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
+import { MoteurError } from '../../core/errors.ts';
 import { MAX_EVENT_BATCH } from '../../core/schemas.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 import type { ServerMetrics } from '../metrics.ts';
@@ -13,17 +14,23 @@ export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access
     {
       schema: {
         summary: `Ingest a batch of up to ${MAX_EVENT_BATCH} events; answered once the stored ones are durable`,
-        body: Type.Object({ events: Type.Array(Type.Unknown(), { description: 'EventInput items' }) }),
+        body: Type.Object({ events: Type.Array(Type.Unknown(), { description: 'EventInput items' }) }, { additionalProperties: false }),
         response: { 200: BatchResult, 503: PartlyStoredBatch },
       },
     },
     async (request, response) => {
       access.check(request.principal, 'ingestEvents', SYSTEM, 'ingest');
-      const reply = batchReply(await moteur.ingest(request.body.events));
-      metrics.ingested.inc({ status: 'stored' }, reply.stored);
-      metrics.ingested.inc({ status: 'duplicate' }, reply.duplicates);
-      metrics.ingested.inc({ status: 'rejected' }, reply.rejected);
-      metrics.ingested.inc({ status: 'failed' }, reply.failed);
+      // Each event is then decided for its person's region, once per region of the batch.
+      const refusals = new Map<string, MoteurError | undefined>();
+      const admit = (userId: string) => {
+        const { region } = access.person(userId);
+        if (!refusals.has(region)) refusals.set(region, access.ingestRefusal(request.principal, region));
+        const refusal = refusals.get(region);
+        if (refusal !== undefined) throw refusal;
+      };
+      const outcomes = await moteur.ingest(request.body.events, admit);
+      metrics.countIngested(request.body.events as unknown[], outcomes);
+      const reply = batchReply(outcomes);
       if (reply.failed === 0) return reply;
       // Not a 200, so that a client reading only the status resends: resending the whole batch is safe.
       void response.code(503).header('retry-after', '1');

@@ -32,6 +32,7 @@ export function registerFeedRoutes(app: FastifyInstance, moteur: Moteur, access:
       if (sessionId !== undefined) options.sessionId = sessionId;
       const feed = await moteur.feed(request.params.id, options);
       stop();
+      for (const item of feed.items) metrics.servedBySource.inc({ source: item.source });
       return feed;
     },
   );

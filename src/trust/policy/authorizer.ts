@@ -21,8 +21,12 @@ export interface AccessRequest<A extends ActionName = ActionName> {
   principal: Principal;
   action: A;
   resource: ResourceOf<A>;
-  /** Why the data is touched (for example `feed`, `account`, `user request`, `moderation`); recorded in the ledger. */
-  context: { purpose: string };
+  /**
+   * Why the data is touched (for example `feed`, `account`, `user request`, `moderation`); recorded in the ledger.
+   * `nodeRegion` decides the request as served in that region (one of the node's) instead of the usual one
+   * (see `nodeRegionFor`): an ingest batch is decided for the region of each person it holds events of.
+   */
+  context: { purpose: string; nodeRegion?: string };
 }
 
 export interface Decision {
@@ -141,6 +145,11 @@ export class Authorizer {
     return { policyVersion: policies.version, label: policies.label };
   }
 
+  /** Re-reads the keys file only; a malformed one throws and the keys loaded stay in force. */
+  reloadKeys(): void {
+    this.keyRing.reload();
+  }
+
   /** Decides one access. Decisions are frozen and may be shared between requests: record them, do not edit them. */
   authorize<A extends ActionName>(request: AccessRequest<A>): Decision {
     const { memo } = this.policies;
@@ -158,7 +167,8 @@ export class Authorizer {
   private evaluate(request: AccessRequest): Decision {
     const { principal, action } = request;
     const resource: Resource = request.resource;
-    const context: cedar.Context = { purpose: request.context.purpose, nodeRegion: this.nodeRegionFor(principal, resource) };
+    const nodeRegion = request.context.nodeRegion !== undefined && this.servesRegion(request.context.nodeRegion) ? request.context.nodeRegion : this.nodeRegionFor(principal, resource);
+    const context: cedar.Context = { purpose: request.context.purpose, nodeRegion };
     if (resource.type === 'User') {
       context.resourceRegion = resource.region;
       context.consent = resource.consent;

@@ -3,10 +3,11 @@
  * shown once, when it is created, and never stored, so a leaked keys file lets no one call the API.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
-import { isRole, type Role } from './vocabulary.ts';
+import { isRole, ROLES, type Role } from './vocabulary.ts';
+import { makePrivateDir } from '../../core/private-files.ts';
 
 export interface Principal {
   id: string;
@@ -39,7 +40,7 @@ function checkRecord(file: string, hash: string, value: unknown): KeyRecord {
   const r = value as Partial<KeyRecord> | null;
   if (typeof r !== 'object' || r === null) throw bad(file, `${where}: expected an object {id, role, regions, createdAt}`);
   if (typeof r.id !== 'string' || r.id === '') throw bad(file, `${where}: id must be a non-empty string`);
-  if (!isRole(r.role)) throw bad(file, `${where}: role must be one of app, analyst, auditor, admin (got ${JSON.stringify(r.role)})`);
+  if (!isRole(r.role)) throw bad(file, `${where}: role must be one of ${ROLES.join(', ')} (got ${JSON.stringify(r.role)})`);
   if (!Array.isArray(r.regions) || r.regions.length === 0 || !r.regions.every((x) => typeof x === 'string' && x !== '')) {
     throw bad(file, `${where}: regions must be a non-empty list of region names`);
   }
@@ -65,7 +66,7 @@ export function readKeysFile(file: string): Map<string, KeyRecord> {
 function writeKeysFile(file: string, keys: Map<string, KeyRecord>): void {
   const json: KeysFileJson = { keys: Object.fromEntries(keys) };
   // Written beside and renamed over, so a reader never sees half a file.
-  mkdirSync(dirname(file), { recursive: true });
+  makePrivateDir(dirname(file));
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600 });
   renameSync(temp, file);

@@ -1,7 +1,7 @@
 /** Engine configuration overrides read from JSON (a file of settings to try), checked against the defaults' shape. */
 import { readFileSync } from 'node:fs';
-import { MoteurError } from '../core/errors.ts';
-import { DEFAULT_CONFIG, FEED_POLICIES, type MoteurConfigOverrides } from './config.ts';
+import { MoteurError } from '../../core/errors.ts';
+import { DEFAULT_CONFIG, FEED_POLICIES, type MoteurConfigOverrides } from '../../app/config.ts';
 
 function invalidConfig(source: string, field: string, message: string): MoteurError {
   return new MoteurError('invalid_config', `${source}: ${field}: ${message}`, 400, field);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseConfigOverrides, readConfigOverrides } from '../../src/app/config-overrides.ts';
+import { parseConfigOverrides, readConfigOverrides } from '../../src/eval/sim/config-overrides.ts';
 import { resolveConfig } from '../../src/app/config.ts';
 import { MoteurError } from '../../src/core/errors.ts';
 import { tempDir } from '../support/fixtures.ts';
