@@ -132,9 +132,8 @@ export class LocalCluster {
       cluster.add({ name: `api-${i}`, role: 'api', shard: null, port, args: ['--role', 'api', '--learn-from', shards > 1 ? 'deltas' : 'log'] });
     }
     try {
-      // Learners first, one at a time: the first to open the store binds the master key and makes the schema.
-      for (const p of cluster.processes.filter((p) => p.role === 'learner')) await cluster.start(p);
-      await Promise.all(cluster.processes.filter((p) => p.role === 'api').map((p) => cluster.start(p)));
+      // All at once: binding the master key and the schema's migrations are safe for nodes starting together.
+      await Promise.all(cluster.processes.map((p) => cluster.start(p)));
     } catch (err) {
       await cluster.down();
       throw err;

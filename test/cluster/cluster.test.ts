@@ -59,7 +59,7 @@ function personState(learners: OnlineLearners, userId: string) {
   return { follows: [...(taste?.follows ?? [])].sort(), hidden: [...(taste?.hidden ?? [])].sort(), keys: [...(taste?.affinities.keys() ?? [])].sort() };
 }
 
-test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream', { skip, timeout: 110_000 }, async () => {
+test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream', { skip, timeout: 180_000 }, async () => {
   // Hooks run in the order registered: the nodes stop before their schema and streams are dropped.
   const nodes: Node[] = [];
   const clients: pg.Client[] = [];
