@@ -235,16 +235,24 @@ export async function fuzzApi(dataDir: string, options: { requests: number; time
   const h = await openHarness(dataDir);
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const batchSize = options.batch ?? 8;
-  const runs = Math.ceil(options.requests / ((batchSize + 1) / 2));
+  const deadline = performance.now() + options.timeLimitMs;
   try {
     const property = fc.asyncProperty(fc.array(requestArb, { minLength: 1, maxLength: batchSize }), async (batch) => {
       for (const r of batch) await checkAnswer(h, r, await send(h, r));
       const named = (p: string) => batch.some((r) => (r.body ?? '').includes(JSON.stringify(p)) || r.path.includes(`/users/${encodeText(p)}`));
       await checkState(h, new Set([...h.acknowledged.keys()].filter(named)));
     });
-    const details = await fc.check(property, { numRuns: runs, seed, interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false, endOnFailure: false });
-    const result: FuzzRun = { batches: details.numRuns, requests: h.requests, statuses: h.statuses, interrupted: details.interrupted, seed };
-    if (details.failed) result.failure = fc.defaultReportMessage(details) ?? String(details.errorInstance);
+    // Batches are mostly short: rounds of runs (each round its own seed, `seed + round`) until enough requests were sent.
+    const result: FuzzRun = { batches: 0, requests: 0, statuses: h.statuses, interrupted: false, seed };
+    for (let round = 0; h.requests < options.requests && !result.interrupted && result.failure === undefined; round++) {
+      const numRuns = Math.max(10, Math.ceil((options.requests - h.requests) / 3));
+      const timeLeft = Math.max(1, deadline - performance.now());
+      const details = await fc.check(property, { numRuns, seed: seed + round, interruptAfterTimeLimit: timeLeft, markInterruptAsFailure: false, endOnFailure: false });
+      result.batches += details.numRuns;
+      result.interrupted = details.interrupted;
+      if (details.failed) result.failure = fc.defaultReportMessage(details) ?? String(details.errorInstance);
+    }
+    result.requests = h.requests;
     return result;
   } finally {
     await h.server.close();
