@@ -103,6 +103,8 @@ test('a restart from a snapshot replays only the log after it and gives the same
   assert.equal(restored.moteur.learning.learners.eventCount, trained.events + later.length);
   assert.ok(Buffer.from(restored.moteur.learning.learners.snapshot()).equals(Buffer.from(replayed.moteur.learning.learners.snapshot())), 'the learners differ');
   assert.deepEqual(restored.moteur.learning.encode(), replayed.moteur.learning.encode(), 'the learned state differs');
+  // The item graph trains in the background after each start: compare feeds once both have trained it.
+  await Promise.all([restored.moteur.learning.settled(), replayed.moteur.learning.settled()]);
   for (const person of [...PEOPLE, 'stranger']) {
     const a = await restored.moteur.feed(person, { n: 10, sessionId: 's1', explain: true });
     const b = await replayed.moteur.feed(person, { n: 10, sessionId: 's1', explain: true });
