@@ -11,6 +11,7 @@ import { PopularVideos } from '../learn/popular-videos.ts';
 import { ExplorationPool } from '../learn/exploration/exploration-pool.ts';
 import { ByteReader, ByteWriter } from '../learn/online/bytes.ts';
 import { OnlineLearners } from '../learn/online/learners.ts';
+import type { OnlineConfig } from '../learn/online/config.ts';
 import { BackgroundGraph } from '../learn/retrained/background-graph.ts';
 import type { PersonGraphScores } from '../learn/retrained/person-graph-scores.ts';
 import type { ModelDelta } from '../learn/online/model-delta.ts';
@@ -114,7 +115,8 @@ export class EngineLearning {
   }
 
   private freshLearners(): OnlineLearners {
-    return new OnlineLearners({ seed: this.config.learning.seed, contentDim: this.config.embeddingDim, scoreWeights: this.config.feed.scoreWeights });
+    const { seed, learningRate, rankerLearningRate } = this.config.learning;
+    return new OnlineLearners({ seed, contentDim: this.config.embeddingDim, scoreWeights: this.config.feed.scoreWeights, factorization: { learningRate }, ranker: { learningRate: rankerLearningRate } });
   }
 
   /**
@@ -524,9 +526,7 @@ export class EngineLearning {
     const r = input.shared;
     const appliedSeq = r.f64();
     const learners = OnlineLearners.read(input);
-    if (learners.config.contentDim !== this.config.embeddingDim) {
-      throw new MoteurError('snapshot_stale', `the snapshot was made for content embeddings of ${learners.config.contentDim} dimensions, the engine is set to ${this.config.embeddingDim}: delete it or run 'moteur train'`, 500);
-    }
+    staleSnapshot(learners.config, this.config);
     this.appliedSeq = appliedSeq;
     this.learners = learners;
     // The serving weights are a setting, not something learned: the engine's configuration wins.
@@ -537,6 +537,26 @@ export class EngineLearning {
       this.seen.set(p.str(), new Set(p.strings()));
     }
   }
+}
+
+/**
+ * A snapshot learned with another content dimension or other learning rates would not be what the configuration
+ * says: the start is refused with what changed and what to do.
+ */
+function staleSnapshot(learned: OnlineConfig, config: MoteurConfig): void {
+  const changes = [
+    ['embeddingDim', learned.contentDim, config.embeddingDim],
+    ['learningRate', learned.factorization.learningRate, config.learning.learningRate],
+    ['rankerLearningRate', learned.ranker.learningRate, config.learning.rankerLearningRate],
+  ].filter(([, was, now]) => was !== now);
+  if (changes.length === 0) return;
+  const what = changes.map(([key, was, now]) => `${key} ${was} -> ${now}`).join(', ');
+  const videos = changes.some(([key]) => key === 'embeddingDim') ? `; upload the videos again with embeddings of ${config.embeddingDim} numbers` : '';
+  throw new MoteurError(
+    'snapshot_stale',
+    `the model snapshot is stale: the configuration changed ${what}. Rebuild it with 'moteur train --data DIR --config FILE' (same configuration) before starting${videos}`,
+    409,
+  );
 }
 
 /**

@@ -2,9 +2,11 @@
 import { Command } from 'commander';
 import { MoteurError } from '../core/errors.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerConfig } from './commands/config.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerImport } from './commands/import.ts';
+import { registerInit } from './commands/init.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerServe } from './commands/serve.ts';
@@ -15,7 +17,7 @@ const program = new Command('moteur')
   .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [registerAudit, registerDemo, registerEval, registerImport, registerKeys, registerPolicy, registerServe, registerSimulate, registerTrain];
+const commands: Array<(program: Command) => void> = [registerAudit, registerConfig, registerDemo, registerEval, registerImport, registerInit, registerKeys, registerPolicy, registerServe, registerSimulate, registerTrain];
 for (const register of commands) register(program);
 
 try {

@@ -1,4 +1,4 @@
-import type { FeedConfig } from '../app/config.ts';
+import { FEED_SOURCES, type FeedConfig, type FeedSourceName } from '../app/config.ts';
 import type { Catalog } from './catalog.ts';
 import { alreadySeenFilter } from './filters/already-seen.ts';
 import { keywordFilter } from './filters/keywords.ts';
@@ -7,7 +7,7 @@ import { notInterestedFilter } from './filters/not-interested.ts';
 import { regionFilter } from './filters/region.ts';
 import { removedFilter } from './filters/removed.ts';
 import type { LearnedModels } from './models.ts';
-import { FeedPipeline } from './pipeline.ts';
+import { FeedPipeline, type CandidateSource } from './pipeline.ts';
 import { DiverseReranker } from './rank/diverse-reranker.ts';
 import { MultiTaskScorer } from './rank/multi-task-scorer.ts';
 import { AffinitySource } from './sources/affinity.ts';
@@ -24,17 +24,18 @@ import { TrendingSource } from './sources/trending.ts';
 export function defaultPipeline(catalog: Catalog, models: LearnedModels, config: FeedConfig): FeedPipeline {
   const explore = new ExploreSource(catalog, models);
   const followed = new FollowedSource(catalog, models);
+  const byName: Record<FeedSourceName, CandidateSource> = {
+    followed,
+    'item-graph': new ItemGraphSource(catalog, models),
+    embedding: new EmbeddingNeighboursSource(catalog, models),
+    'co-engaged': new CoEngagedSource(catalog, models),
+    affinity: new AffinitySource(catalog, models),
+    'content-similar': new ContentSimilarSource(catalog, models),
+    trending: new TrendingSource(catalog, models),
+  };
+  const sources = FEED_SOURCES.filter((name) => config.sources[name] > 0).map((name) => ({ source: byName[name], limit: (n: number) => Math.ceil(n * config.sources[name]) }));
   return new FeedPipeline({
-    sources: [
-      { source: followed, limit: (n) => Math.ceil(n / 2) },
-      { source: new ItemGraphSource(catalog, models), limit: (n) => 3 * n },
-      { source: new EmbeddingNeighboursSource(catalog, models), limit: (n) => 3 * n },
-      { source: new CoEngagedSource(catalog, models), limit: (n) => 2 * n },
-      { source: new AffinitySource(catalog, models), limit: (n) => 2 * n },
-      { source: new ContentSimilarSource(catalog, models), limit: (n) => 2 * n },
-      { source: new TrendingSource(catalog, models), limit: (n) => 3 * n },
-      { source: explore, limit: (n) => 2 * Math.ceil(n * config.exploreShare) + 2 },
-    ],
+    sources: [...sources, { source: explore, limit: (n) => 2 * Math.ceil(n * config.exploreShare) + 2 }],
     fallback: new CatalogScanSource(catalog),
     filters: [removedFilter, alreadySeenFilter, regionFilter, notInterestedFilter(models), keywordFilter, languageFilter],
     scorer: new MultiTaskScorer(models, config.graphScoreWeight),

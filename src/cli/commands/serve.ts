@@ -5,11 +5,16 @@ import { openBackends, openLedger } from '../../cluster/backends.ts';
 import { startApiNode } from '../../cluster/roles/api-node.ts';
 import { shardLabel, type LearnerShard } from '../../cluster/learner-shard.ts';
 import { DEFAULT_DELTA_EVERY_MS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
+import { engineOverrides, serverSettings } from '../../app/config-file.ts';
+import { DEFAULT_SERVER } from '../../app/config-schema.ts';
+import type { MoteurConfigOverrides } from '../../app/config.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
+import { addConfigOption, loadSettings } from '../config-option.ts';
 import { parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
 
 interface ServeOptions {
-  data: string;
+  data?: string;
+  config?: string;
   store?: string;
   log?: string;
   masterKey?: string;
@@ -19,17 +24,25 @@ interface ServeOptions {
   deltaEvery: number;
   learnFrom: 'log' | 'deltas';
   shard?: LearnerShard;
-  port: number;
-  host: string;
+  port?: number;
+  host?: string;
   regions?: string[];
   logRequests: boolean;
 }
 
+/** What serving needs once the flags, the environment and the configuration file have each had their say. */
+interface Resolved extends ServeOptions {
+  data: string;
+  port: number;
+  host: string;
+  engine: MoteurConfigOverrides;
+}
+
 export function registerServe(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('Run the HTTP API on a data directory (embedded store), or one role of a cluster on PostgreSQL and NATS JetStream')
-    .requiredOption('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files")
+    .option('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files (default: dataDir of the configuration)")
     .addOption(new Option('--store <url>', "postgres://user@host:port/db[?schema=name] (default: SQLite in --data); each region's personal data goes to schema <name>_<region>").env('MOTEUR_STORE'))
     .addOption(new Option('--log <url>', 'nats://host:port[,host:port][?stream=moteur&shards=4] (default: SQLite in --data)').env('MOTEUR_LOG'))
     .addOption(new Option('--master-key <file>', 'the key wrapping people\'s data keys; every node of a cluster uses the same (default: master.key in --data)').env('MOTEUR_MASTER_KEY'))
@@ -51,49 +64,64 @@ export function registerServe(program: Command): void {
         .choices(['log', 'deltas'])
         .default('log'),
     )
-    .option('--port <n>', 'TCP port (0 picks a free one)', parsePort, 8080)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--port <n>', `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port})`).argParser(parsePort).env('MOTEUR_PORT'))
+    .addOption(new Option('--host <address>', `address to listen on (default: host of the configuration, ${DEFAULT_SERVER.host})`).env('MOTEUR_HOST'))
     .option('--regions <list>', "regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused", parseRegions)
-    .option('--log-requests', 'log every request as JSON lines', false)
-    .action(async (opts: ServeOptions) => {
-      if (opts.role === 'learner') {
-        mkdirSync(opts.data, { recursive: true });
-        const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000, shard: opts.shard, deltaEveryMs: opts.deltaEvery });
-        const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
-        console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
-        stopOnSignals(() => node.close());
-        return;
+    .option('--log-requests', 'log every request as JSON lines', false);
+  addConfigOption(command).action(async (given: ServeOptions) => {
+    const opts = resolveOptions(given);
+    if (opts.role === 'learner') {
+      mkdirSync(opts.data, { recursive: true });
+      const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000, shard: opts.shard, deltaEveryMs: opts.deltaEvery });
+      const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
+      console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
+      stopOnSignals(() => node.close());
+      return;
+    }
+    const server = await startServing(opts);
+    const regions = server.access.authorizer.regions.join(',');
+    const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
+    console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json`);
+    if (server.access.authorizer.keys().length === 0) {
+      console.log(`no API key yet: create one with 'moteur keys create --data ${opts.data} --id NAME --role app --regions ${regions}', then reload (kill -HUP ${process.pid})`);
+    }
+    // SIGHUP re-reads the policies and the keys file; a broken file is reported and nothing changes.
+    process.on('SIGHUP', () => {
+      try {
+        const { label } = server.access.reload('signal:SIGHUP');
+        console.log(`policies and keys reloaded: ${label}`);
+      } catch (err) {
+        console.error(`reload refused: ${(err as Error).message}`);
       }
-      const server = await startServing(opts);
-      const regions = server.access.authorizer.regions.join(',');
-      const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
-      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json`);
-      if (server.access.authorizer.keys().length === 0) {
-        console.log(`no API key yet: create one with 'moteur keys create --data ${opts.data} --id NAME --role app --regions ${regions}', then reload (kill -HUP ${process.pid})`);
-      }
-      // SIGHUP re-reads the policies and the keys file; a broken file is reported and nothing changes.
-      process.on('SIGHUP', () => {
-        try {
-          const { label } = server.access.reload('signal:SIGHUP');
-          console.log(`policies and keys reloaded: ${label}`);
-        } catch (err) {
-          console.error(`reload refused: ${(err as Error).message}`);
-        }
-      });
-      stopOnSignals(() => server.close());
     });
+    stopOnSignals(() => server.close());
+  });
 }
 
-const backendsOf = (opts: ServeOptions) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys, regions: opts.regions });
+/** Flags and the environment win over the configuration file, which wins over the defaults. */
+function resolveOptions(given: ServeOptions): Resolved {
+  const settings = loadSettings(given.config);
+  const server = serverSettings(settings);
+  return {
+    ...given,
+    data: given.data ?? server.dataDir,
+    port: given.port ?? server.port,
+    host: given.host ?? server.host,
+    regions: given.regions ?? server.regions,
+    engine: engineOverrides(settings),
+  };
+}
 
-async function startServing(opts: ServeOptions): Promise<RunningServer> {
+const backendsOf = (opts: Resolved) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys, regions: opts.regions });
+
+async function startServing(opts: Resolved): Promise<RunningServer> {
   const listen = { dataDir: opts.data, port: opts.port, host: opts.host, logger: opts.logRequests, regions: opts.regions };
   if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen, learnFrom: opts.learnFrom });
-  if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer(listen);
+  if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer({ ...opts.engine, ...listen });
   // One process on the scale-out store and log (or one of them).
   mkdirSync(opts.data, { recursive: true });
   const { store, log, postgres } = await openBackends(backendsOf(opts));
-  const config = { ...(postgres && { region: postgres.directory.home }), learning: { snapshotPath: learnerSnapshotPath(opts.data) } };
+  const config = { ...opts.engine, ...(postgres && { region: postgres.directory.home }), learning: { ...opts.engine.learning, snapshotPath: learnerSnapshotPath(opts.data) } };
   const moteur = await Moteur.over(store, log, await openLedger(backendsOf(opts), postgres), config, undefined, postgres?.directory);
   return serveEngine(moteur, listen);
 }
