@@ -11,6 +11,7 @@ import { defaultUser, parseEvent, parseUser, parseVideo, type ValidationDefaults
 import { Catalog } from '../feed/catalog.ts';
 import { popularPipeline, randomPipeline } from '../feed/baseline-pipelines.ts';
 import { defaultPipeline } from '../feed/default-pipeline.ts';
+import type { RequestFilters } from '../feed/filters/request-filters.ts';
 import type { Candidate, Explanation, FeedPipeline, FeedRequest } from '../feed/pipeline.ts';
 import { PartialAppendError, type PartialOutcome } from '../log/partial-append-error.ts';
 import { openRegions } from '../residency/open-regions.ts';
@@ -50,6 +51,8 @@ export interface FeedOptions {
   n?: number;
   sessionId?: string;
   explain?: boolean;
+  /** Narrows this page only (a topic tab, one creator, videos the client already has). */
+  filters?: RequestFilters;
 }
 
 /** Whom the engine records an action of its own for: a principal and the policy version that allowed it. */
@@ -281,6 +284,14 @@ export class Moteur {
     return this.findUser(id);
   }
 
+  /** A page of the people this engine serves, by id after `afterId`; `next` is where the following page starts, if any. */
+  async listUsers(afterId: string, limit: number): Promise<{ users: User[]; next: string | undefined }> {
+    await this.deferred.flush();
+    const page = await this.store.listUsers(afterId, limit);
+    const users = page.filter((u) => this.residency.regions.includes(u.region));
+    return { users, next: page.length === limit ? page[page.length - 1]!.id : undefined };
+  }
+
   /** The stored person, or undefined: for deciding an access before the person exists. */
   peekUser(id: string): User | undefined {
     return this.users.get(id);
@@ -444,10 +455,10 @@ export class Moteur {
       throw new MoteurError('invalid_field', `n: must be an integer from 1 to ${this.config.feed.maxPageSize}`, 400, 'n');
     }
     const now = Date.now();
-    const request = this.feedRequest(userId, now, n, options.explain === true, options.sessionId);
+    const request = { ...this.feedRequest(userId, now, n, options.explain === true, options.sessionId), filters: options.filters };
     let { page, exhausted } = this.pipeline.run(request);
-    if (exhausted && request.seen.size > 0) {
-      // The person has seen everything they may be shown: start the catalog over.
+    if (exhausted && request.seen.size > 0 && options.filters === undefined) {
+      // The person has seen everything they may be shown: start the catalog over (a narrowed page just comes out short).
       await this.forgetServed(userId);
       page = this.pipeline.run({ ...request, seen: this.learning.seenBy(userId) }).page;
       for (const c of page) c.reasons.push('you have seen every video: starting over');

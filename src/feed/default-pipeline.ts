@@ -5,6 +5,7 @@ import { keywordFilter } from './filters/keywords.ts';
 import { languageFilter } from './filters/language.ts';
 import { notInterestedFilter } from './filters/not-interested.ts';
 import { regionFilter } from './filters/region.ts';
+import { requestFilter } from './filters/request-filters.ts';
 import { removedFilter } from './filters/removed.ts';
 import type { LearnedModels } from './models.ts';
 import { FeedPipeline, type CandidateSource } from './pipeline.ts';
@@ -37,7 +38,7 @@ export function defaultPipeline(catalog: Catalog, models: LearnedModels, config:
   return new FeedPipeline({
     sources: [...sources, { source: explore, limit: (n) => 2 * Math.ceil(n * config.exploreShare) + 2 }],
     fallback: new CatalogScanSource(catalog),
-    filters: [removedFilter, alreadySeenFilter, regionFilter, notInterestedFilter(models), keywordFilter, languageFilter],
+    filters: [removedFilter, alreadySeenFilter, regionFilter, requestFilter, notInterestedFilter(models), keywordFilter, languageFilter],
     scorer: new MultiTaskScorer(models, config.graphScoreWeight),
     reranker: new DiverseReranker(catalog.embeddings, {
       exploreSources: new Set([explore.name]),

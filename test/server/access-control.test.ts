@@ -63,6 +63,12 @@ function requestFor(action: ActionName, role: Role): { method: string; path: str
       return { method: 'GET', path: '/v1/ledger/checkpoint', resource: 'ledger' };
     case 'changePolicy':
       return { method: 'POST', path: '/v1/admin/policies/reload', resource: 'system' };
+    case 'readCatalog':
+      return { method: 'GET', path: '/v1/trending?n=3', resource: 'system' };
+    case 'listVideos':
+      return { method: 'GET', path: '/v1/videos?limit=2', resource: 'system' };
+    case 'listUsers':
+      return { method: 'GET', path: '/v1/users?limit=2', resource: 'system' };
     case 'importData':
     case 'manageKeys':
       throw new Error(`${action} has no HTTP route`);
@@ -71,12 +77,13 @@ function requestFor(action: ActionName, role: Role): { method: string; path: str
 
 /** What each role may do over HTTP; everything else must be a 403. */
 const ALLOWED: Record<Role, ActionName[]> = {
-  app: ['ingestEvents', 'upsertVideos', 'readVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser'],
+  app: ['ingestEvents', 'upsertVideos', 'readVideo', 'readCatalog', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser'],
   analyst: ['readMetrics'],
   auditor: ['readLedger'],
   admin: [
     'ingestEvents', 'upsertVideos', 'readVideo', 'removeVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed',
     'readFeedNonPersonalized', 'refreshUser', 'exportUser', 'eraseUser', 'readMetrics', 'readLedger', 'changePolicy',
+    'readCatalog', 'listVideos', 'listUsers',
   ],
 };
 const HTTP_ACTIONS = ALLOWED.admin;

@@ -29,7 +29,7 @@ const decide = (who: Principal, action: ActionName, person?: { region?: string; 
 
 /** What each role may do, in its own region, for a person who consented. Everything else is denied. */
 const PERMITTED: Record<Role, ActionName[]> = {
-  app: ['ingestEvents', 'upsertVideos', 'readVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser'],
+  app: ['ingestEvents', 'upsertVideos', 'readVideo', 'readCatalog', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser'],
   analyst: ['readMetrics'],
   auditor: ['readLedger'],
   admin: ACTION_NAMES,

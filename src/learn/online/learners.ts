@@ -423,6 +423,15 @@ export class OnlineLearners implements LearnedState {
       .map(([slot, t]) => ({ videoId: this.catalog.get(slot).id, score: t.score, via: this.catalog.get(t.via).id }));
   }
 
+  /** The videos most co-engaged (Swing) with one video, strongest first (none for a video nobody engaged with yet). */
+  videoNeighbours(videoId: string): VideoCandidate[] {
+    const slot = this.catalog.slot(videoId);
+    const list = slot === undefined ? undefined : this.swing.neighbours(slot);
+    if (list === undefined) return [];
+    const order = Array.from({ length: list.size }, (_, i) => i).sort((a, b) => list.scores[b]! - list.scores[a]! || list.slots[a]! - list.slots[b]!);
+    return order.map((i) => ({ videoId: this.catalog.get(list.slots[i]!).id, score: list.scores[i]! }));
+  }
+
   /** The newest videos of the person's strongest creators, hashtags and sounds, interleaved across keys. */
   affinityCandidates(userId: string, k: number, options: CandidateOptions = {}): VideoCandidate[] {
     const accept = this.slotFilter(options.accept);
