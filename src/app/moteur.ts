@@ -9,10 +9,8 @@ import { MAX_EVENT_BATCH, MAX_VIDEO_BATCH } from '../core/schemas.ts';
 import type { ItemOutcome, LoggedEvent, User, Video, WatchEvent } from '../core/types.ts';
 import { defaultUser, parseEvent, parseUser, parseVideo, type ValidationDefaults } from '../core/validate.ts';
 import { Catalog } from '../feed/catalog.ts';
-import { popularPipeline, randomPipeline } from '../feed/baseline-pipelines.ts';
-import { defaultPipeline } from '../feed/default-pipeline.ts';
 import type { RequestFilters } from '../feed/filters/request-filters.ts';
-import type { Candidate, Explanation, FeedPipeline, FeedRequest } from '../feed/pipeline.ts';
+import type { Candidate, Explanation, FeedRequest } from '../feed/pipeline.ts';
 import { PartialAppendError, type PartialOutcome } from '../log/partial-append-error.ts';
 import { openRegions } from '../residency/open-regions.ts';
 import { wrongRegion, type Residency, type ResidencyOptions } from '../residency/people-directory.ts';
@@ -23,6 +21,8 @@ import type { ClusterLink, EngineChange } from './cluster-link.ts';
 import { loadContentIndex, saveContentIndex } from './content-index-file.ts';
 import { DEFAULT_CONFIG, resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
 import { DeferredWriter } from './deferred-writer.ts';
+import { assign, type Assignment } from './experiments.ts';
+import { FeedPipelines } from './feed-pipelines.ts';
 import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
 import { rankCandidates, rankedItem, type Ranking } from './rank.ts';
 import type { ModelDelta } from '../learn/online/model-delta.ts';
@@ -37,7 +37,7 @@ export interface FeedItem {
   score: number;
   reasons: string[];
   /** With `explain=1`: the source's own figures, the ranker's predictions, the weights combining them, the top signals. */
-  explain?: { source: string; sourceSignals: Record<string, number> } & Partial<Explanation>;
+  explain?: { source: string; sourceSignals: Record<string, number>; experiments?: Assignment } & Partial<Explanation>;
 }
 
 export interface UserExport {
@@ -116,7 +116,7 @@ export class Moteur {
   /** Whether the start read the content embeddings' graph from its file rather than building it. */
   contentIndexLoaded = false;
   private readonly users = new Map<string, User>();
-  private readonly pipeline: FeedPipeline;
+  private readonly pipelines: FeedPipelines;
   private readonly deferred: DeferredWriter;
   private readonly defaults: ValidationDefaults;
 
@@ -133,12 +133,7 @@ export class Moteur {
     this.residency = { regions: residency?.regions ?? [config.region], regionOf };
     this.catalog = new Catalog(config.embeddingDim);
     this.learning = new EngineLearning(config, (id) => this.catalog.get(id), this.residency);
-    this.pipeline =
-      config.feed.policy === 'random'
-        ? randomPipeline(this.catalog)
-        : config.feed.policy === 'popular'
-          ? popularPipeline(this.catalog, this.learning)
-          : defaultPipeline(this.catalog, this.learning, config.feed);
+    this.pipelines = new FeedPipelines(this.catalog, this.learning, config);
     this.deferred = new DeferredWriter(store, ledger, 50);
     this.defaults = { region: config.region, language: config.language, embeddingDim: config.embeddingDim };
   }
@@ -334,7 +329,7 @@ export class Moteur {
     const afterSeq = await this.log.lastSeq();
     await this.store.recordReset(userId, afterSeq);
     this.learning.resetUser(userId);
-    this.pipeline.forgetUser(userId);
+    this.pipelines.forgetUser(userId);
     await this.link?.publish({ kind: 'reset', userId, afterSeq });
   }
 
@@ -363,7 +358,7 @@ export class Moteur {
     await this.store.eraseUser(userId);
     this.users.delete(userId);
     this.learning.forgetUser(userId);
-    this.pipeline.forgetUser(userId);
+    this.pipelines.forgetUser(userId);
     await this.link?.publish({ kind: 'erase', userId });
     return { userId, eventsErased };
   }
@@ -379,14 +374,14 @@ export class Moteur {
         break;
       case 'reset':
         this.learning.resetUser(change.userId);
-        this.pipeline.forgetUser(change.userId);
+        this.pipelines.forgetUser(change.userId);
         break;
       case 'erase':
         this.log.keys.evict(change.userId);
         this.deferred.discardUser(change.userId);
         this.users.delete(change.userId);
         this.learning.forgetUser(change.userId);
-        this.pipeline.forgetUser(change.userId);
+        this.pipelines.forgetUser(change.userId);
         break;
     }
   }
@@ -449,23 +444,30 @@ export class Moteur {
 
   // ---- feed
 
-  async feed(userId: string, options: FeedOptions = {}): Promise<{ userId: string; items: FeedItem[] }> {
+  /** The person's variant of each live experiment (undefined when none runs). */
+  experimentsOf(userId: string): Assignment | undefined {
+    return this.config.experiments.length === 0 ? undefined : assign(this.config.experiments, this.config.feed, userId).assignment;
+  }
+
+  async feed(userId: string, options: FeedOptions = {}): Promise<{ userId: string; items: FeedItem[]; experiments?: Assignment }> {
     const n = options.n ?? this.config.feed.defaultPageSize;
     if (!Number.isInteger(n) || n < 1 || n > this.config.feed.maxPageSize) {
       throw new MoteurError('invalid_field', `n: must be an integer from 1 to ${this.config.feed.maxPageSize}`, 400, 'n');
     }
     const now = Date.now();
     const request = { ...this.feedRequest(userId, now, n, options.explain === true, options.sessionId), filters: options.filters };
-    let { page, exhausted } = this.pipeline.run(request);
+    const { pipeline, experiments } = this.pipelines.for(userId);
+    let { page, exhausted } = pipeline.run(request);
     if (exhausted && request.seen.size > 0 && options.filters === undefined) {
       // The person has seen everything they may be shown: start the catalog over (a narrowed page just comes out short).
       await this.forgetServed(userId);
-      page = this.pipeline.run({ ...request, seen: this.learning.seenBy(userId) }).page;
+      page = pipeline.run({ ...request, seen: this.learning.seenBy(userId) }).page;
       for (const c of page) c.reasons.push('you have seen every video: starting over');
     }
     for (const c of page) this.learning.served(userId, c.video.id);
     this.deferred.addServed(userId, page.map((c) => c.video.id), now);
-    return { userId, items: page.map((c) => toItem(c, options.explain === true)) };
+    const items = page.map((c) => toItem(c, options.explain === true, experiments));
+    return experiments === undefined ? { userId, items } : { userId, items, experiments };
   }
 
   /**
@@ -476,7 +478,7 @@ export class Moteur {
   async rank(userId: string, videoIds: string[]): Promise<Ranking> {
     const { candidates, rejected } = rankCandidates(this.catalog, videoIds);
     const request = this.feedRequest(userId, Date.now(), candidates.length, true, undefined);
-    const { scorer } = this.pipeline.stages;
+    const { scorer } = this.pipelines.for(userId).pipeline.stages;
     scorer.score(request, candidates);
     candidates.sort((a, b) => b.score - a.score);
     scorer.explain(request, candidates);
@@ -536,7 +538,7 @@ export class Moteur {
   }
 }
 
-function toItem(c: Candidate, explain: boolean): FeedItem {
+function toItem(c: Candidate, explain: boolean, experiments: Assignment | undefined): FeedItem {
   const item: FeedItem = {
     videoId: c.video.id,
     creatorId: c.video.creatorId,
@@ -547,7 +549,7 @@ function toItem(c: Candidate, explain: boolean): FeedItem {
     score: Number(c.score.toFixed(6)),
     reasons: c.reasons,
   };
-  if (explain) item.explain = { source: c.source, sourceSignals: c.signals, ...c.explanation };
+  if (explain) item.explain = { source: c.source, sourceSignals: c.signals, ...c.explanation, ...(experiments && { experiments }) };
   return item;
 }
 

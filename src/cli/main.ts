@@ -1,6 +1,7 @@
 /** The `moteur` command. Each sub-command lives in its own file under commands/. */
 import { Command } from 'commander';
 import { MoteurError } from '../core/errors.ts';
+import { registerAb } from './commands/ab.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -17,7 +18,7 @@ const program = new Command('moteur')
   .description('An open For You feed engine for short-video apps, with a verifiable audit trail.')
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [registerAudit, registerConfig, registerDemo, registerEval, registerImport, registerInit, registerKeys, registerPolicy, registerServe, registerSimulate, registerTrain];
+const commands: Array<(program: Command) => void> = [registerAb, registerAudit, registerConfig, registerDemo, registerEval, registerImport, registerInit, registerKeys, registerPolicy, registerServe, registerSimulate, registerTrain];
 for (const register of commands) register(program);
 
 try {

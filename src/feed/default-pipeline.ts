@@ -39,7 +39,7 @@ export function defaultPipeline(catalog: Catalog, models: LearnedModels, config:
     sources: [...sources, { source: explore, limit: (n) => 2 * Math.ceil(n * config.exploreShare) + 2 }],
     fallback: new CatalogScanSource(catalog),
     filters: [removedFilter, alreadySeenFilter, regionFilter, requestFilter, notInterestedFilter(models), keywordFilter, languageFilter],
-    scorer: new MultiTaskScorer(models, config.graphScoreWeight),
+    scorer: new MultiTaskScorer(models, config.graphScoreWeight, config.scoreWeights),
     reranker: new DiverseReranker(catalog.embeddings, {
       exploreSources: new Set([explore.name]),
       exploreShare: config.exploreShare,

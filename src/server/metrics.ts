@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Assignment } from '../app/experiments.ts';
 import type { Moteur } from '../app/moteur.ts';
+import type { ItemOutcome } from '../core/types.ts';
 
 /** Prometheus metrics of one server: ingest by outcome, feed latency, store size. */
 export class ServerMetrics {
@@ -17,7 +19,20 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
-  constructor(moteur: Moteur) {
+  readonly experimentFeeds = new Counter({
+    name: 'moteur_experiment_feeds_total',
+    help: 'Feed pages served per variant of each live experiment',
+    labelNames: ['experiment', 'variant'] as const,
+    registers: [this.registry],
+  });
+  readonly experimentEvents = new Counter({
+    name: 'moteur_experiment_events_total',
+    help: 'Events stored per variant of each live experiment, by type (impressions, plays, likes...)',
+    labelNames: ['experiment', 'variant', 'type'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(private readonly moteur: Moteur) {
     collectDefaultMetrics({ register: this.registry, prefix: 'moteur_process_' });
     new Gauge({
       name: 'moteur_store_size',
@@ -28,6 +43,21 @@ export class ServerMetrics {
         const counts = await moteur.counts();
         for (const [what, value] of Object.entries(counts)) this.set({ what }, value);
       },
+    });
+  }
+
+  /** Counts a feed page for the person's variants. */
+  countFeed(experiments: Assignment | undefined): void {
+    for (const [experiment, variant] of Object.entries(experiments ?? {})) this.experimentFeeds.inc({ experiment, variant });
+  }
+
+  /** Counts the stored events of a batch (`results` in input order) for their person's variants. */
+  countEvents(events: unknown[], results: readonly ItemOutcome[]): void {
+    if (this.moteur.config.experiments.length === 0) return;
+    results.forEach((result, i) => {
+      if (result.status !== 'stored') return;
+      const { userId, type } = events[i] as { userId: string; type: string };
+      for (const [experiment, variant] of Object.entries(this.moteur.experimentsOf(userId) ?? {})) this.experimentEvents.inc({ experiment, variant, type });
     });
   }
 }

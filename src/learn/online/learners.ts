@@ -558,27 +558,29 @@ export class OnlineLearners implements LearnedState {
    * The ranker's score of each video for the person, in input order; undefined for videos never added.
    * Without a person (`undefined`) no personal feature is read: the score of an anonymous visitor.
    */
-  score(userId: string | undefined, videoIds: readonly string[]): (number | undefined)[] {
+  score(userId: string | undefined, videoIds: readonly string[], weights: Record<Task, number> = this.config.scoreWeights): (number | undefined)[] {
     const person = new PersonFeatures(this, userId, this.clock);
+    const vector = TASKS.map((t) => weights[t]);
     return videoIds.map((id) => {
       const slot = this.catalog.slot(id);
       if (slot === undefined) return undefined;
-      return this.ranker.score(this.ranker.predict(person.fill(slot, this.x), this.predictions));
+      return this.ranker.score(this.ranker.predict(person.fill(slot, this.x), this.predictions), vector);
     });
   }
 
-  /** Every prediction behind a score, the weights that combine them, and the signals that mattered most. */
-  explain(userId: string | undefined, videoId: string, topSignals = 5): Explanation | undefined {
+  /** Every prediction behind a score, the weights that combine them (the configured ones unless given), and the signals that mattered most. */
+  explain(userId: string | undefined, videoId: string, topSignals = 5, weights: Record<Task, number> = this.config.scoreWeights): Explanation | undefined {
     const slot = this.catalog.slot(videoId);
     if (slot === undefined) return undefined;
     const x = new PersonFeatures(this, userId, this.clock).fill(slot, new Float32Array(FEATURES.length));
     const predictions = this.ranker.predict(x, new Float64Array(TASKS.length));
+    const vector = TASKS.map((t) => weights[t]);
     return {
       videoId,
-      score: this.ranker.score(predictions),
+      score: this.ranker.score(predictions, vector),
       predictions: Object.fromEntries(TASKS.map((t, i) => [t, predictions[i]!])) as Record<Task, number>,
-      weights: { ...this.config.scoreWeights },
-      signals: this.ranker.contributions(x, predictions).slice(0, topSignals),
+      weights: { ...weights },
+      signals: this.ranker.contributions(x, predictions, vector).slice(0, topSignals),
     };
   }
 

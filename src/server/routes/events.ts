@@ -20,6 +20,7 @@ export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access
     async (request, response) => {
       access.check(request.principal, 'ingestEvents', SYSTEM, 'ingest');
       const reply = batchReply(await moteur.ingest(request.body.events));
+      metrics.countEvents(request.body.events as unknown[], reply.results);
       metrics.ingested.inc({ status: 'stored' }, reply.stored);
       metrics.ingested.inc({ status: 'duplicate' }, reply.duplicates);
       metrics.ingested.inc({ status: 'rejected' }, reply.rejected);
