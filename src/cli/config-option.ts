@@ -1,10 +1,10 @@
 /** `--config FILE` of the commands that run the engine, and reading it. */
-import { Option, type Command } from 'commander';
+import { Option } from 'commander';
 import { readSettingsFile } from '../app/config-file.ts';
 import type { Settings } from '../app/config-schema.ts';
 
-export function addConfigOption(command: Command): Command {
-  return command.addOption(new Option('--config <file>', 'configuration file, JSON or TOML (`moteur config print` shows every setting)').env('MOTEUR_CONFIG'));
+export function configOption(): Option {
+  return new Option('--config <file>', 'configuration file, JSON or TOML (`moteur config print` shows every setting)').env('MOTEUR_CONFIG');
 }
 
 /** The checked file, or no settings at all (every default) without one. */

@@ -9,7 +9,7 @@ import { catchUpWithCatalog, generateWorld, SIM_REGIONS } from '../../sim/world.
 import { createKey, keysFileIn } from '../../trust/policy/keys.ts';
 import { engineOverrides, serverSettings } from '../../app/config-file.ts';
 import { DEFAULT_SERVER } from '../../app/config-schema.ts';
-import { addConfigOption, loadSettings } from '../config-option.ts';
+import { configOption, loadSettings } from '../config-option.ts';
 import { parsePort, parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
@@ -84,7 +84,7 @@ function screen(header: string[]): { update(lines: string[]): void; finish(lines
 }
 
 export function registerDemo(program: Command): void {
-  const command = program
+  program
     .command('demo')
     .description(
       'Run the server on the embedded store with a generated catalog and simulated people, and show live how the feed is doing (what `npm start` runs)',
@@ -93,56 +93,57 @@ export function registerDemo(program: Command): void {
     .addOption(new Option('--port <n>', `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port})`).argParser(parsePort).env('MOTEUR_PORT'))
     .option('--videos <n>', 'videos in the generated catalog', parsePositiveInt, 5000)
     .option('--users <n>', 'simulated people', parsePositiveInt, 1000)
-    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', parsePositiveInt);
-  addConfigOption(command).action(async (opts: DemoOptions) => {
-    const settings = loadSettings(opts.config);
-    const engine = engineOverrides(settings);
-    const server = serverSettings(settings);
-    const dataDir = resolve(opts.data ?? ('dataDir' in settings.values ? server.dataDir : '.moteur/demo'));
-    const port = opts.port ?? server.port;
-    // The demo is an app like any other: it calls the API with an app key, made afresh each run.
-    const apiKey = createKey(keysFileIn(dataDir), { id: 'demo', role: 'app', regions: SIM_REGIONS }, true);
-    const running = await startServer({ ...engine, dataDir, port, host: server.host, regions: SIM_REGIONS }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EADDRINUSE') throw err;
-      throw new MoteurError('port_in_use', `port ${port} is already in use: choose another with --port (0 picks a free one)`, 400);
-    });
-    const world = generateWorld({ videos: opts.videos, users: opts.users, seed: 1, embeddingDim: running.moteur.config.embeddingDim });
-    const stop = new AbortController();
-    process.once('SIGINT', () => stop.abort());
-    process.once('SIGTERM', () => stop.abort());
-    // A data directory from an earlier run already holds the catalog and the people, and the videos posted since.
-    const stored = running.moteur.catalog.size;
-    catchUpWithCatalog(world, stored, Date.now());
-    if (stored < world.videos.length) {
-      console.log(`uploading ${world.videos.length} videos and ${world.users.length} people to ${running.url} ...`);
-      const bar = progressBar('uploading', world.videos.length + world.users.length);
-      await uploadWorld(running.url, world, (done) => bar.update(done), apiKey);
-      bar.stop();
-    }
-    const out = screen(tryIt(running.url, apiKey, new Date().toISOString()));
-    // Figures arrive every second; each is drawn after the previous one, with the store counts of that moment.
-    let drawing = Promise.resolve();
-    const show = (report: SimulationReport, final: boolean) => {
-      drawing = drawing.then(async () => {
-        const lines = figures(running.url, dataDir, report, await running.moteur.counts());
-        if (final) out.finish(lines);
-        else out.update(lines);
+    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', parsePositiveInt)
+    .addOption(configOption())
+    .action(async (opts: DemoOptions) => {
+      const settings = loadSettings(opts.config);
+      const engine = engineOverrides(settings);
+      const server = serverSettings(settings);
+      const dataDir = resolve(opts.data ?? ('dataDir' in settings.values ? server.dataDir : '.moteur/demo'));
+      const port = opts.port ?? server.port;
+      // The demo is an app like any other: it calls the API with an app key, made afresh each run.
+      const apiKey = createKey(keysFileIn(dataDir), { id: 'demo', role: 'app', regions: SIM_REGIONS }, true);
+      const running = await startServer({ ...engine, dataDir, port, host: server.host, regions: SIM_REGIONS }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EADDRINUSE') throw err;
+        throw new MoteurError('port_in_use', `port ${port} is already in use: choose another with --port (0 picks a free one)`, 400);
       });
-    };
-    const driver = new SimulationDriver({
-      url: running.url,
-      apiKey,
-      world,
-      seed: Date.now() % 1_000_000,
-      concurrency: 4,
-      signal: stop.signal,
-      onReport: (report) => show(report, false),
-      ...(opts.duration === undefined ? {} : { durationMs: opts.duration * 1000 }),
+      const world = generateWorld({ videos: opts.videos, users: opts.users, seed: 1, embeddingDim: running.moteur.config.embeddingDim });
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      // A data directory from an earlier run already holds the catalog and the people, and the videos posted since.
+      const stored = running.moteur.catalog.size;
+      catchUpWithCatalog(world, stored, Date.now());
+      if (stored < world.videos.length) {
+        console.log(`uploading ${world.videos.length} videos and ${world.users.length} people to ${running.url} ...`);
+        const bar = progressBar('uploading', world.videos.length + world.users.length);
+        await uploadWorld(running.url, world, (done) => bar.update(done), apiKey);
+        bar.stop();
+      }
+      const out = screen(tryIt(running.url, apiKey, new Date().toISOString()));
+      // Figures arrive every second; each is drawn after the previous one, with the store counts of that moment.
+      let drawing = Promise.resolve();
+      const show = (report: SimulationReport, final: boolean) => {
+        drawing = drawing.then(async () => {
+          const lines = figures(running.url, dataDir, report, await running.moteur.counts());
+          if (final) out.finish(lines);
+          else out.update(lines);
+        });
+      };
+      const driver = new SimulationDriver({
+        url: running.url,
+        apiKey,
+        world,
+        seed: Date.now() % 1_000_000,
+        concurrency: 4,
+        signal: stop.signal,
+        onReport: (report) => show(report, false),
+        ...(opts.duration === undefined ? {} : { durationMs: opts.duration * 1000 }),
+      });
+      if (!stop.signal.aborted) await driver.run();
+      show(driver.stats.report(), true);
+      await drawing;
+      await running.close();
+      console.log(`stopped; everything acknowledged is in ${dataDir} (run again with the same --data to continue)`);
     });
-    if (!stop.signal.aborted) await driver.run();
-    show(driver.stats.report(), true);
-    await drawing;
-    await running.close();
-    console.log(`stopped; everything acknowledged is in ${dataDir} (run again with the same --data to continue)`);
-  });
 }

@@ -9,7 +9,7 @@ import { engineOverrides, serverSettings } from '../../app/config-file.ts';
 import { DEFAULT_SERVER } from '../../app/config-schema.ts';
 import type { MoteurConfigOverrides } from '../../app/config.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
-import { addConfigOption, loadSettings } from '../config-option.ts';
+import { configOption, loadSettings } from '../config-option.ts';
 import { parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
 
 interface ServeOptions {
@@ -39,7 +39,7 @@ interface Resolved extends ServeOptions {
 }
 
 export function registerServe(program: Command): void {
-  const command = program
+  program
     .command('serve')
     .description('Run the HTTP API on a data directory (embedded store), or one role of a cluster on PostgreSQL and NATS JetStream')
     .option('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files (default: dataDir of the configuration)")
@@ -67,35 +67,36 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--port <n>', `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port})`).argParser(parsePort).env('MOTEUR_PORT'))
     .addOption(new Option('--host <address>', `address to listen on (default: host of the configuration, ${DEFAULT_SERVER.host})`).env('MOTEUR_HOST'))
     .option('--regions <list>', "regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused", parseRegions)
-    .option('--log-requests', 'log every request as JSON lines', false);
-  addConfigOption(command).action(async (given: ServeOptions) => {
-    const opts = resolveOptions(given);
-    if (opts.role === 'learner') {
-      mkdirSync(opts.data, { recursive: true });
-      const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000, shard: opts.shard, deltaEveryMs: opts.deltaEvery });
-      const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
-      console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
-      stopOnSignals(() => node.close());
-      return;
-    }
-    const server = await startServing(opts);
-    const regions = server.access.authorizer.regions.join(',');
-    const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
-    console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json`);
-    if (server.access.authorizer.keys().length === 0) {
-      console.log(`no API key yet: create one with 'moteur keys create --data ${opts.data} --id NAME --role app --regions ${regions}', then reload (kill -HUP ${process.pid})`);
-    }
-    // SIGHUP re-reads the policies and the keys file; a broken file is reported and nothing changes.
-    process.on('SIGHUP', () => {
-      try {
-        const { label } = server.access.reload('signal:SIGHUP');
-        console.log(`policies and keys reloaded: ${label}`);
-      } catch (err) {
-        console.error(`reload refused: ${(err as Error).message}`);
+    .option('--log-requests', 'log every request as JSON lines', false)
+    .addOption(configOption())
+    .action(async (given: ServeOptions) => {
+      const opts = resolveOptions(given);
+      if (opts.role === 'learner') {
+        mkdirSync(opts.data, { recursive: true });
+        const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000, shard: opts.shard, deltaEveryMs: opts.deltaEvery });
+        const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
+        console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
+        stopOnSignals(() => node.close());
+        return;
       }
+      const server = await startServing(opts);
+      const regions = server.access.authorizer.regions.join(',');
+      const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
+      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json`);
+      if (server.access.authorizer.keys().length === 0) {
+        console.log(`no API key yet: create one with 'moteur keys create --data ${opts.data} --id NAME --role app --regions ${regions}', then reload (kill -HUP ${process.pid})`);
+      }
+      // SIGHUP re-reads the policies and the keys file; a broken file is reported and nothing changes.
+      process.on('SIGHUP', () => {
+        try {
+          const { label } = server.access.reload('signal:SIGHUP');
+          console.log(`policies and keys reloaded: ${label}`);
+        } catch (err) {
+          console.error(`reload refused: ${(err as Error).message}`);
+        }
+      });
+      stopOnSignals(() => server.close());
     });
-    stopOnSignals(() => server.close());
-  });
 }
 
 /** Flags and the environment win over the configuration file, which wins over the defaults. */
