@@ -2,8 +2,8 @@
  * The cluster on the local PostgreSQL and NATS JetStream: two learner shards (0/2 and 1/2) and two API nodes,
  * each a process. Measures the ingest of every person's first event (their data keys are created), then durable
  * ingest (events/s) of known people and feed latency through one API node and through two,
- * the cross-node freshness (a follow acknowledged by one node until the other node's feed shows the
- * creator), how long the learner shards take to drain their part of the log once ingest stops, and each
+ * the cross-node freshness (a follow acknowledged by one node until the other node's feed shows the followed
+ * creator's newest video the person has not seen), how long the learner shards take to drain their part of the log once ingest stops, and each
  * shard's checkpoint size and resident memory. The API nodes apply the learner shards' model deltas
  * (published every --delta-every ms), so a follow reaches the other node through the person's shard;
  * `--learn-from log` has each API node learn every event of the log itself instead.
@@ -15,10 +15,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { deleteLogStreams } from '../src/log/nats/nats-event-log.ts';
 import { getJson, postJson } from '../src/sim/http-client.ts';
-import { loadMasterKey } from '../src/trust/crypto/master-key.ts';
-import { createKey, keysFileIn } from '../src/trust/policy/keys.ts';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { startNode, type Node } from './lib/cluster-nodes.ts';
+import { createMasterKey } from '../src/trust/crypto/master-key.ts';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createClusterKey, startNode, type Node } from './lib/cluster-nodes.ts';
 import { flag, latencySummary, note, print, round, scratchDir, timeCalls } from './lib/report.ts';
 import { syntheticEvents, syntheticVideos } from './lib/synthetic.ts';
 
@@ -60,12 +59,11 @@ async function cleanUp(): Promise<void> {
 async function main(): Promise<void> {
   const scratch = scratchDir();
   const masterKey = join(scratch, 'master.key');
-  loadMasterKey(masterKey);
+  createMasterKey(masterKey);
   const env = { MOTEUR_STORE: `${POSTGRES}?schema=${name}`, MOTEUR_LOG: `${NATS}?stream=${name}&shards=${SHARDS}`, MOTEUR_MASTER_KEY: masterKey, MOTEUR_LEDGER_KEYS: join(scratch, 'ledger-keys') };
   const dirs = ['a', 'b', ...Array.from({ length: SHARDS }, (_, i) => `learner-${i}`)].map((d) => join(scratch, d));
   for (const dir of dirs) mkdirSync(dir);
-  const key = createKey(keysFileIn(dirs[0]!), { id: 'bench', role: 'app', regions: ['us', 'eu'] });
-  copyFileSync(keysFileIn(dirs[0]!), keysFileIn(dirs[1]!));
+  const key = await createClusterKey(env.MOTEUR_STORE, { id: 'bench', role: 'app', regions: ['us', 'eu'] });
   const start = async (args: string[]) => {
     const node = await startNode(args, env, 60_000);
     nodes.push(node);
@@ -130,11 +128,17 @@ async function main(): Promise<void> {
     const video = videos[(t * 37) % VIDEOS]!;
     await postJson(`${from}/v1/events`, { events: [{ id: `fresh-${t}`, userId: `fresh-${t}`, videoId: video.id, type: 'follow', ts: Date.now() }] }, key);
     const acknowledged = performance.now();
+    // What the person sees: the creator's newest video they have neither watched nor been shown (each page
+    // asked while waiting shows them videos, which a feed never repeats).
+    const shown = new Set<string>();
     for (;;) {
+      const expected = newestUnseen(videos, video.creatorId, shown);
       const feed = await getJson(`${to}/v1/users/fresh-${t}/feed?n=10`, key);
       // Shown because it is followed: a cold feed may show the creator's videos by chance.
-      if (feed.items.some((i: { creatorId: string; source: string }) => i.creatorId === video.creatorId && i.source === 'followed')) break;
-      if (performance.now() - acknowledged > 10_000) throw new Error(`trial ${t}: the follow never reached the other node`);
+      const followed = feed.items.filter((i: { source: string }) => i.source === 'followed').map((i: { videoId: string }) => i.videoId);
+      if (followed.includes(expected)) break;
+      for (const item of feed.items) shown.add(item.videoId);
+      if (performance.now() - acknowledged > 10_000) throw new Error(`trial ${t}: ${expected}, the newest video of ${video.creatorId} not seen, never reached the other node's feed (followed: ${followed.join(', ') || 'none'})`);
     }
     delays.push(performance.now() - acknowledged);
   }
@@ -151,6 +155,13 @@ async function main(): Promise<void> {
     residentMiB: { apiA: residentMiB(a!), apiB: residentMiB(b!) },
     note: `two learner shards, two API nodes, PostgreSQL, NATS and the clients share the machine; ${LEARN_FROM === 'deltas' ? "the API nodes apply the shards' model deltas" : 'each API node learns from every event of the log'}`,
   });
+}
+
+/** The id of the creator's newest video not in `seen`. */
+function newestUnseen(videos: readonly { id: string; creatorId: string; createdAt: number }[], creatorId: string, seen: ReadonlySet<string>): string | undefined {
+  let newest: { id: string; createdAt: number } | undefined;
+  for (const v of videos) if (v.creatorId === creatorId && !seen.has(v.id) && (newest === undefined || v.createdAt > newest.createdAt)) newest = v;
+  return newest?.id;
 }
 
 /** Milliseconds from now until every learner shard's consumer has been delivered all of its part of the log. */

@@ -1,6 +1,9 @@
 /** Cluster nodes as child processes of a test or benchmark: `moteur serve --role ...`, stopped when the caller says. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { openPool, parsePostgresUrl } from '../../src/store/postgres/connection.ts';
+import type { Principal } from '../../src/trust/policy/keys.ts';
+import { SharedKeys } from '../../src/trust/policy/postgres-keys.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/moteur.js', import.meta.url));
 
@@ -52,4 +55,15 @@ export function startNode(args: string[], env: NodeJS.ProcessEnv = {}, readyWith
       reject(new Error(`moteur serve ${args.join(' ')} exited before it was ready:\n${output}`));
     });
   });
+}
+
+/** Creates an API key in a cluster's shared store (what `moteur keys create --store` does) and returns it. */
+export async function createClusterKey(storeUrl: string, principal: Principal): Promise<string> {
+  const target = parsePostgresUrl(storeUrl);
+  const pool = openPool(target, 1);
+  try {
+    return (await (await SharedKeys.open(pool, target.schema)).create(principal)).apiKey;
+  } finally {
+    await pool.end();
+  }
 }

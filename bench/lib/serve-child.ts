@@ -11,7 +11,10 @@ export interface ChildServer {
   /** An app key for the benchmark's clients, made in the data directory before the server starts. */
   apiKey: string;
   pid: number;
+  /** SIGTERM: a clean stop. */
   stop(): Promise<void>;
+  /** SIGKILL: the process dies where it stands. */
+  kill(): Promise<void>;
 }
 
 export function serveInChild(dataDir: string): Promise<ChildServer> {
@@ -33,6 +36,10 @@ export function serveInChild(dataDir: string): Promise<ChildServer> {
           pid: child.pid!,
           async stop() {
             child.kill('SIGTERM');
+            await exited;
+          },
+          async kill() {
+            child.kill('SIGKILL');
             await exited;
           },
         });

@@ -3,20 +3,24 @@
  * decision, allowed or denied, becomes one audit ledger entry. Administrative changes (policies reloaded,
  * keys created or revoked) are recorded too. Knows nothing about HTTP: the server maps requests onto it.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MoteurError } from '../core/errors.ts';
 import { accessDenied, Authorizer, type AccessRequest, type Decision } from '../trust/policy/authorizer.ts';
 import { keysFileIn, type Principal } from '../trust/policy/keys.ts';
+import type { SharedKeyRing } from '../trust/policy/postgres-keys.ts';
 import { DEFAULT_POLICY_DIR } from '../trust/policy/policy-files.ts';
-import type { ActionName, Resource, ResourceByType, ResourceOf } from '../trust/policy/vocabulary.ts';
+import { SYSTEM, type ActionName, type Resource, type ResourceByType, type ResourceOf } from '../trust/policy/vocabulary.ts';
 import { wrongRegion } from '../residency/people-directory.ts';
 import type { Actor, Moteur } from './moteur.ts';
+import { makePrivateDir } from '../core/private-files.ts';
 
 export interface AccessOptions {
   dataDir: string;
   /** Default: the policies shipped in the repository's `policies/`. */
   policyDir?: string;
+  /** A cluster's shared keys, used instead of the keys file in `dataDir`; their changes are recorded as they are claimed. */
+  sharedKeys?: SharedKeyRing | undefined;
 }
 
 /** Key hashes already recorded in the ledger as created, so a later start or reload records only changes. */
@@ -30,9 +34,18 @@ export class AccessControl {
     private readonly moteur: Moteur,
     options: AccessOptions,
   ) {
-    this.authorizer = new Authorizer({ policyDir: options.policyDir ?? DEFAULT_POLICY_DIR, keysFile: keysFileIn(options.dataDir), regions: moteur.residency.regions });
+    const { sharedKeys } = options;
+    this.authorizer = new Authorizer({ policyDir: options.policyDir ?? DEFAULT_POLICY_DIR, keysFile: keysFileIn(options.dataDir), keySource: sharedKeys, regions: moteur.residency.regions });
     this.recordedKeysFile = join(options.dataDir, 'ledger', RECORDED_KEYS_FILE);
-    this.recordKeyChanges({ principal: 'local-operator', policyVersion: this.authorizer.policyVersion });
+    if (sharedKeys === undefined) {
+      this.recordKeyChanges({ principal: 'local-operator', policyVersion: this.authorizer.policyVersion });
+      return;
+    }
+    sharedKeys.onChanges = ({ created, revoked }) => {
+      const by = { principal: 'local-operator', policyVersion: this.authorizer.policyVersion };
+      for (const key of created) this.recordKeyCreated(key, by);
+      for (const hash of revoked) this.recordKeyRevoked(hash, by);
+    };
   }
 
   get policyVersion(): string {
@@ -70,6 +83,47 @@ export class AccessControl {
   }
 
   /**
+   * Decides a batch of events: the batch as a whole now, then each event as the returned function is asked about
+   * its person (once per region of the batch), throwing the refusal for an event it may not take.
+   */
+  admitEvents(principal: Principal): (userId: string) => void {
+    this.check(principal, 'ingestEvents', SYSTEM, 'ingest');
+    const refusals = new Map<string, MoteurError | undefined>();
+    return (userId) => {
+      const { region } = this.person(userId);
+      if (!refusals.has(region)) refusals.set(region, this.ingestRefusal(principal, region));
+      const refusal = refusals.get(region);
+      if (refusal !== undefined) throw refusal;
+    };
+  }
+
+  /**
+   * Decides (and records) whether the principal may ingest events of people whose data lives in `region`, as
+   * that region's node: undefined when it may, else the refusal to give each such event. A node serving
+   * several regions thereby refuses a key limited to one of them the events of the others' people.
+   */
+  ingestRefusal(principal: Principal, region: string): MoteurError | undefined {
+    if (!this.authorizer.servesRegion(region)) return wrongRegion(region, this.authorizer.regions, 'userId');
+    // The batch's own decision (`check` on the system) was made as this region's node: it stands.
+    if (region === this.authorizer.nodeRegionFor(principal, SYSTEM)) return undefined;
+    const request: AccessRequest<'ingestEvents'> = { principal, action: 'ingestEvents', resource: SYSTEM, context: { purpose: `ingest (people of ${region})`, nodeRegion: region } };
+    const decision = this.authorizer.authorize(request);
+    this.record(request, decision);
+    if (decision.allowed) return undefined;
+    const denied = accessDenied(request, decision);
+    return new MoteurError(denied.code, `userId: a person of region ${region}: ${denied.message}`, 403, 'userId');
+  }
+
+  /**
+   * Decides a feed-like access to a person (their feed, a ranking, recommendations): a personalised one for someone
+   * who consented, one that reads nothing about them otherwise.
+   */
+  checkFeed(principal: Principal, userId: string, purpose: string): Actor {
+    const person = this.person(userId);
+    return this.check(principal, person.consent ? 'readFeed' : 'readFeedNonPersonalized', person, purpose);
+  }
+
+  /**
    * Re-reads the policies and the keys file (SIGHUP, or an admin's request) and records the new version
    * and every key created or revoked since. A broken file throws a 422 and changes nothing.
    */
@@ -85,6 +139,21 @@ export class AccessControl {
     this.moteur.recordAction('policiesLoaded', loaded.label, 'system', actor);
     this.recordKeyChanges(actor);
     return loaded;
+  }
+
+  /**
+   * Re-reads the keys file alone (it changed on disk: `moteur keys` beside a running server) and records every
+   * key created or revoked since. A broken file throws a 422 and the keys in force stay.
+   */
+  reloadKeys(by: string): { keys: number } {
+    try {
+      this.authorizer.reloadKeys();
+    } catch (err) {
+      if (err instanceof MoteurError) throw new MoteurError(err.code, `${err.message}; the keys in force are unchanged`, 422);
+      throw err;
+    }
+    this.recordKeyChanges({ principal: by, policyVersion: this.authorizer.policyVersion });
+    return { keys: this.authorizer.keys().length };
   }
 
   private record(request: AccessRequest, decision: Decision): void {
@@ -118,6 +187,14 @@ export class AccessControl {
     return accessDenied(request, decision);
   }
 
+  private recordKeyCreated(key: Principal & { hash: string }, by: Actor): void {
+    this.moteur.recordAction('keyCreated', `${key.id} (${key.role}, ${key.regions.join(',')})`, `key:${key.hash.slice(0, 16)}`, by);
+  }
+
+  private recordKeyRevoked(hash: string, by: Actor): void {
+    this.moteur.recordAction('keyRevoked', 'key revoked', `key:${hash.slice(0, 16)}`, by);
+  }
+
   /** Records keys created or revoked since the last record (`keyCreated` / `keyRevoked`, named by hash prefix). */
   private recordKeyChanges(by: Actor): void {
     const recorded = new Set<string>(existsSync(this.recordedKeysFile) ? (JSON.parse(readFileSync(this.recordedKeysFile, 'utf8')) as string[]) : []);
@@ -125,17 +202,17 @@ export class AccessControl {
     let changed = false;
     for (const [hash, key] of current) {
       if (recorded.has(hash)) continue;
-      this.moteur.recordAction('keyCreated', `${key.id} (${key.role}, ${key.regions.join(',')})`, `key:${hash.slice(0, 16)}`, by);
+      this.recordKeyCreated({ ...key, hash }, by);
       changed = true;
     }
     for (const hash of recorded) {
       if (current.has(hash)) continue;
-      this.moteur.recordAction('keyRevoked', 'key revoked', `key:${hash.slice(0, 16)}`, by);
+      this.recordKeyRevoked(hash, by);
       changed = true;
     }
     if (changed) {
       // A cluster node's ledger is in PostgreSQL: this directory then holds only this file.
-      mkdirSync(dirname(this.recordedKeysFile), { recursive: true });
+      makePrivateDir(dirname(this.recordedKeysFile));
       writeFileSync(this.recordedKeysFile, JSON.stringify([...current.keys()]), { mode: 0o600 });
     }
   }

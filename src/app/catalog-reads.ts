@@ -37,9 +37,9 @@ export function similarVideos(catalog: Catalog, models: LearnedModels, videoId: 
   if (vector !== undefined) {
     for (const { id, similarity } of catalog.embeddings.nearest(vector, 2 * n + 1)) if (similarity > 0) entry(id).content = similarity;
   }
-  const together = models.learners.videoNeighbours(videoId);
+  const together = models.learners.coEngagedWith(videoId, 2 * n);
   const strongest = together[0]?.score ?? 0;
-  for (const { videoId: id, score } of together.slice(0, 2 * n)) if (score > 0) entry(id).together = score / strongest;
+  for (const { videoId: id, score } of together) if (score > 0) entry(id).together = score / strongest;
   found.delete(videoId);
   const candidates = [...found.entries()].filter(([id]) => catalog.active.has(id));
   const items = topK(candidates, n, ([, s]) => s.content + s.together).map(([id, s]) => {

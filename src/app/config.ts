@@ -1,8 +1,10 @@
 /** Engine settings with their defaults; every one can be overridden when opening the engine. */
+import { DEFAULT_GORSE_MAPPING, type GorseMapping } from '../gorse/mapping.ts';
 import { DEFAULT_ONLINE_CONFIG, type Task } from '../learn/online/config.ts';
 import type { GraphUpkeep } from '../learn/retrained/background-graph.ts';
 import { DEFAULT_ITEM_GRAPH, type ItemGraphOptions } from '../learn/retrained/item-graph.ts';
 import { DEFAULT_GRAPH_WEIGHTS, type GraphWeights } from '../learn/retrained/person-graph-scores.ts';
+import { DEFAULT_SAFETY, type SafetyConfig } from '../safety/config.ts';
 
 /**
  * Which pipeline builds the feed: the engine's own (`for-you`), or a baseline it is measured against:
@@ -90,6 +92,10 @@ export interface MoteurConfig {
   feed: FeedConfig;
   learning: LearningConfig;
   experiments: Experiment[];
+  /** Reports, reach limits, minors and sensitive-topic dispersal (src/safety/, docs/safety.md). */
+  safety: SafetyConfig;
+  /** How the Gorse-compatible API at /api maps items and feedback onto videos and events (src/gorse/). */
+  gorse: GorseMapping;
 }
 
 export const DEFAULT_CONFIG: MoteurConfig = {
@@ -127,9 +133,16 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     graphUpkeep: { quietMs: 1000, maxStaleMs: 60_000, workerFrom: 50_000, automatic: true },
   },
   experiments: [],
+  safety: DEFAULT_SAFETY,
+  gorse: DEFAULT_GORSE_MAPPING,
 };
 
-export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning'>> & { feed?: Partial<FeedConfig>; learning?: Partial<LearningConfig> };
+export type MoteurConfigOverrides = Partial<Omit<MoteurConfig, 'feed' | 'learning' | 'safety' | 'gorse'>> & {
+  feed?: Partial<FeedConfig>;
+  learning?: Partial<LearningConfig>;
+  safety?: Partial<SafetyConfig>;
+  gorse?: Partial<GorseMapping>;
+};
 
 export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConfig {
   return {
@@ -137,5 +150,7 @@ export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConf
     ...overrides,
     feed: { ...DEFAULT_CONFIG.feed, ...overrides.feed },
     learning: { ...DEFAULT_CONFIG.learning, ...overrides.learning },
+    safety: { ...DEFAULT_CONFIG.safety, ...overrides.safety },
+    gorse: { ...DEFAULT_CONFIG.gorse, ...overrides.gorse },
   };
 }

@@ -3,13 +3,16 @@
  * The description is removed before the graph file is replaced and renamed into place last, so it only ever
  * names a whole graph file.
  */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { PRIVATE_FILE } from '../core/private-files.ts';
 
 /** Moves the graph just written to `temporary` into place, then writes its description (given the graph file's size). */
 export function placeGraphFile(temporary: string, graphPath: string, descriptionPath: string, describe: (graphBytes: number) => object): void {
   rmSync(descriptionPath, { force: true });
+  // Written by hnswlib with the process's umask: made private like every other file of the data directory.
+  chmodSync(temporary, PRIVATE_FILE);
   renameSync(temporary, graphPath);
-  writeFileSync(`${descriptionPath}.tmp`, JSON.stringify(describe(statSync(graphPath).size)));
+  writeFileSync(`${descriptionPath}.tmp`, JSON.stringify(describe(statSync(graphPath).size)), { mode: PRIVATE_FILE });
   renameSync(`${descriptionPath}.tmp`, descriptionPath);
 }
 

@@ -1,6 +1,8 @@
 /**
  * The engine's learned state and its upkeep: the online learners (embeddings, co-engagement, affinities,
- * multi-task ranker), the exploration pool, what each person has already seen, and the popular lists.
+ * multi-task ranker), the exploration pool, what each person has already seen, and the popular lists; the
+ * parts that keep it (the learn queue, the snapshot schedule and format, the seen videos, the model deltas,
+ * the popular-list refresh) are in src/app/learning/.
  * It is rebuilt from a snapshot plus the log after it (or from the whole log), learns from each durable event
  * right after the ingest call has answered (see `enqueue`), keeps the vector index and the popular lists up to
  * date on a timer, and writes snapshots periodically and at close.
@@ -9,27 +11,27 @@ import { MoteurError } from '../core/errors.ts';
 import type { LoggedEvent, Video } from '../core/types.ts';
 import { PopularVideos } from '../learn/popular-videos.ts';
 import { ExplorationPool } from '../learn/exploration/exploration-pool.ts';
-import { ByteReader, ByteWriter } from '../learn/online/bytes.ts';
 import { OnlineLearners } from '../learn/online/learners.ts';
-import type { OnlineConfig } from '../learn/online/config.ts';
 import { BackgroundGraph } from '../learn/retrained/background-graph.ts';
 import type { PersonGraphScores } from '../learn/retrained/person-graph-scores.ts';
-import type { ModelDelta } from '../learn/online/model-delta.ts';
-import type { PersonReader } from '../learn/online/person-bytes.ts';
-import { readRegional, readRegionalFiles, RegionalWriter, removeRegionalFiles, writeRegionalFiles, writeRegionalFilesInBackground, type RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
+import { readRegionalFiles, type RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
 import type { Residency } from '../residency/people-directory.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Store } from '../store/store.ts';
 import type { MoteurConfig } from './config.ts';
-import { loadVectorIndex, saveVectorIndex } from './vector-index-file.ts';
+import { droppedUpdates } from '../learn/online/finite.ts';
+import { EngineDeltas } from './learning/engine-deltas.ts';
+import { decodeEngine, encodeEngine } from './learning/engine-snapshot.ts';
+import { LearnQueue, type QueuedEvent } from './learning/learn-queue.ts';
+import { PopularRefresh } from './learning/popular-refresh.ts';
+import { LearningPosition } from './learning/position.ts';
+import { SeenVideos } from './learning/seen-videos.ts';
+import { SnapshotSchedule } from './learning/snapshot-schedule.ts';
+import { loadVectorIndex } from './vector-index-file.ts';
 
-const MAGIC = 'moteur-engine-snapshot';
-const FORMAT = 2;
 const PAGE = 5000;
 /** Changed item vectors put into the HNSW graph per maintenance tick: bounded so a tick never stalls requests for long. */
 const INDEX_SYNC_CHUNK = 200;
-/** Queued events learned per turn of the event loop: a turn stays short, so requests are not held up behind learning. */
-const LEARN_CHUNK = 1000;
 /**
  * Run by its caller (the simulation), the item graph is retrained on the calling thread once the events since its
  * last training reach this share of those before (and at least so many): each time they double, so a run pays
@@ -55,39 +57,28 @@ export interface LoadHooks {
   onVideo(video: Video): void;
   /** Each replayed event, before the learners see it. */
   onEvent(event: LoggedEvent): void;
+  /** Each recorded serving of a video (the safety layer counts each video's reach). */
+  onServed?(videoId: string): void;
 }
 
 export class EngineLearning {
   private state: OnlineLearners;
   readonly exploration: ExplorationPool;
-  /** Per person: videos served to them or that they interacted with (kept apart from learned taste: a refresh keeps it). */
-  private seen = new Map<string, Set<string>>();
   readonly popular: PopularVideos;
   /** The item graph, retrained from everyone's recent positives in the background. */
   readonly graph: BackgroundGraph;
-  /** The sequence number of the last event applied. */
-  private appliedSeq = 0;
-  private snapshotSeq = -1;
-  /** Deltas applied when the last snapshot was taken. */
-  private snapshotDeltas = 0;
-  /** When the popular lists were last refreshed: the log position and deltas applied then. */
-  private popularAt = { seq: -1, deltas: 0, ms: -Infinity, tookMs: 0 };
-  /** Model deltas applied from other replicas (a serving node that applies deltas learns no event itself). */
-  private deltasApplied = 0;
-  private contentRefreshedAt = -Infinity;
-  private timers: NodeJS.Timeout[] = [];
-  private snapshotting: Promise<void> | undefined;
+  /** Model deltas to and from other replicas. */
+  readonly deltas: EngineDeltas;
+  private readonly position = new LearningPosition();
   /** Durable events not learned yet, in log order (see `enqueue`). */
-  private pending: { event: LoggedEvent; video: Video }[] = [];
-  private learnSoon: NodeJS.Immediate | undefined;
-  /** Erasures so far: a snapshot encoded before one must not replace the file the erasure deleted. */
-  private erasures = 0;
+  private readonly queue: LearnQueue;
+  private readonly seen = new SeenVideos();
+  private readonly snapshots: SnapshotSchedule;
+  private readonly popularRefresh: PopularRefresh;
+  private contentRefreshedAt = -Infinity;
+  private maintenanceTimer: NodeJS.Timeout | undefined;
   /** Whether the start took the HNSW graph saved with the snapshot rather than building it. */
   vectorIndexLoaded = false;
-  /** Ingest calls waiting for the queue to shrink back under `maxPendingEvents`. */
-  private waitingForRoom: (() => void)[] = [];
-  /** While recording model deltas: exploration outcomes and each person's newly seen videos since the last delta. */
-  private recorded: { outcomes: Map<string, { completions: number; likes: number }>; seen: Map<string, Set<string>> } | undefined;
 
   constructor(
     private readonly config: MoteurConfig,
@@ -107,6 +98,14 @@ export class EngineLearning {
     // Only the For You pipeline reads the graph: the baseline policies' engines never train it.
     const used = config.feed.policy === 'for-you';
     this.graph = new BackgroundGraph(() => this.state.engagementRows(itemGraph.contentMaxVideos), itemGraph, config.feed.graphWeights, graphUpkeep, used);
+    this.queue = new LearnQueue((event, video) => this.apply(event, video), config.learning.maxPendingEvents);
+    this.deltas = new EngineDeltas(() => this.learners, this.exploration, this.seen, () => {
+      this.position.deltas++;
+      this.graph.changed();
+    });
+    const regionOf = (videoId: string) => this.videoOf(videoId)?.region;
+    this.popularRefresh = new PopularRefresh(this.popular, () => this.learners, regionOf, this.position, config.learning.popularRefreshMs);
+    this.snapshots = new SnapshotSchedule(config.learning.snapshotPath, residency.regions, this.position, () => this.encode(), () => this.queue.size, () => this.state);
   }
 
   /** The person's scores over the item graph (undefined before its first training). */
@@ -124,22 +123,17 @@ export class EngineLearning {
    * a snapshot, a test) sees the effect of every acknowledged event.
    */
   get learners(): OnlineLearners {
-    if (this.pending.length > 0) this.catchUp();
+    this.queue.catchUp();
     return this.state;
   }
 
-  set learners(learners: OnlineLearners) {
-    this.catchUp();
-    this.state = learners;
-  }
-
   get lastAppliedSeq(): number {
-    return this.appliedSeq;
+    return this.position.seq;
   }
 
   /** Acknowledged events the learners have not seen yet. */
   get pendingEvents(): number {
-    return this.pending.length;
+    return this.queue.size;
   }
 
   /**
@@ -152,10 +146,10 @@ export class EngineLearning {
     const snapshot = options.fromSnapshot && path !== undefined ? readRegionalFiles(path, this.residency.regions) : undefined;
     if (snapshot !== undefined) {
       this.restore(snapshot, path!);
-      this.vectorIndexLoaded = await loadVectorIndex(this.state, path!, { seq: this.appliedSeq, bytes: snapshot.shared.length });
+      this.vectorIndexLoaded = await loadVectorIndex(this.state, path!, { seq: this.position.seq, bytes: snapshot.shared.length });
     }
-    const replayFrom = this.appliedSeq;
-    this.snapshotSeq = replayFrom;
+    const replayFrom = this.position.seq;
+    this.snapshots.loadedAt(replayFrom);
     for (let after = ''; ; ) {
       const videos = await store.listVideos(after, PAGE);
       for (const v of videos) {
@@ -167,7 +161,10 @@ export class EngineLearning {
     }
     for (let after = 0; ; ) {
       const rows = await store.listServed(after, PAGE);
-      for (const r of rows) this.served(r.userId, r.videoId);
+      for (const r of rows) {
+        this.served(r.userId, r.videoId);
+        hooks.onServed?.(r.videoId);
+      }
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.rowId;
     }
@@ -204,17 +201,8 @@ export class EngineLearning {
    * at once, or, when more than `maxPendingEvents` are queued, once the queue is back under that bound: the
    * lag a feed may have to make up is bounded.
    */
-  enqueue(events: readonly { event: LoggedEvent; video: Video }[]): Promise<void> {
-    for (const e of events) this.pending.push(e);
-    this.learnSoon ??= setImmediate(() => this.learnChunk());
-    if (this.pending.length <= this.config.learning.maxPendingEvents) return Promise.resolve();
-    return new Promise((resolve) => this.waitingForRoom.push(resolve));
-  }
-
-  private learnChunk(): void {
-    this.learnSoon = undefined;
-    this.applyPending(LEARN_CHUNK);
-    if (this.pending.length > 0) this.learnSoon = setImmediate(() => this.learnChunk());
+  enqueue(events: readonly QueuedEvent[]): Promise<void> {
+    return this.queue.enqueue(events);
   }
 
   /** Resolves once every acknowledged event is learned, including by the models retrained in the background. */
@@ -225,139 +213,47 @@ export class EngineLearning {
 
   /** Learns every queued event now. */
   catchUp(): void {
-    this.applyPending(this.pending.length);
-  }
-
-  private applyPending(count: number): void {
-    const batch = this.pending.length <= count ? this.pending : this.pending.slice(0, count);
-    this.pending = batch === this.pending ? [] : this.pending.slice(count);
-    for (const { event, video } of batch) this.apply(event, video);
-    if (this.pending.length <= this.config.learning.maxPendingEvents && this.waitingForRoom.length > 0) {
-      const waiting = this.waitingForRoom;
-      this.waitingForRoom = [];
-      for (const resolve of waiting) resolve();
-    }
+    this.queue.catchUp();
   }
 
   /** Learns from one durable event now (after anything still queued, so the log order is kept). */
   observe(event: LoggedEvent, video: Video): void {
-    if (this.pending.length > 0) this.catchUp();
+    this.queue.catchUp();
     this.apply(event, video);
   }
 
   private apply(event: LoggedEvent, video: Video): void {
     this.state.observe(event, video);
     this.exploration.observe(event, video);
-    if (event.type !== 'impression') {
-      // An impression adds no positive: the item graph's rows are unchanged by it.
-      this.graph.changed();
-      this.seenSet(event.userId).add(video.id);
-      this.recordSeen(event.userId, video.id);
+    // An impression adds no positive: the item graph's rows are unchanged by it.
+    if (event.type !== 'impression') this.graph.changed();
+    // A follow is about the creator, not the video it was made on: that video stays unwatched, so the followed
+    // source can bring it (an impression is neither; what was served is kept by `served`).
+    if (event.type !== 'impression' && event.type !== 'follow') {
+      this.seen.add(event.userId, video.id);
+      this.deltas.seenBy(event.userId, video.id);
     }
-    if (event.seq > this.appliedSeq) this.appliedSeq = event.seq;
+    this.position.advanceTo(event.seq);
   }
 
   served(userId: string, videoId: string): void {
-    this.seenSet(userId).add(videoId);
+    this.seen.add(userId, videoId);
     this.exploration.served(videoId);
   }
 
   seenBy(userId: string): ReadonlySet<string> {
-    if (this.pending.length > 0) this.catchUp();
-    return this.seen.get(userId) ?? new Set();
-  }
-
-  private seenSet(userId: string): Set<string> {
-    let set = this.seen.get(userId);
-    if (set === undefined) {
-      set = new Set();
-      this.seen.set(userId, set);
-    }
-    return set;
-  }
-
-  // ---- model deltas (src/learn/online/model-delta.ts; src/cluster/model-deltas.ts carries them)
-
-  /** From now on, records what is learned from this replica's own events, for `takeDelta`: call it after `load`. */
-  recordDeltas(): void {
-    const recorded = { outcomes: new Map<string, { completions: number; likes: number }>(), seen: new Map<string, Set<string>>() };
-    this.recorded = recorded;
-    this.state.recordDeltas();
-    this.exploration.onOutcomes = (videoId, completions, likes) => {
-      const o = recorded.outcomes.get(videoId) ?? { completions: 0, likes: 0 };
-      o.completions += completions;
-      o.likes += likes;
-      recorded.outcomes.set(videoId, o);
-    };
-  }
-
-  private recordSeen(userId: string, videoId: string): void {
-    if (this.recorded === undefined) return;
-    let seen = this.recorded.seen.get(userId);
-    if (seen === undefined) this.recorded.seen.set(userId, (seen = new Set()));
-    seen.add(videoId);
-  }
-
-  /** People whose state goes into the next delta. */
-  get peopleInDelta(): number {
-    return this.state.peopleInDelta;
-  }
-
-  /** Videos and Swing pairs the next delta holds an entry for. */
-  get itemEntriesInDelta(): number {
-    return this.state.itemEntriesInDelta;
-  }
-
-  /** What was learned from this replica's own events since the last delta, each touched person's state whole. */
-  takeDelta(): ModelDelta {
-    this.catchUp();
-    const recorded = this.recorded;
-    if (recorded === undefined) throw new Error('takeDelta without recordDeltas');
-    const { item, people } = this.state.takeDelta();
-    const delta: ModelDelta = {
-      ...item,
-      exploration: [...recorded.outcomes].map(([videoId, o]) => ({ videoId, ...o })),
-      people: people.map((userId) => {
-        const w = new ByteWriter();
-        this.state.writePerson(userId, w);
-        w.strings([...(recorded.seen.get(userId) ?? [])]);
-        return { userId, bytes: w.finish().slice() };
-      }),
-    };
-    recorded.outcomes.clear();
-    recorded.seen.clear();
-    return delta;
-  }
-
-  /**
-   * Applies another replica's delta: item-level increments are added, each person in it replaced by their
-   * shard's copy (`owner` says whether this replica is that shard, which alone keeps their open exposures).
-   */
-  applyDelta(delta: ModelDelta, owner: (userId: string) => boolean): void {
-    this.catchUp();
-    this.deltasApplied++;
-    this.graph.changed();
-    this.state.applyItemDelta(delta);
-    for (const { videoId, completions, likes } of delta.exploration) this.exploration.addOutcomes(videoId, completions, likes);
-    for (const { userId, bytes } of delta.people) {
-      const r = new ByteReader(bytes);
-      this.state.readPerson(userId, r, owner(userId));
-      const seen = r.strings();
-      if (seen.length > 0) {
-        const set = this.seenSet(userId);
-        for (const videoId of seen) set.add(videoId);
-      }
-    }
+    this.queue.catchUp();
+    return this.seen.by(userId);
   }
 
   /** The log position the state holds every event of this replica's part up to, once its own deltas up to it are applied again. */
   advanceTo(seq: number): void {
-    if (seq > this.appliedSeq) this.appliedSeq = seq;
+    this.position.advanceTo(seq);
   }
 
   /** The person has seen everything they may be shown: the catalog starts over. */
   forgetServed(userId: string): void {
-    this.seen.delete(userId);
+    this.seen.forget(userId);
   }
 
   // ---- a person's rights
@@ -375,11 +271,8 @@ export class EngineLearning {
   forgetUser(userId: string): void {
     this.learners.forgetUser(userId);
     this.graph.changed(true);
-    this.seen.delete(userId);
-    const path = this.config.learning.snapshotPath;
-    if (path !== undefined) removeRegionalFiles(path, this.residency.regions);
-    this.snapshotSeq = -1;
-    this.erasures++;
+    this.seen.forget(userId);
+    this.snapshots.erased();
   }
 
   about(userId: string): LearnedAboutPerson {
@@ -395,8 +288,6 @@ export class EngineLearning {
     };
   }
 
-  private readonly regionOf = (videoId: string) => this.videoOf(videoId)?.region;
-
   // ---- upkeep
 
   /**
@@ -409,19 +300,11 @@ export class EngineLearning {
     // A pass over the catalog: deltas move the projection a little, often, so it is spaced out.
     if (now - this.contentRefreshedAt >= CONTENT_REFRESH_MS) {
       this.contentRefreshedAt = now;
-      this.learners.refreshStaleContentVectors();
+      this.learners.deltas.refreshStaleContentVectors();
     }
     this.learners.syncVectorIndex(INDEX_SYNC_CHUNK);
     if (!paced) this.graph.trainWhenGrown(GRAPH_GROWTH, GRAPH_LEAST_CHANGES);
-    // A refresh is a pass over every engaged video: on the timer, it waits ten times as long as it last took.
-    const due = Math.max(this.config.learning.popularRefreshMs, paced ? 10 * this.popularAt.tookMs : 0);
-    const moved = this.appliedSeq !== this.popularAt.seq || this.deltasApplied !== this.popularAt.deltas;
-    if (moved && now - this.popularAt.ms >= due) this.refreshPopular(now);
-  }
-
-  private refreshPopular(now = performance.now()): void {
-    this.popular.refresh(this.learners, this.regionOf);
-    this.popularAt = { seq: this.appliedSeq, deltas: this.deltasApplied, ms: now, tookMs: performance.now() - now };
+    this.popularRefresh.whenDue(now, paced);
   }
 
   /**
@@ -432,53 +315,20 @@ export class EngineLearning {
   start(beforeSnapshot: () => Promise<void>): void {
     this.learners.refreshContentVectors();
     this.learners.syncVectorIndex();
-    this.refreshPopular();
+    this.popularRefresh.refresh();
     this.graph.changed(true);
-    const { maintenanceEveryMs, snapshotEveryMs, snapshotPath } = this.config.learning;
-    this.timers.push(setInterval(() => this.maintain(true), maintenanceEveryMs).unref());
-    if (snapshotPath === undefined) return;
-    const periodic = () => this.snapshotNow(beforeSnapshot).catch((err: Error) => process.emitWarning(`moteur: snapshot not written: ${err.message}`));
-    this.timers.push(setInterval(periodic, snapshotEveryMs).unref());
+    const { maintenanceEveryMs, snapshotEveryMs } = this.config.learning;
+    this.maintenanceTimer = setInterval(() => this.maintain(true), maintenanceEveryMs).unref();
+    this.snapshots.start(snapshotEveryMs, beforeSnapshot);
   }
 
   /** Stops the timers and writes a last snapshot if anything changed since the previous one. */
   async stop(beforeSnapshot: () => Promise<void>): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
-    clearImmediate(this.learnSoon);
+    clearInterval(this.maintenanceTimer);
+    this.queue.stop();
     await this.graph.close();
     this.catchUp();
-    await this.snapshotting;
-    await this.snapshotNow(beforeSnapshot);
-  }
-
-  private async snapshotNow(beforeSnapshot: () => Promise<void>): Promise<void> {
-    const path = this.config.learning.snapshotPath;
-    const unchanged = this.pending.length === 0 && this.snapshotSeq === this.appliedSeq && this.snapshotDeltas === this.deltasApplied;
-    if (path === undefined || unchanged || this.snapshotting !== undefined) return;
-    this.snapshotting = beforeSnapshot()
-      .then(() => this.writeSnapshotInBackground(path))
-      .finally(() => {
-        this.snapshotting = undefined;
-      });
-    await this.snapshotting;
-  }
-
-  /**
-   * Writes everything learned, with the last applied log position, to `path` and each region's people to their
-   * region's part beside it: encoded now (the state cannot change while it is read), then written, synced and
-   * renamed into place while requests go on, then the HNSW graph beside it. An erasure during the write cancels
-   * what is not renamed yet (and deletes what was): the bytes name the person.
-   */
-  private async writeSnapshotInBackground(path: string): Promise<void> {
-    const snapshot = this.encode();
-    const seq = this.appliedSeq;
-    const deltas = this.deltasApplied;
-    const erasures = this.erasures;
-    if (!(await writeRegionalFilesInBackground(path, snapshot, () => this.erasures === erasures))) return;
-    this.snapshotSeq = seq;
-    this.snapshotDeltas = deltas;
-    await saveVectorIndex(this.state, path, { seq, bytes: snapshot.shared.length });
+    await this.snapshots.stop(beforeSnapshot);
   }
 
   /**
@@ -486,77 +336,31 @@ export class EngineLearning {
    * their region's part beside it (see regional-snapshot.ts), blocking; returns the bytes written.
    */
   writeSnapshot(path: string): number {
-    const size = writeRegionalFiles(path, this.encode());
-    this.snapshotSeq = this.appliedSeq;
-    return size;
+    return this.snapshots.writeNow(path);
   }
 
   /** The state a snapshot holds (`source` names it in errors); one made for other regions, or whose parts do not match, is set aside for the log. */
   restore(snapshot: RegionalSnapshot, source: string): void {
     try {
-      readRegional(snapshot, this.residency.regions, MAGIC, FORMAT, 'an engine snapshot', (input) => this.decode(input));
+      const { appliedSeq, learners } = decodeEngine(snapshot, this.residency, { config: this.config, exploration: this.exploration, seen: this.seen });
+      this.catchUp();
+      this.position.seq = appliedSeq;
+      this.state = learners;
+      // The serving weights are a setting, not something learned: the engine's configuration wins.
+      learners.setScoreWeights(this.config.feed.scoreWeights);
     } catch (error) {
       if (!(error instanceof MoteurError)) throw error;
-      if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
-      process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
+      if (error.code === 'snapshot_not_finite') droppedUpdates.drop('snapshot', `${source} (not used: the state is rebuilt from the log)`);
+      else if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
+      else process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
     }
   }
 
-  // ---- snapshot format: last applied sequence, learners, exploration outcomes, seen videos; people's rows in their region's part
-
+  /** Everything learned, every queued event first, in the snapshot format (engine-snapshot.ts). */
   encode(): RegionalSnapshot {
     this.catchUp();
-    const out = new RegionalWriter(this.residency.regions, (userId) => this.residency.regionOf(userId));
-    const w = out.shared;
-    w.f64(this.appliedSeq);
-    this.learners.write(out);
-    this.exploration.write(w);
-    // Sorted by person: the bytes do not depend on whether the serving record or the log named them first.
-    w.u32(this.seen.size);
-    for (const userId of [...this.seen.keys()].sort()) {
-      const p = out.of(userId);
-      p.str(userId);
-      p.strings([...this.seen.get(userId)!]);
-    }
-    return out.finish(MAGIC, FORMAT);
+    return encodeEngine({ appliedSeq: this.position.seq, learners: this.state, exploration: this.exploration, seen: this.seen }, this.residency);
   }
-
-  /** The learners are checked before they replace the current ones: a snapshot of other dimensions is refused. */
-  private decode(input: PersonReader): void {
-    const r = input.shared;
-    const appliedSeq = r.f64();
-    const learners = OnlineLearners.read(input);
-    staleSnapshot(learners.config, this.config);
-    this.appliedSeq = appliedSeq;
-    this.learners = learners;
-    // The serving weights are a setting, not something learned: the engine's configuration wins.
-    this.learners.setScoreWeights(this.config.feed.scoreWeights);
-    this.exploration.read(r);
-    for (let users = r.u32(); users > 0; users--) {
-      const p = input.next();
-      this.seen.set(p.str(), new Set(p.strings()));
-    }
-  }
-}
-
-/**
- * A snapshot learned with another content dimension or other learning rates would not be what the configuration
- * says: the start is refused with what changed and what to do.
- */
-function staleSnapshot(learned: OnlineConfig, config: MoteurConfig): void {
-  const changes = [
-    ['embeddingDim', learned.contentDim, config.embeddingDim],
-    ['learningRate', learned.factorization.learningRate, config.learning.learningRate],
-    ['rankerLearningRate', learned.ranker.learningRate, config.learning.rankerLearningRate],
-  ].filter(([, was, now]) => was !== now);
-  if (changes.length === 0) return;
-  const what = changes.map(([key, was, now]) => `${key} ${was} -> ${now}`).join(', ');
-  const videos = changes.some(([key]) => key === 'embeddingDim') ? `; upload the videos again with embeddings of ${config.embeddingDim} numbers` : '';
-  throw new MoteurError(
-    'snapshot_stale',
-    `the model snapshot is stale: the configuration changed ${what}. Rebuild it with 'moteur train --data DIR --config FILE' (same configuration) before starting${videos}`,
-    409,
-  );
 }
 
 /**

@@ -20,12 +20,19 @@ import type { Store } from '../store/store.ts';
 import type { ClusterLink, EngineChange } from './cluster-link.ts';
 import { loadContentIndex, saveContentIndex } from './content-index-file.ts';
 import { DEFAULT_CONFIG, resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
+import { lockDataDir, unwritable, type DataDirLock } from './data-dir.ts';
 import { DeferredWriter } from './deferred-writer.ts';
 import { assign, type Assignment } from './experiments.ts';
 import { FeedPipelines } from './feed-pipelines.ts';
 import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
 import { rankCandidates, rankedItem, type Ranking } from './rank.ts';
+import { newestVideos, popularVideos, similarVideos, type ListedVideo, type VideoListOptions } from './video-lists.ts';
 import type { ModelDelta } from '../learn/online/model-delta.ts';
+import { ageBandOf } from '../safety/age.ts';
+import { creatorCopyOf, statementOf, type Statement } from '../safety/dsa-statement.ts';
+import { AUTOMATED_MODERATOR, restricts, type DecisionInput, type QueueItem } from '../safety/moderation.ts';
+import { Safety } from '../safety/safety.ts';
+import type { Appeal, Decision } from '../safety/safety-store.ts';
 
 export interface FeedItem {
   videoId: string;
@@ -36,8 +43,22 @@ export interface FeedItem {
   source: string;
   score: number;
   reasons: string[];
-  /** With `explain=1`: the source's own figures, the ranker's predictions, the weights combining them, the top signals. */
-  explain?: { source: string; sourceSignals: Record<string, number>; experiments?: Assignment } & Partial<Explanation>;
+  /** A moderator's label (such as `unverified`), to show with the video. */
+  label?: string;
+  /**
+   * With `explain=1`: the source's own figures, the ranker's predictions, the weights combining them, the top signals,
+   * when the sensitive-topic dispersal held a video back for this slot, and the person's experiment variants.
+   */
+  explain?: { source: string; sourceSignals: Record<string, number>; dispersal?: string; experiments?: Assignment } & Partial<Explanation>;
+}
+
+export interface FeedAnswer {
+  userId: string;
+  items: FeedItem[];
+  /** For a minor who has watched past the day's limit (`safety.minors.screenTimeReminderMs`): time to suggest a break. */
+  screenTimeReminder?: true;
+  /** The person's variant of each live experiment. */
+  experiments?: Assignment;
 }
 
 export interface UserExport {
@@ -53,6 +74,8 @@ export interface FeedOptions {
   explain?: boolean;
   /** Narrows this page only (a topic tab, one creator, videos the client already has). */
   filters?: RequestFilters;
+  /** When the page is served (default now): a simulation passes its own clock. */
+  at?: number;
 }
 
 /** Whom the engine records an action of its own for: a principal and the policy version that allowed it. */
@@ -113,8 +136,12 @@ export class Moteur {
   readonly learning: EngineLearning;
   /** Which regions this engine serves, and where each person's data lives. */
   readonly residency: Residency;
+  /** Reports, moderation, reach limits, minors' rules and dispersal (src/safety/). */
+  readonly safety: Safety;
   /** Whether the start read the content embeddings' graph from its file rather than building it. */
   contentIndexLoaded = false;
+  /** The data directory's lock, when the engine opened one (`open`), released when it closes. */
+  private dataDirLock: DataDirLock | undefined;
   private readonly users = new Map<string, User>();
   private readonly pipelines: FeedPipelines;
   private readonly deferred: DeferredWriter;
@@ -133,7 +160,8 @@ export class Moteur {
     this.residency = { regions: residency?.regions ?? [config.region], regionOf };
     this.catalog = new Catalog(config.embeddingDim);
     this.learning = new EngineLearning(config, (id) => this.catalog.get(id), this.residency);
-    this.pipelines = new FeedPipelines(this.catalog, this.learning, config);
+    this.safety = new Safety(config.safety, (id) => this.personInLedger(id));
+    this.pipelines = new FeedPipelines(this.catalog, this.learning, config, config.safety.enabled ? this.safety : undefined);
     this.deferred = new DeferredWriter(store, ledger, 50);
     this.defaults = { region: config.region, language: config.language, embeddingDim: config.embeddingDim };
   }
@@ -142,20 +170,28 @@ export class Moteur {
   static async open(options: OpenOptions): Promise<Moteur> {
     const { dataDir, regions, ...overrides } = options;
     const home = regions?.[0] ?? overrides.region ?? DEFAULT_CONFIG.region;
-    const { store, log, directory } = await openRegions(dataDir, regions, home);
-    const ledger = await Ledger.open(join(dataDir, 'ledger')).catch(async (error: unknown) => {
-      await log.close();
-      await store.close();
-      throw error;
-    });
-    return Moteur.over(
-      store,
-      log,
-      ledger,
-      { ...overrides, region: home, learning: { snapshotPath: learnerSnapshotPath(dataDir), ...overrides.learning } },
-      undefined,
-      directory,
-    );
+    // Held until close: a second process on the directory is refused before it writes anything.
+    const lock = lockDataDir(dataDir);
+    try {
+      const { store, log, directory } = await openRegions(dataDir, regions, home);
+      const ledger = await Ledger.open(join(dataDir, 'ledger')).catch(async (error: unknown) => {
+        await log.close();
+        await store.close();
+        throw error;
+      });
+      const config = {
+        ...overrides,
+        region: home,
+        learning: { snapshotPath: learnerSnapshotPath(dataDir), ...overrides.learning },
+        safety: { storePath: join(dataDir, 'safety.db'), ...overrides.safety },
+      };
+      const moteur = await Moteur.over(store, log, ledger, config, undefined, directory);
+      moteur.dataDirLock = lock;
+      return moteur;
+    } catch (error) {
+      lock.release();
+      throw unwritable(dataDir, error);
+    }
   }
 
   /**
@@ -189,7 +225,11 @@ export class Moteur {
       if (users.length < PAGE) break;
       after = users[users.length - 1]!.id;
     }
-    const hooks = { onVideo: (v: Video) => this.catalog.put(v), onEvent: (e: LoggedEvent) => this.ensureUser(e.userId, e.ts) };
+    const hooks = {
+      onVideo: (v: Video) => this.catalog.put(v),
+      onEvent: (e: LoggedEvent) => this.screen(e, this.ensureUser(e.userId, e.ts)),
+      onServed: (videoId: string) => this.safety.moderation.served(videoId),
+    };
     await this.learning.load(this.store, this.log, hooks, { fromSnapshot: true, replay: this.link?.learnsFromLog !== false });
     const snapshotPath = this.config.learning.snapshotPath;
     this.contentIndexLoaded = snapshotPath !== undefined && loadContentIndex(this.catalog.embeddings, snapshotPath);
@@ -248,7 +288,10 @@ export class Moteur {
       }
     });
     await this.store.upsertVideos(valid);
-    for (const v of valid) this.putVideo(v);
+    for (const v of valid) {
+      if (v.sensitiveTopics !== undefined) this.safety.moderation.setTopics(v.id, v.sensitiveTopics);
+      this.putVideo(v);
+    }
     if (valid.length > 0) await this.link?.publish({ kind: 'videos', videos: valid });
     return outcomes;
   }
@@ -256,16 +299,13 @@ export class Moteur {
   getVideo(id: string): Video {
     const video = this.catalog.get(id);
     if (video === undefined) throw notFound('video', id);
-    return video;
+    const topics = this.safety.moderation.topicsOf(id);
+    return topics === undefined ? video : { ...video, sensitiveTopics: [...topics] };
   }
 
   /** Marks a video removed: it stays in the catalog for history but is never served again. */
   async removeVideo(id: string): Promise<Video> {
-    const removed: Video = { ...this.getVideo(id), status: 'removed' };
-    await this.store.upsertVideos([removed]);
-    this.putVideo(removed);
-    await this.link?.publish({ kind: 'videos', videos: [removed] });
-    return removed;
+    return this.setVideoStatus(this.getVideo(id), 'removed');
   }
 
   private putVideo(video: Video): void {
@@ -298,9 +338,19 @@ export class Moteur {
     return user;
   }
 
+  /**
+   * Creates or updates a person. A `birthDate` is turned into an age band at once and discarded (under 13 is
+   * refused); someone under 16 gets a non-personalised feed unless the same request asks for one (`safety.minors`).
+   */
   async putUser(id: string, raw: unknown): Promise<User> {
     const previous = this.users.get(id);
     const user = parseUser(id, raw, this.defaults, previous);
+    const { birthDate, settings } = raw as { birthDate?: string; settings?: { personalized?: boolean } };
+    if (birthDate !== undefined) {
+      user.settings.ageBand = ageBandOf(birthDate);
+      const chosen = settings?.personalized !== undefined;
+      if (user.settings.ageBand === '13-15' && this.config.safety.minors.nonPersonalisedUnder16 && !chosen) user.settings.personalized = false;
+    }
     await this.store.putUser(user);
     this.users.set(id, user);
     await this.link?.publish({ kind: 'user', user });
@@ -359,6 +409,7 @@ export class Moteur {
     this.users.delete(userId);
     this.learning.forgetUser(userId);
     this.pipelines.forgetUser(userId);
+    this.safety.forgetUser(userId);
     await this.link?.publish({ kind: 'erase', userId });
     return { userId, eventsErased };
   }
@@ -382,6 +433,7 @@ export class Moteur {
         this.users.delete(change.userId);
         this.learning.forgetUser(change.userId);
         this.pipelines.forgetUser(change.userId);
+        this.safety.forgetUser(change.userId);
         break;
     }
   }
@@ -395,13 +447,16 @@ export class Moteur {
   /** Applies a learner shard's model delta (a serving node that learns from deltas); the people in it become known users. */
   applyDelta(delta: ModelDelta): void {
     for (const { userId } of delta.people) this.ensureUser(userId, delta.clock);
-    this.learning.applyDelta(delta, () => false);
+    this.learning.deltas.apply(delta, () => false);
   }
 
   // ---- events
 
-  /** Validates a batch, stores the valid events durably, then lets every learner see them. */
-  async ingest(raw: unknown): Promise<ItemOutcome[]> {
+  /**
+   * Validates a batch, stores the valid events durably, then lets every learner see them. `admit` may refuse
+   * an event for its person (it throws the MoteurError to answer that item with).
+   */
+  async ingest(raw: unknown, admit?: (userId: string) => void): Promise<ItemOutcome[]> {
     const items = batchOf(raw, MAX_EVENT_BATCH, 'events');
     const valid: { event: WatchEvent; video: Video; index: number }[] = [];
     const outcomes: ItemOutcome[] = items.map((item, index) => {
@@ -413,6 +468,7 @@ export class Moteur {
         }
         const region = this.residency.regionOf(event.userId);
         if (region !== undefined && !this.residency.regions.includes(region)) throw wrongRegion(region, this.residency.regions, 'userId');
+        admit?.(event.userId);
         valid.push({ event, video, index });
         return { id: event.id, status: 'stored' };
       } catch (err) {
@@ -428,8 +484,11 @@ export class Moteur {
         if (result.status === 'failed') outcomes[index] = notAppended(event.id, result.error);
         const seq = result.status === 'failed' ? result.storedSeq : result.seq;
         if (seq === undefined) return;
-        this.ensureUser(event.userId, event.ts);
-        durable.push({ event: { ...event, seq }, video });
+        const logged = { ...event, seq };
+        const author = this.ensureUser(event.userId, event.ts);
+        // A cluster node screens each event as it follows the log, this one's own too.
+        if (this.link === undefined) this.screen(logged, author);
+        durable.push({ event: logged, video });
       }
     });
     // Learned right after the answer; in a cluster, every node (this one too) learns as it follows the log.
@@ -438,8 +497,70 @@ export class Moteur {
   }
 
   private observe(event: LoggedEvent, video: Video): void {
-    this.ensureUser(event.userId, event.ts);
+    this.screen(event, this.ensureUser(event.userId, event.ts));
     this.learning.observe(event, video);
+  }
+
+  /** The safety layer sees each durable event: a report that freezes a video's reach is an automated decision, recorded. */
+  private screen(event: LoggedEvent, author: User): void {
+    const freeze = this.safety.observe(event, author);
+    if (freeze !== undefined) this.recordDecision(freeze, { principal: AUTOMATED_MODERATOR, policyVersion: 'automated' });
+  }
+
+  // ---- moderation
+
+  /** The open cases, riskiest first. */
+  moderationQueue(limit = 100): QueueItem[] {
+    return this.safety.moderation.queue(limit);
+  }
+
+  /** A moderator's decision about a video, applied at once (a removal through the catalog) and recorded in the ledger. */
+  async decide(input: DecisionInput, by: Actor, at = Date.now()): Promise<Decision> {
+    const video = this.getVideo(input.videoId);
+    if (input.ground === 'illegal' && (input.legalGround ?? '').trim() === '') {
+      throw new MoteurError('invalid_field', 'legalGround: is required when the ground is illegal (the law the content breaks)', 400, 'legalGround');
+    }
+    if (input.action === 'restore' && video.status === 'removed') await this.setVideoStatus(video, 'active');
+    const decision = this.safety.moderation.decide(input, by.principal, at);
+    if (input.sensitiveTopics !== undefined) this.safety.moderation.setTopics(video.id, input.sensitiveTopics.map((t) => t.toLowerCase()));
+    if (decision.action === 'remove') await this.setVideoStatus(video, 'removed');
+    this.recordDecision(decision, by);
+    return decision;
+  }
+
+  /** A creator's appeal: the case reopens for another moderator; recorded in the ledger. */
+  appeal(decisionId: string, explanation: string, by: Actor, at = Date.now()): Appeal {
+    const appeal = this.safety.moderation.appeal(decisionId, explanation, at);
+    this.recordAction('moderationAppeal', `${appeal.id} of ${decisionId}`, `video:${appeal.videoId}`, by);
+    return appeal;
+  }
+
+  /** A decision, or a 404. */
+  decision(decisionId: string): Decision {
+    const decision = this.safety.moderation.decision(decisionId);
+    if (decision === undefined) throw notFound('decision', decisionId);
+    return decision;
+  }
+
+  /** The statement of reasons of a decision that restricts a video (DSA format) and the creator's copy. */
+  statement(decisionId: string): { statement: Statement; creatorCopy: ReturnType<typeof creatorCopyOf> } {
+    const decision = this.decision(decisionId);
+    const statement = statementOf(decision, this.getVideo(decision.videoId));
+    if (statement === undefined) throw new MoteurError('no_statement', `decision ${decisionId} restores the video: it restricts nothing, so it has no statement of reasons`, 404);
+    const appealable = restricts(decision.action) && this.safety.moderation.inForce(decision) && !this.safety.moderation.underAppeal(decision.videoId);
+    return { statement, creatorCopy: creatorCopyOf(decision, appealable) };
+  }
+
+  private recordDecision(decision: Decision, by: Actor): void {
+    this.recordAction('moderationDecision', `${decision.id}: ${decision.action} (${decision.category}, ${decision.decidedBy})`, `video:${decision.videoId}`, by);
+  }
+
+  private async setVideoStatus(video: Video, status: Video['status']): Promise<Video> {
+    const changed: Video = { ...video, status };
+    await this.store.upsertVideos([changed]);
+    this.putVideo(changed);
+    await this.link?.publish({ kind: 'videos', videos: [changed] });
+    return changed;
   }
 
   // ---- feed
@@ -449,12 +570,12 @@ export class Moteur {
     return this.config.experiments.length === 0 ? undefined : assign(this.config.experiments, this.config.feed, userId).assignment;
   }
 
-  async feed(userId: string, options: FeedOptions = {}): Promise<{ userId: string; items: FeedItem[]; experiments?: Assignment }> {
+  async feed(userId: string, options: FeedOptions = {}): Promise<FeedAnswer> {
     const n = options.n ?? this.config.feed.defaultPageSize;
     if (!Number.isInteger(n) || n < 1 || n > this.config.feed.maxPageSize) {
       throw new MoteurError('invalid_field', `n: must be an integer from 1 to ${this.config.feed.maxPageSize}`, 400, 'n');
     }
-    const now = Date.now();
+    const now = options.at ?? Date.now();
     const request = { ...this.feedRequest(userId, now, n, options.explain === true, options.sessionId), filters: options.filters };
     const { pipeline, experiments } = this.pipelines.for(userId);
     let { page, exhausted } = pipeline.run(request);
@@ -465,9 +586,13 @@ export class Moteur {
       for (const c of page) c.reasons.push('you have seen every video: starting over');
     }
     for (const c of page) this.learning.served(userId, c.video.id);
-    this.deferred.addServed(userId, page.map((c) => c.video.id), now);
-    const items = page.map((c) => toItem(c, options.explain === true, experiments));
-    return experiments === undefined ? { userId, items } : { userId, items, experiments };
+    const ids = page.map((c) => c.video.id);
+    this.deferred.addServed(userId, ids, now);
+    this.safety.served(userId, now, ids);
+    const answer: FeedAnswer = { userId, items: page.map((c) => toItem(c, options.explain === true, this.safety.restrictionOf(c.video.id)?.label ?? null, experiments)) };
+    if (this.safety.screenTimeReminder(request.user, now)) answer.screenTimeReminder = true;
+    if (experiments !== undefined) answer.experiments = experiments;
+    return answer;
   }
 
   /**
@@ -485,6 +610,26 @@ export class Moteur {
     return { userId, items: candidates.map((c) => rankedItem(c, scorer.name)), rejected };
   }
 
+  // ---- lists about no one
+
+  /** The most popular active videos that can be served in `region` (default: the engine's home region). */
+  popularVideos(options: VideoListOptions & { region?: string }): ListedVideo[] {
+    this.learning.catchUp();
+    return popularVideos(this.catalog, this.learning, options.region ?? this.residency.regions[0]!, options);
+  }
+
+  /** The newest active videos, newest first. */
+  newestVideos(options: VideoListOptions): ListedVideo[] {
+    return newestVideos(this.catalog, options);
+  }
+
+  /** The active videos people engaged with together with this one, then those whose content is closest. */
+  similarVideos(videoId: string, options: VideoListOptions): ListedVideo[] {
+    const video = this.getVideo(videoId);
+    this.learning.catchUp();
+    return similarVideos(this.catalog, this.learning, video, options);
+  }
+
   /**
    * What the pipeline's stages are asked for the person (created if new): every acknowledged event is learned
    * first, so their last actions count; the draws are seeded by the session and what they have seen.
@@ -495,11 +640,13 @@ export class Moteur {
     const seen = this.learning.seenBy(userId);
     return {
       user,
-      personalized: user.settings.personalized,
+      personalized: user.settings.personalized && !(this.config.safety.enabled && this.safety.forcesNonPersonalised(user)),
       seen,
       n,
       explain,
       random: seededRandom(hashString(`${userId}\u0000${sessionId ?? ''}\u0000${seen.size}`)),
+      minor: this.safety.isMinor(user),
+      now,
     };
   }
 
@@ -531,14 +678,19 @@ export class Moteur {
   }
 
   private async release(): Promise<void> {
-    this.deferred.stop();
-    await this.log.close();
-    await this.store.close();
-    await this.ledger.close();
+    try {
+      this.deferred.stop();
+      await this.log.close();
+      await this.store.close();
+      await this.ledger.close();
+      this.safety.close();
+    } finally {
+      this.dataDirLock?.release();
+    }
   }
 }
 
-function toItem(c: Candidate, explain: boolean, experiments: Assignment | undefined): FeedItem {
+function toItem(c: Candidate, explain: boolean, label: string | null, experiments: Assignment | undefined): FeedItem {
   const item: FeedItem = {
     videoId: c.video.id,
     creatorId: c.video.creatorId,
@@ -549,7 +701,11 @@ function toItem(c: Candidate, explain: boolean, experiments: Assignment | undefi
     score: Number(c.score.toFixed(6)),
     reasons: c.reasons,
   };
-  if (explain) item.explain = { source: c.source, sourceSignals: c.signals, ...c.explanation, ...(experiments && { experiments }) };
+  if (label !== null) item.label = label;
+  if (explain) {
+    item.explain = { source: c.source, sourceSignals: c.signals, ...c.explanation, ...(experiments && { experiments }) };
+    if (c.dispersal !== undefined) item.explain.dispersal = c.dispersal;
+  }
   return item;
 }
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseLearnerShard, type LearnerShard } from '../cluster/learner-shard.ts';
+import { REGION_NAME } from '../residency/open-regions.ts';
 
 /** Option parsers shared by the commands: they reject bad values with a message saying what is expected. */
 export function parsePort(value: string): number {
@@ -14,6 +15,12 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+export function parseNonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer from 0 up');
+  return n;
+}
+
 /** A seed for the random draws: an integer from 0 to 2^32 - 1. */
 export function parseSeed(value: string): number {
   const n = Number(value);
@@ -25,6 +32,8 @@ export function parseSeed(value: string): number {
 export function parseRegions(value: string): string[] {
   const regions = value.split(',').map((r) => r.trim()).filter(Boolean);
   if (regions.length === 0) throw new InvalidArgumentError('expected one or more region names, comma-separated (eu,us)');
+  const bad = regions.find((r) => !REGION_NAME.test(r));
+  if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not a region name (2 to 16 lower-case letters, digits or dashes, starting with a letter)`);
   return regions;
 }
 

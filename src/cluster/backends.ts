@@ -8,7 +8,9 @@ import { openPostgresRegions, type PostgresRegions } from '../residency/postgres
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { DataKeys } from '../trust/crypto/data-keys.ts';
-import { loadMasterKey, masterKeyFileIn } from '../trust/crypto/master-key.ts';
+import { loadMasterKey, masterKeyFileIn, readClusterMasterKey } from '../trust/crypto/master-key.ts';
+import { PostgresDataKeys } from '../trust/crypto/postgres-data-keys.ts';
+import { bindMasterKey } from '../trust/crypto/postgres-master-key.ts';
 import { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import { Checkpoints } from './checkpoints.ts';
 import type { LearnerShard } from './learner-shard.ts';
@@ -22,7 +24,7 @@ export interface BackendOptions {
   /** `nats://...`, or undefined for SQLite in `dataDir`. */
   logUrl: string | undefined;
   dataDir: string;
-  /** The master key wrapping people's data keys: every node of a cluster needs the same (default: `dataDir/master.key`). */
+  /** The master key wrapping people's data keys: every node of a cluster needs the same, made beforehand (default: `dataDir/master.key`). */
   masterKeyFile: string | undefined;
   /** Where the ledger's signing key and commitment salt are (`ledger.key`, `ledger.salt`): every node of a cluster needs the same (default: `dataDir/ledger`). */
   ledgerKeysDir?: string | undefined;
@@ -56,10 +58,16 @@ export async function openBackends(options: BackendOptions): Promise<Backends> {
   if (logUrl !== undefined && !isNats(logUrl)) {
     throw new MoteurError('invalid_option', `--log ${logUrl}: expected a nats:// URL (or none for the embedded log)`, 400, 'log');
   }
-  const masterKey = loadMasterKey(options.masterKeyFile ?? masterKeyFileIn(dataDir));
+  const keyFile = options.masterKeyFile ?? masterKeyFileIn(dataDir);
+  // On the shared store the key wraps data keys every node opens: a node never makes one, and must hold the cluster's.
+  const masterKey = isPostgres(storeUrl) ? readClusterMasterKey(keyFile) : loadMasterKey(keyFile);
   const postgres = isPostgres(storeUrl) ? await openPostgresRegions(storeUrl, options.regions, options.regions?.[0] ?? DEFAULT_CONFIG.region, masterKey) : undefined;
   const store = postgres?.store ?? SqliteStore.open(join(dataDir, 'store.db'));
   try {
+    if (postgres !== undefined) {
+      const opensStoredKeys = async () => (await Promise.all([...postgres.regionStores.values()].map((r) => PostgresDataKeys.opensStoredKeys(r.pool, masterKey)))).every(Boolean);
+      await bindMasterKey(postgres.shared.pool, postgres.shared.schema, masterKey, keyFile, opensStoredKeys);
+    }
     const keys = postgres?.keys ?? DataKeys.open(join(dataDir, 'data-keys.db'), masterKey);
     // In JetStream, each person's events go to their region's stream (one region without PostgreSQL's).
     const sealedLog = isNats(logUrl) ? await NatsEventLog.open(logUrl, postgres?.directory ?? oneRegion(DEFAULT_CONFIG.region)) : SqliteEventLog.open(join(dataDir, 'events.db'));

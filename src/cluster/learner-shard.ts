@@ -11,6 +11,15 @@ export const WHOLE_LOG: LearnerShard = { index: 0, count: 1 };
 
 export const shardLabel = (shard: LearnerShard) => `${shard.index}/${shard.count}`;
 
+/** The durable JetStream consumer a learner of the shard reads its part of the log through; its pending count is the shard's lag. */
+export const learnerConsumerName = (stream: string, shard: LearnerShard) => `${stream}_learner_${shard.index}_of_${shard.count}`;
+
+/** The shard a consumer name stands for, if it is a learner's. */
+export function shardOfConsumer(stream: string, name: string): LearnerShard | undefined {
+  const match = new RegExp(`^${stream}_learner_(\\d+)_of_(\\d+)$`).exec(name);
+  return match === null ? undefined : { index: Number(match[1]), count: Number(match[2]) };
+}
+
 /** `--shard i/N`: 0 ≤ i < N. */
 export function parseLearnerShard(text: string): LearnerShard {
   const match = /^(\d+)\/(\d+)$/.exec(text);

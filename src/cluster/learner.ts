@@ -12,7 +12,7 @@ import type { Residency } from '../residency/people-directory.ts';
 import type { Store } from '../store/store.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
 import type { Checkpoints } from './checkpoints.ts';
-import { shardFilter } from './learner-shard.ts';
+import { learnerConsumerName, shardFilter } from './learner-shard.ts';
 import { LogOrder } from './log-order.ts';
 import { DeltaReceiver, NO_DELTAS, type DeltaCursor, type DeltaStream } from './model-deltas.ts';
 import type { DeltaMessage } from '../learn/online/model-delta.ts';
@@ -30,6 +30,22 @@ const NANOS_PER_MS = 1_000_000;
  */
 const MAX_PEOPLE_PER_DELTA = 40;
 const MAX_ITEM_ENTRIES_PER_DELTA = 2000;
+
+export interface LearnerStatus {
+  /** The log position its state holds every event of its part up to. */
+  position: number;
+  /** Messages of its part not delivered to it yet. */
+  lagEvents: number;
+  /** How much older the last event it learned is than the newest of its part (0 when caught up; null before it learned any). */
+  lagSeconds: number | null;
+  /** Events learned since this process started. */
+  eventsLearned: number;
+  /** Seconds since this process last wrote a checkpoint (null before its first). */
+  checkpointAgeSeconds: number | null;
+  lastCheckpointSeq: number;
+  /** The last model delta it published: how long ago, and the log position it covers (null before its first, or for a learner of the whole log). */
+  lastDelta: { ageSeconds: number; position: number } | null;
+}
 
 export interface LearnerOptions {
   /** The log as stored, which the learner consumes, and as the engine reads it, which opens what it consumes. */
@@ -96,6 +112,8 @@ export class Learner {
   /** The stream position of the last checkpoint's deltas: a checkpoint is due when other shards' deltas arrived since. */
   private checkpointStreamSeq = 0;
   private stopped = false;
+  /** What `status` reports: events learned since start, and when the last learned event, checkpoint and delta happened. */
+  private readonly watched = { eventsLearned: 0, lastLearnedAtMs: undefined as number | undefined, checkpointAtMs: undefined as number | undefined, delta: undefined as { atMs: number; position: number } | undefined };
 
   private constructor(
     private readonly options: LearnerOptions,
@@ -111,8 +129,12 @@ export class Learner {
   }
 
   get consumerName(): string {
-    const { index, count } = this.options.checkpoints.shard;
-    return `${this.options.sealedLog.subjects.stream}_learner_${index}_of_${count}`;
+    return learnerConsumerName(this.options.sealedLog.subjects.stream, this.options.checkpoints.shard);
+  }
+
+  /** Events learned since this process started. */
+  get eventsLearned(): number {
+    return this.watched.eventsLearned;
   }
 
   /** The log position the state contains every event up to. */
@@ -178,7 +200,7 @@ export class Learner {
           }
         },
         apply: (delta, sender, position) => {
-          this.learning.applyDelta(delta, () => sender === shard.index);
+          this.learning.deltas.apply(delta, () => sender === shard.index);
           if (sender === shard.index) this.learning.advanceTo(position);
         },
       },
@@ -195,7 +217,7 @@ export class Learner {
       if (seq >= end) caughtUp();
     });
     await done;
-    this.learning.recordDeltas();
+    this.learning.deltas.record();
   }
 
   /** Publishes what this shard learned since its last delta, if it learned anything (the delta covers the log up to its position). */
@@ -211,7 +233,7 @@ export class Learner {
     const position = this.learning.lastAppliedSeq;
     // Nothing learned since the last delta (a refresh alone rides with the next one).
     if (position <= receiver.appliedOf(index)) return undefined;
-    const message = { shard: index, shards: count, position, delta: this.learning.takeDelta() };
+    const message = { shard: index, shards: count, position, delta: this.learning.deltas.take() };
     receiver.published(index, position);
     return message;
   }
@@ -221,6 +243,7 @@ export class Learner {
     if (message === undefined) return;
     const { stream } = this.options.deltas!;
     await untilDone(`publishing the model delta up to ${message.position}`, () => stream.publish(message, this.options.log.keys, this.options.residency), () => this.stopped);
+    this.watched.delta = { atMs: Date.now(), position: message.position };
   }
 
   private async consume(): Promise<void> {
@@ -245,7 +268,9 @@ export class Learner {
       for await (const { item: m, result } of log.eventsOf(messages)) {
         await this.next(result).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
         this.unacknowledged = m;
-        if (this.learning.peopleInDelta >= MAX_PEOPLE_PER_DELTA || this.learning.itemEntriesInDelta >= MAX_ITEM_ENTRIES_PER_DELTA) await this.publishDelta();
+        this.watched.eventsLearned++;
+        this.watched.lastLearnedAtMs = Number(m.info.timestampNanos) / 1_000_000;
+        if (this.learning.deltas.peopleInNext >= MAX_PEOPLE_PER_DELTA || this.learning.deltas.itemEntriesInNext >= MAX_ITEM_ENTRIES_PER_DELTA) await this.publishDelta();
       }
     })();
   }
@@ -312,10 +337,39 @@ export class Learner {
       const written = await this.options.checkpoints.write({ seq, snapshot, deltas: cursor }, this.epoch);
       if (!written) return; // an erasure came since: the next checkpoint, after it is applied, will be written
       this.lastCheckpoint = seq;
+      this.watched.checkpointAtMs = Date.now();
       this.checkpointStreamSeq = cursor?.streamSeq ?? 0;
       if (acknowledge !== undefined && acknowledge.seq <= seq) acknowledge.ack();
     }).catch((err: Error) => process.emitWarning(`moteur: checkpoint not written: ${err.message}`));
     return this.checkpointing;
+  }
+
+  /**
+   * Where the learner stands: its lag (the messages of its part JetStream has not delivered yet, and how much
+   * older the last learned one is than the newest of its part), what it learned, and when it last wrote a
+   * checkpoint and published a delta.
+   */
+  async status(): Promise<LearnerStatus> {
+    const { sealedLog: log } = this.options;
+    const info = await log.jsm.consumers.info(log.subjects.stream, this.consumerName);
+    const lagEvents = info.num_pending;
+    let lagSeconds = 0;
+    if (lagEvents > 0) {
+      const newest = await log.jsm.streams.getMessage(log.subjects.stream, { last_by_subj: shardFilter(this.options.checkpoints.shard, log.subjects) }).catch(() => null);
+      const learnedAt = this.watched.lastLearnedAtMs ?? this.watched.checkpointAtMs;
+      lagSeconds = newest === null || learnedAt === undefined ? Number.NaN : Math.max(0, (newest.time.getTime() - learnedAt) / 1000);
+    }
+    const now = Date.now();
+    const age = (at: number | undefined) => (at === undefined ? null : (now - at) / 1000);
+    return {
+      position: this.position,
+      lagEvents,
+      lagSeconds: Number.isNaN(lagSeconds) ? null : lagSeconds,
+      eventsLearned: this.watched.eventsLearned,
+      checkpointAgeSeconds: age(this.watched.checkpointAtMs),
+      lastCheckpointSeq: this.lastCheckpoint,
+      lastDelta: this.watched.delta === undefined ? null : { ageSeconds: age(this.watched.delta.atMs)!, position: this.watched.delta.position },
+    };
   }
 
   /** Stops consuming, writes a last checkpoint and gives the role up. */

@@ -46,11 +46,11 @@ export class DeltaStream {
   private constructor(private readonly log: NatsEventLog) {}
 
   get name(): string {
-    return `${this.log.subjects.stream}_deltas`;
+    return this.log.subjects.deltasStream;
   }
 
   regionStream(region: string): string {
-    return `${this.log.subjects.stream}_deltas_in_${region}`;
+    return this.log.subjects.deltaPeopleStream(region);
   }
 
   /** Creates a stream of deltas; regions' people are read by sequence, so their streams allow direct gets. */

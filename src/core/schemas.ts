@@ -3,7 +3,7 @@
  * Checks that JSON Schema cannot express (timestamps, embedding length, watchMs for plays) live in validate.ts.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { EVENT_TYPES } from './types.ts';
+import { EVENT_TYPES, REPORT_REASONS } from './types.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 128, description: 'Opaque identifier' });
 export const Timestamp = Type.Union([Type.String({ maxLength: 64 }), Type.Number()], {
@@ -23,6 +23,7 @@ export const VideoInput = Type.Object(
     region: Type.Optional(Type.String({ minLength: 2, maxLength: 16 })),
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('removed')])),
     embedding: Type.Optional(Type.Array(Type.Number())),
+    sensitiveTopics: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 10 })),
   },
   { additionalProperties: false },
 );
@@ -41,6 +42,8 @@ export const UserInput = Type.Object(
     region: Type.Optional(Type.String({ minLength: 2, maxLength: 16 })),
     language: Type.Optional(Type.String({ minLength: 2, maxLength: 16 })),
     createdAt: Type.Optional(Timestamp),
+    /** Only the age band is kept; under 13 is refused. */
+    birthDate: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM-DD; only the age band it gives is stored' })),
     settings: Type.Optional(UserSettingsInput),
   },
   { additionalProperties: false },
@@ -57,6 +60,7 @@ export const EventInput = Type.Object(
     watchMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
     sessionId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     position: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+    reason: Type.Optional(Type.Union(REPORT_REASONS.map((r) => Type.Literal(r)))),
   },
   { additionalProperties: false },
 );

@@ -13,6 +13,14 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** Why a `report` event reports a video (required on reports, refused on other events). */
+export const REPORT_REASONS = ['spam', 'misinformation', 'hate', 'violence', 'self_harm', 'nudity', 'minor_safety', 'dangerous_acts', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** A person's age band: the engine keeps it, never the birth date it came from. */
+export const AGE_BANDS = ['13-15', '16-17', '18+'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
 export type VideoStatus = 'active' | 'removed';
 
 export interface Video {
@@ -27,11 +35,15 @@ export interface Video {
   region: string;
   status: VideoStatus;
   embedding?: number[];
+  /** Topics whose runs can harm (dieting, sadness...): the feed spreads them out (kept by src/safety/). */
+  sensitiveTopics?: string[];
 }
 
 export interface UserSettings {
   personalized: boolean;
   keywordFilters: string[];
+  /** Set from a birth date given in `PUT /v1/users/:id`; absent while the age is unknown. */
+  ageBand?: AgeBand;
 }
 
 export interface User {
@@ -52,6 +64,7 @@ export interface WatchEvent {
   watchMs?: number;
   sessionId?: string;
   position?: number;
+  reason?: ReportReason;
 }
 
 /** An event as the log holds it: with its position in the log. */

@@ -1,7 +1,7 @@
 import type { ItemFeatures } from '../learn/batch/content-similarity.ts';
 import { trainEase } from '../learn/batch/ease.ts';
 import { trainContentNeighbours } from '../learn/batch/content-neighbours.ts';
-import { trainImplicitRanker } from '../learn/batch/implicit-ranker.ts';
+import { trainImplicitRanker } from './models/implicit-ranker.ts';
 import { trainLowPassFilter } from '../learn/batch/low-pass-filter.ts';
 import type { ImplicitInteractions } from '../learn/batch/interactions.ts';
 import type { UserItemScorer } from '../learn/batch/scorer.ts';

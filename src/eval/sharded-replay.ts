@@ -40,15 +40,15 @@ export function replayThroughShards(interactions: TimedInteraction[], options: S
   const replicas = Array.from({ length: options.shards }, () => new EngineLearning(config, (id) => byId.get(id), residency));
   for (const replica of replicas) for (const v of videos) replica.putVideo(v);
   const sharded = options.shards > 1;
-  if (sharded) for (const replica of replicas) replica.recordDeltas();
+  if (sharded) for (const replica of replicas) replica.deltas.record();
   const result = { replicas, events: 0, deltas: 0, deltaBytes: 0, seconds: 0 };
   const exchange = () => {
-    const sent = replicas.map((replica, shard) => encodeDelta({ shard, shards: options.shards, position: replica.lastAppliedSeq, delta: replica.takeDelta() }));
+    const sent = replicas.map((replica, shard) => encodeDelta({ shard, shards: options.shards, position: replica.lastAppliedSeq, delta: replica.deltas.take() }));
     sent.forEach((bytes, from) => {
       result.deltas++;
       result.deltaBytes += bytes.length;
       // Another shard's people are never this replica's own: it keeps none of their open exposures.
-      replicas.forEach((replica, to) => to !== from && replica.applyDelta(decodeDelta(bytes).delta, () => false));
+      replicas.forEach((replica, to) => to !== from && replica.deltas.apply(decodeDelta(bytes).delta, () => false));
     });
   };
   const start = performance.now();

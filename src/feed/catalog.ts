@@ -1,3 +1,4 @@
+import { allFloat32 } from '../core/float32.ts';
 import { IndexedSet } from '../core/indexed-set.ts';
 import type { Video } from '../core/types.ts';
 import { EmbeddingIndex } from './embedding-index.ts';
@@ -32,7 +33,8 @@ export class Catalog {
       return;
     }
     this.active.add(video.id);
-    if (video.embedding !== undefined) this.embeddings.put(video.id, video.embedding);
+    // An embedding float32 cannot hold (stored before the API refused them) would make every similarity NaN.
+    if (video.embedding !== undefined && allFloat32(video.embedding)) this.embeddings.put(video.id, video.embedding);
     else this.embeddings.delete(video.id);
   }
 }

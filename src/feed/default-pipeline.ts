@@ -1,4 +1,5 @@
-import { FEED_SOURCES, type FeedConfig, type FeedSourceName } from '../app/config.ts';
+import { FEED_SOURCES, type FeedSourceName } from '../app/config.ts';
+import type { Task } from '../learn/online/config.ts';
 import type { Catalog } from './catalog.ts';
 import { alreadySeenFilter } from './filters/already-seen.ts';
 import { keywordFilter } from './filters/keywords.ts';
@@ -7,6 +8,8 @@ import { notInterestedFilter } from './filters/not-interested.ts';
 import { regionFilter } from './filters/region.ts';
 import { requestFilter } from './filters/request-filters.ts';
 import { removedFilter } from './filters/removed.ts';
+import { safetyRestrictionsFilter } from './filters/safety-restrictions.ts';
+import type { Safety } from '../safety/safety.ts';
 import type { LearnedModels } from './models.ts';
 import { FeedPipeline, type CandidateSource } from './pipeline.ts';
 import { DiverseReranker } from './rank/diverse-reranker.ts';
@@ -21,8 +24,25 @@ import { FollowedSource } from './sources/followed.ts';
 import { ItemGraphSource } from './sources/item-graph.ts';
 import { TrendingSource } from './sources/trending.ts';
 
-/** The For You pipeline: which sources, filters, scorer and re-ranker make a page, and in what amounts. */
-export function defaultPipeline(catalog: Catalog, models: LearnedModels, config: FeedConfig): FeedPipeline {
+/** The settings the For You pipeline reads (the engine's feed settings carry them, see src/app/config.ts). */
+export interface ForYouSettings {
+  exploreShare: number;
+  uniformExploreShare: number;
+  graphScoreWeight: number;
+  diversity: number;
+  followedSlots: number;
+  /** Candidates each source proposes per slot of the page (0 leaves it out). */
+  sources: Record<FeedSourceName, number>;
+  scoreWeights: Record<Task, number>;
+}
+
+/**
+ * The For You pipeline: which sources, filters, scorer and re-ranker make a page, and in what amounts. With the
+ * safety layer, moderation's reach limits are a filter and sensitive-topic dispersal a rule of the re-ranker.
+ */
+export function defaultPipeline(catalog: Catalog, models: LearnedModels, config: ForYouSettings, safety?: Safety): FeedPipeline {
+  const platformRules = [removedFilter, alreadySeenFilter, regionFilter];
+  if (safety !== undefined) platformRules.push(safetyRestrictionsFilter((id) => safety.restrictionOf(id)));
   const explore = new ExploreSource(catalog, models);
   const followed = new FollowedSource(catalog, models);
   const byName: Record<FeedSourceName, CandidateSource> = {
@@ -38,7 +58,7 @@ export function defaultPipeline(catalog: Catalog, models: LearnedModels, config:
   return new FeedPipeline({
     sources: [...sources, { source: explore, limit: (n) => 2 * Math.ceil(n * config.exploreShare) + 2 }],
     fallback: new CatalogScanSource(catalog),
-    filters: [removedFilter, alreadySeenFilter, regionFilter, requestFilter, notInterestedFilter(models), keywordFilter, languageFilter],
+    filters: [...platformRules, requestFilter, notInterestedFilter(models), keywordFilter, languageFilter],
     scorer: new MultiTaskScorer(models, config.graphScoreWeight, config.scoreWeights),
     reranker: new DiverseReranker(catalog.embeddings, {
       exploreSources: new Set([explore.name]),
@@ -48,6 +68,7 @@ export function defaultPipeline(catalog: Catalog, models: LearnedModels, config:
       followedSource: followed.name,
       followedSlots: config.followedSlots,
       diversity: config.diversity,
+      ...(safety === undefined ? {} : { dispersal: safety.dispersal }),
     }),
   });
 }

@@ -18,6 +18,10 @@ export interface FeedRequest {
   random: () => number;
   /** The request's own narrowing (hashtags, creator, videos to leave out), if any. */
   filters?: RequestFilters;
+  /** Whether the person is (or, of unknown age, is treated as) under 18. */
+  minor: boolean;
+  /** When the page is served (the clock of the day's limits). */
+  now: number;
 }
 
 export interface Explanation {
@@ -37,6 +41,8 @@ export interface Candidate {
   signals: Record<string, number>;
   /** Filled by the scorer for the page's items when the request asks for explanations. */
   explanation?: Explanation;
+  /** With explanations: how the sensitive-topic dispersal changed this slot. */
+  dispersal?: string;
 }
 
 export interface CandidateSource {
@@ -51,7 +57,8 @@ export interface Filter {
   readonly name: string;
   /** A soft filter is a preference: the fallback source ignores it when the page cannot be filled otherwise. */
   readonly soft?: boolean;
-  keep(request: FeedRequest, video: Video): boolean;
+  /** `source` is the candidate source proposing the video (some limits depend on how a video reaches someone). */
+  keep(request: FeedRequest, video: Video, source: string): boolean;
 }
 
 export interface Scorer {
@@ -91,17 +98,16 @@ export class FeedPipeline {
   run(request: FeedRequest): { page: Candidate[]; exhausted: boolean } {
     const { sources, fallback, filters, scorer, reranker } = this.stages;
     const byId = new Map<string, Candidate>();
-    const accept = (video: Video) => !byId.has(video.id) && filters.every((f) => f.keep(request, video));
+    const acceptFrom = (source: string, from: readonly Filter[]) => (video: Video) => !byId.has(video.id) && from.every((f) => f.keep(request, video, source));
     for (const { source, limit } of sources) {
-      for (const candidate of source.fetch(request, limit(request.n), accept)) byId.set(candidate.video.id, candidate);
+      for (const candidate of source.fetch(request, limit(request.n), acceptFrom(source.name, filters))) byId.set(candidate.video.id, candidate);
     }
     let exhausted = false;
     if (byId.size < FALLBACK_HEADROOM * request.n) {
       // Headroom beyond one page, so the re-ranker's diversity rules can still fill it.
       const hard = filters.filter((f) => f.soft !== true);
-      const acceptHard = (video: Video) => !byId.has(video.id) && hard.every((f) => f.keep(request, video));
       const wanted = FALLBACK_HEADROOM * request.n - byId.size;
-      const found = fallback.fetch(request, wanted, byId.size < request.n ? acceptHard : accept);
+      const found = fallback.fetch(request, wanted, acceptFrom(fallback.name, byId.size < request.n ? hard : filters));
       for (const candidate of found) byId.set(candidate.video.id, candidate);
       exhausted = found.length < wanted && byId.size < request.n;
     }

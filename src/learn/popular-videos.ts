@@ -2,7 +2,7 @@
  * The most popular active videos per video region (by the learners' decayed engagement per exposure), recomputed
  * on a timer rather than per request, since it is a pass over every engaged video.
  */
-import type { OnlineLearners } from './online/learners.ts';
+import type { LearnedPopularity } from './online/scores.ts';
 
 export interface PopularVideo {
   videoId: string;
@@ -30,7 +30,7 @@ export class PopularVideos {
    * whenever it reaches twice that, and a video less popular than the last one kept is not even listed, so a
    * catalog of a million engaged videos costs a pass, not a sort of a million.
    */
-  refresh(learners: OnlineLearners, regionOf: (videoId: string) => string | undefined): void {
+  refresh(learners: LearnedPopularity, regionOf: (videoId: string) => string | undefined): void {
     const now = learners.now;
     const byRegion = new Map<string, { list: PopularVideo[]; floor: number }>();
     for (const videoId of learners.engagedVideos()) {

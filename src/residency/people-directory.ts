@@ -44,11 +44,16 @@ export class PeopleDirectory implements Residency {
 
   /** Records where a person lives; a person's region never changes (their data would have to move). */
   place(userId: string, region: string): void {
+    this.assertStays(userId, region);
+    this.regionById.set(userId, region);
+  }
+
+  /** A 409 naming where the person's data lives when `region` is another one. */
+  assertStays(userId: string, region: string): void {
     const current = this.regionById.get(userId);
     if (current !== undefined && current !== region) {
       throw new MoteurError('region_change', `region: this person's data lives in region ${current}; to move it, export the person, erase them and create them again in ${region}`, 409, 'region');
     }
-    this.regionById.set(userId, region);
   }
 
   /** The served region of a person, placing someone unknown in the home region; a 403 for a person served elsewhere. */

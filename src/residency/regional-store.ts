@@ -57,6 +57,8 @@ export class RegionalStore implements Store {
   }
 
   async putUser(user: User): Promise<void> {
+    // A move is refused naming where the person lives, before the new region is looked for among the served ones.
+    this.directory.assertStays(user.id, user.region);
     const store = this.storeOf(user.region);
     this.directory.place(user.id, user.region);
     await store.putUser(user);

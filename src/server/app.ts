@@ -1,21 +1,42 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AccessControl } from '../app/access.ts';
 import type { Moteur } from '../app/moteur.ts';
 import { EventInput, VideoInput } from '../core/schemas.ts';
 import { installAuthentication } from './authentication.ts';
-import { installErrorHandling } from './errors.ts';
+import { registerConsole } from './console.ts';
+import { installErrorHandling, toMoteurError } from './errors.ts';
+import { gorseApi } from './gorse/routes.ts';
 import { ServerMetrics } from './metrics.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerCatalogRoutes } from './routes/catalog.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerFeedRoutes } from './routes/feed.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerExplorationRoutes } from './routes/exploration.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerListingRoutes } from './routes/listings.ts';
+import { registerMeRoutes } from './routes/me.ts';
+import { registerModerationRoutes } from './routes/moderation.ts';
 import { registerRankRoutes } from './routes/rank.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerVideoRoutes } from './routes/videos.ts';
+
+type Operations = Record<string, { responses?: Record<string, { content?: unknown }> }>;
+
+/**
+ * A route without a response schema is documented as answering something undescribed (any media type, any
+ * schema) rather than nothing, so the typed client made from this document (`moteur/client`) types it `unknown`.
+ */
+function withUndescribedAnswers<T extends { paths?: unknown }>(document: T): T {
+  for (const operations of Object.values((document.paths ?? {}) as Record<string, Operations>)) {
+    for (const operation of Object.values(operations)) {
+      const answer = operation.responses?.['200'];
+      if (answer !== undefined && answer.content === undefined) answer.content = { '*/*': { schema: {} } };
+    }
+  }
+  return document;
+}
 
 export interface ServerOptions {
   /** Largest request body accepted, in bytes. */
@@ -25,8 +46,8 @@ export interface ServerOptions {
 }
 
 /**
- * The HTTP API over an engine: JSON in and out, OpenAPI at /openapi.json, Prometheus at /metrics. Every
- * route but /health and /openapi.json needs an API key, and every access is decided and recorded by `access`.
+ * The HTTP API over an engine: JSON in and out, OpenAPI at /openapi.json, Prometheus at /metrics, the web
+ * console at /. Every route but /health, /openapi.json and the console's files needs an API key, and every access is decided and recorded by `access`.
  */
 export async function buildServer(moteur: Moteur, access: AccessControl, options: ServerOptions = {}): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? 4 * 1024 * 1024;
@@ -39,8 +60,15 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
     onConstructorPoisoning: 'ignore',
     // Unknown fields are an error the client should hear about, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+    // Errors of the router itself (a path that is not valid UTF-8) skip the error handler: answered in the same shape.
+    frameworkErrors: (error, _request, reply) => {
+      const mapped = toMoteurError(error, bodyLimit);
+      void (reply as FastifyReply).status(mapped.status).send(mapped.toJSON());
+    },
   });
   installErrorHandling(app, bodyLimit);
+  // Every body is JSON: a text/plain one is refused as such (415), not parsed as a string and refused for its shape.
+  app.removeContentTypeParser('text/plain');
   await app.register(swagger, {
     openapi: {
       info: { title: 'moteur', version: '0.1.0', description: 'For You feed engine: ingest, catalog, users, feeds.' },
@@ -50,6 +78,7 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
       },
       security: [{ apiKey: [] }],
     },
+    transformObject: (documents) => ('openapiObject' in documents ? withUndescribedAnswers(documents.openapiObject) : documents.swaggerObject),
   });
   installAuthentication(app, access);
   const metrics = new ServerMetrics(moteur);
@@ -62,7 +91,12 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
   registerFeedRoutes(app, moteur, access, metrics);
   registerRankRoutes(app, moteur, access);
   registerLedgerRoutes(app, moteur.ledger, access);
+  registerModerationRoutes(app, moteur, access);
   registerAdminRoutes(app, access);
+  registerMeRoutes(app, access);
+  registerExplorationRoutes(app, moteur, access);
+  await app.register(gorseApi, { prefix: '/api', moteur, access, bodyLimit, metrics });
+  await registerConsole(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

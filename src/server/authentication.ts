@@ -21,8 +21,10 @@ export function installAuthentication(app: FastifyInstance, access: AccessContro
   app.decorateRequest('principal', undefined as unknown as Principal);
   app.addHook('onRequest', async (request) => {
     const route = request.routeOptions.url;
-    // An unknown route answers 404 whoever asks; open routes need no key.
-    if (route === undefined || OPEN_ROUTES.has(route)) return;
-    request.principal = access.principalFor(request.headers.authorization);
+    // An unknown route answers 404 whoever asks; open routes and the console's files need no key.
+    if (route === undefined || OPEN_ROUTES.has(route) || request.routeOptions.config.consoleFile === true) return;
+    // Gorse's clients send their key as `X-API-Key` (src/server/gorse/): the same keys, the same checks.
+    const gorseKey = request.headers['x-api-key'];
+    request.principal = access.principalFor(request.headers.authorization ?? (typeof gorseKey === 'string' ? `Bearer ${gorseKey}` : undefined));
   });
 }

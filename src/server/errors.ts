@@ -1,17 +1,24 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { MoteurError } from '../core/errors.ts';
 
-/** Maps Fastify's own errors (bad JSON, body too large, schema) to the API's `{code, message, field}` form. */
-function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError {
+/** Maps Fastify's own errors (bad JSON, body too large, schema, bad URL) to the API's `{code, message, field}` form. */
+export function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError {
   if (err instanceof MoteurError) return err;
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new MoteurError('invalid_json', `request body is not valid JSON: ${err.message}`, 400);
+      return new MoteurError('invalid_json', `body: not valid JSON (${err.message})`, 400, 'body');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new MoteurError('invalid_body', 'body: its length is not the Content-Length header\'s', 400, 'body');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new MoteurError('body_too_large', `request body is over the ${bodyLimit}-byte limit: send smaller batches`, 413);
+      return new MoteurError('body_too_large', `body: over the ${bodyLimit}-byte limit: send smaller batches`, 413, 'body');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new MoteurError('unsupported_media_type', 'send JSON with Content-Type: application/json', 415);
+      return new MoteurError('unsupported_media_type', 'content-type: send JSON with Content-Type: application/json', 415, 'content-type');
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_INVALID_URL':
+      return new MoteurError('invalid_url', 'url: the path is not valid percent-encoded UTF-8 (encode ids with encodeURIComponent)', 400, 'url');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new MoteurError('invalid_url', 'url: a path parameter is too long (ids are at most 128 characters)', 400, 'url');
     default:
       break;
   }
@@ -25,7 +32,8 @@ function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError {
     return new MoteurError('invalid_field', `${field}: ${message}`, 400, field);
   }
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-    return new MoteurError(err.code ?? 'bad_request', err.message, err.statusCode);
+    // Fastify's own codes (FST_ERR_...) are not part of the API: the status says what kind of mistake it is.
+    return new MoteurError('bad_request', `request: ${err.message}`, err.statusCode, 'request');
   }
   return new MoteurError('internal', 'internal error', 500);
 }
@@ -33,7 +41,9 @@ function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError {
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const mapped = toMoteurError(err, bodyLimit);
-    if (mapped.status >= 500) request.log.error({ err }, 'request failed');
+    // A known condition (the ledger or the log unavailable) is one line, at warn; anything else is a bug: its stack, at error.
+    if (err instanceof MoteurError && mapped.status >= 500) request.log.warn({ code: mapped.code }, mapped.message);
+    else if (mapped.status >= 500) request.log.error({ err }, 'request failed');
     void reply.status(mapped.status).send(mapped.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {

@@ -2,8 +2,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Assignment } from '../app/experiments.ts';
 import type { Moteur } from '../app/moteur.ts';
 import type { ItemOutcome } from '../core/types.ts';
+import { droppedUpdates } from '../learn/online/finite.ts';
 
-/** Prometheus metrics of one server: ingest by outcome, feed latency, store size. */
+/**
+ * Prometheus metrics of one server: ingest by outcome and by event type, watch time against duration, feed
+ * latency, items served by candidate source, the learner's backlog and the store size. The console's Engine
+ * page draws its charts from these.
+ */
 export class ServerMetrics {
   readonly registry = new Registry();
   readonly ingested = new Counter({
@@ -31,9 +36,35 @@ export class ServerMetrics {
     labelNames: ['experiment', 'variant', 'type'] as const,
     registers: [this.registry],
   });
+  readonly servedBySource = new Counter({
+    name: 'moteur_feed_items_total',
+    help: 'Videos served in feeds, by the candidate source that found them',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  readonly eventsByType = new Counter({
+    name: 'moteur_events_stored_by_type_total',
+    help: 'Events stored, by type (play, like, share, ...)',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  readonly watchRatio = new Counter({
+    name: 'moteur_play_watch_ratio_sum',
+    help: 'Sum over stored plays of watchMs / the video\'s duration, each capped at 1 (divide by the play count for the mean)',
+    registers: [this.registry],
+  });
 
   constructor(private readonly moteur: Moteur) {
     collectDefaultMetrics({ register: this.registry, prefix: 'moteur_process_' });
+    new Gauge({
+      name: 'moteur_learning_dropped_updates',
+      help: 'Updates the learners refused because they held a non-finite number, by source, since the process started',
+      labelNames: ['source'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [source, count] of droppedUpdates.bySource()) this.set({ source }, count);
+      },
+    });
     new Gauge({
       name: 'moteur_store_size',
       help: 'Rows and bytes held by the store and the event log',
@@ -43,6 +74,48 @@ export class ServerMetrics {
         const counts = await moteur.counts();
         for (const [what, value] of Object.entries(counts)) this.set({ what }, value);
       },
+    });
+    new Gauge({
+      name: 'moteur_learning_pending_events',
+      help: 'Acknowledged events the online learners have not learned yet',
+      registers: [this.registry],
+      collect() {
+        this.set(moteur.learning.pendingEvents);
+      },
+    });
+    new Gauge({
+      name: 'moteur_item_graph_up_to_date',
+      help: '1 when the item graph has been retrained on every event learned, 0 while a retrain is due',
+      registers: [this.registry],
+      collect() {
+        this.set(moteur.learning.graph.upToDate ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'moteur_exploration_pool_videos',
+      help: 'New videos in the exploration pool, by tier (guaranteed audience, earning more)',
+      labelNames: ['tier'] as const,
+      registers: [this.registry],
+      collect() {
+        const { guaranteed, earning } = moteur.learning.exploration.standing(0);
+        this.set({ tier: 'guaranteed' }, guaranteed);
+        this.set({ tier: 'earning' }, earning);
+      },
+    });
+  }
+
+  /** Counts an ingest call's outcomes, and the type and watch ratio of each event it stored. */
+  countIngested(events: unknown[], outcomes: ItemOutcome[]): void {
+    for (const status of ['stored', 'duplicate', 'rejected', 'failed'] as const) {
+      this.ingested.inc({ status }, outcomes.filter((o) => o.status === status).length);
+    }
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status !== 'stored') return;
+      // A stored event passed validation, so its type and videoId are there.
+      const event = events[i] as { type: string; videoId: string; watchMs?: number };
+      this.eventsByType.inc({ type: event.type });
+      const duration = this.moteur.catalog.get(event.videoId)?.durationMs;
+      if (event.type === 'play' && duration !== undefined && duration > 0) this.watchRatio.inc(Math.min((event.watchMs ?? 0) / duration, 1));
     });
   }
 

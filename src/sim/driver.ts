@@ -2,8 +2,8 @@
  * Drives a running moteur server over HTTP with simulated people: each session asks for feed pages,
  * watches every video as the behaviour model says, and sends the events back, until the person loses patience.
  */
+import { answer, createMoteurClient, keepAliveFetch, sendEvents, type MoteurClient } from '../client/index.ts';
 import { seededRandom } from '../core/random.ts';
-import { getJson, postJson, request } from './http-client.ts';
 import { SimulationStats, type SimulationReport } from './stats.ts';
 import { watchPage, type PageViewer } from './watch-page.ts';
 import { postVideos, videoForApi, type SimUser, type SimVideo, type World } from './world.ts';
@@ -38,27 +38,30 @@ interface FeedPage {
   items: { videoId: string }[];
 }
 
+/** The typed client the simulator drives a server with, on keep-alive connections (it sends many small requests). */
+export function simulatorClient(url: string, apiKey: string | undefined): MoteurClient {
+  return createMoteurClient({ baseUrl: url, apiKey, fetch: keepAliveFetch });
+}
+
 /** Uploads videos in batches of the API's maximum size. */
-async function postVideosTo(url: string, videos: SimVideo[], apiKey: string | undefined): Promise<void> {
+async function postVideosTo(client: MoteurClient, videos: SimVideo[]): Promise<void> {
   for (let i = 0; i < videos.length; i += 1000) {
-    const reply = await postJson(`${url}/v1/videos`, { videos: videos.slice(i, i + 1000).map(videoForApi) }, apiKey);
-    if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} videos: ${JSON.stringify(reply.results.find((r: { status: string }) => r.status === 'rejected'))}`);
+    const reply = await answer(client.POST('/v1/videos', { body: { videos: videos.slice(i, i + 1000).map(videoForApi) } }));
+    if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} videos: ${JSON.stringify(reply.results.find((r) => r.status === 'rejected'))}`);
   }
 }
 
 /** Uploads the catalog and the people (their public profile only) to the server. */
 export async function uploadWorld(url: string, world: World, onProgress?: (done: number, total: number) => void, apiKey?: string): Promise<void> {
+  const client = simulatorClient(url, apiKey);
   const total = world.videos.length + world.users.length;
   for (let i = 0; i < world.videos.length; i += 1000) {
-    await postVideosTo(url, world.videos.slice(i, i + 1000), apiKey);
+    await postVideosTo(client, world.videos.slice(i, i + 1000));
     onProgress?.(Math.min(i + 1000, world.videos.length), total);
   }
   for (let i = 0; i < world.users.length; i += 50) {
     await Promise.all(
-      world.users.slice(i, i + 50).map(async (u) => {
-        const res = await request(`${url}/v1/users/${encodeURIComponent(u.id)}`, 'PUT', { region: u.region, language: u.language }, apiKey);
-        if (res.status !== 200) throw new Error(`PUT /v1/users/${u.id} answered ${res.status}: ${res.text}`);
-      }),
+      world.users.slice(i, i + 50).map((u) => answer(client.PUT('/v1/users/{id}', { params: { path: { id: u.id } }, body: { region: u.region, language: u.language } }))),
     );
     onProgress?.(world.videos.length + Math.min(i + 50, world.users.length), total);
   }
@@ -70,6 +73,7 @@ export class SimulationDriver {
   private readonly follows = new Map<string, Set<string>>();
   private readonly random: () => number;
   private readonly runId: string;
+  private readonly client: MoteurClient;
   private eventCounter = 0;
   private startedSessions = 0;
 
@@ -77,6 +81,7 @@ export class SimulationDriver {
     this.stats = new SimulationStats(options.windowMs ?? 5000);
     this.videos = new Map(options.world.videos.map((v) => [v.id, v]));
     this.random = seededRandom(options.seed);
+    this.client = simulatorClient(options.url, options.apiKey);
     // Event ids must not collide with an earlier run against the same data directory.
     this.runId = `sim${options.seed}-${Date.now().toString(36)}`;
   }
@@ -111,7 +116,7 @@ export class SimulationDriver {
       if (due <= 0) continue;
       const posted = postVideos(this.options.world, due, Date.now());
       try {
-        await postVideosTo(this.options.url, posted, this.options.apiKey);
+        await postVideosTo(this.client, posted);
         for (const v of posted) this.videos.set(v.id, v);
       } catch (err) {
         this.stats.recordError(err);
@@ -137,7 +142,7 @@ export class SimulationDriver {
     this.stats.sessions++;
     while (patience > 0 && more()) {
       const started = performance.now();
-      const page = (await getJson(`${this.options.url}/v1/users/${encodeURIComponent(user.id)}/feed?n=10&sessionId=${sessionId}`, this.options.apiKey)) as FeedPage;
+      const page = (await answer(this.client.GET('/v1/users/{id}/feed', { params: { path: { id: user.id }, query: { n: 10, sessionId } } }))) as FeedPage;
       const latency = performance.now() - started;
       if (page.items.length === 0) return;
       const watching = watchPage(viewer, page.items.map((item) => this.videos.get(item.videoId)), patience);
@@ -145,7 +150,7 @@ export class SimulationDriver {
       this.stats.likes += watching.watched.filter((w) => w.reaction.actions.includes('like')).length;
       this.stats.impressions += watching.watched.length;
       this.stats.recordFeed(latency, watching.watched.map((w) => w.reaction.watchRatio), watching.watched.map((w) => w.reaction.affinity));
-      const reply = await postJson(`${this.options.url}/v1/events`, { events: watching.events }, this.options.apiKey);
+      const reply = await sendEvents(this.client, watching.events);
       if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} events`);
       this.stats.eventsSent += watching.events.length;
     }

@@ -1,25 +1,16 @@
 /**
- * A minimal keep-alive JSON client for the simulator and the benchmarks: node:http with a pooled agent, because
- * fetch costs the client several times more CPU per request than the server spends answering it.
+ * A minimal JSON client for the benchmarks, on the keep-alive transport of the typed client
+ * (src/client/keep-alive-fetch.ts) without building fetch's Request and Response objects.
  */
-import http from 'node:http';
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+import { sendKeepAlive } from '../client/keep-alive-fetch.ts';
 
 /** Sends one request; with `apiKey`, as `Authorization: Bearer <apiKey>` (every route but /health needs one). */
-export function request(url: string, method = 'GET', body?: unknown, apiKey?: string): Promise<{ status: number; text: string }> {
+export async function request(url: string, method = 'GET', body?: unknown, apiKey?: string): Promise<{ status: number; text: string }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: http.OutgoingHttpHeaders = payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {};
+  const headers: Record<string, string> = payload ? { 'content-type': 'application/json' } : {};
   if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
+  const answer = await sendKeepAlive(url, method, headers, payload);
+  return { status: answer.status, text: answer.body.toString() };
 }
 
 export async function postJson(url: string, body: unknown, apiKey?: string): Promise<any> {

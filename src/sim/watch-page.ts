@@ -2,6 +2,7 @@
  * One person watching one served page, in order, until their patience runs out: their reactions and the
  * events an app would send for them. Shared by the HTTP driver and the in-process evaluation.
  */
+import type { WatchEvent } from '../core/types.ts';
 import { react, type Reaction } from './behaviour.ts';
 import type { SimUser, SimVideo, World } from './world.ts';
 
@@ -33,7 +34,7 @@ const SWIPE_MS = 1000;
  */
 export function watchPage(viewer: PageViewer, page: readonly (SimVideo | undefined)[], patience: number) {
   const watched: Watched[] = [];
-  const events: Record<string, unknown>[] = [];
+  const events: WatchEvent[] = [];
   let elapsedMs = 0;
   for (const [position, video] of page.entries()) {
     if (video === undefined || patience <= 0) continue;

@@ -10,6 +10,7 @@ import { AUDIT_OUTAGE_LIMIT_MS } from '../../src/app/deferred-writer.ts';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
 import { apiKey, authorized, tempDir, videos } from '../support/fixtures.ts';
 import { until } from '../support/until.ts';
+import { collectWarnings } from '../support/warnings.ts';
 
 let server: RunningServer;
 const dataDir = tempDir();
@@ -27,9 +28,7 @@ test('a ledger outage loses no entry, refuses accesses once it lasts, and ends w
   const sizeBefore = await server.moteur.ledger.size();
   const ledgerDb = new Database(join(dataDir, 'ledger', 'ledger.db'));
   ledgerDb.exec('ALTER TABLE nodes RENAME TO nodes_away');
-  const warnings: string[] = [];
-  const onWarning = (w: Error) => warnings.push(w.message);
-  process.on('warning', onWarning);
+  const { messages: warnings, stop } = collectWarnings();
   try {
     // Decided and served while the ledger fails: the entry waits for the ledger instead of being dropped.
     assert.equal((await feed('during-outage')).status, 200);
@@ -41,7 +40,7 @@ test('a ledger outage loses no entry, refuses accesses once it lasts, and ends w
     assert.equal(body.code, 'audit_unavailable');
     assert.match(body.message, /audit ledger has not been writable for \d+ s \(.*nodes.*\)/);
   } finally {
-    process.off('warning', onWarning);
+    stop();
     ledgerDb.exec('ALTER TABLE nodes_away RENAME TO nodes');
     ledgerDb.close();
   }

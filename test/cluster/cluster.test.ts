@@ -7,11 +7,11 @@
  * malformed or repeated delta is ignored; with one API node killed, the other keeps serving.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
-import { startNode, type Node } from '../../bench/lib/cluster-nodes.ts';
+import { createClusterKey, startNode, type Node } from '../../bench/lib/cluster-nodes.ts';
 import { resolveConfig } from '../../src/app/config.ts';
 import { EngineLearning, rebuildFromLog } from '../../src/app/learning.ts';
 import { learnerSnapshotPath } from '../../src/app/moteur.ts';
@@ -23,12 +23,13 @@ import { COUNTERS } from '../../src/learn/online/video-counters.ts';
 import { shardOf } from '../../src/log/nats/subjects.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
 import { getJson, postJson, request } from '../../src/sim/http-client.ts';
-import { loadMasterKey, masterKeyFileIn } from '../../src/trust/crypto/master-key.ts';
-import { keysFileIn } from '../../src/trust/policy/keys.ts';
+import type { Role } from '../../src/trust/policy/vocabulary.ts';
 import { runMoteur } from '../support/cli.ts';
-import { apiKey, tempDir, videos } from '../support/fixtures.ts';
+import { clusterMasterKey, TEST_REGIONS, tempDir } from '../support/fixtures.ts';
+import { checkFollowFreshness, datedCatalog, personOfShard } from './follow-freshness.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
+import { videoCounters as countersOf } from '../support/video-counters.ts';
 
 const skip = (await postgresMissing()) ?? (await natsMissing());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,21 +51,11 @@ async function readCheckpoint(db: pg.Client, schema: string, shard: number) {
  * Each video's counters read as of `now`. Relative watch is left out: it is measured against the mean watch
  * of the video's duration bucket, a statistic of every shard's people that each shard estimates on its own.
  */
-function videoCounters(learners: OnlineLearners, now: number): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (let slot = 0; slot < learners.catalog.size; slot++) {
-    const f = learners.counters.decayFactor(slot, now);
-    out.set(
-      learners.catalog.get(slot).id,
-      COUNTERS.filter((c) => c !== 'relativeWatch').map((c) => f * learners.counters.get(slot, c)),
-    );
-  }
-  return out;
-}
+const videoCounters = (learners: OnlineLearners, now: number) => countersOf(learners, now, COUNTERS.filter((c) => c !== 'relativeWatch'));
 
 /** What each person chose (follows, hidden creators and sounds) and the keys they have an affinity to. */
 function personState(learners: OnlineLearners, userId: string) {
-  const taste = learners.taste.get(userId);
+  const taste = learners.parts.taste.get(userId);
   return { follows: [...(taste?.follows ?? [])].sort(), hidden: [...(taste?.hidden ?? [])].sort(), keys: [...(taste?.affinities.keys() ?? [])].sort() };
 }
 
@@ -79,8 +70,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   const store = freshPostgresUrl();
   const log = freshNatsUrl('shards=2');
   // Every node wraps people's data keys with the same master key, and signs the one audit ledger with the same key.
-  const masterKey = masterKeyFileIn(tempDir());
-  loadMasterKey(masterKey);
+  const masterKey = clusterMasterKey();
   const ledgerKeys = tempDir();
   const env = { MOTEUR_STORE: store, MOTEUR_LOG: log, MOTEUR_MASTER_KEY: masterKey, MOTEUR_LEDGER_KEYS: ledgerKeys };
   const start = async (...args: string[]) => {
@@ -90,10 +80,9 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   };
   const learner = (shard: number) => start('--role', 'learner', '--shard', `${shard}/2`, '--data', tempDir(), '--checkpoint-every', '1', '--delta-every', '50');
   const [dirA, dirB] = [tempDir(), tempDir()];
-  const key = apiKey(dirA);
-  const admin = apiKey(dirA, 'admin', undefined, 'test-admin');
-  const auditor = apiKey(dirA, 'auditor', undefined, 'test-auditor');
-  copyFileSync(keysFileIn(dirA), keysFileIn(dirB));
+  // The cluster's keys, in its store: every API node accepts them.
+  const clusterKey = (role: Role, id: string) => createClusterKey(store, { id, role, regions: TEST_REGIONS });
+  const [key, admin, auditor] = await Promise.all([clusterKey('app', 'test-app'), clusterKey('admin', 'test-admin'), clusterKey('auditor', 'test-auditor')]);
   const api = (dir: string) => start('--role', 'api', '--data', dir, '--port', '0', '--learn-from', 'deltas');
 
   const [a, b] = await Promise.all([api(dirA), api(dirB)]);
@@ -107,7 +96,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   };
 
   // The catalog written through A reaches B.
-  const catalog = videos(60);
+  const catalog = datedCatalog();
   await post(`${A}/v1/videos`, { videos: catalog });
   await until('a video upserted on A known to B', 5000, async () => ((await request(`${B}/v1/videos/v59`, 'GET', undefined, key)).status === 200 ? true : undefined));
 
@@ -125,6 +114,11 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
     return feed.items.find((i: { creatorId: string; source: string }) => i.creatorId === 'c7' && i.source === 'followed');
   });
 
+  const target = parsePostgresUrl(store);
+  const db = new pg.Client({ connectionString: target.connectionString });
+  await db.connect();
+  clients.push(db);
+
   // Sustained ingest through both nodes; learner shard 0 is killed with SIGKILL a third of the way in and restarted.
   const types = ['play', 'play', 'like', 'play', 'skip', 'play', 'share', 'play', 'comment', 'follow'];
   const batches = 24;
@@ -136,13 +130,19 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
     const outcome = await post(`${batch % 2 === 0 ? A : B}/v1/events`, { events });
     assert.equal(outcome.stored, events.length);
     if (batch === 8) {
-      await sleep(1200); // a checkpoint is written, and more events follow it unacknowledged
+      // A checkpoint is written, and more events follow it unacknowledged.
+      await until('a checkpoint of shard 0 with events in it', 10_000, async () => ((await db.query(`SELECT 1 FROM ${target.schema}.model_checkpoints WHERE shards = 2 AND shard = 0 AND seq > 0`)).rows.length > 0 ? true : undefined));
       await learners[0]!.kill();
       learners[0] = await learner(0);
       const resumedAt = Number(/ready at log position (\d+)/.exec(learners[0].output)?.[1]);
       assert.ok(resumedAt > 0, `the restarted learner starts from its checkpoint, not from the start of the log (${learners[0].output})`);
     }
   }
+
+  // Follow freshness after the kill and restart, for a person of the restarted shard: watched on B, followed
+  // on A from an older video; B's feed brings the creator's newest video they have not watched, the one
+  // followed from (a follow does not mark its video watched).
+  await checkFollowFreshness({ watchOn: B, followOn: A, feedOn: B, person: personOfShard(0, 2, 'fresh-fan'), key, admin });
 
   // Deltas that must change nothing: bytes that are not a delta, and shard 1's first and newest deltas sent
   // again under new message ids (JetStream drops a resend under the same id on its own).
@@ -176,10 +176,6 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   assert.ok(eventsOfShard[0]! > 0 && eventsOfShard[1]! > 0, 'both shards have people');
 
   // Each shard's newest checkpoint holds every event of its part exactly once.
-  const target = parsePostgresUrl(store);
-  const db = new pg.Client({ connectionString: target.connectionString });
-  await db.connect();
-  clients.push(db);
   const newestCheckpoint = (shard: number) => readCheckpoint(db, target.schema, shard);
   const totalEvents = eventsOfShard[0]! + eventsOfShard[1]!;
   // Each shard's checkpoint holds the whole model once it has applied the other's last delta: every event of the log counted once.

@@ -55,3 +55,20 @@ test('a user update keeps the fields it does not name', () => {
   assert.deepEqual(second, { id: 'u1', region: 'eu', language: 'en', createdAt: 5, settings: { personalized: false, keywordFilters: ['spoiler'] } });
   assert.equal(fieldOf(() => parseUser('u1', { settings: { personalized: 'no' } }, defaults)), 'settings.personalized');
 });
+
+test('a date that is not in the calendar is refused, not moved to the next month', () => {
+  for (const bad of ['2026-02-31', '2026-02-29T10:00:00Z', '2026-04-31T00:00:00Z', '2026-13-01', '2026-00-10']) {
+    assert.equal(fieldOf(() => parseTimestamp(bad, 'ts')), 'ts', `should reject ${bad}`);
+  }
+  assert.equal(parseTimestamp('2028-02-29', 'ts'), Date.UTC(2028, 1, 29));
+});
+
+test('embedding numbers must fit a float32, and strings must be well-formed Unicode', () => {
+  const video = { id: 'v', creatorId: 'c', durationMs: 1000 };
+  assert.equal(fieldOf(() => parseVideo({ ...video, embedding: [1e39, 0, 0, 0] }, defaults)), 'embedding');
+  assert.equal(fieldOf(() => parseVideo({ ...video, embedding: [-3.5e38, 0, 0, 0] }, defaults)), 'embedding');
+  assert.deepEqual(parseVideo({ ...video, embedding: [3.4e38, 0, 0, 0] }, defaults).embedding, [3.4e38, 0, 0, 0]);
+  assert.equal(fieldOf(() => parseVideo({ ...video, soundId: 's\ud800' }, defaults)), 'soundId');
+  assert.equal(fieldOf(() => parseUser('u\udc00', {}, defaults)), 'id');
+  assert.equal(parseUser('u\ud83d\ude00', {}, defaults).id, 'u\ud83d\ude00');
+});

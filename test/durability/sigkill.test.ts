@@ -3,33 +3,12 @@
  * and checks that every acknowledged event is there exactly once and the feed state is rebuilt.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Moteur } from '../../src/app/moteur.ts';
+import { startServe } from '../support/cli.ts';
 import { apiKey, authorized, tempDir, videos } from '../support/fixtures.ts';
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<unknown>;
-}
-
-function startServe(dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, ['bin/moteur.js', 'serve', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  after(() => child.kill('SIGKILL'));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url, exited });
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${String(code)} before listening: ${out}`)));
-  });
-}
 
 let key = '';
 const post = (url: string, path: string, body: unknown) => fetch(url + path, authorized(key, 'POST', body));

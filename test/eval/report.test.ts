@@ -60,10 +60,10 @@ test('the HTML page is self-contained and holds tables, charts and the figures',
   assert.ok(html.includes('&quot;a&quot;: 1'));
 });
 
-test('PNG files are written per chart, and an unwritable path fails with its name', () => {
+test('PNG files are written per chart, and an unwritable path fails with its name', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'moteur-report-'));
   try {
-    const [path] = writeChartPngs(join(dir, 'png'), [chart]);
+    const [path] = await writeChartPngs(join(dir, 'png'), [chart]);
     assert.equal(path, join(dir, 'png', 'recall-by-k.png'));
     assert.deepEqual([...readFileSync(path!).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     writeFileSync(join(dir, 'file'), '');

@@ -56,17 +56,16 @@ async function learnedStateReadByFeeds(arm: Arm): Promise<Set<string>> {
         inFeed = false;
       }
     };
-    const learners = moteur.learning.learners;
-    moteur.learning.learners = new Proxy(learners, {
-      get(target, property) {
-        const value = Reflect.get(target, property, target);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (inFeed && args.some((a) => typeof a === 'string' && a.startsWith('user'))) read.add(String(property));
-          return value.apply(target, args);
-        };
-      },
-    });
+    // Each of the learners' methods is wrapped on the instance the feed reads (a simulation never restores it).
+    const learners = moteur.learning.learners as unknown as Record<string, unknown>;
+    for (const property of Object.getOwnPropertyNames(Object.getPrototypeOf(learners))) {
+      const value = learners[property];
+      if (typeof value !== 'function' || property === 'constructor') continue;
+      learners[property] = (...args: unknown[]) => {
+        if (inFeed && args.some((a) => typeof a === 'string' && a.startsWith('user'))) read.add(property);
+        return value.apply(learners, args);
+      };
+    }
   };
   await simulate({ ...tiny, days: 1, users: 30, onEngine: (_arm, moteur) => spy(moteur) }, [arm], () => 0);
   return read;

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { Moteur } from '../../src/app/moteur.ts';
 import type { FeedItem } from '../../src/app/moteur.ts';
 import { event, tempDir, videos } from '../support/fixtures.ts';
+import { until } from '../support/until.ts';
 
 async function engine(count = 200, creators = 20, sounds = 13): Promise<Moteur> {
   // Popular lists refreshed every 20 ms rather than every second, so a test need not wait long for them.
@@ -12,12 +13,6 @@ async function engine(count = 200, creators = 20, sounds = 13): Promise<Moteur> 
   return moteur;
 }
 
-/** Waits (at most 5 s) for something the engine does on a timer. */
-async function until(condition: () => boolean): Promise<void> {
-  for (const start = Date.now(); !condition(); await new Promise((r) => setTimeout(r, 10))) {
-    if (Date.now() - start > 5000) throw new Error('timed out waiting for the engine');
-  }
-}
 
 function assertNoConsecutiveCreatorOrSound(items: FeedItem[]): void {
   for (let i = 1; i < items.length; i++) {
@@ -89,7 +84,7 @@ test('keyword filters apply to captions and hashtags', async () => {
 test('removed videos are never served, even when trending', async () => {
   const moteur = await engine(60);
   for (let u = 0; u < 20; u++) await moteur.ingest([event(`fan${u}`, 'v5', 'play', { watchMs: 30_000 }), event(`fan${u}`, 'v5', 'like')]);
-  await until(() => moteur.learning.popular.in('us')[0]?.videoId === 'v5');
+  await until('the popular list refreshed on its timer', 5000, async () => (moteur.learning.popular.in('us')[0]?.videoId === 'v5' ? true : undefined));
   const before = (await moteur.feed('u5', { n: 10 })).items;
   assert.equal(before[0]?.videoId, 'v5', 'the most engaged video should lead the feed');
   await moteur.removeVideo('v5');
@@ -107,6 +102,22 @@ test('followed creators come first, new videos get a share of slots', async () =
   assert.equal(items[0]!.source, 'followed');
   // Two slots in ten go to new videos: the pool's own draws, or the new video that suits the person best.
   assert.ok(items.filter((i) => i.reasons.some((r) => /new video/.test(r))).length >= 2, 'exploration slots missing');
+  await moteur.close();
+});
+
+test("a follow brings the creator's newest video the person has not watched, even the one they followed from", async () => {
+  const moteur = await Moteur.open({ dataDir: tempDir() });
+  // Creator c3's videos, each a minute newer than the one before: v3 oldest, v363 newest.
+  const day = 86_400_000;
+  await moteur.upsertVideos(videos(400, 40).map((v, i) => ({ ...v, createdAt: Date.now() - 30 * day + i * 60_000 })));
+  // Following from the newest video without watching it: that video is what the follow should bring.
+  await moteur.ingest([event('fan', 'v363', 'follow')]);
+  const first = (await moteur.feed('fan', { n: 10 })).items.find((i) => i.source === 'followed');
+  assert.equal(first?.videoId, 'v363', 'the followed creator\'s newest video, not watched, is in the feed');
+  // Watched (played) after the follow, it is not shown again: the next newest comes.
+  await moteur.ingest([event('watcher', 'v363', 'play', { watchMs: 9000 }), event('watcher', 'v363', 'follow')]);
+  const next = (await moteur.feed('watcher', { n: 10 })).items.find((i) => i.source === 'followed');
+  assert.equal(next?.videoId, 'v323', 'the newest video of the creator the person has not watched');
   await moteur.close();
 });
 

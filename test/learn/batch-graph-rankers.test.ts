@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { trainContentNeighbours } from '../../src/learn/batch/content-neighbours.ts';
-import { trainImplicitRanker } from '../../src/learn/batch/implicit-ranker.ts';
+import { trainImplicitRanker } from '../../src/eval/models/implicit-ranker.ts';
 import { implicitInteractions } from '../../src/learn/batch/interactions.ts';
 import { trainLowPassFilter } from '../../src/learn/batch/low-pass-filter.ts';
 import { symmetricEigen } from '../../src/learn/batch/symmetric-eigen.ts';

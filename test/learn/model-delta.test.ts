@@ -34,13 +34,13 @@ test('two replicas exchanging model deltas hold the exact counters of one proces
 
   // Replica 1 is given the catalog in the opposite order: its slots differ, deltas name videos by id.
   const replicas = [replica(world.videos, world.byId), replica([...world.videos].reverse(), world.byId)];
-  for (const r of replicas) r.recordDeltas();
+  for (const r of replicas) r.deltas.record();
   const exchange = () => {
-    const sent = replicas.map((r, shard) => encodeDelta({ shard, shards: 2, position: r.lastAppliedSeq, delta: r.takeDelta() }));
+    const sent = replicas.map((r, shard) => encodeDelta({ shard, shards: 2, position: r.lastAppliedSeq, delta: r.deltas.take() }));
     sent.forEach((bytes, from) => {
       const { shard, delta } = decodeDelta(bytes);
       assert.equal(shard, from);
-      replicas[1 - from]!.applyDelta(delta, () => false);
+      replicas[1 - from]!.deltas.apply(delta, () => false);
     });
   };
   // Replica 1 lags: it learns its events in bursts, after replica 0's deltas of later events have arrived.
@@ -81,9 +81,9 @@ test('two replicas exchanging model deltas hold the exact counters of one proces
 test('a model delta that is not one, or is cut short, is refused', () => {
   const world = makeWorld(2);
   const learning = replica(world.videos, world.byId);
-  learning.recordDeltas();
+  learning.deltas.record();
   for (const e of behave(world, 3, 50)) learning.observe(e, world.byId.get(e.videoId)!);
-  const bytes = encodeDelta({ shard: 1, shards: 2, position: learning.lastAppliedSeq, delta: learning.takeDelta() });
+  const bytes = encodeDelta({ shard: 1, shards: 2, position: learning.lastAppliedSeq, delta: learning.deltas.take() });
   assert.equal(decodeDelta(bytes).position, learning.lastAppliedSeq);
   assert.throws(() => decodeDelta(bytes.subarray(0, bytes.length - 3)), /ends early/);
   assert.throws(() => decodeDelta(new TextEncoder().encode('{"not":"a delta"}')), /not a model delta/);
@@ -94,15 +94,15 @@ test("a delta's size grows with its item entries, a few hundred bytes each, whic
   const world = makeWorld();
   const events = behave(world, 40, 4000);
   const learning = replica(world.videos, world.byId);
-  learning.recordDeltas();
-  assert.equal(learning.itemEntriesInDelta, 0);
+  learning.deltas.record();
+  assert.equal(learning.deltas.itemEntriesInNext, 0);
   for (const e of events) learning.observe(e, world.byId.get(e.videoId)!);
-  const entries = learning.itemEntriesInDelta;
+  const entries = learning.deltas.itemEntriesInNext;
   assert.ok(entries > 200, `entries: ${entries}`);
-  const delta = learning.takeDelta();
+  const delta = learning.deltas.take();
   assert.equal(entries, new Set(delta.counters.map((c) => c.videoId)).size + delta.rows.length + delta.swing.length, 'one entry per counter row, embedding row and Swing pair');
   const itemBytes = encodeDelta({ shard: 0, shards: 1, position: 1, delta: { ...delta, people: [] } }).length;
   // 2,000 entries per delta (src/cluster/learner.ts) at this rate stay under JetStream's 1 MB message limit.
   assert.ok(itemBytes / entries < 450, `${itemBytes} bytes for ${entries} entries`);
-  assert.equal(learning.itemEntriesInDelta, 0, 'a new delta starts empty');
+  assert.equal(learning.deltas.itemEntriesInNext, 0, 'a new delta starts empty');
 });

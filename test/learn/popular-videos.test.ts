@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PopularVideos } from '../../src/learn/popular-videos.ts';
-import type { OnlineLearners } from '../../src/learn/online/learners.ts';
+import type { LearnedPopularity } from '../../src/learn/online/scores.ts';
 
 /** Just what the popular lists read from the learners: the engaged videos and their popularity. */
-function learnersWith(popularity: Map<string, number>): OnlineLearners {
-  return { now: 0, engagedVideos: () => popularity.keys(), popularity: (id: string) => popularity.get(id)! } as unknown as OnlineLearners;
+function learnersWith(popularity: Map<string, number>): LearnedPopularity {
+  return { now: 0, engagedVideos: () => popularity.keys(), popularity: (id: string) => popularity.get(id)! };
 }
 
 test('each region keeps its most popular videos, ties by id, as a full sort would', () => {

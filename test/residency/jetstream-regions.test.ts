@@ -5,16 +5,14 @@
  * region's people from the deltas. Real PostgreSQL and JetStream, nodes in this process.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { DeliverPolicy, jetstreamManager, jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { startApiNode, type RunningApiNode } from '../../src/cluster/roles/api-node.ts';
 import { startLearnerNode } from '../../src/cluster/roles/learner-node.ts';
 import { parseNatsUrl } from '../../src/log/nats/nats-url.ts';
-import { masterKeyFileIn } from '../../src/trust/crypto/master-key.ts';
-import { keysFileIn } from '../../src/trust/policy/keys.ts';
-import { apiKey, authorized, closeAfterTest, tempDir } from '../support/fixtures.ts';
+import { createClusterKey } from '../../bench/lib/cluster-nodes.ts';
+import { clusterMasterKey, authorized, closeAfterTest, tempDir } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
 import { catalogAndTwoPeople } from './two-people.ts';
@@ -53,17 +51,17 @@ test("regions in JetStream: a person's events and model deltas stay in their reg
     return found.sort();
   };
 
-  const backends = { storeUrl: freshPostgresUrl(), logUrl, masterKeyFile: masterKeyFileIn(tempDir()), ledgerKeysDir: tempDir() };
+  const backends = { storeUrl: freshPostgresUrl(), logUrl, masterKeyFile: clusterMasterKey(), ledgerKeysDir: tempDir() };
   const api = async (regions: string[], dataDir: string): Promise<RunningApiNode> => {
     const node = await startApiNode({ ...backends, dataDir, port: 0, regions, learnFrom: 'deltas' });
     closeLater(() => node.close());
     return node;
   };
   const dirAll = tempDir();
-  const key = apiKey(dirAll, 'admin', ['us', 'eu']);
+  // The cluster's key, in its store: both nodes accept it.
+  const key = await createClusterKey(backends.storeUrl, { id: 'test-admin', role: 'admin', regions: ['us', 'eu'] });
   const both = await api(['eu', 'us'], dirAll);
   const dirUs = tempDir();
-  copyFileSync(keysFileIn(dirAll), keysFileIn(dirUs));
   const usOnly = await api(['us'], dirUs);
   for (const shard of [0, 1]) {
     const learner = await startLearnerNode({ ...backends, dataDir: tempDir(), checkpointEveryMs: 500, shard: { index: shard, count: 2 }, deltaEveryMs: 50 });

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { Moteur } from '../../src/app/moteur.ts';
 import { ByteWriter, writeHeader } from '../../src/learn/online/bytes.ts';
 import { event, tempDir, videos } from '../support/fixtures.ts';
+import { collectWarnings } from '../support/warnings.ts';
 
 const EU = 'EU-MODEL-PERSON-5f2a';
 const US = 'US-MODEL-PERSON-9c41';
@@ -26,9 +27,9 @@ function snapshotsHolding(dir: string, needle: string | Buffer): string[] {
 
 /** The bytes of a person's learned embedding, as the snapshot stores their row. */
 function rowOf(moteur: Moteur, userId: string): Buffer {
-  const vector = moteur.learning.learners.factorization.users.row(userId);
+  const vector = moteur.learning.learners.parts.factorization.users.row(userId);
   assert.notEqual(vector, undefined, `${userId} has no embedding row`);
-  return Buffer.from(moteur.learning.learners.factorization.users.vector(vector!).slice().buffer);
+  return Buffer.from(moteur.learning.learners.parts.factorization.users.vector(vector!).slice().buffer);
 }
 
 async function engineWithTwoRegions(dir: string): Promise<Moteur> {
@@ -95,53 +96,55 @@ test("an erasure removes the person's rows from their region's snapshot part; th
 });
 
 test('a snapshot of other regions, or with a part from another snapshot, is set aside and the state rebuilt from the log', async () => {
-  const dir = tempDir();
-  const first = await engineWithTwoRegions(dir);
-  const positives = first.learning.about(US).recentPositives;
-  await first.close();
-  const partOfEu = join(dir, 'regions', 'eu', 'learners.snapshot');
-  const original = readFileSync(partOfEu);
-
-  // A node serving us only neither loads the EU part nor relearns the EU person: their events are not its to read.
-  const usOnly = await Moteur.open({ dataDir: dir, regions: ['us'] });
+  // Each snapshot set aside is reported as a process warning: taken here, the last two asserted on.
+  const { messages: warnings, stop } = collectWarnings();
   try {
-    assert.equal(usOnly.learning.learners.knowsUser(EU), false);
-    assert.deepEqual(usOnly.learning.about(US).recentPositives, positives, 'rebuilt from the log');
-  } finally {
-    await usOnly.close();
-  }
-  assert.deepEqual(snapshotsHolding(dir, EU), ['regions/eu/learners.snapshot'], "the us-only node's snapshot names no EU person; the EU part is not its to touch");
+    const dir = tempDir();
+    const first = await engineWithTwoRegions(dir);
+    const positives = first.learning.about(US).recentPositives;
+    await first.close();
+    const partOfEu = join(dir, 'regions', 'eu', 'learners.snapshot');
+    const original = readFileSync(partOfEu);
 
-  // Both regions again, with a part that does not match the shared snapshot (as after a crash between the files).
-  const both = await Moteur.open({ dataDir: dir, regions: ['us', 'eu'] });
-  await both.ingest([event(EU, 'v6', 'like')]);
-  const learned = { [EU]: both.learning.about(EU), [US]: both.learning.about(US) };
-  await both.close();
-  writeFileSync(partOfEu, original);
-  const warnings: string[] = [];
-  const onWarning = (w: Error) => warnings.push(w.message);
-  process.on('warning', onWarning);
-  const again = await Moteur.open({ dataDir: dir, regions: ['us', 'eu'] });
-  try {
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.ok(warnings.some((w) => /the snapshot part of region eu is missing or belongs to another snapshot/.test(w)), warnings.join('\n'));
-    assert.deepEqual(again.learning.about(US), learned[US]);
-    assert.deepEqual(again.learning.about(EU), learned[EU]);
-  } finally {
-    await again.close();
-  }
+    // A node serving us only neither loads the EU part nor relearns the EU person: their events are not its to read.
+    const usOnly = await Moteur.open({ dataDir: dir, regions: ['us'] });
+    try {
+      assert.equal(usOnly.learning.learners.knowsUser(EU), false);
+      assert.deepEqual(usOnly.learning.about(US).recentPositives, positives, 'rebuilt from the log');
+    } finally {
+      await usOnly.close();
+    }
+    assert.deepEqual(snapshotsHolding(dir, EU), ['regions/eu/learners.snapshot'], "the us-only node's snapshot names no EU person; the EU part is not its to touch");
 
-  // A snapshot from before the split (one file, the engine's own header) is set aside too.
-  const old = new ByteWriter();
-  writeHeader(old, 'moteur-engine-snapshot', 1);
-  writeFileSync(join(dir, 'learners.snapshot'), old.finish());
-  const upgraded = await Moteur.open({ dataDir: dir, regions: ['us', 'eu'] });
-  try {
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.ok(warnings.some((w) => /from an earlier version, with every region's people in one file/.test(w)), warnings.join('\n'));
-    assert.deepEqual(upgraded.learning.about(EU), learned[EU]);
+    // Both regions again, with a part that does not match the shared snapshot (as after a crash between the files).
+    const both = await Moteur.open({ dataDir: dir, regions: ['us', 'eu'] });
+    await both.ingest([event(EU, 'v6', 'like')]);
+    const learned = { [EU]: both.learning.about(EU), [US]: both.learning.about(US) };
+    await both.close();
+    writeFileSync(partOfEu, original);
+    const again = await Moteur.open({ dataDir: dir, regions: ['us', 'eu'] });
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(warnings.some((w) => /the snapshot part of region eu is missing or belongs to another snapshot/.test(w)), warnings.join('\n'));
+      assert.deepEqual(again.learning.about(US), learned[US]);
+      assert.deepEqual(again.learning.about(EU), learned[EU]);
+    } finally {
+      await again.close();
+    }
+
+    // A snapshot from before the split (one file, the engine's own header) is set aside too.
+    const old = new ByteWriter();
+    writeHeader(old, 'moteur-engine-snapshot', 1);
+    writeFileSync(join(dir, 'learners.snapshot'), old.finish());
+    const upgraded = await Moteur.open({ dataDir: dir, regions: ['us', 'eu'] });
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(warnings.some((w) => /from an earlier version, with every region's people in one file/.test(w)), warnings.join('\n'));
+      assert.deepEqual(upgraded.learning.about(EU), learned[EU]);
+    } finally {
+      await upgraded.close();
+    }
   } finally {
-    process.off('warning', onWarning);
-    await upgraded.close();
+    stop();
   }
 });

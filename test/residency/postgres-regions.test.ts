@@ -5,7 +5,6 @@
  * and logs the denial. Real PostgreSQL and JetStream, nodes in this process.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
 import { test } from 'node:test';
 import pg from 'pg';
 import { resolveConfig } from '../../src/app/config.ts';
@@ -13,9 +12,8 @@ import { EngineLearning } from '../../src/app/learning.ts';
 import { startApiNode, type RunningApiNode } from '../../src/cluster/roles/api-node.ts';
 import { startLearnerNode } from '../../src/cluster/roles/learner-node.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
-import { masterKeyFileIn } from '../../src/trust/crypto/master-key.ts';
-import { keysFileIn } from '../../src/trust/policy/keys.ts';
-import { apiKey, authorized, closeAfterTest, event, tempDir } from '../support/fixtures.ts';
+import { createClusterKey } from '../../bench/lib/cluster-nodes.ts';
+import { clusterMasterKey, authorized, closeAfterTest, event, tempDir } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
 import { catalogAndTwoPeople } from './two-people.ts';
@@ -33,7 +31,7 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
   const db = new pg.Client({ connectionString });
   await db.connect();
   closeLater(() => db.end());
-  const backends = { storeUrl, logUrl: freshNatsUrl('shards=2'), masterKeyFile: masterKeyFileIn(tempDir()), ledgerKeysDir: tempDir() };
+  const backends = { storeUrl, logUrl: freshNatsUrl('shards=2'), masterKeyFile: clusterMasterKey(), ledgerKeysDir: tempDir() };
   const api = async (regions: string[], dataDir: string): Promise<RunningApiNode> => {
     const node = await startApiNode({ ...backends, dataDir, port: 0, regions });
     closeLater(() => node.close());
@@ -60,7 +58,8 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
   };
 
   const dirAll = tempDir();
-  const key = apiKey(dirAll, 'admin', ['us', 'eu']);
+  // The cluster's key, in its store: both nodes accept it.
+  const key = await createClusterKey(storeUrl, { id: 'test-admin', role: 'admin', regions: ['us', 'eu'] });
   const both = await api(['eu', 'us'], dirAll);
   const call = (node: RunningApiNode, path: string, method = 'GET', body?: unknown) => fetch(node.url + path, authorized(key, method, body));
   await catalogAndTwoPeople((path, method, body) => call(both, path, method, body), EU, US);
@@ -76,8 +75,9 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
   const part = async (region: string) => (await db.query<{ bytes: Buffer }>(`SELECT p.bytes FROM ${schema}_${region}.model_checkpoint_parts p JOIN ${schema}.model_checkpoints USING (seq)`)).rows[0]!.bytes;
   const shared = (await db.query<{ bytes: Buffer }>(`SELECT bytes FROM ${schema}.model_checkpoints`)).rows[0]!.bytes;
   checkpoint.restore({ shared, parts: new Map([['us', await part('us')], ['eu', await part('eu')]]) }, 'the checkpoint');
-  const users = checkpoint.learners.factorization.users;
-  const [euRow, usRow] = [EU, US].map((p) => Buffer.from(users.vector(users.row(p)!).slice().buffer));
+  const users = checkpoint.learners.parts.factorization.users;
+  const rowOf = (userId: string) => Buffer.from(users.vector(users.row(userId)!).slice().buffer);
+  const [euRow, usRow] = [rowOf(EU), rowOf(US)];
 
   assert.deepEqual(await tablesHolding(EU), ['eu.data_keys', 'eu.model_checkpoint_parts', 'eu.served', 'eu.users']);
   assert.deepEqual(await tablesHolding(US), ['us.data_keys', 'us.model_checkpoint_parts', 'us.users']);
@@ -87,7 +87,6 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
 
   // A node of region us only: the EU person is refused, the denial logged, their events rejected and not learned.
   const dirUs = tempDir();
-  copyFileSync(keysFileIn(dirAll), keysFileIn(dirUs));
   const usOnly = await api(['us'], dirUs);
   // Someone first seen in an event through the eu node after this node started: located by their data key.
   assert.equal((await call(both, '/v1/events', 'POST', { events: [event(LATE, 'v1', 'like')] })).status, 200);
@@ -117,7 +116,7 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
 test('regions on PostgreSQL: a region whose schema name is too long is refused with the reason', { skip }, async () => {
   const storeUrl = `${freshPostgresUrl().replace(/schema=\w+/, `schema=${'m'.repeat(56)}`)}`;
   await assert.rejects(
-    startApiNode({ storeUrl, logUrl: freshNatsUrl(), masterKeyFile: masterKeyFileIn(tempDir()), ledgerKeysDir: tempDir(), dataDir: tempDir(), port: 0, regions: ['us', 'europe-west'] }),
+    startApiNode({ storeUrl, logUrl: freshNatsUrl(), masterKeyFile: clusterMasterKey(), ledgerKeysDir: tempDir(), dataDir: tempDir(), port: 0, regions: ['us', 'europe-west'] }),
     /schema m{56}_europe_west for region europe-west is longer than PostgreSQL's 63 characters: use a shorter \?schema=/,
   );
 });

@@ -69,21 +69,38 @@ function requestFor(action: ActionName, role: Role): { method: string; path: str
       return { method: 'GET', path: '/v1/videos?limit=2', resource: 'system' };
     case 'listUsers':
       return { method: 'GET', path: '/v1/users?limit=2', resource: 'system' };
+    case 'readModerationQueue':
+      return { method: 'GET', path: '/v1/moderation/queue', resource: 'system' };
+    case 'decideModeration': {
+      const body = { videoId: `judged-${role}`, action: 'label', category: 'other_violation_tc', ground: 'incompatible', explanation: 'unverified claim' };
+      return { method: 'POST', path: '/v1/moderation/decisions', body, resource: `video:judged-${role}` };
+    }
+    case 'appealDecision':
+      return { method: 'POST', path: '/v1/moderation/appeals', body: { decisionId: decisionOf[role], explanation: 'the label is wrong' }, resource: `video:appealed-${role}` };
+    case 'readStatement':
+      return { method: 'GET', path: `/v1/moderation/decisions/${decisionOf[role]}/statement`, resource: `video:appealed-${role}` };
     case 'importData':
     case 'manageKeys':
       throw new Error(`${action} has no HTTP route`);
   }
 }
 
+/** A decision about each role's own video, for its appeal and statement requests. */
+const decisionOf = {} as Record<Role, string>;
+
 /** What each role may do over HTTP; everything else must be a 403. */
 const ALLOWED: Record<Role, ActionName[]> = {
-  app: ['ingestEvents', 'upsertVideos', 'readVideo', 'readCatalog', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser'],
+  app: [
+    'ingestEvents', 'upsertVideos', 'readCatalog', 'readVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser',
+    'appealDecision', 'readStatement',
+  ],
   analyst: ['readMetrics'],
   auditor: ['readLedger'],
+  moderator: ['readVideo', 'readModerationQueue', 'decideModeration', 'readStatement'],
   admin: [
     'ingestEvents', 'upsertVideos', 'readVideo', 'removeVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed',
     'readFeedNonPersonalized', 'refreshUser', 'exportUser', 'eraseUser', 'readMetrics', 'readLedger', 'changePolicy',
-    'readCatalog', 'listVideos', 'listUsers',
+    'readModerationQueue', 'decideModeration', 'appealDecision', 'readStatement', 'readCatalog', 'listVideos', 'listUsers',
   ],
 };
 const HTTP_ACTIONS = ALLOWED.admin;
@@ -91,7 +108,12 @@ const HTTP_ACTIONS = ALLOWED.admin;
 before(async () => {
   server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS });
   const m = server.moteur;
-  await m.upsertVideos([...videos(20), ...ROLES.map((role) => ({ id: `remove-${role}`, creatorId: 'c9', durationMs: 1000 }))]);
+  const perRole = (prefix: string) => ROLES.map((role) => ({ id: `${prefix}-${role}`, creatorId: 'c9', durationMs: 1000 }));
+  await m.upsertVideos([...videos(20), ...perRole('remove'), ...perRole('judged'), ...perRole('appealed')]);
+  for (const role of ROLES) {
+    const input = { videoId: `appealed-${role}`, action: 'label', category: 'other_violation_tc', ground: 'incompatible', explanation: 'unverified claim' } as const;
+    decisionOf[role] = (await m.decide(input, { principal: 'test-moderator', policyVersion: 'test' })).id;
+  }
   // The people each role's requests are about, created in the home region with consent, except the opted-out ones.
   for (const role of ROLES) {
     for (const action of ['readUser', 'refreshUser', 'exportUser', 'eraseUser', 'readFeed'] as const) await m.putUser(`${action}-${role}`, { region: 'us' });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
+import { answer, clientFor, MoteurApiError } from '../support/client.ts';
 import { apiKey, event, tempDir, TEST_REGIONS, videos } from '../support/fixtures.ts';
 
 let server: RunningServer;
@@ -73,11 +74,11 @@ test('a batch stores its valid items, rejects the others with reasons, and count
 test('bad requests get a 4xx with a code, a message and the field, and write nothing', async () => {
   const before = await server.moteur.log.count();
   const cases: [string, string, unknown, string | undefined, number, string, string | undefined][] = [
-    ['malformed JSON', '/v1/events', undefined, '{"events": [', 400, 'invalid_json', undefined],
+    ['malformed JSON', '/v1/events', undefined, '{"events": [', 400, 'invalid_json', 'body'],
     ['missing events', '/v1/events', { evnts: [] }, undefined, 400, 'invalid_field', 'events'],
     ['events not an array', '/v1/events', { events: 'x' }, undefined, 400, 'invalid_field', 'events'],
     ['batch over the limit', '/v1/events', { events: Array.from({ length: 1001 }, () => event('h2', 'v1', 'like')) }, undefined, 413, 'batch_too_large', 'events'],
-    ['body over the size limit', '/v1/videos', { videos: [{ id: 'big', creatorId: 'c', durationMs: 1, caption: 'x'.repeat(300_000) }] }, undefined, 413, 'body_too_large', undefined],
+    ['body over the size limit', '/v1/videos', { videos: [{ id: 'big', creatorId: 'c', durationMs: 1, caption: 'x'.repeat(300_000) }] }, undefined, 413, 'body_too_large', 'body'],
   ];
   for (const [name, path, body, raw, status, code, field] of cases) {
     const res = await call('POST', path, body, raw);
@@ -121,16 +122,20 @@ test('users: create, update, validate, and feed query checks', async () => {
 });
 
 test('a person can export their data, refresh their feed and be erased over HTTP', async () => {
-  await call('POST', '/v1/events', { events: [event('rights', 'v4', 'like'), event('rights', 'v5', 'follow')] });
-  const exported = await call('GET', '/v1/users/rights/export');
-  assert.equal(exported.status, 200);
-  assert.deepEqual(exported.json.events.map((e: any) => e.type), ['like', 'follow']);
-  assert.deepEqual((await call('POST', '/v1/users/rights/refresh')).json, { userId: 'rights', refreshed: true });
-  assert.deepEqual((await call('GET', '/v1/users/rights/export')).json.learned.follows, ['c5']);
-  assert.deepEqual((await call('DELETE', '/v1/users/rights')).json, { userId: 'rights', eventsErased: 2 });
-  assert.equal((await call('GET', '/v1/users/rights/export')).status, 404);
-  assert.equal((await call('DELETE', '/v1/users/rights')).status, 404);
-  assert.equal((await call('POST', '/v1/users/ghost/refresh')).status, 404);
+  // Through the typed client (test/support/client.ts): paths, parameters and bodies are checked against the OpenAPI document.
+  const moteur = clientFor(server, adminKey);
+  const person = { params: { path: { id: 'rights' } } };
+  await answer(moteur.POST('/v1/events', { body: { events: [event('rights', 'v4', 'like'), event('rights', 'v5', 'follow')] } }));
+  const exported = (await answer(moteur.GET('/v1/users/{id}/export', person))) as any;
+  assert.deepEqual(exported.events.map((e: any) => e.type), ['like', 'follow']);
+  assert.deepEqual(await answer(moteur.POST('/v1/users/{id}/refresh', person)), { userId: 'rights', refreshed: true });
+  assert.deepEqual(((await answer(moteur.GET('/v1/users/{id}/export', person))) as any).learned.follows, ['c5']);
+  assert.deepEqual(await answer(moteur.DELETE('/v1/users/{id}', person)), { userId: 'rights', eventsErased: 2 });
+  const gone = await answer(moteur.GET('/v1/users/{id}/export', person)).catch((err: unknown) => err);
+  assert.ok(gone instanceof MoteurApiError);
+  assert.deepEqual([gone.status, gone.code], [404, 'not_found']);
+  assert.equal((await moteur.DELETE('/v1/users/{id}', person)).response.status, 404);
+  assert.equal((await moteur.POST('/v1/users/{id}/refresh', { params: { path: { id: 'ghost' } } })).response.status, 404);
 });
 
 test('a body with a __proto__ key is refused as an unknown field', async () => {

@@ -10,7 +10,8 @@ import { Moteur } from '../../src/app/moteur.ts';
 import { openBackends, openLedger } from '../../src/cluster/backends.ts';
 import type { NatsEventLog } from '../../src/log/nats/nats-event-log.ts';
 import { serveEngine, type RunningServer } from '../../src/server/start.ts';
-import { apiKey, authorized, event, tempDir, videos } from '../support/fixtures.ts';
+import { answer, clientFor, sendEvents } from '../support/client.ts';
+import { apiKey, event, tempDir, videos } from '../support/fixtures.ts';
 import { freshNatsUrl, natsMissing } from '../support/services.ts';
 
 const skip = await natsMissing();
@@ -22,17 +23,18 @@ test('POST /v1/events: events the log refuses are answered 503 one by one, and r
   const { store, sealedLog, log } = await openBackends(options);
   const server: RunningServer = await serveEngine(await Moteur.over(store, log, await openLedger(options, undefined)), { dataDir, port: 0 });
   after(() => server.close());
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(server.url + path, authorized(key, 'POST', body));
-    return { status: res.status, retryAfter: res.headers.get('retry-after'), json: (await res.json()) as any };
+  const moteur = clientFor(server, key);
+  const post = async (events: unknown[]) => {
+    const { data, error, response } = await moteur.POST('/v1/events', { body: { events } });
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), json: (data ?? error) as any };
   };
-  assert.equal((await post('/v1/videos', { videos: videos(5, 5) })).json.stored, 5);
+  assert.equal((await answer(moteur.POST('/v1/videos', { body: { videos: videos(5, 5) } }))).stored, 5);
 
   // The claims stream takes two claims and refuses the others: those events are stored, but their ids are not recorded.
   const nats = sealedLog as NatsEventLog;
   await nats.jsm.streams.update(nats.subjects.idsStream, { max_msgs: 2, discard: DiscardPolicy.New });
   const batch = [0, 1, 2, 3, 4].map((i) => event('ada', `v${i}`, 'follow'));
-  const first = await post('/v1/events', { events: [...batch, event('ada', 'nope', 'like')] });
+  const first = await post([...batch, event('ada', 'nope', 'like')]);
   assert.equal(first.status, 503);
   assert.equal(first.retryAfter, '1');
   assert.equal(first.json.code, 'log_unavailable');
@@ -47,11 +49,11 @@ test('POST /v1/events: events the log refuses are answered 503 one by one, and r
   assert.deepEqual(first.json.results[5], { id: first.json.results[5].id, status: 'rejected', code: 'unknown_video', message: "videoId: video 'nope' does not exist", field: 'videoId' });
 
   // The three are in the log all the same, so the engine has learned all five follows.
-  const exported = async () => (await (await fetch(`${server.url}/v1/users/ada/export`, authorized(key))).json()) as any;
+  const exported = async () => (await answer(moteur.GET('/v1/users/{id}/export', { params: { path: { id: 'ada' } } }))) as any;
   assert.deepEqual((await exported()).learned.follows.sort(), ['c0', 'c1', 'c2', 'c3', 'c4']);
 
   await nats.jsm.streams.update(nats.subjects.idsStream, { max_msgs: -1, discard: DiscardPolicy.Old });
-  const resend = await post('/v1/events', { events: batch });
+  const resend = await post(batch);
   assert.equal(resend.status, 200);
   assert.deepEqual([resend.json.stored, resend.json.duplicates, resend.json.failed], [0, 5, 0]);
   assert.equal(await sealedLog.count(), 5, 'no event is stored twice');
@@ -59,6 +61,27 @@ test('POST /v1/events: events the log refuses are answered 503 one by one, and r
   const again = await exported();
   assert.deepEqual(again.events.map((e: any) => e.id).sort(), batch.map((e) => e.id).sort());
 
-  const metrics = await (await fetch(`${server.url}/metrics`, authorized(key))).text();
+  const metrics = await answer(moteur.GET('/metrics', { parseAs: 'text' }));
   assert.match(metrics, /moteur_events_ingested_total\{status="failed"\} 3/);
+
+  // The typed client resends a 503 by itself, after the wait Retry-After asks for: here the log takes the batch
+  // again once the stream's limit is lifted, between the answer and the resend.
+  await nats.jsm.streams.update(nats.subjects.idsStream, { max_msgs: 6, discard: DiscardPolicy.New });
+  const answers: { status: number; at: number }[] = [];
+  const retrying = clientFor(server, key, {
+    retries: 3,
+    fetch: async (request) => {
+      const response = await fetch(request);
+      answers.push({ status: response.status, at: performance.now() });
+      if (response.status === 503) await nats.jsm.streams.update(nats.subjects.idsStream, { max_msgs: -1, discard: DiscardPolicy.Old });
+      return response;
+    },
+  });
+  const later = [5, 6, 7].map((i) => ({ ...event('ada', `v${i % 5}`, 'share'), type: 'share' as const }));
+  const reply = await sendEvents(retrying, later);
+  assert.deepEqual(answers.map((a) => a.status), [503, 200]);
+  assert.ok(answers[1]!.at - answers[0]!.at >= 950, `resent ${Math.round(answers[1]!.at - answers[0]!.at)} ms after a Retry-After of 1 s`);
+  // The first try put all three in the log (only two of their ids could not be claimed), so the resend finds them there.
+  assert.deepEqual([reply.stored, reply.duplicates, reply.failed], [0, 3, 0]);
+  assert.equal(await sealedLog.count(), 8, 'every event of the batch is stored once');
 });

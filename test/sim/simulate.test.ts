@@ -29,6 +29,6 @@ test('moteur simulate drives a running server, which stores every event it sends
 
 test('moteur simulate says so when no server answers', async () => {
   const result = await runMoteur(['simulate', '--url', 'http://127.0.0.1:9', '--sessions', '1']);
-  assert.equal(result.code, 2);
+  assert.equal(result.code, 5);
   assert.match(result.stderr, /no moteur server answers at http:\/\/127\.0\.0\.1:9/);
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after } from 'node:test';
 import { join } from 'node:path';
+import { createMasterKey, masterKeyFileIn } from '../../src/trust/crypto/master-key.ts';
 import { createKey, keysFileIn } from '../../src/trust/policy/keys.ts';
 import type { Role } from '../../src/trust/policy/vocabulary.ts';
 
@@ -23,6 +24,13 @@ export function tempDir(prefix = 'moteur-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   madeDirs.push(dir);
   return dir;
+}
+
+/** A new cluster master key (what `moteur keys master create` makes), in a fresh directory: its path. */
+export function clusterMasterKey(): string {
+  const file = masterKeyFileIn(tempDir());
+  createMasterKey(file);
+  return file;
 }
 
 export interface VideoSpec {

@@ -29,9 +29,13 @@ const decide = (who: Principal, action: ActionName, person?: { region?: string; 
 
 /** What each role may do, in its own region, for a person who consented. Everything else is denied. */
 const PERMITTED: Record<Role, ActionName[]> = {
-  app: ['ingestEvents', 'upsertVideos', 'readVideo', 'readCatalog', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser'],
+  app: [
+    'ingestEvents', 'upsertVideos', 'readCatalog', 'readVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser',
+    'appealDecision', 'readStatement',
+  ],
   analyst: ['readMetrics'],
   auditor: ['readLedger'],
+  moderator: ['readModerationQueue', 'decideModeration', 'readStatement', 'readVideo'],
   admin: ACTION_NAMES,
 };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
 import { DEFAULT_ORIGIN, loadLedgerSecrets } from '../../trust/ledger/ledger.ts';
 import { verifyConsistency, verifyInclusion, type Verdict } from '../../trust/ledger/merkle.ts';
-import { verifierKey, verifyNote } from '../../trust/ledger/note.ts';
+import { parseVerifierKey, verifierKey, verifyNote } from '../../trust/ledger/note.ts';
 import { watchLedger } from '../../trust/ledger/watch.ts';
 
 function readInput(path: string): string {
@@ -31,6 +31,12 @@ function checkProofFile(path: string): Verdict {
   throw new MoteurError('unreadable', `${path}: neither an inclusion proof (leafIdx, treeSize, leafHash, root, proof) nor a consistency proof (size1, size2, root1, root2, proof)`, 400);
 }
 
+/** A malformed `--key` is a mistake in the command (exit 2), not an alert about the ledger (exit 1). */
+function assertVerifierKey(text: string): void {
+  const parsed = parseVerifierKey(text);
+  if (typeof parsed === 'string') throw new MoteurError('invalid_field', `--key: ${parsed}; print it with 'moteur audit key --data DIR' on the server`, 400, 'key');
+}
+
 function report(verdict: Verdict, what: string): void {
   if (verdict.ok) {
     console.log(`valid: ${what}`);
@@ -50,7 +56,10 @@ export function registerAudit(program: Command): void {
     .command('verify-note <file>')
     .description('Check the signature of a C2SP signed note (such as a checkpoint) with a verifier key')
     .requiredOption('--key <verifier-key>', 'the verifier key, name+keyid+base64')
-    .action((file: string, opts: { key: string }) => report(verifyNote(readInput(file), opts.key), `${file} is signed by ${opts.key.split('+')[0]}`));
+    .action((file: string, opts: { key: string }) => {
+      assertVerifierKey(opts.key);
+      report(verifyNote(readInput(file), opts.key), `${file} is signed by ${opts.key.split('+')[0]}`);
+    });
   audit
     .command('watch')
     .description("The auditor's check: the checkpoint is signed, extends the last one seen (kept in --state), and with --entries every entry re-hashes to its root")
@@ -60,6 +69,7 @@ export function registerAudit(program: Command): void {
     .option('--api-key <key>', 'an API key with the auditor role (default: $MOTEUR_API_KEY)')
     .option('--entries', 're-fetch and re-hash every entry', false)
     .action(async (opts: { url: string; key: string; state: string; entries: boolean; apiKey?: string }) => {
+      assertVerifierKey(opts.key);
       const result = await watchLedger(opts.url.replace(/\/$/, ''), opts.key, opts.state, opts.entries, opts.apiKey ?? process.env.MOTEUR_API_KEY);
       if (result.ok) {
         console.log(`ok: ${result.state.origin} at size ${result.state.size}${opts.entries ? `, ${result.checkedEntries} entries re-hashed` : ''}`);

@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Moteur } from '../../app/moteur.ts';
-import { MoteurError } from '../../core/errors.ts';
 import { startServer } from '../../server/start.ts';
 import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
 import type { SimulationReport } from '../../sim/stats.ts';
@@ -49,9 +48,10 @@ function figures(url: string, dataDir: string, r: SimulationReport, store: Store
   ];
 }
 
-function tryIt(url: string, apiKey: string, startedAt: string): string[] {
+function tryIt(url: string, apiKey: string, consoleKey: string, startedAt: string): string[] {
   const event = JSON.stringify({ events: [{ id: 'try-1', userId: 'user1', videoId: 'video1', type: 'like', ts: startedAt }] });
   return [
+    `Console: ${url}/ (the feed, the engine's charts, the audit ledger), signing in with this admin key: ${consoleKey}`,
     `Try it (Ctrl-C stops the demo; the demo's app key is in $KEY, revoked at the next run):`,
     `  export KEY=${apiKey}`,
     `  curl -s -H "authorization: Bearer $KEY" '${url}/v1/users/user1/feed?n=5&explain=1'`,
@@ -103,10 +103,9 @@ export function registerDemo(program: Command): void {
       const port = opts.port ?? server.port;
       // The demo is an app like any other: it calls the API with an app key, made afresh each run.
       const apiKey = createKey(keysFileIn(dataDir), { id: 'demo', role: 'app', regions: SIM_REGIONS }, true);
-      const running = await startServer({ ...engine, dataDir, port, host: server.host, regions: SIM_REGIONS }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EADDRINUSE') throw err;
-        throw new MoteurError('port_in_use', `port ${port} is already in use: choose another with --port (0 picks a free one)`, 400);
-      });
+      // The person at the web console may open every page, so its key is an admin's.
+      const consoleKey = createKey(keysFileIn(dataDir), { id: 'demo-console', role: 'admin', regions: SIM_REGIONS }, true);
+      const running = await startServer({ ...engine, dataDir, port, host: server.host, regions: SIM_REGIONS });
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: 1, embeddingDim: running.moteur.config.embeddingDim });
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
@@ -120,7 +119,7 @@ export function registerDemo(program: Command): void {
         await uploadWorld(running.url, world, (done) => bar.update(done), apiKey);
         bar.stop();
       }
-      const out = screen(tryIt(running.url, apiKey, new Date().toISOString()));
+      const out = screen(tryIt(running.url, apiKey, consoleKey, new Date().toISOString()));
       // Figures arrive every second; each is drawn after the previous one, with the store counts of that moment.
       let drawing = Promise.resolve();
       const show = (report: SimulationReport, final: boolean) => {

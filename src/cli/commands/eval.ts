@@ -61,7 +61,7 @@ export async function runEvaluation(options: ReportOptions, evaluate: (progress:
       writeHtmlReport(options.report, page);
       console.error(`report written to ${options.report}`);
     }
-    if (options.png !== undefined) console.error(`charts written: ${writeChartPngs(options.png, chartsOf(page)).join(', ')}`);
+    if (options.png !== undefined) console.error(`charts written: ${(await writeChartPngs(options.png, chartsOf(page))).join(', ')}`);
   }
 }
 

@@ -41,14 +41,16 @@ export function registerImport(program: Command): void {
       } finally {
         await moteur.close();
       }
-      if (opts.json) {
-        console.log(JSON.stringify(summaries));
-        return;
+      if (opts.json) console.log(JSON.stringify(summaries));
+      else {
+        for (const s of summaries) {
+          console.log(`${s.kind}: ${s.rows} rows read, ${s.stored} stored, ${s.duplicates} duplicates, ${s.rejected} rejected (${s.file})`);
+          for (const r of s.rejections) console.log(`  ${r}`);
+          if (s.rejected > s.rejections.length) console.log(`  ... and ${s.rejected - s.rejections.length} more`);
+        }
       }
-      for (const s of summaries) {
-        console.log(`${s.kind}: ${s.rows} rows read, ${s.stored} stored, ${s.duplicates} duplicates, ${s.rejected} rejected (${s.file})`);
-        for (const r of s.rejections) console.log(`  ${r}`);
-        if (s.rejected > s.rejections.length) console.log(`  ... and ${s.rejected - s.rejections.length} more`);
+      if (summaries.every((s) => s.rejected > 0 && s.stored === 0 && s.duplicates === 0)) {
+        throw new MoteurError('all_rejected', 'every row was rejected and nothing was imported: fix the rows (the reasons are above) and import again', 400);
       }
     });
 }

@@ -1,16 +1,16 @@
 import { Option, type Command } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
+import { makePrivateDir } from '../../core/private-files.ts';
 import { openBackends, openLedger } from '../../cluster/backends.ts';
-import { startApiNode } from '../../cluster/roles/api-node.ts';
+import { serveOnSharedStore, startApiNode } from '../../cluster/roles/api-node.ts';
 import { shardLabel, type LearnerShard } from '../../cluster/learner-shard.ts';
-import { DEFAULT_DELTA_EVERY_MS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
+import { DEFAULT_DELTA_EVERY_MS, DEFAULT_READY_LAG_EVENTS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
 import { engineOverrides, serverSettings } from '../../app/config-file.ts';
 import { DEFAULT_SERVER } from '../../app/config-schema.ts';
 import type { MoteurConfigOverrides } from '../../app/config.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
 import { configOption, loadSettings } from '../config-option.ts';
-import { parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
+import { parseNonNegativeInt, parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
 
 interface ServeOptions {
   data?: string;
@@ -25,6 +25,7 @@ interface ServeOptions {
   learnFrom: 'log' | 'deltas';
   shard?: LearnerShard;
   port?: number;
+  readyLag: number;
   host?: string;
   regions?: string[];
   logRequests: boolean;
@@ -33,7 +34,6 @@ interface ServeOptions {
 /** What serving needs once the flags, the environment and the configuration file have each had their say. */
 interface Resolved extends ServeOptions {
   data: string;
-  port: number;
   host: string;
   engine: MoteurConfigOverrides;
 }
@@ -45,7 +45,7 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files (default: dataDir of the configuration)")
     .addOption(new Option('--store <url>', "postgres://user@host:port/db[?schema=name] (default: SQLite in --data); each region's personal data goes to schema <name>_<region>").env('MOTEUR_STORE'))
     .addOption(new Option('--log <url>', 'nats://host:port[,host:port][?stream=moteur&shards=4] (default: SQLite in --data)').env('MOTEUR_LOG'))
-    .addOption(new Option('--master-key <file>', 'the key wrapping people\'s data keys; every node of a cluster uses the same (default: master.key in --data)').env('MOTEUR_MASTER_KEY'))
+    .addOption(new Option('--master-key <file>', "the key wrapping people's data keys (default: master.key in --data, made on first use by a single node); a cluster's nodes use the one 'moteur keys master create' made, never a new one").env('MOTEUR_MASTER_KEY'))
     .addOption(
       new Option('--ledger-keys <dir>', "the audit ledger's signing key and commitment salt (ledger.key, ledger.salt; made if missing); every node of a cluster uses the same (default: ledger/ in --data)").env(
         'MOTEUR_LEDGER_KEYS',
@@ -64,7 +64,8 @@ export function registerServe(program: Command): void {
         .choices(['log', 'deltas'])
         .default('log'),
     )
-    .addOption(new Option('--port <n>', `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port})`).argParser(parsePort).env('MOTEUR_PORT'))
+    .addOption(new Option('--port <n>', `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port}; for a learner's /health and /metrics a free one)`).argParser(parsePort).env('MOTEUR_PORT'))
+    .option('--ready-lag <events>', 'learner: /health says ready once at most this many messages of its part are not delivered to it yet', parseNonNegativeInt, DEFAULT_READY_LAG_EVENTS)
     .addOption(new Option('--host <address>', `address to listen on (default: host of the configuration, ${DEFAULT_SERVER.host})`).env('MOTEUR_HOST'))
     .option('--regions <list>', "regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused", parseRegions)
     .option('--log-requests', 'log every request as JSON lines', false)
@@ -72,19 +73,29 @@ export function registerServe(program: Command): void {
     .action(async (given: ServeOptions) => {
       const opts = resolveOptions(given);
       if (opts.role === 'learner') {
-        mkdirSync(opts.data, { recursive: true });
-        const node = await startLearnerNode({ ...backendsOf(opts), checkpointEveryMs: opts.checkpointEvery * 1000, shard: opts.shard, deltaEveryMs: opts.deltaEvery });
+        makePrivateDir(opts.data);
+        const node = await startLearnerNode({
+          ...backendsOf(opts),
+          checkpointEveryMs: opts.checkpointEvery * 1000,
+          shard: opts.shard,
+          deltaEveryMs: opts.deltaEvery,
+          port: opts.port,
+          host: opts.host,
+          readyLagEvents: opts.readyLag,
+        });
         const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
-        console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s`);
+        console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s; /health and /metrics on ${node.url}`);
         stopOnSignals(() => node.close());
         return;
       }
       const server = await startServing(opts);
       const regions = server.access.authorizer.regions.join(',');
       const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
-      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json`);
+      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json, the web console at ${server.url}/`);
       if (server.access.authorizer.keys().length === 0) {
-        console.log(`no API key yet: create one with 'moteur keys create --data ${opts.data} --id NAME --role app --regions ${regions}', then reload (kill -HUP ${process.pid})`);
+        const where = opts.store === undefined ? `--data ${opts.data}` : '--store URL';
+        const then = opts.store === undefined ? ' (picked up within a second)' : ': every node of the cluster accepts it within a second';
+        console.log(`no API key yet: create one with 'moteur keys create ${where} --id NAME --role app --regions ${regions}'${then}`);
       }
       // SIGHUP re-reads the policies and the keys file; a broken file is reported and nothing changes.
       process.on('SIGHUP', () => {
@@ -106,7 +117,8 @@ function resolveOptions(given: ServeOptions): Resolved {
   return {
     ...given,
     data: given.data ?? server.dataDir,
-    port: given.port ?? server.port,
+    // A learner without a port of its own serves /health and /metrics on a free one.
+    port: given.port ?? (given.role === 'learner' && !('port' in settings.values) ? undefined : server.port),
     host: given.host ?? server.host,
     regions: given.regions ?? server.regions,
     engine: engineOverrides(settings),
@@ -116,15 +128,15 @@ function resolveOptions(given: ServeOptions): Resolved {
 const backendsOf = (opts: Resolved) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys, regions: opts.regions });
 
 async function startServing(opts: Resolved): Promise<RunningServer> {
-  const listen = { dataDir: opts.data, port: opts.port, host: opts.host, logger: opts.logRequests, regions: opts.regions };
+  const listen = { dataDir: opts.data, port: opts.port ?? DEFAULT_SERVER.port, host: opts.host, logger: opts.logRequests, regions: opts.regions, onKeysFile: (message: string) => console.log(message) };
   if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen, learnFrom: opts.learnFrom });
   if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer({ ...opts.engine, ...listen });
   // One process on the scale-out store and log (or one of them).
-  mkdirSync(opts.data, { recursive: true });
+  makePrivateDir(opts.data);
   const { store, log, postgres } = await openBackends(backendsOf(opts));
   const config = { ...opts.engine, ...(postgres && { region: postgres.directory.home }), learning: { ...opts.engine.learning, snapshotPath: learnerSnapshotPath(opts.data) } };
   const moteur = await Moteur.over(store, log, await openLedger(backendsOf(opts), postgres), config, undefined, postgres?.directory);
-  return serveEngine(moteur, listen);
+  return postgres === undefined ? serveEngine(moteur, listen) : serveOnSharedStore(moteur, listen, postgres);
 }
 
 function stopOnSignals(close: () => Promise<void>): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
-import { catchUpWithCatalog, generateWorld } from '../../sim/world.ts';
-import { request } from '../../sim/http-client.ts';
+import { SimulationDriver, simulatorClient, uploadWorld } from '../../sim/driver.ts';
+import { catchUpWithCatalog, generateWorld, SIM_REGIONS } from '../../sim/world.ts';
+import { EXIT } from '../exit-codes.ts';
 import { parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
@@ -35,10 +35,16 @@ export function registerSimulate(program: Command): void {
     .option('--json', 'print the final figures as one JSON object', false)
     .action(async (opts: SimulateOptions) => {
       const url = opts.url.replace(/\/$/, '');
-      const health = await request(`${url}/health`).catch((err: Error) => ({ status: 0, text: err.message }));
+      const health = await simulatorClient(url, undefined)
+        .GET('/health')
+        .then(({ data, response }) => {
+          const served = data as { videos: number; regions?: string[] } | undefined;
+          return { status: response.status, text: response.ok ? '' : response.statusText, videos: served?.videos ?? 0, regions: served?.regions };
+        })
+        .catch((err: Error) => ({ status: 0, text: (err.cause as Error | undefined)?.message ?? err.message, videos: 0, regions: undefined }));
       if (health.status !== 200) {
         console.error(`moteur simulate: no moteur server answers at ${url} (${health.text}); start one with 'moteur serve --data DIR'`);
-        process.exitCode = 2;
+        process.exitCode = EXIT.unreachable;
         return;
       }
       const apiKey = opts.key ?? process.env.MOTEUR_API_KEY;
@@ -47,8 +53,16 @@ export function registerSimulate(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      // Asked before anything is written: the simulated people live in these regions, and a node refuses the others'.
+      const served = health.regions;
+      const missing = SIM_REGIONS.filter((r) => served !== undefined && !served.includes(r));
+      if (missing.length > 0) {
+        console.error(`moteur simulate: the server at ${url} serves ${served!.join(', ')}, not ${missing.join(', ')}; the simulated people live in ${SIM_REGIONS.join(', ')}: start it with --regions ${SIM_REGIONS.join(',')}`);
+        process.exitCode = EXIT.unreachable;
+        return;
+      }
       const world = generateWorld({ videos: opts.videos, users: opts.users, seed: opts.seed });
-      catchUpWithCatalog(world, (JSON.parse(health.text) as { videos: number }).videos, Date.now());
+      catchUpWithCatalog(world, health.videos, Date.now());
       const bar = progressBar('uploading', world.videos.length + world.users.length);
       await uploadWorld(url, world, (done) => bar.update(done), apiKey);
       bar.stop();

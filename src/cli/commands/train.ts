@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG, resolveConfig } from '../../app/config.ts';
+import { lockDataDir, unwritable } from '../../app/data-dir.ts';
 import { rebuildFromLog } from '../../app/learning.ts';
 import { learnerSnapshotPath, LOCAL_OPERATOR } from '../../app/moteur.ts';
+import { MoteurError } from '../../core/errors.ts';
 import { openRegions, regionsIn } from '../../residency/open-regions.ts';
 import { Ledger } from '../../trust/ledger/ledger.ts';
 import { engineOverrides, serverSettings } from '../../app/config-file.ts';
@@ -23,10 +26,17 @@ export function registerTrain(program: Command): void {
       const settings = loadSettings(given.config);
       const engine = engineOverrides(settings);
       const opts = { ...given, data: given.data ?? serverSettings(settings).dataDir, seed: given.seed ?? engine.learning?.seed ?? DEFAULT_CONFIG.learning.seed };
+      if (!existsSync(join(opts.data, 'store.db'))) {
+        throw new MoteurError('no_data_dir', `${opts.data} holds no engine data: give the --data of a 'moteur serve' or 'moteur import'`, 400);
+      }
       const path = learnerSnapshotPath(opts.data);
+      const lock = lockDataDir(opts.data);
       // Every region the directory holds, so the models learn from everyone's events.
       const regions = regionsIn(opts.data);
-      const { store, log, directory } = await openRegions(opts.data, regions.length > 0 ? regions : undefined, regions[0] ?? DEFAULT_CONFIG.region);
+      const { store, log, directory } = await openRegions(opts.data, regions.length > 0 ? regions : undefined, regions[0] ?? DEFAULT_CONFIG.region).catch((error: unknown) => {
+        lock.release();
+        throw unwritable(opts.data, error);
+      });
       const ledger = await Ledger.open(join(opts.data, 'ledger'));
       try {
         // Training reads everyone's events: an administrative access to personal data, so it is on the record.
@@ -40,6 +50,7 @@ export function registerTrain(program: Command): void {
         await log.close();
         await store.close();
         await ledger.close();
+        lock.release();
       }
     });
 }

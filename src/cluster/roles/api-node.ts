@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
 import { removeRegionalFiles, writeRegionalFiles } from '../../learn/online/regional-snapshot.ts';
-import { serveEngine, type RunningServer } from '../../server/start.ts';
+import { serveEngine, type RunningServer, type ServeOptions } from '../../server/start.ts';
 import { openCheckpoints, openLedger, openScaleOut, type BackendOptions } from '../backends.ts';
 import { LogFollower } from '../log-follower.ts';
+import { registerNode } from '../node-registry.ts';
 import { DeltaStream, NO_DELTAS } from '../model-deltas.ts';
 import { MoteurError } from '../../core/errors.ts';
+import type { PostgresRegions } from '../../residency/postgres-regions.ts';
+import { SharedKeyRing, SharedKeys } from '../../trust/policy/postgres-keys.ts';
 
 export interface ApiNodeOptions extends BackendOptions {
   port: number;
@@ -45,6 +48,37 @@ export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiN
   const follower = new LogFollower(sealedLog, log, checkpoints, `api-${randomUUID()}`, deltas);
   const config = { region: postgres.directory.home, learning: { snapshotPath } };
   const moteur = await Moteur.over(store, log, await openLedger(options, postgres), config, follower, postgres.directory);
-  const server = await serveEngine(moteur, { dataDir: options.dataDir, port: options.port, host: options.host, logger: options.logger });
-  return { ...server, follower };
+  const server = await serveOnSharedStore(moteur, { dataDir: options.dataDir, port: options.port, host: options.host, logger: options.logger }, postgres);
+  const registration = await registerNode(postgres.shared.pool, postgres.shared.schema, options.dataDir, { role: 'api', shard: null, regions: postgres.directory.regions, url: server.url }).catch(async (err) => {
+    await server.close();
+    throw err;
+  });
+  const close = async () => {
+    await registration.close();
+    await server.close();
+  };
+  return { ...server, follower, close };
+}
+
+/** Serves an engine whose store is the shared PostgreSQL: its API keys are the cluster's, in the shared schema, kept up to date. */
+export async function serveOnSharedStore(moteur: Moteur, options: ServeOptions, postgres: PostgresRegions): Promise<RunningServer> {
+  let sharedKeys: SharedKeyRing;
+  try {
+    sharedKeys = new SharedKeyRing(await SharedKeys.open(postgres.shared.pool, postgres.shared.schema));
+    await sharedKeys.start();
+  } catch (err) {
+    await moteur.close();
+    throw err;
+  }
+  // serveEngine closes the engine itself when it fails.
+  const server = await serveEngine(moteur, { ...options, sharedKeys }).catch(async (err) => {
+    await sharedKeys.close();
+    throw err;
+  });
+  const close = async () => {
+    // The keys first: a read in flight needs the store's pool, which closing the server closes.
+    await sharedKeys.close();
+    await server.close();
+  };
+  return { ...server, close };
 }

@@ -1,7 +1,9 @@
 import { resolveConfig } from '../../app/config.ts';
 import { openCheckpoints, openScaleOut, type BackendOptions } from '../backends.ts';
 import { Learner } from '../learner.ts';
-import { shardFilter, WHOLE_LOG, type LearnerShard } from '../learner-shard.ts';
+import { serveLearnerEndpoints } from '../learner-endpoints.ts';
+import { shardFilter, shardLabel, WHOLE_LOG, type LearnerShard } from '../learner-shard.ts';
+import { registerNode } from '../node-registry.ts';
 import { DeltaStream } from '../model-deltas.ts';
 
 export const DEFAULT_DELTA_EVERY_MS = 100;
@@ -12,10 +14,19 @@ export interface LearnerNodeOptions extends BackendOptions {
   shard?: LearnerShard | undefined;
   /** A shard of several publishes a model delta this often (ms) and applies the other shards'. */
   deltaEveryMs?: number | undefined;
+  /** Where its `/health` and `/metrics` listen (default: a free port on 127.0.0.1). */
+  port?: number | undefined;
+  host?: string | undefined;
+  /** Ready once at most this many messages of its part are not delivered to it yet (default `DEFAULT_READY_LAG_EVENTS`). */
+  readyLagEvents?: number | undefined;
 }
+
+export const DEFAULT_READY_LAG_EVENTS = 100;
 
 export interface RunningLearner {
   learner: Learner;
+  /** Its `/health` and `/metrics`. */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -35,9 +46,15 @@ export async function startLearnerNode(options: LearnerNodeOptions): Promise<Run
     // A learner of the whole log learns everything itself; shards exchange what they learn.
     const deltas = shard.count > 1 ? { stream: await DeltaStream.open(sealedLog), everyMs: options.deltaEveryMs ?? DEFAULT_DELTA_EVERY_MS } : undefined;
     const learner = await Learner.start({ sealedLog, log, store, checkpoints, residency: postgres.directory, config, workDir: options.dataDir, checkpointEveryMs: options.checkpointEveryMs, deltas });
+    const label = shardLabel(shard);
+    const endpoints = await serveLearnerEndpoints(learner, { shard: label, port: options.port ?? 0, host: options.host ?? '127.0.0.1', readyLagEvents: options.readyLagEvents ?? DEFAULT_READY_LAG_EVENTS });
+    const registration = await registerNode(postgres.shared.pool, postgres.shared.schema, options.dataDir, { role: 'learner', shard: label, regions: postgres.directory.regions, url: endpoints.url });
     return {
       learner,
+      url: endpoints.url,
       async close() {
+        await registration.close();
+        await endpoints.close();
         await learner.stop();
         await close();
       },

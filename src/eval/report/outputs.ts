@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import { MoteurError } from '../../core/errors.ts';
 import { renderHtmlReport, type ReportPage } from './html.ts';
 import type { Chart } from './svg.ts';
@@ -13,8 +12,17 @@ export function writeHtmlReport(path: string, page: ReportPage): void {
   });
 }
 
-/** Renders each chart to `DIR/<chart id>.png` at twice its SVG size; returns the paths written. */
-export function writeChartPngs(dir: string, charts: Chart[]): string[] {
+/**
+ * Renders each chart to `DIR/<chart id>.png` at twice its SVG size; returns the paths written. The renderer is
+ * an optional package, loaded here only: the engine and its server never need it.
+ */
+export async function writeChartPngs(dir: string, charts: Chart[]): Promise<string[]> {
+  let Resvg: typeof import('@resvg/resvg-js').Resvg;
+  try {
+    ({ Resvg } = await import('@resvg/resvg-js'));
+  } catch {
+    throw new MoteurError('report_not_written', `cannot write ${dir}: PNG charts need the optional package @resvg/resvg-js (npm install @resvg/resvg-js), or leave out --png`, 400, 'png');
+  }
   return writeOutput(dir, () => {
     mkdirSync(dir, { recursive: true });
     return charts.map((chart) => {

@@ -4,6 +4,7 @@
  */
 import type { MoteurConfigOverrides } from '../../app/config.ts';
 import { compareArms, armOfPerson, type MetricDifference } from './ab.ts';
+import type { SafetyFigures } from './bad-actors.ts';
 import { convergence, figures, totalsByPerson, totalsOf, type Convergence, type Figures, type SessionRecord } from './metrics.ts';
 import { simulate, type Arm, type DayFacts, type SimulationOptions } from './run.ts';
 
@@ -13,11 +14,13 @@ export const POLICIES = {
   popular: { overrides: { feed: { policy: 'popular' } }, personalized: true },
   engine: { overrides: {}, personalized: true },
   'engine-unpersonalized': { overrides: {}, personalized: false },
+  /** The engine without its safety layer: no reach freezes, no moderator, no age limits or dispersal. */
+  'engine-safety-off': { overrides: { safety: { enabled: false } }, personalized: true },
 } satisfies Record<string, Omit<Arm, 'name'>>;
 export type PolicyName = keyof typeof POLICIES;
 export const POLICY_NAMES = Object.keys(POLICIES) as PolicyName[];
 
-export type SimParameters = Pick<SimulationOptions, 'days' | 'users' | 'videos' | 'seed'>;
+export type SimParameters = Pick<SimulationOptions, 'days' | 'users' | 'videos' | 'seed' | 'badActors'>;
 
 export interface ArmFigures {
   name: string;
@@ -26,6 +29,8 @@ export interface ArmFigures {
   overall: Figures;
   byDay: (Figures & { day: number })[];
   convergence: Convergence;
+  /** With bad actors: harmful views and removals, dispersal violations in minors' feeds. */
+  safety?: SafetyFigures;
 }
 
 export interface PolicyComparison {
@@ -70,7 +75,9 @@ export async function comparePolicies(options: SimulationOptions, names: readonl
   for (const name of names) {
     // Each policy runs alone on its own fresh engine; the people, their schedule and the catalog are the same.
     const run = await simulate(options, [{ name, ...POLICIES[name] }], () => 0);
-    policies.push(armFigures(name, run.sessions[0]!, options.days));
+    const arm = armFigures(name, run.sessions[0]!, options.days);
+    if (run.safety !== undefined) arm.safety = rounded(run.safety[0]!);
+    policies.push(arm);
     days = run.days;
   }
   return { kind: 'policies', parameters: parametersOf(options), days: days.map(rounded), policies, seconds: elapsed(started) };
@@ -91,8 +98,8 @@ export async function abTest(options: SimulationOptions, a: AbArmSpec, b: AbArmS
     parameters: { ...parametersOf(options), resamples },
     days: run.days.map(rounded),
     arms: {
-      A: { ...armFigures(a.name, run.sessions[0]!, options.days), config: a.config },
-      B: { ...armFigures(b.name, run.sessions[1]!, options.days), config: b.config },
+      A: { ...armFigures(a.name, run.sessions[0]!, options.days), config: a.config, ...(run.safety ? { safety: rounded(run.safety[0]!) } : {}) },
+      B: { ...armFigures(b.name, run.sessions[1]!, options.days), config: b.config, ...(run.safety ? { safety: rounded(run.safety[1]!) } : {}) },
     },
     differences: compareArms(perPerson[0]!, perPerson[1]!, { resamples, seed: options.seed }).map(rounded),
     seconds: elapsed(started),
@@ -100,7 +107,18 @@ export async function abTest(options: SimulationOptions, a: AbArmSpec, b: AbArmS
 }
 
 function parametersOf(options: SimulationOptions): SimParameters {
-  return { days: options.days, users: options.users, videos: options.videos, seed: options.seed };
+  const parameters: SimParameters = { days: options.days, users: options.users, videos: options.videos, seed: options.seed };
+  if (options.badActors !== undefined) parameters.badActors = options.badActors;
+  return parameters;
+}
+
+/** The safety layer's effect: how much fewer harmful views, and how much watch time per session it costs. */
+export function safetyEffect(on: ArmFigures, off: ArmFigures): { harmfulViewsReduction: number; watchTimeChange: number } | undefined {
+  if (on.safety === undefined || off.safety === undefined || off.safety.harmfulViewsPer1000Impressions === 0) return undefined;
+  return {
+    harmfulViewsReduction: Number((1 - on.safety.harmfulViewsPer1000Impressions / off.safety.harmfulViewsPer1000Impressions).toPrecision(4)),
+    watchTimeChange: Number((on.overall.watchMinutesPerSession / off.overall.watchMinutesPerSession - 1).toPrecision(4)),
+  };
 }
 
 const elapsed = (started: number) => Number(((performance.now() - started) / 1000).toFixed(1));

@@ -13,10 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, type MoteurConfigOverrides } from '../../app/config.ts';
 import { Moteur } from '../../app/moteur.ts';
-import type { ItemOutcome } from '../../core/types.ts';
+import type { ItemOutcome, WatchEvent } from '../../core/types.ts';
 import type { StageProgress } from '../progress.ts';
 import { watchPage, type PageViewer } from '../../sim/watch-page.ts';
 import { generateWorld, postVideos, SIM_REGIONS, videoForApi, type SimUser, type SimVideo, type World } from '../../sim/world.ts';
+import { BadActors, SafetyTally, SimulatedModerator, type SafetyFigures, type SafetyScenario } from './bad-actors.ts';
 import { meanPairwiseDistance, recordWatched, type SessionRecord } from './metrics.ts';
 import { DAY_MS, Population } from './population.ts';
 import { Timeline } from './timeline.ts';
@@ -37,6 +38,11 @@ export interface SimulationOptions {
   progress?: StageProgress;
   /** Sees each engine once it is open, before any traffic. */
   onEngine?: (arm: Arm, moteur: Moteur) => void;
+  /**
+   * Harmful videos, reports, a moderator, minors and sensitive topics (bad-actors.ts); a simulated moderator works
+   * the queue of every arm whose safety layer is on.
+   */
+  badActors?: SafetyScenario;
 }
 
 export interface DayFacts {
@@ -51,6 +57,8 @@ export interface SimulationRun {
   /** Sessions of the people each arm served, in the order they ended. */
   sessions: SessionRecord[][];
   days: DayFacts[];
+  /** Per arm, with bad actors: harmful views, removals, dispersal violations in minors' feeds. */
+  safety?: SafetyFigures[];
 }
 
 /** Day 0 starts here, whenever the run happens, so a seed gives the same figures. */
@@ -100,9 +108,11 @@ interface LiveSession {
   viewer: PageViewer;
   patience: number;
   /** Events of the page being watched, sent when the person swipes past its last video. */
-  pending: Record<string, unknown>[];
+  pending: WatchEvent[];
   embeddings: number[][];
   watchRatioSum: number;
+  /** Whether the bad actors' reports come from this person. */
+  reports: () => number;
 }
 
 /** What the timeline holds: a video being posted, a person opening the app, or a person reaching the end of a page. */
@@ -144,6 +154,11 @@ class Simulation {
   private readonly timeline = new Timeline<Happening>();
   private readonly records: SessionRecord[][];
   private eventCounter = 0;
+  private readonly actors: BadActors | undefined;
+  private readonly tallies: SafetyTally[];
+  /** Per arm: the moderator working its queue, if its safety layer is on. */
+  private readonly moderators: (SimulatedModerator | undefined)[];
+  private readonly minors = new Set<string>();
 
   constructor(
     private readonly world: World,
@@ -155,6 +170,11 @@ class Simulation {
     private readonly options: SimulationOptions,
   ) {
     this.records = arms.map(() => []);
+    const scenario = options.badActors;
+    this.actors = scenario === undefined ? undefined : new BadActors(scenario, options.seed);
+    const actors = this.actors;
+    this.tallies = actors === undefined ? [] : arms.map(() => new SafetyTally(actors));
+    this.moderators = arms.map((arm) => (actors === undefined || arm.overrides.safety?.enabled === false ? undefined : new SimulatedModerator(actors, SIMULATION_START)));
   }
 
   async run(): Promise<SimulationRun> {
@@ -171,7 +191,9 @@ class Simulation {
     }
     // The sessions still running when the last day ends are played to their end.
     await this.runUntil(Infinity);
-    return { sessions: this.records, days };
+    const run: SimulationRun = { sessions: this.records, days };
+    if (this.actors !== undefined) run.safety = this.tallies.map((t) => t.figures());
+    return run;
   }
 
   /** Handles every happening due before `end`, in time order; returns how many people arrived. */
@@ -180,6 +202,7 @@ class Simulation {
     while (this.timeline.nextAt < end) {
       const { at, item } = this.timeline.next()!;
       this.upkeepUntil(at);
+      await this.moderateUntil(at);
       this.clock.advanceTo(at);
       if (item.kind === 'post') {
         // Video numbers stay in step with the world even when the creator has not joined yet and nothing is published.
@@ -206,17 +229,29 @@ class Simulation {
     for (; this.nextUpkeep <= ts; this.nextUpkeep += UPKEEP_EVERY_MS) for (const engine of this.engines) engine.learning.maintain();
   }
 
+  private async moderateUntil(ts: number): Promise<void> {
+    for (const [arm, moderator] of this.moderators.entries()) {
+      await moderator?.workUntil(this.engines[arm]!, ts, (videoId, at) => this.tallies[arm]!.removed(videoId, at));
+    }
+  }
+
   private async publish(videos: SimVideo[]): Promise<void> {
     for (let i = 0; i < videos.length; i += 1000) {
-      const batch = videos.slice(i, i + 1000).map(videoForApi);
+      const batch = videos.slice(i, i + 1000).map((v) => this.actors?.upload(videoForApi(v)) ?? videoForApi(v));
       for (const engine of this.engines) ensureAllStored(await engine.upsertVideos(batch), 'a video');
     }
-    for (const v of videos) this.videos.set(v.id, v);
+    for (const v of videos) {
+      this.videos.set(v.id, v);
+      for (const tally of this.tallies) tally.published(v);
+    }
   }
 
   private async arrive(user: SimUser, at: number): Promise<void> {
+    const birthDate = this.actors?.birthDateOf(user, at);
+    if (birthDate !== undefined) this.minors.add(user.id);
     for (const [i, engine] of this.engines.entries()) {
-      await engine.putUser(user.id, { region: user.region, language: user.language, createdAt: at, settings: { personalized: this.arms[i]!.personalized } });
+      const profile = { region: user.region, language: user.language, createdAt: at, settings: { personalized: this.arms[i]!.personalized } };
+      await engine.putUser(user.id, birthDate === undefined ? profile : { ...profile, birthDate });
     }
     this.sessionsSoFar.set(user.id, 0);
     this.impressionsSoFar.set(user.id, 0);
@@ -251,7 +286,8 @@ class Simulation {
       nextEventId: () => `sim-${++this.eventCounter}`,
       timeAt: (elapsedMs) => this.clock.now() + elapsedMs,
     };
-    return { user, engine: this.engines[arm]!, arm, record, viewer, patience: user.patience, pending: [], embeddings: [], watchRatioSum: 0 };
+    const reports = this.population.stream('report', user.id, sessionNumber);
+    return { user, engine: this.engines[arm]!, arm, record, viewer, patience: user.patience, pending: [], embeddings: [], watchRatioSum: 0, reports };
   }
 
   /**
@@ -263,11 +299,14 @@ class Simulation {
     for (const o of outcomes) ensureAllStored(o, 'an event');
     session.pending = [];
     if (session.patience > 0) {
-      const page = await session.engine.feed(session.user.id, { n: PAGE_SIZE, sessionId: session.viewer.sessionId });
+      const page = await session.engine.feed(session.user.id, { n: PAGE_SIZE, sessionId: session.viewer.sessionId, at: this.clock.now() });
+      this.tallies[session.arm]?.served(session.user.id, this.minors.has(session.user.id), page.items.map((item) => item.videoId));
       const watching = watchPage(session.viewer, page.items.map((item) => this.videos.get(item.videoId)), session.patience);
       if (watching.watched.length > 0) {
         session.patience = watching.patience;
         session.pending = watching.events;
+        if (this.actors !== undefined) session.pending.push(...this.actors.reports(watching.watched, session.user, session.reports, session.viewer.nextEventId));
+        this.tallies[session.arm]?.viewed(watching.watched.map((w) => w.video), this.clock.now());
         recordWatched(
           session.record,
           watching.watched,

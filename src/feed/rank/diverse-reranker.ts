@@ -19,6 +19,8 @@ export interface DiverseRerankerOptions {
   followedSlots: number;
   /** Maximal marginal relevance: weight of the similarity to what is already on the page, against the score. */
   diversity: number;
+  /** Sensitive-topic dispersal: why a video may not come next after the page so far (undefined when it may). */
+  dispersal?: { blocks(userId: string, now: number, page: readonly string[], videoId: string): string | undefined };
 }
 
 /**
@@ -27,7 +29,8 @@ export interface DiverseRerankerOptions {
  * followed-creator video is placed first; every other slot goes to the candidate with the best maximal marginal
  * relevance: (1 − diversity) × its score (scaled to [0, 1] among the candidates) − diversity × its highest
  * similarity to a video already on the page, where similarity is the larger of the content embeddings' cosine
- * and the hashtags' overlap (Jaccard). Never two consecutive videos by the same creator or with the same sound.
+ * and the hashtags' overlap (Jaccard). Never two consecutive videos by the same creator or with the same sound, and
+ * never a video the sensitive-topic dispersal holds back (with `explain`, the item placed instead says so).
  */
 export class DiverseReranker implements Reranker {
   readonly name = 'diverse';
@@ -38,7 +41,7 @@ export class DiverseReranker implements Reranker {
   ) {}
 
   select(request: FeedRequest, candidates: Candidate[]): Candidate[] {
-    const { exploreSources, exploreShare, followedSource, followedSlots, diversity, isExploring, uniformExploreShare } = this.options;
+    const { exploreSources, exploreShare, followedSource, followedSlots, diversity, isExploring, uniformExploreShare, dispersal } = this.options;
     const explore = candidates.filter((c) => exploreSources.has(c.source));
     const exploit = candidates.filter((c) => !exploreSources.has(c.source));
     const followed = exploit.filter((c) => c.source === followedSource).sort((a, b) => b.score - a.score).slice(0, followedSlots);
@@ -52,8 +55,11 @@ export class DiverseReranker implements Reranker {
     const exploring = new Set(candidates.filter((c) => isExploring(c.video.id)));
     const vectors = new Map<Candidate, Float32Array | undefined>(candidates.map((c) => [c, this.embeddings.vectorOf(c.video.id)]));
     const page: Candidate[] = [];
+    const pageIds: string[] = [];
+    const held = (c: Candidate) => dispersal?.blocks(request.user.id, request.now, pageIds, c.video.id);
     const place = (c: Candidate) => {
       page.push(c);
+      pageIds.push(c.video.id);
       closest.delete(c);
       const at = explore.indexOf(c);
       if (at >= 0) explore.splice(at, 1);
@@ -65,25 +71,33 @@ export class DiverseReranker implements Reranker {
     const bestOf = (pool: ReadonlySet<Candidate>, allowed: (c: Candidate) => boolean) => {
       let best: Candidate | undefined;
       let bestValue = -Infinity;
+      let heldBack: { c: Candidate; why: string; value: number } | undefined;
       for (const [c, sim] of closest) {
         if (!pool.has(c) || !allowed(c)) continue;
         const value = (1 - diversity) * relevance.get(c)! - diversity * sim;
-        if (value > bestValue) [best, bestValue] = [c, value];
+        if (value <= bestValue) continue;
+        const why = held(c);
+        if (why === undefined) [best, bestValue] = [c, value];
+        else if (heldBack === undefined || value > heldBack.value) heldBack = { c, why, value };
+      }
+      if (request.explain && best !== undefined && heldBack !== undefined && heldBack.value > bestValue) {
+        best.dispersal = `placed instead of ${heldBack.c.video.id}: ${heldBack.why}`;
       }
       return best;
     };
     for (let i = 0; i < request.n; i++) {
       const previous = page[page.length - 1];
-      const allowed = (c: Candidate) => previous === undefined || !sameCreatorOrSound(c.video, previous.video);
+      const mayFollow = (c: Candidate) => previous === undefined || !sameCreatorOrSound(c.video, previous.video);
+      const allowed = (c: Candidate) => mayFollow(c) && held(c) === undefined;
       const exploreSlot = Math.floor((i + 1) * exploreShare) > Math.floor(i * exploreShare);
       const drawn = () => explore.find(allowed);
       const suited = () => {
-        const c = bestOf(exploring, allowed);
+        const c = bestOf(exploring, mayFollow);
         if (c !== undefined && !exploreSources.has(c.source)) c.reasons.push('a new video finding its audience, shown first to people it suits');
         return c;
       };
       const fromExplore = () => (request.random() < uniformExploreShare ? drawn() : (suited() ?? drawn()));
-      const fromExploit = () => takeFirst(followed, allowed) ?? bestOf(exploiting, allowed);
+      const fromExploit = () => takeFirst(followed, allowed) ?? bestOf(exploiting, mayFollow);
       const pick = exploreSlot ? (fromExplore() ?? fromExploit()) : (fromExploit() ?? fromExplore());
       if (pick === undefined) break;
       place(pick);

@@ -102,6 +102,18 @@ export class ExplorationPool {
     o.likes += likes;
   }
 
+  /** The videos still in the pool, most served first, with how each is doing (the console's exploration view). */
+  standing(limit: number): { guaranteed: number; earning: number; videos: Omit<ExplorationCandidate, 'draw'>[] } {
+    const videos = [...this.guaranteed.values(), ...this.earning.values()]
+      .map((videoId) => {
+        const { draw: _draw, ...rest } = this.describe(videoId, this.guaranteed.has(videoId) ? 'guaranteed' : 'earned', 0);
+        return rest;
+      })
+      .sort((a, b) => b.served - a.served || a.videoId.localeCompare(b.videoId))
+      .slice(0, limit);
+    return { guaranteed: this.guaranteed.size, earning: this.earning.size, videos };
+  }
+
   servedCount(videoId: string): number {
     return this.outcomes.get(videoId)?.served ?? 0;
   }

@@ -6,6 +6,7 @@
  */
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
+import { allFloat32 } from '../../core/float32.ts';
 
 export interface TableOptions {
   admitAfter: number;
@@ -60,6 +61,12 @@ export class EmbeddingTable {
   /** The row's floats, shared with the arena: writes go straight into the table. */
   vector(row: number): Float32Array {
     return this.data.subarray(row * this.width, (row + 1) * this.width);
+  }
+
+  /** Adds an increment (as long as a row) to a row's values. */
+  addTo(row: number, increment: Float32Array): void {
+    const values = this.vector(row);
+    for (let i = 0; i < values.length; i++) values[i] = values[i]! + increment[i]!;
   }
 
   lastSeenOf(row: number): number {
@@ -147,6 +154,11 @@ export class EmbeddingTable {
     const row = this.allocate(id);
     this.lastSeen[row] = ts;
     return row;
+  }
+
+  /** Whether every row holds float32-finite numbers only. */
+  holdsFiniteOnly(): boolean {
+    return allFloat32(this.data);
   }
 
   /** One id's entry, whatever it is (none, pending, admitted), for a model delta. */

@@ -9,8 +9,10 @@
  */
 import type { OnlineConfig } from './config.ts';
 import { EmbeddingTable } from './embedding-table.ts';
+import { allFloat32, FLOAT32_MAX } from '../../core/float32.ts';
+import { droppedUpdates } from './finite.ts';
 import { wholeReader, wholeWriter, type PersonReader, type PersonWriter } from './person-bytes.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../../core/random.ts';
 import type { VideoCatalog } from './video-catalog.ts';
 
 const INIT_SCALE = 0.1;
@@ -23,6 +25,8 @@ export class Factorization {
   projection: Float32Array;
   private readonly scratch: Float32Array;
   private readonly userScratch: Float32Array;
+  private readonly nextUser: Float32Array;
+  private readonly nextItem: Float64Array;
   /** Told of a video row about to take an SGD step while a model delta is being recorded. */
   onItemStep: ((videoId: string, row: Float32Array) => void) | undefined;
 
@@ -38,6 +42,9 @@ export class Factorization {
     else for (let i = 0; i < this.projection.length; i++) this.projection[i] = pseudoRandom(i, config.seed) / Math.sqrt(config.contentDim);
     this.scratch = new Float32Array(config.dim + 1);
     this.userScratch = new Float32Array(config.dim);
+    this.nextUser = new Float32Array(config.dim);
+    // Float64, so that a value too large for float32 shows as such instead of as an infinity.
+    this.nextItem = new Float64Array(config.dim + 1);
   }
 
   /** Counts an occurrence of the user; their row once admitted, started from `prior()` when it has one. */
@@ -134,17 +141,26 @@ export class Factorization {
     const projected = videoRow === undefined && facts.hasContent ? this.scratch : undefined;
     if (projected !== undefined) this.project(slot, projected);
     const item = videoRow !== undefined ? this.videos.vector(videoRow) : projected;
-    if (videoRow !== undefined) this.onItemStep?.(facts.id, item!);
     if (item !== undefined) {
       let logit = videoRow !== undefined ? item[this.dim]! : 0;
       for (let i = 0; i < this.dim; i++) logit += before[i]! * item[i]!;
       const g = weight * (label - sigmoid(logit));
+      // The step is worked out whole before any of it is taken: one that would overflow float32 is dropped.
+      const nextUser = this.nextUser;
+      const nextItem = this.nextItem;
       for (let i = 0; i < this.dim; i++) {
         const ui = before[i]!;
-        u[i] = ui + lr * (g * item[i]! - reg * ui);
-        if (videoRow !== undefined) item[i] = item[i]! + lr * (g * ui - reg * item[i]!);
+        nextUser[i] = ui + lr * (g * item[i]! - reg * ui);
+        nextItem[i] = item[i]! + lr * (g * ui - reg * item[i]!);
       }
-      if (videoRow !== undefined) item[this.dim] = item[this.dim]! + lr * g;
+      nextItem[this.dim] = item[this.dim]! + lr * g;
+      if (!allFloat32(nextUser) || (videoRow !== undefined && !allFloat32(nextItem))) {
+        droppedUpdates.drop('sgd step', `an embedding step for video '${facts.id}'`);
+        return videoRow;
+      }
+      if (videoRow !== undefined) this.onItemStep?.(facts.id, item);
+      u.set(nextUser, 0);
+      if (videoRow !== undefined) item.set(nextItem);
     }
     if (projected !== undefined) this.trainProjection(before, slot, projected, label, weight * projectionLearningRate);
     return videoRow;
@@ -157,11 +173,31 @@ export class Factorization {
     let dot = 0;
     for (let i = 0; i < this.dim; i++) dot += user[i]! * projected[i]!;
     const g = scaledWeight * (label - sigmoid(dot));
+    // Checked before it is taken, like the embedding step (the content vector is unit length, the user's row finite).
+    for (let i = 0, o = 0; i < this.dim; i++, o += cd) {
+      const gi = g * user[i]!;
+      if (gi === 0) continue;
+      for (let j = 0; j < cd; j++) {
+        const next = this.projection[o + j]! + gi * c[j]!;
+        if (!(next <= FLOAT32_MAX && next >= -FLOAT32_MAX)) {
+          droppedUpdates.drop('sgd step', `a content projection step for video '${this.catalog.get(slot).id}'`);
+          return;
+        }
+      }
+    }
     for (let i = 0, o = 0; i < this.dim; i++, o += cd) {
       const gi = g * user[i]!;
       if (gi === 0) continue;
       for (let j = 0; j < cd; j++) this.projection[o + j] = this.projection[o + j]! + gi * c[j]!;
     }
+  }
+
+  /** Adds another replica's increment of the content projection; false, and nothing added, when its shape differs. */
+  addToProjection(increment: Float32Array): boolean {
+    const { projection } = this;
+    if (increment.length !== projection.length) return false;
+    for (let i = 0; i < projection.length; i++) projection[i] = projection[i]! + increment[i]!;
+    return true;
   }
 
   /** People's rows where `out` puts each person; videos' rows and the projection are item-level. */

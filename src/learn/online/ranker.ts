@@ -8,6 +8,8 @@ import type { ByteReader, ByteWriter } from './bytes.ts';
 import { TASKS, type Task } from './config.ts';
 import { sigmoid } from './factorization.ts';
 import { FEATURES } from './features.ts';
+import { allFinite, allFloat32 } from '../../core/float32.ts';
+import { droppedUpdates } from './finite.ts';
 
 const F = FEATURES.length;
 const H = TASKS.length;
@@ -79,6 +81,11 @@ export class MultiTaskRanker {
 
   /** One AdaGrad step of every head towards its label (relative watch for `watch`, 0/1 for the others). */
   train(x: Float32Array, labels: Float64Array, scratch: Float64Array): void {
+    // Every step is bounded by the learning rate (AdaGrad), so finite inputs keep the weights finite.
+    if (!allFloat32(x) || !allFinite(labels)) {
+      droppedUpdates.drop('ranker step', 'a ranker example');
+      return;
+    }
     this.predict(x, scratch);
     for (let h = 0; h < H; h++) {
       // Squared loss for watch (on the unclamped target), log loss for the rest: both give (label - prediction).
@@ -91,6 +98,11 @@ export class MultiTaskRanker {
         this.weights[o + f] = this.weights[o + f]! + (this.learningRate * grad) / Math.sqrt(this.squaredGradients[o + f]! + ADAGRAD_EPS);
       }
     }
+  }
+
+  /** Whether every weight (and AdaGrad sum) is finite. */
+  holdsFiniteOnly(): boolean {
+    return allFinite(this.weights) && allFinite(this.squaredGradients);
   }
 
   /**
@@ -115,6 +127,16 @@ export class MultiTaskRanker {
   /** The learned parameters, shared with the ranker (a model delta reads and adds to them). */
   get parameters(): readonly [Float64Array, Float64Array] {
     return [this.weights, this.squaredGradients];
+  }
+
+  /** Adds another replica's increments (a model delta's); false, and nothing added, when their shape is not this ranker's. */
+  addIncrement(weights: Float64Array, squaredGradients: Float64Array): boolean {
+    if (weights.length !== this.weights.length || squaredGradients.length !== this.squaredGradients.length) return false;
+    for (let i = 0; i < this.weights.length; i++) {
+      this.weights[i] = this.weights[i]! + weights[i]!;
+      this.squaredGradients[i] = this.squaredGradients[i]! + squaredGradients[i]!;
+    }
+    return true;
   }
 
   write(w: ByteWriter): void {

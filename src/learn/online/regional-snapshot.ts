@@ -5,12 +5,13 @@
  * each part by its SHA-256, so parts of different snapshots (a crash between two files) are never mixed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
 import { ByteReader, ByteWriter, readHeader, writeHeader } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { writeFileAtomically, writeFileAtomicallyInBackground } from './snapshot-file.ts';
+import { makePrivateDir } from '../../core/private-files.ts';
 
 const SHARED_MAGIC = 'moteur-shared-snapshot';
 const PART_MAGIC = 'moteur-region-snapshot';
@@ -134,7 +135,7 @@ export function writeRegionalFiles(path: string, snapshot: RegionalSnapshot): nu
   let size = 0;
   for (const [region, bytes] of snapshot.parts) {
     const partPath = regionPartPath(path, region);
-    mkdirSync(dirname(partPath), { recursive: true });
+    makePrivateDir(dirname(partPath));
     size += writeFileAtomically(partPath, bytes);
   }
   return size + writeFileAtomically(path, snapshot.shared);
@@ -147,7 +148,7 @@ export function writeRegionalFiles(path: string, snapshot: RegionalSnapshot): nu
 export async function writeRegionalFilesInBackground(path: string, snapshot: RegionalSnapshot, stillWanted: () => boolean): Promise<boolean> {
   for (const [region, bytes] of snapshot.parts) {
     const partPath = regionPartPath(path, region);
-    mkdirSync(dirname(partPath), { recursive: true });
+    makePrivateDir(dirname(partPath));
     if (!(await writeFileAtomicallyInBackground(partPath, bytes, stillWanted))) return false;
   }
   return writeFileAtomicallyInBackground(path, snapshot.shared, stillWanted);

@@ -5,11 +5,12 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { MoteurError } from '../../core/errors.ts';
+import { PRIVATE_FILE } from '../../core/private-files.ts';
 import { OnlineLearners } from './learners.ts';
 
 export function writeFileAtomically(path: string, bytes: Uint8Array): number {
   const temporary = `${path}.tmp`;
-  const fd = openSync(temporary, 'w');
+  const fd = openSync(temporary, 'w', PRIVATE_FILE);
   try {
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
     fsyncSync(fd);
@@ -27,7 +28,7 @@ export function writeFileAtomically(path: string, bytes: Uint8Array): number {
  */
 export async function writeFileAtomicallyInBackground(path: string, bytes: Uint8Array, stillWanted: () => boolean = () => true): Promise<boolean> {
   const temporary = `${path}.tmp`;
-  const file = await open(temporary, 'w');
+  const file = await open(temporary, 'w', PRIVATE_FILE);
   try {
     await file.writeFile(bytes);
     await file.sync();

@@ -6,6 +6,8 @@
 import type { Video } from '../../core/types.ts';
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import { keysOf } from './newest-by-key.ts';
+import { allFloat32 } from '../../core/float32.ts';
+import { droppedUpdates } from './finite.ts';
 
 export interface VideoFacts {
   id: string;
@@ -47,6 +49,11 @@ export class VideoCatalog {
     return this.content.slice(0, this.facts.length * this.contentDim);
   }
 
+  /** Whether every content vector holds finite numbers only. */
+  holdsFiniteOnly(): boolean {
+    return allFloat32(this.content);
+  }
+
   contentOf(slot: number): Float32Array {
     return this.content.subarray(slot * this.contentDim, (slot + 1) * this.contentDim);
   }
@@ -64,7 +71,7 @@ export class VideoCatalog {
         this.content = grown;
       }
     }
-    const embedding = video.embedding?.length === this.contentDim ? video.embedding : undefined;
+    const embedding = video.embedding?.length === this.contentDim ? usableEmbedding(video) : undefined;
     this.facts[slot] = {
       id: video.id,
       creatorId: video.creatorId,
@@ -123,4 +130,11 @@ export class VideoCatalog {
     catalog.content = r.f32(Math.max(1024, count) * contentDim);
     return catalog;
   }
+}
+
+/** The video's content vector, or undefined (the video is learned without one) when it holds a number float32 cannot. */
+function usableEmbedding(video: Video): readonly number[] | undefined {
+  if (allFloat32(video.embedding!) && Number.isFinite(Math.hypot(...video.embedding!))) return video.embedding;
+  droppedUpdates.drop('video embedding', `the content embedding of video '${video.id}'`);
+  return undefined;
 }

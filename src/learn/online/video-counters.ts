@@ -4,6 +4,7 @@
  */
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import { decay } from './decay.ts';
+import { allFinite } from '../../core/float32.ts';
 
 export const COUNTERS = ['exposures', 'plays', 'relativeWatch', 'likes', 'shares', 'comments', 'follows', 'skips', 'rejections'] as const;
 export type Counter = (typeof COUNTERS)[number];
@@ -48,6 +49,11 @@ export class VideoCounters {
   }
 
   /** The slot's counters in `COUNTERS` order and the time they are decayed to. */
+  /** Whether every counter is finite. */
+  holdsFiniteOnly(): boolean {
+    return allFinite(this.data);
+  }
+
   read(slot: number): { values: Float64Array; ts: number } {
     const o = slot * STRIDE;
     return { values: this.data.slice(o, o + COUNTERS.length), ts: this.data[o + TS]! };

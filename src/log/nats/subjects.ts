@@ -44,6 +44,15 @@ export class LogSubjects {
     return `${this.stream}_in_${region}`;
   }
 
+  /** The learner shards' model deltas (src/cluster/model-deltas.ts), and each region's people in them. */
+  get deltasStream(): string {
+    return `${this.stream}_deltas`;
+  }
+
+  deltaPeopleStream(region: string): string {
+    return `${this.stream}_deltas_in_${region}`;
+  }
+
   /** Every subject of a region's stream. */
   regionSubjects(region: string): string {
     return `${this.stream}.in.${region}.*`;

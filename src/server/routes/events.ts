@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
 import { MAX_EVENT_BATCH } from '../../core/schemas.ts';
-import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import { BatchResult, batchReply, PartlyStoredBatch } from './shared.ts';
 
@@ -13,18 +12,15 @@ export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access
     {
       schema: {
         summary: `Ingest a batch of up to ${MAX_EVENT_BATCH} events; answered once the stored ones are durable`,
-        body: Type.Object({ events: Type.Array(Type.Unknown(), { description: 'EventInput items' }) }),
+        body: Type.Object({ events: Type.Array(Type.Unknown(), { description: 'EventInput items' }) }, { additionalProperties: false }),
         response: { 200: BatchResult, 503: PartlyStoredBatch },
       },
     },
     async (request, response) => {
-      access.check(request.principal, 'ingestEvents', SYSTEM, 'ingest');
-      const reply = batchReply(await moteur.ingest(request.body.events));
-      metrics.countEvents(request.body.events as unknown[], reply.results);
-      metrics.ingested.inc({ status: 'stored' }, reply.stored);
-      metrics.ingested.inc({ status: 'duplicate' }, reply.duplicates);
-      metrics.ingested.inc({ status: 'rejected' }, reply.rejected);
-      metrics.ingested.inc({ status: 'failed' }, reply.failed);
+      const outcomes = await moteur.ingest(request.body.events, access.admitEvents(request.principal));
+      metrics.countIngested(request.body.events as unknown[], outcomes);
+      const reply = batchReply(outcomes);
+      metrics.countEvents(request.body.events as unknown[], outcomes);
       if (reply.failed === 0) return reply;
       // Not a 200, so that a client reading only the status resends: resending the whole batch is safe.
       void response.code(503).header('retry-after', '1');

@@ -46,6 +46,7 @@ export function registerFeedRoutes(app: FastifyInstance, moteur: Moteur, access:
       if (filters !== undefined) options.filters = filters;
       const feed = await moteur.feed(request.params.id, options);
       stop();
+      for (const item of feed.items) metrics.servedBySource.inc({ source: item.source });
       metrics.countFeed(feed.experiments);
       return feed;
     },

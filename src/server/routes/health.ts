@@ -5,8 +5,10 @@ import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 import type { ServerMetrics } from '../metrics.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl, metrics: ServerMetrics): void {
-  app.get('/health', { schema: { summary: 'Liveness, the catalog size, and whether every acknowledged event is learned' } }, async () => ({
+  app.get('/health', { schema: { summary: 'Liveness, the regions served, the catalog size, and whether every acknowledged event is learned' } }, async () => ({
     status: 'ok',
+    // Which regions' people this node serves, so a client can check before it writes anything.
+    regions: moteur.residency.regions,
     videos: moteur.catalog.size,
     // A client that replays a data set waits for `settled` before asking for feeds (docs/evaluation.md).
     learning: {

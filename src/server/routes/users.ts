@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
 import { UserInput } from '../../core/schemas.ts';
+import { assertWellFormed } from '../../core/validate.ts';
 import { IdParams } from './shared.ts';
 
 export function registerUserRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl): void {
@@ -10,6 +11,8 @@ export function registerUserRoutes(app: FastifyInstance, moteur: Moteur, access:
     { schema: { summary: 'Create or update a user (fields not given keep their value)', params: IdParams, body: UserInput } },
     async (request) => {
       const body = request.body ?? {};
+      // Checked before the region it names reaches the policies.
+      assertWellFormed(body, 'user');
       const person = access.person(request.params.id, body.region);
       const consent = body.settings?.personalized;
       const changesConsent = moteur.peekUser(person.id) !== undefined && consent !== undefined && consent !== person.consent;

@@ -12,7 +12,7 @@ export function registerVideoRoutes(app: FastifyInstance, moteur: Moteur, access
     {
       schema: {
         summary: `Upsert a batch of up to ${MAX_VIDEO_BATCH} videos; each item is validated on its own (see VideoInput)`,
-        body: Type.Object({ videos: Type.Array(Type.Unknown(), { description: 'VideoInput items' }) }),
+        body: Type.Object({ videos: Type.Array(Type.Unknown(), { description: 'VideoInput items' }) }, { additionalProperties: false }),
         response: { 200: BatchResult },
       },
     },

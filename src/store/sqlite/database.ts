@@ -1,15 +1,17 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateFile, makePrivateDir } from '../../core/private-files.ts';
 
 export type SqliteDatabase = Database.Database;
 
 /**
  * Opens an embedded database in WAL mode with synchronous=FULL: a commit returns only once it is on disk,
- * so whatever is acknowledged survives a crash of the process or of the machine.
+ * so whatever is acknowledged survives a crash of the process or of the machine. The file is private (0600):
+ * SQLite gives its -wal and -shm files the database file's mode.
  */
 export function openSqlite(path: string): SqliteDatabase {
-  mkdirSync(dirname(path), { recursive: true });
+  makePrivateDir(dirname(path));
+  ensurePrivateFile(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

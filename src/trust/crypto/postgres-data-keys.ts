@@ -19,6 +19,18 @@ export class PostgresDataKeys implements PersonKeys {
     return new PostgresDataKeys(pool, masterKey);
   }
 
+  /** Whether the master key opens the data keys stored in the schema (true when there are none): tried on one. */
+  static async opensStoredKeys(pool: pg.Pool, masterKey: Buffer): Promise<boolean> {
+    const { rows } = await pool.query<{ user_id: string; wrapped: Buffer }>('SELECT user_id, wrapped FROM data_keys LIMIT 1');
+    if (rows[0] === undefined) return true;
+    try {
+      decrypt(masterKey, rows[0].wrapped, wrapContext(rows[0].user_id)).fill(0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private readonly cache = new Map<string, Buffer>();
 
   private constructor(

@@ -7,7 +7,7 @@
 import { createHmac, generateKeyPairSync, createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
-import { readOrCreateSecret } from '../secret-file.ts';
+import { assertOwnerOnly, readOrCreateSecret } from '../secret-file.ts';
 import { consistencyPath, EMPTY_ROOT, inclusionPath, leafHash, nodeHash, splitPoint, type RangeHash } from './merkle.ts';
 import { checkpointBody, signNote, verifierKey } from './note.ts';
 import { SqliteLedgerStorage } from './sqlite-ledger-storage.ts';
@@ -37,12 +37,14 @@ export interface LedgerSecrets {
   salt: Buffer;
 }
 
-/** `ledger.key` (Ed25519, PKCS#8 PEM) and `ledger.salt` in `dir`, each made on first use (mode 0600). */
+/** `ledger.key` (Ed25519, PKCS#8 PEM) and `ledger.salt` in `dir`, each made on first use (mode 0600); refused when others may read them. */
 export function loadLedgerSecrets(dir: string): LedgerSecrets {
-  const key = createPrivateKey(
-    readOrCreateSecret(join(dir, 'ledger.key'), () => Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }))),
-  );
-  return { key, salt: readOrCreateSecret(join(dir, 'ledger.salt'), () => randomBytes(32)) };
+  const [keyFile, saltFile] = [join(dir, 'ledger.key'), join(dir, 'ledger.salt')];
+  const key = createPrivateKey(readOrCreateSecret(keyFile, () => Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }))));
+  const salt = readOrCreateSecret(saltFile, () => randomBytes(32));
+  assertOwnerOnly(keyFile);
+  assertOwnerOnly(saltFile);
+  return { key, salt };
 }
 
 /** The name checkpoints are signed under unless one is given. */
@@ -115,7 +117,7 @@ export class Ledger {
 
   async root(size?: number): Promise<Buffer> {
     const n = size ?? (await this.size());
-    if (size !== undefined) await this.checkSize(size);
+    if (size !== undefined) await this.checkSize(size, 'size');
     return this.rootOf(n);
   }
 
@@ -124,13 +126,13 @@ export class Ledger {
   }
 
   async inclusionProof(index: number, size: number): Promise<Buffer[]> {
-    await this.checkSize(size);
+    await this.checkSize(size, 'size');
     if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new MoteurError('invalid_field', `index: must be below size ${size}`, 400, 'index');
     return (await this.withNodes((hash) => inclusionPath(index, 0, size, hash))).map((h) => Buffer.from(h));
   }
 
   async consistencyProof(from: number, to: number): Promise<Buffer[]> {
-    await this.checkSize(to);
+    await this.checkSize(to, 'to');
     if (!Number.isSafeInteger(from) || from < 1 || from > to) throw new MoteurError('invalid_field', `from: must be from 1 to ${to}`, 400, 'from');
     return (await this.withNodes((hash) => consistencyPath(from, to, hash))).map((h) => Buffer.from(h));
   }
@@ -205,10 +207,11 @@ export class Ledger {
     return size === 0 ? EMPTY_ROOT : Buffer.from(await this.withNodes((hash) => hash(0, size)));
   }
 
-  private async checkSize(size: number): Promise<void> {
+  /** Refuses a tree size beyond what is committed, naming the parameter (`field`) that gave it. */
+  private async checkSize(size: number, field: string): Promise<void> {
     const committed = await this.size();
     if (!Number.isSafeInteger(size) || size < 0 || size > committed) {
-      throw new MoteurError('invalid_field', `size: must be from 0 to the ledger's size ${committed}`, 400, 'size');
+      throw new MoteurError('invalid_field', `${field}: must be from 0 to the ledger's size ${committed}`, 400, field);
     }
   }
 }

@@ -36,17 +36,31 @@ export function signNote(body: string, name: string, privateKey: KeyObject): str
   return `${body}\n\u2014 ${name} ${line}\n`;
 }
 
-/** Checks that the note carries a valid signature by the verifier key; returns the signed body when it does. */
-export function verifyNote(note: string, verifierKeyText: string): Verdict & { body?: string } {
+interface VerifierKey {
+  name: string;
+  idHex: string;
+  publicKey: Buffer;
+}
+
+/** A verifier key's parts, or why the text is not one (a mistake in the key given, not a sign of tampering). */
+export function parseVerifierKey(verifierKeyText: string): VerifierKey | string {
   // The name holds no '+', the key id is 8 hex digits; the base64 key may itself contain '+'.
   const match = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(verifierKeyText.trim());
   const [, name, idHex, keyB64] = match ?? [];
   const key = Buffer.from(keyB64 ?? '', 'base64');
   if (!name || !idHex || key.length !== 33 || key[0] !== ED25519) {
-    return { ok: false, reason: 'the verifier key is not of the form name+keyid+base64(0x01 || ed25519 public key)' };
+    return 'the verifier key is not of the form name+keyid+base64(0x01 || ed25519 public key)';
   }
   const publicKey = key.subarray(1);
-  if (keyId(name, publicKey).toString('hex') !== idHex) return { ok: false, reason: 'the verifier key id does not match its name and key' };
+  if (keyId(name, publicKey).toString('hex') !== idHex) return 'the verifier key id does not match its name and key';
+  return { name, idHex, publicKey };
+}
+
+/** Checks that the note carries a valid signature by the verifier key; returns the signed body when it does. */
+export function verifyNote(note: string, verifierKeyText: string): Verdict & { body?: string } {
+  const parsed = parseVerifierKey(verifierKeyText);
+  if (typeof parsed === 'string') return { ok: false, reason: parsed };
+  const { name, idHex, publicKey } = parsed;
   const split = note.lastIndexOf('\n\n');
   if (split < 0 || !note.endsWith('\n')) return { ok: false, reason: 'the note has no signature block' };
   const body = note.slice(0, split + 1);

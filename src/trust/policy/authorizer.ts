@@ -7,7 +7,7 @@ import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { setFlagsFromString } from 'node:v8';
 import { MoteurError } from '../../core/errors.ts';
 import { DecisionMemo } from './decision-memo.ts';
-import { KeyRing, type KeyRecord, type Principal } from './keys.ts';
+import { KeyRing, type KeyRecord, type KeySource, type Principal } from './keys.ts';
 import { loadPolicyFiles } from './policy-files.ts';
 import type { ActionName, Resource, ResourceOf } from './vocabulary.ts';
 
@@ -21,8 +21,12 @@ export interface AccessRequest<A extends ActionName = ActionName> {
   principal: Principal;
   action: A;
   resource: ResourceOf<A>;
-  /** Why the data is touched (for example `feed`, `account`, `user request`, `moderation`); recorded in the ledger. */
-  context: { purpose: string };
+  /**
+   * Why the data is touched (for example `feed`, `account`, `user request`, `moderation`); recorded in the ledger.
+   * `nodeRegion` decides the request as served in that region (one of the node's) instead of the usual one
+   * (see `nodeRegionFor`): an ingest batch is decided for the region of each person it holds events of.
+   */
+  context: { purpose: string; nodeRegion?: string };
 }
 
 export interface Decision {
@@ -40,6 +44,8 @@ export interface AuthorizerOptions {
   policyDir: string;
   /** The keys file (JSON, hashes only); a missing file accepts no key. */
   keysFile: string;
+  /** Where keys are looked up instead of the keys file (a cluster's shared store). */
+  keySource?: KeySource | undefined;
   /**
    * The regions this node serves, the first being its home region. A person's data is served only in their
    * own region, so a request about a person is decided as served in that person's region when the node
@@ -71,16 +77,14 @@ function loadPolicies(dir: string): LoadedPolicies {
   return { version: files.version, label: files.label, setId, memo: new DecisionMemo(Object.values(files.policies)) };
 }
 
-const HOW_TO_GET_A_KEY = 'an operator creates one with `moteur keys create --data DIR --id NAME --role app|analyst|auditor|admin --regions REGION`';
-
 export class Authorizer {
   private policies: LoadedPolicies;
-  private readonly keyRing: KeyRing;
+  private readonly keyRing: KeySource;
 
   constructor(private readonly options: AuthorizerOptions) {
     if (options.regions.length === 0) throw new MoteurError('invalid_field', 'regions: a node serves at least one region', 400, 'regions');
     this.policies = loadPolicies(options.policyDir);
-    this.keyRing = new KeyRing(options.keysFile);
+    this.keyRing = options.keySource ?? new KeyRing(options.keysFile);
   }
 
   get policyVersion(): string {
@@ -124,9 +128,9 @@ export class Authorizer {
   /** The principal behind an `Authorization: Bearer <key>` header value; a 401 MoteurError when there is none. */
   principalForBearer(authorization: string | undefined): Principal {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) throw new MoteurError('unauthenticated', `send an API key as "Authorization: Bearer <key>"; ${HOW_TO_GET_A_KEY}`, 401);
+    if (!match) throw new MoteurError('unauthenticated', `send an API key as "Authorization: Bearer <key>"; ${this.keyRing.howToCreate}`, 401);
     const principal = this.keyRing.principalForKey(match[1]!);
-    if (!principal) throw new MoteurError('unauthenticated', `unknown or revoked API key; ${HOW_TO_GET_A_KEY}`, 401);
+    if (!principal) throw new MoteurError('unauthenticated', `unknown or revoked API key; ${this.keyRing.howToCreate}`, 401);
     return principal;
   }
 
@@ -139,6 +143,11 @@ export class Authorizer {
     this.keyRing.reload();
     this.policies = policies;
     return { policyVersion: policies.version, label: policies.label };
+  }
+
+  /** Re-reads the keys file only; a malformed one throws and the keys loaded stay in force. */
+  reloadKeys(): void {
+    this.keyRing.reload();
   }
 
   /** Decides one access. Decisions are frozen and may be shared between requests: record them, do not edit them. */
@@ -158,7 +167,8 @@ export class Authorizer {
   private evaluate(request: AccessRequest): Decision {
     const { principal, action } = request;
     const resource: Resource = request.resource;
-    const context: cedar.Context = { purpose: request.context.purpose, nodeRegion: this.nodeRegionFor(principal, resource) };
+    const nodeRegion = request.context.nodeRegion !== undefined && this.servesRegion(request.context.nodeRegion) ? request.context.nodeRegion : this.nodeRegionFor(principal, resource);
+    const context: cedar.Context = { purpose: request.context.purpose, nodeRegion };
     if (resource.type === 'User') {
       context.resourceRegion = resource.region;
       context.consent = resource.consent;

@@ -33,7 +33,7 @@ export class DecisionMemo {
     const id = this.idMatters.has(resource.type) ? resource.id : '';
     const person = resource.type === 'User' ? [resource.region, resource.consent] : [];
     // JSON, so no choice of separator can make two different requests share a key.
-    return JSON.stringify([principal.id, principal.role, principal.regions, action, resource.type, id, context.purpose, ...person]);
+    return JSON.stringify([principal.id, principal.role, principal.regions, action, resource.type, id, context.purpose, context.nodeRegion ?? null, ...person]);
   }
 
   get(key: string): Decision | undefined {

@@ -3,10 +3,11 @@
  * shown once, when it is created, and never stored, so a leaked keys file lets no one call the API.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
-import { isRole, type Role } from './vocabulary.ts';
+import { isRole, ROLES, type Role } from './vocabulary.ts';
+import { makePrivateDir } from '../../core/private-files.ts';
 
 export interface Principal {
   id: string;
@@ -39,7 +40,7 @@ function checkRecord(file: string, hash: string, value: unknown): KeyRecord {
   const r = value as Partial<KeyRecord> | null;
   if (typeof r !== 'object' || r === null) throw bad(file, `${where}: expected an object {id, role, regions, createdAt}`);
   if (typeof r.id !== 'string' || r.id === '') throw bad(file, `${where}: id must be a non-empty string`);
-  if (!isRole(r.role)) throw bad(file, `${where}: role must be one of app, analyst, auditor, admin (got ${JSON.stringify(r.role)})`);
+  if (!isRole(r.role)) throw bad(file, `${where}: role must be one of ${ROLES.join(', ')} (got ${JSON.stringify(r.role)})`);
   if (!Array.isArray(r.regions) || r.regions.length === 0 || !r.regions.every((x) => typeof x === 'string' && x !== '')) {
     throw bad(file, `${where}: regions must be a non-empty list of region names`);
   }
@@ -65,7 +66,7 @@ export function readKeysFile(file: string): Map<string, KeyRecord> {
 function writeKeysFile(file: string, keys: Map<string, KeyRecord>): void {
   const json: KeysFileJson = { keys: Object.fromEntries(keys) };
   // Written beside and renamed over, so a reader never sees half a file.
-  mkdirSync(dirname(file), { recursive: true });
+  makePrivateDir(dirname(file));
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600 });
   renameSync(temp, file);
@@ -76,32 +77,55 @@ function writeKeysFile(file: string, keys: Map<string, KeyRecord>): void {
  * With `replacing`, the principal's earlier keys are revoked in the same write (for a tool that makes its own key each run).
  */
 export function createKey(file: string, principal: Principal, replacing = false): string {
-  const record = checkRecord(file, '0'.repeat(64), { ...principal, createdAt: new Date().toISOString() });
+  const { apiKey, hash, record } = newKey(file, principal);
   const keys = readKeysFile(file);
-  if (replacing) for (const [hash, other] of keys) if (other.id === principal.id) keys.delete(hash);
-  const apiKey = KEY_PREFIX + randomBytes(32).toString('base64url');
-  keys.set(hashKey(apiKey), record);
+  if (replacing) for (const [other, known] of keys) if (known.id === principal.id) keys.delete(other);
+  keys.set(hash, record);
   writeKeysFile(file, keys);
   return apiKey;
 }
 
+/** A new random key for a principal (checked; `where` names the key store in errors), its hash and the record to store. */
+export function newKey(where: string, principal: Principal): { apiKey: string; hash: string; record: KeyRecord } {
+  const record = checkRecord(where, '0'.repeat(64), { ...principal, createdAt: new Date().toISOString() });
+  const apiKey = KEY_PREFIX + randomBytes(32).toString('base64url');
+  return { apiKey, hash: hashKey(apiKey), record };
+}
+
 /** Revokes the one key whose hash starts with `hashPrefix` (at least 8 hex digits, as `listKeys` shows). */
 export function revokeKey(file: string, hashPrefix: string): KeyRecord {
-  if (!/^[0-9a-f]{8,64}$/.test(hashPrefix)) throw new MoteurError('invalid_field', 'hash: give at least 8 hex digits of the key hash', 400, 'hash');
   const keys = readKeysFile(file);
-  const matches = [...keys.keys()].filter((h) => h.startsWith(hashPrefix));
-  if (matches.length !== 1) {
-    throw new MoteurError('invalid_field', `hash: ${matches.length === 0 ? 'no key' : `${matches.length} keys`} in ${file} start with ${hashPrefix}`, 400, 'hash');
-  }
-  const record = keys.get(matches[0]!)!;
-  keys.delete(matches[0]!);
+  const hash = oneHashStartingWith(hashPrefix, [...keys.keys()], file);
+  const record = keys.get(hash)!;
+  keys.delete(hash);
   writeKeysFile(file, keys);
   return record;
 }
 
-/** Looks principals up by key; `reload()` picks up keys created or revoked since. */
-export class KeyRing {
+/** The one hash among `hashes` that starts with `hashPrefix` (at least 8 hex digits); a 400 naming `where` otherwise. */
+export function oneHashStartingWith(hashPrefix: string, hashes: readonly string[], where: string): string {
+  if (!/^[0-9a-f]{8,64}$/.test(hashPrefix)) throw new MoteurError('invalid_field', 'hash: give at least 8 hex digits of the key hash', 400, 'hash');
+  const matches = hashes.filter((h) => h.startsWith(hashPrefix));
+  if (matches.length !== 1) {
+    throw new MoteurError('invalid_field', `hash: ${matches.length === 0 ? 'no key' : `${matches.length} keys`} in ${where} start with ${hashPrefix}`, 400, 'hash');
+  }
+  return matches[0]!;
+}
+
+/** Where an authorizer finds the principal behind a key: a keys file (`KeyRing`) or a cluster's shared store. */
+export interface KeySource {
+  principalForKey(apiKey: string): Principal | undefined;
+  list(): Array<KeyRecord & { hash: string }>;
+  /** Picks up keys created or revoked since. */
+  reload(): void;
+  /** How an operator creates a key for this source, for the 401's message. */
+  readonly howToCreate: string;
+}
+
+/** Looks principals up by key in a keys file; `reload()` picks up keys created or revoked since. */
+export class KeyRing implements KeySource {
   private byHash: Map<string, KeyRecord>;
+  readonly howToCreate = 'an operator creates one with `moteur keys create --data DIR --id NAME --role app|analyst|auditor|admin --regions REGION`';
 
   constructor(readonly file: string) {
     this.byHash = readKeysFile(file);

@@ -3,7 +3,7 @@
  * policies/schema.cedarschema declares the same names; loading the policies checks the two agree.
  */
 
-export const ROLES = ['app', 'analyst', 'auditor', 'admin'] as const;
+export const ROLES = ['app', 'analyst', 'auditor', 'moderator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
@@ -16,7 +16,7 @@ export const ACTIONS = {
   readMetrics: { resource: 'System', summary: 'aggregates only: Prometheus metrics, counts, health (GET /metrics, GET /health)' },
   changePolicy: { resource: 'System', summary: 'reload or replace the access policies' },
   manageKeys: { resource: 'System', summary: 'create, list or revoke API keys' },
-  readCatalog: { resource: 'System', summary: 'catalog reads naming no one: trending, new videos, several videos at once (GET /v1/trending, GET /v1/videos/new, POST /v1/videos/batch-get)' },
+  readCatalog: { resource: 'System', summary: 'lists of catalog videos that name no one: trending, newest, several at once (GET /v1/trending, /v1/videos/new, POST /v1/videos/batch-get, GET /api/popular, /api/latest, /api/item/:id/neighbors)' },
   listVideos: { resource: 'System', summary: 'page through the whole catalog (GET /v1/videos)' },
   listUsers: { resource: 'System', summary: "page through the people this node serves, their profiles (GET /v1/users)" },
   readVideo: { resource: 'Video', summary: 'one catalog video, and the videos like it (GET /v1/videos/:id, GET /v1/videos/:id/similar)' },
@@ -30,6 +30,10 @@ export const ACTIONS = {
   exportUser: { resource: 'User', summary: 'everything stored or learned about a person (GET /v1/users/:id/export)' },
   eraseUser: { resource: 'User', summary: 'erase a person (DELETE /v1/users/:id)' },
   readLedger: { resource: 'Ledger', summary: 'audit ledger checkpoint, entries and proofs (GET /v1/ledger/*)' },
+  readModerationQueue: { resource: 'System', summary: 'the moderation queue, riskiest first (GET /v1/moderation/queue)' },
+  decideModeration: { resource: 'Video', summary: 'a moderation decision about a video (POST /v1/moderation/decisions)' },
+  appealDecision: { resource: 'Video', summary: "a creator's appeal of a decision (POST /v1/moderation/appeals)" },
+  readStatement: { resource: 'Video', summary: 'the statement of reasons of a decision (GET /v1/moderation/decisions/:id/statement)' },
 } as const satisfies Record<string, { resource: ResourceType; summary: string }>;
 
 export type ActionName = keyof typeof ACTIONS;

@@ -1,5 +1,5 @@
-import { itemPopularity, itemsOf, usersOf, type ImplicitInteractions } from './interactions.ts';
-import type { UserItemScorer } from './scorer.ts';
+import { itemPopularity, itemsOf, usersOf, type ImplicitInteractions } from '../../learn/batch/interactions.ts';
+import type { UserItemScorer } from '../../learn/batch/scorer.ts';
 
 export interface RandomWalkOptions {
   /**

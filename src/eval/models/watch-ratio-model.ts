@@ -1,4 +1,4 @@
-import { invertSymmetricPositiveDefinite } from './spd-inverse.ts';
+import { invertSymmetricPositiveDefinite } from '../../learn/batch/spd-inverse.ts';
 
 /** Observed watch ratios (play time / duration) as parallel arrays: row k says user users[k] watched items[k] for ratios[k]. */
 export interface WatchRatios {

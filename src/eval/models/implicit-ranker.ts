@@ -1,6 +1,6 @@
-import { itemPopularity, itemsOf, type ImplicitInteractions } from './interactions.ts';
+import { itemPopularity, itemsOf, type ImplicitInteractions } from '../../learn/batch/interactions.ts';
 import { trainRandomWalk } from './random-walk.ts';
-import type { UserItemScorer } from './scorer.ts';
+import type { UserItemScorer } from '../../learn/batch/scorer.ts';
 
 export interface ImplicitRankerOptions {
   /** Popularity and transition exponents of the random walk (see RandomWalkOptions). */

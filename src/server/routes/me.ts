@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { AccessControl } from '../../app/access.ts';
+import type { AccessRequest } from '../../trust/policy/authorizer.ts';
+import type { Principal } from '../../trust/policy/keys.ts';
+import { LEDGER, SYSTEM } from '../../trust/policy/vocabulary.ts';
+
+type Page = 'feed' | 'engine' | 'audit';
+
+/** What each console page needs allowed: a consenting person's feed in a region of the key this node serves, the metrics, the ledger. */
+function pageAccess(principal: Principal, region: string): Record<Page, AccessRequest> {
+  const context = { purpose: 'console' };
+  return {
+    feed: { principal, action: 'readFeed', resource: { type: 'User', id: 'anyone', region, consent: true }, context },
+    engine: { principal, action: 'readMetrics', resource: SYSTEM, context },
+    audit: { principal, action: 'readLedger', resource: LEDGER, context },
+  };
+}
+
+/**
+ * The caller's own key: its id, role and regions, and which console pages the policies let it open. Nothing
+ * is read about anyone, so nothing is recorded; each page's own calls are decided and recorded as usual.
+ */
+export function registerMeRoutes(app: FastifyInstance, access: AccessControl): void {
+  app.get('/v1/me', { schema: { summary: "The caller's key (id, role, regions, the first of them this node serves) and the console pages its role may open" } }, async (request) => {
+    const { principal } = request;
+    const { authorizer } = access;
+    const region = principal.regions.find((r) => authorizer.servesRegion(r)) ?? authorizer.regions[0]!;
+    const pages = Object.entries(pageAccess(principal, region))
+      .filter(([, wanted]) => authorizer.authorize(wanted).allowed)
+      .map(([page]) => page);
+    // `region`: where the console creates a new person, the first of the key's regions this node serves.
+    return { id: principal.id, role: principal.role, regions: principal.regions, region, pages };
+  });
+}
