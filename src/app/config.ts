@@ -1,6 +1,6 @@
 /** Engine settings with their defaults; every one can be overridden when opening the engine. */
 import { DEFAULT_GORSE_MAPPING, type GorseMapping } from '../gorse/mapping.ts';
-import type { Task } from '../learn/online/config.ts';
+import { DEFAULT_ONLINE_CONFIG, type Task } from '../learn/online/config.ts';
 import type { GraphUpkeep } from '../learn/retrained/background-graph.ts';
 import { DEFAULT_ITEM_GRAPH, type ItemGraphOptions } from '../learn/retrained/item-graph.ts';
 import { DEFAULT_GRAPH_WEIGHTS, type GraphWeights } from '../learn/retrained/person-graph-scores.ts';
@@ -44,7 +44,15 @@ export interface FeedConfig {
   diversity: number;
   /** Slots per page kept for the best video of a followed creator, when there is one. */
   followedSlots: number;
+  /**
+   * The For You pipeline's candidate sources by name, each with the candidates it proposes per slot of the page
+   * (0 leaves it out); exploration's own share is `exploreShare`.
+   */
+  sources: Record<FeedSourceName, number>;
 }
+
+export const FEED_SOURCES = ['followed', 'item-graph', 'embedding', 'co-engaged', 'affinity', 'content-similar', 'trending'] as const;
+export type FeedSourceName = (typeof FEED_SOURCES)[number];
 
 export interface LearningConfig {
   /** Seeds every random draw of the learners: the same log with the same seed gives the same models. */
@@ -62,9 +70,19 @@ export interface LearningConfig {
    * learners have caught up, so the lag a feed makes up before serving stays short.
    */
   maxPendingEvents: number;
+  /** Step size of the online factorisation that learns the person and video vectors. */
+  learningRate: number;
+  /** Step size of the multi-task ranker (AdaGrad). */
+  rankerLearningRate: number;
   /** The item graph retrained from everyone's engagements in the background (src/learn/retrained/). */
   itemGraph: ItemGraphOptions;
   graphUpkeep: GraphUpkeep;
+}
+
+/** A live experiment: people split between named variants (each a change to the feed's settings) by a hash of their id and the experiment's name. */
+export interface Experiment {
+  name: string;
+  variants: { name: string; feed: Partial<FeedConfig> }[];
 }
 
 export interface MoteurConfig {
@@ -73,6 +91,7 @@ export interface MoteurConfig {
   embeddingDim: number;
   feed: FeedConfig;
   learning: LearningConfig;
+  experiments: Experiment[];
   /** Reports, reach limits, minors and sensitive-topic dispersal (src/safety/, docs/safety.md). */
   safety: SafetyConfig;
   /** How the Gorse-compatible API at /api maps items and feedback onto videos and events (src/gorse/). */
@@ -99,6 +118,7 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     graphWeights: DEFAULT_GRAPH_WEIGHTS,
     diversity: 0.05,
     followedSlots: 1,
+    sources: { followed: 0.5, 'item-graph': 3, embedding: 3, 'co-engaged': 2, affinity: 2, 'content-similar': 2, trending: 3 },
   },
   learning: {
     seed: 1,
@@ -107,9 +127,12 @@ export const DEFAULT_CONFIG: MoteurConfig = {
     maintenanceEveryMs: 250,
     popularRefreshMs: 1000,
     maxPendingEvents: 2000,
+    learningRate: DEFAULT_ONLINE_CONFIG.factorization.learningRate,
+    rankerLearningRate: DEFAULT_ONLINE_CONFIG.ranker.learningRate,
     itemGraph: DEFAULT_ITEM_GRAPH,
     graphUpkeep: { quietMs: 1000, maxStaleMs: 60_000, workerFrom: 50_000, automatic: true },
   },
+  experiments: [],
   safety: DEFAULT_SAFETY,
   gorse: DEFAULT_GORSE_MAPPING,
 };

@@ -114,7 +114,8 @@ export class EngineLearning {
   }
 
   private freshLearners(): OnlineLearners {
-    return new OnlineLearners({ seed: this.config.learning.seed, contentDim: this.config.embeddingDim, scoreWeights: this.config.feed.scoreWeights });
+    const { seed, learningRate, rankerLearningRate } = this.config.learning;
+    return new OnlineLearners({ seed, contentDim: this.config.embeddingDim, scoreWeights: this.config.feed.scoreWeights, factorization: { learningRate }, ranker: { learningRate: rankerLearningRate } });
   }
 
   /**
@@ -341,7 +342,7 @@ export class EngineLearning {
   /** The state a snapshot holds (`source` names it in errors); one made for other regions, or whose parts do not match, is set aside for the log. */
   restore(snapshot: RegionalSnapshot, source: string): void {
     try {
-      const { appliedSeq, learners } = decodeEngine(snapshot, this.residency, { contentDim: this.config.embeddingDim, exploration: this.exploration, seen: this.seen });
+      const { appliedSeq, learners } = decodeEngine(snapshot, this.residency, { config: this.config, exploration: this.exploration, seen: this.seen });
       this.catchUp();
       this.position.seq = appliedSeq;
       this.state = learners;

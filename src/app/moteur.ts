@@ -9,9 +9,8 @@ import { MAX_EVENT_BATCH, MAX_VIDEO_BATCH } from '../core/schemas.ts';
 import type { ItemOutcome, LoggedEvent, User, Video, WatchEvent } from '../core/types.ts';
 import { defaultUser, parseEvent, parseUser, parseVideo, type ValidationDefaults } from '../core/validate.ts';
 import { Catalog } from '../feed/catalog.ts';
-import { popularPipeline, randomPipeline } from '../feed/baseline-pipelines.ts';
-import { defaultPipeline } from '../feed/default-pipeline.ts';
-import type { Candidate, Explanation, FeedPipeline, FeedRequest } from '../feed/pipeline.ts';
+import type { RequestFilters } from '../feed/filters/request-filters.ts';
+import type { Candidate, Explanation, FeedRequest } from '../feed/pipeline.ts';
 import { PartialAppendError, type PartialOutcome } from '../log/partial-append-error.ts';
 import { openRegions } from '../residency/open-regions.ts';
 import { wrongRegion, type Residency, type ResidencyOptions } from '../residency/people-directory.ts';
@@ -23,6 +22,8 @@ import { loadContentIndex, saveContentIndex } from './content-index-file.ts';
 import { DEFAULT_CONFIG, resolveConfig, type MoteurConfig, type MoteurConfigOverrides } from './config.ts';
 import { lockDataDir, unwritable, type DataDirLock } from './data-dir.ts';
 import { DeferredWriter } from './deferred-writer.ts';
+import { assign, type Assignment } from './experiments.ts';
+import { FeedPipelines } from './feed-pipelines.ts';
 import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
 import { rankCandidates, rankedItem, type Ranking } from './rank.ts';
 import { newestVideos, popularVideos, similarVideos, type ListedVideo, type VideoListOptions } from './video-lists.ts';
@@ -46,9 +47,9 @@ export interface FeedItem {
   label?: string;
   /**
    * With `explain=1`: the source's own figures, the ranker's predictions, the weights combining them, the top signals,
-   * and when the sensitive-topic dispersal held a video back for this slot.
+   * when the sensitive-topic dispersal held a video back for this slot, and the person's experiment variants.
    */
-  explain?: { source: string; sourceSignals: Record<string, number>; dispersal?: string } & Partial<Explanation>;
+  explain?: { source: string; sourceSignals: Record<string, number>; dispersal?: string; experiments?: Assignment } & Partial<Explanation>;
 }
 
 export interface FeedAnswer {
@@ -56,6 +57,8 @@ export interface FeedAnswer {
   items: FeedItem[];
   /** For a minor who has watched past the day's limit (`safety.minors.screenTimeReminderMs`): time to suggest a break. */
   screenTimeReminder?: true;
+  /** The person's variant of each live experiment. */
+  experiments?: Assignment;
 }
 
 export interface UserExport {
@@ -69,6 +72,8 @@ export interface FeedOptions {
   n?: number;
   sessionId?: string;
   explain?: boolean;
+  /** Narrows this page only (a topic tab, one creator, videos the client already has). */
+  filters?: RequestFilters;
   /** When the page is served (default now): a simulation passes its own clock. */
   at?: number;
 }
@@ -138,7 +143,7 @@ export class Moteur {
   /** The data directory's lock, when the engine opened one (`open`), released when it closes. */
   private dataDirLock: DataDirLock | undefined;
   private readonly users = new Map<string, User>();
-  private readonly pipeline: FeedPipeline;
+  private readonly pipelines: FeedPipelines;
   private readonly deferred: DeferredWriter;
   private readonly defaults: ValidationDefaults;
 
@@ -156,12 +161,7 @@ export class Moteur {
     this.catalog = new Catalog(config.embeddingDim);
     this.learning = new EngineLearning(config, (id) => this.catalog.get(id), this.residency);
     this.safety = new Safety(config.safety, (id) => this.personInLedger(id));
-    this.pipeline =
-      config.feed.policy === 'random'
-        ? randomPipeline(this.catalog)
-        : config.feed.policy === 'popular'
-          ? popularPipeline(this.catalog, this.learning)
-          : defaultPipeline(this.catalog, this.learning, config.feed, config.safety.enabled ? this.safety : undefined);
+    this.pipelines = new FeedPipelines(this.catalog, this.learning, config, config.safety.enabled ? this.safety : undefined);
     this.deferred = new DeferredWriter(store, ledger, 50);
     this.defaults = { region: config.region, language: config.language, embeddingDim: config.embeddingDim };
   }
@@ -319,6 +319,14 @@ export class Moteur {
     return this.findUser(id);
   }
 
+  /** A page of the people this engine serves, by id after `afterId`; `next` is where the following page starts, if any. */
+  async listUsers(afterId: string, limit: number): Promise<{ users: User[]; next: string | undefined }> {
+    await this.deferred.flush();
+    const page = await this.store.listUsers(afterId, limit);
+    const users = page.filter((u) => this.residency.regions.includes(u.region));
+    return { users, next: page.length === limit ? page[page.length - 1]!.id : undefined };
+  }
+
   /** The stored person, or undefined: for deciding an access before the person exists. */
   peekUser(id: string): User | undefined {
     return this.users.get(id);
@@ -371,7 +379,7 @@ export class Moteur {
     const afterSeq = await this.log.lastSeq();
     await this.store.recordReset(userId, afterSeq);
     this.learning.resetUser(userId);
-    this.pipeline.forgetUser(userId);
+    this.pipelines.forgetUser(userId);
     await this.link?.publish({ kind: 'reset', userId, afterSeq });
   }
 
@@ -400,7 +408,7 @@ export class Moteur {
     await this.store.eraseUser(userId);
     this.users.delete(userId);
     this.learning.forgetUser(userId);
-    this.pipeline.forgetUser(userId);
+    this.pipelines.forgetUser(userId);
     this.safety.forgetUser(userId);
     await this.link?.publish({ kind: 'erase', userId });
     return { userId, eventsErased };
@@ -417,14 +425,14 @@ export class Moteur {
         break;
       case 'reset':
         this.learning.resetUser(change.userId);
-        this.pipeline.forgetUser(change.userId);
+        this.pipelines.forgetUser(change.userId);
         break;
       case 'erase':
         this.log.keys.evict(change.userId);
         this.deferred.discardUser(change.userId);
         this.users.delete(change.userId);
         this.learning.forgetUser(change.userId);
-        this.pipeline.forgetUser(change.userId);
+        this.pipelines.forgetUser(change.userId);
         this.safety.forgetUser(change.userId);
         break;
     }
@@ -557,26 +565,33 @@ export class Moteur {
 
   // ---- feed
 
+  /** The person's variant of each live experiment (undefined when none runs). */
+  experimentsOf(userId: string): Assignment | undefined {
+    return this.config.experiments.length === 0 ? undefined : assign(this.config.experiments, this.config.feed, userId).assignment;
+  }
+
   async feed(userId: string, options: FeedOptions = {}): Promise<FeedAnswer> {
     const n = options.n ?? this.config.feed.defaultPageSize;
     if (!Number.isInteger(n) || n < 1 || n > this.config.feed.maxPageSize) {
       throw new MoteurError('invalid_field', `n: must be an integer from 1 to ${this.config.feed.maxPageSize}`, 400, 'n');
     }
     const now = options.at ?? Date.now();
-    const request = this.feedRequest(userId, now, n, options.explain === true, options.sessionId);
-    let { page, exhausted } = this.pipeline.run(request);
-    if (exhausted && request.seen.size > 0) {
-      // The person has seen everything they may be shown: start the catalog over.
+    const request = { ...this.feedRequest(userId, now, n, options.explain === true, options.sessionId), filters: options.filters };
+    const { pipeline, experiments } = this.pipelines.for(userId);
+    let { page, exhausted } = pipeline.run(request);
+    if (exhausted && request.seen.size > 0 && options.filters === undefined) {
+      // The person has seen everything they may be shown: start the catalog over (a narrowed page just comes out short).
       await this.forgetServed(userId);
-      page = this.pipeline.run({ ...request, seen: this.learning.seenBy(userId) }).page;
+      page = pipeline.run({ ...request, seen: this.learning.seenBy(userId) }).page;
       for (const c of page) c.reasons.push('you have seen every video: starting over');
     }
     for (const c of page) this.learning.served(userId, c.video.id);
     const ids = page.map((c) => c.video.id);
     this.deferred.addServed(userId, ids, now);
     this.safety.served(userId, now, ids);
-    const answer: FeedAnswer = { userId, items: page.map((c) => toItem(c, options.explain === true, this.safety.restrictionOf(c.video.id)?.label ?? null)) };
+    const answer: FeedAnswer = { userId, items: page.map((c) => toItem(c, options.explain === true, this.safety.restrictionOf(c.video.id)?.label ?? null, experiments)) };
     if (this.safety.screenTimeReminder(request.user, now)) answer.screenTimeReminder = true;
+    if (experiments !== undefined) answer.experiments = experiments;
     return answer;
   }
 
@@ -588,7 +603,7 @@ export class Moteur {
   async rank(userId: string, videoIds: string[]): Promise<Ranking> {
     const { candidates, rejected } = rankCandidates(this.catalog, videoIds);
     const request = this.feedRequest(userId, Date.now(), candidates.length, true, undefined);
-    const { scorer } = this.pipeline.stages;
+    const { scorer } = this.pipelines.for(userId).pipeline.stages;
     scorer.score(request, candidates);
     candidates.sort((a, b) => b.score - a.score);
     scorer.explain(request, candidates);
@@ -675,7 +690,7 @@ export class Moteur {
   }
 }
 
-function toItem(c: Candidate, explain: boolean, label: string | null): FeedItem {
+function toItem(c: Candidate, explain: boolean, label: string | null, experiments: Assignment | undefined): FeedItem {
   const item: FeedItem = {
     videoId: c.video.id,
     creatorId: c.video.creatorId,
@@ -688,7 +703,7 @@ function toItem(c: Candidate, explain: boolean, label: string | null): FeedItem 
   };
   if (label !== null) item.label = label;
   if (explain) {
-    item.explain = { source: c.source, sourceSignals: c.signals, ...c.explanation };
+    item.explain = { source: c.source, sourceSignals: c.signals, ...c.explanation, ...(experiments && { experiments }) };
     if (c.dispersal !== undefined) item.explain.dispersal = c.dispersal;
   }
   return item;

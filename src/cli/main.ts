@@ -2,11 +2,14 @@
 import { Command, CommanderError } from 'commander';
 import { MoteurError } from '../core/errors.ts';
 import { EXIT, exitCodeOf } from './exit-codes.ts';
+import { registerAb } from './commands/ab.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerCluster } from './commands/cluster.ts';
+import { registerConfig } from './commands/config.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerImport } from './commands/import.ts';
+import { registerInit } from './commands/init.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerSafety } from './commands/safety.ts';
@@ -20,7 +23,7 @@ const program = new Command('moteur')
   // A mistake in the options exits with the usage code, not commander's 1 (which says a check failed).
   .exitOverride();
 
-const commands: Array<(program: Command) => void> = [registerAudit, registerCluster, registerDemo, registerEval, registerImport, registerKeys, registerPolicy, registerSafety, registerServe, registerSimulate, registerTrain];
+const commands: Array<(program: Command) => void> = [registerAb, registerAudit, registerCluster, registerConfig, registerDemo, registerEval, registerImport, registerInit, registerKeys, registerPolicy, registerSafety, registerServe, registerSimulate, registerTrain];
 for (const register of commands) register(program);
 
 try {

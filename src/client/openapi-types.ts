@@ -80,7 +80,35 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Page through the catalog by id (removed videos too); pass nextCursor back for the next page, null at the end */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description nextCursor of the previous page
+                     * @example djQy
+                     */
+                    cursor?: string;
+                    /** @example 100 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
         put?: never;
         /** Upsert a batch of up to 1000 videos; each item is validated on its own (see VideoInput) */
         post: {
@@ -184,6 +212,334 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/videos/{id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Videos like this one: its nearest content embeddings and what its audience also enjoyed, each with its reasons */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description videos (1 to 100)
+                     * @example 10
+                     */
+                    n?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "videoId": "v1",
+                         *       "items": [
+                         *         {
+                         *           "videoId": "v42",
+                         *           "creatorId": "c7",
+                         *           "soundId": "s3",
+                         *           "hashtags": [
+                         *             "cats"
+                         *           ],
+                         *           "durationMs": 15000,
+                         *           "createdAt": "2026-11-22T10:00:00.000Z",
+                         *           "score": 1.42,
+                         *           "reasons": [
+                         *             "looks like this video (content similarity 0.83)",
+                         *             "people who enjoyed this video also enjoyed it (co-engagement 0.59 of the strongest)"
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            videoId: string;
+                            items: {
+                                videoId: string;
+                                creatorId: string;
+                                soundId: string;
+                                hashtags: string[];
+                                durationMs: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                score: number;
+                                reasons: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The most popular videos of the moment that can be served in a region (default: the node's home region) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @example eu */
+                    region?: string;
+                    /**
+                     * @description videos (1 to 100)
+                     * @example 10
+                     */
+                    n?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "region": "eu",
+                         *       "items": [
+                         *         {
+                         *           "videoId": "v42",
+                         *           "creatorId": "c7",
+                         *           "soundId": "s3",
+                         *           "hashtags": [
+                         *             "cats"
+                         *           ],
+                         *           "durationMs": 15000,
+                         *           "createdAt": "2026-11-22T10:00:00.000Z",
+                         *           "score": 1.42,
+                         *           "reasons": [
+                         *             "looks like this video (content similarity 0.83)",
+                         *             "people who enjoyed this video also enjoyed it (co-engagement 0.59 of the strongest)"
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            region: string;
+                            items: {
+                                videoId: string;
+                                creatorId: string;
+                                soundId: string;
+                                hashtags: string[];
+                                durationMs: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                score: number;
+                                reasons: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/videos/new": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest videos of the catalog, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description videos (1 to 100)
+                     * @example 10
+                     */
+                    n?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "videoId": "v42",
+                         *           "creatorId": "c7",
+                         *           "soundId": "s3",
+                         *           "hashtags": [
+                         *             "cats"
+                         *           ],
+                         *           "durationMs": 15000,
+                         *           "createdAt": "2026-11-22T10:00:00.000Z",
+                         *           "score": 1.42,
+                         *           "reasons": [
+                         *             "looks like this video (content similarity 0.83)",
+                         *             "people who enjoyed this video also enjoyed it (co-engagement 0.59 of the strongest)"
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            items: {
+                                videoId: string;
+                                creatorId: string;
+                                soundId: string;
+                                hashtags: string[];
+                                durationMs: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                score: number;
+                                reasons: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/videos/batch-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Up to 500 videos by id, in the order asked; ids not in the catalog are listed under missing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "ids": [
+                     *         "v1",
+                     *         "v2",
+                     *         "nope"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Page through the profiles of the people of this node's regions by id; pass nextCursor back for the next page, null at the end */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description nextCursor of the previous page
+                     * @example djQy
+                     */
+                    cursor?: string;
+                    /** @example 100 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -457,6 +813,26 @@ export interface paths {
                     n?: number;
                     sessionId?: string;
                     explain?: "1" | "true" | "0" | "false";
+                    /**
+                     * @description only videos carrying one of these hashtags, comma-separated (a topic tab)
+                     * @example cats,dogs
+                     */
+                    hashtags?: string;
+                    /**
+                     * @description no video carrying any of these hashtags, comma-separated
+                     * @example spoilers
+                     */
+                    excludeHashtags?: string;
+                    /**
+                     * @description video ids to leave out, comma-separated (what the client already has), at most 500
+                     * @example v1,v2
+                     */
+                    exclude?: string;
+                    /**
+                     * @description only this creator's videos
+                     * @example c7
+                     */
+                    creatorId?: string;
                 };
                 header?: never;
                 path: {

@@ -36,3 +36,11 @@ export function hashString(text: string): number {
   }
   return h >>> 0;
 }
+
+/**
+ * One of `buckets` for a key, stable across runs and machines (A/B assignment). The hash seeds a generator whose
+ * first draw decides, because FNV-1a's low bits follow the characters' parity too closely.
+ */
+export function bucketOf(key: string, buckets: number): number {
+  return Math.min(buckets - 1, Math.floor(seededRandom(hashString(key))() * buckets));
+}

@@ -6,6 +6,7 @@
 import type { Catalog } from './catalog.ts';
 import { alreadySeenFilter } from './filters/already-seen.ts';
 import { regionFilter } from './filters/region.ts';
+import { requestFilter } from './filters/request-filters.ts';
 import { removedFilter } from './filters/removed.ts';
 import type { LearnedModels } from './models.ts';
 import { FeedPipeline } from './pipeline.ts';
@@ -15,7 +16,7 @@ import { CatalogScanSource } from './sources/catalog-scan.ts';
 import { TrendingSource } from './sources/trending.ts';
 import { UniformRandomSource } from './sources/uniform-random.ts';
 
-const platformRules = [removedFilter, alreadySeenFilter, regionFilter];
+const platformRules = [removedFilter, alreadySeenFilter, regionFilter, requestFilter];
 
 /** Candidates in score order: no exploration slots, no followed slot, no diversity term. */
 function inScoreOrder(catalog: Catalog): DiverseReranker {

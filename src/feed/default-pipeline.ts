@@ -1,14 +1,17 @@
+import { FEED_SOURCES, type FeedSourceName } from '../app/config.ts';
+import type { Task } from '../learn/online/config.ts';
 import type { Catalog } from './catalog.ts';
 import { alreadySeenFilter } from './filters/already-seen.ts';
 import { keywordFilter } from './filters/keywords.ts';
 import { languageFilter } from './filters/language.ts';
 import { notInterestedFilter } from './filters/not-interested.ts';
 import { regionFilter } from './filters/region.ts';
+import { requestFilter } from './filters/request-filters.ts';
 import { removedFilter } from './filters/removed.ts';
 import { safetyRestrictionsFilter } from './filters/safety-restrictions.ts';
 import type { Safety } from '../safety/safety.ts';
 import type { LearnedModels } from './models.ts';
-import { FeedPipeline } from './pipeline.ts';
+import { FeedPipeline, type CandidateSource } from './pipeline.ts';
 import { DiverseReranker } from './rank/diverse-reranker.ts';
 import { MultiTaskScorer } from './rank/multi-task-scorer.ts';
 import { AffinitySource } from './sources/affinity.ts';
@@ -28,6 +31,9 @@ export interface ForYouSettings {
   graphScoreWeight: number;
   diversity: number;
   followedSlots: number;
+  /** Candidates each source proposes per slot of the page (0 leaves it out). */
+  sources: Record<FeedSourceName, number>;
+  scoreWeights: Record<Task, number>;
 }
 
 /**
@@ -39,20 +45,21 @@ export function defaultPipeline(catalog: Catalog, models: LearnedModels, config:
   if (safety !== undefined) platformRules.push(safetyRestrictionsFilter((id) => safety.restrictionOf(id)));
   const explore = new ExploreSource(catalog, models);
   const followed = new FollowedSource(catalog, models);
+  const byName: Record<FeedSourceName, CandidateSource> = {
+    followed,
+    'item-graph': new ItemGraphSource(catalog, models),
+    embedding: new EmbeddingNeighboursSource(catalog, models),
+    'co-engaged': new CoEngagedSource(catalog, models),
+    affinity: new AffinitySource(catalog, models),
+    'content-similar': new ContentSimilarSource(catalog, models),
+    trending: new TrendingSource(catalog, models),
+  };
+  const sources = FEED_SOURCES.filter((name) => config.sources[name] > 0).map((name) => ({ source: byName[name], limit: (n: number) => Math.ceil(n * config.sources[name]) }));
   return new FeedPipeline({
-    sources: [
-      { source: followed, limit: (n) => Math.ceil(n / 2) },
-      { source: new ItemGraphSource(catalog, models), limit: (n) => 3 * n },
-      { source: new EmbeddingNeighboursSource(catalog, models), limit: (n) => 3 * n },
-      { source: new CoEngagedSource(catalog, models), limit: (n) => 2 * n },
-      { source: new AffinitySource(catalog, models), limit: (n) => 2 * n },
-      { source: new ContentSimilarSource(catalog, models), limit: (n) => 2 * n },
-      { source: new TrendingSource(catalog, models), limit: (n) => 3 * n },
-      { source: explore, limit: (n) => 2 * Math.ceil(n * config.exploreShare) + 2 },
-    ],
+    sources: [...sources, { source: explore, limit: (n) => 2 * Math.ceil(n * config.exploreShare) + 2 }],
     fallback: new CatalogScanSource(catalog),
-    filters: [...platformRules, notInterestedFilter(models), keywordFilter, languageFilter],
-    scorer: new MultiTaskScorer(models, config.graphScoreWeight),
+    filters: [...platformRules, requestFilter, notInterestedFilter(models), keywordFilter, languageFilter],
+    scorer: new MultiTaskScorer(models, config.graphScoreWeight, config.scoreWeights),
     reranker: new DiverseReranker(catalog.embeddings, {
       exploreSources: new Set([explore.name]),
       exploreShare: config.exploreShare,

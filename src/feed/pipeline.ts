@@ -3,6 +3,7 @@
  * candidate sources propose videos, filters veto them, a scorer orders them, a re-ranker picks the page.
  */
 import type { User, Video } from '../core/types.ts';
+import type { RequestFilters } from './filters/request-filters.ts';
 
 export interface FeedRequest {
   user: User;
@@ -15,6 +16,8 @@ export interface FeedRequest {
   explain: boolean;
   /** Seeded per request so a page can be reproduced from its session and position. */
   random: () => number;
+  /** The request's own narrowing (hashtags, creator, videos to leave out), if any. */
+  filters?: RequestFilters;
   /** Whether the person is (or, of unknown age, is treated as) under 18. */
   minor: boolean;
   /** When the page is served (the clock of the day's limits). */

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Assignment } from '../app/experiments.ts';
 import type { Moteur } from '../app/moteur.ts';
 import type { ItemOutcome } from '../core/types.ts';
 import { droppedUpdates } from '../learn/online/finite.ts';
@@ -23,6 +24,18 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly experimentFeeds = new Counter({
+    name: 'moteur_experiment_feeds_total',
+    help: 'Feed pages served per variant of each live experiment',
+    labelNames: ['experiment', 'variant'] as const,
+    registers: [this.registry],
+  });
+  readonly experimentEvents = new Counter({
+    name: 'moteur_experiment_events_total',
+    help: 'Events stored per variant of each live experiment, by type (impressions, plays, likes...)',
+    labelNames: ['experiment', 'variant', 'type'] as const,
+    registers: [this.registry],
+  });
   readonly servedBySource = new Counter({
     name: 'moteur_feed_items_total',
     help: 'Videos served in feeds, by the candidate source that found them',
@@ -103,6 +116,21 @@ export class ServerMetrics {
       this.eventsByType.inc({ type: event.type });
       const duration = this.moteur.catalog.get(event.videoId)?.durationMs;
       if (event.type === 'play' && duration !== undefined && duration > 0) this.watchRatio.inc(Math.min((event.watchMs ?? 0) / duration, 1));
+    });
+  }
+
+  /** Counts a feed page for the person's variants. */
+  countFeed(experiments: Assignment | undefined): void {
+    for (const [experiment, variant] of Object.entries(experiments ?? {})) this.experimentFeeds.inc({ experiment, variant });
+  }
+
+  /** Counts the stored events of a batch (`results` in input order) for their person's variants. */
+  countEvents(events: unknown[], results: readonly ItemOutcome[]): void {
+    if (this.moteur.config.experiments.length === 0) return;
+    results.forEach((result, i) => {
+      if (result.status !== 'stored') return;
+      const { userId, type } = events[i] as { userId: string; type: string };
+      for (const [experiment, variant] of Object.entries(this.moteur.experimentsOf(userId) ?? {})) this.experimentEvents.inc({ experiment, variant, type });
     });
   }
 }

@@ -63,6 +63,12 @@ function requestFor(action: ActionName, role: Role): { method: string; path: str
       return { method: 'GET', path: '/v1/ledger/checkpoint', resource: 'ledger' };
     case 'changePolicy':
       return { method: 'POST', path: '/v1/admin/policies/reload', resource: 'system' };
+    case 'readCatalog':
+      return { method: 'GET', path: '/v1/trending?n=3', resource: 'system' };
+    case 'listVideos':
+      return { method: 'GET', path: '/v1/videos?limit=2', resource: 'system' };
+    case 'listUsers':
+      return { method: 'GET', path: '/v1/users?limit=2', resource: 'system' };
     case 'readModerationQueue':
       return { method: 'GET', path: '/v1/moderation/queue', resource: 'system' };
     case 'decideModeration': {
@@ -76,8 +82,6 @@ function requestFor(action: ActionName, role: Role): { method: string; path: str
     case 'importData':
     case 'manageKeys':
       throw new Error(`${action} has no HTTP route`);
-    case 'readCatalog':
-      throw new Error(`${action} is decided on the Gorse-compatible routes only (test/server/gorse.test.ts)`);
   }
 }
 
@@ -87,7 +91,7 @@ const decisionOf = {} as Record<Role, string>;
 /** What each role may do over HTTP; everything else must be a 403. */
 const ALLOWED: Record<Role, ActionName[]> = {
   app: [
-    'ingestEvents', 'upsertVideos', 'readVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser',
+    'ingestEvents', 'upsertVideos', 'readCatalog', 'readVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser',
     'appealDecision', 'readStatement',
   ],
   analyst: ['readMetrics'],
@@ -96,7 +100,7 @@ const ALLOWED: Record<Role, ActionName[]> = {
   admin: [
     'ingestEvents', 'upsertVideos', 'readVideo', 'removeVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed',
     'readFeedNonPersonalized', 'refreshUser', 'exportUser', 'eraseUser', 'readMetrics', 'readLedger', 'changePolicy',
-    'readModerationQueue', 'decideModeration', 'appealDecision', 'readStatement',
+    'readModerationQueue', 'decideModeration', 'appealDecision', 'readStatement', 'readCatalog', 'listVideos', 'listUsers',
   ],
 };
 const HTTP_ACTIONS = ALLOWED.admin;

@@ -4,7 +4,9 @@
  */
 import { MoteurError } from '../../core/errors.ts';
 import type { ExplorationPool } from '../../learn/exploration/exploration-pool.ts';
+import type { OnlineConfig } from '../../learn/online/config.ts';
 import { OnlineLearners } from '../../learn/online/learners.ts';
+import type { MoteurConfig } from '../config.ts';
 import { readRegional, RegionalWriter, type RegionalSnapshot } from '../../learn/online/regional-snapshot.ts';
 import type { Residency } from '../../residency/people-directory.ts';
 import type { SeenVideos } from './seen-videos.ts';
@@ -35,17 +37,35 @@ export function encodeEngine(state: EngineState, residency: Residency): Regional
 export function decodeEngine(
   snapshot: RegionalSnapshot,
   residency: Residency,
-  into: { contentDim: number; exploration: ExplorationPool; seen: SeenVideos },
+  into: { config: MoteurConfig; exploration: ExplorationPool; seen: SeenVideos },
 ): { appliedSeq: number; learners: OnlineLearners } {
   return readRegional(snapshot, residency.regions, MAGIC, FORMAT, 'an engine snapshot', (input) => {
     const r = input.shared;
     const appliedSeq = r.f64();
     const learners = OnlineLearners.read(input);
-    if (learners.config.contentDim !== into.contentDim) {
-      throw new MoteurError('snapshot_stale', `the snapshot was made for content embeddings of ${learners.config.contentDim} dimensions, the engine is set to ${into.contentDim}: delete it or run 'moteur train'`, 500);
-    }
+    staleSnapshot(learners.config, into.config);
     into.exploration.read(r);
     into.seen.read(input);
     return { appliedSeq, learners };
   });
+}
+
+/**
+ * A snapshot learned with another content dimension or other learning rates would not be what the configuration
+ * says: the start is refused with what changed and what to do.
+ */
+function staleSnapshot(learned: OnlineConfig, config: MoteurConfig): void {
+  const changes = [
+    ['embeddingDim', learned.contentDim, config.embeddingDim],
+    ['learningRate', learned.factorization.learningRate, config.learning.learningRate],
+    ['rankerLearningRate', learned.ranker.learningRate, config.learning.rankerLearningRate],
+  ].filter(([, was, now]) => was !== now);
+  if (changes.length === 0) return;
+  const what = changes.map(([key, was, now]) => `${key} ${was} -> ${now}`).join(', ');
+  const videos = changes.some(([key]) => key === 'embeddingDim') ? `; upload the videos again with embeddings of ${config.embeddingDim} numbers` : '';
+  throw new MoteurError(
+    'snapshot_stale',
+    `the model snapshot is stale: the configuration changed ${what}. Rebuild it with 'moteur train --data DIR --config FILE' (same configuration) before starting${videos}`,
+    409,
+  );
 }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Moteur } from '../../app/moteur.ts';
 import { startServer } from '../../server/start.ts';
@@ -6,12 +6,16 @@ import { SimulationDriver, uploadWorld } from '../../sim/driver.ts';
 import type { SimulationReport } from '../../sim/stats.ts';
 import { catchUpWithCatalog, generateWorld, SIM_REGIONS } from '../../sim/world.ts';
 import { createKey, keysFileIn } from '../../trust/policy/keys.ts';
+import { engineOverrides, serverSettings } from '../../app/config-file.ts';
+import { DEFAULT_SERVER } from '../../app/config-schema.ts';
+import { configOption, loadSettings } from '../config-option.ts';
 import { parsePort, parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
 interface DemoOptions {
-  data: string;
-  port: number;
+  data?: string;
+  config?: string;
+  port?: number;
   videos: number;
   users: number;
   duration?: number;
@@ -85,43 +89,48 @@ export function registerDemo(program: Command): void {
     .description(
       'Run the server on the embedded store with a generated catalog and simulated people, and show live how the feed is doing (what `npm start` runs)',
     )
-    .option('--data <dir>', 'data directory (kept between runs)', '.moteur/demo')
-    .option('--port <n>', 'TCP port (0 picks a free one)', parsePort, 8080)
+    .option('--data <dir>', 'data directory, kept between runs (default: dataDir of the configuration, or .moteur/demo)')
+    .addOption(new Option('--port <n>', `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port})`).argParser(parsePort).env('MOTEUR_PORT'))
     .option('--videos <n>', 'videos in the generated catalog', parsePositiveInt, 5000)
     .option('--users <n>', 'simulated people', parsePositiveInt, 1000)
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', parsePositiveInt)
+    .addOption(configOption())
     .action(async (opts: DemoOptions) => {
-      const dataDir = resolve(opts.data);
+      const settings = loadSettings(opts.config);
+      const engine = engineOverrides(settings);
+      const server = serverSettings(settings);
+      const dataDir = resolve(opts.data ?? ('dataDir' in settings.values ? server.dataDir : '.moteur/demo'));
+      const port = opts.port ?? server.port;
       // The demo is an app like any other: it calls the API with an app key, made afresh each run.
       const apiKey = createKey(keysFileIn(dataDir), { id: 'demo', role: 'app', regions: SIM_REGIONS }, true);
       // The person at the web console may open every page, so its key is an admin's.
       const consoleKey = createKey(keysFileIn(dataDir), { id: 'demo-console', role: 'admin', regions: SIM_REGIONS }, true);
-      const server = await startServer({ dataDir, port: opts.port, regions: SIM_REGIONS });
-      const world = generateWorld({ videos: opts.videos, users: opts.users, seed: 1 });
+      const running = await startServer({ ...engine, dataDir, port, host: server.host, regions: SIM_REGIONS });
+      const world = generateWorld({ videos: opts.videos, users: opts.users, seed: 1, embeddingDim: running.moteur.config.embeddingDim });
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
       // A data directory from an earlier run already holds the catalog and the people, and the videos posted since.
-      const stored = server.moteur.catalog.size;
+      const stored = running.moteur.catalog.size;
       catchUpWithCatalog(world, stored, Date.now());
       if (stored < world.videos.length) {
-        console.log(`uploading ${world.videos.length} videos and ${world.users.length} people to ${server.url} ...`);
+        console.log(`uploading ${world.videos.length} videos and ${world.users.length} people to ${running.url} ...`);
         const bar = progressBar('uploading', world.videos.length + world.users.length);
-        await uploadWorld(server.url, world, (done) => bar.update(done), apiKey);
+        await uploadWorld(running.url, world, (done) => bar.update(done), apiKey);
         bar.stop();
       }
-      const out = screen(tryIt(server.url, apiKey, consoleKey, new Date().toISOString()));
+      const out = screen(tryIt(running.url, apiKey, consoleKey, new Date().toISOString()));
       // Figures arrive every second; each is drawn after the previous one, with the store counts of that moment.
       let drawing = Promise.resolve();
       const show = (report: SimulationReport, final: boolean) => {
         drawing = drawing.then(async () => {
-          const lines = figures(server.url, dataDir, report, await server.moteur.counts());
+          const lines = figures(running.url, dataDir, report, await running.moteur.counts());
           if (final) out.finish(lines);
           else out.update(lines);
         });
       };
       const driver = new SimulationDriver({
-        url: server.url,
+        url: running.url,
         apiKey,
         world,
         seed: Date.now() % 1_000_000,
@@ -133,7 +142,7 @@ export function registerDemo(program: Command): void {
       if (!stop.signal.aborted) await driver.run();
       show(driver.stats.report(), true);
       await drawing;
-      await server.close();
+      await running.close();
       console.log(`stopped; everything acknowledged is in ${dataDir} (run again with the same --data to continue)`);
     });
 }

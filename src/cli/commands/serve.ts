@@ -5,11 +5,16 @@ import { openBackends, openLedger } from '../../cluster/backends.ts';
 import { serveOnSharedStore, startApiNode } from '../../cluster/roles/api-node.ts';
 import { shardLabel, type LearnerShard } from '../../cluster/learner-shard.ts';
 import { DEFAULT_DELTA_EVERY_MS, DEFAULT_READY_LAG_EVENTS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
+import { engineOverrides, serverSettings } from '../../app/config-file.ts';
+import { DEFAULT_SERVER } from '../../app/config-schema.ts';
+import type { MoteurConfigOverrides } from '../../app/config.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
+import { configOption, loadSettings } from '../config-option.ts';
 import { parseNonNegativeInt, parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
 
 interface ServeOptions {
-  data: string;
+  data?: string;
+  config?: string;
   store?: string;
   log?: string;
   masterKey?: string;
@@ -21,16 +26,23 @@ interface ServeOptions {
   shard?: LearnerShard;
   port?: number;
   readyLag: number;
-  host: string;
+  host?: string;
   regions?: string[];
   logRequests: boolean;
+}
+
+/** What serving needs once the flags, the environment and the configuration file have each had their say. */
+interface Resolved extends ServeOptions {
+  data: string;
+  host: string;
+  engine: MoteurConfigOverrides;
 }
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('Run the HTTP API on a data directory (embedded store), or one role of a cluster on PostgreSQL and NATS JetStream')
-    .requiredOption('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files")
+    .option('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files (default: dataDir of the configuration)")
     .addOption(new Option('--store <url>', "postgres://user@host:port/db[?schema=name] (default: SQLite in --data); each region's personal data goes to schema <name>_<region>").env('MOTEUR_STORE'))
     .addOption(new Option('--log <url>', 'nats://host:port[,host:port][?stream=moteur&shards=4] (default: SQLite in --data)').env('MOTEUR_LOG'))
     .addOption(new Option('--master-key <file>', "the key wrapping people's data keys (default: master.key in --data, made on first use by a single node); a cluster's nodes use the one 'moteur keys master create' made, never a new one").env('MOTEUR_MASTER_KEY'))
@@ -52,12 +64,14 @@ export function registerServe(program: Command): void {
         .choices(['log', 'deltas'])
         .default('log'),
     )
-    .option('--port <n>', "TCP port (0 picks a free one; default 8080, and for a learner's /health and /metrics a free one)", parsePort)
+    .addOption(new Option('--port <n>', `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port}; for a learner's /health and /metrics a free one)`).argParser(parsePort).env('MOTEUR_PORT'))
     .option('--ready-lag <events>', 'learner: /health says ready once at most this many messages of its part are not delivered to it yet', parseNonNegativeInt, DEFAULT_READY_LAG_EVENTS)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--host <address>', `address to listen on (default: host of the configuration, ${DEFAULT_SERVER.host})`).env('MOTEUR_HOST'))
     .option('--regions <list>', "regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused", parseRegions)
     .option('--log-requests', 'log every request as JSON lines', false)
-    .action(async (opts: ServeOptions) => {
+    .addOption(configOption())
+    .action(async (given: ServeOptions) => {
+      const opts = resolveOptions(given);
       if (opts.role === 'learner') {
         makePrivateDir(opts.data);
         const node = await startLearnerNode({
@@ -96,16 +110,31 @@ export function registerServe(program: Command): void {
     });
 }
 
-const backendsOf = (opts: ServeOptions) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys, regions: opts.regions });
+/** Flags and the environment win over the configuration file, which wins over the defaults. */
+function resolveOptions(given: ServeOptions): Resolved {
+  const settings = loadSettings(given.config);
+  const server = serverSettings(settings);
+  return {
+    ...given,
+    data: given.data ?? server.dataDir,
+    // A learner without a port of its own serves /health and /metrics on a free one.
+    port: given.port ?? (given.role === 'learner' && !('port' in settings.values) ? undefined : server.port),
+    host: given.host ?? server.host,
+    regions: given.regions ?? server.regions,
+    engine: engineOverrides(settings),
+  };
+}
 
-async function startServing(opts: ServeOptions): Promise<RunningServer> {
-  const listen = { dataDir: opts.data, port: opts.port ?? 8080, host: opts.host, logger: opts.logRequests, regions: opts.regions, onKeysFile: (message: string) => console.log(message) };
+const backendsOf = (opts: Resolved) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys, regions: opts.regions });
+
+async function startServing(opts: Resolved): Promise<RunningServer> {
+  const listen = { dataDir: opts.data, port: opts.port ?? DEFAULT_SERVER.port, host: opts.host, logger: opts.logRequests, regions: opts.regions, onKeysFile: (message: string) => console.log(message) };
   if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen, learnFrom: opts.learnFrom });
-  if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer(listen);
+  if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer({ ...opts.engine, ...listen });
   // One process on the scale-out store and log (or one of them).
   makePrivateDir(opts.data);
   const { store, log, postgres } = await openBackends(backendsOf(opts));
-  const config = { ...(postgres && { region: postgres.directory.home }), learning: { snapshotPath: learnerSnapshotPath(opts.data) } };
+  const config = { ...opts.engine, ...(postgres && { region: postgres.directory.home }), learning: { ...opts.engine.learning, snapshotPath: learnerSnapshotPath(opts.data) } };
   const moteur = await Moteur.over(store, log, await openLedger(backendsOf(opts), postgres), config, undefined, postgres?.directory);
   return postgres === undefined ? serveEngine(moteur, listen) : serveOnSharedStore(moteur, listen, postgres);
 }

@@ -8,17 +8,24 @@ import { learnerSnapshotPath, LOCAL_OPERATOR } from '../../app/moteur.ts';
 import { MoteurError } from '../../core/errors.ts';
 import { openRegions, regionsIn } from '../../residency/open-regions.ts';
 import { Ledger } from '../../trust/ledger/ledger.ts';
+import { engineOverrides, serverSettings } from '../../app/config-file.ts';
+import { configOption, loadSettings } from '../config-option.ts';
 import { parseSeed } from '../options.ts';
 
 export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('Rebuild every model from the event log, deterministically for a seed, and write the snapshot the engine starts from (run it with the server stopped: a running one replaces the snapshot when it closes)')
-    .requiredOption('--data <dir>', 'data directory')
-    .option('--seed <n>', 'seed of every random draw: the same log and seed give a byte-identical snapshot', parseSeed, 1)
+    .option('--data <dir>', 'data directory (default: dataDir of the configuration)')
+    .option('--seed <n>', 'seed of every random draw: the same log and seed give a byte-identical snapshot (default: seed of the configuration, 1)', parseSeed)
     .option('--json', 'print the summary as JSON', false)
-    .action(async (opts: { data: string; seed: number; json: boolean }) => {
+    .addOption(configOption())
+    .action(async (given: { data?: string; seed?: number; config?: string; json: boolean }) => {
       const started = performance.now();
+      // The snapshot is learned as the configuration says (its content dimension, its learning rates), so the server starts from it.
+      const settings = loadSettings(given.config);
+      const engine = engineOverrides(settings);
+      const opts = { ...given, data: given.data ?? serverSettings(settings).dataDir, seed: given.seed ?? engine.learning?.seed ?? DEFAULT_CONFIG.learning.seed };
       if (!existsSync(join(opts.data, 'store.db'))) {
         throw new MoteurError('no_data_dir', `${opts.data} holds no engine data: give the --data of a 'moteur serve' or 'moteur import'`, 400);
       }
@@ -34,7 +41,7 @@ export function registerTrain(program: Command): void {
       try {
         // Training reads everyone's events: an administrative access to personal data, so it is on the record.
         await ledger.append([{ time: new Date().toISOString(), principal: LOCAL_OPERATOR.principal, purpose: 'model training', action: 'trainModels', resource: 'system', decision: 'allow', policyVersion: LOCAL_OPERATOR.policyVersion }]);
-        const learning = await rebuildFromLog(store, log, resolveConfig({ learning: { seed: opts.seed, snapshotPath: path } }), directory);
+        const learning = await rebuildFromLog(store, log, resolveConfig({ ...engine, learning: { ...engine.learning, seed: opts.seed, snapshotPath: path } }), directory);
         const bytes = learning.writeSnapshot(path);
         const summary = { events: learning.learners.eventCount, lastSeq: learning.lastAppliedSeq, seed: opts.seed, snapshot: path, bytes, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) };
         if (opts.json) console.log(JSON.stringify(summary));

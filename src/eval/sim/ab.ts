@@ -4,13 +4,16 @@
  * between one person's sessions is accounted for.
  */
 import { MoteurError } from '../../core/errors.ts';
-import { hashString, seededRandom } from '../../core/random.ts';
+import { bucketOf, hashString, seededRandom } from '../../core/random.ts';
 import { addTotals, emptyTotals, figures, METRICS, type Figures, type Totals } from './metrics.ts';
 
-export interface MetricDifference {
-  metric: keyof Figures;
+export interface MetricDifference<K extends string = keyof Figures> {
+  metric: K;
   a: number;
   b: number;
+  /** Each arm's own 95 % interval, from the same resamples. */
+  aCi95: [number, number];
+  bCi95: [number, number];
   /** B − A. */
   difference: number;
   /** (B − A) / A; null when A is 0. */
@@ -20,17 +23,26 @@ export interface MetricDifference {
   verdict: 'A is better' | 'B is better' | 'no significant difference';
 }
 
-/**
- * The arm a person is assigned to, from a hash of their id: stable, and independent of the order they arrive in.
- * The hash seeds a generator whose first draw decides, because FNV-1a's low bit is only the parity of the characters.
- */
-export function armOfPerson(userId: string, salt: number): 0 | 1 {
-  return seededRandom(hashString(`${salt}\u0000${userId}`))() < 0.5 ? 0 : 1;
+/** How per-person sums add up and what figures they give: the simulation's, or those of logged events. */
+export interface ArmStatistics<T, K extends string> {
+  empty(): T;
+  add(into: T, from: T): void;
+  figures(total: T): Record<K, number>;
+  metrics: readonly { key: K; higherIsBetter: boolean }[];
 }
 
-function resampledTotals(people: readonly Totals[], random: () => number): Totals {
-  const total = emptyTotals();
-  for (let i = 0; i < people.length; i++) addTotals(total, people[Math.floor(random() * people.length)]!);
+const SIMULATED: ArmStatistics<Totals, MetricDifference['metric']> = { empty: emptyTotals, add: addTotals, figures, metrics: METRICS };
+
+/**
+ * The arm a person is assigned to, from a hash of their id: stable, and independent of the order they arrive in.
+ */
+export function armOfPerson(userId: string, salt: number): 0 | 1 {
+  return bucketOf(`${salt}\u0000${userId}`, 2) as 0 | 1;
+}
+
+function resampledTotal<T>(stats: ArmStatistics<T, string>, people: readonly T[], random: () => number): T {
+  const total = stats.empty();
+  for (let i = 0; i < people.length; i++) stats.add(total, people[Math.floor(random() * people.length)]!);
   return total;
 }
 
@@ -41,21 +53,33 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[low]! + (sorted[Math.min(low + 1, sorted.length - 1)]! - sorted[low]!) * (at - low);
 }
 
-export function compareArms(a: readonly Totals[], b: readonly Totals[], options: { resamples: number; seed: number }): MetricDifference[] {
+const interval = (draws: number[]): [number, number] => {
+  const sorted = draws.sort((x, y) => x - y);
+  return [percentile(sorted, 0.025), percentile(sorted, 0.975)];
+};
+
+/**
+ * Each metric's difference B − A with a 95 % percentile-bootstrap interval, resampling people (the unit of
+ * assignment) within each arm; `tooFew` says what to do when an arm has fewer than two people.
+ */
+export function compareGroups<T, K extends string>(stats: ArmStatistics<T, K>, a: readonly T[], b: readonly T[], options: { resamples: number; seed: number; tooFew: string }): MetricDifference<K>[] {
   if (a.length < 2 || b.length < 2) {
-    throw new MoteurError('too_few_people', `an A/B comparison needs at least two people with a session in each arm (A has ${a.length}, B has ${b.length}); raise --users`, 400, 'users');
+    throw new MoteurError('too_few_people', `an A/B comparison needs at least two people with a session in each arm (A has ${a.length}, B has ${b.length}); ${options.tooFew}`, 400, 'users');
   }
-  const whole = (people: readonly Totals[]) => people.reduce((t, p) => (addTotals(t, p), t), emptyTotals());
-  const [figuresA, figuresB] = [figures(whole(a)), figures(whole(b))];
+  const whole = (people: readonly T[]) => people.reduce((t, p) => (stats.add(t, p), t), stats.empty());
+  const [figuresA, figuresB] = [stats.figures(whole(a)), stats.figures(whole(b))];
   const random = seededRandom(hashString(`${options.seed}/bootstrap`));
-  const draws = METRICS.map(() => [] as number[]);
+  const draws = stats.metrics.map(() => ({ a: [] as number[], b: [] as number[], difference: [] as number[] }));
   for (let r = 0; r < options.resamples; r++) {
-    const [fa, fb] = [figures(resampledTotals(a, random)), figures(resampledTotals(b, random))];
-    METRICS.forEach(({ key }, m) => draws[m]!.push(fb[key] - fa[key]));
+    const [fa, fb] = [stats.figures(resampledTotal(stats, a, random)), stats.figures(resampledTotal(stats, b, random))];
+    stats.metrics.forEach(({ key }, m) => {
+      draws[m]!.a.push(fa[key]);
+      draws[m]!.b.push(fb[key]);
+      draws[m]!.difference.push(fb[key] - fa[key]);
+    });
   }
-  return METRICS.map(({ key, higherIsBetter }, m) => {
-    const sorted = draws[m]!.sort((x, y) => x - y);
-    const ci95: [number, number] = [percentile(sorted, 0.025), percentile(sorted, 0.975)];
+  return stats.metrics.map(({ key, higherIsBetter }, m) => {
+    const ci95 = interval(draws[m]!.difference);
     const difference = figuresB[key] - figuresA[key];
     const significant = ci95[0] > 0 || ci95[1] < 0;
     const bBetter = difference > 0 === higherIsBetter;
@@ -63,6 +87,8 @@ export function compareArms(a: readonly Totals[], b: readonly Totals[], options:
       metric: key,
       a: figuresA[key],
       b: figuresB[key],
+      aCi95: interval(draws[m]!.a),
+      bCi95: interval(draws[m]!.b),
       difference,
       relative: figuresA[key] === 0 ? null : difference / figuresA[key],
       ci95,
@@ -70,4 +96,9 @@ export function compareArms(a: readonly Totals[], b: readonly Totals[], options:
       verdict: !significant ? 'no significant difference' : bBetter ? 'B is better' : 'A is better',
     };
   });
+}
+
+/** The simulation's A/B comparison: its metrics over simulated people's sessions. */
+export function compareArms(a: readonly Totals[], b: readonly Totals[], options: { resamples: number; seed: number }): MetricDifference[] {
+  return compareGroups(SIMULATED, a, b, { ...options, tooFew: 'raise --users' });
 }

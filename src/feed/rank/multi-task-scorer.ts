@@ -1,3 +1,4 @@
+import type { Task } from '../../learn/online/config.ts';
 import type { LearnedModels } from '../models.ts';
 import type { Candidate, FeedRequest, Scorer } from '../pipeline.ts';
 
@@ -13,10 +14,12 @@ export class MultiTaskScorer implements Scorer {
   constructor(
     private readonly models: LearnedModels,
     private readonly graphWeight: number,
+    /** The weights of the ranker's predictions (a live experiment's variant may have its own). */
+    private readonly scoreWeights: Record<Task, number>,
   ) {}
 
   score(request: FeedRequest, candidates: Candidate[]): void {
-    const scores = this.models.learners.score(this.person(request), candidates.map((c) => c.video.id));
+    const scores = this.models.learners.score(this.person(request), candidates.map((c) => c.video.id), this.scoreWeights);
     const graph = this.graphScores(request);
     candidates.forEach((c, i) => (c.score = (scores[i] ?? 0) + this.graphWeight * graph(c)));
   }
@@ -24,7 +27,7 @@ export class MultiTaskScorer implements Scorer {
   explain(request: FeedRequest, candidates: Candidate[]): void {
     const graph = this.graphScores(request);
     for (const c of candidates) {
-      const e = this.models.learners.explain(this.person(request), c.video.id);
+      const e = this.models.learners.explain(this.person(request), c.video.id, 5, this.scoreWeights);
       if (e === undefined) continue;
       c.explanation = { predictions: { ...e.predictions, itemGraph: graph(c) }, weights: { ...e.weights, itemGraph: this.graphWeight }, topSignals: e.signals };
     }

@@ -16,14 +16,19 @@ export class TrendingSource implements CandidateSource {
   ) {}
 
   fetch(request: FeedRequest, limit: number, accept: (video: Video) => boolean): Candidate[] {
-    const out: Candidate[] = [];
-    for (const { videoId, popularity } of this.models.popular.in(request.user.region)) {
-      if (out.length >= limit) break;
-      const video = this.catalog.get(videoId);
-      if (video === undefined || !accept(video)) continue;
-      const where = video.region === 'global' ? 'worldwide' : `in ${video.region}`;
-      out.push({ video, source: this.name, score: 0, reasons: [`popular ${where} lately (popularity ${popularity.toFixed(2)})`], signals: { popularity } });
-    }
-    return out;
+    return popularIn(this.catalog, this.models, request.user.region, limit, accept, this.name);
   }
+}
+
+/** Up to `limit` of the most popular videos servable in `region` that `accept` lets through, best first. */
+export function popularIn(catalog: Catalog, models: LearnedModels, region: string, limit: number, accept: (video: Video) => boolean, source = 'trending'): Candidate[] {
+  const out: Candidate[] = [];
+  for (const { videoId, popularity } of models.popular.in(region)) {
+    if (out.length >= limit) break;
+    const video = catalog.get(videoId);
+    if (video === undefined || !accept(video)) continue;
+    const where = video.region === 'global' ? 'worldwide' : `in ${video.region}`;
+    out.push({ video, source, score: 0, reasons: [`popular ${where} lately (popularity ${popularity.toFixed(2)})`], signals: { popularity } });
+  }
+  return out;
 }

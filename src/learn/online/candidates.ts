@@ -26,6 +26,7 @@ export interface CandidateOptions {
 export interface LearnedCandidates {
   nearestVideos(userId: string, k: number, options?: CandidateOptions & { exact?: boolean }): VideoCandidate[];
   coEngaged(userId: string, k: number, options?: CandidateOptions): VideoCandidate[];
+  coEngagedWith(videoId: string, k: number, options?: CandidateOptions): VideoCandidate[];
   affinityCandidates(userId: string, k: number, options?: CandidateOptions): VideoCandidate[];
   newestOf(key: string, k: number, options?: CandidateOptions): string[];
   slotOf(videoId: string): number | undefined;

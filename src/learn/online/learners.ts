@@ -167,12 +167,12 @@ export class OnlineLearners implements LearnedCandidates, LearnedScores, Learned
     return this.candidates.engagementRows(contentUpTo);
   }
 
-  score(userId: string | undefined, videoIds: readonly string[]): (number | undefined)[] {
-    return this.scores.score(userId, videoIds);
+  score(userId: string | undefined, videoIds: readonly string[], weights?: Record<Task, number>): (number | undefined)[] {
+    return this.scores.score(userId, videoIds, weights);
   }
 
-  explain(userId: string | undefined, videoId: string, topSignals = 5): Explanation | undefined {
-    return this.scores.explain(userId, videoId, topSignals);
+  explain(userId: string | undefined, videoId: string, topSignals = 5, weights?: Record<Task, number>): Explanation | undefined {
+    return this.scores.explain(userId, videoId, topSignals, weights);
   }
 
   popularity(videoId: string, now = this.parts.clock): number {

@@ -72,9 +72,10 @@ export class MultiTaskRanker {
     return out;
   }
 
-  score(predictions: Float64Array): number {
+  /** The weighted sum of the predictions: with the configured weights, or others in `TASKS` order (a live experiment's). */
+  score(predictions: Float64Array, weights: ArrayLike<number> = this.weightVector): number {
     let s = 0;
-    for (let h = 0; h < H; h++) s += this.weightVector[h]! * predictions[h]!;
+    for (let h = 0; h < H; h++) s += weights[h]! * predictions[h]!;
     return s;
   }
 
@@ -108,7 +109,7 @@ export class MultiTaskRanker {
    * How much each signal moved the score: Σ_task scoreWeight · slope · headWeight · value, where slope is
    * p(1 - p) for logistic heads (a first-order attribution) and 1 for watch. Strongest first, bias excluded.
    */
-  contributions(x: Float32Array, predictions: Float64Array): Contribution[] {
+  contributions(x: Float32Array, predictions: Float64Array, weights: ArrayLike<number> = this.weightVector): Contribution[] {
     const out: Contribution[] = [];
     for (let f = 1; f < F; f++) {
       if (x[f] === 0) continue;
@@ -116,7 +117,7 @@ export class MultiTaskRanker {
       for (let h = 0; h < H; h++) {
         const p = predictions[h]!;
         const slope = h === WATCH ? 1 : p * (1 - p);
-        c += this.weightVector[h]! * slope * this.weights[h * F + f]! * x[f]!;
+        c += weights[h]! * slope * this.weights[h * F + f]! * x[f]!;
       }
       out.push({ signal: FEATURES[f]!, value: x[f]!, contribution: c });
     }

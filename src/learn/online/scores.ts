@@ -18,8 +18,8 @@ export interface Explanation {
 
 /** What the feed's ranking reads. */
 export interface LearnedScores {
-  score(userId: string | undefined, videoIds: readonly string[]): (number | undefined)[];
-  explain(userId: string | undefined, videoId: string, topSignals?: number): Explanation | undefined;
+  score(userId: string | undefined, videoIds: readonly string[], weights?: Record<Task, number>): (number | undefined)[];
+  explain(userId: string | undefined, videoId: string, topSignals?: number, weights?: Record<Task, number>): Explanation | undefined;
 }
 
 /** What the popular lists are computed from. */
@@ -40,29 +40,31 @@ export class Scores implements LearnedScores {
    * The ranker's score of each video for the person, in input order; undefined for videos never added.
    * Without a person (`undefined`) no personal feature is read: the score of an anonymous visitor.
    */
-  score(userId: string | undefined, videoIds: readonly string[]): (number | undefined)[] {
+  score(userId: string | undefined, videoIds: readonly string[], weights: Record<Task, number> = this.parts.config.scoreWeights): (number | undefined)[] {
     const { catalog, ranker } = this.parts;
     const person = new PersonFeatures(this.parts, userId, this.parts.clock);
+    const vector = TASKS.map((t) => weights[t]);
     return videoIds.map((id) => {
       const slot = catalog.slot(id);
       if (slot === undefined) return undefined;
-      return ranker.score(ranker.predict(person.fill(slot, this.x), this.predictions));
+      return ranker.score(ranker.predict(person.fill(slot, this.x), this.predictions), vector);
     });
   }
 
-  /** Every prediction behind a score, the weights that combine them, and the signals that mattered most. */
-  explain(userId: string | undefined, videoId: string, topSignals = 5): Explanation | undefined {
-    const { catalog, ranker, config } = this.parts;
+  /** Every prediction behind a score, the weights that combine them (the configured ones unless given: a live experiment's), and the signals that mattered most. */
+  explain(userId: string | undefined, videoId: string, topSignals = 5, weights: Record<Task, number> = this.parts.config.scoreWeights): Explanation | undefined {
+    const { catalog, ranker } = this.parts;
     const slot = catalog.slot(videoId);
     if (slot === undefined) return undefined;
     const x = new PersonFeatures(this.parts, userId, this.parts.clock).fill(slot, new Float32Array(FEATURES.length));
     const predictions = ranker.predict(x, new Float64Array(TASKS.length));
+    const vector = TASKS.map((t) => weights[t]);
     return {
       videoId,
-      score: ranker.score(predictions),
+      score: ranker.score(predictions, vector),
       predictions: Object.fromEntries(TASKS.map((t, i) => [t, predictions[i]!])) as Record<Task, number>,
-      weights: { ...config.scoreWeights },
-      signals: ranker.contributions(x, predictions).slice(0, topSignals),
+      weights: { ...weights },
+      signals: ranker.contributions(x, predictions, vector).slice(0, topSignals),
     };
   }
 

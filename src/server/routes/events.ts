@@ -20,6 +20,7 @@ export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access
       const outcomes = await moteur.ingest(request.body.events, access.admitEvents(request.principal));
       metrics.countIngested(request.body.events as unknown[], outcomes);
       const reply = batchReply(outcomes);
+      metrics.countEvents(request.body.events as unknown[], outcomes);
       if (reply.failed === 0) return reply;
       // Not a 200, so that a client reading only the status resends: resending the whole batch is safe.
       void response.code(503).header('retry-after', '1');

@@ -1,18 +1,30 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
-import type { Moteur } from '../../app/moteur.ts';
+import type { FeedOptions, Moteur } from '../../app/moteur.ts';
+import { MoteurError } from '../../core/errors.ts';
+import type { RequestFilters } from '../../feed/filters/request-filters.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import { IdParams } from './shared.ts';
+
+const MAX_EXCLUDED = 500;
+
+const list = (description: string, example: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description, examples: [example] }));
 
 const FeedQuery = Type.Object({
   n: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
   sessionId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   explain: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('true'), Type.Literal('0'), Type.Literal('false')])),
+  hashtags: list('only videos carrying one of these hashtags, comma-separated (a topic tab)', 'cats,dogs'),
+  excludeHashtags: list('no video carrying any of these hashtags, comma-separated', 'spoilers'),
+  exclude: list(`video ids to leave out, comma-separated (what the client already has), at most ${MAX_EXCLUDED}`, 'v1,v2'),
+  creatorId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "only this creator's videos", examples: ['c7'] })),
 });
 
+type FeedQuery = Static<typeof FeedQuery>;
+
 export function registerFeedRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl, metrics: ServerMetrics): void {
-  app.get<{ Params: { id: string }; Querystring: { n?: number; sessionId?: string; explain?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: FeedQuery }>(
     '/v1/users/:id/feed',
     {
       schema: {
@@ -27,13 +39,35 @@ export function registerFeedRoutes(app: FastifyInstance, moteur: Moteur, access:
       const person = access.person(request.params.id);
       access.check(request.principal, person.consent ? 'readFeed' : 'readFeedNonPersonalized', person, 'feed');
       const { n, sessionId, explain } = request.query;
-      const options: { n?: number; sessionId?: string; explain: boolean } = { explain: explain === '1' || explain === 'true' };
+      const options: FeedOptions = { explain: explain === '1' || explain === 'true' };
       if (n !== undefined) options.n = n;
       if (sessionId !== undefined) options.sessionId = sessionId;
+      const filters = requestFilters(request.query);
+      if (filters !== undefined) options.filters = filters;
       const feed = await moteur.feed(request.params.id, options);
       stop();
       for (const item of feed.items) metrics.servedBySource.inc({ source: item.source });
+      metrics.countFeed(feed.experiments);
       return feed;
     },
   );
+}
+
+/** The items of a comma-separated list, each checked; an empty item or too many is the client's mistake. */
+function items(raw: string, field: string, max: number, normalise: (item: string) => string = (x) => x): string[] {
+  const out = raw.split(',').map((x) => normalise(x.trim()));
+  if (out.some((x) => x === '' || x.length > 128)) throw new MoteurError('invalid_field', `${field}: expected comma-separated values of 1 to 128 characters, got ${JSON.stringify(raw.slice(0, 100))}`, 400, field);
+  if (out.length > max) throw new MoteurError('invalid_field', `${field}: at most ${max} values, got ${out.length}`, 400, field);
+  return out;
+}
+
+/** The page's own filters from the query, or undefined when it names none. */
+function requestFilters(query: FeedQuery): RequestFilters | undefined {
+  const filters: RequestFilters = {};
+  const hashtag = (h: string) => h.replace(/^#/, '').toLowerCase();
+  if (query.hashtags !== undefined) filters.hashtags = items(query.hashtags, 'hashtags', 50, hashtag);
+  if (query.excludeHashtags !== undefined) filters.excludeHashtags = items(query.excludeHashtags, 'excludeHashtags', 50, hashtag);
+  if (query.exclude !== undefined) filters.exclude = new Set(items(query.exclude, 'exclude', MAX_EXCLUDED));
+  if (query.creatorId !== undefined) filters.creatorId = query.creatorId;
+  return Object.keys(filters).length === 0 ? undefined : filters;
 }

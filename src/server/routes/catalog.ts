@@ -1,0 +1,109 @@
+/** Catalog reads that name no person: videos like one, trending in a region, new, several by id. */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AccessControl } from '../../app/access.ts';
+import { newVideos, similarVideos, trendingVideos } from '../../app/catalog-reads.ts';
+import type { Moteur } from '../../app/moteur.ts';
+import { MoteurError } from '../../core/errors.ts';
+import type { Video } from '../../core/types.ts';
+import { SYSTEM } from '../../trust/policy/vocabulary.ts';
+import { IdParams } from './shared.ts';
+
+export const MAX_BATCH_GET = 500;
+
+const ListedVideo = Type.Object({
+  videoId: Type.String(),
+  creatorId: Type.String(),
+  soundId: Type.String(),
+  hashtags: Type.Array(Type.String()),
+  durationMs: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  score: Type.Number(),
+  reasons: Type.Array(Type.String()),
+});
+
+const example = {
+  videoId: 'v42',
+  creatorId: 'c7',
+  soundId: 's3',
+  hashtags: ['cats'],
+  durationMs: 15000,
+  createdAt: '2026-11-22T10:00:00.000Z',
+  score: 1.42,
+  reasons: ['looks like this video (content similarity 0.83)', 'people who enjoyed this video also enjoyed it (co-engagement 0.59 of the strongest)'],
+};
+
+const Count = (what: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: `${what} (1 to 100)`, examples: [10] }));
+const listOf = (extra: Record<string, ReturnType<typeof Type.String>>, sample: Record<string, unknown>) =>
+  Type.Object({ ...extra, items: Type.Array(ListedVideo) }, { examples: [{ ...sample, items: [example] }] });
+
+export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl): void {
+  app.get<{ Params: { id: string }; Querystring: { n: number } }>(
+    '/v1/videos/:id/similar',
+    {
+      schema: {
+        summary: "Videos like this one: its nearest content embeddings and what its audience also enjoyed, each with its reasons",
+        params: IdParams,
+        querystring: Type.Object({ n: Count('videos') }),
+        response: { 200: listOf({ videoId: Type.String() }, { videoId: 'v1' }) },
+      },
+    },
+    async (request) => {
+      access.check(request.principal, 'readVideo', { type: 'Video', id: request.params.id }, 'catalog');
+      return similarVideos(moteur.catalog, moteur.learning, request.params.id, request.query.n);
+    },
+  );
+  app.get<{ Querystring: { region?: string; n: number } }>(
+    '/v1/trending',
+    {
+      schema: {
+        summary: "The most popular videos of the moment that can be served in a region (default: the node's home region)",
+        querystring: Type.Object({ region: Type.Optional(Type.String({ minLength: 1, maxLength: 32, examples: ['eu'] })), n: Count('videos') }),
+        response: { 200: listOf({ region: Type.String() }, { region: 'eu' }) },
+      },
+    },
+    async (request) => {
+      access.check(request.principal, 'readCatalog', SYSTEM, 'catalog');
+      const served = moteur.residency.regions;
+      const region = request.query.region ?? served[0]!;
+      if (!served.includes(region)) {
+        throw new MoteurError('wrong_region', `region: this node serves ${served.join(', ')}; ask a node of region ${region} for its trending videos`, 403, 'region');
+      }
+      return trendingVideos(moteur.catalog, moteur.learning, region, request.query.n);
+    },
+  );
+  app.get<{ Querystring: { n: number } }>(
+    '/v1/videos/new',
+    {
+      schema: {
+        summary: 'The newest videos of the catalog, newest first',
+        querystring: Type.Object({ n: Count('videos') }),
+        response: { 200: listOf({}, {}) },
+      },
+    },
+    async (request) => {
+      access.check(request.principal, 'readCatalog', SYSTEM, 'catalog');
+      return newVideos(moteur.catalog, request.query.n, Date.now());
+    },
+  );
+  app.post<{ Body: { ids: string[] } }>(
+    '/v1/videos/batch-get',
+    {
+      schema: {
+        summary: `Up to ${MAX_BATCH_GET} videos by id, in the order asked; ids not in the catalog are listed under missing`,
+        body: Type.Object({ ids: Type.Array(IdParams.properties.id, { minItems: 1, maxItems: MAX_BATCH_GET }) }, { additionalProperties: false, examples: [{ ids: ['v1', 'v2', 'nope'] }] }),
+      },
+    },
+    async (request) => {
+      access.check(request.principal, 'readCatalog', SYSTEM, 'catalog');
+      const videos: Video[] = [];
+      const missing: string[] = [];
+      for (const id of request.body.ids) {
+        const video = moteur.catalog.get(id);
+        if (video === undefined) missing.push(id);
+        else videos.push(video);
+      }
+      return { videos, missing };
+    },
+  );
+}
