@@ -1,4 +1,5 @@
 /** Engine settings with their defaults; every one can be overridden when opening the engine. */
+import { FEED_SOURCES, type FeedSourceName } from '../feed/source-names.ts';
 import { DEFAULT_GORSE_MAPPING, type GorseMapping } from '../gorse/mapping.ts';
 import { DEFAULT_ONLINE_CONFIG, type Task } from '../learn/online/config.ts';
 import type { GraphUpkeep } from '../learn/retrained/background-graph.ts';
@@ -51,8 +52,7 @@ export interface FeedConfig {
   sources: Record<FeedSourceName, number>;
 }
 
-export const FEED_SOURCES = ['followed', 'item-graph', 'embedding', 'co-engaged', 'affinity', 'content-similar', 'trending'] as const;
-export type FeedSourceName = (typeof FEED_SOURCES)[number];
+export { FEED_SOURCES, type FeedSourceName };
 
 export interface LearningConfig {
   /** Seeds every random draw of the learners: the same log with the same seed gives the same models. */

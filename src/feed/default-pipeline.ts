@@ -1,4 +1,4 @@
-import { FEED_SOURCES, type FeedSourceName } from '../app/config.ts';
+import { FEED_SOURCES, type FeedSourceName } from './source-names.ts';
 import type { Task } from '../learn/online/config.ts';
 import type { Catalog } from './catalog.ts';
 import { alreadySeenFilter } from './filters/already-seen.ts';
