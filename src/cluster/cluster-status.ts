@@ -93,7 +93,9 @@ export async function readClusterStatus(storeUrl: string, logUrl: string): Promi
       return {
         shard,
         health: learner?.health ?? 'down',
-        lagEvents: consumers.get(shard) ?? null,
+        // With no learner alive, what a restart must take again includes the messages the dead one had been
+        // handed but not acknowledged (a pull it left open keeps taking new ones until it expires).
+        lagEvents: lagOf(consumers.get(shard), learner === undefined),
         lagSeconds: learner?.lagSeconds ?? null,
         checkpointSeq: checkpoint?.seq ?? null,
         checkpointAgeSeconds: checkpoint === undefined ? null : Math.round(checkpoint.ageSeconds * 10) / 10,
@@ -106,21 +108,33 @@ export async function readClusterStatus(storeUrl: string, logUrl: string): Promi
   }
 }
 
-/** The log's partition count as its order stream records it, and each learner shard's consumer with its pending count. */
-async function readLog(servers: string[], stream: string): Promise<{ partitions: number | null; consumers: Map<string, number> }> {
+interface ConsumerBacklog {
+  /** Messages not delivered to the consumer yet. */
+  pending: number;
+  /** Messages delivered and not acknowledged (acknowledged up to each checkpoint). */
+  unacknowledged: number;
+}
+
+function lagOf(backlog: ConsumerBacklog | undefined, down: boolean): number | null {
+  if (backlog === undefined) return null;
+  return down ? backlog.pending + backlog.unacknowledged : backlog.pending;
+}
+
+/** The log's partition count as its order stream records it, and each learner shard's consumer with its backlog. */
+async function readLog(servers: string[], stream: string): Promise<{ partitions: number | null; consumers: Map<string, ConsumerBacklog> }> {
   const nc = await connect({ servers, name: `moteur-status-${process.pid}` }).catch((err: Error) => {
     throw new MoteurError('log_unavailable', `NATS at ${servers.join(',')} does not answer (${err.message}): check --log (or MOTEUR_LOG)`, 503, 'log');
   });
   try {
     const jsm = await jetstreamManager(nc);
-    const found = new Map<string, number>();
+    const found = new Map<string, ConsumerBacklog>();
     let partitions: number | null = null;
     try {
       const { config } = await jsm.streams.info(stream);
       partitions = Number(/shards=(\d+)/.exec(config.description ?? '')?.[1] ?? Number.NaN) || null;
       for await (const info of jsm.consumers.list(stream)) {
         const shard = shardOfConsumer(stream, info.name);
-        if (shard !== undefined) found.set(shardLabel(shard), info.num_pending);
+        if (shard !== undefined) found.set(shardLabel(shard), { pending: info.num_pending, unacknowledged: info.num_ack_pending });
       }
     } catch (err) {
       // No stream yet: no node ever opened the log, so no shard has a consumer.
