@@ -17,9 +17,9 @@ test('a live experiment: simulated people driven over HTTP, each feed naming its
   const analystKey = apiKey(dataDir, 'analyst', SIM_REGIONS);
   const server = await startServer({ ...engineOverrides(readSettingsFile(join(dataDir, 'moteur.toml'))), dataDir, port: 0, regions: SIM_REGIONS });
   try {
-    const world = generateWorld({ videos: 400, users: 60, seed: 5 });
+    const world = generateWorld({ videos: 400, users: 40, seed: 5 });
     await uploadWorld(server.url, world, undefined, appKey);
-    const driver = new SimulationDriver({ url: server.url, apiKey: appKey, world, seed: 5, concurrency: 4, sessions: 120 });
+    const driver = new SimulationDriver({ url: server.url, apiKey: appKey, world, seed: 5, concurrency: 4, sessions: 400 });
     await driver.run();
     assert.equal(driver.stats.errors, 0);
 
