@@ -36,14 +36,21 @@ function periodOf(opts: Period): { from: number; to: number } {
   return { from: opts.from, to: opts.to + DAY_MS };
 }
 
-export function registerSafety(program: Command): void {
-  const safety = program.command('safety').description('Statements of reasons and transparency figures from the moderation decisions of a data directory');
-  safety
-    .command('statements')
-    .description('Write the statement of reasons of every restricting decision taken in the period, one JSON object a line, for the DSA Transparency Database')
+/** The data directory and the period both safety commands read. */
+function withPeriod(command: Command): Command {
+  return command
     .requiredOption('--data <dir>', 'data directory')
     .requiredOption('--from <day>', 'first day, YYYY-MM-DD', parseDay)
-    .requiredOption('--to <day>', 'last day (included), YYYY-MM-DD', parseDay)
+    .requiredOption('--to <day>', 'last day (included), YYYY-MM-DD', parseDay);
+}
+
+export function registerSafety(program: Command): void {
+  const safety = program.command('safety').description('Statements of reasons and transparency figures from the moderation decisions of a data directory');
+  withPeriod(
+    safety
+      .command('statements')
+      .description('Write the statement of reasons of every restricting decision taken in the period, one JSON object a line, for the DSA Transparency Database'),
+  )
     .requiredOption('--out <file>', 'the JSON Lines file to write')
     .action((opts: Period & { out: string }) => {
       const { from, to } = periodOf(opts);
@@ -69,12 +76,11 @@ export function registerSafety(program: Command): void {
         }
       })();
     });
-  safety
-    .command('report')
-    .description('Aggregate moderation figures for a period (DSA Art. 15/24): reports, decisions, time to decision, appeals, views before removal; names no one')
-    .requiredOption('--data <dir>', 'data directory')
-    .requiredOption('--from <day>', 'first day, YYYY-MM-DD', parseDay)
-    .requiredOption('--to <day>', 'last day (included), YYYY-MM-DD', parseDay)
+  withPeriod(
+    safety
+      .command('report')
+      .description('Aggregate moderation figures for a period (DSA Art. 15/24): reports, decisions, time to decision, appeals, views before removal; names no one'),
+  )
     .option('--json', 'print JSON', false)
     .action((opts: Period & { json: boolean }) => {
       const { from, to } = periodOf(opts);
