@@ -53,6 +53,9 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
   const bodyLimit = options.bodyLimit ?? 4 * 1024 * 1024;
   const app = Fastify({
     bodyLimit,
+    // Every plugin is local and registers in milliseconds; a start that catches up on learning can still hold the
+    // event loop past Fastify's 10 s plugin timer, which would kill a healthy server.
+    pluginTimeout: 0,
     logger: { level: options.logger ? 'info' : 'error', stream: process.stderr },
     // Every body is validated against schemas that reject unknown keys, and objects are rebuilt from the
     // validated fields, so `__proto__` keys are refused there instead of by a second scan of each body.
