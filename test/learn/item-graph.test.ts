@@ -99,6 +99,27 @@ test('the background graph retrains once engagements are quiet, at once after an
   await onWorker.close();
 });
 
+test('a training over many videos leaves the serving thread even with few engagements', async () => {
+  // 400 people, each with 2 of 800 videos: 800 engagements, far under workerFrom, but EASE over 800 videos.
+  const videoCount = 800;
+  const personStart = Int32Array.from({ length: 401 }, (_, p) => 2 * p);
+  const videos = Int32Array.from({ length: 800 }, (_, k) => (k * 7) % videoCount);
+  const data: GraphTrainingData = { videoCount, personStart, videos, contentDim: 1, content: new Float32Array(videoCount), options: DEFAULT_ITEM_GRAPH };
+  const upkeep = { quietMs: 0, maxStaleMs: 10_000, workerFrom: 50_000, automatic: true };
+  const many = new BackgroundGraph(() => data, DEFAULT_ITEM_GRAPH, DEFAULT_GRAPH_WEIGHTS, upkeep);
+  many.changed(true);
+  await many.settled();
+  assert.equal(many.workerTrainings, 1, 'trained on the worker thread');
+  assert.equal(many.graph?.engagements, 800);
+  await many.close();
+
+  const few = new BackgroundGraph(() => blocks(30), DEFAULT_ITEM_GRAPH, DEFAULT_GRAPH_WEIGHTS, upkeep);
+  few.changed(true);
+  await few.settled();
+  assert.equal(few.workerTrainings, 0, '20 videos train on the serving thread');
+  await few.close();
+});
+
 test('without automatic upkeep the graph trains only when told, on the calling thread, once the changes have grown enough', async () => {
   const background = new BackgroundGraph(() => blocks(30), blocks().options, DEFAULT_GRAPH_WEIGHTS, { quietMs: 0, maxStaleMs: 0, workerFrom: 0, automatic: false });
   for (let k = 0; k < 10; k++) background.changed();

@@ -14,7 +14,10 @@ export interface GraphUpkeep {
   quietMs: number;
   /** ...or once the oldest change it has not learned is this old, while changes keep coming. */
   maxStaleMs: number;
-  /** Trainings over more engagements than this run on a worker thread (smaller ones take milliseconds). */
+  /**
+   * Trainings over more engagements than this run on a worker thread, and so does any over more than
+   * SERVING_THREAD_VIDEOS videos; smaller ones take milliseconds.
+   */
   workerFrom: number;
   /**
    * False for a caller that runs the upkeep itself on simulated time (the simulation): no timer, no thread;
@@ -24,6 +27,13 @@ export interface GraphUpkeep {
 }
 
 type Collect = () => Omit<GraphTrainingData, 'options'>;
+
+/**
+ * EASE's closed form and the low-pass filter cost the cube of the engaged videos: past this many, a training
+ * with few engagements still holds a thread for seconds (2,000 videos held the serving thread for minutes on a
+ * loaded machine), so it leaves the serving thread.
+ */
+const SERVING_THREAD_VIDEOS = 300;
 
 export class BackgroundGraph {
   private scores: PersonGraphScores | undefined;
@@ -38,8 +48,9 @@ export class BackgroundGraph {
   private worker: RequestWorker<GraphTrainingData, ItemGraph> | undefined;
   private waiting: { changes: number; resolve: () => void }[] = [];
   private closed = false;
-  /** Trainings finished, for metrics and tests. */
+  /** Trainings finished, and those of them run on the worker thread, for metrics and tests. */
   generation = 0;
+  workerTrainings = 0;
 
   constructor(
     private readonly collect: Collect,
@@ -147,7 +158,8 @@ export class BackgroundGraph {
     this.firstUntrainedAt = Infinity;
     const data: GraphTrainingData = { ...this.collect(), options: this.options };
     try {
-      const graph = data.videos.length > this.upkeep.workerFrom ? await this.onWorker(data) : trainItemGraph(data);
+      const small = data.videos.length <= this.upkeep.workerFrom && distinctVideos(data) <= SERVING_THREAD_VIDEOS;
+      const graph = small ? trainItemGraph(data) : await this.onWorker(data);
       if (!this.closed) this.swapIn(graph);
     } catch (error) {
       process.emitWarning(`moteur: the item graph was not retrained (the previous one is still served): ${(error as Error).message}`);
@@ -176,8 +188,17 @@ export class BackgroundGraph {
   }
 
   private onWorker(data: GraphTrainingData): Promise<ItemGraph> {
+    this.workerTrainings++;
     this.worker ??= new RequestWorker<GraphTrainingData, ItemGraph>(new URL('./item-graph-worker.ts', import.meta.url), undefined, 'item graph training');
     // The rows and vectors were made for this training alone: moved to the thread, not copied.
     return this.worker.request(data, [data.personStart.buffer, data.videos.buffer, data.content.buffer] as ArrayBuffer[]);
   }
+}
+
+/** How many videos a training's engagements name. */
+function distinctVideos(data: GraphTrainingData): number {
+  const seen = new Uint8Array(data.videoCount);
+  let count = 0;
+  for (const video of data.videos) if (seen[video] === 0) count += seen[video] = 1;
+  return count;
 }
