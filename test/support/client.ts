@@ -3,12 +3,12 @@
  * time. Unless a test asks for resends, a 503 comes back as it is, so the test sees every answer.
  */
 import { createMoteurClient, type MoteurClient, type MoteurClientOptions } from '../../src/client/index.ts';
-import { authorized } from './fixtures.ts';
 
 export { answer, MoteurApiError, sendEvents, EventBatcher } from '../../src/client/index.ts';
 export type { EventInput, MoteurClient } from '../../src/client/index.ts';
 
-export function clientFor(server: { url: string }, apiKey: string, options: Omit<MoteurClientOptions, 'baseUrl' | 'apiKey'> = {}): MoteurClient {
+/** A client for `server` carrying `apiKey` (none: an anonymous caller). */
+export function clientFor(server: { url: string }, apiKey: string | undefined, options: Omit<MoteurClientOptions, 'baseUrl' | 'apiKey'> = {}): MoteurClient {
   return createMoteurClient({ baseUrl: server.url, apiKey, retries: 0, ...options });
 }
 
@@ -34,9 +34,11 @@ export function byId(id: string, query?: object) {
  * A request the typed client cannot send, because it is deliberately wrong: malformed JSON (`raw`), a body or
  * query outside the OpenAPI document, a path it does not list. The answer is read as `reply` reads it.
  */
-export async function sendUnchecked(server: { url: string }, apiKey: string, method: string, path: string, body?: { json?: unknown; raw?: string }): Promise<Reply> {
-  const init = authorized(apiKey, method, body?.json);
-  if (body?.raw !== undefined) Object.assign(init, { headers: { ...init.headers, 'content-type': 'application/json' }, body: body.raw });
+export async function sendUnchecked(server: { url: string }, apiKey: string | undefined, method: string, path: string, body?: { json?: unknown; raw?: string }): Promise<Reply> {
+  const sent = body?.raw ?? (body?.json === undefined ? undefined : JSON.stringify(body.json));
+  const headers: Record<string, string> = apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
+  if (sent !== undefined) headers['content-type'] = 'application/json';
+  const init: RequestInit = sent === undefined ? { method, headers } : { method, headers, body: sent };
   const res = await fetch(server.url + path, init);
   const text = await res.text();
   try {
