@@ -51,7 +51,9 @@ type ListQuery = { n?: number; offset?: number };
 type RecommendQuery = ListQuery & { 'write-back-type'?: string; 'write-back-delay'?: string };
 
 const rows = (n: number) => ({ RowAffected: n });
-const scored = (list: ListedVideo[]) => list.map((v) => ({ Id: v.videoId, Score: v.score }));
+const scored = (list: ListedVideo[]) => list.map((v) => ({ Id: v.video.id, Score: v.score }));
+/** Gorse scores its latest items by their timestamp (epoch seconds). */
+const timestamped = (list: ListedVideo[]) => list.map((v) => ({ Id: v.video.id, Score: Math.floor(v.video.createdAt / 1000) }));
 
 /** Gorse answers a batch in one piece: the first item moteur refused fails the call, naming it and why. */
 function refusedIn(outcomes: ItemOutcome[]): MoteurError | undefined {
@@ -209,7 +211,7 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
   for (const path of ['/latest', '/latest/:category']) {
     app.get<{ Params: { category?: string }; Querystring: ListQuery }>(path, { schema: { querystring: ListQuery } }, async (request) => {
       access.check(request.principal, 'readCatalog', SYSTEM, 'catalog');
-      return scored(moteur.newestVideos({ ...page(request.query), hashtag: hashtagOf(request.params.category) }));
+      return timestamped(moteur.newestVideos({ ...page(request.query), hashtag: hashtagOf(request.params.category) }));
     });
   }
 
