@@ -47,3 +47,8 @@ export async function sendUnchecked(server: { url: string }, apiKey: string | un
     return { status: res.status, json: text };
   }
 }
+
+/** What a key gets asking for a video that does not exist: 404 once the server takes the key, 401 while it does not. */
+export async function keyProbe(server: { url: string }, apiKey: string): Promise<number> {
+  return (await clientFor(server, apiKey).GET('/v1/videos/{id}', byId('x'))).response.status;
+}
