@@ -613,17 +613,17 @@ export class Moteur {
   // ---- lists about no one
 
   /** The most popular active videos that can be served in `region` (default: the engine's home region). */
-  popularVideos(options: VideoListOptions & { region?: string }): ListedVideo[] {
+  popularVideos(options: VideoListOptions & { region?: string | undefined }): ListedVideo[] {
     this.learning.catchUp();
     return popularVideos(this.catalog, this.learning, options.region ?? this.residency.regions[0]!, options);
   }
 
   /** The newest active videos, newest first. */
   newestVideos(options: VideoListOptions): ListedVideo[] {
-    return newestVideos(this.catalog, options);
+    return newestVideos(this.catalog, options, Date.now());
   }
 
-  /** The active videos people engaged with together with this one, then those whose content is closest. */
+  /** The active videos most like this one: by content, and by what its audience also enjoyed. */
   similarVideos(videoId: string, options: VideoListOptions): ListedVideo[] {
     const video = this.getVideo(videoId);
     this.learning.catchUp();

@@ -1,76 +1,86 @@
 /**
- * Lists of videos that are about no one: the most popular, the newest, and the neighbours of one video. Only
- * active videos are listed; a hashtag narrows any of them.
+ * Lists of videos that are about no one: the most popular in a region, the newest, and those like one video.
+ * Only active videos are listed, each with a score and the reasons it is there; a hashtag narrows any of
+ * them. The one source of these lists: /v1 (src/server/routes/catalog.ts) and the Gorse API only reshape them.
  */
 import type { Video } from '../core/types.ts';
 import type { Catalog } from '../feed/catalog.ts';
+import type { LearnedModels } from '../feed/models.ts';
+import { popularIn } from '../feed/sources/trending.ts';
 import { topK } from '../feed/top-k.ts';
-import type { EngineLearning } from './learning.ts';
 
 export interface VideoListOptions {
   n: number;
   /** Skips this many from the top (paging). */
   offset?: number;
   /** Only videos with this hashtag. */
-  hashtag?: string;
+  hashtag?: string | undefined;
 }
 
 export interface ListedVideo {
-  videoId: string;
-  /** What the list is ordered by: popularity, upload time (epoch seconds), or similarity to the video. */
+  video: Video;
+  /** What the list is ordered by: popularity, freshness, or likeness to the video. */
   score: number;
-  /** Which list a neighbour comes from. */
-  via?: 'co-engagement' | 'content';
+  reasons: string[];
 }
 
-function listed(catalog: Catalog, hashtag: string | undefined): (videoId: string) => boolean {
+const HOUR = 3_600_000;
+
+function listable(hashtag: string | undefined): (video: Video | undefined) => video is Video {
   const tag = hashtag?.replace(/^#/, '').toLowerCase();
-  return (videoId) => {
-    const video = catalog.get(videoId);
-    return video !== undefined && video.status === 'active' && (tag === undefined || video.hashtags.includes(tag));
-  };
+  return (video): video is Video => video !== undefined && video.status === 'active' && (tag === undefined || video.hashtags.includes(tag));
 }
 
-function page<T>(items: Iterable<T>, options: VideoListOptions, keep: (item: T) => boolean): T[] {
-  const offset = options.offset ?? 0;
-  const out: T[] = [];
-  for (const item of items) {
-    if (out.length >= offset + options.n) break;
-    if (keep(item)) out.push(item);
-  }
-  return out.slice(offset);
-}
+/** How many from the top a page needs before its offset is cut off. */
+const depth = (options: VideoListOptions) => (options.offset ?? 0) + options.n;
 
 /** The most popular videos that can be served in `region` (its own and those published everywhere). */
-export function popularVideos(catalog: Catalog, learning: EngineLearning, region: string, options: VideoListOptions): ListedVideo[] {
-  const keep = listed(catalog, options.hashtag);
-  return page(learning.popular.in(region), options, (p) => keep(p.videoId)).map((p) => ({ videoId: p.videoId, score: p.popularity }));
+export function popularVideos(catalog: Catalog, models: LearnedModels, region: string, options: VideoListOptions): ListedVideo[] {
+  return popularIn(catalog, models, region, depth(options), listable(options.hashtag))
+    .slice(options.offset ?? 0)
+    .map((c) => ({ video: c.video, score: c.signals.popularity!, reasons: c.reasons }));
 }
 
-/** The newest videos by upload time, newest first. */
-export function newestVideos(catalog: Catalog, options: VideoListOptions): ListedVideo[] {
-  const keep = listed(catalog, options.hashtag);
-  const ids = catalog.active.values().filter(keep);
-  const createdAt = (id: string) => (catalog.get(id) as Video).createdAt;
-  return topK(ids, (options.offset ?? 0) + options.n, createdAt)
-    .slice(options.offset ?? 0)
-    .map((videoId) => ({ videoId, score: Math.floor(createdAt(videoId) / 1000) }));
+/** The newest videos by upload time, newest first, read off the catalog's time order; the score is 1 / (1 + age in hours). */
+export function newestVideos(catalog: Catalog, options: VideoListOptions, now: number): ListedVideo[] {
+  const keep = listable(options.hashtag);
+  const newest: Video[] = [];
+  for (const { id } of catalog.newest.newestFirst()) {
+    if (newest.length >= depth(options)) break;
+    const video = catalog.get(id);
+    if (keep(video)) newest.push(video);
+  }
+  return newest.slice(options.offset ?? 0).map((video) => ({
+    video,
+    score: 1 / (1 + Math.max(0, now - video.createdAt) / HOUR),
+    reasons: [`posted ${new Date(video.createdAt).toISOString()}`],
+  }));
 }
 
 /**
- * The neighbours of one video: first those people engaged with together (Swing co-engagement, by its score),
- * then those whose uploaded content embedding is closest (by cosine similarity).
+ * Videos like `video`: its nearest content embeddings and the videos its audience also enjoyed (Swing
+ * co-engagement). The score adds the content similarity (cosine) to the co-engagement relative to the strongest.
  */
-export function similarVideos(catalog: Catalog, learning: EngineLearning, video: Video, options: VideoListOptions): ListedVideo[] {
-  const keep = listed(catalog, options.hashtag);
-  const want = (options.offset ?? 0) + options.n;
-  const coEngaged = learning.learners.coEngagedWith(video.id, want, { accept: keep });
-  const taken = new Set([video.id, ...coEngaged.map((c) => c.videoId)]);
+export function similarVideos(catalog: Catalog, models: LearnedModels, video: Video, options: VideoListOptions): ListedVideo[] {
+  const keep = listable(options.hashtag);
+  const want = depth(options);
+  const found = new Map<string, { content: number; together: number }>();
+  const entry = (id: string) => found.get(id) ?? found.set(id, { content: 0, together: 0 }).get(id)!;
   const vector = catalog.embeddings.vectorOf(video.id);
-  const content = vector === undefined ? [] : catalog.embeddings.nearest(vector, want + taken.size);
-  const all: ListedVideo[] = [
-    ...coEngaged.map((c) => ({ videoId: c.videoId, score: c.score, via: 'co-engagement' as const })),
-    ...content.filter((c) => !taken.has(c.id) && c.similarity > 0).map((c) => ({ videoId: c.id, score: c.similarity, via: 'content' as const })),
-  ];
-  return page(all, options, (v) => keep(v.videoId));
+  if (vector !== undefined) {
+    for (const { id, similarity } of catalog.embeddings.nearest(vector, 2 * want + 1)) if (similarity > 0) entry(id).content = similarity;
+  }
+  const together = models.learners.coEngagedWith(video.id, 2 * want, { accept: (id) => keep(catalog.get(id)) });
+  const strongest = together[0]?.score ?? 0;
+  for (const { videoId: id, score } of together) if (score > 0) entry(id).together = score / strongest;
+  found.delete(video.id);
+  const candidates = [...found.entries()].filter(([id]) => keep(catalog.get(id)));
+  return topK(candidates, want, ([, s]) => s.content + s.together)
+    .slice(options.offset ?? 0)
+    .map(([id, s]) => {
+      const reasons: string[] = [];
+      if (s.content > 0) reasons.push(`looks like this video (content similarity ${s.content.toFixed(2)})`);
+      if (s.together > 0) reasons.push(`people who enjoyed this video also enjoyed it (co-engagement ${s.together.toFixed(2)} of the strongest)`);
+      return { video: catalog.get(id)!, score: s.content + s.together, reasons };
+    });
 }

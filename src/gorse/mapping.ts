@@ -92,12 +92,15 @@ function timeOf(value: string | number | undefined, field: string, now: number):
   return value === undefined || value === '' ? now : parseTimestamp(value, field);
 }
 
+/** The hashtag a Gorse label or category stands for. */
+export const hashtagOf = (category: string): string => category.replace(/^#/, '').toLowerCase();
+
 /**
  * The video a Gorse item describes. An item already in the catalog keeps what Gorse cannot say (creator,
  * duration, sound, region, language, content embedding); a new one gets the configured creator and duration.
  */
 export function videoFromItem(item: GorseItem, existing: Video | undefined, mapping: GorseMapping, now = Date.now()): VideoInput {
-  const hashtags = [...new Set([...(item.Labels ?? []), ...(item.Categories ?? [])].map((h) => h.replace(/^#/, '').toLowerCase()))];
+  const hashtags = [...new Set([...(item.Labels ?? []), ...(item.Categories ?? [])].map(hashtagOf))];
   const video: VideoInput = {
     id: item.ItemId,
     creatorId: existing?.creatorId ?? mapping.defaultCreatorId ?? item.ItemId,

@@ -8,7 +8,8 @@ import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { AUDIT_OUTAGE_LIMIT_MS } from '../../src/app/deferred-writer.ts';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
-import { apiKey, authorized, tempDir, videos } from '../support/fixtures.ts';
+import { byId, clientFor, reply } from '../support/client.ts';
+import { apiKey, tempDir, videos } from '../support/fixtures.ts';
 import { until } from '../support/until.ts';
 import { collectWarnings } from '../support/warnings.ts';
 
@@ -22,7 +23,8 @@ before(async () => {
 });
 after(() => server.close());
 
-const feed = (userId: string) => fetch(`${server.url}/v1/users/${userId}/feed?n=3`, authorized(key));
+// The client resends no 503 (test/support/client.ts), so the refusal is seen as it is.
+const feed = (userId: string) => reply(clientFor(server, key).GET('/v1/users/{id}/feed', byId(userId, { n: 3 })));
 
 test('a ledger outage loses no entry, refuses accesses once it lasts, and ends when the ledger is back', { timeout: 30_000 }, async () => {
   const sizeBefore = await server.moteur.ledger.size();
@@ -36,9 +38,8 @@ test('a ledger outage loses no entry, refuses accesses once it lasts, and ends w
     await new Promise((resolve) => setTimeout(resolve, AUDIT_OUTAGE_LIMIT_MS + 200));
     const refused = await feed('after-limit');
     assert.equal(refused.status, 503);
-    const body = (await refused.json()) as { code: string; message: string };
-    assert.equal(body.code, 'audit_unavailable');
-    assert.match(body.message, /audit ledger has not been writable for \d+ s \(.*nodes.*\)/);
+    assert.equal(refused.json.code, 'audit_unavailable');
+    assert.match(refused.json.message, /audit ledger has not been writable for \d+ s \(.*nodes.*\)/);
   } finally {
     stop();
     ledgerDb.exec('ALTER TABLE nodes_away RENAME TO nodes');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { apiKey, authorized, tempDir } from '../support/fixtures.ts';
+import { byId, clientFor } from '../support/client.ts';
+import { apiKey, tempDir } from '../support/fixtures.ts';
 import { until } from '../support/until.ts';
 
 test('moteur serve says how to make a first key, and SIGHUP makes a key created since work', { timeout: 60_000 }, async () => {
@@ -17,10 +18,11 @@ test('moteur serve says how to make a first key, and SIGHUP makes a key created 
     assert.match(out, /moteur keys create --data .* --role app --regions eu,us/);
     const url = /listening on (http:\/\/\S+)/.exec(out)![1]!;
     const key = apiKey(dir, 'app', ['eu']);
-    assert.equal((await fetch(`${url}/v1/users/ann/feed?n=1`, authorized(key))).status, 401, 'a key worked before the reload');
+    const feedStatus = async () => (await clientFor({ url }, key).GET('/v1/users/{id}/feed', byId('ann', { n: 1 }))).response.status;
+    assert.equal(await feedStatus(), 401, 'a key worked before the reload');
     child.kill('SIGHUP');
     await printed(/policies and keys reloaded: \d{4}-\d{2}-\d{2}\.\d+/);
-    assert.equal((await fetch(`${url}/v1/users/ann/feed?n=1`, authorized(key))).status, 200);
+    assert.equal(await feedStatus(), 200);
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');

@@ -8,24 +8,25 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Moteur } from '../../src/app/moteur.ts';
 import { startServe } from '../support/cli.ts';
-import { apiKey, authorized, tempDir, videos } from '../support/fixtures.ts';
+import { answer, byId, clientFor, reply, type EventInput } from '../support/client.ts';
+import { apiKey, tempDir, videos } from '../support/fixtures.ts';
 
 let key = '';
-const post = (url: string, path: string, body: unknown) => fetch(url + path, authorized(key, 'POST', body));
+const postEvents = (url: string, events: EventInput[]) => answer(clientFor({ url }, key).POST('/v1/events', { body: { events } }));
 
 test('SIGKILL during ingest loses no acknowledged event and stores none twice', { timeout: 60_000 }, async () => {
   const dir = tempDir();
   key = apiKey(dir);
   const first = await startServe(dir);
-  assert.equal((await (await post(first.url, '/v1/videos', { videos: videos(100) })).json()).stored, 100);
-  assert.equal((await post(first.url, '/v1/events', { events: [{ id: 'f1', userId: 'follower', videoId: 'v7', type: 'follow', ts: Date.now() }] })).status, 200);
+  assert.equal((await answer(clientFor(first, key).POST('/v1/videos', { body: { videos: videos(100) } }))).stored, 100);
+  assert.equal((await reply(clientFor(first, key).POST('/v1/events', { body: { events: [{ id: 'f1', userId: 'follower', videoId: 'v7', type: 'follow', ts: Date.now() }] } }))).status, 200);
 
   const acknowledged = new Set<string>();
   let killed = false;
   let batches = 0;
   const client = async (clientId: number) => {
     for (let b = 0; !killed; b++) {
-      const events = Array.from({ length: 50 }, (_, i) => ({
+      const events = Array.from({ length: 50 }, (_, i): EventInput => ({
         id: `c${clientId}-b${b}-e${i}`,
         userId: `user${(b * 50 + i) % 40}`,
         videoId: `v${(clientId * 7 + i) % 100}`,
@@ -34,9 +35,8 @@ test('SIGKILL during ingest loses no acknowledged event and stores none twice', 
         watchMs: 3000 + i * 10,
       }));
       try {
-        const res = await post(first.url, '/v1/events', { events });
-        const body = (await res.json()) as { results: { id: string; status: string }[] };
-        for (const r of body.results) if (r.status === 'stored' || r.status === 'duplicate') acknowledged.add(r.id);
+        const body = await postEvents(first.url, events);
+        for (const r of body.results) if (r.status === 'stored' || r.status === 'duplicate') acknowledged.add(r.id!);
         batches++;
       } catch (err) {
         if (!killed) throw err;
@@ -54,10 +54,10 @@ test('SIGKILL during ingest loses no acknowledged event and stores none twice', 
   assert.ok(acknowledged.size >= 1000, `only ${acknowledged.size} events acknowledged before the kill`);
 
   const second = await startServe(dir);
-  const feed = (await (await fetch(`${second.url}/v1/users/follower/feed?n=10`, authorized(key))).json()) as { items: { creatorId: string; source: string }[] };
+  const feed = (await answer(clientFor(second, key).GET('/v1/users/{id}/feed', byId('follower', { n: 10 })))) as { items: { creatorId: string; source: string }[] };
   assert.ok(feed.items.some((i) => i.creatorId === 'c7' && i.source === 'followed'), 'the follow was not rebuilt after restart');
-  const replay = [...acknowledged].slice(0, 500).map((id) => ({ id, userId: 'x', videoId: 'v1', type: 'like', ts: Date.now() }));
-  const again = (await (await post(second.url, '/v1/events', { events: replay })).json()) as { duplicates: number };
+  const replay = [...acknowledged].slice(0, 500).map((id): EventInput => ({ id, userId: 'x', videoId: 'v1', type: 'like', ts: Date.now() }));
+  const again = await postEvents(second.url, replay);
   assert.equal(again.duplicates, replay.length, 'an acknowledged event was not found after restart');
   second.child.kill('SIGTERM');
   await second.exited;

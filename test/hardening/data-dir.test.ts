@@ -8,7 +8,8 @@ import { Moteur } from '../../src/app/moteur.ts';
 import { startServer } from '../../src/server/start.ts';
 import { createKey, keysFileIn, revokeKey, hashKey } from '../../src/trust/policy/keys.ts';
 import { runMoteur, startServe } from '../support/cli.ts';
-import { apiKey, authorized, tempDir } from '../support/fixtures.ts';
+import { keyProbe } from '../support/client.ts';
+import { apiKey, tempDir } from '../support/fixtures.ts';
 import { until } from '../support/until.ts';
 
 test('a second engine on a data directory in use is refused, naming the process; the lock goes with the first', async () => {
@@ -42,14 +43,14 @@ test('serve, train and import on a live directory exit with one line naming the 
   const created = await runMoteur(['keys', 'create', '--data', dir, '--id', 'late-app', '--role', 'app', '--regions', 'us']);
   assert.equal(created.code, 0, created.stderr);
   const late = created.stdout.trim();
-  await until('the new key is accepted', 5000, async () => ((await fetch(`${served.url}/v1/videos/x`, authorized(late))).status === 404 ? true : undefined));
-  assert.equal((await fetch(`${served.url}/v1/videos/x`, authorized(key))).status, 404, 'the first key still works');
+  await until('the new key is accepted', 5000, async () => ((await keyProbe(served, late)) === 404 ? true : undefined));
+  assert.equal(await keyProbe(served, key), 404, 'the first key still works');
   assert.match(served.output(), /keys file changed: 2 keys in force/);
   served.child.kill('SIGKILL');
   await served.exited;
   // The killed server's lock is stale: the directory opens again.
   const again = await startServe(dir);
-  assert.equal((await fetch(`${again.url}/v1/videos/x`, authorized(late))).status, 404);
+  assert.equal(await keyProbe(again, late), 404);
 });
 
 test('a key created or revoked beside a running server is picked up within seconds, recorded in the ledger, and reported', async () => {
@@ -59,7 +60,7 @@ test('a key created or revoked beside a running server is picked up within secon
   const server = await startServer({ dataDir: dir, port: 0, onKeysFile: (m) => reports.push(m) });
   try {
     const late = createKey(keysFileIn(dir), { id: 'late', role: 'app', regions: ['us'] });
-    const status = async (k: string) => (await fetch(`${server.url}/v1/videos/x`, authorized(k))).status;
+    const status = (k: string) => keyProbe(server, k);
     await until('the created key is accepted', 5000, async () => ((await status(late)) === 404 ? true : undefined));
     revokeKey(keysFileIn(dir), hashKey(late).slice(0, 12));
     await until('the revoked key is refused', 5000, async () => ((await status(late)) === 401 ? true : undefined));

@@ -2,47 +2,45 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
-import { apiKey, authorized, event, tempDir, videos } from '../support/fixtures.ts';
+import { byId, clientFor, reply, type EventInput } from '../support/client.ts';
+import { apiKey, event, tempDir, videos } from '../support/fixtures.ts';
 
 const dataDir = tempDir();
 const admin = apiKey(dataDir, 'admin', ['us', 'eu']);
 const usOnly = apiKey(dataDir, 'app', ['us'], 'us-app');
 let server: RunningServer;
 
-async function post(key: string, path: string, body: unknown) {
-  const res = await fetch(server.url + path, authorized(key, 'POST', body));
-  return { status: res.status, json: (await res.json()) as any };
-}
+const as = (key: string) => clientFor(server, key);
+const postEvents = (key: string, events: EventInput[]) => reply(as(key).POST('/v1/events', { body: { events } }));
+const putUser = (userId: string, body: { region?: string; settings?: { keywordFilters?: string[] } }) => reply(as(admin).PUT('/v1/users/{id}', { ...byId(userId), body }));
+const exportOf = (userId: string) => reply(as(admin).GET('/v1/users/{id}/export', byId(userId)));
 
 before(async () => {
   server = await startServer({ dataDir, port: 0, regions: ['us', 'eu'] });
-  assert.equal((await post(admin, '/v1/videos', { videos: videos(5) })).json.stored, 5);
-  for (const [id, region] of [['anna', 'eu'], ['bob', 'us']]) {
-    const res = await fetch(`${server.url}/v1/users/${id}`, authorized(admin, 'PUT', { region }));
-    assert.equal(res.status, 200);
-  }
+  assert.equal((await reply(as(admin).POST('/v1/videos', { body: { videos: videos(5) } }))).json.stored, 5);
+  for (const [id, region] of [['anna', 'eu'], ['bob', 'us']] as const) assert.equal((await putUser(id, { region })).status, 200);
 });
 after(() => server.close());
 
 test('an id or string holding a lone UTF-16 surrogate is refused per item, naming the field; surrogate pairs are fine', async () => {
   const events = [event('w\ud800', 'v1', 'like'), event('ok-\ud83d\ude00', 'v1', 'like'), { ...event('bob', 'v1', 'like'), id: 'x\udc00y' }];
-  const res = await post(admin, '/v1/events', { events });
+  const res = await postEvents(admin, events);
   assert.equal(res.status, 200);
   assert.deepEqual(res.json.results.map((r: any) => [r.status, r.field]), [['rejected', 'userId'], ['stored', undefined], ['rejected', 'id']]);
-  const videoRes = await post(admin, '/v1/videos', { videos: [{ ...videos(1)[0], id: 'cap', caption: 'a\ud800' }, { ...videos(1)[0], id: 'tag', hashtags: ['ok', '\udfff'] }] });
+  const videoRes = await reply(as(admin).POST('/v1/videos', { body: { videos: [{ ...videos(1)[0]!, id: 'cap', caption: 'a\ud800' }, { ...videos(1)[0]!, id: 'tag', hashtags: ['ok', '\udfff'] }] } }));
   assert.deepEqual(videoRes.json.results.map((r: any) => [r.status, r.field]), [['rejected', 'caption'], ['rejected', 'hashtags[1]']]);
-  const user = await fetch(`${server.url}/v1/users/carl`, authorized(admin, 'PUT', { settings: { keywordFilters: ['\ud800'] } }));
+  const user = await putUser('carl', { settings: { keywordFilters: ['\ud800'] } });
   assert.equal(user.status, 400);
-  assert.equal(((await user.json()) as any).field, 'settings.keywordFilters[0]');
+  assert.equal(user.json.field, 'settings.keywordFilters[0]');
   // The person stored under the well-formed id is reachable, and no one was stored under the other.
-  const exported = await fetch(`${server.url}/v1/users/${encodeURIComponent('ok-\ud83d\ude00')}/export`, authorized(admin));
+  const exported = await exportOf('ok-\ud83d\ude00');
   assert.equal(exported.status, 200);
-  assert.equal(((await exported.json()) as any).events.length, 1);
+  assert.equal(exported.json.events.length, 1);
   assert.equal(server.moteur.peekUser('w\ud800'), undefined);
 });
 
 test("a key limited to one region may not write events of another region's people, even on a node serving both", async () => {
-  const res = await post(usOnly, '/v1/events', { events: [event('anna', 'v1', 'like'), event('bob', 'v2', 'like'), event('newcomer', 'v3', 'like')] });
+  const res = await postEvents(usOnly, [event('anna', 'v1', 'like'), event('bob', 'v2', 'like'), event('newcomer', 'v3', 'like')]);
   assert.equal(res.status, 200);
   assert.deepEqual(res.json.results.map((r: any) => [r.status, r.code, r.field]), [
     ['rejected', 'forbidden', 'userId'],
@@ -50,7 +48,7 @@ test("a key limited to one region may not write events of another region's peopl
     ['stored', undefined, undefined],
   ]);
   assert.match(res.json.results[0].message, /region eu/);
-  const anna = (await (await fetch(`${server.url}/v1/users/anna/export`, authorized(admin))).json()) as any;
+  const anna = (await exportOf('anna')).json;
   assert.equal(anna.events.length, 0, "nothing was written for anna");
   // Recorded: a denial for the eu people of the batch.
   const size = await server.moteur.ledger.size();
@@ -61,7 +59,7 @@ test("a key limited to one region may not write events of another region's peopl
 });
 
 test('a lone surrogate in the region of a profile is a 400 naming it, before any policy sees it', async () => {
-  const put = await fetch(`${server.url}/v1/users/someone`, authorized(admin, 'PUT', { region: 'e\ud800' }));
+  const put = await putUser('someone', { region: 'e\ud800' });
   assert.equal(put.status, 400);
-  assert.equal(((await put.json()) as any).field, 'region');
+  assert.equal(put.json.field, 'region');
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
-import { apiKey, authorized, event, tempDir, TEST_REGIONS } from '../support/fixtures.ts';
+import { answer, byId, clientFor, reply, sendEvents } from '../support/client.ts';
+import { apiKey, event, tempDir, TEST_REGIONS } from '../support/fixtures.ts';
 
 const dataDir = tempDir();
 const appKey = apiKey(dataDir, 'app');
@@ -10,10 +11,10 @@ const moderatorKey = apiKey(dataDir, 'moderator');
 let server: RunningServer;
 const YEAR = 365.25 * 86_400_000;
 
-async function call(key: string, method: string, path: string, body?: unknown, url = server.url) {
-  const res = await fetch(url + path, authorized(key, method, body));
-  return { status: res.status, json: (await res.json()) as any };
-}
+const app = () => clientFor(server, appKey);
+type Person = { birthDate?: string; language?: string; settings?: { personalized?: boolean } };
+const putUser = (userId: string, body: Person) => reply(app().PUT('/v1/users/{id}', { ...byId(userId), body }));
+const feedOf = async (userId: string, n: number, url = server.url, key = appKey) => (await answer(clientFor({ url }, key).GET('/v1/users/{id}/feed', byId(userId, { n })))) as any;
 
 const bornYearsAgo = (years: number) => new Date(Date.now() - years * YEAR).toISOString().slice(0, 10);
 
@@ -23,18 +24,19 @@ const restricted = new Set(catalog.slice(0, 20).map((v) => v.id));
 
 async function servedOver(userId: string, pages: number, url = server.url, key = appKey): Promise<any[]> {
   const items: any[] = [];
-  for (let i = 0; i < pages; i++) items.push(...(await call(key, 'GET', `/v1/users/${userId}/feed?n=10`, undefined, url)).json.items);
+  for (let i = 0; i < pages; i++) items.push(...(await feedOf(userId, 10, url, key)).items);
   return items;
 }
 
 async function restrictPopular(url: string, keys: { app: string; moderator: string }): Promise<void> {
-  assert.equal((await call(keys.app, 'POST', '/v1/videos', { videos: catalog }, url)).json.stored, catalog.length);
+  const [app, moderator] = [clientFor({ url }, keys.app), clientFor({ url }, keys.moderator)];
+  assert.equal((await answer(app.POST('/v1/videos', { body: { videos: catalog } }))).stored, catalog.length);
   const plays = [];
   for (const id of restricted) for (let p = 0; p < 8; p++) plays.push(event(`fan${p}`, id, 'play', { watchMs: 20_000 }), event(`fan${p}`, id, 'like'));
-  assert.equal((await call(keys.app, 'POST', '/v1/events', { events: plays }, url)).json.stored, plays.length);
+  assert.equal((await sendEvents(app, plays)).stored, plays.length);
   for (const videoId of restricted) {
-    const body = { videoId, action: 'age_restrict', category: 'protection_of_minors', ground: 'incompatible', explanation: 'Adult themes.' };
-    assert.equal((await call(keys.moderator, 'POST', '/v1/moderation/decisions', body, url)).status, 200);
+    const decided = moderator.POST('/v1/moderation/decisions', { body: { videoId, action: 'age_restrict', category: 'protection_of_minors', ground: 'incompatible', explanation: 'Adult themes.' } });
+    assert.equal((await reply(decided)).status, 200);
   }
 }
 
@@ -45,36 +47,36 @@ before(async () => {
 after(() => server.close());
 
 test('a birth date becomes an age band and is discarded; under 13 is refused and nothing is written', async () => {
-  const young = await call(appKey, 'PUT', '/v1/users/kid', { birthDate: bornYearsAgo(12.5) });
+  const young = await putUser('kid', { birthDate: bornYearsAgo(12.5) });
   assert.equal(young.status, 400);
   assert.equal(young.json.field, 'birthDate');
   assert.match(young.json.message, /under 13 may not use the service/);
-  assert.equal((await call(appKey, 'GET', '/v1/users/kid')).status, 404);
+  assert.equal((await reply(app().GET('/v1/users/{id}', byId('kid')))).status, 404);
   for (const [value, field] of [['2010-02-30', 'birthDate'], ['yesterday', 'birthDate']]) {
-    assert.equal((await call(appKey, 'PUT', '/v1/users/kid', { birthDate: value })).json.field, field);
+    assert.equal((await putUser('kid', { birthDate: value })).json.field, field);
   }
 
   const birthDate = bornYearsAgo(14.5);
-  const teen = await call(appKey, 'PUT', '/v1/users/teen', { birthDate });
+  const teen = await putUser('teen', { birthDate });
   assert.equal(teen.status, 200);
   assert.equal(teen.json.settings.ageBand, '13-15');
   assert.equal(teen.json.settings.personalized, false, 'under 16: non-personalised by default');
-  const exported = await call(adminKey, 'GET', '/v1/users/teen/export');
+  const exported = await reply(clientFor(server, adminKey).GET('/v1/users/{id}/export', byId('teen')));
   assert.ok(!JSON.stringify(exported.json).includes(birthDate), 'the birth date was kept');
   assert.equal(exported.json.user.settings.ageBand, '13-15');
 
-  const chose = await call(appKey, 'PUT', '/v1/users/teen-who-chose', { birthDate, settings: { personalized: true } });
+  const chose = await putUser('teen-who-chose', { birthDate, settings: { personalized: true } });
   assert.equal(chose.json.settings.personalized, true, 'an explicit choice is kept');
-  assert.equal((await call(appKey, 'PUT', '/v1/users/older', { birthDate: bornYearsAgo(16.5) })).json.settings.ageBand, '16-17');
-  const adult = await call(appKey, 'PUT', '/v1/users/adult', { birthDate: bornYearsAgo(30) });
+  assert.equal((await putUser('older', { birthDate: bornYearsAgo(16.5) })).json.settings.ageBand, '16-17');
+  const adult = await putUser('adult', { birthDate: bornYearsAgo(30) });
   assert.deepEqual([adult.json.settings.ageBand, adult.json.settings.personalized], ['18+', true]);
   // A later update without a birth date keeps the band.
-  assert.equal((await call(appKey, 'PUT', '/v1/users/adult', { language: 'fr' })).json.settings.ageBand, '18+');
+  assert.equal((await putUser('adult', { language: 'fr' })).json.settings.ageBand, '18+');
 });
 
 test('someone under 18 never gets an age-restricted video, even when that is all that is popular; an adult does', async () => {
-  await call(appKey, 'PUT', '/v1/users/minor', { birthDate: bornYearsAgo(17) });
-  await call(appKey, 'PUT', '/v1/users/grown', { birthDate: bornYearsAgo(25) });
+  await putUser('minor', { birthDate: bornYearsAgo(17) });
+  await putUser('grown', { birthDate: bornYearsAgo(25) });
   const minorItems = await servedOver('minor', 4);
   assert.ok(minorItems.length > 0);
   assert.deepEqual(minorItems.filter((i) => restricted.has(i.videoId)), []);
@@ -85,16 +87,15 @@ test('someone under 18 never gets an age-restricted video, even when that is all
 });
 
 test('a minor gets the screen-time reminder once they have watched an hour today; an adult never does', async () => {
-  await call(appKey, 'PUT', '/v1/users/watcher', { birthDate: bornYearsAgo(15) });
-  await call(appKey, 'PUT', '/v1/users/adult-watcher', { birthDate: bornYearsAgo(40) });
-  const watch = (userId: string, minutes: number) =>
-    call(appKey, 'POST', '/v1/events', { events: [event(userId, 'a25', 'play', { watchMs: minutes * 60_000 })] });
+  await putUser('watcher', { birthDate: bornYearsAgo(15) });
+  await putUser('adult-watcher', { birthDate: bornYearsAgo(40) });
+  const watch = (userId: string, minutes: number) => sendEvents(app(), [event(userId, 'a25', 'play', { watchMs: minutes * 60_000 })]);
   await watch('watcher', 59);
-  assert.equal((await call(appKey, 'GET', '/v1/users/watcher/feed?n=2')).json.screenTimeReminder, undefined);
+  assert.equal((await feedOf('watcher', 2)).screenTimeReminder, undefined);
   await watch('watcher', 2);
-  assert.equal((await call(appKey, 'GET', '/v1/users/watcher/feed?n=2')).json.screenTimeReminder, true);
+  assert.equal((await feedOf('watcher', 2)).screenTimeReminder, true);
   await watch('adult-watcher', 120);
-  assert.equal((await call(appKey, 'GET', '/v1/users/adult-watcher/feed?n=2')).json.screenTimeReminder, undefined);
+  assert.equal((await feedOf('adult-watcher', 2)).screenTimeReminder, undefined);
 });
 
 test('with 13-15 as the strictest band, people of unknown age get its rules: non-personalised, no age-restricted video', async () => {

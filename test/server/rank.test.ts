@@ -3,20 +3,18 @@ import { after, before, test } from 'node:test';
 import { Moteur } from '../../src/app/moteur.ts';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
 import type { LedgerEntry } from '../../src/trust/ledger/ledger.ts';
-import { apiKey, authorized, event, tempDir, TEST_REGIONS, videos } from '../support/fixtures.ts';
+import { byId, clientFor, reply, sendUnchecked } from '../support/client.ts';
+import { apiKey, event, tempDir, TEST_REGIONS, videos } from '../support/fixtures.ts';
 
 const dataDir = tempDir();
 const keys = { admin: apiKey(dataDir, 'admin'), app: apiKey(dataDir, 'app'), analyst: apiKey(dataDir, 'analyst'), auditor: apiKey(dataDir, 'auditor') };
 let server: RunningServer;
 
-async function call(key: string | undefined, method: string, path: string, body?: unknown) {
-  const init = key === undefined ? { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : authorized(key, method, body);
-  const res = await fetch(server.url + path, init);
-  const text = await res.text();
-  return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
-}
-
-const rank = (userId: string, videoIds: unknown, key = keys.app) => call(key, 'POST', `/v1/users/${userId}/rank`, { videoIds });
+/** The typed client with `key` (none: anonymous); bodies it cannot express go through sendUnchecked. */
+const as = (key?: string) => clientFor(server, key);
+const rank = (userId: string, videoIds: string[], key = keys.app) => reply(as(key).POST('/v1/users/{id}/rank', { ...byId(userId), body: { videoIds } }));
+const feedOf = (userId: string, n: number) => reply(as(keys.app).GET('/v1/users/{id}/feed', byId(userId, { n })));
+const exportOf = (userId: string) => reply(as(keys.admin).GET('/v1/users/{id}/export', byId(userId)));
 
 /** The ledger entries about a person appended since `from` (flushing the batched appends first). */
 async function entriesAbout(userId: string, from: number): Promise<LedgerEntry[]> {
@@ -47,10 +45,11 @@ function assertScoreOrder(items: { videoId: string; score: number }[], given: st
 
 before(async () => {
   server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS });
-  assert.equal((await call(keys.admin, 'POST', '/v1/videos', { videos: [...videos(40), ...creatorA, { id: 'gone', creatorId: 'c9', durationMs: 10_000 }] })).json.stored, 44);
-  assert.equal((await call(keys.admin, 'DELETE', '/v1/videos/gone')).status, 200);
-  for (const userId of ['fan', 'private', 'judge']) assert.equal((await call(keys.app, 'POST', '/v1/events', { events: likesCreatorA(userId) })).json.stored, 6);
-  assert.equal((await call(keys.app, 'PUT', '/v1/users/private', { settings: { personalized: false } })).status, 200);
+  const admin = as(keys.admin);
+  assert.equal((await reply(admin.POST('/v1/videos', { body: { videos: [...videos(40), ...creatorA, { id: 'gone', creatorId: 'c9', durationMs: 10_000 }] } }))).json.stored, 44);
+  assert.equal((await reply(admin.DELETE('/v1/videos/{id}', byId('gone')))).status, 200);
+  for (const userId of ['fan', 'private', 'judge']) assert.equal((await reply(as(keys.app).POST('/v1/events', { body: { events: likesCreatorA(userId) } }))).json.stored, 6);
+  assert.equal((await reply(as(keys.app).PUT('/v1/users/{id}', { ...byId('private'), body: { settings: { personalized: false } } }))).status, 200);
 });
 after(() => server.close());
 
@@ -85,7 +84,7 @@ test("the items are in the scores' order (ties as given), each video once, and t
   assertScoreOrder(json.items, given);
 
   // The scorer the feed serves: a feed's items get the same scores from rank (for a person with the same history, so fan's feed is untouched).
-  const feed = await call(keys.app, 'GET', '/v1/users/judge/feed?n=8');
+  const feed = await feedOf('judge', 8);
   const ranked = await rank('judge', feed.json.items.map((i: any) => i.videoId));
   const scoreOf = new Map(ranked.json.items.map((i: any) => [i.videoId, i.score]));
   for (const item of feed.json.items) assert.equal(scoreOf.get(item.videoId), item.score, `${item.videoId} (from ${item.source})`);
@@ -115,13 +114,13 @@ test('a person who did not consent is ranked without their history, and the acce
 
   // The same entry as the feed's, purpose apart.
   from = await ledgerSize();
-  await call(keys.app, 'GET', '/v1/users/private/feed?n=1');
+  await feedOf('private', 1);
   assert.deepEqual(await decisions('private'), [['test-app', 'readFeedNonPersonalized', 'feed', 'allow', server.access.policyVersion]]);
 });
 
 test('without a key: 401; with a key whose role may not read the feed: 403, and the denial is recorded', async () => {
   const from = await ledgerSize();
-  const anonymous = await call(undefined, 'POST', '/v1/users/fan/rank', { videoIds: ['v1'] });
+  const anonymous = await reply(as().POST('/v1/users/{id}/rank', { ...byId('fan'), body: { videoIds: ['v1'] } }));
   assert.deepEqual([anonymous.status, anonymous.json.code], [401, 'unauthenticated']);
   for (const role of ['analyst', 'auditor'] as const) {
     const res = await rank('fan', ['v1'], keys[role]);
@@ -144,12 +143,11 @@ test('a person of a region this node does not serve gets a 403 wrong_region, as 
   const key = apiKey(dir, 'admin', ['us', 'eu']);
   const usOnly = await startServer({ dataDir: dir, port: 0, regions: ['us'] });
   try {
-    const res = await fetch(`${usOnly.url}/v1/users/anna/rank`, authorized(key, 'POST', { videoIds: ['v1', 'v2'] }));
-    const body = (await res.json()) as { code: string; message: string };
-    assert.deepEqual([res.status, body.code], [403, 'wrong_region']);
-    assert.match(body.message, /lives in region eu; this node serves us/);
+    const res = await reply(clientFor(usOnly, key).POST('/v1/users/{id}/rank', { ...byId('anna'), body: { videoIds: ['v1', 'v2'] } }));
+    assert.deepEqual([res.status, res.json.code], [403, 'wrong_region']);
+    assert.match(res.json.message, /lives in region eu; this node serves us/);
     assert.equal(usOnly.moteur.peekUser('anna'), undefined, 'the node loaded a person it does not serve');
-    assert.equal((await fetch(`${usOnly.url}/v1/users/bob/rank`, authorized(key, 'POST', { videoIds: ['v1'] }))).status, 200);
+    assert.equal((await clientFor(usOnly, key).POST('/v1/users/{id}/rank', { ...byId('bob'), body: { videoIds: ['v1'] } })).response.status, 200);
   } finally {
     await usOnly.close();
   }
@@ -167,7 +165,7 @@ test('a bad body gets a 400 naming videoIds (413 over 1,000 ids), before any acc
     ['not an object', ['v1'], /^body: expected a JSON object \{"videoIds"/],
   ];
   for (const [name, body, message] of cases) {
-    const res = await call(keys.app, 'POST', '/v1/users/fan/rank', body);
+    const res = await sendUnchecked(server, keys.app, 'POST', '/v1/users/fan/rank', { json: body });
     assert.deepEqual([res.status, res.json.code], [400, 'invalid_field'], `${name}: ${JSON.stringify(res.json)}`);
     assert.match(res.json.message, message, name);
     assert.match(res.json.message, /videoIds/, name);
@@ -185,21 +183,21 @@ test('ranking records nothing as served: the export shows no serving, and a foll
   const res = await rank('quiet', everything);
   assert.equal(res.json.items.length, everything.length);
   assert.equal(server.moteur.learning.seenBy('quiet').size, 0);
-  const exported = await call(keys.admin, 'GET', '/v1/users/quiet/export');
+  const exported = await exportOf('quiet');
   assert.equal(exported.status, 200, 'rank creates the person as a feed does');
   assert.deepEqual(exported.json.served, []);
   // Had the ranking been served, the whole catalog would be seen: the feed would have to start over.
-  const feed = await call(keys.app, 'GET', '/v1/users/quiet/feed?n=10');
+  const feed = await feedOf('quiet', 10);
   assert.equal(feed.json.items.length, 10);
   for (const item of feed.json.items) {
     assert.ok(everything.includes(item.videoId));
     assert.ok(!item.reasons.some((r: string) => /starting over/.test(r)), `${item.videoId}: ${item.reasons.join('; ')}`);
   }
-  assert.equal((await call(keys.admin, 'GET', '/v1/users/quiet/export')).json.served.length, 10, 'the feed, unlike the ranking, is recorded');
+  assert.equal((await exportOf('quiet')).json.served.length, 10, 'the feed, unlike the ranking, is recorded');
 });
 
 test('the route is in the OpenAPI description with its body and answer', async () => {
-  const openapi = (await call(undefined, 'GET', '/openapi.json')).json;
+  const openapi = (await sendUnchecked(server, undefined, 'GET', '/openapi.json')).json;
   const route = openapi.paths['/v1/users/{id}/rank']?.post;
   assert.ok(route, 'POST /v1/users/{id}/rank undocumented');
   const body = route.requestBody.content['application/json'].schema;

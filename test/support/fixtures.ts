@@ -55,7 +55,8 @@ export function videos(count: number, creators = 20, sounds = 13): VideoSpec[] {
 }
 
 let eventCounter = 0;
-export function event(userId: string, videoId: string, type: string, extra: Record<string, unknown> = {}) {
+/** An event to send; its type stays a literal, so the typed client checks it. */
+export function event<Type extends string>(userId: string, videoId: string, type: Type, extra: Record<string, unknown> = {}) {
   eventCounter++;
   return { id: `ev-${process.pid}-${eventCounter}`, userId, videoId, type, ts: Date.now(), ...extra };
 }

@@ -13,7 +13,8 @@ import { canonicalEntry, Ledger, loadLedgerSecrets } from '../../src/trust/ledge
 import { leafHash, verifyInclusion } from '../../src/trust/ledger/merkle.ts';
 import { verifyNote } from '../../src/trust/ledger/note.ts';
 import { SqliteLedgerStorage } from '../../src/trust/ledger/sqlite-ledger-storage.ts';
-import { apiKey, authorized, tempDir, videos } from '../support/fixtures.ts';
+import { answer, byId, clientFor, reply } from '../support/client.ts';
+import { apiKey, tempDir, videos } from '../support/fixtures.ts';
 import { ledgerEntry } from './ledger-contract.ts';
 
 let server: RunningServer;
@@ -40,10 +41,11 @@ test('appends made at once are stored in the order they were made, each batch in
 test('feeds served at once each leave one entry, in decision order, and every entry is proven in the signed tree', async () => {
   const people = Array.from({ length: 60 }, (_, i) => `reader-${i}`);
   const before = await server.moteur.ledger.size();
-  const answers = await Promise.all(people.map((id) => fetch(`${server.url}/v1/users/${id}/feed?n=3`, authorized(adminKey))));
+  const admin = clientFor(server, adminKey);
+  const answers = await Promise.all(people.map((id) => reply(admin.GET('/v1/users/{id}/feed', byId(id, { n: 3 })))));
   assert.deepEqual(answers.map((r) => r.status), people.map(() => 200));
   await server.moteur.counts(); // flushes the batched appends
-  const note = await (await fetch(`${server.url}/v1/ledger/checkpoint`, authorized(adminKey))).text();
+  const note = await answer(admin.GET('/v1/ledger/checkpoint', { parseAs: 'text' }));
   assert.equal(verifyNote(note, server.moteur.ledger.verifierKey()).ok, true);
   const [, sizeText, rootB64] = note.split('\n');
   const size = Number(sizeText);

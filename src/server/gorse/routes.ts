@@ -20,6 +20,7 @@ import {
   GorseItem,
   GorseItemPatch,
   GorseUser,
+  hashtagOf,
   itemFromVideo,
   patchedItem,
   videoFromItem,
@@ -51,7 +52,9 @@ type ListQuery = { n?: number; offset?: number };
 type RecommendQuery = ListQuery & { 'write-back-type'?: string; 'write-back-delay'?: string };
 
 const rows = (n: number) => ({ RowAffected: n });
-const scored = (list: ListedVideo[]) => list.map((v) => ({ Id: v.videoId, Score: v.score }));
+const scored = (list: ListedVideo[]) => list.map((v) => ({ Id: v.video.id, Score: v.score }));
+/** Gorse scores its latest items by their timestamp (epoch seconds). */
+const timestamped = (list: ListedVideo[]) => list.map((v) => ({ Id: v.video.id, Score: Math.floor(v.video.createdAt / 1000) }));
 
 /** Gorse answers a batch in one piece: the first item moteur refused fails the call, naming it and why. */
 function refusedIn(outcomes: ItemOutcome[]): MoteurError | undefined {
@@ -77,7 +80,8 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
     route.schema = { ...route.schema, hide: true };
   });
   const page = (query: ListQuery) => ({ n: query.n ?? moteur.config.feed.defaultPageSize, offset: query.offset ?? 0 });
-  const hashtagOf = (category: string | undefined) => (category === undefined || category === '' ? undefined : category);
+  /** The hashtag a route's category selects; none when the route names no category. */
+  const categoryHashtag = (category: string | undefined) => (category === undefined || category === '' ? undefined : hashtagOf(category));
 
   // ---- items: videos with the configured creator and duration, labels and categories as hashtags
 
@@ -110,7 +114,7 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
   app.delete<{ Params: { id: string; category: string } }>('/item/:id/category/:category', async (request) =>
     upsertItems(request, () => {
       const item = itemFromVideo(moteur.getVideo(request.params.id));
-      const without = item.Categories.filter((c) => c !== request.params.category.toLowerCase());
+      const without = item.Categories.filter((c) => c !== hashtagOf(request.params.category));
       return [{ ...item, Labels: without, Categories: without }];
     }),
   );
@@ -122,7 +126,7 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
   for (const path of ['/item/:id/neighbors', '/item/:id/neighbors/:category']) {
     app.get<{ Params: { id: string; category?: string }; Querystring: ListQuery }>(path, { schema: { querystring: ListQuery } }, async (request) => {
       access.check(request.principal, 'readVideo', { type: 'Video', id: request.params.id }, 'catalog');
-      return scored(moteur.similarVideos(request.params.id, { ...page(request.query), hashtag: hashtagOf(request.params.category) }));
+      return scored(moteur.similarVideos(request.params.id, { ...page(request.query), hashtag: categoryHashtag(request.params.category) }));
     });
   }
 
@@ -180,18 +184,17 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
   app.post<{ Body: GorseFeedback[] }>('/feedback', { schema: { body: FeedbackBatch } }, async (request) => insertFeedback(request, request.body, false));
   app.put<{ Body: GorseFeedback[] }>('/feedback', { schema: { body: FeedbackBatch } }, async (request) => insertFeedback(request, request.body, true));
 
-  // ---- recommendations: the person's next feed page; popular, latest
+  // ---- recommendations: the person's next feed page (within a category: narrowed to its hashtag); popular, latest
 
   for (const path of ['/recommend/:userId', '/recommend/:userId/:category']) {
     app.get<{ Params: { userId: string; category?: string }; Querystring: RecommendQuery }>(path, { schema: { querystring: RecommendQuery } }, async (request) => {
-      const { userId, category } = request.params;
-      if (hashtagOf(category) !== undefined) {
-        throw new MoteurError('not_supported', `recommendations in a category are not offered: ask GET /api/recommend/${userId} (every video) or GET /api/popular/${category}`, 501);
-      }
+      const { userId } = request.params;
+      const hashtag = categoryHashtag(request.params.category);
       access.checkFeed(request.principal, userId, 'feed');
       // Each call serves the person's next page (what was served is not served again), so `offset` needs no paging here.
       const n = Math.min(page(request.query).n, moteur.config.feed.maxPageSize);
-      const ids = (await moteur.feed(userId, { n })).items.map((item) => item.videoId);
+      const feed = await moteur.feed(userId, hashtag === undefined ? { n } : { n, filters: { hashtags: [hashtag] } });
+      const ids = feed.items.map((item) => item.videoId);
       const writeBack = request.query['write-back-type'];
       if (writeBack !== undefined) {
         const at = Date.now() + parseGoDuration(request.query['write-back-delay'] ?? '0s', 'write-back-delay');
@@ -203,13 +206,13 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
   for (const path of ['/popular', '/popular/:category']) {
     app.get<{ Params: { category?: string }; Querystring: ListQuery }>(path, { schema: { querystring: ListQuery } }, async (request) => {
       access.check(request.principal, 'readCatalog', SYSTEM, 'catalog');
-      return scored(moteur.popularVideos({ ...page(request.query), hashtag: hashtagOf(request.params.category) }));
+      return scored(moteur.popularVideos({ ...page(request.query), hashtag: categoryHashtag(request.params.category) }));
     });
   }
   for (const path of ['/latest', '/latest/:category']) {
     app.get<{ Params: { category?: string }; Querystring: ListQuery }>(path, { schema: { querystring: ListQuery } }, async (request) => {
       access.check(request.principal, 'readCatalog', SYSTEM, 'catalog');
-      return scored(moteur.newestVideos({ ...page(request.query), hashtag: hashtagOf(request.params.category) }));
+      return timestamped(moteur.newestVideos({ ...page(request.query), hashtag: categoryHashtag(request.params.category) }));
     });
   }
 

@@ -1,9 +1,12 @@
-/** Catalog reads that name no person: videos like one, trending in a region, new, several by id. */
+/**
+ * Catalog reads that name no person: videos like one, trending in a region, new (the lists of
+ * src/app/video-lists.ts, each video with its main fields), several by id.
+ */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
-import { newVideos, similarVideos, trendingVideos } from '../../app/catalog-reads.ts';
 import type { Moteur } from '../../app/moteur.ts';
+import type { ListedVideo as Listed } from '../../app/video-lists.ts';
 import { MoteurError } from '../../core/errors.ts';
 import type { Video } from '../../core/types.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
@@ -21,6 +24,11 @@ const ListedVideo = Type.Object({
   score: Type.Number(),
   reasons: Type.Array(Type.String()),
 });
+
+function listed({ video, score, reasons }: Listed) {
+  const { id: videoId, creatorId, soundId, hashtags, durationMs } = video;
+  return { videoId, creatorId, soundId, hashtags, durationMs, createdAt: new Date(video.createdAt).toISOString(), score: Number(score.toFixed(6)), reasons };
+}
 
 const example = {
   videoId: 'v42',
@@ -50,7 +58,8 @@ export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, acce
     },
     async (request) => {
       access.check(request.principal, 'readVideo', { type: 'Video', id: request.params.id }, 'catalog');
-      return similarVideos(moteur.catalog, moteur.learning, request.params.id, request.query.n);
+      const { id } = request.params;
+      return { videoId: id, items: moteur.similarVideos(id, { n: request.query.n }).map(listed) };
     },
   );
   app.get<{ Querystring: { region?: string; n: number } }>(
@@ -69,7 +78,7 @@ export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, acce
       if (!served.includes(region)) {
         throw new MoteurError('wrong_region', `region: this node serves ${served.join(', ')}; ask a node of region ${region} for its trending videos`, 403, 'region');
       }
-      return trendingVideos(moteur.catalog, moteur.learning, region, request.query.n);
+      return { region, items: moteur.popularVideos({ region, n: request.query.n }).map(listed) };
     },
   );
   app.get<{ Querystring: { n: number } }>(
@@ -83,7 +92,7 @@ export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, acce
     },
     async (request) => {
       access.check(request.principal, 'readCatalog', SYSTEM, 'catalog');
-      return newVideos(moteur.catalog, request.query.n, Date.now());
+      return { items: moteur.newestVideos({ n: request.query.n }).map(listed) };
     },
   );
   app.post<{ Body: { ids: string[] } }>(
