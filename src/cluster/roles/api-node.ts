@@ -10,6 +10,7 @@ import { registerNode } from '../node-registry.ts';
 import { DeltaStream, NO_DELTAS } from '../model-deltas.ts';
 import { MoteurError } from '../../core/errors.ts';
 import type { PostgresRegions } from '../../residency/postgres-regions.ts';
+import { PostgresLedgerStorage } from '../../trust/ledger/postgres-ledger-storage.ts';
 import { SharedKeyRing, SharedKeys } from '../../trust/policy/postgres-keys.ts';
 
 export interface ApiNodeOptions extends BackendOptions {
@@ -67,7 +68,9 @@ export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiN
 export async function serveOnSharedStore(moteur: Moteur, options: ServeOptions, postgres: PostgresRegions): Promise<RunningServer> {
   let sharedKeys: SharedKeyRing;
   try {
-    sharedKeys = new SharedKeyRing(await SharedKeys.open(postgres.shared.pool, postgres.shared.schema));
+    const { pool, schema } = postgres.shared;
+    // Key changes are recorded in the cluster's ledger, in the transaction that marks them recorded.
+    sharedKeys = new SharedKeyRing(await SharedKeys.open(pool, schema), await PostgresLedgerStorage.open(pool, schema));
     await sharedKeys.start();
   } catch (err) {
     await moteur.close();
