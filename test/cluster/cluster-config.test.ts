@@ -5,7 +5,6 @@
  * On the real PostgreSQL and NATS JetStream.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -13,6 +12,7 @@ import { createClusterKey, startNode } from '../../bench/lib/cluster-nodes.ts';
 import { readClusterStatus } from '../../src/cluster/cluster-status.ts';
 import { postJson, request } from '../../src/sim/http-client.ts';
 import { runMoteur } from '../support/cli.ts';
+import { startClusterUp } from '../support/cluster-up.ts';
 import { tempDir, videos } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
@@ -34,23 +34,8 @@ test('cluster up --config: the API node and the learner both use the configured 
   assert.match(refused.stderr, /embeddingDims.*did you mean embeddingDim/);
   assert.doesNotMatch(refused.stderr, /\n\s+at /, 'one line, no stack trace');
 
-  const up = spawn(process.execPath, ['bin/moteur.js', 'cluster', 'up', '--api', '1', '--learners', '1', '--data', data, '--port', '0', '--checkpoint-every', '1', '--config', configFile], {
-    env: { ...process.env, MOTEUR_STORE: store, MOTEUR_LOG: log },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let said = '';
-  up.stdout.on('data', (c: Buffer) => (said += c.toString()));
-  up.stderr.on('data', (c: Buffer) => (said += c.toString()));
-  const upGone = new Promise<void>((resolve) => up.once('exit', () => resolve()));
-  after(async () => {
-    if (up.exitCode === null) up.kill('SIGINT');
-    await upGone;
-  });
-  await until('the cluster up', 120_000, async () => {
-    if (up.exitCode !== null) throw new Error(`cluster up exited: ${said}`);
-    return /cluster up: 1 API node\(s\) at/.test(said) ? true : undefined;
-  });
-  const api = /at (http:\S+),/.exec(said)![1]!;
+  const up = await startClusterUp(['--api', '1', '--learners', '1', '--data', data, '--port', '0', '--checkpoint-every', '1', '--config', configFile], { MOTEUR_STORE: store, MOTEUR_LOG: log });
+  const api = up.apiUrls[0]!;
   const key = await createClusterKey(store, { id: 'the-app', role: 'app', regions: ['us'] });
   await until('the key accepted', 5000, async () => ((await request(`${api}/v1/videos/none`, 'GET', undefined, key)).status === 404 ? true : undefined));
 
