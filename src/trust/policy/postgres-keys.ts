@@ -71,18 +71,17 @@ export class SharedKeys {
   /**
    * Records the creations and revocations no node has recorded yet: `record` writes their ledger entries in
    * the transaction that marks them recorded, so both commit or neither does. A change another node is
-   * recording at the moment is left to it. Returns what this call recorded.
+   * recording at the moment is left to it.
    */
-  async recordUnrecorded(record: (changes: KeyChanges, transaction: pg.PoolClient) => Promise<unknown>): Promise<KeyChanges> {
-    return inTransaction(this.pool, async (client) => {
+  async recordUnrecorded(record: (changes: KeyChanges, transaction: pg.PoolClient) => Promise<unknown>): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
       const created = await client.query<KeyRow>('SELECT hash, principal, role, regions, created_at FROM api_keys WHERE NOT created_recorded ORDER BY created_at, hash FOR UPDATE SKIP LOCKED');
       const revoked = await client.query<{ hash: string }>('SELECT hash FROM api_keys WHERE revoked_at IS NOT NULL AND NOT revoked_recorded ORDER BY revoked_at, hash FOR UPDATE SKIP LOCKED');
       const changes = { created: created.rows.map(recordOf), revoked: revoked.rows.map((r) => r.hash) };
-      if (changes.created.length === 0 && changes.revoked.length === 0) return changes;
+      if (changes.created.length === 0 && changes.revoked.length === 0) return;
       await record(changes, client);
       await client.query('UPDATE api_keys SET created_recorded = true WHERE hash = ANY($1)', [changes.created.map((k) => k.hash)]);
       await client.query('UPDATE api_keys SET revoked_recorded = true WHERE hash = ANY($1)', [changes.revoked]);
-      return changes;
     });
   }
 }
