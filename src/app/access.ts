@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MoteurError } from '../core/errors.ts';
 import { accessDenied, Authorizer, type AccessRequest, type Decision } from '../trust/policy/authorizer.ts';
+import { actionEntry } from '../trust/ledger/ledger.ts';
 import { keysFileIn, type Principal } from '../trust/policy/keys.ts';
 import type { SharedKeyRing } from '../trust/policy/postgres-keys.ts';
 import { DEFAULT_POLICY_DIR } from '../trust/policy/policy-files.ts';
@@ -41,10 +42,9 @@ export class AccessControl {
       this.recordKeyChanges({ principal: 'local-operator', policyVersion: this.authorizer.policyVersion });
       return;
     }
-    sharedKeys.onChanges = ({ created, revoked }) => {
+    sharedKeys.entriesFor = ({ created, revoked }) => {
       const by = { principal: 'local-operator', policyVersion: this.authorizer.policyVersion };
-      for (const key of created) this.recordKeyCreated(key, by);
-      for (const hash of revoked) this.recordKeyRevoked(hash, by);
+      return [...created.map((key) => keyCreated(key, by)), ...revoked.map((hash) => keyRevoked(hash, by))];
     };
   }
 
@@ -187,14 +187,6 @@ export class AccessControl {
     return accessDenied(request, decision);
   }
 
-  private recordKeyCreated(key: Principal & { hash: string }, by: Actor): void {
-    this.moteur.recordAction('keyCreated', `${key.id} (${key.role}, ${key.regions.join(',')})`, `key:${key.hash.slice(0, 16)}`, by);
-  }
-
-  private recordKeyRevoked(hash: string, by: Actor): void {
-    this.moteur.recordAction('keyRevoked', 'key revoked', `key:${hash.slice(0, 16)}`, by);
-  }
-
   /** Records keys created or revoked since the last record (`keyCreated` / `keyRevoked`, named by hash prefix). */
   private recordKeyChanges(by: Actor): void {
     const recorded = new Set<string>(existsSync(this.recordedKeysFile) ? (JSON.parse(readFileSync(this.recordedKeysFile, 'utf8')) as string[]) : []);
@@ -202,12 +194,12 @@ export class AccessControl {
     let changed = false;
     for (const [hash, key] of current) {
       if (recorded.has(hash)) continue;
-      this.recordKeyCreated({ ...key, hash }, by);
+      this.moteur.recordAudit(keyCreated({ ...key, hash }, by));
       changed = true;
     }
     for (const hash of recorded) {
       if (current.has(hash)) continue;
-      this.recordKeyRevoked(hash, by);
+      this.moteur.recordAudit(keyRevoked(hash, by));
       changed = true;
     }
     if (changed) {
@@ -217,3 +209,7 @@ export class AccessControl {
     }
   }
 }
+
+/** The ledger entries of a key's creation and revocation, the key named by its hash's start. */
+const keyCreated = (key: Principal & { hash: string }, by: Actor) => actionEntry('keyCreated', `${key.id} (${key.role}, ${key.regions.join(',')})`, `key:${key.hash.slice(0, 16)}`, by);
+const keyRevoked = (hash: string, by: Actor) => actionEntry('keyRevoked', 'key revoked', `key:${hash.slice(0, 16)}`, by);

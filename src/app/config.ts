@@ -154,3 +154,8 @@ export function resolveConfig(overrides: MoteurConfigOverrides = {}): MoteurConf
     gorse: { ...DEFAULT_CONFIG.gorse, ...overrides.gorse },
   };
 }
+
+/** The configuration's engine settings on a node of a shared store: in the store's home region, with the node's own model snapshot file. */
+export function nodeConfig(overrides: MoteurConfigOverrides, region: string | undefined, snapshotPath: string): MoteurConfigOverrides {
+  return { ...overrides, ...(region !== undefined && { region }), learning: { ...overrides.learning, snapshotPath } };
+}

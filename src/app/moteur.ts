@@ -15,7 +15,7 @@ import { PartialAppendError, type PartialOutcome } from '../log/partial-append-e
 import { openRegions } from '../residency/open-regions.ts';
 import { wrongRegion, type Residency, type ResidencyOptions } from '../residency/people-directory.ts';
 import type { PersonalEventLog } from '../trust/crypto/personal-event-log.ts';
-import { Ledger, type LedgerEntry } from '../trust/ledger/ledger.ts';
+import { actionEntry, Ledger, type LedgerEntry } from '../trust/ledger/ledger.ts';
 import type { Store } from '../store/store.ts';
 import type { ClusterLink, EngineChange } from './cluster-link.ts';
 import { loadContentIndex, saveContentIndex } from './content-index-file.ts';
@@ -270,7 +270,7 @@ export class Moteur {
    * these follow a decision already recorded, or come from the operator's own tools.
    */
   recordAction(action: string, purpose: string, resource = 'system', by: Actor = LOCAL_OPERATOR): void {
-    this.recordAudit({ time: new Date().toISOString(), principal: by.principal, purpose, action, resource, decision: 'allow', policyVersion: by.policyVersion });
+    this.recordAudit(actionEntry(action, purpose, resource, by));
   }
 
   // ---- catalog

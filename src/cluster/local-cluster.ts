@@ -35,6 +35,8 @@ export interface LocalClusterOptions {
   deltaEveryMs: number;
   /** A process that died is restarted after this, doubled while it keeps dying young. */
   restartAfterMs: number;
+  /** The configuration file every process reads (`serve --config`): its engine settings apply to every API node and learner alike. */
+  configFile?: string | undefined;
   /** Printed as things happen (each process started, died, restarted). */
   say: (line: string) => void;
 }
@@ -152,7 +154,7 @@ export class LocalCluster {
       name: p.name,
       role: p.role,
       shard: p.shard,
-      args: ['serve', ...p.args, '--data', join(dataDir, p.name), '--port', String(p.port), '--host', host],
+      args: ['serve', ...p.args, '--data', join(dataDir, p.name), '--port', String(p.port), '--host', host, ...(this.options.configFile === undefined ? [] : ['--config', this.options.configFile])],
       url: `http://${host}:${p.port}`,
       log: join(dataDir, 'logs', `${p.name}.log`),
       startedAt: 0,

@@ -9,7 +9,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
@@ -21,6 +20,7 @@ import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
 import { postJson, request } from '../../src/sim/http-client.ts';
 import { hashKey } from '../../src/trust/policy/keys.ts';
 import { runMoteur } from '../support/cli.ts';
+import { startClusterUp } from '../support/cluster-up.ts';
 import { tempDir } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, NATS_URL, natsMissing, POSTGRES_URL, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
@@ -33,24 +33,9 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   const log = freshNatsUrl('shards=2');
   const data = tempDir();
   const env = { MOTEUR_STORE: store, MOTEUR_LOG: log };
-  const up = spawn(process.execPath, ['bin/moteur.js', 'cluster', 'up', '--api', '2', '--learners', '2', '--data', data, '--port', '0', '--checkpoint-every', '1', '--delta-every', '50', '--restart-after', '15000'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let said = '';
-  up.stdout.on('data', (c: Buffer) => (said += c.toString()));
-  up.stderr.on('data', (c: Buffer) => (said += c.toString()));
-  const upGone = new Promise<void>((resolve) => up.once('exit', () => resolve()));
-  after(async () => {
-    if (up.exitCode === null) up.kill('SIGINT');
-    await upGone;
-  });
-  await until('the cluster up', 120_000, async () => {
-    if (up.exitCode !== null) throw new Error(`cluster up exited: ${said}`);
-    return /cluster up: 2 API node\(s\) at/.test(said) ? true : undefined;
-  });
-  assert.match(said, /made the cluster's master key .*master\.key \(fingerprint [0-9a-f]{32}\)/);
-  const [A, B] = /at (http:\S+) (http:\S+),/.exec(said)!.slice(1) as [string, string];
+  const up = await startClusterUp(['--api', '2', '--learners', '2', '--data', data, '--port', '0', '--checkpoint-every', '1', '--delta-every', '50', '--restart-after', '15000'], env);
+  assert.match(up.said(), /made the cluster's master key .*master\.key \(fingerprint [0-9a-f]{32}\)/);
+  const [A, B] = up.apiUrls as [string, string];
   // What `cluster status --json` prints; waits poll the same reading in process, which spares a process start each.
   const statusCommand = async (): Promise<ClusterStatus> => {
     const run = await runMoteur(['cluster', 'status', '--json', '--store', store, '--log', log]);
@@ -127,16 +112,16 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   });
   assert.ok(shard(caughtUp, '0/2').learner !== null);
   assert.deepEqual(shard(await statusCommand(), '0/2').health, 'ready', 'cluster status --json shows it caught up');
-  assert.match(said, /learner-0 exited \(SIGKILL\); restarting in 15 s/);
+  assert.match(up.said(), /learner-0 exited \(SIGKILL\); restarting in 15 s/);
 
   // Follow freshness after the kill and restart, for a person of the restarted shard.
   await checkFollowFreshness({ watchOn: B, followOn: A, feedOn: B, person: personOfShard(0, 2, 'fan-after-restart'), key, admin });
 
   // Ctrl-C stops every process.
   const pids = readClusterFile(data).processes.map((p) => p.pid!);
-  up.kill('SIGINT');
-  await upGone;
-  assert.equal(up.exitCode, 0);
+  up.process.kill('SIGINT');
+  await up.gone;
+  assert.equal(up.process.exitCode, 0);
   assert.deepEqual(pids.filter(isAlive), [], 'every process of the cluster stopped');
 
   // down --purge: the cluster's schemas and streams go; another cluster's, named alike, stay.

@@ -34,8 +34,8 @@ test('moteur eval sim --json prints one JSON object and --report writes a page w
 test('moteur eval sim --ab reports each difference with its interval and a verdict', { timeout: 90_000 }, async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'control.json'), '{}');
-  writeFileSync(join(dir, 'more-explore.json'), JSON.stringify({ feed: { exploreShare: 0.5 } }));
-  const run = await runMoteur(['eval', 'sim', ...tiny, '--users', '40', '--resamples', '200', '--ab', `${join(dir, 'control.json')},${join(dir, 'more-explore.json')}`]);
+  writeFileSync(join(dir, 'more-explore.toml'), 'exploreShare = 0.5\n');
+  const run = await runMoteur(['eval', 'sim', ...tiny, '--users', '40', '--resamples', '200', '--ab', `${join(dir, 'control.json')},${join(dir, 'more-explore.toml')}`]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /A = control, B = more-explore/);
   assert.match(run.stdout, /likesPer100Impressions\s+-?[\d.e-]+\s+-?[\d.e-]+\s+-?[\d.e-]+\s+(A is better|B is better|no significant difference)/);
@@ -44,15 +44,15 @@ test('moteur eval sim --ab reports each difference with its interval and a verdi
 test('moteur eval sim rejects bad arguments with a message saying what is wrong, before simulating anything', { timeout: 60_000 }, async () => {
   const dir = tempDir();
   const good = join(dir, 'good.json');
-  writeFileSync(good, '{"feed":{"exploreShare":0.3}}');
-  writeFileSync(join(dir, 'typo.json'), '{"feed":{"exploreShar":0.3}}');
+  writeFileSync(good, '{"exploreShare":0.3}');
+  writeFileSync(join(dir, 'typo.json'), '{"exploreShar":0.3}');
   const report = join(dir, 'never.html');
-  // The configuration files themselves are checked in test/eval/config-overrides.test.ts.
+  // The configuration files themselves are checked in test/eval/ab-variant-files.test.ts.
   const cases: [string[], RegExp][] = [
     [['--days', '0'], /option '--days <n>' argument '0' is invalid\. expected a positive integer/],
     [['--policies', 'engine,best'], /expected policies among random, popular, engine, engine-unpersonalized.*unknown: best/],
     [['--ab', good], /expected two configuration files separated by a comma/],
-    [['--ab', `${good},${join(dir, 'typo.json')}`], /typo\.json: feed\.exploreShar: is not a setting; expected one of .*exploreShare/],
+    [['--ab', `${good},${join(dir, 'typo.json')}`], /typo\.json: exploreShar: is not a setting here; did you mean exploreShare\?/],
     [['--ab', `${good},${good}`, '--policies', 'engine'], /--ab and --policies cannot be used together/],
   ];
   for (const [args, message] of cases) {

@@ -1,9 +1,10 @@
 /** One process per data directory, and keys made beside a running server picked up without a signal. */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { lockFileIn } from '../../src/app/data-dir.ts';
+import { lockFileIn, processStartTime } from '../../src/app/data-dir.ts';
 import { Moteur } from '../../src/app/moteur.ts';
 import { startServer } from '../../src/server/start.ts';
 import { createKey, keysFileIn, revokeKey, hashKey } from '../../src/trust/policy/keys.ts';
@@ -26,6 +27,31 @@ test("a lock left by a process that is gone is recognised as stale and taken ove
   // A pid no live process has (pids are below 2^22 on Linux).
   writeFileSync(lockFileIn(dir), '4194303\n');
   await (await Moteur.open({ dataDir: dir })).close();
+});
+
+test('a lock whose pid now names another process (another start time) is stale; one naming the live holder is not', async (t) => {
+  const dir = tempDir();
+  await (await Moteur.open({ dataDir: dir })).close();
+  // Another live process: its pid stands for a reused one, which a crashed holder's lock would name.
+  const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  t.after(() => other.kill('SIGKILL'));
+  const pid = other.pid!;
+  const started = processStartTime(pid);
+  assert.match(started ?? '', /^(proc|ps):\S/, 'this machine tells when a process started');
+  const inUse = (err: Error & { code?: string }) => err.code === 'data_dir_in_use' && err.message.includes(`is in use by process ${pid}`);
+
+  // The process that holds the lock, with its start time: refused.
+  writeFileSync(lockFileIn(dir), `${pid}\n${started}\n`);
+  await assert.rejects(Moteur.open({ dataDir: dir }), inUse);
+  // A lock of an older version, with the pid alone: a live pid keeps it.
+  writeFileSync(lockFileIn(dir), `${pid}\n`);
+  await assert.rejects(Moteur.open({ dataDir: dir }), inUse);
+  // The same pid with another start time: the holder is gone and its pid reused, so the lock is taken over.
+  writeFileSync(lockFileIn(dir), `${pid}\nproc:1\n`);
+  const opened = await Moteur.open({ dataDir: dir });
+  assert.equal(readFileSync(lockFileIn(dir), 'utf8'), `${process.pid}\n${processStartTime(process.pid)}\n`, 'the new lock records this process and its start time');
+  await opened.close();
+  assert.equal(existsSync(lockFileIn(dir)), false, 'released on close');
 });
 
 test('serve, train and import on a live directory exit with one line naming the holder; keys still work beside it', { timeout: 180_000 }, async () => {

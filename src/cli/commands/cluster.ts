@@ -8,6 +8,7 @@ import { purgeCluster } from '../../cluster/purge.ts';
 import { DEFAULT_DELTA_EVERY_MS } from '../../cluster/roles/learner-node.ts';
 import { MoteurError } from '../../core/errors.ts';
 import { createMasterKey, masterKeyFingerprint } from '../../trust/crypto/master-key.ts';
+import { configOption, loadSettings } from '../config-option.ts';
 import { parsePort, parsePositiveInt } from '../options.ts';
 
 const storeOption = () => new Option('--store <url>', "the cluster's store, postgres://...?schema=NAME").env('MOTEUR_STORE').makeOptionMandatory();
@@ -46,6 +47,7 @@ interface UpOptions {
   checkpointEvery: number;
   deltaEvery: number;
   restartAfter: number;
+  config?: string;
 }
 
 export function registerCluster(program: Command): void {
@@ -64,9 +66,11 @@ export function registerCluster(program: Command): void {
     .option('--checkpoint-every <seconds>', 'seconds between model checkpoints', parsePositiveInt, 30)
     .option('--delta-every <ms>', 'milliseconds between model deltas', parsePositiveInt, DEFAULT_DELTA_EVERY_MS)
     .option('--restart-after <ms>', 'a process that died is restarted after this, doubled while it keeps dying within 30 s (up to 10 s or this)', parsePositiveInt, 500)
+    .addOption(configOption())
     .action(async (opts: UpOptions) => {
       const data = resolve(opts.data);
       logUrlFor(opts.log, opts.learners); // a log the learners cannot partition is refused before anything is made
+      loadSettings(opts.config); // a broken configuration is reported once, before any process starts
       const masterKeyFile = opts.masterKey ?? join(data, 'master.key');
       if (!existsSync(masterKeyFile)) console.log(`made the cluster's master key ${masterKeyFile} (fingerprint ${masterKeyFingerprint(createMasterKey(masterKeyFile))})`);
       const local = await LocalCluster.up({
@@ -81,6 +85,7 @@ export function registerCluster(program: Command): void {
         checkpointEverySeconds: opts.checkpointEvery,
         deltaEveryMs: opts.deltaEvery,
         restartAfterMs: opts.restartAfter,
+        configFile: opts.config === undefined ? undefined : resolve(opts.config),
         say: (line) => console.log(line),
       });
       console.log(`cluster up: ${opts.api} API node(s) at ${local.apiUrls.join(' ')}, ${opts.learners} learner(s); logs in ${join(data, 'logs')}; Ctrl-C or 'moteur cluster down --data ${opts.data}' stops it all`);

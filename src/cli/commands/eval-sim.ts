@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { basename } from 'node:path';
-import { readConfigOverrides } from '../../eval/sim/config-overrides.ts';
+import { readConfigOverrides } from '../../app/config-file.ts';
 import { MoteurError } from '../../core/errors.ts';
 import { DEFAULT_SCENARIO, type SafetyScenario } from '../../eval/sim/bad-actors.ts';
 import { abTest, comparePolicies, POLICY_NAMES, safetyEffect, type AbComparison, type ArmFigures, type PolicyComparison, type PolicyName } from '../../eval/sim/evaluate.ts';
@@ -128,7 +128,7 @@ export function registerEvalSim(evalCommand: Command): void {
       .option('--videos <n>', 'videos in the catalog at the start (creators post 15 % more each day)', parsePositiveInt, 3000)
       .option('--seed <n>', 'seed of the simulated world and people', parsePositiveInt, 1)
       .addOption(new Option('--policies <list>', `policies to compare, among ${POLICY_NAMES.join(', ')}`).argParser(parsePolicies).default(POLICY_NAMES, 'all'))
-      .option('--ab <A.json,B.json>', 'A/B test: two files of engine configuration overrides (e.g. {"feed":{"exploreShare":0.3}}); people are split by a hash of their id', parseAbFiles)
+      .option('--ab <A.json,B.json>', 'A/B test: two configuration files, each a variant (the schema of --config, e.g. {"exploreShare":0.3}); people are split by a hash of their id', parseAbFiles)
       .option('--resamples <n>', 'bootstrap resamples for the A/B confidence intervals', parsePositiveInt, 2000)
       .option('--harmful-share <x>', 'share of videos that are harmful (0: no bad actors, no moderator, no minors)', parseShare, DEFAULT_SCENARIO.harmfulShare)
       .option('--report-rate <x>', 'chance that someone who watches a harmful video reports it', parseShare, DEFAULT_SCENARIO.reportRate)
@@ -139,7 +139,7 @@ export function registerEvalSim(evalCommand: Command): void {
       throw new MoteurError('invalid_option', '--ab and --policies cannot be used together: an A/B test compares the two configuration files', 400, 'ab');
     }
     // Both files are read before anything is simulated, so a typo fails at once.
-    const ab = opts.ab?.map((file) => ({ name: basename(file).replace(/\.json$/i, ''), config: readConfigOverrides(file) }));
+    const ab = opts.ab?.map((file) => ({ name: basename(file).replace(/\.(json|toml)$/i, ''), config: readConfigOverrides(file) }));
     if (ab !== undefined && ab[0]!.name === ab[1]!.name) ab[1]!.name += ' (B)';
     const commandLine = `moteur ${process.argv.slice(2).join(' ')}`;
     await runEvaluation(opts, async (progress) => {

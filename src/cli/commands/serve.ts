@@ -7,7 +7,7 @@ import { shardLabel, type LearnerShard } from '../../cluster/learner-shard.ts';
 import { DEFAULT_DELTA_EVERY_MS, DEFAULT_READY_LAG_EVENTS, startLearnerNode } from '../../cluster/roles/learner-node.ts';
 import { engineOverrides, serverSettings } from '../../app/config-file.ts';
 import { DEFAULT_SERVER } from '../../app/config-schema.ts';
-import type { MoteurConfigOverrides } from '../../app/config.ts';
+import { nodeConfig, type MoteurConfigOverrides } from '../../app/config.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
 import { configOption, loadSettings } from '../config-option.ts';
 import { parseNonNegativeInt, parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
@@ -82,6 +82,7 @@ export function registerServe(program: Command): void {
           port: opts.port,
           host: opts.host,
           readyLagEvents: opts.readyLag,
+          engine: opts.engine,
         });
         const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
         console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s; /health and /metrics on ${node.url}`);
@@ -129,12 +130,12 @@ const backendsOf = (opts: Resolved) => ({ storeUrl: opts.store, logUrl: opts.log
 
 async function startServing(opts: Resolved): Promise<RunningServer> {
   const listen = { dataDir: opts.data, port: opts.port ?? DEFAULT_SERVER.port, host: opts.host, logger: opts.logRequests, regions: opts.regions, onKeysFile: (message: string) => console.log(message) };
-  if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen, learnFrom: opts.learnFrom });
+  if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen, learnFrom: opts.learnFrom, engine: opts.engine });
   if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer({ ...opts.engine, ...listen });
   // One process on the scale-out store and log (or one of them).
   makePrivateDir(opts.data);
   const { store, log, postgres } = await openBackends(backendsOf(opts));
-  const config = { ...opts.engine, ...(postgres && { region: postgres.directory.home }), learning: { ...opts.engine.learning, snapshotPath: learnerSnapshotPath(opts.data) } };
+  const config = nodeConfig(opts.engine, postgres?.directory.home, learnerSnapshotPath(opts.data));
   const moteur = await Moteur.over(store, log, await openLedger(backendsOf(opts), postgres), config, undefined, postgres?.directory);
   return postgres === undefined ? serveEngine(moteur, listen) : serveOnSharedStore(moteur, listen, postgres);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { nodeConfig, type MoteurConfigOverrides } from '../../app/config.ts';
 import { learnerSnapshotPath, Moteur } from '../../app/moteur.ts';
 import { removeRegionalFiles, writeRegionalFiles } from '../../learn/online/regional-snapshot.ts';
 import { serveEngine, type RunningServer, type ServeOptions } from '../../server/start.ts';
@@ -9,6 +10,7 @@ import { registerNode } from '../node-registry.ts';
 import { DeltaStream, NO_DELTAS } from '../model-deltas.ts';
 import { MoteurError } from '../../core/errors.ts';
 import type { PostgresRegions } from '../../residency/postgres-regions.ts';
+import { PostgresLedgerStorage } from '../../trust/ledger/postgres-ledger-storage.ts';
 import { SharedKeyRing, SharedKeys } from '../../trust/policy/postgres-keys.ts';
 
 export interface ApiNodeOptions extends BackendOptions {
@@ -17,6 +19,8 @@ export interface ApiNodeOptions extends BackendOptions {
   logger?: boolean | undefined;
   /** `log` (default): learn every event of the log; `deltas`: apply the learner shards' model deltas instead. */
   learnFrom?: 'log' | 'deltas' | undefined;
+  /** The configuration file's engine settings (embedding size, feed weights, learning rates...), as the single node takes them. */
+  engine?: MoteurConfigOverrides | undefined;
 }
 
 export interface RunningApiNode extends RunningServer {
@@ -46,7 +50,7 @@ export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiN
   if (checkpoint !== undefined) writeRegionalFiles(snapshotPath, checkpoint.snapshot);
   const deltas = fromDeltas ? { stream: await DeltaStream.open(sealedLog), start: checkpoint?.deltas ?? NO_DELTAS, shards, regions: postgres.directory.regions } : undefined;
   const follower = new LogFollower(sealedLog, log, checkpoints, `api-${randomUUID()}`, deltas);
-  const config = { region: postgres.directory.home, learning: { snapshotPath } };
+  const config = nodeConfig(options.engine ?? {}, postgres.directory.home, snapshotPath);
   const moteur = await Moteur.over(store, log, await openLedger(options, postgres), config, follower, postgres.directory);
   const server = await serveOnSharedStore(moteur, { dataDir: options.dataDir, port: options.port, host: options.host, logger: options.logger }, postgres);
   const registration = await registerNode(postgres.shared.pool, postgres.shared.schema, options.dataDir, { role: 'api', shard: null, regions: postgres.directory.regions, url: server.url }).catch(async (err) => {
@@ -64,7 +68,9 @@ export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiN
 export async function serveOnSharedStore(moteur: Moteur, options: ServeOptions, postgres: PostgresRegions): Promise<RunningServer> {
   let sharedKeys: SharedKeyRing;
   try {
-    sharedKeys = new SharedKeyRing(await SharedKeys.open(postgres.shared.pool, postgres.shared.schema));
+    const { pool, schema } = postgres.shared;
+    // Key changes are recorded in the cluster's ledger, in the transaction that marks them recorded.
+    sharedKeys = new SharedKeyRing(await SharedKeys.open(pool, schema), await PostgresLedgerStorage.open(pool, schema));
     await sharedKeys.start();
   } catch (err) {
     await moteur.close();

@@ -1,4 +1,4 @@
-import { resolveConfig } from '../../app/config.ts';
+import { resolveConfig, type MoteurConfigOverrides } from '../../app/config.ts';
 import { openCheckpoints, openScaleOut, type BackendOptions } from '../backends.ts';
 import { Learner } from '../learner.ts';
 import { serveLearnerEndpoints } from '../learner-endpoints.ts';
@@ -19,6 +19,8 @@ export interface LearnerNodeOptions extends BackendOptions {
   host?: string | undefined;
   /** Ready once at most this many messages of its part are not delivered to it yet (default `DEFAULT_READY_LAG_EVENTS`). */
   readyLagEvents?: number | undefined;
+  /** The configuration file's engine settings: the learner learns as the API nodes serve (embedding size, learning rates...). */
+  engine?: MoteurConfigOverrides | undefined;
 }
 
 export const DEFAULT_READY_LAG_EVENTS = 100;
@@ -42,7 +44,7 @@ export async function startLearnerNode(options: LearnerNodeOptions): Promise<Run
     const shard = options.shard ?? WHOLE_LOG;
     shardFilter(shard, sealedLog.subjects); // refuses a shard count the log is not partitioned by, before anything starts
     const checkpoints = await openCheckpoints(postgres, shard);
-    const config = resolveConfig({ region: postgres.directory.home });
+    const config = resolveConfig({ ...options.engine, region: postgres.directory.home });
     // A learner of the whole log learns everything itself; shards exchange what they learn.
     const deltas = shard.count > 1 ? { stream: await DeltaStream.open(sealedLog), everyMs: options.deltaEveryMs ?? DEFAULT_DELTA_EVERY_MS } : undefined;
     const learner = await Learner.start({ sealedLog, log, store, checkpoints, residency: postgres.directory, config, workDir: options.dataDir, checkpointEveryMs: options.checkpointEveryMs, deltas });

@@ -23,6 +23,11 @@ export interface LedgerEntry {
   policyVersion: string;
 }
 
+/** An action taken for someone, following a decision already recorded or from the operator's own tools. */
+export function actionEntry(action: string, purpose: string, resource: string, by: { principal: string; policyVersion: string }): LedgerEntry {
+  return { time: new Date().toISOString(), principal: by.principal, purpose, action, resource, decision: 'allow', policyVersion: by.policyVersion };
+}
+
 /** Stable key order, so the same entry always hashes the same. */
 export function canonicalEntry(entry: LedgerEntry): Buffer {
   const keys: (keyof LedgerEntry)[] = ['time', 'principal', 'purpose', 'action', 'resource', 'decision', 'policyVersion'];

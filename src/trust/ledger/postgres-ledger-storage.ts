@@ -67,19 +67,25 @@ export class PostgresLedgerStorage implements LedgerStorage {
     return (await this.pool.query<{ size: number }>('SELECT size FROM ledger_head')).rows[0]!.size;
   }
 
-  async append(entries: readonly Buffer[]): Promise<number> {
-    return inTransaction(this.pool, async (client) => {
-      const first = (await client.query<{ size: number }>('SELECT size FROM ledger_head FOR UPDATE')).rows[0]!.size;
-      const formed = grownNodes(first, await readNodes(client, frontierKeys(first)), entries);
-      await client.query('INSERT INTO ledger_entries SELECT * FROM unnest($1::bigint[], $2::bytea[])', [entries.map((_, j) => first + j), entries]);
-      await client.query('INSERT INTO ledger_nodes SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])', [
-        formed.map((n) => n.level),
-        formed.map((n) => n.index),
-        formed.map((n) => n.hash),
-      ]);
-      await client.query('UPDATE ledger_head SET size = $1', [first + entries.length]);
-      return first;
-    });
+  append(entries: readonly Buffer[]): Promise<number> {
+    return inTransaction(this.pool, (client) => this.appendIn(client, entries));
+  }
+
+  /**
+   * Appends within a transaction the caller holds on this storage's database, so the entries commit or
+   * roll back with the caller's own writes (a key change marked recorded, say); returns the first index.
+   */
+  async appendIn(client: pg.PoolClient, entries: readonly Buffer[]): Promise<number> {
+    const first = (await client.query<{ size: number }>('SELECT size FROM ledger_head FOR UPDATE')).rows[0]!.size;
+    const formed = grownNodes(first, await readNodes(client, frontierKeys(first)), entries);
+    await client.query('INSERT INTO ledger_entries SELECT * FROM unnest($1::bigint[], $2::bytea[])', [entries.map((_, j) => first + j), entries]);
+    await client.query('INSERT INTO ledger_nodes SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])', [
+      formed.map((n) => n.level),
+      formed.map((n) => n.index),
+      formed.map((n) => n.hash),
+    ]);
+    await client.query('UPDATE ledger_head SET size = $1', [first + entries.length]);
+    return first;
   }
 
   nodes(keys: readonly NodeKey[]): Promise<Map<string, Buffer>> {

@@ -2,11 +2,15 @@
  * A cluster's API keys, in the shared schema: created once (`moteur keys create --store URL`), accepted by
  * every serving node within a second (each re-reads the table every `REFRESH_MS`), revoked everywhere at
  * once. Like the keys file, the table holds SHA-256 hashes, never keys. Each creation and revocation is
- * recorded in the one audit ledger once: the node that first sees it claims it (an `UPDATE ... RETURNING`
- * only one node's statement can win) and records it.
+ * recorded in the one audit ledger exactly once: a node appends its entry and marks it recorded in one
+ * transaction, with the change's row locked (`FOR UPDATE SKIP LOCKED`: another node passes over it). A node
+ * that dies in between leaves neither, and the next node to look (or the same one restarted) records it.
  */
 import type pg from 'pg';
+import { inTransaction } from '../../store/postgres/connection.ts';
 import { migrate, type Migration } from '../../store/postgres/migrations.ts';
+import { canonicalEntry, type LedgerEntry } from '../ledger/ledger.ts';
+import type { PostgresLedgerStorage } from '../ledger/postgres-ledger-storage.ts';
 import { hashKey, newKey, oneHashStartingWith, type KeyRecord, type KeySource, type Principal } from './keys.ts';
 import { isRole } from './vocabulary.ts';
 
@@ -64,24 +68,43 @@ export class SharedKeys {
     return keys.find((k) => k.hash === hash)!;
   }
 
-  /** Claims the creations and revocations no node has recorded yet: each is returned to exactly one caller. */
-  async claimUnrecorded(): Promise<{ created: Array<KeyRecord & { hash: string }>; revoked: string[] }> {
-    const created = await this.pool.query<KeyRow>('UPDATE api_keys SET created_recorded = true WHERE NOT created_recorded RETURNING hash, principal, role, regions, created_at');
-    const revoked = await this.pool.query<{ hash: string }>('UPDATE api_keys SET revoked_recorded = true WHERE revoked_at IS NOT NULL AND NOT revoked_recorded RETURNING hash');
-    return { created: created.rows.map(recordOf), revoked: revoked.rows.map((r) => r.hash) };
+  /**
+   * Records the creations and revocations no node has recorded yet: `record` writes their ledger entries in
+   * the transaction that marks them recorded, so both commit or neither does. A change another node is
+   * recording at the moment is left to it.
+   */
+  async recordUnrecorded(record: (changes: KeyChanges, transaction: pg.PoolClient) => Promise<unknown>): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      const created = await client.query<KeyRow>('SELECT hash, principal, role, regions, created_at FROM api_keys WHERE NOT created_recorded ORDER BY created_at, hash FOR UPDATE SKIP LOCKED');
+      const revoked = await client.query<{ hash: string }>('SELECT hash FROM api_keys WHERE revoked_at IS NOT NULL AND NOT revoked_recorded ORDER BY revoked_at, hash FOR UPDATE SKIP LOCKED');
+      const changes = { created: created.rows.map(recordOf), revoked: revoked.rows.map((r) => r.hash) };
+      if (changes.created.length === 0 && changes.revoked.length === 0) return;
+      await record(changes, client);
+      await client.query('UPDATE api_keys SET created_recorded = true WHERE hash = ANY($1)', [changes.created.map((k) => k.hash)]);
+      await client.query('UPDATE api_keys SET revoked_recorded = true WHERE hash = ANY($1)', [changes.revoked]);
+    });
   }
 }
 
-/** A serving node's view of the shared keys, re-read every `REFRESH_MS`; what it claims to record goes to `onChanges`. */
+/** Key creations and revocations not yet in the ledger. */
+export interface KeyChanges {
+  created: Array<KeyRecord & { hash: string }>;
+  revoked: string[];
+}
+
+/** A serving node's view of the shared keys, re-read every `REFRESH_MS`; the changes no node recorded yet, it records in the cluster's ledger. */
 export class SharedKeyRing implements KeySource {
   readonly howToCreate = HOW_TO_CREATE;
   private byHash = new Map<string, KeyRecord & { hash: string }>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
-  /** Set by whoever records them in the ledger; until then nothing is claimed. */
-  onChanges: ((changes: Awaited<ReturnType<SharedKeys['claimUnrecorded']>>) => void) | undefined;
+  /** The ledger entries of key changes, set by whoever decides what they say; until then nothing is recorded. */
+  entriesFor: ((changes: KeyChanges) => LedgerEntry[]) | undefined;
 
-  constructor(private readonly keys: SharedKeys) {}
+  constructor(
+    private readonly keys: SharedKeys,
+    private readonly ledger: PostgresLedgerStorage,
+  ) {}
 
   /** Reads the keys, then keeps re-reading them until `close`. */
   async start(): Promise<void> {
@@ -108,9 +131,9 @@ export class SharedKeyRing implements KeySource {
       try {
         const keys = await this.keys.list();
         this.byHash = new Map(keys.map((k) => [k.hash, k]));
-        if (this.onChanges === undefined) return;
-        const changes = await this.keys.claimUnrecorded();
-        if (changes.created.length > 0 || changes.revoked.length > 0) this.onChanges(changes);
+        const entriesFor = this.entriesFor;
+        if (entriesFor === undefined) return;
+        await this.keys.recordUnrecorded((changes, transaction) => this.ledger.appendIn(transaction, entriesFor(changes).map(canonicalEntry)));
       } catch (err) {
         console.error(`API keys not re-read from the store: ${(err as Error).message}`);
       } finally {
