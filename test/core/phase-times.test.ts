@@ -9,7 +9,7 @@ const busy = (ms: number) => {
   while (performance.now() < until);
 };
 
-test('phase times: a phase timed again adds up, phases keep the order they first ran, an error still counts', async () => {
+test('phase times: wall and CPU time; a phase timed again adds up, phases keep the order they first ran, an error still counts', async () => {
   const phases = new PhaseTimes();
   assert.equal(phases.time('read', () => (busy(20), 'bytes')), 'bytes');
   await phases.timeAsync('decode', async () => busy(10));
@@ -22,6 +22,7 @@ test('phase times: a phase timed again adds up, phases keep the order they first
   assert.deepEqual(list.map((p) => p.phase), ['read', 'decode', 'graphs']);
   assert.ok(list[0]!.ms >= 40, `read adds both runs: ${list[0]!.ms} ms`);
   assert.ok(list[1]!.ms >= 10 && list[2]!.ms >= 5);
+  assert.ok(list.every((p) => Number.isInteger(p.cpuMs) && p.cpuMs >= 0) && list[0]!.cpuMs > 0, `a busy wait spends CPU: ${JSON.stringify(list)}`);
   assert.match(String(phases), /^\d+\.\d s: read \d+\.\d s, decode \d+\.\d s, graphs \d+\.\d s$/);
 });
 
