@@ -1,7 +1,8 @@
 /**
  * A restart at size: a data directory of `--videos`, `--users` and `--events` is built (or reused with `--data DIR`:
- * built there when empty, kept afterwards), a snapshot is written while feeds go on (how long it takes, and the
- * longest the event loop stalled meanwhile), then a fresh process opens the directory and serves its first feed:
+ * built there when it holds no snapshot, kept afterwards), a snapshot is written while feeds and events go on (how
+ * long it takes, and the longest the event loop stalled meanwhile), the engine is closed, then a fresh process
+ * opens the directory and serves its first feed:
  * the time to it, each phase of the start (the engine's own phase times), the resident size, and that size per
  * video and per person. The goal size is `--videos 1000000 --users 100000 --events 2000000`.
  * Usage: node --max-old-space-size=12288 --import tsx bench/restart.ts [--videos N] [--users N] [--events N] [--data DIR]
@@ -46,9 +47,9 @@ const EVENTS = flag('events', 200_000);
 const given = process.argv.indexOf('--data');
 const dir = given < 0 ? scratchDir() : process.argv[given + 1]!;
 
-/** Catalog and events through the library, both HNSW graphs built; then a snapshot under feeds, timed. */
-async function build() {
-  let moteur = await Moteur.open({ dataDir: dir });
+/** Catalog and events through the library, both HNSW graphs built, the item graph trained. */
+async function build(): Promise<Moteur> {
+  const moteur = await Moteur.open({ dataDir: dir });
   note(`loading ${VIDEOS} videos...`);
   for (const batch of batchesOf(syntheticVideoStream(VIDEOS), 1000)) await moteur.upsertVideos(batch);
   note(`ingesting ${EVENTS} events from ${USERS} people...`);
@@ -56,14 +57,18 @@ async function build() {
   note('building both HNSW graphs...');
   moteur.learning.learners.syncVectorIndex();
   moteur.catalog.embeddings.prepare();
+  return moteur;
+}
+
+/** A snapshot under feeds, then the close (which writes the content graph), on a built or reused directory. */
+async function snapshotThenClose(moteur: Moteur) {
   // The item graph trains once the events are in (on the main thread below 50k videos): not part of the snapshot.
   await moteur.learning.settled();
   const snapshot = await snapshotUnderFeeds(moteur);
   note('closing...');
-  let start = performance.now();
+  const start = performance.now();
   await moteur.close();
-  const closeSeconds = (performance.now() - start) / 1000;
-  return { snapshot, closeSeconds: round(closeSeconds, 2) };
+  return { snapshot, closeSeconds: round((performance.now() - start) / 1000, 2) };
 }
 
 /**
@@ -123,7 +128,7 @@ function restartInChild(): Promise<{ wallMs: number; report: Record<string, unkn
 }
 
 const reused = existsSync(learnerSnapshotPath(dir));
-const built = reused ? undefined : await build();
+const built = await snapshotThenClose(reused ? await Moteur.open({ dataDir: dir }) : await build());
 note(`restarting from ${dir} in a fresh process...`);
 const { wallMs, report } = await restartInChild();
 const { memory, phases } = report as typeof report & { phases: { phase: string; ms: number }[] };
@@ -148,5 +153,6 @@ print({
     rssBytesPerPerson: Math.round(memory.rss / USERS),
     meaning: 'per video and per person: the whole resident size divided by each count (an upper bound on each)',
   },
-  ...(built === undefined ? {} : { snapshotUnderFeeds: built.snapshot, closeSeconds: built.closeSeconds }),
+  snapshotUnderFeeds: built.snapshot,
+  closeSeconds: built.closeSeconds,
 });
