@@ -76,7 +76,9 @@ async function snapshotThenClose(moteur: Moteur) {
  * the longest event-loop stall meanwhile (what any request would wait), and the slowest feed.
  */
 async function snapshotUnderFeeds(moteur: Moteur) {
-  await moteur.ingest([{ id: 'before-snapshot', userId: 'u1', videoId: 'v1', type: 'like', ts: Date.now() }]);
+  // Ids of this run's own, so a reused directory has something new to snapshot.
+  const run = Date.now().toString(36);
+  await moteur.ingest([{ id: `before-snapshot-${run}`, userId: 'u1', videoId: 'v1', type: 'like', ts: Date.now() }]);
   note('a snapshot while feeds go on...');
   const random = seededRandom(9);
   const delay = monitorEventLoopDelay({ resolution: 5 });
@@ -87,7 +89,7 @@ async function snapshotUnderFeeds(moteur: Moteur) {
     while (writing) {
       const t = performance.now();
       const user = `u${Math.floor(random() * USERS)}`;
-      await moteur.ingest([{ id: `during-${feeds}`, userId: user, videoId: `v${Math.floor(random() * VIDEOS)}`, type: 'play', watchMs: 3000, ts: Date.now() }]);
+      await moteur.ingest([{ id: `during-${run}-${feeds}`, userId: user, videoId: `v${Math.floor(random() * VIDEOS)}`, type: 'play', watchMs: 3000, ts: Date.now() }]);
       await moteur.feed(user, { n: 10 });
       slowestFeedMs = Math.max(slowestFeedMs, performance.now() - t);
       feeds++;
