@@ -45,7 +45,12 @@ const VIDEOS = flag('videos', 100_000);
 const USERS = flag('users', 10_000);
 const EVENTS = flag('events', 200_000);
 const given = process.argv.indexOf('--data');
-const dir = given < 0 ? scratchDir() : process.argv[given + 1]!;
+const dataArg = given < 0 ? undefined : process.argv[given + 1];
+if (given >= 0 && (dataArg === undefined || dataArg.startsWith('--'))) {
+  console.error('--data expects a directory (made and filled when it holds no snapshot, reused when it does)');
+  process.exit(2);
+}
+const dir = dataArg ?? scratchDir();
 
 /** Catalog and events through the library, both HNSW graphs built, the item graph trained. */
 async function build(): Promise<Moteur> {
