@@ -17,6 +17,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK_ARGS: Record<string, string[]> = {
   'bench:ingest': ['--events', '5000', '--clients', '2'],
   'bench:feed': ['--videos', '2000', '--users', '100', '--requests', '500', '--events-per-user', '10'],
+  'bench:restart': ['--videos', '2000', '--users', '200', '--events', '4000'],
   'bench:ledger': ['--entries', '20000', '--proofs', '200'],
   'bench:authz': ['--decisions', '20000', '--evaluated', '2000', '--reparsed', '200', '--feeds', '2000'],
   'bench:learn': ['--videos', '5000', '--users', '500', '--events', '50000'],

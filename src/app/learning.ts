@@ -28,6 +28,7 @@ import { LearningPosition } from './learning/position.ts';
 import { SeenVideos } from './learning/seen-videos.ts';
 import { SnapshotSchedule } from './learning/snapshot-schedule.ts';
 import { loadVectorIndex } from './vector-index-file.ts';
+import { PhaseTimes } from '../core/phase-times.ts';
 
 const PAGE = 5000;
 /** Changed item vectors put into the HNSW graph per maintenance tick: bounded so a tick never stalls requests for long. */
@@ -141,30 +142,34 @@ export class EngineLearning {
    * then the events after the snapshot with each person's refresh applied where it happened in the log
    * (unless `replay` is false: a learner shard reads its own part of the log through its consumer instead).
    */
-  async load(store: Store, log: PersonalEventLog, hooks: LoadHooks, options: { fromSnapshot: boolean; replay?: boolean }): Promise<void> {
+  async load(store: Store, log: PersonalEventLog, hooks: LoadHooks, options: { fromSnapshot: boolean; replay?: boolean }, phases = new PhaseTimes()): Promise<void> {
     const path = this.config.learning.snapshotPath;
-    const snapshot = options.fromSnapshot && path !== undefined ? readRegionalFiles(path, this.residency.regions) : undefined;
+    const snapshot = options.fromSnapshot && path !== undefined ? phases.time('read snapshot', () => readRegionalFiles(path, this.residency.regions)) : undefined;
     if (snapshot !== undefined) {
-      this.restore(snapshot, path!);
-      this.vectorIndexLoaded = await loadVectorIndex(this.state, path!, { seq: this.position.seq, bytes: snapshot.shared.length });
+      phases.time('decode snapshot', () => this.restore(snapshot, path!));
+      this.vectorIndexLoaded = await phases.timeAsync('load learned-vector graph', () => loadVectorIndex(this.state, path!, { seq: this.position.seq, bytes: snapshot.shared.length }));
     }
     const replayFrom = this.position.seq;
     this.snapshots.loadedAt(replayFrom);
     for (let after = ''; ; ) {
-      const videos = await store.listVideos(after, PAGE);
-      for (const v of videos) {
-        hooks.onVideo(v);
-        this.putVideo(v);
-      }
+      const videos = await phases.timeAsync('read videos', () => store.listVideos(after, PAGE));
+      phases.time('catalog', () => {
+        for (const v of videos) hooks.onVideo(v);
+      });
+      phases.time('learners: videos', () => {
+        for (const v of videos) this.putVideo(v);
+      });
       if (videos.length < PAGE) break;
       after = videos[videos.length - 1]!.id;
     }
     for (let after = 0; ; ) {
-      const rows = await store.listServed(after, PAGE);
-      for (const r of rows) {
-        this.served(r.userId, r.videoId);
-        hooks.onServed?.(r.videoId);
-      }
+      const rows = await phases.timeAsync('read served', () => store.listServed(after, PAGE));
+      phases.time('served', () => {
+        for (const r of rows) {
+          this.served(r.userId, r.videoId);
+          hooks.onServed?.(r.videoId);
+        }
+      });
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.rowId;
     }
@@ -173,14 +178,16 @@ export class EngineLearning {
     const resets = [...(await store.listResets())].filter(([, seq]) => seq >= replayFrom).sort((a, b) => a[1] - b[1]);
     let nextReset = 0;
     for (let after = replayFrom; ; ) {
-      const events = await log.readAfter(after, PAGE);
-      for (const e of events) {
-        for (; nextReset < resets.length && resets[nextReset]![1] < e.seq; nextReset++) this.learners.resetUser(resets[nextReset]![0]);
-        const video = this.videoOf(e.videoId);
-        if (video === undefined) continue;
-        hooks.onEvent(e);
-        this.observe(e, video);
-      }
+      const events = await phases.timeAsync('read log', () => log.readAfter(after, PAGE));
+      phases.time('replay log', () => {
+        for (const e of events) {
+          for (; nextReset < resets.length && resets[nextReset]![1] < e.seq; nextReset++) this.learners.resetUser(resets[nextReset]![0]);
+          const video = this.videoOf(e.videoId);
+          if (video === undefined) continue;
+          hooks.onEvent(e);
+          this.observe(e, video);
+        }
+      });
       if (events.length < PAGE) break;
       after = events[events.length - 1]!.seq;
     }
@@ -312,10 +319,10 @@ export class EngineLearning {
    * request that needs them) and starts the maintenance and snapshot timers; `beforeSnapshot` lets the engine
    * flush what a snapshot relies on.
    */
-  start(beforeSnapshot: () => Promise<void>): void {
-    this.learners.refreshContentVectors();
-    this.learners.syncVectorIndex();
-    this.popularRefresh.refresh();
+  start(beforeSnapshot: () => Promise<void>, phases = new PhaseTimes()): void {
+    phases.time('learners: content vectors', () => this.learners.refreshContentVectors());
+    phases.time('learned-vector graph sync', () => this.learners.syncVectorIndex());
+    phases.time('popular lists', () => this.popularRefresh.refresh());
     this.graph.changed(true);
     const { maintenanceEveryMs, snapshotEveryMs } = this.config.learning;
     this.maintenanceTimer = setInterval(() => this.maintain(true), maintenanceEveryMs).unref();
@@ -329,6 +336,11 @@ export class EngineLearning {
     await this.graph.close();
     this.catchUp();
     await this.snapshots.stop(beforeSnapshot);
+  }
+
+  /** Writes a snapshot now, while requests go on, if anything changed since the last one. */
+  snapshot(beforeSnapshot: () => Promise<void>): Promise<void> {
+    return this.snapshots.snapshotNow(beforeSnapshot);
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { MoteurError, notFound } from '../core/errors.ts';
+import { PhaseTimes } from '../core/phase-times.ts';
 import { hashString, seededRandom } from '../core/random.ts';
 import { MAX_EVENT_BATCH, MAX_VIDEO_BATCH } from '../core/schemas.ts';
 import type { ItemOutcome, LoggedEvent, User, Video, WatchEvent } from '../core/types.ts';
@@ -140,6 +141,8 @@ export class Moteur {
   readonly safety: Safety;
   /** Whether the start read the content embeddings' graph from its file rather than building it. */
   contentIndexLoaded = false;
+  /** How long each phase of the start took (logged by the server as it starts). */
+  readonly startPhases: PhaseTimes;
   /** The data directory's lock, when the engine opened one (`open`), released when it closes. */
   private dataDirLock: DataDirLock | undefined;
   private readonly users = new Map<string, User>();
@@ -154,7 +157,9 @@ export class Moteur {
     readonly config: MoteurConfig,
     private readonly link: ClusterLink | undefined,
     residency: ResidencyOptions | undefined,
+    phases: PhaseTimes,
   ) {
+    this.startPhases = phases;
     // Without a directory of regions, the engine serves its configured region and knows people by their profile.
     const regionOf = residency?.regionOf?.bind(residency) ?? ((id: string) => this.users.get(id)?.region);
     this.residency = { regions: residency?.regions ?? [config.region], regionOf };
@@ -172,9 +177,10 @@ export class Moteur {
     const home = regions?.[0] ?? overrides.region ?? DEFAULT_CONFIG.region;
     // Held until close: a second process on the directory is refused before it writes anything.
     const lock = lockDataDir(dataDir);
+    const phases = new PhaseTimes();
     try {
-      const { store, log, directory } = await openRegions(dataDir, regions, home);
-      const ledger = await Ledger.open(join(dataDir, 'ledger')).catch(async (error: unknown) => {
+      const { store, log, directory } = await phases.timeAsync('open stores', () => openRegions(dataDir, regions, home));
+      const ledger = await phases.timeAsync('open ledger', () => Ledger.open(join(dataDir, 'ledger'))).catch(async (error: unknown) => {
         await log.close();
         await store.close();
         throw error;
@@ -185,7 +191,7 @@ export class Moteur {
         learning: { snapshotPath: learnerSnapshotPath(dataDir), ...overrides.learning },
         safety: { storePath: join(dataDir, 'safety.db'), ...overrides.safety },
       };
-      const moteur = await Moteur.over(store, log, ledger, config, undefined, directory);
+      const moteur = await Moteur.over(store, log, ledger, config, undefined, directory, phases);
       moteur.dataDirLock = lock;
       return moteur;
     } catch (error) {
@@ -206,8 +212,9 @@ export class Moteur {
     overrides: MoteurConfigOverrides = {},
     link?: ClusterLink,
     residency?: ResidencyOptions,
+    phases = new PhaseTimes(),
   ): Promise<Moteur> {
-    const moteur = new Moteur(store, log, ledger, resolveConfig(overrides), link, residency);
+    const moteur = new Moteur(store, log, ledger, resolveConfig(overrides), link, residency, phases);
     try {
       await moteur.restore();
     } catch (error) {
@@ -219,9 +226,12 @@ export class Moteur {
   }
 
   private async restore(): Promise<void> {
+    const phases = this.startPhases;
     for (let after = ''; ; ) {
-      const users = await this.store.listUsers(after, PAGE);
-      for (const u of users) this.users.set(u.id, u);
+      const users = await phases.timeAsync('read people', () => this.store.listUsers(after, PAGE));
+      phases.time('people', () => {
+        for (const u of users) this.users.set(u.id, u);
+      });
       if (users.length < PAGE) break;
       after = users[users.length - 1]!.id;
     }
@@ -230,12 +240,12 @@ export class Moteur {
       onEvent: (e: LoggedEvent) => this.screen(e, this.ensureUser(e.userId, e.ts)),
       onServed: (videoId: string) => this.safety.moderation.served(videoId),
     };
-    await this.learning.load(this.store, this.log, hooks, { fromSnapshot: true, replay: this.link?.learnsFromLog !== false });
+    await this.learning.load(this.store, this.log, hooks, { fromSnapshot: true, replay: this.link?.learnsFromLog !== false }, phases);
     const snapshotPath = this.config.learning.snapshotPath;
-    this.contentIndexLoaded = snapshotPath !== undefined && loadContentIndex(this.catalog.embeddings, snapshotPath);
+    this.contentIndexLoaded = snapshotPath !== undefined && phases.time('load content graph', () => loadContentIndex(this.catalog.embeddings, snapshotPath));
     // Index the content embeddings now (unless the saved graph was loaded) rather than on the first feed request that needs them.
-    this.catalog.embeddings.prepare();
-    this.learning.start(() => this.beforeSnapshot());
+    phases.time('content graph sync', () => this.catalog.embeddings.prepare());
+    this.learning.start(() => this.beforeSnapshot(), phases);
     await this.link?.attach(this);
   }
 
@@ -662,6 +672,11 @@ export class Moteur {
     await this.deferred.flush();
     const store = await this.store.counts();
     return { videos: store.videos, users: store.users, served: store.served, events: await this.log.count(), bytes: store.bytes ?? 0 };
+  }
+
+  /** Writes a model snapshot now (as the periodic one does) if anything was learned since the last one. */
+  snapshot(): Promise<void> {
+    return this.learning.snapshot(() => this.beforeSnapshot());
   }
 
   /** Writes what is pending and releases everything; what could not be written is the error it throws. */

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../support/fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -91,4 +92,24 @@ test('bench/content-search.ts prints build time, latency through the graph and e
   for (const ms of [result.buildMs, result.changesMs, result.saveMs, result.loadMs]) assert.ok(positive(ms));
   for (const latency of [result.graphMs, result.exactMs, result.graphAfterChangesMs]) assert.ok(positive(latency.p50Ms) && latency.p99Ms >= latency.p50Ms);
   for (const recall of [result.recall, result.recallAfterChanges, result.recallAfterRestart]) assert.ok(recall > 0.8 && recall <= 1, `recall ${String(recall)}`);
+});
+
+test('bench/restart.ts prints the start phase by phase, its memory, and a snapshot written under feeds; a reused directory is not built again', { timeout: 300_000 }, async () => {
+  const dataDir = tempDir();
+  const args = ['--videos', '300', '--users', '30', '--events', '600', '--data', dataDir];
+  const built = await benchmarkJson('bench/restart.ts', args);
+  assert.equal(built.benchmark, 'restart');
+  assert.equal(built.parameters.reused, false);
+  assert.ok(positive(built.restart.firstFeedSeconds));
+  const phases = built.restart.phases.map((p: { phase: string }) => p.phase);
+  for (const phase of ['open stores', 'read snapshot', 'decode snapshot', 'read videos', 'catalog', 'learners: videos', 'popular lists']) assert.ok(phases.includes(phase), `no ${phase} in ${phases}`);
+  assert.equal(built.restart.slowestPhases[0].ms, Math.max(...built.restart.phases.map((p: { ms: number }) => p.ms)));
+  assert.ok(positive(built.memoryAfterFirstFeed.rssMiB) && positive(built.memoryAfterFirstFeed.rssBytesPerVideo));
+  assert.ok(built.snapshotUnderFeeds.seconds >= 0 && built.snapshotUnderFeeds.feedsAndEventsMeanwhile >= 1);
+  const reused = await benchmarkJson('bench/restart.ts', args);
+  assert.equal(reused.parameters.reused, true);
+  assert.ok(reused.snapshotUnderFeeds.feedsAndEventsMeanwhile >= 1, 'a reused directory has a snapshot to write too');
+  const missing = await runBenchmark('bench/restart.ts', ['--data']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--data expects a directory/);
 });

@@ -53,7 +53,8 @@ export class SnapshotSchedule {
     this.erasures++;
   }
 
-  private async snapshotNow(beforeSnapshot: () => Promise<void>): Promise<void> {
+  /** Writes a snapshot now if anything changed since the last one (and none is under way). */
+  async snapshotNow(beforeSnapshot: () => Promise<void>): Promise<void> {
     const path = this.path;
     const unchanged = this.pendingEvents() === 0 && !this.position.movedSince(this.written);
     if (path === undefined || unchanged || this.snapshotting !== undefined) return;

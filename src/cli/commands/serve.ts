@@ -93,6 +93,7 @@ export function registerServe(program: Command): void {
       const regions = server.access.authorizer.regions.join(',');
       const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
       console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json, the web console at ${server.url}/`);
+      console.log(`started in ${server.moteur.startPhases}`);
       if (server.access.authorizer.keys().length === 0) {
         const where = opts.store === undefined ? `--data ${opts.data}` : '--store URL';
         const then = opts.store === undefined ? ' (picked up within a second)' : ': every node of the cluster accepts it within a second';

@@ -11,6 +11,8 @@ export class LearnerCatalog {
   /** Adds or updates a video (a removed status removes it from every candidate list). */
   addVideo(video: Video): void {
     const { catalog, newest, vectors } = this.parts;
+    // Unchanged (a start meeting the videos its snapshot holds): its newest lists and vector are already right.
+    if (catalog.holds(video)) return;
     const { slot } = catalog.put(video);
     if (video.status === 'removed') {
       vectors.clear(slot);

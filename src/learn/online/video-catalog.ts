@@ -92,6 +92,33 @@ export class VideoCatalog {
     return { slot, added };
   }
 
+  /**
+   * Whether `put(video)` would change nothing: the slot holds these very facts and content vector. A start
+   * from a snapshot meets every stored video again, and most are unchanged since the snapshot was written.
+   */
+  holds(video: Video): boolean {
+    const slot = this.slots.get(video.id);
+    if (slot === undefined) return false;
+    const facts = this.facts[slot]!;
+    const same =
+      facts.creatorId === video.creatorId &&
+      facts.soundId === video.soundId &&
+      facts.durationMs === video.durationMs &&
+      facts.createdAt === video.createdAt &&
+      facts.active === (video.status !== 'removed') &&
+      facts.hashtags.length === video.hashtags.length &&
+      facts.hashtags.every((tag, i) => tag === video.hashtags[i]);
+    if (!same) return false;
+    const content = this.contentOf(slot);
+    const embedding = video.embedding;
+    if (embedding?.length !== this.contentDim) return !facts.hasContent && content.every((x) => x === 0);
+    if (!facts.hasContent) return false;
+    // The same arithmetic as `put`, so an unchanged embedding compares equal bit for bit.
+    const norm = Math.hypot(...embedding) || 1;
+    for (let i = 0; i < this.contentDim; i++) if (content[i] !== Math.fround(embedding[i]! / norm)) return false;
+    return true;
+  }
+
   deactivate(id: string): number | undefined {
     const slot = this.slots.get(id);
     if (slot !== undefined) this.facts[slot]!.active = false;

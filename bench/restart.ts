@@ -1,0 +1,165 @@
+/**
+ * A restart at size: a data directory of `--videos`, `--users` and `--events` is built (or reused with `--data DIR`:
+ * built there when it holds no snapshot, kept afterwards), a snapshot is written while feeds and events go on (how
+ * long it takes, and the longest the event loop stalled meanwhile), the engine is closed, then a fresh process
+ * opens the directory and serves its first feed:
+ * the time to it, each phase of the start (the engine's own phase times), the resident size, and that size per
+ * video and per person. The goal size is `--videos 1000000 --users 100000 --events 2000000`.
+ * Usage: node --max-old-space-size=12288 --import tsx bench/restart.ts [--videos N] [--users N] [--events N] [--data DIR]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Moteur, learnerSnapshotPath } from '../src/app/moteur.ts';
+import { seededRandom } from '../src/core/random.ts';
+import { flag, note, print, round, scratchDir } from './lib/report.ts';
+import { batchesOf, syntheticEventStream, syntheticVideoStream } from './lib/synthetic.ts';
+
+const CHILD = '--restart-child';
+const MiB = 2 ** 20;
+
+/** Run in the fresh process: open the directory, serve one feed, report. */
+async function restartHere(dir: string): Promise<void> {
+  const start = performance.now();
+  const moteur = await Moteur.open({ dataDir: dir });
+  const openedMs = performance.now() - start;
+  await moteur.feed('u0', { n: 10 });
+  const firstFeedMs = performance.now() - start;
+  const memory = process.memoryUsage();
+  const result = {
+    firstFeedMs: Math.round(firstFeedMs),
+    openMs: Math.round(openedMs),
+    phases: moteur.startPhases.list(),
+    vectorIndexLoaded: moteur.learning.vectorIndexLoaded,
+    contentIndexLoaded: moteur.contentIndexLoaded,
+    memory: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, arrayBuffers: memory.arrayBuffers },
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0); // the start is what is measured; the close would write nothing new
+}
+
+if (process.argv.includes(CHILD)) await restartHere(process.argv[process.argv.indexOf(CHILD) + 1]!);
+
+const VIDEOS = flag('videos', 100_000);
+const USERS = flag('users', 10_000);
+const EVENTS = flag('events', 200_000);
+const given = process.argv.indexOf('--data');
+const dataArg = given < 0 ? undefined : process.argv[given + 1];
+if (given >= 0 && (dataArg === undefined || dataArg.startsWith('--'))) {
+  console.error('--data expects a directory (made and filled when it holds no snapshot, reused when it does)');
+  process.exit(2);
+}
+const dir = dataArg ?? scratchDir();
+
+/** Catalog and events through the library, both HNSW graphs built, the item graph trained. */
+async function build(): Promise<Moteur> {
+  const moteur = await Moteur.open({ dataDir: dir });
+  note(`loading ${VIDEOS} videos...`);
+  for (const batch of batchesOf(syntheticVideoStream(VIDEOS), 1000)) await moteur.upsertVideos(batch);
+  note(`ingesting ${EVENTS} events from ${USERS} people...`);
+  for (const batch of batchesOf(syntheticEventStream(EVENTS, VIDEOS, USERS, 5, 'warm'), 500)) await moteur.ingest(batch);
+  note('building both HNSW graphs...');
+  moteur.learning.learners.syncVectorIndex();
+  moteur.catalog.embeddings.prepare();
+  return moteur;
+}
+
+/** A snapshot under feeds, then the close (which writes the content graph), on a built or reused directory. */
+async function snapshotThenClose(moteur: Moteur) {
+  // The item graph trains once the events are in (on the main thread below 50k videos): not part of the snapshot.
+  await moteur.learning.settled();
+  const snapshot = await snapshotUnderFeeds(moteur);
+  note('closing...');
+  const start = performance.now();
+  await moteur.close();
+  return { snapshot, closeSeconds: round((performance.now() - start) / 1000, 2) };
+}
+
+/**
+ * A snapshot written while one caller asks for feeds and learns a few events between them: how long it takes,
+ * the longest event-loop stall meanwhile (what any request would wait), and the slowest feed.
+ */
+async function snapshotUnderFeeds(moteur: Moteur) {
+  // Ids of this run's own, so a reused directory has something new to snapshot.
+  const run = Date.now().toString(36);
+  await moteur.ingest([{ id: `before-snapshot-${run}`, userId: 'u1', videoId: 'v1', type: 'like', ts: Date.now() }]);
+  note('a snapshot while feeds go on...');
+  const random = seededRandom(9);
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  let writing = true;
+  let feeds = 0;
+  let slowestFeedMs = 0;
+  const feedsMeanwhile = (async () => {
+    while (writing) {
+      const t = performance.now();
+      const user = `u${Math.floor(random() * USERS)}`;
+      await moteur.ingest([{ id: `during-${run}-${feeds}`, userId: user, videoId: `v${Math.floor(random() * VIDEOS)}`, type: 'play', watchMs: 3000, ts: Date.now() }]);
+      await moteur.feed(user, { n: 10 });
+      slowestFeedMs = Math.max(slowestFeedMs, performance.now() - t);
+      feeds++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  delay.enable();
+  const start = performance.now();
+  await moteur.snapshot();
+  const seconds = (performance.now() - start) / 1000;
+  delay.disable();
+  writing = false;
+  await feedsMeanwhile;
+  return {
+    seconds: round(seconds, 2),
+    longestEventLoopStallMs: round(delay.max / 1e6, 1),
+    eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6, 1),
+    feedsAndEventsMeanwhile: feeds,
+    slowestFeedWithItsEventMs: round(slowestFeedMs, 1),
+    goal: 'stall <= 50 ms, snapshot <= 15 s at the goal size',
+  };
+}
+
+/** Opens the directory in a fresh process with this one's heap limit; its report, and its wall time from spawn. */
+function restartInChild(): Promise<{ wallMs: number; report: Record<string, unknown> & { memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number } } }> {
+  const heap = process.execArgv.filter((arg) => arg.startsWith('--max-old-space-size') || arg.startsWith('--max-semi-space-size') || arg.startsWith('--cpu-prof'));
+  const script = fileURLToPath(import.meta.url);
+  const start = performance.now();
+  const child = spawn(process.execPath, [...heap, '--import', 'tsx', script, CHILD, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the restart exited with ${code}`));
+      else resolve({ wallMs: performance.now() - start, report: JSON.parse(out) });
+    });
+  });
+}
+
+const reused = existsSync(learnerSnapshotPath(dir));
+const built = await snapshotThenClose(reused ? await Moteur.open({ dataDir: dir }) : await build());
+note(`restarting from ${dir} in a fresh process...`);
+const { wallMs, report } = await restartInChild();
+const { memory, phases } = report as typeof report & { phases: { phase: string; ms: number }[] };
+const slowest = [...phases].sort((a, b) => b.ms - a.ms).slice(0, 3);
+print({
+  benchmark: 'restart',
+  parameters: { videos: VIDEOS, users: USERS, events: EVENTS, dataDir: given < 0 ? 'scratch' : dir, reused },
+  restart: {
+    firstFeedSeconds: round((report.firstFeedMs as number) / 1000, 2),
+    processWallSecondsToExit: round(wallMs / 1000, 2),
+    slowestPhases: slowest,
+    phases,
+    vectorIndexLoaded: report.vectorIndexLoaded,
+    contentIndexLoaded: report.contentIndexLoaded,
+    goal: 'first feed <= 30 s at 1M videos / 100k people / 2M events',
+  },
+  memoryAfterFirstFeed: {
+    rssMiB: Math.round(memory.rss / MiB),
+    heapUsedMiB: Math.round(memory.heapUsed / MiB),
+    arrayBuffersMiB: Math.round(memory.arrayBuffers / MiB),
+    rssBytesPerVideo: Math.round(memory.rss / VIDEOS),
+    rssBytesPerPerson: Math.round(memory.rss / USERS),
+    meaning: 'per video and per person: the whole resident size divided by each count (an upper bound on each)',
+  },
+  snapshotUnderFeeds: built.snapshot,
+  closeSeconds: built.closeSeconds,
+});
