@@ -44,7 +44,7 @@ export interface Candidate {
   signals: Record<string, number>;
   /** Filled by the scorer for the page's items when the request asks for explanations. */
   explanation?: Explanation;
-  /** With explanations: how the sensitive-topic dispersal changed this slot. */
+  /** With explanations: the better candidate a told placement rule (the sensitive-topic dispersal) held back from this slot, and why. */
   dispersal?: string;
 }
 
