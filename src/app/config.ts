@@ -1,4 +1,5 @@
 /** Engine settings with their defaults; every one can be overridden when opening the engine. */
+import { FEED_PIPELINES, type FeedPipelineName } from '../feed/pipeline-names.ts';
 import { FEED_SOURCES, type FeedSourceName } from '../feed/source-names.ts';
 import { DEFAULT_GORSE_MAPPING, type GorseMapping } from '../gorse/mapping.ts';
 import { DEFAULT_ONLINE_CONFIG, type Task } from '../learn/online/config.ts';
@@ -11,8 +12,8 @@ import { DEFAULT_SAFETY, type SafetyConfig } from '../safety/config.ts';
  * Which pipeline builds the feed: the engine's own (`for-you`), or a baseline it is measured against:
  * `random` (unseen videos drawn uniformly) and `popular` (the most engaged videos in the person's region).
  */
-export const FEED_POLICIES = ['for-you', 'random', 'popular'] as const;
-export type FeedPolicy = (typeof FEED_POLICIES)[number];
+export const FEED_POLICIES = FEED_PIPELINES;
+export type FeedPolicy = FeedPipelineName;
 
 export interface FeedConfig {
   policy: FeedPolicy;

@@ -1,17 +1,14 @@
-/** The feed pipeline each person is served by: the configured one, or their variant's in live experiments. */
+/** The feed pipeline each person is served by: the one configuration names (`feed.policy`), or their variant's in live experiments. */
 import type { Catalog } from '../feed/catalog.ts';
-import { popularPipeline, randomPipeline } from '../feed/baseline-pipelines.ts';
-import { defaultPipeline } from '../feed/default-pipeline.ts';
 import type { LearnedModels } from '../feed/models.ts';
+import { buildPipeline } from '../feed/named-pipelines.ts';
 import type { FeedPipeline } from '../feed/pipeline.ts';
 import type { Safety } from '../safety/safety.ts';
 import type { MoteurConfig, FeedConfig } from './config.ts';
 import { assign, type Assignment } from './experiments.ts';
 
 function pipelineFor(catalog: Catalog, models: LearnedModels, feed: FeedConfig, safety: Safety | undefined): FeedPipeline {
-  if (feed.policy === 'random') return randomPipeline(catalog);
-  if (feed.policy === 'popular') return popularPipeline(catalog, models);
-  return defaultPipeline(catalog, models, feed, safety);
+  return buildPipeline(feed.policy, { catalog, models, settings: feed, safety });
 }
 
 export class FeedPipelines {

@@ -12,6 +12,7 @@ import { defaultUser, parseEvent, parseUser, parseVideo, type ValidationDefaults
 import { Catalog } from '../feed/catalog.ts';
 import type { RequestFilters } from '../feed/filters/request-filters.ts';
 import type { Candidate, Explanation, FeedRequest } from '../feed/pipeline.ts';
+import type { PipelineReport } from '../feed/pipeline-report.ts';
 import { PartialAppendError, type PartialOutcome } from '../log/partial-append-error.ts';
 import { openRegions } from '../residency/open-regions.ts';
 import { wrongRegion, type Residency, type ResidencyOptions } from '../residency/people-directory.ts';
@@ -60,6 +61,8 @@ export interface FeedAnswer {
   screenTimeReminder?: true;
   /** The person's variant of each live experiment. */
   experiments?: Assignment;
+  /** With `explain=1`: the pipeline that built the page, and what each of its stages added, removed and took. */
+  pipeline?: PipelineReport;
 }
 
 export interface UserExport {
@@ -147,6 +150,7 @@ export class Moteur {
   private dataDirLock: DataDirLock | undefined;
   private readonly users = new Map<string, User>();
   private readonly pipelines: FeedPipelines;
+  private readonly feedReportListeners = new Set<(report: PipelineReport) => void>();
   private readonly deferred: DeferredWriter;
   private readonly defaults: ValidationDefaults;
 
@@ -588,11 +592,13 @@ export class Moteur {
     const now = options.at ?? Date.now();
     const request = { ...this.feedRequest(userId, now, n, options.explain === true, options.sessionId), filters: options.filters };
     const { pipeline, experiments } = this.pipelines.for(userId);
-    let { page, exhausted } = pipeline.run(request);
+    let { page, exhausted, report } = pipeline.run(request);
+    this.reportFeed(report);
     if (exhausted && request.seen.size > 0 && options.filters === undefined) {
       // The person has seen everything they may be shown: start the catalog over (a narrowed page just comes out short).
       await this.forgetServed(userId);
-      page = pipeline.run({ ...request, seen: this.learning.seenBy(userId) }).page;
+      ({ page, report } = pipeline.run({ ...request, seen: this.learning.seenBy(userId) }));
+      this.reportFeed(report);
       for (const c of page) c.reasons.push('you have seen every video: starting over');
     }
     for (const c of page) this.learning.served(userId, c.video.id);
@@ -602,7 +608,17 @@ export class Moteur {
     const answer: FeedAnswer = { userId, items: page.map((c) => toItem(c, options.explain === true, this.safety.restrictionOf(c.video.id)?.label ?? null, experiments)) };
     if (this.safety.screenTimeReminder(request.user, now)) answer.screenTimeReminder = true;
     if (experiments !== undefined) answer.experiments = experiments;
+    if (options.explain === true) answer.pipeline = report;
     return answer;
+  }
+
+  /** Calls `listener` with the report of every pipeline run (the server times each stage with it). */
+  onFeedReport(listener: (report: PipelineReport) => void): void {
+    this.feedReportListeners.add(listener);
+  }
+
+  private reportFeed(report: PipelineReport): void {
+    for (const listener of this.feedReportListeners) listener(report);
   }
 
   /**

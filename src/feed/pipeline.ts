@@ -1,9 +1,12 @@
 /**
- * A feed is a declared pipeline of small named stages, in the shape of Twitter's product mixer:
- * candidate sources propose videos, filters veto them, a scorer orders them, a re-ranker picks the page.
+ * A feed is a declared pipeline of small named stages, in the shape of Twitter's product mixer: candidate sources
+ * propose videos, filters veto them, a scorer orders them, and a selection of small selectors and placement rules
+ * fills the page slot by slot (src/feed/select/).
  */
 import type { User, Video } from '../core/types.ts';
 import type { RequestFilters } from './filters/request-filters.ts';
+import type { PipelineReport, SourceReport } from './pipeline-report.ts';
+import type { SlotSelection } from './select/slot-selection.ts';
 
 export interface FeedRequest {
   user: User;
@@ -41,17 +44,24 @@ export interface Candidate {
   signals: Record<string, number>;
   /** Filled by the scorer for the page's items when the request asks for explanations. */
   explanation?: Explanation;
-  /** With explanations: how the sensitive-topic dispersal changed this slot. */
+  /** With explanations: the better candidate a told placement rule (the sensitive-topic dispersal) held back from this slot, and why. */
   dispersal?: string;
 }
 
 export interface CandidateSource {
   readonly name: string;
+  /** Whether the source applies to this request (a source reading what was learned about the person does not to an unpersonalised feed). */
+  enabled(request: FeedRequest): boolean;
   /** Up to `limit` candidates that `accept` lets through. */
   fetch(request: FeedRequest, limit: number, accept: (video: Video) => boolean): Candidate[];
   /** Drops anything kept about the person (a source that caches per person must implement it). */
   forgetUser?(userId: string): void;
 }
+
+/** `enabled` of a source that reads what was learned about the person. */
+export const whenPersonalized = (request: FeedRequest): boolean => request.personalized;
+/** `enabled` of a source that reads nothing about the person but what any request carries. */
+export const always = (): boolean => true;
 
 export interface Filter {
   readonly name: string;
@@ -68,53 +78,78 @@ export interface Scorer {
   explain(request: FeedRequest, candidates: Candidate[]): void;
 }
 
-export interface Reranker {
-  readonly name: string;
-  select(request: FeedRequest, candidates: Candidate[]): Candidate[];
-}
-
 export interface PipelineStages {
   sources: { source: CandidateSource; limit: (n: number) => number }[];
   /** Asked only when the sources together proposed fewer than a page. */
   fallback: CandidateSource;
   filters: Filter[];
   scorer: Scorer;
-  reranker: Reranker;
+  selection: SlotSelection;
 }
 
 const FALLBACK_HEADROOM = 3;
 
 export class FeedPipeline {
-  constructor(readonly stages: PipelineStages) {}
+  constructor(
+    /** The name configuration chooses it by (`feed.policy`). */
+    readonly name: string,
+    readonly stages: PipelineStages,
+  ) {}
 
   forgetUser(userId: string): void {
     for (const { source } of this.stages.sources) source.forgetUser?.(userId);
   }
 
   /**
-   * Builds a page. `exhausted` is true when even the fallback found too little: the person has seen
-   * everything the filters let through, and only starting the catalog over can fill the page.
+   * Builds a page, and reports what each stage did. `exhausted` is true when even the fallback found too little:
+   * the person has seen everything the filters let through, and only starting the catalog over can fill the page.
    */
-  run(request: FeedRequest): { page: Candidate[]; exhausted: boolean } {
-    const { sources, fallback, filters, scorer, reranker } = this.stages;
+  run(request: FeedRequest): { page: Candidate[]; exhausted: boolean; report: PipelineReport } {
+    const { sources, fallback, filters, scorer, selection } = this.stages;
     const byId = new Map<string, Candidate>();
-    const acceptFrom = (source: string, from: readonly Filter[]) => (video: Video) => !byId.has(video.id) && from.every((f) => f.keep(request, video, source));
-    for (const { source, limit } of sources) {
-      for (const candidate of source.fetch(request, limit(request.n), acceptFrom(source.name, filters))) byId.set(candidate.video.id, candidate);
-    }
+    const removed = filters.map(() => 0);
+    const asked: SourceReport[] = [];
+    const acceptFrom = (source: string, relaxSoft: boolean) => (video: Video) => {
+      if (byId.has(video.id)) return false;
+      for (let i = 0; i < filters.length; i++) {
+        const filter = filters[i]!;
+        if (relaxSoft && filter.soft === true) continue;
+        if (!filter.keep(request, video, source)) {
+          removed[i]!++;
+          return false;
+        }
+      }
+      return true;
+    };
+    const ask = (source: CandidateSource, limit: number, relaxSoft: boolean) => {
+      const start = performance.now();
+      const before = byId.size;
+      const found = source.fetch(request, limit, acceptFrom(source.name, relaxSoft));
+      for (const candidate of found) byId.set(candidate.video.id, candidate);
+      asked.push({ name: source.name, added: byId.size - before, ms: msSince(start) });
+      return found;
+    };
+    for (const { source, limit } of sources) if (source.enabled(request)) ask(source, limit(request.n), false);
     let exhausted = false;
     if (byId.size < FALLBACK_HEADROOM * request.n) {
-      // Headroom beyond one page, so the re-ranker's diversity rules can still fill it.
-      const hard = filters.filter((f) => f.soft !== true);
+      // Headroom beyond one page, so the selection's rules can still fill it; soft filters give way when even a page is missing.
       const wanted = FALLBACK_HEADROOM * request.n - byId.size;
-      const found = fallback.fetch(request, wanted, acceptFrom(fallback.name, byId.size < request.n ? hard : filters));
-      for (const candidate of found) byId.set(candidate.video.id, candidate);
+      const found = fallback.enabled(request) ? ask(fallback, wanted, byId.size < request.n) : [];
       exhausted = found.length < wanted && byId.size < request.n;
     }
     const candidates = [...byId.values()];
+    let start = performance.now();
     scorer.score(request, candidates);
-    const page = reranker.select(request, candidates);
+    const scored = { name: scorer.name, ms: msSince(start) };
+    start = performance.now();
+    const { page, filledBy } = selection.select(request, candidates);
+    const selected = { name: selection.name, ms: msSince(start), filledBy };
     if (request.explain) scorer.explain(request, page);
-    return { page, exhausted };
+    const report = { pipeline: this.name, sources: asked, filters: filters.map((f, i) => ({ name: f.name, removed: removed[i]! })), scorer: scored, selection: selected };
+    return { page, exhausted, report };
   }
+}
+
+function msSince(start: number): number {
+  return Math.round((performance.now() - start) * 1000) / 1000;
 }

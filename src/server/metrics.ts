@@ -2,11 +2,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Assignment } from '../app/experiments.ts';
 import type { Moteur } from '../app/moteur.ts';
 import type { ItemOutcome } from '../core/types.ts';
+import { stageTimes } from '../feed/pipeline-report.ts';
 import { droppedUpdates } from '../learn/online/finite.ts';
 
 /**
  * Prometheus metrics of one server: ingest by outcome and by event type, watch time against duration, feed
- * latency, items served by candidate source, the learner's backlog and the store size. The console's Engine
+ * latency and each pipeline stage's, items served by candidate source, the learner's backlog and the store size. The console's Engine
  * page draws its charts from these.
  */
 export class ServerMetrics {
@@ -23,7 +24,13 @@ export class ServerMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
-
+  readonly feedStageLatency = new Histogram({
+    name: 'moteur_feed_stage_seconds',
+    help: 'Time each stage of the feed pipeline took for one page, by stage: a candidate source (filters included), the scorer, the selection',
+    labelNames: ['stage'] as const,
+    buckets: [0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25],
+    registers: [this.registry],
+  });
   readonly experimentFeeds = new Counter({
     name: 'moteur_experiment_feeds_total',
     help: 'Feed pages served per variant of each live experiment',
@@ -56,6 +63,9 @@ export class ServerMetrics {
 
   constructor(private readonly moteur: Moteur) {
     collectDefaultMetrics({ register: this.registry, prefix: 'moteur_process_' });
+    moteur.onFeedReport((report) => {
+      for (const { stage, ms } of stageTimes(report)) this.feedStageLatency.observe({ stage }, ms / 1000);
+    });
     new Gauge({
       name: 'moteur_learning_dropped_updates',
       help: 'Updates the learners refused because they held a non-finite number, by source, since the process started',

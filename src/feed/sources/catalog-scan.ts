@@ -1,6 +1,6 @@
 import type { Video } from '../../core/types.ts';
 import type { Catalog } from '../catalog.ts';
-import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
+import { always, type Candidate, type CandidateSource, type FeedRequest } from '../pipeline.ts';
 
 /**
  * The last resort when the other sources came up short: any active video the person has not seen,
@@ -8,6 +8,7 @@ import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
  */
 export class CatalogScanSource implements CandidateSource {
   readonly name = 'catalog';
+  readonly enabled = always;
 
   constructor(private readonly catalog: Catalog) {}
 

@@ -1,7 +1,7 @@
 import type { Video } from '../../core/types.ts';
 import type { Catalog } from '../catalog.ts';
 import type { LearnedModels } from '../models.ts';
-import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
+import { whenPersonalized, type Candidate, type CandidateSource, type FeedRequest } from '../pipeline.ts';
 
 const NEIGHBOURS = 100;
 /** Cached neighbours are reused while the person's recent favourites are unchanged, and at most this long (new uploads). */
@@ -21,6 +21,7 @@ interface Neighbours {
  */
 export class ContentSimilarSource implements CandidateSource {
   readonly name = 'content-similar';
+  readonly enabled = whenPersonalized;
   private readonly cache = new Map<string, Neighbours>();
 
   constructor(
@@ -29,7 +30,6 @@ export class ContentSimilarSource implements CandidateSource {
   ) {}
 
   fetch(request: FeedRequest, limit: number, accept: (video: Video) => boolean): Candidate[] {
-    if (!request.personalized) return [];
     const out: Candidate[] = [];
     for (const { id, similarity } of this.neighbours(request.user.id)) {
       if (out.length >= limit || similarity <= 0) break;

@@ -1,7 +1,7 @@
 import type { Video } from '../../core/types.ts';
 import type { Catalog } from '../catalog.ts';
 import type { LearnedModels } from '../models.ts';
-import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
+import { whenPersonalized, type Candidate, type CandidateSource, type FeedRequest } from '../pipeline.ts';
 import { acceptById, candidatesFrom } from './candidate.ts';
 
 /**
@@ -10,6 +10,7 @@ import { acceptById, candidatesFrom } from './candidate.ts';
  */
 export class EmbeddingNeighboursSource implements CandidateSource {
   readonly name = 'embedding';
+  readonly enabled = whenPersonalized;
 
   constructor(
     private readonly catalog: Catalog,
@@ -17,7 +18,6 @@ export class EmbeddingNeighboursSource implements CandidateSource {
   ) {}
 
   fetch(request: FeedRequest, limit: number, accept: (video: Video) => boolean): Candidate[] {
-    if (!request.personalized) return [];
     const found = this.models.learners.nearestVideos(request.user.id, limit, { accept: acceptById(this.catalog, accept) });
     return candidatesFrom(this.catalog, this.name, found, (c) => ({
       reason: `close to your taste as learned from what you watched (match ${c.score.toFixed(2)})`,

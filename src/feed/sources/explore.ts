@@ -1,7 +1,7 @@
 import type { Video } from '../../core/types.ts';
 import type { Catalog } from '../catalog.ts';
 import type { LearnedModels } from '../models.ts';
-import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
+import { always, type Candidate, type CandidateSource, type FeedRequest } from '../pipeline.ts';
 import { acceptById, candidatesFrom } from './candidate.ts';
 
 /**
@@ -10,6 +10,7 @@ import { acceptById, candidatesFrom } from './candidate.ts';
  */
 export class ExploreSource implements CandidateSource {
   readonly name = 'explore';
+  readonly enabled = always;
 
   constructor(
     private readonly catalog: Catalog,

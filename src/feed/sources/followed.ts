@@ -1,12 +1,13 @@
 import type { Video } from '../../core/types.ts';
 import type { Catalog } from '../catalog.ts';
 import type { LearnedModels } from '../models.ts';
-import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
+import { whenPersonalized, type Candidate, type CandidateSource, type FeedRequest } from '../pipeline.ts';
 import { acceptById, candidatesFrom } from './candidate.ts';
 
 /** The newest video of each creator the person follows (one per creator, so one prolific creator cannot fill the feed). */
 export class FollowedSource implements CandidateSource {
   readonly name = 'followed';
+  readonly enabled = whenPersonalized;
 
   constructor(
     private readonly catalog: Catalog,
@@ -14,7 +15,6 @@ export class FollowedSource implements CandidateSource {
   ) {}
 
   fetch(request: FeedRequest, limit: number, accept: (video: Video) => boolean): Candidate[] {
-    if (!request.personalized) return [];
     const learners = this.models.learners;
     const ok = acceptById(this.catalog, accept);
     const found: { videoId: string; creatorId: string }[] = [];

@@ -1,7 +1,7 @@
 import type { Video } from '../../core/types.ts';
 import type { Catalog } from '../catalog.ts';
 import type { LearnedModels } from '../models.ts';
-import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
+import { whenPersonalized, type Candidate, type CandidateSource, type FeedRequest } from '../pipeline.ts';
 import { acceptById, candidatesFrom } from './candidate.ts';
 
 /**
@@ -11,6 +11,7 @@ import { acceptById, candidatesFrom } from './candidate.ts';
  */
 export class ItemGraphSource implements CandidateSource {
   readonly name = 'item-graph';
+  readonly enabled = whenPersonalized;
 
   constructor(
     private readonly catalog: Catalog,
@@ -18,7 +19,6 @@ export class ItemGraphSource implements CandidateSource {
   ) {}
 
   fetch(request: FeedRequest, limit: number, accept: (video: Video) => boolean): Candidate[] {
-    if (!request.personalized) return [];
     const scores = this.models.personGraph(request.user.id);
     if (scores === undefined) return [];
     const learners = this.models.learners;

@@ -1,7 +1,7 @@
 import type { Video } from '../../core/types.ts';
 import type { Catalog } from '../catalog.ts';
 import type { LearnedModels } from '../models.ts';
-import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
+import { always, type Candidate, type CandidateSource, type FeedRequest } from '../pipeline.ts';
 
 /**
  * The most popular videos that can be served in the person's region (its own and those published everywhere),
@@ -9,6 +9,7 @@ import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
  */
 export class TrendingSource implements CandidateSource {
   readonly name = 'trending';
+  readonly enabled = always;
 
   constructor(
     private readonly catalog: Catalog,

@@ -1,10 +1,11 @@
 import type { Video } from '../../core/types.ts';
 import type { Catalog } from '../catalog.ts';
-import type { Candidate, CandidateSource, FeedRequest } from '../pipeline.ts';
+import { always, type Candidate, type CandidateSource, type FeedRequest } from '../pipeline.ts';
 
 /** Active videos drawn uniformly at random: the floor any learned feed has to beat. */
 export class UniformRandomSource implements CandidateSource {
   readonly name = 'random';
+  readonly enabled = always;
 
   constructor(private readonly catalog: Catalog) {}
 

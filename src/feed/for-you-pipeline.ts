@@ -12,8 +12,13 @@ import { safetyRestrictionsFilter } from './filters/safety-restrictions.ts';
 import type { Safety } from '../safety/safety.ts';
 import type { LearnedModels } from './models.ts';
 import { FeedPipeline, type CandidateSource } from './pipeline.ts';
-import { DiverseReranker } from './rank/diverse-reranker.ts';
 import { MultiTaskScorer } from './rank/multi-task-scorer.ts';
+import { bestScored } from './select/best-scored.ts';
+import { dispersalRule } from './select/dispersal-rule.ts';
+import { explorationSlots } from './select/exploration-slots.ts';
+import { followedSlots } from './select/followed-slots.ts';
+import { noRepeatRule } from './select/no-repeat.ts';
+import { SlotSelection } from './select/slot-selection.ts';
 import { AffinitySource } from './sources/affinity.ts';
 import { CatalogScanSource } from './sources/catalog-scan.ts';
 import { CoEngagedSource } from './sources/co-engaged.ts';
@@ -37,10 +42,10 @@ export interface ForYouSettings {
 }
 
 /**
- * The For You pipeline: which sources, filters, scorer and re-ranker make a page, and in what amounts. With the
- * safety layer, moderation's reach limits are a filter and sensitive-topic dispersal a rule of the re-ranker.
+ * The For You pipeline: which sources, filters, scorer and selection make a page, and in what amounts. With the
+ * safety layer, moderation's reach limits are a filter and sensitive-topic dispersal a placement rule.
  */
-export function defaultPipeline(catalog: Catalog, models: LearnedModels, config: ForYouSettings, safety?: Safety): FeedPipeline {
+export function forYouPipeline(catalog: Catalog, models: LearnedModels, config: ForYouSettings, safety?: Safety): FeedPipeline {
   const platformRules = [removedFilter, alreadySeenFilter, regionFilter];
   if (safety !== undefined) platformRules.push(safetyRestrictionsFilter((id) => safety.restrictionOf(id)));
   const explore = new ExploreSource(catalog, models);
@@ -55,20 +60,19 @@ export function defaultPipeline(catalog: Catalog, models: LearnedModels, config:
     trending: new TrendingSource(catalog, models),
   };
   const sources = FEED_SOURCES.filter((name) => config.sources[name] > 0).map((name) => ({ source: byName[name], limit: (n: number) => Math.ceil(n * config.sources[name]) }));
-  return new FeedPipeline({
+  return new FeedPipeline('for-you', {
     sources: [...sources, { source: explore, limit: (n) => 2 * Math.ceil(n * config.exploreShare) + 2 }],
     fallback: new CatalogScanSource(catalog),
     filters: [...platformRules, requestFilter, notInterestedFilter(models), keywordFilter, languageFilter],
     scorer: new MultiTaskScorer(models, config.graphScoreWeight, config.scoreWeights),
-    reranker: new DiverseReranker(catalog.embeddings, {
-      exploreSources: new Set([explore.name]),
-      exploreShare: config.exploreShare,
-      isExploring: (videoId) => models.exploration.has(videoId),
-      uniformExploreShare: config.uniformExploreShare,
-      followedSource: followed.name,
-      followedSlots: config.followedSlots,
-      diversity: config.diversity,
-      ...(safety === undefined ? {} : { dispersal: safety.dispersal }),
+    selection: new SlotSelection({
+      selectors: [
+        followedSlots(followed.name, config.followedSlots),
+        bestScored([explore.name]),
+        explorationSlots({ sources: [explore.name], share: config.exploreShare, isExploring: (videoId) => models.exploration.has(videoId), uniformShare: config.uniformExploreShare }),
+      ],
+      rules: safety === undefined ? [noRepeatRule] : [noRepeatRule, dispersalRule(safety.dispersal)],
+      diversity: { weight: config.diversity, embeddings: catalog.embeddings },
     }),
   });
 }
