@@ -90,6 +90,8 @@ export interface Actor {
 
 /** Code calling the library directly (such as the CLI on a data directory): the operator, outside any policy. */
 export const LOCAL_OPERATOR: Actor = { principal: 'local-operator', policyVersion: 'none' };
+/** Who the safety layer's own decisions (freezes, holds) are recorded under. */
+const AUTOMATED_ACTOR: Actor = { principal: AUTOMATED_MODERATOR, policyVersion: 'automated' };
 
 export interface OpenOptions extends MoteurConfigOverrides {
   dataDir: string;
@@ -169,7 +171,10 @@ export class Moteur {
     this.residency = { regions: residency?.regions ?? [config.region], regionOf };
     this.catalog = new Catalog(config.embeddingDim);
     this.learning = new EngineLearning(config, (id) => this.catalog.get(id), this.residency);
-    this.safety = new Safety(config.safety, (id) => this.personInLedger(id));
+    this.safety = new Safety(config.safety, (id) => this.personInLedger(id), {
+      get: (id) => this.catalog.get(id),
+      nearest: (unit, k) => this.catalog.embeddings.nearest(unit, k),
+    });
     this.pipelines = new FeedPipelines(this.catalog, this.learning, config, config.safety.enabled ? this.safety : undefined);
     this.deferred = new DeferredWriter(store, ledger, 50);
     this.defaults = { region: config.region, language: config.language, embeddingDim: config.embeddingDim };
@@ -240,11 +245,15 @@ export class Moteur {
       after = users[users.length - 1]!.id;
     }
     const hooks = {
-      onVideo: (v: Video) => this.catalog.put(v),
+      onVideo: (v: Video) => {
+        this.catalog.put(v);
+        this.safety.catalogued(v);
+      },
       onEvent: (e: LoggedEvent) => this.screen(e, this.ensureUser(e.userId, e.ts)),
       onServed: (videoId: string) => this.safety.moderation.served(videoId),
     };
     await this.learning.load(this.store, this.log, hooks, { fromSnapshot: true, replay: this.link?.learnsFromLog !== false }, phases);
+    this.safety.relearnRemovals();
     const snapshotPath = this.config.learning.snapshotPath;
     this.contentIndexLoaded = snapshotPath !== undefined && phases.time('load content graph', () => loadContentIndex(this.catalog.embeddings, snapshotPath));
     // Index the content embeddings now (unless the saved graph was loaded) rather than on the first feed request that needs them.
@@ -289,7 +298,8 @@ export class Moteur {
 
   // ---- catalog
 
-  async upsertVideos(raw: unknown): Promise<ItemOutcome[]> {
+  /** Stores videos; a new one that earlier removals point at is held for review at `at` (docs/safety.md). */
+  async upsertVideos(raw: unknown, at = Date.now()): Promise<ItemOutcome[]> {
     const items = batchOf(raw, MAX_VIDEO_BATCH, 'videos');
     const valid: Video[] = [];
     const outcomes = items.map((item): ItemOutcome => {
@@ -304,7 +314,10 @@ export class Moteur {
     await this.store.upsertVideos(valid);
     for (const v of valid) {
       if (v.sensitiveTopics !== undefined) this.safety.moderation.setTopics(v.id, v.sensitiveTopics);
+      const isNew = this.catalog.get(v.id) === undefined;
       this.putVideo(v);
+      const hold = isNew ? this.safety.holdIfSuspect(v, at) : undefined;
+      if (hold !== undefined) this.recordDecision(hold, AUTOMATED_ACTOR);
     }
     if (valid.length > 0) await this.link?.publish({ kind: 'videos', videos: valid });
     return outcomes;
@@ -324,6 +337,7 @@ export class Moteur {
 
   private putVideo(video: Video): void {
     this.catalog.put(video);
+    this.safety.catalogued(video);
     this.learning.putVideo(video);
   }
 
@@ -483,6 +497,7 @@ export class Moteur {
         const region = this.residency.regionOf(event.userId);
         if (region !== undefined && !this.residency.regions.includes(region)) throw wrongRegion(region, this.residency.regions, 'userId');
         admit?.(event.userId);
+        this.safety.weighLike(event, this.ensureUser(event.userId, event.ts));
         valid.push({ event, video, index });
         return { id: event.id, status: 'stored' };
       } catch (err) {
@@ -518,7 +533,7 @@ export class Moteur {
   /** The safety layer sees each durable event: a report that freezes a video's reach is an automated decision, recorded. */
   private screen(event: LoggedEvent, author: User): void {
     const freeze = this.safety.observe(event, author);
-    if (freeze !== undefined) this.recordDecision(freeze, { principal: AUTOMATED_MODERATOR, policyVersion: 'automated' });
+    if (freeze !== undefined) this.recordDecision(freeze, AUTOMATED_ACTOR);
   }
 
   // ---- moderation
@@ -539,6 +554,7 @@ export class Moteur {
     if (input.sensitiveTopics !== undefined) this.safety.moderation.setTopics(video.id, input.sensitiveTopics.map((t) => t.toLowerCase()));
     if (decision.action === 'remove') await this.setVideoStatus(video, 'removed');
     this.recordDecision(decision, by);
+    for (const hold of this.safety.afterDecision(decision, video, video.status === 'removed')) this.recordDecision(hold, AUTOMATED_ACTOR);
     return decision;
   }
 

@@ -65,6 +65,11 @@ export interface WatchEvent {
   sessionId?: string;
   position?: number;
   reason?: ReportReason;
+  /**
+   * Set by the engine at ingestion, never by a client: what a like from a new account or a burst counts for in
+   * the learners (absent: 1). Kept with the event, so every rebuild learns from it exactly as live learning did.
+   */
+  signalWeight?: number;
 }
 
 /** An event as the log holds it: with its position in the log. */

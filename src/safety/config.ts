@@ -24,6 +24,12 @@ export interface SafetyConfig {
     /** At most this share of what a person is served in a day carries a sensitive topic. */
     dailyShare: number;
   };
+  /**
+   * Detection before reports (src/safety/prior-risk.ts): a video whose creator had `creatorRemovals` other videos
+   * removed, or whose content vector has a mean cosine similarity of `similarity` or more to its `neighbours` most
+   * similar removed videos (of the last `remembered`), is held like a frozen one and queued until a moderator decides.
+   */
+  prior: { enabled: boolean; creatorRemovals: number; similarity: number; neighbours: number; remembered: number };
   /** Reports and likes from new accounts or from bursts count for less (src/safety/signal-integrity.ts). */
   integrity: { newAccountMs: number; burstWindowMs: number; burstSize: number; discount: number };
 }
@@ -36,5 +42,6 @@ export const DEFAULT_SAFETY: SafetyConfig = {
   // that admits 13-15 year olds sets '13-15', and then unknown-age people get its strictest rules.
   minors: { unknownAgeBand: '16-17', nonPersonalisedUnder16: true, screenTimeReminderMs: 60 * 60_000 },
   dispersal: { window: 10, dailyShare: 0.2 },
+  prior: { enabled: true, creatorRemovals: 1, similarity: 0.5, neighbours: 3, remembered: 2000 },
   integrity: { newAccountMs: 60 * 60_000, burstWindowMs: 60_000, burstSize: 5, discount: 0.25 },
 };

@@ -19,7 +19,7 @@ const VISIBILITY: Record<Exclude<DecisionAction, 'restore'>, string> = {
 const WHAT_HAPPENS: Record<Exclude<DecisionAction, 'restore'>, string> = {
   remove: 'was removed: it is no longer shown to anyone',
   not_for_you: 'is no longer recommended: your followers and people with its link can still watch it',
-  freeze: 'was temporarily kept from new audiences after many reports, until a moderator reviews it: your followers can still watch it',
+  freeze: 'was temporarily kept from new audiences until a moderator reviews it (the reason is below): your followers can still watch it',
   age_restrict: 'is no longer shown to people under 18',
   label: 'is shown with a label and is no longer promoted to new audiences',
 };

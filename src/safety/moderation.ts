@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { MoteurError } from '../core/errors.ts';
 import type { SafetyConfig } from './config.ts';
+import type { PriorSignal } from './prior-risk.ts';
 import type { Appeal, Decision, SafetyStore, StoredReport } from './safety-store.ts';
-import { REASON_CATEGORY, REASON_SEVERITY, type DecisionAction, type DecisionCategory, type ModeratorAction, type ReportReason } from './vocabulary.ts';
+import { CATEGORY_SEVERITY, REASON_CATEGORY, REASON_SEVERITY, type DecisionAction, type DecisionCategory, type ModeratorAction, type ReportReason } from './vocabulary.ts';
 
 /** What the feed must respect about a video; absent for a video nobody restricted. */
 export interface Restriction {
@@ -45,6 +46,8 @@ export interface QueueItem {
   frozen: boolean;
   /** Why some reports count for less (accounts under an hour old, bursts from one account). */
   integrity: string[];
+  /** Held before any report, on what earlier removals say (src/safety/prior-risk.ts): why. */
+  held?: string;
   /** An appeal reopened the case: another moderator than the one who decided must decide it. */
   appeal?: { id: string; decisionId: string; action: DecisionAction; decidedBy: string };
 }
@@ -66,6 +69,10 @@ export class Moderation {
   private readonly reporters = new Map<string, { upheld: number; decided: number }>();
   private readonly lastDecision = new Map<string, Decision>();
   private readonly openAppeals = new Map<string, Appeal>();
+  /** Videos held before any report, until a moderator decides: the hold, for the queue. */
+  private readonly held = new Map<string, Decision>();
+  /** Videos a moderator has decided on: never held again on prior evidence. */
+  private readonly reviewed = new Set<string>();
   /** Likes each video got from new accounts or bursts (shown in its case, to weigh a wave of likes against its reports). */
   private readonly discountedLikes = new Map<string, number>();
 
@@ -149,6 +156,31 @@ export class Moderation {
     });
   }
 
+  /**
+   * Holds a video nobody reported on prior evidence (its creator's removals, its resemblance to removed videos):
+   * its reach is frozen until a moderator decides, an automated decision on the platform's own initiative.
+   * Undefined when the video was reviewed already or is restricted.
+   */
+  hold(videoId: string, signal: PriorSignal, ts: number): Decision | undefined {
+    if (!this.config.enabled || this.reviewed.has(videoId) || this.restrictions.has(videoId)) return undefined;
+    return this.record({
+      id: newId('dec', ts),
+      videoId,
+      action: 'freeze',
+      category: signal.category,
+      ground: 'incompatible',
+      legalGround: null,
+      explanation: signal.explanation,
+      label: null,
+      decidedBy: 'automated',
+      moderator: AUTOMATED_MODERATOR,
+      source: 'own_initiative',
+      appealId: null,
+      ts,
+      reach: this.reachOf(videoId),
+    });
+  }
+
   private addPending(report: StoredReport): void {
     const list = this.pending.get(report.videoId) ?? [];
     list.push(report);
@@ -175,7 +207,7 @@ export class Moderation {
 
   /** Every open case, riskiest first: videos with reports since their last human decision, and appealed decisions. */
   queue(limit: number): QueueItem[] {
-    const videos = new Set([...this.pending.keys(), ...this.openAppeals.keys()]);
+    const videos = new Set([...this.pending.keys(), ...this.openAppeals.keys(), ...this.held.keys()]);
     const items = [...videos].map((videoId) => this.caseOf(videoId));
     return items.sort((a, b) => b.risk - a.risk || a.videoId.localeCompare(b.videoId)).slice(0, limit);
   }
@@ -193,6 +225,9 @@ export class Moderation {
     const share = (this.config.integrity.discount * 100).toFixed(0);
     if (discounted.new_account > 0) integrity.push(`${discounted.new_account} report(s) from accounts under an hour old, each counted at ${share} %`);
     if (discounted.burst > 0) integrity.push(`${discounted.burst} report(s) sent in a burst by one account, each counted at ${share} %`);
+    const hold = this.held.get(videoId);
+    // A hold weighs as one first report of its category's severity.
+    if (hold !== undefined) signal += 0.5 * CATEGORY_SEVERITY[hold.category];
     const likes = this.discountedLikes.get(videoId) ?? 0;
     if (likes > 0) integrity.push(`${likes} like(s) from accounts under an hour old or sent in bursts`);
     const item: QueueItem = {
@@ -205,6 +240,7 @@ export class Moderation {
       frozen: this.restrictions.get(videoId)?.frozen === true,
       integrity,
     };
+    if (hold !== undefined) item.held = hold.explanation;
     const appeal = this.openAppeals.get(videoId);
     if (appeal !== undefined) {
       const appealed = this.store.decision(appeal.decisionId)!;
@@ -279,6 +315,11 @@ export class Moderation {
     return this.openAppeals.has(videoId);
   }
 
+  /** Videos whose decision in force is a removal, with its category: what prior detection learns from. */
+  removalsInForce(): { videoId: string; category: DecisionCategory }[] {
+    return [...this.lastDecision.values()].filter((d) => d.action === 'remove').map((d) => ({ videoId: d.videoId, category: d.category }));
+  }
+
   decisions(from?: number, to?: number): Decision[] {
     return this.store.decisions(from, to);
   }
@@ -301,8 +342,11 @@ export class Moderation {
   private apply(decision: Decision): void {
     this.lastDecision.set(decision.videoId, decision);
     const restriction: Restriction = { ...(this.restrictions.get(decision.videoId) ?? { frozen: false, notForYou: false, ageRestricted: false, label: null }) };
+    if (decision.action === 'freeze' && decision.source === 'own_initiative') this.held.set(decision.videoId, decision);
     if (decision.decidedBy === 'human') {
       restriction.frozen = false;
+      this.held.delete(decision.videoId);
+      this.reviewed.add(decision.videoId);
       for (const r of this.pending.get(decision.videoId) ?? []) {
         const record = this.reporters.get(r.reporter) ?? { upheld: 0, decided: 0 };
         record.decided++;

@@ -2,17 +2,28 @@
  * The engine's safety layer: what reports, moderators and minors' rules change about what is served. The engine
  * tells it what was ingested and served; the feed's filters and re-ranker read it (one lookup per candidate).
  */
-import type { LoggedEvent, User } from '../core/types.ts';
+import type { LoggedEvent, User, Video, WatchEvent } from '../core/types.ts';
 import { effectiveBand, isUnder18 } from './age.ts';
 import type { SafetyConfig } from './config.ts';
 import { TopicDispersal } from './dispersal.ts';
 import { Moderation, type Restriction } from './moderation.ts';
+import { PriorRisk, unitVector } from './prior-risk.ts';
 import { SafetyStore, type Decision } from './safety-store.ts';
 import { ScreenTime } from './screen-time.ts';
 import { SignalIntegrity } from './signal-integrity.ts';
 
+/** What the safety layer reads of the catalog: a video, and the videos whose content is nearest a unit vector. */
+export interface CatalogLookup {
+  get(videoId: string): Video | undefined;
+  nearest(unit: Float32Array, k: number): { id: string }[];
+}
+
+/** How many of a removed video's nearest videos in the catalog are assessed for a hold. */
+const LOOKALIKES_ASSESSED = 50;
+
 export class Safety {
   readonly moderation: Moderation;
+  private readonly prior: PriorRisk;
   readonly dispersal: TopicDispersal;
   private readonly integrity: SignalIntegrity;
   private readonly screenTime = new ScreenTime();
@@ -21,21 +32,31 @@ export class Safety {
     readonly config: SafetyConfig,
     /** How reporters are named: the ledger's keyed commitment, never the id. */
     private readonly commitment: (userId: string) => string,
+    private readonly catalog: CatalogLookup,
   ) {
     this.moderation = new Moderation(new SafetyStore(config.storePath), config);
+    this.prior = new PriorRisk(config.prior);
     this.integrity = new SignalIntegrity(config.integrity);
     this.dispersal = new TopicDispersal(config.dispersal, (id) => this.moderation.topicsOf(id));
   }
 
   /**
-   * A durable event: a report goes to moderation (returning the reach freeze it triggered), a like from a new
-   * account or a burst is noted in the video's case, a play counts as screen time.
+   * A like about to be logged: one from a new account or a burst gets the weight the learners give it
+   * (`signalWeight`), stored with the event so that every rebuild of the learners weighs it the same.
+   */
+  weighLike(event: WatchEvent, author: User): void {
+    if (event.type !== 'like' || !this.config.enabled) return;
+    const { weight, discounted } = this.integrity.weigh('like', event.userId, author.createdAt, event.ts);
+    if (discounted !== undefined) event.signalWeight = weight;
+  }
+
+  /**
+   * A durable event: a report goes to moderation (returning the reach freeze it triggered), a discounted like is
+   * noted in the video's case, a play counts as screen time.
    */
   observe(event: LoggedEvent, author: User): Decision | undefined {
     if (event.type === 'play') this.screenTime.watched(event.userId, event.ts, event.watchMs ?? 0);
-    if (event.type === 'like') {
-      if (this.integrity.weigh('like', event.userId, author.createdAt, event.ts).discounted !== undefined) this.moderation.likeDiscounted(event.videoId);
-    }
+    if (event.type === 'like' && event.signalWeight !== undefined) this.moderation.likeDiscounted(event.videoId);
     if (event.type !== 'report' || event.reason === undefined) return undefined;
     const { weight, discounted } = this.integrity.weigh('report', event.userId, author.createdAt, event.ts);
     return this.moderation.report({
@@ -47,6 +68,47 @@ export class Safety {
       discounted: discounted ?? null,
       reporter: this.commitment(event.userId),
     });
+  }
+
+  /** A video in the catalog (uploaded, or read back at a start): the prior detection indexes it by creator. */
+  catalogued(video: Video): void {
+    this.prior.catalogued(video);
+  }
+
+  /** Once the catalog is read back at a start: the removals in force teach the prior detection again. */
+  relearnRemovals(): void {
+    for (const { videoId, category } of this.moderation.removalsInForce()) {
+      const video = this.catalog.get(videoId);
+      if (video !== undefined) this.prior.removed(video, category);
+    }
+  }
+
+  /** A video no moderator has seen, held for review (the hold returned, to record) when earlier removals point at it. */
+  holdIfSuspect(video: Video, ts: number): Decision | undefined {
+    const signal = this.prior.assess(video);
+    return signal === undefined ? undefined : this.moderation.hold(video.id, signal, ts);
+  }
+
+  /**
+   * A moderator's decision about `video`: a removal teaches the prior detection and holds the creator's other
+   * videos and the removed video's lookalikes that no moderator has seen; a removal undone unteaches it.
+   * Returns the holds, to record.
+   */
+  afterDecision(decision: Decision, video: Video, wasRemoved: boolean): Decision[] {
+    if (decision.action === 'restore' && wasRemoved) this.prior.restored(video);
+    if (decision.action !== 'remove') return [];
+    this.prior.removed(video, decision.category);
+    const suspects = new Set(this.prior.videosBy(video.creatorId));
+    const unit = video.embedding === undefined ? undefined : unitVector(video.embedding);
+    if (unit !== undefined) for (const { id } of this.catalog.nearest(unit, LOOKALIKES_ASSESSED)) suspects.add(id);
+    const holds: Decision[] = [];
+    for (const id of suspects) {
+      const suspect = this.catalog.get(id);
+      if (suspect === undefined || suspect.status !== 'active') continue;
+      const hold = this.holdIfSuspect(suspect, decision.ts);
+      if (hold !== undefined) holds.push(hold);
+    }
+    return holds;
   }
 
   restrictionOf(videoId: string): Restriction | undefined {

@@ -60,3 +60,11 @@ export const REASON_CATEGORY: Record<ReportReason, DecisionCategory> = {
 };
 
 export const isMinor = (band: AgeBand): boolean => band !== '18+';
+
+/** A category's severity: the highest of the report reasons that fall under it (1 for the others). */
+export const CATEGORY_SEVERITY: Record<DecisionCategory, number> = Object.fromEntries(
+  DECISION_CATEGORIES.map((category) => [
+    category,
+    Math.max(1, ...(Object.keys(REASON_CATEGORY) as ReportReason[]).filter((r) => REASON_CATEGORY[r] === category).map((r) => REASON_SEVERITY[r])),
+  ]),
+) as Record<DecisionCategory, number>;

@@ -19,6 +19,8 @@ interface EvalSimOptions extends ReportOptions {
   resamples: number;
   harmfulShare: number;
   reportRate: number;
+  badCreatorShare: number;
+  harmResemblance: number;
   moderatorCapacity: number;
   minorShare: number;
 }
@@ -132,6 +134,8 @@ export function registerEvalSim(evalCommand: Command): void {
       .option('--resamples <n>', 'bootstrap resamples for the A/B confidence intervals', parsePositiveInt, 2000)
       .option('--harmful-share <x>', 'share of videos that are harmful (0: no bad actors, no moderator, no minors)', parseShare, DEFAULT_SCENARIO.harmfulShare)
       .option('--report-rate <x>', 'chance that someone who watches a harmful video reports it', parseShare, DEFAULT_SCENARIO.reportRate)
+      .option('--bad-creator-share <x>', 'share of creators who post harm again and again (half their videos)', parseShare, DEFAULT_SCENARIO.badCreatorShare)
+      .option('--harm-resemblance <x>', 'how much a harm kind\'s videos look alike: weight of its hidden direction in their content vectors (0: not at all)', parseShare, DEFAULT_SCENARIO.harmResemblance)
       .option('--moderator-capacity <n>', 'cases the simulated moderator decides per day', parsePositiveInt, DEFAULT_SCENARIO.moderatorCapacity)
       .option('--minor-share <x>', 'share of people under 18 (half 13-15, half 16-17)', parseShare, DEFAULT_SCENARIO.minorShare),
   ).action(async (opts: EvalSimOptions, command: Command) => {
@@ -143,7 +147,7 @@ export function registerEvalSim(evalCommand: Command): void {
     if (ab !== undefined && ab[0]!.name === ab[1]!.name) ab[1]!.name += ' (B)';
     const commandLine = `moteur ${process.argv.slice(2).join(' ')}`;
     await runEvaluation(opts, async (progress) => {
-      const scenario: SafetyScenario = { ...DEFAULT_SCENARIO, harmfulShare: opts.harmfulShare, reportRate: opts.reportRate, moderatorCapacity: opts.moderatorCapacity, minorShare: opts.minorShare };
+      const scenario: SafetyScenario = { ...DEFAULT_SCENARIO, harmfulShare: opts.harmfulShare, reportRate: opts.reportRate, badCreatorShare: opts.badCreatorShare, harmResemblance: opts.harmResemblance, moderatorCapacity: opts.moderatorCapacity, minorShare: opts.minorShare };
       const options = { days: opts.days, users: opts.users, videos: opts.videos, seed: opts.seed, progress, ...(opts.harmfulShare > 0 ? { badActors: scenario } : {}) };
       if (ab !== undefined) {
         const result = await abTest(options, ab[0]!, ab[1]!, opts.resamples);

@@ -1,7 +1,10 @@
 /**
  * Bad actors in the simulation, and the safety figures they are measured by. A share of posted videos is harmful:
  * people who watch one are hurt and report it at a rate (others report ordinary videos now and then, by mistake or
- * malice). A simulated moderator works through the engine's moderation queue, riskiest first, with a fixed daily
+ * malice). Harm is not spread at random, as it is not on a real platform: part of it comes from a few bad creators
+ * who post it again and again, the rest from one-off posts by anyone; and harmful videos of one kind look alike
+ * (their content vectors share a hidden direction, as a harmful trend's videos share a look). The engine is told
+ * none of this: it sees the videos' content vectors, reports and the simulated moderator's decisions. A simulated moderator works through the engine's moderation queue, riskiest first, with a fixed daily
  * capacity: harmful videos are removed, others restored. Some people are minors, and some videos carry a sensitive
  * topic: every feed served to a minor is checked against the 1-in-10 dispersal rule.
  */
@@ -10,11 +13,17 @@ import type { Moteur } from '../../app/moteur.ts';
 import type { WatchEvent } from '../../core/types.ts';
 import type { Watched } from '../../sim/watch-page.ts';
 import type { SimUser, SimVideo } from '../../sim/world.ts';
+import { REASON_CATEGORY } from '../../safety/vocabulary.ts';
 import { DAY_MS } from './population.ts';
 
 export interface SafetyScenario {
   /** Share of videos that are harmful. */
   harmfulShare: number;
+  /** Share of creators who are bad actors: `badCreatorHarm` of their videos are harmful (the other creators' harmful videos make up the rest of `harmfulShare`). */
+  badCreatorShare: number;
+  badCreatorHarm: number;
+  /** Weight of a harm kind's hidden direction added to its videos' unit content vectors (0: they look like any video of their topic). */
+  harmResemblance: number;
   /** Chance that someone who watches a harmful video reports it. */
   reportRate: number;
   /** Chance that someone reports an ordinary video they watch. */
@@ -29,6 +38,9 @@ export interface SafetyScenario {
 
 export const DEFAULT_SCENARIO: SafetyScenario = {
   harmfulShare: 0.02,
+  badCreatorShare: 0.02,
+  badCreatorHarm: 0.5,
+  harmResemblance: 0.8,
   reportRate: 0.2,
   falseReportRate: 0.002,
   moderatorCapacity: 100,
@@ -41,18 +53,41 @@ const HARM_REASONS = ['self_harm', 'dangerous_acts', 'violence'] as const;
 const MODERATOR = { principal: 'simulated-moderator', policyVersion: 'simulation' };
 const SHIFT_MS = 3_600_000;
 
+const unit = (vector: number[]) => {
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((x) => Number((x / norm).toFixed(5)));
+};
+
 /** A uniform draw in [0, 1) fixed by the seed and the key. */
 const draw = (seed: number, key: string) => seededRandom(hashString(`${seed}/${key}`))();
 
+type HarmKind = (typeof HARM_REASONS)[number];
+
 /** Which videos are harmful or sensitive and which people are minors: fixed by the seed, the same for every policy. */
 export class BadActors {
+  /** The harm kind of each harmful video uploaded so far. */
+  private readonly harmOf = new Map<string, HarmKind>();
+  /** Per harm kind, the hidden direction its videos' content leans to (drawn at the first upload, of its dimension). */
+  private directions: Map<HarmKind, number[]> | undefined;
+
   constructor(
     readonly scenario: SafetyScenario,
     private readonly seed: number,
   ) {}
 
-  isHarmful(videoId: string): boolean {
-    return draw(this.seed, `harmful/${videoId}`) < this.scenario.harmfulShare;
+  /** An uploaded video's harm kind, or undefined for an ordinary one. */
+  harmOfUploaded(videoId: string): HarmKind | undefined {
+    return this.harmOf.get(videoId);
+  }
+
+  /** The video's harm kind, or undefined for an ordinary video: bad creators post harm at their rate, the others at the rest of the share. */
+  harmKindOf(video: { id: string; creatorId: string }): HarmKind | undefined {
+    const { harmfulShare, badCreatorShare, badCreatorHarm } = this.scenario;
+    const bad = draw(this.seed, `bad-creator/${video.creatorId}`) < badCreatorShare;
+    const oneOffRate = Math.max(0, (harmfulShare - badCreatorShare * badCreatorHarm) / (1 - badCreatorShare));
+    const u = draw(this.seed, `harmful/${video.id}`);
+    const rate = bad ? badCreatorHarm : oneOffRate;
+    return u < rate ? HARM_REASONS[Math.floor((u / rate) * HARM_REASONS.length)] : undefined;
   }
 
   sensitiveTopicOf(videoId: string): string | undefined {
@@ -68,19 +103,36 @@ export class BadActors {
     return new Date(at - years * 365.25 * DAY_MS).toISOString().slice(0, 10);
   }
 
-  /** The catalog entry an uploader sends: with its sensitive topic, if it has one. */
-  upload<T extends { id: string }>(video: T): T & { sensitiveTopics?: string[] } {
+  /** The catalog entry an uploader sends: a harmful video's content leaning to its kind's look, a sensitive topic if it has one. */
+  upload<T extends { id: string; creatorId: string; embedding: number[] }>(video: T): T & { sensitiveTopics?: string[] } {
+    const kind = this.harmKindOf(video);
+    let sent: T & { sensitiveTopics?: string[] } = video;
+    if (kind !== undefined) {
+      this.harmOf.set(video.id, kind);
+      const direction = this.directionOf(kind, video.embedding.length);
+      sent = { ...video, embedding: unit(video.embedding.map((x, i) => x + this.scenario.harmResemblance * direction[i]!)) };
+    }
     const topic = this.sensitiveTopicOf(video.id);
-    return topic === undefined ? video : { ...video, sensitiveTopics: [topic] };
+    return topic === undefined ? sent : { ...sent, sensitiveTopics: [topic] };
+  }
+
+  private directionOf(kind: HarmKind, dim: number): number[] {
+    this.directions ??= new Map(
+      HARM_REASONS.map((k) => {
+        const random = seededRandom(hashString(`${this.seed}/harm-look/${k}`));
+        return [k, unit(Array.from({ length: dim }, () => random() - 0.5))];
+      }),
+    );
+    return this.directions.get(kind)!;
   }
 
   /** The reports the person sends about what they watched on a page. */
   reports(watched: readonly Watched[], user: SimUser, random: () => number, nextId: () => string): WatchEvent[] {
     const events: WatchEvent[] = [];
     for (const w of watched) {
-      const harmful = this.isHarmful(w.video.id);
-      if (random() >= (harmful ? this.scenario.reportRate : this.scenario.falseReportRate)) continue;
-      const reason = harmful ? HARM_REASONS[Math.floor(random() * HARM_REASONS.length)]! : 'other';
+      const kind = this.harmOf.get(w.video.id);
+      if (random() >= (kind !== undefined ? this.scenario.reportRate : this.scenario.falseReportRate)) continue;
+      const reason = kind ?? 'other';
       events.push({ id: nextId(), userId: user.id, videoId: w.video.id, type: 'report', reason, ts: w.ts + w.reaction.watchMs });
     }
     return events;
@@ -105,9 +157,10 @@ export class SimulatedModerator {
       const cases = Math.floor(this.carried);
       this.carried -= cases;
       for (const item of engine.moderationQueue(cases)) {
-        const harmful = this.actors.isHarmful(item.videoId);
+        const kind = this.actors.harmOfUploaded(item.videoId);
+        const harmful = kind !== undefined;
         const input = harmful
-          ? { videoId: item.videoId, action: 'remove' as const, category: 'self_harm' as const, ground: 'incompatible' as const, explanation: 'Harmful content.' }
+          ? { videoId: item.videoId, action: 'remove' as const, category: REASON_CATEGORY[kind], ground: 'incompatible' as const, explanation: 'Harmful content.' }
           : { videoId: item.videoId, action: 'restore' as const, category: 'other_violation_tc' as const, ground: 'incompatible' as const, explanation: 'No violation found.' };
         await engine.decide(input, MODERATOR, this.nextShift);
         if (harmful) onRemoved(item.videoId, this.nextShift);
@@ -144,7 +197,7 @@ export class SafetyTally {
   constructor(private readonly actors: BadActors) {}
 
   published(video: SimVideo): void {
-    if (this.actors.isHarmful(video.id)) this.harmful.set(video.id, undefined);
+    if (this.actors.harmKindOf(video) !== undefined) this.harmful.set(video.id, undefined);
   }
 
   removed(videoId: string, at: number): void {

@@ -238,7 +238,7 @@ class Simulation {
   private async publish(videos: SimVideo[]): Promise<void> {
     for (let i = 0; i < videos.length; i += 1000) {
       const batch = videos.slice(i, i + 1000).map((v) => this.actors?.upload(videoForApi(v)) ?? videoForApi(v));
-      for (const engine of this.engines) ensureAllStored(await engine.upsertVideos(batch), 'a video');
+      for (const engine of this.engines) ensureAllStored(await engine.upsertVideos(batch, this.clock.now()), 'a video');
     }
     for (const v of videos) {
       this.videos.set(v.id, v);

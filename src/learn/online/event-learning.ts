@@ -108,11 +108,13 @@ export class EventLearning {
       case 'comment':
       case 'follow': {
         const { flag, counter } = POSITIVE_ACTIONS[event.type];
-        if (firstTime(exposure, flag)) counters.add(slot, counter, 1, ts);
-        this.positive(userRow, slot, eventWeights[event.type]);
-        taste.add(userId, keys, tasteDeltas[event.type], ts);
+        // A like from a new account or a burst counts for its stored weight, and links no videos as co-engaged.
+        const weight = event.signalWeight ?? 1;
+        if (firstTime(exposure, flag)) counters.add(slot, counter, weight, ts);
+        this.positive(userRow, slot, eventWeights[event.type] * weight);
+        taste.add(userId, keys, tasteDeltas[event.type] * weight, ts);
         if (event.type === 'follow') taste.follow(userId, facts.creatorId, ts);
-        if (event.type !== 'comment') swing.addPositive(userId, slot);
+        if (event.type !== 'comment' && weight === 1) swing.addPositive(userId, slot);
         return;
       }
       case 'skip':

@@ -11,8 +11,11 @@ import { decrypt, encrypt } from './aead.ts';
 import type { PersonKeys } from './data-keys.ts';
 import type { SealingRequest } from './sealing-worker.ts';
 
-/** The sealed fields, in this order: video, type, time, watch time, session, position, and a report's reason (only on reports). */
-type Fields = [string, WatchEvent['type'], number, number | null, string | null, number | null, WatchEvent['reason']?];
+/**
+ * The sealed fields, in this order: video, type, time, watch time, session, position, then a report's reason and a
+ * discounted like's weight, each only when there is one (a reason of null before a weight).
+ */
+type Fields = [string, WatchEvent['type'], number, number | null, string | null, number | null, (WatchEvent['reason'] | null)?, number?];
 
 /** Binds a ciphertext to its event and person, so it cannot be passed off as another event. */
 const eventContext = (id: string, userId: string) => `moteur event\u0000${id}\u0000${userId}`;
@@ -88,14 +91,15 @@ export class PersonalEventLog {
     for (const s of stored) {
       const key = this.keys.keyOf(s.userId);
       if (key === undefined) continue;
-      const [videoId, type, ts, watchMs, sessionId, position, reason] = JSON.parse(
+      const [videoId, type, ts, watchMs, sessionId, position, reason, signalWeight] = JSON.parse(
         decrypt(key, Buffer.from(s.sealed, 'base64'), eventContext(s.id, s.userId)).toString(),
       ) as Fields;
       const event: LoggedEvent = { seq: s.seq, id: s.id, userId: s.userId, videoId, type, ts };
       if (watchMs !== null) event.watchMs = watchMs;
       if (sessionId !== null) event.sessionId = sessionId;
       if (position !== null) event.position = position;
-      if (reason !== undefined) event.reason = reason;
+      if (reason !== undefined && reason !== null) event.reason = reason;
+      if (signalWeight !== undefined) event.signalWeight = signalWeight;
       events.push(event);
     }
     return events;
@@ -104,7 +108,8 @@ export class PersonalEventLog {
 
 function fieldsOf(e: WatchEvent): Fields {
   const fields: Fields = [e.videoId, e.type, e.ts, e.watchMs ?? null, e.sessionId ?? null, e.position ?? null];
-  // Only reports carry a seventh field, so every other event seals exactly as before.
-  if (e.reason !== undefined) fields.push(e.reason);
+  // Only reports and discounted likes carry more fields, so every other event seals exactly as before.
+  if (e.reason !== undefined || e.signalWeight !== undefined) fields.push(e.reason ?? null);
+  if (e.signalWeight !== undefined) fields.push(e.signalWeight);
   return fields;
 }
