@@ -12,6 +12,7 @@ import { createKey, hashKey, keysFileIn, revokeKey } from '../src/trust/policy/k
 import { flag, latencySummary, note, print, round, scratchDir } from './lib/report.ts';
 import { serveInChild, type ChildServer } from './lib/serve-child.ts';
 import { syntheticVideos } from './lib/synthetic.ts';
+import { messageOf } from '../src/core/thrown.ts';
 
 const MINUTES = flag('minutes', 30);
 const CLIENTS = flag('clients', 3);
@@ -67,7 +68,7 @@ async function call(route: Route, method: string, path: string, key: string, bod
     if (outcome !== 'ok' && unexpected.length < 20) unexpected.push(`${method} ${path}: ${res.status} ${JSON.stringify(answer.json).slice(0, 200)}`);
   } catch (error) {
     outcome = 'unreachable';
-    if (!restarting && unexpected.length < 20) unexpected.push(`${method} ${path}: ${(error as Error).message}`);
+    if (!restarting && unexpected.length < 20) unexpected.push(`${method} ${path}: ${messageOf(error)}`);
   }
   const minute = minuteNow();
   const name = `${route} ${outcome}`;

@@ -5,6 +5,7 @@ import { parse as parseToml } from 'smol-toml';
 import { MoteurError } from '../core/errors.ts';
 import type { MoteurConfigOverrides } from './config.ts';
 import { checkSettings, defaultOf, DEFAULT_SERVER, SETTING_KEYS, SETTINGS, type ServerSettings, type SettingKey, type Settings } from './config-schema.ts';
+import { messageOf } from '../core/thrown.ts';
 
 /** Reads and checks a configuration file: TOML for `.toml`, JSON otherwise. */
 export function readSettingsFile(path: string): Settings {
@@ -12,14 +13,14 @@ export function readSettingsFile(path: string): Settings {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${(err as Error).message}`, 400, 'path');
+    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${messageOf(err)}`, 400, 'path');
   }
   const toml = extname(path).toLowerCase() === '.toml';
   let raw: unknown;
   try {
     raw = toml ? parseToml(text) : JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message.split('\n')[0];
+    const message = messageOf(err).split('\n')[0];
     throw new MoteurError('invalid_config', `${path} is not valid ${toml ? 'TOML' : 'JSON'}: ${message}`, 400, 'path');
   }
   return checkSettings(raw, path);

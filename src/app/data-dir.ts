@@ -10,6 +10,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MoteurError } from '../core/errors.ts';
 import { makePrivateDir, PRIVATE_FILE } from '../core/private-files.ts';
+import { messageOf } from '../core/thrown.ts';
 
 export const lockFileIn = (dataDir: string): string => join(dataDir, 'moteur.lock');
 
@@ -76,6 +77,6 @@ export function isUnwritable(error: unknown): boolean {
 /** One line for a data directory this process cannot write; any other error is returned as it is. */
 export function unwritable(dataDir: string, error: unknown): unknown {
   if (!isUnwritable(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = messageOf(error);
   return new MoteurError('data_dir_unwritable', `${dataDir} cannot be written by this user (${reason}): give it write access, or use another data directory`, 500);
 }

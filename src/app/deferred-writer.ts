@@ -2,6 +2,7 @@ import { MoteurError } from '../core/errors.ts';
 import type { User } from '../core/types.ts';
 import type { ServedRow, Store } from '../store/store.ts';
 import type { Ledger, LedgerEntry } from '../trust/ledger/ledger.ts';
+import { warn } from '../core/warnings.ts';
 
 /**
  * Writes a moment later, in one batch, what need not hold up a feed request or an ingest with an extra
@@ -112,7 +113,7 @@ export class DeferredWriter {
     this.served = left.served.concat(this.served);
     if (this.failing === undefined) {
       this.failing = { since: Date.now(), failures: 0, message: error.message };
-      process.emitWarning(`moteur: audit entries and served records not written, retrying: ${error.message}`);
+      warn('audit_write_failed', 'audit entries and served records not written, retrying', error);
     }
     this.failing.failures++;
     this.failing.message = error.message;

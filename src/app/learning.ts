@@ -28,6 +28,7 @@ import { LearningPosition } from './learning/position.ts';
 import { SeenVideos } from './learning/seen-videos.ts';
 import { SnapshotSchedule } from './learning/snapshot-schedule.ts';
 import { loadVectorIndex } from './vector-index-file.ts';
+import { warn } from '../core/warnings.ts';
 
 const PAGE = 5000;
 /** Changed item vectors put into the HNSW graph per maintenance tick: bounded so a tick never stalls requests for long. */
@@ -352,7 +353,7 @@ export class EngineLearning {
       if (!(error instanceof MoteurError)) throw error;
       if (error.code === 'snapshot_not_finite') droppedUpdates.drop('snapshot', `${source} (not used: the state is rebuilt from the log)`);
       else if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
-      else process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
+      else warn('snapshot_not_used', `${source} not used, the state is rebuilt from the log`, error);
     }
   }
 

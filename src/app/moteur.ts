@@ -33,6 +33,7 @@ import { creatorCopyOf, statementOf, type Statement } from '../safety/dsa-statem
 import { AUTOMATED_MODERATOR, restricts, type DecisionInput, type QueueItem } from '../safety/moderation.ts';
 import { Safety } from '../safety/safety.ts';
 import type { Appeal, Decision } from '../safety/safety-store.ts';
+import { messageOf } from '../core/thrown.ts';
 
 export interface FeedItem {
   videoId: string;
@@ -113,7 +114,7 @@ function eachEventsOutcome(err: unknown): PartialOutcome[] {
 }
 
 function notAppended(id: string, err: unknown): ItemOutcome {
-  const reason = err instanceof Error ? err.message : String(err);
+  const reason = messageOf(err);
   return {
     id,
     status: 'failed',

@@ -12,6 +12,7 @@ import { parseNatsUrl } from '../log/nats/nats-url.ts';
 import { openPool, parsePostgresUrl } from '../store/postgres/connection.ts';
 import { shardLabel, shardOfConsumer } from './learner-shard.ts';
 import { ALIVE_WITHIN_MS, listNodes, type RegisteredNode } from './node-registry.ts';
+import { messageOf } from '../core/thrown.ts';
 
 const HEALTH_TIMEOUT_MS = 2000;
 const STREAM_NOT_FOUND = 10059;
@@ -122,8 +123,8 @@ function lagOf(backlog: ConsumerBacklog | undefined, down: boolean): number | nu
 
 /** The log's partition count as its order stream records it, and each learner shard's consumer with its backlog. */
 async function readLog(servers: string[], stream: string): Promise<{ partitions: number | null; consumers: Map<string, ConsumerBacklog> }> {
-  const nc = await connect({ servers, name: `moteur-status-${process.pid}` }).catch((err: Error) => {
-    throw new MoteurError('log_unavailable', `NATS at ${servers.join(',')} does not answer (${err.message}): check --log (or MOTEUR_LOG)`, 503, 'log');
+  const nc = await connect({ servers, name: `moteur-status-${process.pid}` }).catch((err: unknown) => {
+    throw new MoteurError('log_unavailable', `NATS at ${servers.join(',')} does not answer (${messageOf(err)}): check --log (or MOTEUR_LOG)`, 503, 'log');
   });
   try {
     const jsm = await jetstreamManager(nc);

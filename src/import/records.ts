@@ -6,6 +6,7 @@
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { MoteurError } from '../core/errors.ts';
+import { messageOf } from '../core/thrown.ts';
 
 export interface SourceRecord {
   line: number;
@@ -85,7 +86,7 @@ export async function* readRecords(path: string, onBytes: (bytesRead: number) =>
         const value = JSON.parse(text) as unknown;
         yield { line, value: typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { error: 'expected a JSON object' } };
       } catch (err) {
-        yield { line, value: { error: `not valid JSON: ${(err as Error).message}` } };
+        yield { line, value: { error: `not valid JSON: ${messageOf(err)}` } };
       }
       continue;
     }
@@ -93,7 +94,7 @@ export async function* readRecords(path: string, onBytes: (bytesRead: number) =>
     try {
       fields = splitCsvLine(text);
     } catch (err) {
-      yield { line, value: { error: (err as Error).message } };
+      yield { line, value: { error: messageOf(err) } };
       continue;
     }
     if (header === undefined) {

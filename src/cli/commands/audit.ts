@@ -6,12 +6,13 @@ import { DEFAULT_ORIGIN, loadLedgerSecrets } from '../../trust/ledger/ledger.ts'
 import { verifyConsistency, verifyInclusion, type Verdict } from '../../trust/ledger/merkle.ts';
 import { parseVerifierKey, verifierKey, verifyNote } from '../../trust/ledger/note.ts';
 import { watchLedger } from '../../trust/ledger/watch.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 function readInput(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new MoteurError('unreadable', `${path}: ${(err as Error).message}`, 400);
+    throw new MoteurError('unreadable', `${path}: ${messageOf(err)}`, 400);
   }
 }
 

@@ -11,6 +11,7 @@ import { createKey, KeyRing, keysFileIn, revokeKey, type KeyRecord } from '../..
 import { SharedKeys } from '../../trust/policy/postgres-keys.ts';
 import { isRole, ROLES, type Role } from '../../trust/policy/vocabulary.ts';
 import { parseRegions } from '../options.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 function parseRole(value: string): Role {
   if (!isRole(value)) throw new InvalidArgumentError(`expected one of ${ROLES.join(', ')}`);
@@ -32,7 +33,7 @@ async function onKeys<T>(where: Where, file: (keysFile: string) => T, shared: (k
   try {
     target = parsePostgresUrl(where.store!);
   } catch (err) {
-    throw new MoteurError('invalid_option', `--store ${where.store}: ${(err as Error).message}`, 400, 'store');
+    throw new MoteurError('invalid_option', `--store ${where.store}: ${messageOf(err)}`, 400, 'store');
   }
   const pool = openPool(target, 1);
   try {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { MoteurError } from '../../core/errors.ts';
 import { DEFAULT_CONFIG, FEED_POLICIES, type MoteurConfigOverrides } from '../../app/config.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 function invalidConfig(source: string, field: string, message: string): MoteurError {
   return new MoteurError('invalid_config', `${source}: ${field}: ${message}`, 400, field);
@@ -56,13 +57,13 @@ export function readConfigOverrides(path: string): MoteurConfigOverrides {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${(err as Error).message}`, 400, 'path');
+    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${messageOf(err)}`, 400, 'path');
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new MoteurError('invalid_config', `${path} is not valid JSON: ${(err as Error).message}`, 400, 'path');
+    throw new MoteurError('invalid_config', `${path} is not valid JSON: ${messageOf(err)}`, 400, 'path');
   }
   return parseConfigOverrides(raw, path);
 }

@@ -7,6 +7,7 @@ import { MoteurError } from '../../core/errors.ts';
 import { canonicalEntry, type LedgerEntry } from './ledger.ts';
 import { EMPTY_ROOT, leafHash, nodeHash, splitPoint, verifyConsistency, verifyInclusion } from './merkle.ts';
 import { verifyNote } from './note.ts';
+import { causeMessageOf } from '../../core/thrown.ts';
 
 export interface WatchState {
   origin: string;
@@ -18,8 +19,8 @@ export type WatchResult = { ok: true; state: WatchState; checkedEntries: number 
 
 /** One GET; a server that does not answer, or refuses the API key, is a MoteurError saying what to do. */
 async function getText(url: string, apiKey: string | undefined): Promise<string> {
-  const res = await fetch(url, apiKey === undefined ? {} : { headers: { authorization: `Bearer ${apiKey}` } }).catch((err: Error) => {
-    throw new MoteurError('server_unreachable', `no moteur server answers at ${new URL(url).origin} (${(err.cause as Error | undefined)?.message ?? err.message}): check --url`, 503);
+  const res = await fetch(url, apiKey === undefined ? {} : { headers: { authorization: `Bearer ${apiKey}` } }).catch((err: unknown) => {
+    throw new MoteurError('server_unreachable', `no moteur server answers at ${new URL(url).origin} (${causeMessageOf(err)}): check --url`, 503);
   });
   const text = await res.text();
   if (res.status === 401 || res.status === 403) {

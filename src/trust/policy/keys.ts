@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
 import { isRole, ROLES, type Role } from './vocabulary.ts';
 import { makePrivateDir } from '../../core/private-files.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 export interface Principal {
   id: string;
@@ -55,7 +56,7 @@ export function readKeysFile(file: string): Map<string, KeyRecord> {
   try {
     json = JSON.parse(readFileSync(file, 'utf8')) as KeysFileJson;
   } catch (err) {
-    throw bad(file, `not valid JSON (${(err as Error).message})`);
+    throw bad(file, `not valid JSON (${messageOf(err)})`);
   }
   if (typeof json !== 'object' || json === null || typeof json.keys !== 'object' || json.keys === null || Array.isArray(json.keys)) {
     throw bad(file, 'expected {"keys": {"<sha256 of key>": {id, role, regions, createdAt}}}');

@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { migrate, type Migration } from '../../store/postgres/migrations.ts';
 import { hashKey, newKey, oneHashStartingWith, type KeyRecord, type KeySource, type Principal } from './keys.ts';
 import { isRole } from './vocabulary.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -112,7 +113,7 @@ export class SharedKeyRing implements KeySource {
         const changes = await this.keys.claimUnrecorded();
         if (changes.created.length > 0 || changes.revoked.length > 0) this.onChanges(changes);
       } catch (err) {
-        console.error(`API keys not re-read from the store: ${(err as Error).message}`);
+        console.error(`API keys not re-read from the store: ${messageOf(err)}`);
       } finally {
         this.refreshing = undefined;
       }
