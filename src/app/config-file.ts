@@ -13,7 +13,7 @@ export function readSettingsFile(path: string): Settings {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${messageOf(err)}`, 400, 'path');
+    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${messageOf(err)}`, { field: 'path' });
   }
   const toml = extname(path).toLowerCase() === '.toml';
   let raw: unknown;
@@ -21,7 +21,7 @@ export function readSettingsFile(path: string): Settings {
     raw = toml ? parseToml(text) : JSON.parse(text);
   } catch (err) {
     const message = messageOf(err).split('\n')[0];
-    throw new MoteurError('invalid_config', `${path} is not valid ${toml ? 'TOML' : 'JSON'}: ${message}`, 400, 'path');
+    throw new MoteurError('invalid_config', `${path} is not valid ${toml ? 'TOML' : 'JSON'}: ${message}`, { field: 'path' });
   }
   return checkSettings(raw, path);
 }

@@ -36,10 +36,10 @@ export function lockDataDir(dataDir: string): DataDirLock {
     }
     const holder = holderOf(file);
     if (holder !== undefined && isAlive(holder)) {
-      throw new MoteurError('data_dir_in_use', `${dataDir} is in use by process ${holder}: stop it first, or use another data directory`, 409);
+      throw new MoteurError('data_dir_in_use', `${dataDir} is in use by process ${holder}: stop it first, or use another data directory`);
     }
     // Stale (its process is gone) or unreadable: taken over, once. Another process taking it over at the same time wins or loses the O_EXCL create above.
-    if (attempt > 0) throw new MoteurError('data_dir_in_use', `${dataDir} is in use by another process (its lock file ${file} keeps changing)`, 409);
+    if (attempt > 0) throw new MoteurError('data_dir_in_use', `${dataDir} is in use by another process (its lock file ${file} keeps changing)`);
     rmSync(file, { force: true });
   }
 }
@@ -78,5 +78,5 @@ export function isUnwritable(error: unknown): boolean {
 export function unwritable(dataDir: string, error: unknown): unknown {
   if (!isUnwritable(error)) return error;
   const reason = messageOf(error);
-  return new MoteurError('data_dir_unwritable', `${dataDir} cannot be written by this user (${reason}): give it write access, or use another data directory`, 500);
+  return new MoteurError('data_dir_unwritable', `${dataDir} cannot be written by this user (${reason}): give it write access, or use another data directory`);
 }

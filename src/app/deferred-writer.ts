@@ -63,7 +63,7 @@ export class DeferredWriter {
     const failing = this.failing;
     if (failing === undefined || now - failing.since < AUDIT_OUTAGE_LIMIT_MS) return;
     const seconds = Math.round((now - failing.since) / 1000);
-    throw new MoteurError('audit_unavailable', `the audit ledger has not been writable for ${seconds} s (${failing.message}); accesses are refused until it is, so that none goes unrecorded`, 503);
+    throw new MoteurError('audit_unavailable', `the audit ledger has not been writable for ${seconds} s (${failing.message}); accesses are refused until it is, so that none goes unrecorded`);
   }
 
   /** No more flushes by timer: the engine is closing. */

@@ -352,7 +352,7 @@ export class EngineLearning {
     } catch (error) {
       if (!(error instanceof MoteurError)) throw error;
       if (error.code === 'snapshot_not_finite') droppedUpdates.drop('snapshot', `${source} (not used: the state is rebuilt from the log)`);
-      else if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
+      else if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, { status: error.status });
       else warn('snapshot_not_used', `${source} not used, the state is rebuilt from the log`, error);
     }
   }

@@ -46,7 +46,7 @@ function splitCsvLine(line: string): string[] {
 function formatOf(path: string): 'csv' | 'jsonl' {
   if (path.endsWith('.csv')) return 'csv';
   if (path.endsWith('.jsonl') || path.endsWith('.ndjson')) return 'jsonl';
-  throw new MoteurError('unknown_format', `${path}: expected a .csv or .jsonl file`, 400);
+  throw new MoteurError('unknown_format', `${path}: expected a .csv or .jsonl file`);
 }
 
 /**
@@ -59,13 +59,13 @@ export function fileSize(path: string): number {
   try {
     stats = statSync(path);
   } catch {
-    throw new MoteurError('file_missing', `${path}: no such file`, 400);
+    throw new MoteurError('file_missing', `${path}: no such file`);
   }
-  if (!stats.isFile()) throw new MoteurError('file_unreadable', `${path}: not a file`, 400);
+  if (!stats.isFile()) throw new MoteurError('file_unreadable', `${path}: not a file`);
   try {
     accessSync(path, constants.R_OK);
   } catch {
-    throw new MoteurError('file_unreadable', `${path}: not readable (permission denied)`, 400);
+    throw new MoteurError('file_unreadable', `${path}: not readable (permission denied)`);
   }
   return stats.size;
 }

@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG, FEED_POLICIES, type MoteurConfigOverrides } from '../..
 import { messageOf } from '../../core/thrown.ts';
 
 function invalidConfig(source: string, field: string, message: string): MoteurError {
-  return new MoteurError('invalid_config', `${source}: ${field}: ${message}`, 400, field);
+  return new MoteurError('invalid_config', `${source}: ${field}: ${message}`, { field });
 }
 
 /** Every key must be a setting of the engine, with a value of the default's type; nested objects are checked likewise. */
@@ -57,13 +57,13 @@ export function readConfigOverrides(path: string): MoteurConfigOverrides {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${messageOf(err)}`, 400, 'path');
+    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${messageOf(err)}`, { field: 'path' });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new MoteurError('invalid_config', `${path} is not valid JSON: ${messageOf(err)}`, 400, 'path');
+    throw new MoteurError('invalid_config', `${path} is not valid JSON: ${messageOf(err)}`, { field: 'path' });
   }
   return parseConfigOverrides(raw, path);
 }

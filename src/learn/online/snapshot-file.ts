@@ -54,12 +54,12 @@ export function readSnapshotBytes<T>(path: string, decode: (bytes: Uint8Array) =
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new MoteurError('snapshot_missing', `cannot read snapshot ${path}: ${messageOf(error)}`, 500);
+    throw new MoteurError('snapshot_missing', `cannot read snapshot ${path}: ${messageOf(error)}`);
   }
   try {
     return decode(bytes);
   } catch (error) {
-    if (error instanceof MoteurError) throw new MoteurError(error.code, `${path}: ${error.message}`, error.status);
+    if (error instanceof MoteurError) throw new MoteurError(error.code, `${path}: ${error.message}`, { status: error.status });
     throw error;
   }
 }

@@ -30,7 +30,7 @@ export interface PolicyFiles {
   label: string;
 }
 
-const fail = (where: string, message: string) => new MoteurError('policy_invalid', `${where}: ${message}`, 500);
+const fail = (where: string, message: string) => new MoteurError('policy_invalid', `${where}: ${message}`);
 
 /** `file:line:column` of a UTF-8 byte offset (Cedar reports byte offsets). */
 function locate(file: string, text: string, byteOffset: number): string {
