@@ -55,10 +55,10 @@ const minuteNow = (): Minute => {
 };
 
 /** One request, counted by route and outcome; a connection refused while the server restarts is `unreachable`. */
-async function call(route: Route, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; json: any } | undefined> {
+async function call(route: Route, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; json: unknown } | undefined> {
   const t = performance.now();
   let outcome: Outcome;
-  let answer: { status: number; json: any } | undefined;
+  let answer: { status: number; json: unknown } | undefined;
   try {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } };
     if (body !== undefined) init.body = JSON.stringify(body);
@@ -88,7 +88,7 @@ async function ingest(): Promise<void> {
   }).filter((e) => !busy.has(e.userId) && !erased.has(e.userId));
   const answer = await call('ingest', 'POST', '/v1/events', appKey, { events });
   if (answer?.status !== 200) return;
-  (answer.json.results as { id: string; status: string }[]).forEach((r, i) => {
+  ((answer.json as { results: { id: string; status: string }[] }).results).forEach((r, i) => {
     if (r.status !== 'stored' && r.status !== 'duplicate') return;
     const { userId } = events[i]!;
     // Erased while this batch was in flight: whether its events came before the erasure is not this client's to know.

@@ -43,7 +43,7 @@ export interface Backends<S extends Store = Store, L extends EventLog = EventLog
 }
 
 const isPostgres = (url: string | undefined): url is string => url !== undefined && /^postgres(ql)?:\/\//.test(url);
-const isNats = (url: string | undefined): url is string => url !== undefined && url.startsWith('nats://');
+const isNats = (url: string | undefined): url is string => url?.startsWith('nats://') === true;
 
 /**
  * The store and the log the URLs name, each the embedded SQLite file in the data directory when none.

@@ -3,7 +3,7 @@
  * reporting bytes read for a progress bar. CSV fields may be quoted ("a, b" and "" for a quote);
  * a quoted field cannot span lines.
  */
-import { accessSync, constants, createReadStream, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, type Stats, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { MoteurError } from '../core/errors.ts';
 import { messageOf } from '../core/thrown.ts';
@@ -55,7 +55,7 @@ function formatOf(path: string): 'csv' | 'jsonl' {
  */
 export function fileSize(path: string): number {
   formatOf(path);
-  let stats;
+  let stats: Stats;
   try {
     stats = statSync(path);
   } catch {

@@ -5,7 +5,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { MoteurError } from '../../core/errors.ts';
 import { regionsIn } from '../../residency/open-regions.ts';
-import { openPool, parsePostgresUrl } from '../../store/postgres/connection.ts';
+import { openPool, parsePostgresUrl, type PostgresTarget } from '../../store/postgres/connection.ts';
 import { createMasterKey, masterKeyFingerprint, readClusterMasterKey } from '../../trust/crypto/master-key.ts';
 import { createKey, KeyRing, keysFileIn, revokeKey, type KeyRecord } from '../../trust/policy/keys.ts';
 import { SharedKeys } from '../../trust/policy/postgres-keys.ts';
@@ -29,7 +29,7 @@ async function onKeys<T>(where: Where, file: (keysFile: string) => T, shared: (k
     throw new MoteurError('invalid_option', "give --data DIR (a single node's keys) or --store postgres://... (a cluster's), one of them", { field: 'data' });
   }
   if (where.data !== undefined) return file(keysFileIn(where.data));
-  let target;
+  let target: PostgresTarget;
   try {
     target = parsePostgresUrl(where.store!);
   } catch (err) {
