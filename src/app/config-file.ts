@@ -9,12 +9,7 @@ import { messageOf } from '../core/thrown.ts';
 
 /** Reads and checks a configuration file: TOML for `.toml`, JSON otherwise. */
 export function readSettingsFile(path: string): Settings {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${messageOf(err)}`, { field: 'path' });
-  }
+  const text = readConfigText(path);
   const toml = extname(path).toLowerCase() === '.toml';
   let raw: unknown;
   try {
@@ -87,4 +82,13 @@ export function commentedConfigFile(dataDir: string): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The text of a configuration file, or a `config_unreadable` refusal naming it. */
+export function readConfigText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${messageOf(err)}`, { field: 'path' });
+  }
 }

@@ -1,5 +1,5 @@
 /** Engine configuration overrides read from JSON (a file of settings to try), checked against the defaults' shape. */
-import { readFileSync } from 'node:fs';
+import { readConfigText } from '../../app/config-file.ts';
 import { MoteurError } from '../../core/errors.ts';
 import { DEFAULT_CONFIG, FEED_POLICIES, type MoteurConfigOverrides } from '../../app/config.ts';
 import { messageOf } from '../../core/thrown.ts';
@@ -53,12 +53,7 @@ export function parseConfigOverrides(raw: unknown, source: string): MoteurConfig
 }
 
 export function readConfigOverrides(path: string): MoteurConfigOverrides {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${messageOf(err)}`, { field: 'path' });
-  }
+  const text = readConfigText(path);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
