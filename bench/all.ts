@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine } from './lib/report.ts';
+import { messageOf } from '../src/core/thrown.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -187,7 +188,7 @@ async function main(): Promise<void> {
     try {
       old = JSON.parse(readFileSync(options.compare, 'utf8')) as Results;
     } catch (err) {
-      fail(`cannot read results to compare with from ${options.compare}: ${(err as Error).message}`);
+      fail(`cannot read results to compare with from ${options.compare}: ${messageOf(err)}`);
     }
     if (typeof old?.benchmarks !== 'object' || old.git === undefined) fail(`${options.compare} is not a results file written by npm run bench`);
   }

@@ -12,6 +12,7 @@ import { createKey, hashKey, keysFileIn, revokeKey } from '../src/trust/policy/k
 import { flag, latencySummary, note, print, round, scratchDir } from './lib/report.ts';
 import { serveInChild, type ChildServer } from './lib/serve-child.ts';
 import { syntheticVideos } from './lib/synthetic.ts';
+import { messageOf } from '../src/core/thrown.ts';
 
 const MINUTES = flag('minutes', 30);
 const CLIENTS = flag('clients', 3);
@@ -58,10 +59,10 @@ const minuteNow = (): Minute => {
 };
 
 /** One request, counted by route and outcome; a connection refused while the server restarts is `unreachable`. */
-async function call(route: Route, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; json: any } | undefined> {
+async function call(route: Route, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; json: unknown } | undefined> {
   const t = performance.now();
   let outcome: Outcome;
-  let answer: { status: number; json: any } | undefined;
+  let answer: { status: number; json: unknown } | undefined;
   try {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } };
     if (body !== undefined) init.body = JSON.stringify(body);
@@ -71,7 +72,7 @@ async function call(route: Route, method: string, path: string, key: string, bod
     if (outcome !== 'ok' && unexpected.length < 20) unexpected.push(`${method} ${path}: ${res.status} ${JSON.stringify(answer.json).slice(0, 200)}`);
   } catch (error) {
     outcome = 'unreachable';
-    if (!restarting && unexpected.length < 20) unexpected.push(`${method} ${path}: ${(error as Error).message}`);
+    if (!restarting && unexpected.length < 20) unexpected.push(`${method} ${path}: ${messageOf(error)}`);
   }
   const minute = minuteNow();
   const name = `${route} ${outcome}`;
@@ -91,7 +92,7 @@ async function ingest(): Promise<void> {
   }).filter((e) => !busy.has(e.userId) && !erased.has(e.userId));
   const answer = await call('ingest', 'POST', '/v1/events', appKey, { events });
   if (answer?.status !== 200) return;
-  (answer.json.results as { id: string; status: string }[]).forEach((r, i) => {
+  ((answer.json as { results: { id: string; status: string }[] }).results).forEach((r, i) => {
     if (r.status !== 'stored' && r.status !== 'duplicate') return;
     const { userId } = events[i]!;
     // Erased while this batch was in flight: whether its events came before the erasure is not this client's to know.

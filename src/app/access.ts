@@ -111,7 +111,7 @@ export class AccessControl {
     this.record(request, decision);
     if (decision.allowed) return undefined;
     const denied = accessDenied(request, decision);
-    return new MoteurError(denied.code, `userId: a person of region ${region}: ${denied.message}`, 403, 'userId');
+    return new MoteurError(denied.code, `userId: a person of region ${region}: ${denied.message}`, { field: 'userId' });
   }
 
   /**
@@ -132,7 +132,8 @@ export class AccessControl {
     try {
       loaded = this.authorizer.reload();
     } catch (err) {
-      if (err instanceof MoteurError) throw new MoteurError(err.code, `${err.message}; the policies and keys in force are unchanged`, 422);
+      // 422, not the catalogue's 500: here the files are what the admin asked to load, not what the server runs on.
+      if (err instanceof MoteurError) throw new MoteurError(err.code, `${err.message}; the policies and keys in force are unchanged`, { status: 422 });
       throw err;
     }
     const actor = { principal: by, policyVersion: loaded.policyVersion };
@@ -149,7 +150,8 @@ export class AccessControl {
     try {
       this.authorizer.reloadKeys();
     } catch (err) {
-      if (err instanceof MoteurError) throw new MoteurError(err.code, `${err.message}; the keys in force are unchanged`, 422);
+      // 422 as for reload: the keys are what the admin sent.
+      if (err instanceof MoteurError) throw new MoteurError(err.code, `${err.message}; the keys in force are unchanged`, { status: 422 });
       throw err;
     }
     this.recordKeyChanges({ principal: by, policyVersion: this.authorizer.policyVersion });

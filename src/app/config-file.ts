@@ -5,22 +5,18 @@ import { parse as parseToml } from 'smol-toml';
 import { MoteurError } from '../core/errors.ts';
 import type { MoteurConfigOverrides } from './config.ts';
 import { checkSettings, defaultOf, DEFAULT_SERVER, SETTING_KEYS, SETTINGS, type ServerSettings, type SettingKey, type Settings } from './config-schema.ts';
+import { messageOf } from '../core/thrown.ts';
 
 /** Reads and checks a configuration file: TOML for `.toml`, JSON otherwise. */
 export function readSettingsFile(path: string): Settings {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${(err as Error).message}`, 400, 'path');
-  }
+  const text = readConfigText(path);
   const toml = extname(path).toLowerCase() === '.toml';
   let raw: unknown;
   try {
     raw = toml ? parseToml(text) : JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message.split('\n')[0];
-    throw new MoteurError('invalid_config', `${path} is not valid ${toml ? 'TOML' : 'JSON'}: ${message}`, 400, 'path');
+    const message = messageOf(err).split('\n')[0];
+    throw new MoteurError('invalid_config', `${path} is not valid ${toml ? 'TOML' : 'JSON'}: ${message}`, { field: 'path' });
   }
   return checkSettings(raw, path);
 }
@@ -86,4 +82,13 @@ export function commentedConfigFile(dataDir: string): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The text of a configuration file, or a `config_unreadable` refusal naming it. */
+export function readConfigText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new MoteurError('config_unreadable', `cannot read the configuration file ${path}: ${messageOf(err)}`, { field: 'path' });
+  }
 }

@@ -84,7 +84,7 @@ export interface Settings {
 }
 
 export function invalidSetting(source: string, field: string, message: string): MoteurError {
-  return new MoteurError('invalid_config', `${source}: ${field}: ${message}`, 400, field);
+  return new MoteurError('invalid_config', `${source}: ${field}: ${message}`, { field });
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;

@@ -13,6 +13,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MoteurError } from '../core/errors.ts';
 import { makePrivateDir, PRIVATE_FILE } from '../core/private-files.ts';
+import { messageOf } from '../core/thrown.ts';
 
 export const lockFileIn = (dataDir: string): string => join(dataDir, 'moteur.lock');
 
@@ -38,10 +39,10 @@ export function lockDataDir(dataDir: string): DataDirLock {
     }
     const holder = holderOf(file);
     if (holder !== undefined && isAlive(holder.pid) && !pidReused(holder)) {
-      throw new MoteurError('data_dir_in_use', `${dataDir} is in use by process ${holder.pid}: stop it first, or use another data directory`, 409);
+      throw new MoteurError('data_dir_in_use', `${dataDir} is in use by process ${holder.pid}: stop it first, or use another data directory`);
     }
     // Stale (its process is gone, or its pid is another process's now) or unreadable: taken over, once. Another process taking it over at the same time wins or loses the O_EXCL create above.
-    if (attempt > 0) throw new MoteurError('data_dir_in_use', `${dataDir} is in use by another process (its lock file ${file} keeps changing)`, 409);
+    if (attempt > 0) throw new MoteurError('data_dir_in_use', `${dataDir} is in use by another process (its lock file ${file} keeps changing)`);
     rmSync(file, { force: true });
   }
 }
@@ -110,6 +111,6 @@ export function isUnwritable(error: unknown): boolean {
 /** One line for a data directory this process cannot write; any other error is returned as it is. */
 export function unwritable(dataDir: string, error: unknown): unknown {
   if (!isUnwritable(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new MoteurError('data_dir_unwritable', `${dataDir} cannot be written by this user (${reason}): give it write access, or use another data directory`, 500);
+  const reason = messageOf(error);
+  return new MoteurError('data_dir_unwritable', `${dataDir} cannot be written by this user (${reason}): give it write access, or use another data directory`);
 }

@@ -2,6 +2,7 @@ import { MoteurError } from '../core/errors.ts';
 import type { User } from '../core/types.ts';
 import type { ServedRow, Store } from '../store/store.ts';
 import type { Ledger, LedgerEntry } from '../trust/ledger/ledger.ts';
+import { warn } from '../core/warnings.ts';
 
 /**
  * Writes a moment later, in one batch, what need not hold up a feed request or an ingest with an extra
@@ -62,7 +63,7 @@ export class DeferredWriter {
     const failing = this.failing;
     if (failing === undefined || now - failing.since < AUDIT_OUTAGE_LIMIT_MS) return;
     const seconds = Math.round((now - failing.since) / 1000);
-    throw new MoteurError('audit_unavailable', `the audit ledger has not been writable for ${seconds} s (${failing.message}); accesses are refused until it is, so that none goes unrecorded`, 503);
+    throw new MoteurError('audit_unavailable', `the audit ledger has not been writable for ${seconds} s (${failing.message}); accesses are refused until it is, so that none goes unrecorded`);
   }
 
   /** No more flushes by timer: the engine is closing. */
@@ -112,7 +113,7 @@ export class DeferredWriter {
     this.served = left.served.concat(this.served);
     if (this.failing === undefined) {
       this.failing = { since: Date.now(), failures: 0, message: error.message };
-      process.emitWarning(`moteur: audit entries and served records not written, retrying: ${error.message}`);
+      warn('audit_write_failed', 'audit entries and served records not written, retrying', error);
     }
     this.failing.failures++;
     this.failing.message = error.message;

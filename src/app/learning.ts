@@ -29,6 +29,7 @@ import { SeenVideos } from './learning/seen-videos.ts';
 import { SnapshotSchedule } from './learning/snapshot-schedule.ts';
 import { loadVectorIndex } from './vector-index-file.ts';
 import { PhaseTimes } from '../core/phase-times.ts';
+import { warn } from '../core/warnings.ts';
 
 const PAGE = 5000;
 /** Changed item vectors put into the HNSW graph per maintenance tick: bounded so a tick never stalls requests for long. */
@@ -363,8 +364,8 @@ export class EngineLearning {
     } catch (error) {
       if (!(error instanceof MoteurError)) throw error;
       if (error.code === 'snapshot_not_finite') droppedUpdates.drop('snapshot', `${source} (not used: the state is rebuilt from the log)`);
-      else if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, error.status);
-      else process.emitWarning(`moteur: ${source} not used, the state is rebuilt from the log: ${error.message}`);
+      else if (error.code !== 'snapshot_regions') throw new MoteurError(error.code, `${source}: ${error.message}`, { status: error.status });
+      else warn('snapshot_not_used', `${source} not used, the state is rebuilt from the log`, error);
     }
   }
 

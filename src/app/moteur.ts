@@ -3,7 +3,7 @@
  * The HTTP server and the CLI are thin layers over this class.
  */
 import { join } from 'node:path';
-import { MoteurError, notFound } from '../core/errors.ts';
+import { invalid, MoteurError, notFound } from '../core/errors.ts';
 import { PhaseTimes } from '../core/phase-times.ts';
 import { hashString, seededRandom } from '../core/random.ts';
 import { MAX_EVENT_BATCH, MAX_VIDEO_BATCH } from '../core/schemas.ts';
@@ -35,6 +35,7 @@ import { creatorCopyOf, statementOf, type Statement } from '../safety/dsa-statem
 import { AUTOMATED_MODERATOR, restricts, type DecisionInput, type QueueItem } from '../safety/moderation.ts';
 import { Safety } from '../safety/safety.ts';
 import type { Appeal, Decision } from '../safety/safety-store.ts';
+import { messageOf } from '../core/thrown.ts';
 
 export interface FeedItem {
   videoId: string;
@@ -105,9 +106,9 @@ export interface OpenOptions extends MoteurConfigOverrides {
 const PAGE = 5000;
 
 function batchOf(raw: unknown, max: number, what: string): unknown[] {
-  if (!Array.isArray(raw)) throw new MoteurError('invalid_body', `${what} must be a JSON array`, 400, what);
+  if (!Array.isArray(raw)) throw new MoteurError('invalid_body', `${what} must be a JSON array`, { field: what });
   if (raw.length > max) {
-    throw new MoteurError('batch_too_large', `${what} holds ${raw.length} items; the limit is ${max} per request`, 413, what);
+    throw new MoteurError('batch_too_large', `${what} holds ${raw.length} items; the limit is ${max} per request`, { field: what });
   }
   return raw;
 }
@@ -119,7 +120,7 @@ function eachEventsOutcome(err: unknown): PartialOutcome[] {
 }
 
 function notAppended(id: string, err: unknown): ItemOutcome {
-  const reason = err instanceof Error ? err.message : String(err);
+  const reason = messageOf(err);
   return {
     id,
     status: 'failed',
@@ -492,7 +493,7 @@ export class Moteur {
         const event = parseEvent(item);
         const video = this.catalog.get(event.videoId);
         if (video === undefined) {
-          throw new MoteurError('unknown_video', `videoId: video '${event.videoId}' does not exist`, 404, 'videoId');
+          throw new MoteurError('unknown_video', `videoId: video '${event.videoId}' does not exist`, { field: 'videoId' });
         }
         const region = this.residency.regionOf(event.userId);
         if (region !== undefined && !this.residency.regions.includes(region)) throw wrongRegion(region, this.residency.regions, 'userId');
@@ -547,7 +548,7 @@ export class Moteur {
   async decide(input: DecisionInput, by: Actor, at = Date.now()): Promise<Decision> {
     const video = this.getVideo(input.videoId);
     if (input.ground === 'illegal' && (input.legalGround ?? '').trim() === '') {
-      throw new MoteurError('invalid_field', 'legalGround: is required when the ground is illegal (the law the content breaks)', 400, 'legalGround');
+      throw invalid('legalGround', 'is required when the ground is illegal (the law the content breaks)');
     }
     if (input.action === 'restore' && video.status === 'removed') await this.setVideoStatus(video, 'active');
     const decision = this.safety.moderation.decide(input, by.principal, at);
@@ -576,7 +577,7 @@ export class Moteur {
   statement(decisionId: string): { statement: Statement; creatorCopy: ReturnType<typeof creatorCopyOf> } {
     const decision = this.decision(decisionId);
     const statement = statementOf(decision, this.getVideo(decision.videoId));
-    if (statement === undefined) throw new MoteurError('no_statement', `decision ${decisionId} restores the video: it restricts nothing, so it has no statement of reasons`, 404);
+    if (statement === undefined) throw new MoteurError('no_statement', `decision ${decisionId} restores the video: it restricts nothing, so it has no statement of reasons`);
     const appealable = restricts(decision.action) && this.safety.moderation.inForce(decision) && !this.safety.moderation.underAppeal(decision.videoId);
     return { statement, creatorCopy: creatorCopyOf(decision, appealable) };
   }
@@ -603,7 +604,7 @@ export class Moteur {
   async feed(userId: string, options: FeedOptions = {}): Promise<FeedAnswer> {
     const n = options.n ?? this.config.feed.defaultPageSize;
     if (!Number.isInteger(n) || n < 1 || n > this.config.feed.maxPageSize) {
-      throw new MoteurError('invalid_field', `n: must be an integer from 1 to ${this.config.feed.maxPageSize}`, 400, 'n');
+      throw invalid('n', `must be an integer from 1 to ${this.config.feed.maxPageSize}`);
     }
     const now = options.at ?? Date.now();
     const request = { ...this.feedRequest(userId, now, n, options.explain === true, options.sessionId), filters: options.filters };

@@ -2,7 +2,8 @@
  * What `moteur` exits with, so a script can tell a mistake in the command from a busy resource or a failed
  * check without reading the message. The README lists them.
  */
-import { MoteurError } from '../core/errors.ts';
+import type { ErrorCode } from '../core/error-codes.ts';
+import type { MoteurError } from '../core/errors.ts';
 
 export const EXIT = {
   ok: 0,
@@ -22,7 +23,7 @@ export const EXIT = {
   unwritable: 7,
 } as const;
 
-const BY_CODE: Record<string, number> = {
+const BY_CODE: Partial<Record<ErrorCode, number>> = {
   all_rejected: EXIT.nothingDone,
   data_dir_in_use: EXIT.inUse,
   port_in_use: EXIT.inUse,

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { parseLearnerShard, type LearnerShard } from '../cluster/learner-shard.ts';
 import { REGION_NAME } from '../residency/open-regions.ts';
+import { messageOf } from '../core/thrown.ts';
 
 /** Option parsers shared by the commands: they reject bad values with a message saying what is expected. */
 export function parsePort(value: string): number {
@@ -42,6 +43,6 @@ export function parseShard(value: string): LearnerShard {
   try {
     return parseLearnerShard(value);
   } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
+    throw new InvalidArgumentError(messageOf(err));
   }
 }

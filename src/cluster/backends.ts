@@ -43,7 +43,7 @@ export interface Backends<S extends Store = Store, L extends EventLog = EventLog
 }
 
 const isPostgres = (url: string | undefined): url is string => url !== undefined && /^postgres(ql)?:\/\//.test(url);
-const isNats = (url: string | undefined): url is string => url !== undefined && url.startsWith('nats://');
+const isNats = (url: string | undefined): url is string => url?.startsWith('nats://') === true;
 
 /**
  * The store and the log the URLs name, each the embedded SQLite file in the data directory when none.
@@ -53,10 +53,10 @@ const isNats = (url: string | undefined): url is string => url !== undefined && 
 export async function openBackends(options: BackendOptions): Promise<Backends> {
   const { storeUrl, logUrl, dataDir } = options;
   if (storeUrl !== undefined && !isPostgres(storeUrl)) {
-    throw new MoteurError('invalid_option', `--store ${storeUrl}: expected a postgres:// URL (or none for the embedded store)`, 400, 'store');
+    throw new MoteurError('invalid_option', `--store ${storeUrl}: expected a postgres:// URL (or none for the embedded store)`, { field: 'store' });
   }
   if (logUrl !== undefined && !isNats(logUrl)) {
-    throw new MoteurError('invalid_option', `--log ${logUrl}: expected a nats:// URL (or none for the embedded log)`, 400, 'log');
+    throw new MoteurError('invalid_option', `--log ${logUrl}: expected a nats:// URL (or none for the embedded log)`, { field: 'log' });
   }
   const keyFile = options.masterKeyFile ?? masterKeyFileIn(dataDir);
   // On the shared store the key wraps data keys every node opens: a node never makes one, and must hold the cluster's.
@@ -96,7 +96,7 @@ export async function openLedger(options: BackendOptions, postgres: PostgresRegi
 
 /** The scale-out pair that serving and learner nodes need: PostgreSQL and a JetStream log. */
 export async function openScaleOut(options: BackendOptions, role: string): Promise<Backends<Store, NatsEventLog> & { postgres: PostgresRegions }> {
-  if (!isPostgres(options.storeUrl)) throw new MoteurError('invalid_option', `--role ${role} needs --store postgres://... (or MOTEUR_STORE)`, 400, 'store');
-  if (!isNats(options.logUrl)) throw new MoteurError('invalid_option', `--role ${role} needs --log nats://... (or MOTEUR_LOG)`, 400, 'log');
+  if (!isPostgres(options.storeUrl)) throw new MoteurError('invalid_option', `--role ${role} needs --store postgres://... (or MOTEUR_STORE)`, { field: 'store' });
+  if (!isNats(options.logUrl)) throw new MoteurError('invalid_option', `--role ${role} needs --log nats://... (or MOTEUR_LOG)`, { field: 'log' });
   return (await openBackends(options)) as Backends<Store, NatsEventLog> & { postgres: PostgresRegions };
 }

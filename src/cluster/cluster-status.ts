@@ -12,6 +12,7 @@ import { parseNatsUrl } from '../log/nats/nats-url.ts';
 import { openPool, parsePostgresUrl } from '../store/postgres/connection.ts';
 import { shardLabel, shardOfConsumer } from './learner-shard.ts';
 import { ALIVE_WITHIN_MS, listNodes, type RegisteredNode } from './node-registry.ts';
+import { messageOf } from '../core/thrown.ts';
 
 const HEALTH_TIMEOUT_MS = 2000;
 const STREAM_NOT_FOUND = 10059;
@@ -73,7 +74,7 @@ export async function readClusterStatus(storeUrl: string, logUrl: string): Promi
   const pool = openPool(target, 2);
   try {
     if (!(await tableExists(pool, 'moteur_migrations'))) {
-      throw new MoteurError('no_cluster', `no cluster in schema ${target.schema} of ${target.connectionString}: check --store (or MOTEUR_STORE)`, 404, 'store');
+      throw new MoteurError('no_cluster', `no cluster in schema ${target.schema} of ${target.connectionString}: check --store (or MOTEUR_STORE)`, { field: 'store' });
     }
     const nodes = await listNodes(pool);
     const statuses: NodeStatus[] = await Promise.all(nodes.map(async (n) => ({ ...n, ...(await healthOf(n)) })));
@@ -122,8 +123,8 @@ function lagOf(backlog: ConsumerBacklog | undefined, down: boolean): number | nu
 
 /** The log's partition count as its order stream records it, and each learner shard's consumer with its backlog. */
 async function readLog(servers: string[], stream: string): Promise<{ partitions: number | null; consumers: Map<string, ConsumerBacklog> }> {
-  const nc = await connect({ servers, name: `moteur-status-${process.pid}` }).catch((err: Error) => {
-    throw new MoteurError('log_unavailable', `NATS at ${servers.join(',')} does not answer (${err.message}): check --log (or MOTEUR_LOG)`, 503, 'log');
+  const nc = await connect({ servers, name: `moteur-status-${process.pid}` }).catch((err: unknown) => {
+    throw new MoteurError('log_unavailable', `NATS at ${servers.join(',')} does not answer (${messageOf(err)}): check --log (or MOTEUR_LOG)`, { field: 'log' });
   });
   try {
     const jsm = await jetstreamManager(nc);

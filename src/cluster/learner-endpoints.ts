@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Learner, LearnerStatus } from './learner.ts';
+import { messageOf } from '../core/thrown.ts';
 
 /** Events learned per second are measured over this window. */
 const RATE_WINDOW_MS = 10_000;
@@ -83,7 +84,7 @@ export async function serveLearnerEndpoints(learner: Learner, options: { shard: 
         counted = h.eventsLearned;
         res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
       },
-      (err: Error) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'log_unavailable', message: `the learner's state in JetStream could not be read: ${err.message}`, field: null })),
+      (err: unknown) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'log_unavailable', message: `the learner's state in JetStream could not be read: ${messageOf(err)}`, field: null })),
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -26,7 +26,7 @@ export function parseLearnerShard(text: string): LearnerShard {
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (match === null || count < 1 || index >= count) {
-    throw new MoteurError('invalid_option', `--shard ${text}: expected i/N with 0 <= i < N (e.g. 0/2)`, 400, 'shard');
+    throw new MoteurError('invalid_option', `--shard ${text}: expected i/N with 0 <= i < N (e.g. 0/2)`, { field: 'shard' });
   }
   return { index, count };
 }
@@ -39,7 +39,7 @@ export function parseLearnerShard(text: string): LearnerShard {
 export function shardFilter(shard: LearnerShard, subjects: LogSubjects): string {
   if (shard.count === 1) return subjects.allEvents;
   if (shard.count !== subjects.shards) {
-    throw new MoteurError('invalid_option', `--shard ${shardLabel(shard)}: the log ${subjects.stream} has ${subjects.shards} partitions, so learner shards are i/${subjects.shards} (or one learner for the whole log)`, 400, 'shard');
+    throw new MoteurError('invalid_option', `--shard ${shardLabel(shard)}: the log ${subjects.stream} has ${subjects.shards} partitions, so learner shards are i/${subjects.shards} (or one learner for the whole log)`, { field: 'shard' });
   }
   return subjects.shardEvents(shard.index);
 }

@@ -19,6 +19,7 @@ import type { DeltaMessage } from '../learn/online/model-delta.ts';
 import type { RegionalSnapshot } from '../learn/online/regional-snapshot.ts';
 import { untilDone } from '../core/retry.ts';
 import { changesSubject, type ChangeMessage } from './messages.ts';
+import { warn } from '../core/warnings.ts';
 
 const NANOS_PER_MS = 1_000_000;
 /**
@@ -222,7 +223,7 @@ export class Learner {
 
   /** Publishes what this shard learned since its last delta, if it learned anything (the delta covers the log up to its position). */
   publishDelta(): Promise<void> {
-    this.publishing = this.publishing.then(() => this.publishTaken(this.takeDelta())).catch((err: Error) => process.emitWarning(`moteur: model delta not published: ${err.message}`));
+    this.publishing = this.publishing.then(() => this.publishTaken(this.takeDelta())).catch((err: unknown) => warn('delta_not_published', 'model delta not published', err));
     return this.publishing;
   }
 
@@ -266,7 +267,7 @@ export class Learner {
     this.messages = messages;
     this.consuming = (async () => {
       for await (const { item: m, result } of log.eventsOf(messages)) {
-        await this.next(result).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
+        await this.next(result).catch((err: unknown) => warn('event_not_learned', `event ${m.seq} not learned`, err));
         this.unacknowledged = m;
         this.watched.eventsLearned++;
         this.watched.lastLearnedAtMs = Number(m.info.timestampNanos) / 1_000_000;
@@ -340,7 +341,7 @@ export class Learner {
       this.watched.checkpointAtMs = Date.now();
       this.checkpointStreamSeq = cursor?.streamSeq ?? 0;
       if (acknowledge !== undefined && acknowledge.seq <= seq) acknowledge.ack();
-    }).catch((err: Error) => process.emitWarning(`moteur: checkpoint not written: ${err.message}`));
+    }).catch((err: unknown) => warn('checkpoint_not_written', 'checkpoint not written', err));
     return this.checkpointing;
   }
 

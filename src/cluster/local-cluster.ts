@@ -55,7 +55,7 @@ export function readClusterFile(dataDir: string): ClusterFile {
   try {
     return JSON.parse(readFileSync(clusterFileIn(dataDir), 'utf8')) as ClusterFile;
   } catch {
-    throw new MoteurError('no_cluster', `no cluster started with 'moteur cluster up --data ${dataDir}' (${clusterFileIn(dataDir)} is missing or unreadable)`, 404, 'data');
+    throw new MoteurError('no_cluster', `no cluster started with 'moteur cluster up --data ${dataDir}' (${clusterFileIn(dataDir)} is missing or unreadable)`, { field: 'data' });
   }
 }
 
@@ -86,7 +86,7 @@ export function logUrlFor(logUrl: string, learners: number): string {
   const { shards } = parseNatsUrl(logUrl);
   const given = /[?&]shards=/.test(logUrl);
   if (given && learners > 1 && shards !== learners) {
-    throw new MoteurError('invalid_option', `--learners ${learners}: learner shards are the log's partitions, and --log has shards=${shards}; give shards=${learners} or leave it out`, 400, 'learners');
+    throw new MoteurError('invalid_option', `--learners ${learners}: learner shards are the log's partitions, and --log has shards=${shards}; give shards=${learners} or leave it out`, { field: 'learners' });
   }
   if (given) return logUrl;
   return `${logUrl}${logUrl.includes('?') ? '&' : '?'}shards=${Math.max(learners, 1)}`;
@@ -116,7 +116,7 @@ export class LocalCluster {
 
   /** Starts every process and resolves once each is ready (listening, or a learner at its log position). */
   static async up(options: LocalClusterOptions): Promise<LocalCluster> {
-    if (options.api < 1 || options.learners < 1) throw new MoteurError('invalid_option', '--api and --learners: at least one of each', 400, 'api');
+    if (options.api < 1 || options.learners < 1) throw new MoteurError('invalid_option', '--api and --learners: at least one of each', { field: 'api' });
     const logUrl = logUrlFor(options.logUrl, options.learners);
     const cluster = new LocalCluster(options, logUrl);
     const dataDir = resolve(options.dataDir);
@@ -175,7 +175,7 @@ export class LocalCluster {
     this.writeFile();
     let said = '';
     return new Promise<void>((ready, failed) => {
-      const timer = setTimeout(() => failed(new MoteurError('cluster_start', `${p.name} was not ready after ${READY_WITHIN_MS / 1000} s: see ${p.log}`, 500)), READY_WITHIN_MS);
+      const timer = setTimeout(() => failed(new MoteurError('cluster_start', `${p.name} was not ready after ${READY_WITHIN_MS / 1000} s: see ${p.log}`)), READY_WITHIN_MS);
       const onData = (chunk: Buffer) => {
         said = (said + chunk.toString()).slice(-4000);
         if (/listening on http|ready at log position \d+/.test(said)) {
@@ -194,7 +194,7 @@ export class LocalCluster {
         this.writeFile();
         if (this.stopping) return;
         const lastWords = said.trim().split('\n').slice(-3).join(' / ');
-        failed(new MoteurError('cluster_start', `${p.name} exited (${signal ?? `code ${code}`}) before it was ready: ${lastWords} (log: ${p.log})`, 500));
+        failed(new MoteurError('cluster_start', `${p.name} exited (${signal ?? `code ${code}`}) before it was ready: ${lastWords} (log: ${p.log})`));
         this.restartLater(p, signal ?? `code ${code}`);
       });
     });

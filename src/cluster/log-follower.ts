@@ -10,6 +10,7 @@ import type { Checkpoints } from './checkpoints.ts';
 import { LogOrder } from './log-order.ts';
 import { changesSubject, type ChangeMessage } from './messages.ts';
 import { DeltaReceiver, type DeltaCursor, type DeltaStream } from './model-deltas.ts';
+import { warn } from '../core/warnings.ts';
 
 /** A serving node that applies the learner shards' model deltas rather than learning the log: the stream, and where its checkpoint stands in it. */
 export interface DeltaSource {
@@ -78,7 +79,7 @@ export class LogFollower implements ClusterLink {
     this.messages = messages;
     this.following = (async () => {
       for await (const { item: m, result } of this.sealedLog.eventsOf(messages)) {
-        await this.next(order, result).catch((err: Error) => process.emitWarning(`moteur: event ${m.seq} not learned: ${err.message}`));
+        await this.next(order, result).catch((err: unknown) => warn('event_not_learned', `event ${m.seq} not learned`, err));
       }
     })();
   }

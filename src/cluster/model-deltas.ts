@@ -17,6 +17,7 @@ import { addStream, type NatsEventLog } from '../log/nats/nats-event-log.ts';
 import type { Store } from '../store/store.ts';
 import { decrypt, encrypt } from '../trust/crypto/aead.ts';
 import type { PersonKeys } from '../trust/crypto/data-keys.ts';
+import { warn } from '../core/warnings.ts';
 
 const NANOS_PER_MS = 1_000_000;
 const DEDUP_WINDOW_MS = 10 * 60_000;
@@ -166,12 +167,12 @@ export class DeltaReceiver {
     try {
       message = decodeDelta(body);
     } catch (err) {
-      process.emitWarning(`moteur: model delta ${seq} ignored: ${(err as Error).message}`);
+      warn('delta_ignored', `model delta ${seq} ignored`, err);
       return false;
     }
     const { shard, shards, position, delta } = message;
     if (shards !== this.options.shards || shard >= shards) {
-      process.emitWarning(`moteur: model delta ${seq} ignored: it comes from shard ${shard}/${shards}, the log has ${this.options.shards} partitions`);
+      warn('delta_ignored', `model delta ${seq} ignored: it comes from shard ${shard}/${shards}, the log has ${this.options.shards} partitions`);
       return false;
     }
     if (position <= this.appliedOf(shard)) return false;
@@ -186,7 +187,7 @@ export class DeltaReceiver {
   /** The people of a delta that travelled in their regions, those of the served regions. */
   private async peopleIn({ peopleParts = [] }: DeltaMessage, seq: number): Promise<ModelDelta['people']> {
     const parts = await Promise.all(peopleParts.filter((p) => this.options.regions.includes(p.region)).map((part) => this.options.stream.people(part)));
-    if (parts.includes(undefined)) process.emitWarning(`moteur: model delta ${seq}: a region's part of its people is gone; left out`);
+    if (parts.includes(undefined)) warn('delta_ignored', `model delta ${seq}: a region's part of its people is gone; left out`);
     return parts.flatMap((people) => people ?? []);
   }
 
@@ -200,7 +201,7 @@ export class DeltaReceiver {
       try {
         return [{ userId, bytes: new Uint8Array(decrypt(key, Buffer.from(bytes), personContext(userId))) }];
       } catch {
-        process.emitWarning(`moteur: a person's state in a model delta did not open; left out`);
+        warn('delta_ignored', "a person's state in a model delta did not open; left out");
         return [];
       }
     });

@@ -46,7 +46,7 @@ function Console() {
       setError(err);
     });
   useEffect(() => {
-    if (session.key) load();
+    if (session.key) void load();
     else setMe(null);
     const onHash = () => setPage(pageFromHash());
     addEventListener('hashchange', onHash);

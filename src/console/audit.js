@@ -73,7 +73,7 @@ export function AuditPage() {
     localStorage.setItem(KEY_STORE, key.trim());
     setResult(await verifyLedger(key, entries.filter(matches(filters)).slice(0, 20)));
     setBusy(false);
-    load();
+    void load();
   };
 
   if (error && checkpoint === '') return html`<${Refusal} error=${error} />`;

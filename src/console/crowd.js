@@ -33,7 +33,7 @@ export function startCrowd({ region, onProgress, onError }) {
     onProgress({ ...totals });
   };
 
-  (async () => {
+  void (async () => {
     try {
       for (const person of people) await api(`/v1/users/${person}`, { method: 'PUT', body: { region } });
       while (running) {

@@ -101,19 +101,21 @@ export function FeedPage({ me }) {
   const lastWheel = useRef(0);
   const onKey = (e) => {
     if (e.target.closest('input, textarea, select, [role=dialog]')) return;
-    if (e.key === 'ArrowDown' || e.key === 'PageDown' || e.key === 'j') (e.preventDefault(), next());
+    if (e.key !== 'ArrowDown' && e.key !== 'PageDown' && e.key !== 'j') return;
+    e.preventDefault();
+    next().catch(fail);
   };
   const onWheel = (e) => {
     if (Math.abs(e.deltaY) < 30 || Date.now() - lastWheel.current < 600) return;
     lastWheel.current = Date.now();
-    if (e.deltaY > 0) next();
+    if (e.deltaY > 0) next().catch(fail);
   };
 
   if (user === undefined) return error ? html`<${Refusal} error=${error} />` : html`<p class="loading">Opening a person's feed…</p>`;
   return html`<section class="feed-page" aria-label="Feed">
     <div class="phone" tabindex="0" aria-label=${`Feed of ${user.id}: arrow down for the next video`} onKeyDown=${onKey} onWheel=${onWheel}
       onTouchStart=${(e) => (touchY.current = e.touches[0].clientY)}
-      onTouchEnd=${(e) => touchY.current !== undefined && touchY.current - e.changedTouches[0].clientY > 50 && next()}>
+      onTouchEnd=${(e) => touchY.current !== undefined && touchY.current - e.changedTouches[0].clientY > 50 && next().catch(fail)}>
       <p class="person">@${user.id} · page <span data-testid="page-number">${page}</span>${user.settings.personalized ? '' : ' · not personalised'}</p>
       ${current
         ? html`<${Card} key=${`${page}-${at}`} item=${current} page=${page} />

@@ -3,6 +3,7 @@
  * It keeps the process alive only while a request is in flight, so an engine left unclosed never hangs an exit.
  */
 import { parentPort, Worker, type TransferListItem } from 'node:worker_threads';
+import { messageOf } from './thrown.ts';
 
 type Reply<Result> = { requestId: number; result: Result } | { requestId: number; error: string };
 interface Request<Body> {
@@ -81,7 +82,7 @@ export function answerRequests<Body, Result>(handle: (body: Body) => Result, onC
     try {
       reply = { requestId: message.requestId, result: handle(message.body) };
     } catch (err) {
-      reply = { requestId: message.requestId, error: err instanceof Error ? err.message : String(err) };
+      reply = { requestId: message.requestId, error: messageOf(err) };
     }
     port.postMessage(reply);
   });

@@ -1,3 +1,6 @@
+import { messageOf } from './thrown.ts';
+import { warn } from './warnings.ts';
+
 /**
  * Runs `attempt` until it succeeds, waiting 50 ms, 100 ms, ... up to 2 s between tries, for work that must not
  * be dropped (a stored event to learn, a model delta every replica needs). Each failure is reported as a
@@ -9,7 +12,7 @@ export async function untilDone<T>(what: string, attempt: () => Promise<T>, stop
       return await attempt();
     } catch (err) {
       if (stopped()) throw err;
-      process.emitWarning(`moteur: ${what} failed (${(err as Error).message}); retrying`);
+      warn('retrying', `${what} failed (${messageOf(err)}); retrying`);
       await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** tries, 2000)));
     }
   }

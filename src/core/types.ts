@@ -1,4 +1,5 @@
 /** Domain types shared by every layer. Timestamps are epoch milliseconds once validated. */
+import type { ErrorCode } from './error-codes.ts';
 
 export const EVENT_TYPES = [
   'impression',
@@ -82,7 +83,7 @@ export type ItemOutcome =
   | { id: string; status: 'stored' }
   | { id: string; status: 'duplicate' }
   /** Valid, but the log could not take it this time: sending it again (or the whole batch) is safe. */
-  | { id: string; status: 'failed'; code: string; message: string }
-  | { id?: string; status: 'rejected'; code: string; message: string; field?: string };
+  | { id: string; status: 'failed'; code: ErrorCode; message: string }
+  | { id?: string; status: 'rejected'; code: ErrorCode; message: string; field?: string };
 
 export const DEFAULT_SETTINGS: UserSettings = { personalized: true, keywordFilters: [] };

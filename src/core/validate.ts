@@ -80,7 +80,10 @@ const eventCheck = compiled(EventInput);
 
 /** Throws the first schema error, named by its JSON path (`hashtags/2` becomes `hashtags[2]`). */
 function assertShape<T extends TSchema>(check: TypeCheck<T>, value: unknown, what: string): void {
-  if (check.Check(value)) return assertWellFormed(value, what);
+  if (check.Check(value)) {
+    assertWellFormed(value, what);
+    return;
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid(what, `expected a JSON object`);
   }

@@ -1,6 +1,6 @@
 /** Loads videos, users or events from a file into the engine in batches, keeping every rejected row's reason. */
 import type { Moteur } from '../app/moteur.ts';
-import { MoteurError } from '../core/errors.ts';
+import { invalid, MoteurError } from '../core/errors.ts';
 import type { ItemOutcome } from '../core/types.ts';
 import { eventFromCsv, userFromCsv, videoFromCsv } from './columns.ts';
 import { readRecords } from './records.ts';
@@ -77,7 +77,7 @@ export async function importFile(moteur: Moteur, kind: ImportKind, path: string,
 
 async function importUser(moteur: Moteur, record: Record<string, unknown>): Promise<void> {
   const { id, ...rest } = record;
-  if (typeof id !== 'string' || id === '') throw new MoteurError('invalid_field', 'id: is required', 400, 'id');
+  if (typeof id !== 'string' || id === '') throw invalid('id', 'is required');
   await moteur.putUser(id, rest);
 }
 

@@ -3,9 +3,10 @@
  * reporting bytes read for a progress bar. CSV fields may be quoted ("a, b" and "" for a quote);
  * a quoted field cannot span lines.
  */
-import { accessSync, constants, createReadStream, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, type Stats, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { MoteurError } from '../core/errors.ts';
+import { messageOf } from '../core/thrown.ts';
 
 export interface SourceRecord {
   line: number;
@@ -45,7 +46,7 @@ function splitCsvLine(line: string): string[] {
 function formatOf(path: string): 'csv' | 'jsonl' {
   if (path.endsWith('.csv')) return 'csv';
   if (path.endsWith('.jsonl') || path.endsWith('.ndjson')) return 'jsonl';
-  throw new MoteurError('unknown_format', `${path}: expected a .csv or .jsonl file`, 400);
+  throw new MoteurError('unknown_format', `${path}: expected a .csv or .jsonl file`);
 }
 
 /**
@@ -54,17 +55,17 @@ function formatOf(path: string): 'csv' | 'jsonl' {
  */
 export function fileSize(path: string): number {
   formatOf(path);
-  let stats;
+  let stats: Stats;
   try {
     stats = statSync(path);
   } catch {
-    throw new MoteurError('file_missing', `${path}: no such file`, 400);
+    throw new MoteurError('file_missing', `${path}: no such file`);
   }
-  if (!stats.isFile()) throw new MoteurError('file_unreadable', `${path}: not a file`, 400);
+  if (!stats.isFile()) throw new MoteurError('file_unreadable', `${path}: not a file`);
   try {
     accessSync(path, constants.R_OK);
   } catch {
-    throw new MoteurError('file_unreadable', `${path}: not readable (permission denied)`, 400);
+    throw new MoteurError('file_unreadable', `${path}: not readable (permission denied)`);
   }
   return stats.size;
 }
@@ -85,7 +86,7 @@ export async function* readRecords(path: string, onBytes: (bytesRead: number) =>
         const value = JSON.parse(text) as unknown;
         yield { line, value: typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { error: 'expected a JSON object' } };
       } catch (err) {
-        yield { line, value: { error: `not valid JSON: ${(err as Error).message}` } };
+        yield { line, value: { error: `not valid JSON: ${messageOf(err)}` } };
       }
       continue;
     }
@@ -93,7 +94,7 @@ export async function* readRecords(path: string, onBytes: (bytesRead: number) =>
     try {
       fields = splitCsvLine(text);
     } catch (err) {
-      yield { line, value: { error: (err as Error).message } };
+      yield { line, value: { error: messageOf(err) } };
       continue;
     }
     if (header === undefined) {

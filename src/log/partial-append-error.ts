@@ -1,4 +1,5 @@
 import type { AppendOutcome } from './event-log.ts';
+import { messageOf } from '../core/thrown.ts';
 
 /**
  * What became of one event of a batch whose append failed part-way. A failed event that the log holds all
@@ -18,7 +19,7 @@ export class PartialAppendError extends Error {
     const first = failed[0]?.error;
     super(
       `${failed.length} of ${outcomes.length} events could not be appended to the JetStream log ` +
-        `(${first instanceof Error ? first.message : String(first)}); the others are stored or duplicates, and appending the batch again is safe`,
+        `(${messageOf(first)}); the others are stored or duplicates, and appending the batch again is safe`,
     );
     this.name = 'PartialAppendError';
   }

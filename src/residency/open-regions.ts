@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MoteurError } from '../core/errors.ts';
+import { invalid, MoteurError } from '../core/errors.ts';
 import { SqliteEventLog } from '../log/sqlite/sqlite-event-log.ts';
 import { openSqlite } from '../store/sqlite/database.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -64,13 +64,13 @@ function lastSeqIn(path: string): number {
  */
 export async function openRegions(dataDir: string, served: readonly string[] | undefined, home: string): Promise<RegionalStorage> {
   if (existsSync(join(dataDir, 'events.db'))) {
-    throw new MoteurError('data_format', `${dataDir} keeps its events in one log (events.db), from an earlier version; export them with that version and import them into a new data directory`, 500);
+    throw new MoteurError('data_format', `${dataDir} keeps its events in one log (events.db), from an earlier version; export them with that version and import them into a new data directory`);
   }
   const present = regionsIn(dataDir);
   const regions = served ?? [home, ...present.filter((r) => r !== home)];
   const bad = regions.find((r) => !REGION_NAME.test(r));
   if (bad !== undefined || regions.length === 0) {
-    throw new MoteurError('invalid_field', `regions: "${bad ?? ''}" is not a region name (2 to 16 lower-case letters, digits or dashes, starting with a letter)`, 400, 'regions');
+    throw invalid('regions', `"${bad ?? ''}" is not a region name (2 to 16 lower-case letters, digits or dashes, starting with a letter)`);
   }
   const directory = new PeopleDirectory(regions);
   const masterKey = loadMasterKey(masterKeyFileIn(dataDir));

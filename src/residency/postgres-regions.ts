@@ -6,7 +6,7 @@
  * deployment are recorded in the shared schema, so a node knows the people of the regions it does not serve
  * and refuses them.
  */
-import { MoteurError } from '../core/errors.ts';
+import { invalid, MoteurError } from '../core/errors.ts';
 import { parsePostgresUrl } from '../store/postgres/connection.ts';
 import { migrate, type Migration } from '../store/postgres/migrations.ts';
 import { PostgresStore } from '../store/postgres/postgres-store.ts';
@@ -32,10 +32,10 @@ export interface PostgresRegions {
 /** The schema of a region's personal data: `<schema>_<region>`, checked to be a PostgreSQL identifier. */
 export function regionSchema(schema: string, region: string): string {
   if (!REGION_NAME.test(region)) {
-    throw new MoteurError('invalid_field', `regions: "${region}" is not a region name (2 to 16 lower-case letters, digits or dashes, starting with a letter)`, 400, 'regions');
+    throw invalid('regions', `"${region}" is not a region name (2 to 16 lower-case letters, digits or dashes, starting with a letter)`);
   }
   const name = `${schema}_${region.replaceAll('-', '_')}`;
-  if (name.length > 63) throw new MoteurError('invalid_option', `--store: schema ${name} for region ${region} is longer than PostgreSQL's 63 characters: use a shorter ?schema=`, 400, 'store');
+  if (name.length > 63) throw new MoteurError('invalid_option', `--store: schema ${name} for region ${region} is longer than PostgreSQL's 63 characters: use a shorter ?schema=`, { field: 'store' });
   return name;
 }
 

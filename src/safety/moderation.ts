@@ -259,7 +259,7 @@ export class Moderation {
     if (appeal !== undefined) {
       const appealed = this.store.decision(appeal.decisionId)!;
       if (appealed.moderator === moderator) {
-        throw new MoteurError('same_moderator', `the decision ${appealed.id} under appeal was taken by ${moderator}: another moderator must decide the appeal`, 409, 'videoId');
+        throw new MoteurError('same_moderator', `the decision ${appealed.id} under appeal was taken by ${moderator}: another moderator must decide the appeal`, { field: 'videoId' });
       }
     }
     const decision = this.record({
@@ -290,12 +290,12 @@ export class Moderation {
   /** A creator's appeal of a restricting decision: the case reopens in the queue for another moderator. */
   appeal(decisionId: string, explanation: string, ts: number): Appeal {
     const decision = this.store.decision(decisionId);
-    if (decision === undefined) throw new MoteurError('not_found', `decision '${decisionId}' does not exist`, 404, 'decisionId');
-    if (!restricts(decision.action)) throw new MoteurError('not_appealable', `decision ${decisionId} restores the video: there is nothing to appeal`, 409, 'decisionId');
+    if (decision === undefined) throw new MoteurError('not_found', `decision '${decisionId}' does not exist`, { field: 'decisionId' });
+    if (!restricts(decision.action)) throw new MoteurError('not_appealable', `decision ${decisionId} restores the video: there is nothing to appeal`, { field: 'decisionId' });
     if (!this.inForce(decision)) {
-      throw new MoteurError('not_appealable', `decision ${decisionId} is no longer in force: a later decision replaced it`, 409, 'decisionId');
+      throw new MoteurError('not_appealable', `decision ${decisionId} is no longer in force: a later decision replaced it`, { field: 'decisionId' });
     }
-    if (this.openAppeals.has(decision.videoId)) throw new MoteurError('appeal_open', `an appeal of video ${decision.videoId} is already waiting for a moderator`, 409, 'decisionId');
+    if (this.openAppeals.has(decision.videoId)) throw new MoteurError('appeal_open', `an appeal of video ${decision.videoId} is already waiting for a moderator`, { field: 'decisionId' });
     const appeal: Appeal = { id: newId('apl', ts), decisionId, videoId: decision.videoId, explanation, ts, status: 'open', resolvedBy: null };
     this.store.addAppeal(appeal);
     this.openAppeals.set(decision.videoId, appeal);

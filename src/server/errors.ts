@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { MoteurError } from '../core/errors.ts';
+import { invalid, MoteurError } from '../core/errors.ts';
 
 /** Maps Fastify's own errors (bad JSON, body too large, schema, bad URL) to the API's `{code, message, field}` form. */
 export function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError {
@@ -7,18 +7,18 @@ export function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new MoteurError('invalid_json', `body: not valid JSON (${err.message})`, 400, 'body');
+      return new MoteurError('invalid_json', `body: not valid JSON (${err.message})`, { field: 'body' });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new MoteurError('invalid_body', 'body: its length is not the Content-Length header\'s', 400, 'body');
+      return new MoteurError('invalid_body', 'body: its length is not the Content-Length header\'s', { field: 'body' });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new MoteurError('body_too_large', `body: over the ${bodyLimit}-byte limit: send smaller batches`, 413, 'body');
+      return new MoteurError('body_too_large', `body: over the ${bodyLimit}-byte limit: send smaller batches`, { field: 'body' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new MoteurError('unsupported_media_type', 'content-type: send JSON with Content-Type: application/json', 415, 'content-type');
+      return new MoteurError('unsupported_media_type', 'content-type: send JSON with Content-Type: application/json', { field: 'content-type' });
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_INVALID_URL':
-      return new MoteurError('invalid_url', 'url: the path is not valid percent-encoded UTF-8 (encode ids with encodeURIComponent)', 400, 'url');
+      return new MoteurError('invalid_url', 'url: the path is not valid percent-encoded UTF-8 (encode ids with encodeURIComponent)', { field: 'url' });
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new MoteurError('invalid_url', 'url: a path parameter is too long (ids are at most 128 characters)', 400, 'url');
+      return new MoteurError('invalid_url', 'url: a path parameter is too long (ids are at most 128 characters)', { field: 'url' });
     default:
       break;
   }
@@ -29,13 +29,13 @@ export function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError
     const named = params.missingProperty ?? params.additionalProperty;
     const field = [path, named].filter(Boolean).join('.') || String(err.validationContext ?? 'body');
     const message = params.additionalProperty !== undefined ? 'unknown field' : (first?.message ?? 'is not valid');
-    return new MoteurError('invalid_field', `${field}: ${message}`, 400, field);
+    return invalid(field, message);
   }
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
     // Fastify's own codes (FST_ERR_...) are not part of the API: the status says what kind of mistake it is.
-    return new MoteurError('bad_request', `request: ${err.message}`, err.statusCode, 'request');
+    return new MoteurError('bad_request', `request: ${err.message}`, { field: 'request', status: err.statusCode });
   }
-  return new MoteurError('internal', 'internal error', 500);
+  return new MoteurError('internal', 'internal error');
 }
 
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
@@ -47,6 +47,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     void reply.status(mapped.status).send(mapped.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    const noRoute = new MoteurError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+    void reply.status(noRoute.status).send(noRoute.toJSON());
   });
 }

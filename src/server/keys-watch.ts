@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import type { AccessControl } from '../app/access.ts';
+import { messageOf } from '../core/thrown.ts';
 
 const POLL_MS = 500;
 
@@ -32,7 +33,7 @@ export function watchKeysFile(access: AccessControl, file: string, loaded: KeysF
       const { keys } = access.reloadKeys('keys-file');
       report(`keys file changed: ${keys} key${keys === 1 ? '' : 's'} in force (${file})`);
     } catch (err) {
-      report(`keys file not reloaded: ${(err as Error).message}`);
+      report(`keys file not reloaded: ${messageOf(err)}`);
     }
   };
   const timer = setInterval(poll, POLL_MS);

@@ -62,7 +62,7 @@ export async function serveEngine(moteur: Moteur, options: ServeOptions): Promis
   } catch (err) {
     await moteur.close();
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    throw new MoteurError('port_in_use', `port ${port} is already in use: stop what listens there, or choose another with --port (0 picks a free one)`, 409);
+    throw new MoteurError('port_in_use', `port ${port} is already in use: stop what listens there, or choose another with --port (0 picks a free one)`);
   }
   // A cluster's keys live in its shared store, which the access control follows itself.
   const stopWatching = sharedKeys === undefined ? watchKeysFile(access, keysFile, keysLoaded, options.onKeysFile ?? ((message) => app.log.info(message))) : () => {};

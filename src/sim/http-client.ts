@@ -13,12 +13,14 @@ export async function request(url: string, method = 'GET', body?: unknown, apiKe
   return { status: answer.status, text: answer.body.toString() };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests and benchmarks read fields of the answer ad hoc; typed calls go through moteur/client
 export async function postJson(url: string, body: unknown, apiKey?: string): Promise<any> {
   const res = await request(url, 'POST', body, apiKey);
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.text}`);
   return JSON.parse(res.text);
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests and benchmarks read fields of the answer ad hoc; typed calls go through moteur/client
 export async function getJson(url: string, apiKey?: string): Promise<any> {
   const res = await request(url, 'GET', undefined, apiKey);
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.text}`);

@@ -1,4 +1,5 @@
 /** Rolling figures of a simulation: what people watched and did, and how fast the server answered. */
+import { messageOf } from '../core/thrown.ts';
 export interface SimulationReport {
   seconds: number;
   sessions: number;
@@ -61,7 +62,7 @@ export class SimulationStats {
 
   recordError(err: unknown): void {
     this.errors++;
-    this.lastError = err instanceof Error ? err.message : String(err);
+    this.lastError = messageOf(err);
   }
 
   report(): SimulationReport {

@@ -32,6 +32,6 @@ export function readOrCreateSecret(path: string, make: () => Buffer): Buffer {
 export function assertOwnerOnly(path: string): void {
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    throw new MoteurError('secret_exposed', `${path} is readable by others (mode ${mode.toString(8)}): chmod 600 it`, 500);
+    throw new MoteurError('secret_exposed', `${path} is readable by others (mode ${mode.toString(8)}): chmod 600 it`);
   }
 }

@@ -24,8 +24,8 @@ const ev = (userId: string, extra: Partial<SealedEvent> = {}): SealedEvent => ({
 const withoutSeq = ({ seq: _seq, ...event }: LoggedSealedEvent): SealedEvent => event;
 
 export function eventLogContract(name: string, { open, skip }: LogContractOptions): void {
-  const it = (title: string, body: (log: EventLog) => Promise<void>) =>
-    test(`${name}: ${title}`, { skip }, async () => {
+  const it = (title: string, body: (log: EventLog) => Promise<void>): void =>
+    void test(`${name}: ${title}`, { skip }, async () => {
       const { log } = await open();
       try {
         await body(log);

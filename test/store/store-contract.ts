@@ -37,8 +37,8 @@ const user = (id: string, extra: Partial<User> = {}): User => ({
 });
 
 export function storeContract(name: string, { open, skip }: ContractOptions): void {
-  const it = (title: string, body: (store: Store) => Promise<void>) =>
-    test(`${name}: ${title}`, { skip }, async () => {
+  const it = (title: string, body: (store: Store) => Promise<void>): void =>
+    void test(`${name}: ${title}`, { skip }, async () => {
       const { store } = await open();
       try {
         await body(store);

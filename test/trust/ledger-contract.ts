@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { canonicalEntry, Ledger, loadLedgerSecrets, type LedgerEntry } from '../../src/trust/ledger/ledger.ts';
+import { canonicalEntry, type Ledger, loadLedgerSecrets, type LedgerEntry } from '../../src/trust/ledger/ledger.ts';
 import { leafHash, nodeHash, verifyConsistency, verifyInclusion } from '../../src/trust/ledger/merkle.ts';
 import { checkpointBody, verifyNote } from '../../src/trust/ledger/note.ts';
 import { tempDir } from '../support/fixtures.ts';

@@ -7,6 +7,7 @@ import { removeRegionalFiles, writeRegionalFiles, writeRegionalFilesInBackground
 import type { OnlineLearners } from '../../learn/online/learners.ts';
 import { saveVectorIndex } from '../vector-index-file.ts';
 import type { LearningPosition } from './position.ts';
+import { warn } from '../../core/warnings.ts';
 
 export class SnapshotSchedule {
   /** The position the last snapshot holds (seq -1: none on disk that holds the current state). */
@@ -35,7 +36,7 @@ export class SnapshotSchedule {
   /** Writes a snapshot every `everyMs` (when anything changed); `beforeSnapshot` lets the engine flush what it relies on. */
   start(everyMs: number, beforeSnapshot: () => Promise<void>): void {
     if (this.path === undefined) return;
-    const periodic = () => this.snapshotNow(beforeSnapshot).catch((err: Error) => process.emitWarning(`moteur: snapshot not written: ${err.message}`));
+    const periodic = () => this.snapshotNow(beforeSnapshot).catch((err: unknown) => warn('snapshot_not_written', 'snapshot not written', err));
     this.timer = setInterval(periodic, everyMs).unref();
   }
 

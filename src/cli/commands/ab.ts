@@ -59,9 +59,9 @@ export function registerAb(program: Command): void {
       const experiment = experiments.find((e) => e.name === opts.experiment);
       if (experiment === undefined) {
         const known = experiments.length === 0 ? 'it has none' : `it has ${experiments.map((e) => e.name).join(', ')}`;
-        throw new MoteurError('unknown_experiment', `the configuration has no experiment ${opts.experiment} (${known}): pass --config with the file the server ran with`, 400, 'experiment');
+        throw new MoteurError('unknown_experiment', `the configuration has no experiment ${opts.experiment} (${known}): pass --config with the file the server ran with`, { field: 'experiment' });
       }
-      if (!existsSync(dataDir)) throw new MoteurError('no_data', `${dataDir} does not exist: pass --data with the server's data directory`, 400, 'data');
+      if (!existsSync(dataDir)) throw new MoteurError('no_data', `${dataDir} does not exist: pass --data with the server's data directory`, { field: 'data' });
       const regions = regionsIn(dataDir);
       const { store, log } = await openRegions(dataDir, regions.length > 0 ? regions : undefined, regions[0] ?? DEFAULT_CONFIG.region);
       const ledger = await Ledger.open(join(dataDir, 'ledger'));

@@ -6,12 +6,13 @@ import { DEFAULT_ORIGIN, loadLedgerSecrets } from '../../trust/ledger/ledger.ts'
 import { verifyConsistency, verifyInclusion, type Verdict } from '../../trust/ledger/merkle.ts';
 import { parseVerifierKey, verifierKey, verifyNote } from '../../trust/ledger/note.ts';
 import { watchLedger } from '../../trust/ledger/watch.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 function readInput(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new MoteurError('unreadable', `${path}: ${(err as Error).message}`, 400);
+    throw new MoteurError('unreadable', `${path}: ${messageOf(err)}`);
   }
 }
 
@@ -22,19 +23,19 @@ function checkProofFile(path: string): Verdict {
     v = JSON.parse(readInput(path)) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof MoteurError) throw err;
-    throw new MoteurError('unreadable', `${path}: not valid JSON`, 400);
+    throw new MoteurError('unreadable', `${path}: not valid JSON`);
   }
   const hash = (x: unknown) => Buffer.from(typeof x === 'string' ? x : '', 'base64');
   const proof = (Array.isArray(v.proof) ? v.proof : []).map(hash);
   if ('leafIdx' in v) return verifyInclusion(Number(v.leafIdx), Number(v.treeSize), hash(v.leafHash), proof, hash(v.root));
   if ('size1' in v) return verifyConsistency(Number(v.size1), Number(v.size2), hash(v.root1), hash(v.root2), proof);
-  throw new MoteurError('unreadable', `${path}: neither an inclusion proof (leafIdx, treeSize, leafHash, root, proof) nor a consistency proof (size1, size2, root1, root2, proof)`, 400);
+  throw new MoteurError('unreadable', `${path}: neither an inclusion proof (leafIdx, treeSize, leafHash, root, proof) nor a consistency proof (size1, size2, root1, root2, proof)`);
 }
 
 /** A malformed `--key` is a mistake in the command (exit 2), not an alert about the ledger (exit 1). */
 function assertVerifierKey(text: string): void {
   const parsed = parseVerifierKey(text);
-  if (typeof parsed === 'string') throw new MoteurError('invalid_field', `--key: ${parsed}; print it with 'moteur audit key --data DIR' on the server`, 400, 'key');
+  if (typeof parsed === 'string') throw new MoteurError('invalid_field', `--key: ${parsed}; print it with 'moteur audit key --data DIR' on the server`, { field: 'key' });
 }
 
 function report(verdict: Verdict, what: string): void {

@@ -107,7 +107,7 @@ export function registerCluster(program: Command): void {
       if (isAlive(file.supervisorPid)) {
         process.kill(file.supervisorPid, 'SIGTERM');
         for (const deadline = Date.now() + 30_000; isAlive(file.supervisorPid); await new Promise((r) => setTimeout(r, 100))) {
-          if (Date.now() > deadline) throw new MoteurError('cluster_stop', `the cluster's supervisor (pid ${file.supervisorPid}) did not stop within 30 s: kill it, or see its processes in ${join(opts.data, 'cluster.json')}`, 500);
+          if (Date.now() > deadline) throw new MoteurError('cluster_stop', `the cluster's supervisor (pid ${file.supervisorPid}) did not stop within 30 s: kill it, or see its processes in ${join(opts.data, 'cluster.json')}`);
         }
         console.log('cluster stopped');
       }

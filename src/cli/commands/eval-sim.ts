@@ -140,7 +140,7 @@ export function registerEvalSim(evalCommand: Command): void {
       .option('--minor-share <x>', 'share of people under 18 (half 13-15, half 16-17)', parseShare, DEFAULT_SCENARIO.minorShare),
   ).action(async (opts: EvalSimOptions, command: Command) => {
     if (opts.ab !== undefined && command.getOptionValueSource('policies') === 'cli') {
-      throw new MoteurError('invalid_option', '--ab and --policies cannot be used together: an A/B test compares the two configuration files', 400, 'ab');
+      throw new MoteurError('invalid_option', '--ab and --policies cannot be used together: an A/B test compares the two configuration files', { field: 'ab' });
     }
     // Both files are read before anything is simulated, so a typo fails at once.
     const ab = opts.ab?.map((file) => ({ name: basename(file).replace(/\.(json|toml)$/i, ''), config: readConfigOverrides(file) }));

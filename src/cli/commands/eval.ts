@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { chartsOf, writeChartPngs, writeHtmlReport } from '../../eval/report/outputs.ts';
 import type { ReportPage } from '../../eval/report/html.ts';
 import type { StageProgress } from '../../eval/progress.ts';

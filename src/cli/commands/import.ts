@@ -27,7 +27,7 @@ export function registerImport(program: Command): void {
     .option('--json', 'print the summaries as JSON', false)
     .action(async (opts: ImportOptions) => {
       const files = (['videos', 'users', 'events'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]!] as [ImportKind, string]);
-      if (files.length === 0) throw new MoteurError('nothing_to_import', 'nothing to import: give --videos, --users and/or --events', 400);
+      if (files.length === 0) throw new MoteurError('nothing_to_import', 'nothing to import: give --videos, --users and/or --events');
       for (const [, path] of files) fileSize(path); // a missing file fails before anything is written
       const moteur = await Moteur.open({ dataDir: opts.data, ...(opts.regions ? { regions: opts.regions } : {}) });
       moteur.recordAction('importData', `import of ${files.map(([kind]) => kind).join(', ')}`);
@@ -50,7 +50,7 @@ export function registerImport(program: Command): void {
         }
       }
       if (summaries.every((s) => s.rejected > 0 && s.stored === 0 && s.duplicates === 0)) {
-        throw new MoteurError('all_rejected', 'every row was rejected and nothing was imported: fix the rows (the reasons are above) and import again', 400);
+        throw new MoteurError('all_rejected', 'every row was rejected and nothing was imported: fix the rows (the reasons are above) and import again');
       }
     });
 }

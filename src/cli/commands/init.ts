@@ -20,7 +20,7 @@ export function registerInit(program: Command): void {
     .action((dir: string, opts: { regions: string[] }) => {
       const dataDir = resolve(dir);
       if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-        throw new MoteurError('not_empty', `${dir} already exists and is not empty: init makes a new data directory, choose another`, 400, 'dir');
+        throw new MoteurError('not_empty', `${dir} already exists and is not empty: init makes a new data directory, choose another`, { field: 'dir' });
       }
       mkdirSync(dataDir, { recursive: true });
       loadMasterKey(masterKeyFileIn(dataDir));

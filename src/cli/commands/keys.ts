@@ -5,12 +5,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { MoteurError } from '../../core/errors.ts';
 import { regionsIn } from '../../residency/open-regions.ts';
-import { openPool, parsePostgresUrl } from '../../store/postgres/connection.ts';
+import { openPool, parsePostgresUrl, type PostgresTarget } from '../../store/postgres/connection.ts';
 import { createMasterKey, masterKeyFingerprint, readClusterMasterKey } from '../../trust/crypto/master-key.ts';
 import { createKey, KeyRing, keysFileIn, revokeKey, type KeyRecord } from '../../trust/policy/keys.ts';
 import { SharedKeys } from '../../trust/policy/postgres-keys.ts';
 import { isRole, ROLES, type Role } from '../../trust/policy/vocabulary.ts';
 import { parseRegions } from '../options.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 function parseRole(value: string): Role {
   if (!isRole(value)) throw new InvalidArgumentError(`expected one of ${ROLES.join(', ')}`);
@@ -25,14 +26,14 @@ interface Where {
 /** Runs `work` on the keys the options name: a data directory's keys file, or a cluster's shared store. */
 async function onKeys<T>(where: Where, file: (keysFile: string) => T, shared: (keys: SharedKeys) => Promise<T>): Promise<T> {
   if ((where.data === undefined) === (where.store === undefined)) {
-    throw new MoteurError('invalid_option', "give --data DIR (a single node's keys) or --store postgres://... (a cluster's), one of them", 400, 'data');
+    throw new MoteurError('invalid_option', "give --data DIR (a single node's keys) or --store postgres://... (a cluster's), one of them", { field: 'data' });
   }
   if (where.data !== undefined) return file(keysFileIn(where.data));
-  let target;
+  let target: PostgresTarget;
   try {
     target = parsePostgresUrl(where.store!);
   } catch (err) {
-    throw new MoteurError('invalid_option', `--store ${where.store}: ${(err as Error).message}`, 400, 'store');
+    throw new MoteurError('invalid_option', `--store ${where.store}: ${messageOf(err)}`, { field: 'store' });
   }
   const pool = openPool(target, 1);
   try {
@@ -50,7 +51,7 @@ function refuseRegionsNotHeld(dataDir: string, regions: readonly string[]): void
   const held = regionsIn(dataDir);
   const unserved = regions.filter((r) => held.length > 0 && !held.includes(r));
   if (unserved.length > 0) {
-    throw new MoteurError('invalid_field', `--regions: ${dataDir} holds no region ${unserved.join(', ')} (it holds ${held.join(', ')}); a key works only where a node serves its regions`, 400, 'regions');
+    throw new MoteurError('invalid_field', `--regions: ${dataDir} holds no region ${unserved.join(', ')} (it holds ${held.join(', ')}); a key works only where a node serves its regions`, { field: 'regions' });
   }
 }
 

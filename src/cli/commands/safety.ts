@@ -26,13 +26,13 @@ interface Period {
 /** The moderation database of a data directory, or the one-line error saying there is none. */
 function openModeration(dataDir: string): SafetyStore {
   const path = join(dataDir, 'safety.db');
-  if (!existsSync(path)) throw new MoteurError('not_found', `${dataDir} holds no moderation database (safety.db): is it a moteur data directory?`, 404);
+  if (!existsSync(path)) throw new MoteurError('not_found', `${dataDir} holds no moderation database (safety.db): is it a moteur data directory?`);
   return new SafetyStore(path);
 }
 
 /** [from, to] as days, `to` included. */
 function periodOf(opts: Period): { from: number; to: number } {
-  if (opts.to < opts.from) throw new MoteurError('invalid_field', '--to: must not be before --from', 400, 'to');
+  if (opts.to < opts.from) throw new MoteurError('invalid_field', '--to: must not be before --from', { field: 'to' });
   return { from: opts.from, to: opts.to + DAY_MS };
 }
 
@@ -65,7 +65,7 @@ export function registerSafety(program: Command): void {
             if (statement === undefined) continue;
             // A statement the database would refuse is a bug to fix, not a line to submit.
             const errors = validateStatement(statement);
-            if (errors.length > 0) throw new MoteurError('invalid_statement', `decision ${decision.id}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, 500);
+            if (errors.length > 0) throw new MoteurError('invalid_statement', `decision ${decision.id}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
             lines.push(JSON.stringify(statement));
           }
           writeFileSync(opts.out, lines.map((l) => `${l}\n`).join(''));

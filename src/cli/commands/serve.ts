@@ -11,6 +11,7 @@ import { nodeConfig, type MoteurConfigOverrides } from '../../app/config.ts';
 import { serveEngine, startServer, type RunningServer } from '../../server/start.ts';
 import { configOption, loadSettings } from '../config-option.ts';
 import { parseNonNegativeInt, parsePort, parsePositiveInt, parseRegions, parseShard } from '../options.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 interface ServeOptions {
   data?: string;
@@ -105,7 +106,7 @@ export function registerServe(program: Command): void {
           const { label } = server.access.reload('signal:SIGHUP');
           console.log(`policies and keys reloaded: ${label}`);
         } catch (err) {
-          console.error(`reload refused: ${(err as Error).message}`);
+          console.error(`reload refused: ${messageOf(err)}`);
         }
       });
       stopOnSignals(() => server.close());

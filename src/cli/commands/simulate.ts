@@ -4,6 +4,7 @@ import { catchUpWithCatalog, generateWorld, SIM_REGIONS } from '../../sim/world.
 import { EXIT } from '../exit-codes.ts';
 import { parsePositiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
+import { causeMessageOf } from '../../core/thrown.ts';
 
 interface SimulateOptions {
   url: string;
@@ -41,7 +42,7 @@ export function registerSimulate(program: Command): void {
           const served = data as { videos: number; regions?: string[] } | undefined;
           return { status: response.status, text: response.ok ? '' : response.statusText, videos: served?.videos ?? 0, regions: served?.regions };
         })
-        .catch((err: Error) => ({ status: 0, text: (err.cause as Error | undefined)?.message ?? err.message, videos: 0, regions: undefined }));
+        .catch((err: unknown) => ({ status: 0, text: causeMessageOf(err), videos: 0, regions: undefined }));
       if (health.status !== 200) {
         console.error(`moteur simulate: no moteur server answers at ${url} (${health.text}); start one with 'moteur serve --data DIR'`);
         process.exitCode = EXIT.unreachable;

@@ -27,7 +27,7 @@ export function registerTrain(program: Command): void {
       const engine = engineOverrides(settings);
       const opts = { ...given, data: given.data ?? serverSettings(settings).dataDir, seed: given.seed ?? engine.learning?.seed ?? DEFAULT_CONFIG.learning.seed };
       if (!existsSync(join(opts.data, 'store.db'))) {
-        throw new MoteurError('no_data_dir', `${opts.data} holds no engine data: give the --data of a 'moteur serve' or 'moteur import'`, 400);
+        throw new MoteurError('no_data_dir', `${opts.data} holds no engine data: give the --data of a 'moteur serve' or 'moteur import'`);
       }
       const path = learnerSnapshotPath(opts.data);
       const lock = lockDataDir(opts.data);

@@ -39,7 +39,7 @@ export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiN
   const { store, sealedLog, log, postgres } = await openScaleOut(options, 'api');
   const fromDeltas = options.learnFrom === 'deltas';
   const { shards } = sealedLog.subjects;
-  if (fromDeltas && shards < 2) throw new MoteurError('invalid_option', `--learn-from deltas needs learner shards: the log ${sealedLog.subjects.stream} has one partition`, 400, 'learn-from');
+  if (fromDeltas && shards < 2) throw new MoteurError('invalid_option', `--learn-from deltas needs learner shards: the log ${sealedLog.subjects.stream} has one partition`, { field: 'learn-from' });
   // Learning from deltas, any shard's checkpoint holds the whole model; else the whole log's learner's.
   const checkpoints = await openCheckpoints(postgres, fromDeltas ? { index: 0, count: shards } : undefined);
   mkdirSync(options.dataDir, { recursive: true });

@@ -17,9 +17,9 @@ export interface RandomWalkOptions {
  */
 export function trainRandomWalk(data: ImplicitInteractions, options: RandomWalkOptions): UserItemScorer {
   const popularity = itemPopularity(data);
-  const itemFactor = Float64Array.from(popularity, (p) => (p > 0 ? Math.pow(p, -options.popularityExponent) : 0));
+  const itemFactor = Float64Array.from(popularity, (p) => (p > 0 ? p ** -options.popularityExponent : 0));
   const alpha = options.transitionExponent;
-  const step = (degree: number) => Math.pow(degree, -alpha);
+  const step = (degree: number) => degree ** -alpha;
   return {
     scoreUser(user, out) {
       out.fill(0);

@@ -336,7 +336,7 @@ const headline = (models: Record<string, ModelResult>, name: string) => {
   const at = (k: string) => ({ [k]: m.metrics[k] });
   return {
     model: name,
-    ...['recall@10', 'ndcg@10', 'hit@10', 'recall@20', 'ndcg@20', 'hit@20'].reduce((o, k) => ({ ...o, ...at(k) }), {}),
+    ...Object.assign({}, ...['recall@10', 'ndcg@10', 'hit@10', 'recall@20', 'ndcg@20', 'hit@20'].map(at)),
     ...(m.intervals ? { intervals: m.intervals } : {}),
     trainSeconds: m.trainSeconds,
   };

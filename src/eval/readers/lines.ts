@@ -5,11 +5,11 @@ import type { StageProgress } from '../progress.ts';
 
 /** Fails with a message naming the file when a data file the evaluation needs is not there. */
 export function requireFile(path: string): void {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new MoteurError('data_file_missing', `data file not found: ${path}`, 404, 'data');
+  if (!existsSync(path) || !statSync(path).isFile()) throw new MoteurError('data_file_missing', `data file not found: ${path}`, { field: 'data' });
 }
 
 export const malformedRow = (path: string, lineNumber: number, why: string): MoteurError =>
-  new MoteurError('data_file_malformed', `${path}:${lineNumber}: ${why}`, 400, 'data');
+  new MoteurError('data_file_malformed', `${path}:${lineNumber}: ${why}`, { field: 'data' });
 
 /**
  * Streams a text file's lines with 1-based line numbers (blank lines skipped), so large files never sit in memory

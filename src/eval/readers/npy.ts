@@ -15,7 +15,7 @@ const MAGIC = '\x93NUMPY';
 export function readNpyMatrix(path: string): NpyMatrix {
   requireFile(path);
   const bytes = readFileSync(path);
-  const bad = (why: string) => new MoteurError('data_file_malformed', `${path}: ${why}`, 400, 'data');
+  const bad = (why: string) => new MoteurError('data_file_malformed', `${path}: ${why}`, { field: 'data' });
   if (bytes.length < 10 || bytes.toString('latin1', 0, 6) !== MAGIC) throw bad('not a NumPy .npy file (bad magic string)');
   const major = bytes[6]!;
   const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);

@@ -40,7 +40,7 @@ export async function readTiktokSplit(dir: string, heldOutFile = join(dir, 'val.
   const userCount = Math.max(maxId(train.users), maxId(heldOut.users)) + 1;
   const itemCount = Math.max(maxId(train.items), maxId(heldOut.items), ...features.map((f) => f.rows - 1)) + 1;
   for (const [k, f] of features.entries()) {
-    if (f.rows !== itemCount) throw new MoteurError('data_file_malformed', `${featurePaths[k]}: ${f.rows} rows of features, but item ids go up to ${itemCount - 1}`, 400, 'data');
+    if (f.rows !== itemCount) throw new MoteurError('data_file_malformed', `${featurePaths[k]}: ${f.rows} rows of features, but item ids go up to ${itemCount - 1}`, { field: 'data' });
   }
   return { train, heldOut, userCount, itemCount, features };
 }
@@ -66,6 +66,6 @@ export async function readReplayCatalog(path: string, itemCount: number, progres
     videos.push(video as Record<string, unknown>);
   }
   const missing = present.indexOf(0);
-  if (missing >= 0) throw new MoteurError('data_file_malformed', `${path}: video v${missing} is missing, but the split names items up to ${itemCount - 1}`, 400, 'data');
+  if (missing >= 0) throw new MoteurError('data_file_malformed', `${path}: video v${missing} is missing, but the split names items up to ${itemCount - 1}`, { field: 'data' });
   return videos;
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { MoteurError } from '../../core/errors.ts';
 import { renderHtmlReport, type ReportPage } from './html.ts';
 import type { Chart } from './svg.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 /** Writes the HTML page (creating its folder); fails with the path when it cannot. */
 export function writeHtmlReport(path: string, page: ReportPage): void {
@@ -21,7 +22,7 @@ export async function writeChartPngs(dir: string, charts: Chart[]): Promise<stri
   try {
     ({ Resvg } = await import('@resvg/resvg-js'));
   } catch {
-    throw new MoteurError('report_not_written', `cannot write ${dir}: PNG charts need the optional package @resvg/resvg-js (npm install @resvg/resvg-js), or leave out --png`, 400, 'png');
+    throw new MoteurError('report_not_written', `cannot write ${dir}: PNG charts need the optional package @resvg/resvg-js (npm install @resvg/resvg-js), or leave out --png`, { field: 'png' });
   }
   return writeOutput(dir, () => {
     mkdirSync(dir, { recursive: true });
@@ -43,6 +44,6 @@ function writeOutput<T>(path: string, write: () => T): T {
   try {
     return write();
   } catch (err) {
-    throw new MoteurError('report_not_written', `cannot write ${path}: ${(err as Error).message}`, 400, 'output');
+    throw new MoteurError('report_not_written', `cannot write ${path}: ${messageOf(err)}`, { field: 'output' });
   }
 }

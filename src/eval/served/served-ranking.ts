@@ -4,7 +4,7 @@
  * as the batch baselines' full rankings.
  */
 import type { MoteurConfigOverrides } from '../../app/config.ts';
-import { evaluateLists, PER_USER_METRICS, type EvaluatedUser, type FullRankingContext } from '../full-ranking.ts';
+import { evaluateLists, type PER_USER_METRICS, type EvaluatedUser, type FullRankingContext } from '../full-ranking.ts';
 import type { ModelResult } from '../implicit-benchmark.ts';
 import { PeopleBootstrap, type Interval } from '../metrics/bootstrap.ts';
 import type { StageProgress } from '../progress.ts';

@@ -10,7 +10,7 @@ export function sampleBeta(a: number, b: number, random: () => number): number {
 
 function sampleGamma(shape: number, random: () => number): number {
   // Below 1, boost the shape by one and scale back: Gamma(a) = Gamma(a + 1) · U^(1/a).
-  if (shape < 1) return sampleGamma(shape + 1, random) * Math.pow(random() || Number.MIN_VALUE, 1 / shape);
+  if (shape < 1) return sampleGamma(shape + 1, random) * (random() || Number.MIN_VALUE) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

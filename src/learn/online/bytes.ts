@@ -3,7 +3,7 @@ import { endianness } from 'node:os';
 import { MoteurError } from '../../core/errors.ts';
 
 // Typed arrays are copied as raw bytes; that is only portable between little-endian machines.
-if (endianness() !== 'LE') throw new MoteurError('unsupported_platform', 'learner snapshots need a little-endian machine', 500);
+if (endianness() !== 'LE') throw new MoteurError('unsupported_platform', 'learner snapshots need a little-endian machine');
 
 const encoder = new TextEncoder();
 
@@ -98,7 +98,7 @@ export class ByteReader {
 
   private need(n: number): number {
     if (this.at + n > this.bytes.length) {
-      throw new MoteurError('snapshot_corrupt', `learner snapshot ends early: wanted ${n} bytes at offset ${this.at} of ${this.bytes.length}`, 500);
+      throw new MoteurError('snapshot_corrupt', `learner snapshot ends early: wanted ${n} bytes at offset ${this.at} of ${this.bytes.length}`);
     }
     const start = this.at;
     this.at += n;
@@ -178,7 +178,7 @@ export function readHeader(r: ByteReader, magic: string, format: number, what: s
   } catch {
     // Too short to hold even the header: reported below as not a snapshot.
   }
-  if (found !== magic) throw new MoteurError('snapshot_corrupt', `not ${what} (wrong header)`, 500);
+  if (found !== magic) throw new MoteurError('snapshot_corrupt', `not ${what} (wrong header)`);
   const version = r.u32();
-  if (version !== format) throw new MoteurError('snapshot_corrupt', `${what} format ${version} is not supported (expected ${format})`, 500);
+  if (version !== format) throw new MoteurError('snapshot_corrupt', `${what} format ${version} is not supported (expected ${format})`);
 }

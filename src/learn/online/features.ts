@@ -113,5 +113,5 @@ export class PersonFeatures {
 }
 
 function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
+  return Math.min(Math.max(x, lo), hi);
 }

@@ -3,7 +3,7 @@
  * generator. Each part owns its own data; the learners' jobs (learning, candidates, rights, deltas, snapshots)
  * work on them through this one holder, so a restore builds a whole new holder instead of reassigning parts.
  */
-import { type OnlineConfig } from './config.ts';
+import type { OnlineConfig } from './config.ts';
 import { DurationBaseline } from './duration-baseline.ts';
 import { OpenExposures } from './exposures.ts';
 import { Factorization } from './factorization.ts';

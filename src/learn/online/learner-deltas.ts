@@ -3,7 +3,7 @@
  * for its next delta, and other replicas' deltas are added in. Each person in a delta travels whole.
  */
 import { allFinite, allFloat32, FLOAT32_MAX } from '../../core/float32.ts';
-import { ByteReader, ByteWriter } from './bytes.ts';
+import type { ByteReader, ByteWriter } from './bytes.ts';
 import { droppedUpdates } from './finite.ts';
 import type { Exposure } from './exposures.ts';
 import type { LearnedParts } from './learned-parts.ts';

@@ -62,7 +62,7 @@ export function readLearnedParts(input: PersonReader): LearnedParts {
   parts.events = events;
   parts.rng.state = rngState;
   parts.ranker.read(r);
-  if (!holdsFiniteOnly(parts)) throw new MoteurError('snapshot_not_finite', 'the learners in it hold non-finite numbers', 500);
+  if (!holdsFiniteOnly(parts)) throw new MoteurError('snapshot_not_finite', 'the learners in it hold non-finite numbers');
   for (let slot = 0; slot < catalog.size; slot++) parts.refreshVector(slot);
   return parts;
 }

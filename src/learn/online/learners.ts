@@ -217,7 +217,7 @@ export class OnlineLearners implements LearnedCandidates, LearnedScores, Learned
   static restore(bytes: Uint8Array): OnlineLearners {
     const r = new ByteReader(bytes);
     const learners = OnlineLearners.read(wholeReader(r));
-    if (!r.done) throw new MoteurError('snapshot_corrupt', 'learner snapshot has trailing bytes', 500);
+    if (!r.done) throw new MoteurError('snapshot_corrupt', 'learner snapshot has trailing bytes');
     return learners;
   }
 

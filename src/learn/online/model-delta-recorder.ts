@@ -7,7 +7,7 @@
  */
 import { DURATION_BUCKETS } from './duration-baseline.ts';
 import type { ItemDelta } from './model-delta.ts';
-import { COUNTERS, VideoCounters } from './video-counters.ts';
+import { type COUNTERS, VideoCounters } from './video-counters.ts';
 
 export interface RecordedParts {
   counters: VideoCounters;

@@ -94,7 +94,7 @@ export function decodeDelta(bytes: Uint8Array): DeltaMessage {
   const exploration = readList(r, () => ({ videoId: r.str(), completions: r.u32(), likes: r.u32() }));
   const people = readPeople(r);
   const peopleParts = readList(r, () => ({ region: r.str(), seq: r.f64() }));
-  if (!r.done) throw new MoteurError('snapshot_corrupt', 'a model delta has trailing bytes', 500);
+  if (!r.done) throw new MoteurError('snapshot_corrupt', 'a model delta has trailing bytes');
   const ranker = weights.length === 0 ? undefined : { weights, squaredGradients };
   const delta = { events, clock, counters, baseline, rows, projection: projection.length === 0 ? undefined : projection, ranker, swing, exploration, people };
   return { shard, shards, position, delta, ...(peopleParts.length > 0 && { peopleParts }) };
@@ -112,7 +112,7 @@ export function decodePeople(bytes: Uint8Array): ModelDelta['people'] {
   const r = new ByteReader(bytes);
   readHeader(r, PEOPLE_MAGIC, PEOPLE_FORMAT, "a model delta's people");
   const people = readPeople(r);
-  if (!r.done) throw new MoteurError('snapshot_corrupt', "a model delta's people have trailing bytes", 500);
+  if (!r.done) throw new MoteurError('snapshot_corrupt', "a model delta's people have trailing bytes");
   return people;
 }
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { MoteurError } from '../../core/errors.ts';
+import { invalid, MoteurError } from '../../core/errors.ts';
 import { ByteReader, ByteWriter, readHeader, writeHeader } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { writeFileAtomically, writeFileAtomicallyInBackground } from './snapshot-file.ts';
@@ -34,14 +34,15 @@ export class RegionalWriter implements PersonWriter {
     private readonly regions: readonly string[],
     private readonly regionOf: (userId: string) => string | undefined,
   ) {
-    if (regions.length === 0 || regions.length > 255) throw new MoteurError('invalid_field', `regions: a snapshot splits into 1 to 255 regions, not ${regions.length}`, 400, 'regions');
+    if (regions.length === 0 || regions.length > 255) throw invalid('regions', `a snapshot splits into 1 to 255 regions, not ${regions.length}`);
     this.parts = regions.map(() => new ByteWriter());
   }
 
   of(userId: string): ByteWriter {
     const region = this.regionOf(userId) ?? this.regions[0]!;
     const i = this.regions.indexOf(region);
-    if (i < 0) throw new MoteurError('wrong_region', `the learners hold a person of region ${region}, which this engine does not serve (${this.regions.join(', ')})`, 500);
+    // A 500, not the 403 a caller gets: no request asked for this person, the engine holds them by mistake.
+    if (i < 0) throw new MoteurError('wrong_region', `the learners hold a person of region ${region}, which this engine does not serve (${this.regions.join(', ')})`, { status: 500 });
     this.shared.u8(i);
     return this.parts[i]!;
   }
@@ -78,7 +79,7 @@ class RegionalReader implements PersonReader {
   next(): ByteReader {
     const i = this.shared.u8();
     const part = this.parts[i];
-    if (part === undefined) throw new MoteurError('snapshot_corrupt', `snapshot names region part ${i}, which it does not have`, 500);
+    if (part === undefined) throw new MoteurError('snapshot_corrupt', `snapshot names region part ${i}, which it does not have`);
     return part;
   }
 
@@ -93,26 +94,26 @@ class RegionalReader implements PersonReader {
  * the log instead. `read` must consume every byte.
  */
 export function readRegional<T>(snapshot: RegionalSnapshot, regions: readonly string[], magic: string, format: number, what: string, read: (input: PersonReader) => T): T {
-  if (startsWith(snapshot.shared, magic)) throw new MoteurError('snapshot_regions', `${what} from an earlier version, with every region's people in one file`, 500);
+  if (startsWith(snapshot.shared, magic)) throw new MoteurError('snapshot_regions', `${what} from an earlier version, with every region's people in one file`);
   const r = new ByteReader(snapshot.shared);
   readHeader(r, SHARED_MAGIC, FORMAT, what);
   readHeader(r, magic, format, what);
   const named = Array.from({ length: r.u32() }, () => ({ region: r.str(), hash: r.str() }));
   const held = named.map((n) => n.region);
   if (held.length !== regions.length || !regions.every((region) => held.includes(region))) {
-    throw new MoteurError('snapshot_regions', `the snapshot holds the people of ${held.join(', ')}; this engine serves ${regions.join(', ')}`, 500);
+    throw new MoteurError('snapshot_regions', `the snapshot holds the people of ${held.join(', ')}; this engine serves ${regions.join(', ')}`);
   }
   const parts = named.map(({ region, hash }) => {
     const bytes = snapshot.parts.get(region);
-    if (bytes === undefined || sha256(bytes) !== hash) throw new MoteurError('snapshot_regions', `the snapshot part of region ${region} is missing or belongs to another snapshot`, 500);
+    if (bytes === undefined || sha256(bytes) !== hash) throw new MoteurError('snapshot_regions', `the snapshot part of region ${region} is missing or belongs to another snapshot`);
     const p = new ByteReader(bytes);
     readHeader(p, PART_MAGIC, FORMAT, `${what} part`);
-    if (p.str() !== region) throw new MoteurError('snapshot_corrupt', `the snapshot part of region ${region} names another region`, 500);
+    if (p.str() !== region) throw new MoteurError('snapshot_corrupt', `the snapshot part of region ${region} names another region`);
     return new ByteReader(p.u8s());
   });
   const input = new RegionalReader(new ByteReader(r.u8s()), parts);
   const value = read(input);
-  if (!r.done || !input.done) throw new MoteurError('snapshot_corrupt', `${what} has trailing bytes`, 500);
+  if (!r.done || !input.done) throw new MoteurError('snapshot_corrupt', `${what} has trailing bytes`);
   return value;
 }
 

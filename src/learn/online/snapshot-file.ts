@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { MoteurError } from '../../core/errors.ts';
 import { PRIVATE_FILE } from '../../core/private-files.ts';
 import { OnlineLearners } from './learners.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 export function writeFileAtomically(path: string, bytes: Uint8Array): number {
   const temporary = `${path}.tmp`;
@@ -53,12 +54,12 @@ export function readSnapshotBytes<T>(path: string, decode: (bytes: Uint8Array) =
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new MoteurError('snapshot_missing', `cannot read snapshot ${path}: ${(error as Error).message}`, 500);
+    throw new MoteurError('snapshot_missing', `cannot read snapshot ${path}: ${messageOf(error)}`);
   }
   try {
     return decode(bytes);
   } catch (error) {
-    if (error instanceof MoteurError) throw new MoteurError(error.code, `${path}: ${error.message}`, error.status);
+    if (error instanceof MoteurError) throw new MoteurError(error.code, `${path}: ${error.message}`, { status: error.status });
     throw error;
   }
 }

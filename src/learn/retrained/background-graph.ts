@@ -8,6 +8,7 @@
 import { RequestWorker } from '../../core/request-worker.ts';
 import { trainItemGraph, type GraphTrainingData, type ItemGraph, type ItemGraphOptions } from './item-graph.ts';
 import { PersonGraphScores, type GraphWeights } from './person-graph-scores.ts';
+import { warn } from '../../core/warnings.ts';
 
 export interface GraphUpkeep {
   /** A retrain starts once no engagement has changed for this long... */
@@ -162,7 +163,7 @@ export class BackgroundGraph {
       const graph = small ? trainItemGraph(data) : await this.onWorker(data);
       if (!this.closed) this.swapIn(graph);
     } catch (error) {
-      process.emitWarning(`moteur: the item graph was not retrained (the previous one is still served): ${(error as Error).message}`);
+      warn('item_graph_not_retrained', 'the item graph was not retrained (the previous one is still served)', error);
     }
     this.trainedThrough(changes);
   }

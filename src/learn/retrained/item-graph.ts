@@ -138,17 +138,17 @@ function walkLinks(data: ImplicitInteractions, popularity: Float64Array, options
   const n = data.itemCount;
   const k = options.walkNeighbours;
   const alpha = options.transitionExponent;
-  const targetFactor = Float64Array.from(popularity, (p) => (p > 0 ? Math.pow(p, -options.popularityExponent) : 0));
+  const targetFactor = Float64Array.from(popularity, (p) => (p > 0 ? p ** -options.popularityExponent : 0));
   const table: NeighbourTable = { k, targets: new Int32Array(n * k).fill(-1), weights: new Float32Array(n * k) };
   const row = new Float64Array(n);
   const touched: number[] = [];
   for (let i = 0; i < n; i++) {
     const audience = usersOf(data, i);
     if (audience.length === 0) continue;
-    const fromItem = Math.pow(audience.length, -alpha);
+    const fromItem = audience.length ** -alpha;
     for (const v of audience) {
       const theirs = itemsOf(data, v);
-      const step = fromItem * Math.pow(theirs.length, -alpha);
+      const step = fromItem * theirs.length ** -alpha;
       for (const j of theirs) {
         if (j === i) continue;
         if (row[j] === 0) touched.push(j);

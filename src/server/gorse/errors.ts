@@ -19,7 +19,7 @@ export function installGorseErrors(app: FastifyInstance, bodyLimit: number): voi
     sendGorseError(reply, mapped);
   });
   app.setNotFoundHandler((request, reply) => {
-    sendGorseError(reply, new MoteurError('not_found', `no route ${request.method} ${request.url.split('?')[0]} in moteur's Gorse-compatible API (docs/gorse.md)`, 404));
+    sendGorseError(reply, new MoteurError('not_found', `no route ${request.method} ${request.url.split('?')[0]} in moteur's Gorse-compatible API (docs/gorse.md)`));
   });
 }
 

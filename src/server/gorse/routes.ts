@@ -59,11 +59,12 @@ const timestamped = (list: ListedVideo[]) => list.map((v) => ({ Id: v.video.id, 
 /** Gorse answers a batch in one piece: the first item moteur refused fails the call, naming it and why. */
 function refusedIn(outcomes: ItemOutcome[]): MoteurError | undefined {
   const failed = outcomes.find((o) => o.status === 'failed');
-  if (failed !== undefined && failed.status === 'failed') return new MoteurError(failed.code, `${failed.id}: ${failed.message}`, 503);
+  if (failed !== undefined && failed.status === 'failed') return new MoteurError(failed.code, `${failed.id}: ${failed.message}`);
   const rejected = outcomes.find((o) => o.status === 'rejected');
   if (rejected === undefined || rejected.status !== 'rejected') return undefined;
   const stored = outcomes.filter((o) => o.status === 'stored').length;
-  return new MoteurError(rejected.code, `${rejected.id ?? 'an item'}: ${rejected.message} (${stored} of ${outcomes.length} were stored)`, 400, rejected.field);
+  // Gorse answers any refused item with a 400, whatever moteur's code (an unknown video is a 404 elsewhere).
+  return new MoteurError(rejected.code, `${rejected.id ?? 'an item'}: ${rejected.message} (${stored} of ${outcomes.length} were stored)`, { field: rejected.field, status: 400 });
 }
 
 export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit, metrics }: GorseApiOptions): Promise<void> {
@@ -73,7 +74,7 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
   // gorsejs sends its bodiless PUTs (adding a category) as an empty form; an empty body is no body, anything else is refused.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     if (body === '') done(null, undefined);
-    else done(new MoteurError('unsupported_media_type', 'send JSON with Content-Type: application/json', 415));
+    else done(new MoteurError('unsupported_media_type', 'send JSON with Content-Type: application/json'));
   });
   // Gorse's API is described by Gorse; moteur's own OpenAPI document (and the typed client made from it) is /v1.
   app.addHook('onRoute', (route) => {
@@ -221,7 +222,7 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
   for (const { routes, reason } of UNMAPPED) {
     for (const route of routes) {
       const [method, path] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
-      app.route({ method, url: path, handler: async (_request, reply) => sendGorseError(reply, new MoteurError('not_supported', `${route}: ${reason}`, 501)) });
+      app.route({ method, url: path, handler: async (_request, reply) => sendGorseError(reply, new MoteurError('not_supported', `${route}: ${reason}`)) });
     }
   }
 }

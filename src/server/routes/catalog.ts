@@ -76,7 +76,7 @@ export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, acce
       const served = moteur.residency.regions;
       const region = request.query.region ?? served[0]!;
       if (!served.includes(region)) {
-        throw new MoteurError('wrong_region', `region: this node serves ${served.join(', ')}; ask a node of region ${region} for its trending videos`, 403, 'region');
+        throw new MoteurError('wrong_region', `region: this node serves ${served.join(', ')}; ask a node of region ${region} for its trending videos`, { field: 'region' });
       }
       return { region, items: moteur.popularVideos({ region, n: request.query.n }).map(listed) };
     },

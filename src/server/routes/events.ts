@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
+import type { ErrorCode } from '../../core/error-codes.ts';
 import { MAX_EVENT_BATCH } from '../../core/schemas.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import { BatchResult, batchReply, PartlyStoredBatch } from './shared.ts';
@@ -25,7 +26,7 @@ export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access
       // Not a 200, so that a client reading only the status resends: resending the whole batch is safe.
       void response.code(503).header('retry-after', '1');
       return {
-        code: 'log_unavailable',
+        code: 'log_unavailable' satisfies ErrorCode,
         message: `${reply.failed} of ${reply.results.length} events could not be stored in the event log; resend them (or the whole batch: what was stored is reported a duplicate)`,
         ...reply,
       };

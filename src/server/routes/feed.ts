@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
 import type { FeedOptions, Moteur } from '../../app/moteur.ts';
-import { MoteurError } from '../../core/errors.ts';
+import { invalid } from '../../core/errors.ts';
 import type { RequestFilters } from '../../feed/filters/request-filters.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import { IdParams } from './shared.ts';
@@ -56,8 +56,8 @@ export function registerFeedRoutes(app: FastifyInstance, moteur: Moteur, access:
 /** The items of a comma-separated list, each checked; an empty item or too many is the client's mistake. */
 function items(raw: string, field: string, max: number, normalise: (item: string) => string = (x) => x): string[] {
   const out = raw.split(',').map((x) => normalise(x.trim()));
-  if (out.some((x) => x === '' || x.length > 128)) throw new MoteurError('invalid_field', `${field}: expected comma-separated values of 1 to 128 characters, got ${JSON.stringify(raw.slice(0, 100))}`, 400, field);
-  if (out.length > max) throw new MoteurError('invalid_field', `${field}: at most ${max} values, got ${out.length}`, 400, field);
+  if (out.some((x) => x === '' || x.length > 128)) throw invalid(field, `expected comma-separated values of 1 to 128 characters, got ${JSON.stringify(raw.slice(0, 100))}`);
+  if (out.length > max) throw invalid(field, `at most ${max} values, got ${out.length}`);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MoteurError } from '../../core/errors.ts';
+import { invalid } from '../../core/errors.ts';
 import type { AccessControl } from '../../app/access.ts';
 import type { Ledger } from '../../trust/ledger/ledger.ts';
 import { LEDGER } from '../../trust/policy/vocabulary.ts';
@@ -29,7 +29,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ledger: Ledger, acces
       const { start, end } = request.query;
       const size = await ledger.size();
       if (end < start || end - start > MAX_PAGE || end > size) {
-        throw new MoteurError('invalid_field', `end: must be from start to start + ${MAX_PAGE} and at most the ledger's size ${size}`, 400, 'end');
+        throw invalid('end', `must be from start to start + ${MAX_PAGE} and at most the ledger's size ${size}`);
       }
       return { entries: await ledger.entries(start, end) };
     },

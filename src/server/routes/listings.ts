@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
-import { MoteurError } from '../../core/errors.ts';
+import { invalid } from '../../core/errors.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 
 const PageQuery = Type.Object({
@@ -18,7 +18,7 @@ function decodeCursor(cursor: string | undefined): string {
   if (cursor === undefined) return '';
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^[A-Za-z0-9_-]+$/.test(cursor) || id === '' || encodeCursor(id) !== cursor) {
-    throw new MoteurError('invalid_field', 'cursor: is not a cursor this API gave; pass nextCursor of the previous page as it is', 400, 'cursor');
+    throw invalid('cursor', 'is not a cursor this API gave; pass nextCursor of the previous page as it is');
   }
   return id;
 }

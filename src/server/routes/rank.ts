@@ -45,7 +45,7 @@ async function checkBody(request: FastifyRequest): Promise<void> {
   if (!Array.isArray(ids)) throw invalid('videoIds', `must be an array of 1 to ${MAX_RANK_BATCH} video ids (strings)`);
   if (ids.length === 0) throw invalid('videoIds', 'must hold at least one video id');
   if (ids.length > MAX_RANK_BATCH) {
-    throw new MoteurError('batch_too_large', `videoIds holds ${ids.length} items; the limit is ${MAX_RANK_BATCH} per request`, 413, 'videoIds');
+    throw new MoteurError('batch_too_large', `videoIds holds ${ids.length} items; the limit is ${MAX_RANK_BATCH} per request`, { field: 'videoIds' });
   }
   const first = rankInput.Errors(body).First();
   const at = /^\/videoIds\/(\d+)/.exec(first?.path ?? '')?.[1];

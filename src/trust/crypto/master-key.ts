@@ -20,9 +20,9 @@ export function loadMasterKey(file: string): Buffer {
   const key = readOrCreateSecret(file, () => randomBytes(MASTER_KEY_BYTES));
   const mode = statSync(file).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    throw new MoteurError('master_key_exposed', `${file} is readable by others (mode ${mode.toString(8)}): chmod 600 it`, 500);
+    throw new MoteurError('master_key_exposed', `${file} is readable by others (mode ${mode.toString(8)}): chmod 600 it`);
   }
-  if (key.length !== MASTER_KEY_BYTES) throw new MoteurError('master_key_invalid', `${file} must hold exactly ${MASTER_KEY_BYTES} bytes`, 500);
+  if (key.length !== MASTER_KEY_BYTES) throw new MoteurError('master_key_invalid', `${file} must hold exactly ${MASTER_KEY_BYTES} bytes`);
   return key;
 }
 
@@ -31,8 +31,7 @@ export function readClusterMasterKey(file: string): Buffer {
   if (!existsSync(file)) {
     throw new MoteurError(
       'master_key_missing',
-      `no master key at ${file}: every node of a cluster needs the cluster's key; copy it (mode 0600) from a node of the cluster, or for a new cluster make it once with 'moteur keys master create --master-key ${file}'`,
-      500,
+      `no master key at ${file}: every node of a cluster needs the cluster's key; copy it (mode 0600) from a node of the cluster, or for a new cluster make it once with 'moteur keys master create --master-key ${file}'`
     );
   }
   return loadMasterKey(file);
@@ -41,7 +40,7 @@ export function readClusterMasterKey(file: string): Buffer {
 /** Makes a new master key file; refuses to replace one, since the data keys it wraps would no longer open. */
 export function createMasterKey(file: string): Buffer {
   if (existsSync(file)) {
-    throw new MoteurError('master_key_exists', `${file} already exists (fingerprint ${masterKeyFingerprint(loadMasterKey(file))}): a master key is never replaced, the data keys it wraps would stop opening`, 400);
+    throw new MoteurError('master_key_exists', `${file} already exists (fingerprint ${masterKeyFingerprint(loadMasterKey(file))}): a master key is never replaced, the data keys it wraps would stop opening`);
   }
   return loadMasterKey(file);
 }

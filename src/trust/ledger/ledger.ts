@@ -6,7 +6,7 @@
  */
 import { createHmac, generateKeyPairSync, createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
-import { MoteurError } from '../../core/errors.ts';
+import { invalid, MoteurError } from '../../core/errors.ts';
 import { assertOwnerOnly, readOrCreateSecret } from '../secret-file.ts';
 import { consistencyPath, EMPTY_ROOT, inclusionPath, leafHash, nodeHash, splitPoint, type RangeHash } from './merkle.ts';
 import { checkpointBody, signNote, verifierKey } from './note.ts';
@@ -85,10 +85,10 @@ export class Ledger {
       const mine = { verifierKey: ledger.verifierKey(), saltCheck: ledger.commitment(SALT_CHECK) };
       const bound = await storage.bindIdentity(mine);
       if (bound.verifierKey !== mine.verifierKey) {
-        throw new MoteurError('ledger_key_mismatch', `the ledger is signed by ${bound.verifierKey}, not by this node's key ${mine.verifierKey}: give every node the same ledger key (--ledger-keys)`, 500);
+        throw new MoteurError('ledger_key_mismatch', `the ledger is signed by ${bound.verifierKey}, not by this node's key ${mine.verifierKey}: give every node the same ledger key (--ledger-keys)`);
       }
       if (bound.saltCheck !== mine.saltCheck) {
-        throw new MoteurError('ledger_key_mismatch', "the ledger's commitments use another salt than this node's ledger.salt: give every node the same (--ledger-keys)", 500);
+        throw new MoteurError('ledger_key_mismatch', "the ledger's commitments use another salt than this node's ledger.salt: give every node the same (--ledger-keys)");
       }
     } catch (err) {
       await storage.close();
@@ -132,13 +132,13 @@ export class Ledger {
 
   async inclusionProof(index: number, size: number): Promise<Buffer[]> {
     await this.checkSize(size, 'size');
-    if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new MoteurError('invalid_field', `index: must be below size ${size}`, 400, 'index');
+    if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw invalid('index', `must be below size ${size}`);
     return (await this.withNodes((hash) => inclusionPath(index, 0, size, hash))).map((h) => Buffer.from(h));
   }
 
   async consistencyProof(from: number, to: number): Promise<Buffer[]> {
     await this.checkSize(to, 'to');
-    if (!Number.isSafeInteger(from) || from < 1 || from > to) throw new MoteurError('invalid_field', `from: must be from 1 to ${to}`, 400, 'from');
+    if (!Number.isSafeInteger(from) || from < 1 || from > to) throw invalid('from', `must be from 1 to ${to}`);
     return (await this.withNodes((hash) => consistencyPath(from, to, hash))).map((h) => Buffer.from(h));
   }
 
@@ -202,7 +202,7 @@ export class Ledger {
     return compute(
       rangeHashOver((level, index) => {
         const hash = found.get(nodeKey(level, index));
-        if (hash === undefined) throw new MoteurError('ledger_corrupt', `the ledger has lost node ${level}/${index}`, 500);
+        if (hash === undefined) throw new MoteurError('ledger_corrupt', `the ledger has lost node ${level}/${index}`);
         return hash;
       }),
     );
@@ -216,7 +216,7 @@ export class Ledger {
   private async checkSize(size: number, field: string): Promise<void> {
     const committed = await this.size();
     if (!Number.isSafeInteger(size) || size < 0 || size > committed) {
-      throw new MoteurError('invalid_field', `${field}: must be from 0 to the ledger's size ${committed}`, 400, field);
+      throw invalid(field, `must be from 0 to the ledger's size ${committed}`);
     }
   }
 }

@@ -68,7 +68,7 @@ export function grownNodes(size: number, frontier: ReadonlyMap<string, Buffer>, 
     put(0, leaf, hash);
     for (let level = 0, i = leaf; i % 2 === 1; level++, i = Math.floor(i / 2)) {
       const left = known.get(nodeKey(level, i - 1));
-      if (left === undefined) throw new MoteurError('ledger_corrupt', `the ledger has lost node ${level}/${i - 1}`, 500);
+      if (left === undefined) throw new MoteurError('ledger_corrupt', `the ledger has lost node ${level}/${i - 1}`);
       hash = nodeHash(left, hash);
       put(level + 1, Math.floor(i / 2), hash);
     }

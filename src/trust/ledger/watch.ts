@@ -7,6 +7,7 @@ import { MoteurError } from '../../core/errors.ts';
 import { canonicalEntry, type LedgerEntry } from './ledger.ts';
 import { EMPTY_ROOT, leafHash, nodeHash, splitPoint, verifyConsistency, verifyInclusion } from './merkle.ts';
 import { verifyNote } from './note.ts';
+import { causeMessageOf } from '../../core/thrown.ts';
 
 export interface WatchState {
   origin: string;
@@ -18,15 +19,15 @@ export type WatchResult = { ok: true; state: WatchState; checkedEntries: number 
 
 /** One GET; a server that does not answer, or refuses the API key, is a MoteurError saying what to do. */
 async function getText(url: string, apiKey: string | undefined): Promise<string> {
-  const res = await fetch(url, apiKey === undefined ? {} : { headers: { authorization: `Bearer ${apiKey}` } }).catch((err: Error) => {
-    throw new MoteurError('server_unreachable', `no moteur server answers at ${new URL(url).origin} (${(err.cause as Error | undefined)?.message ?? err.message}): check --url`, 503);
+  const res = await fetch(url, apiKey === undefined ? {} : { headers: { authorization: `Bearer ${apiKey}` } }).catch((err: unknown) => {
+    throw new MoteurError('server_unreachable', `no moteur server answers at ${new URL(url).origin} (${causeMessageOf(err)}): check --url`);
   });
   const text = await res.text();
   if (res.status === 401 || res.status === 403) {
     const given = apiKey === undefined ? 'no API key was given' : 'the server refused the API key';
-    throw new MoteurError(res.status === 401 ? 'unauthenticated' : 'forbidden', `${given}: give an auditor's key with --api-key or MOTEUR_API_KEY ('moteur keys create --role auditor')`, res.status);
+    throw new MoteurError(res.status === 401 ? 'unauthenticated' : 'forbidden', `${given}: give an auditor's key with --api-key or MOTEUR_API_KEY ('moteur keys create --role auditor')`);
   }
-  if (res.status !== 200) throw new MoteurError('server_unreachable', `${url} answered ${res.status}: ${text.slice(0, 200)}`, 503);
+  if (res.status !== 200) throw new MoteurError('server_unreachable', `${url} answered ${res.status}: ${text.slice(0, 200)}`);
   return text;
 }
 

@@ -5,7 +5,7 @@
  */
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { setFlagsFromString } from 'node:v8';
-import { MoteurError } from '../../core/errors.ts';
+import { invalid, MoteurError } from '../../core/errors.ts';
 import { DecisionMemo } from './decision-memo.ts';
 import { KeyRing, type KeyRecord, type KeySource, type Principal } from './keys.ts';
 import { loadPolicyFiles } from './policy-files.ts';
@@ -73,7 +73,7 @@ function loadPolicies(dir: string): LoadedPolicies {
   const files = loadPolicyFiles(dir);
   const setId = `moteur:${files.version}`;
   const answer = cedar.preparsePolicySet(setId, { staticPolicies: files.policies });
-  if (answer.type === 'failure') throw new MoteurError('policy_invalid', `${dir}: ${answer.errors.map((e) => e.message).join('; ')}`, 500);
+  if (answer.type === 'failure') throw new MoteurError('policy_invalid', `${dir}: ${answer.errors.map((e) => e.message).join('; ')}`);
   return { version: files.version, label: files.label, setId, memo: new DecisionMemo(Object.values(files.policies)) };
 }
 
@@ -82,7 +82,7 @@ export class Authorizer {
   private readonly keyRing: KeySource;
 
   constructor(private readonly options: AuthorizerOptions) {
-    if (options.regions.length === 0) throw new MoteurError('invalid_field', 'regions: a node serves at least one region', 400, 'regions');
+    if (options.regions.length === 0) throw invalid('regions', 'a node serves at least one region');
     this.policies = loadPolicies(options.policyDir);
     this.keyRing = options.keySource ?? new KeyRing(options.keysFile);
   }
@@ -128,9 +128,9 @@ export class Authorizer {
   /** The principal behind an `Authorization: Bearer <key>` header value; a 401 MoteurError when there is none. */
   principalForBearer(authorization: string | undefined): Principal {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) throw new MoteurError('unauthenticated', `send an API key as "Authorization: Bearer <key>"; ${this.keyRing.howToCreate}`, 401);
+    if (!match) throw new MoteurError('unauthenticated', `send an API key as "Authorization: Bearer <key>"; ${this.keyRing.howToCreate}`);
     const principal = this.keyRing.principalForKey(match[1]!);
-    if (!principal) throw new MoteurError('unauthenticated', `unknown or revoked API key; ${this.keyRing.howToCreate}`, 401);
+    if (!principal) throw new MoteurError('unauthenticated', `unknown or revoked API key; ${this.keyRing.howToCreate}`);
     return principal;
   }
 
@@ -201,5 +201,5 @@ export function accessDenied(request: AccessRequest, decision: Decision): Moteur
     : decision.reasons.length > 0
       ? `forbidden by ${decision.reasons.join(', ')}`
       : 'no policy permits it';
-  return new MoteurError('forbidden', `${request.principal.id} (${request.principal.role}) may not ${request.action} ${request.resource.type}: ${why}`, 403);
+  return new MoteurError('forbidden', `${request.principal.id} (${request.principal.role}) may not ${request.action} ${request.resource.type}: ${why}`);
 }

@@ -5,9 +5,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MoteurError } from '../../core/errors.ts';
+import { invalid, MoteurError } from '../../core/errors.ts';
 import { isRole, ROLES, type Role } from './vocabulary.ts';
 import { makePrivateDir } from '../../core/private-files.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 export interface Principal {
   id: string;
@@ -32,7 +33,7 @@ export const keysFileIn = (dataDir: string): string => join(dataDir, 'keys.json'
 
 export const hashKey = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex');
 
-const bad = (file: string, message: string) => new MoteurError('keys_invalid', `${file}: ${message}`, 500);
+const bad = (file: string, message: string) => new MoteurError('keys_invalid', `${file}: ${message}`);
 
 function checkRecord(file: string, hash: string, value: unknown): KeyRecord {
   const where = `key ${hash.slice(0, 12)}…`;
@@ -55,7 +56,7 @@ export function readKeysFile(file: string): Map<string, KeyRecord> {
   try {
     json = JSON.parse(readFileSync(file, 'utf8')) as KeysFileJson;
   } catch (err) {
-    throw bad(file, `not valid JSON (${(err as Error).message})`);
+    throw bad(file, `not valid JSON (${messageOf(err)})`);
   }
   if (typeof json !== 'object' || json === null || typeof json.keys !== 'object' || json.keys === null || Array.isArray(json.keys)) {
     throw bad(file, 'expected {"keys": {"<sha256 of key>": {id, role, regions, createdAt}}}');
@@ -104,10 +105,10 @@ export function revokeKey(file: string, hashPrefix: string): KeyRecord {
 
 /** The one hash among `hashes` that starts with `hashPrefix` (at least 8 hex digits); a 400 naming `where` otherwise. */
 export function oneHashStartingWith(hashPrefix: string, hashes: readonly string[], where: string): string {
-  if (!/^[0-9a-f]{8,64}$/.test(hashPrefix)) throw new MoteurError('invalid_field', 'hash: give at least 8 hex digits of the key hash', 400, 'hash');
+  if (!/^[0-9a-f]{8,64}$/.test(hashPrefix)) throw invalid('hash', 'give at least 8 hex digits of the key hash');
   const matches = hashes.filter((h) => h.startsWith(hashPrefix));
   if (matches.length !== 1) {
-    throw new MoteurError('invalid_field', `hash: ${matches.length === 0 ? 'no key' : `${matches.length} keys`} in ${where} start with ${hashPrefix}`, 400, 'hash');
+    throw new MoteurError('invalid_field', `hash: ${matches.length === 0 ? 'no key' : `${matches.length} keys`} in ${where} start with ${hashPrefix}`, { field: 'hash' });
   }
   return matches[0]!;
 }

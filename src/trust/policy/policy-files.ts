@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { MoteurError } from '../../core/errors.ts';
 import { ACTION_NAMES } from './vocabulary.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 /** The policies shipped with moteur (the repository's `policies/`), wherever the process runs from. */
 export const DEFAULT_POLICY_DIR = fileURLToPath(new URL('../../../policies', import.meta.url));
@@ -29,7 +30,7 @@ export interface PolicyFiles {
   label: string;
 }
 
-const fail = (where: string, message: string) => new MoteurError('policy_invalid', `${where}: ${message}`, 500);
+const fail = (where: string, message: string) => new MoteurError('policy_invalid', `${where}: ${message}`);
 
 /** `file:line:column` of a UTF-8 byte offset (Cedar reports byte offsets). */
 function locate(file: string, text: string, byteOffset: number): string {
@@ -47,7 +48,7 @@ function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw fail(path, `cannot read: ${(err as Error).message}`);
+    throw fail(path, `cannot read: ${messageOf(err)}`);
   }
 }
 

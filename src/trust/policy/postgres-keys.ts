@@ -13,6 +13,7 @@ import { canonicalEntry, type LedgerEntry } from '../ledger/ledger.ts';
 import type { PostgresLedgerStorage } from '../ledger/postgres-ledger-storage.ts';
 import { hashKey, newKey, oneHashStartingWith, type KeyRecord, type KeySource, type Principal } from './keys.ts';
 import { isRole } from './vocabulary.ts';
+import { messageOf } from '../../core/thrown.ts';
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -135,7 +136,7 @@ export class SharedKeyRing implements KeySource {
         if (entriesFor === undefined) return;
         await this.keys.recordUnrecorded((changes, transaction) => this.ledger.appendIn(transaction, entriesFor(changes).map(canonicalEntry)));
       } catch (err) {
-        console.error(`API keys not re-read from the store: ${(err as Error).message}`);
+        console.error(`API keys not re-read from the store: ${messageOf(err)}`);
       } finally {
         this.refreshing = undefined;
       }
