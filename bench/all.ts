@@ -59,7 +59,11 @@ function parseArgs(argv: string[]) {
     const arg = argv[i]!;
     const value = () => argv[++i] ?? fail(`${arg} expects a value`);
     if (arg === '--quick') options.quick = true;
-    else if (arg === '--only') options.only = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (arg === '--only')
+      options.only = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (arg === '--out') options.out = value();
     else if (arg === '--compare') options.compare = value();
     else fail(`unknown argument '${arg}'; expected --only a,b  --quick  --out FILE  --compare OLD.json`);
@@ -107,7 +111,9 @@ function runOne(command: string): Promise<{ code: number | null; stdout: string;
   });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderrTail: stderr.trim().split('\n').slice(-5).join('\n'), seconds: (performance.now() - started) / 1000 }));
+    child.on('exit', (code) =>
+      resolve({ code, stdout, stderrTail: stderr.trim().split('\n').slice(-5).join('\n'), seconds: (performance.now() - started) / 1000 }),
+    );
   });
 }
 
@@ -124,7 +130,10 @@ function flatten(value: unknown, path = '', into = new Map<string, number>()): M
 
 /** Which way is better, from the figure's name; undefined when the name does not say. */
 function better(path: string): 'higher' | 'lower' | undefined {
-  const leaf = path.split('.').pop()!.replace(/\[\d+\]$/, '');
+  const leaf = path
+    .split('.')
+    .pop()!
+    .replace(/\[\d+\]$/, '');
   if (/(PerSecond|perSecond|PerSec|Ratio|ratio|recall|Recall|likes|affinity|Affinity|retention|Minutes)/.test(leaf)) return 'higher';
   if (/(Ms|Us|Seconds|seconds|Bytes|bytes|MiB|GiB)$/.test(leaf) || /^(p\d+|max|mean)/.test(leaf)) return 'lower';
   return undefined;
@@ -143,8 +152,13 @@ function summary(results: Results): string {
   const rows = [['benchmark', 'status', 'seconds', 'first figures (all are in the file)']];
   for (const [name, run] of Object.entries(results.benchmarks)) {
     // Figures whose better direction is known first; per-item details (numbered entries) left to the file.
-    const headline = [...flatten(run.figures)].filter(([k]) => !/\[\d+\]/.test(k)).sort(([a], [b]) => Number(better(a) === undefined) - Number(better(b) === undefined));
-    const figures = headline.slice(0, 4).map(([k, v]) => `${k}=${fmt(v)}`).join('  ');
+    const headline = [...flatten(run.figures)]
+      .filter(([k]) => !/\[\d+\]/.test(k))
+      .sort(([a], [b]) => Number(better(a) === undefined) - Number(better(b) === undefined));
+    const figures = headline
+      .slice(0, 4)
+      .map(([k, v]) => `${k}=${fmt(v)}`)
+      .join('  ');
     // A failure's last line in the table (its stderr tail is in the file), so the table stays one row per benchmark.
     const failure = (run.error ?? '').trim().split('\n');
     const reason = failure.length > 1 ? `${failure[0]!.split(':')[0]}: … ${failure[failure.length - 1]!.trim()}` : failure[0]!;
@@ -170,11 +184,13 @@ function comparison(old: Results, now: Results): string {
       }
       const change = was === 0 ? Infinity : (value - was) / Math.abs(was);
       const direction = better(path);
-      const verdict = direction === undefined ? '' : (change > 0) === (direction === 'higher') ? 'better' : 'worse';
+      const verdict = direction === undefined ? '' : change > 0 === (direction === 'higher') ? 'better' : 'worse';
       rows.push([`${name} ${path}`, fmt(was), fmt(value), Number.isFinite(change) ? `${(100 * change).toFixed(1)} %` : 'from 0', verdict]);
     }
   }
-  const lines = [`compared with ${old.git.commit.slice(0, 12)} (${old.startedAt}${old.quick ? ', quick' : ''}) → ${now.git.commit.slice(0, 12)}${now.quick ? ' (quick)' : ''}`];
+  const lines = [
+    `compared with ${old.git.commit.slice(0, 12)} (${old.startedAt}${old.quick ? ', quick' : ''}) → ${now.git.commit.slice(0, 12)}${now.quick ? ' (quick)' : ''}`,
+  ];
   if (old.quick !== now.quick) lines.push('note: one run was quick and the other was not, so sizes differ');
   if (rows.length > 1) lines.push(table(rows));
   lines.push(`${unchanged} figures unchanged`);

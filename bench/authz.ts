@@ -34,7 +34,17 @@ const principals = keys.map((k) => authorizer.principalForKey(k)!);
 
 // Traffic: mostly the app (feeds, events), a little of everyone else, over 100k people in two regions.
 const random = seededRandom(7);
-const appActions: ActionName[] = ['readFeed', 'readFeed', 'readFeed', 'ingestEvents', 'ingestEvents', 'readVideo', 'readUser', 'putUser', 'readFeedNonPersonalized'];
+const appActions: ActionName[] = [
+  'readFeed',
+  'readFeed',
+  'readFeed',
+  'ingestEvents',
+  'ingestEvents',
+  'readVideo',
+  'readUser',
+  'putUser',
+  'readFeedNonPersonalized',
+];
 function request(i: number, purpose = 'feed'): AccessRequest {
   const r = random();
   const principal = r < 0.9 ? principals[0]! : principals[1 + Math.floor(random() * 3)]!;
@@ -61,7 +71,13 @@ function timeEach(count: number, run: (i: number) => void) {
     times[i] = Number(process.hrtime.bigint() - start) / 1000;
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { count, meanUs: round(sorted.reduce((a, b) => a + b, 0) / count, 2), p50Us: round(percentile(sorted, 50), 2), p99Us: round(percentile(sorted, 99), 2), maxUs: round(sorted[count - 1]!, 1) };
+  return {
+    count,
+    meanUs: round(sorted.reduce((a, b) => a + b, 0) / count, 2),
+    p50Us: round(percentile(sorted, 50), 2),
+    p99Us: round(percentile(sorted, 99), 2),
+    maxUs: round(sorted[count - 1]!, 1),
+  };
 }
 
 note(`${DECISIONS} mixed decisions...`);
@@ -100,11 +116,15 @@ const engineDir = scratchDir();
 const appKey = createKey(keysFileIn(engineDir), { id: 'ios-app', role: 'app', regions: ['eu'] });
 const moteur = await Moteur.open({ dataDir: engineDir, regions: ['eu'], embeddingDim: 8 });
 for (let i = 0; i < 2000; i += 1000) {
-  await moteur.upsertVideos(Array.from({ length: 1000 }, (_, j) => ({ id: `v${i + j}`, creatorId: `c${(i + j) % 200}`, durationMs: 15_000, hashtags: [`t${(i + j) % 40}`] })));
+  await moteur.upsertVideos(
+    Array.from({ length: 1000 }, (_, j) => ({ id: `v${i + j}`, creatorId: `c${(i + j) % 200}`, durationMs: 15_000, hashtags: [`t${(i + j) % 40}`] })),
+  );
 }
 const PEOPLE = 10_000;
 for (let i = 0; i < PEOPLE; i += 1000) {
-  await moteur.ingest(Array.from({ length: 1000 }, (_, j) => ({ id: `warm-${i + j}`, userId: `p${i + j}`, videoId: `v${(i + j) % 2000}`, type: 'like', ts: Date.now() })));
+  await moteur.ingest(
+    Array.from({ length: 1000 }, (_, j) => ({ id: `warm-${i + j}`, userId: `p${i + j}`, videoId: `v${(i + j) % 2000}`, type: 'like', ts: Date.now() })),
+  );
 }
 const access = new AccessControl(moteur, { dataDir: engineDir, policyDir: POLICY_DIR });
 const header = `Bearer ${appKey}`;
@@ -128,10 +148,23 @@ for (let i = 0; i < FEEDS; i++) {
 }
 const summary = (values: Float64Array) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return { meanUs: round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 2), p50Us: round(percentile(sorted, 50), 2), p99Us: round(percentile(sorted, 99), 2), maxUs: round(sorted[sorted.length - 1]!, 1) };
+  return {
+    meanUs: round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 2),
+    p50Us: round(percentile(sorted, 50), 2),
+    p99Us: round(percentile(sorted, 99), 2),
+    maxUs: round(sorted[sorted.length - 1]!, 1),
+  };
 };
 // The entries queued above are written in batches: the cost per entry of that write, off the request's path.
-const entries = Array.from({ length: 20_000 }, (_, i) => ({ time: new Date().toISOString(), principal: 'ios-app', purpose: 'feed', action: 'readFeed', resource: moteur.personInLedger(`p${i}`), decision: 'allow' as const, policyVersion: access.policyVersion }));
+const entries = Array.from({ length: 20_000 }, (_, i) => ({
+  time: new Date().toISOString(),
+  principal: 'ios-app',
+  purpose: 'feed',
+  action: 'readFeed',
+  resource: moteur.personInLedger(`p${i}`),
+  decision: 'allow' as const,
+  policyVersion: access.policyVersion,
+}));
 const t = performance.now();
 for (let i = 0; i < entries.length; i += 100) await moteur.ledger.append(entries.slice(i, i + 100));
 const ledgerUsPerEntry = round(((performance.now() - t) * 1000) / entries.length, 2);

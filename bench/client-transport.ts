@@ -31,11 +31,16 @@ async function measure(fetch: Fetch | undefined) {
   const cpu = process.cpuUsage();
   const start = performance.now();
   let sent = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (sent++ < REQUESTS) await call();
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (sent++ < REQUESTS) await call();
+    }),
+  );
   const used = process.cpuUsage(cpu);
-  return { clientCpuUsPerRequest: round((used.user + used.system) / REQUESTS, 1), requestsPerSecond: round(REQUESTS / ((performance.now() - start) / 1000), 0) };
+  return {
+    clientCpuUsPerRequest: round((used.user + used.system) / REQUESTS, 1),
+    requestsPerSecond: round(REQUESTS / ((performance.now() - start) / 1000), 0),
+  };
 }
 
 note(`server at ${baseUrl}; ${REQUESTS} requests per transport`);

@@ -60,7 +60,12 @@ async function main(): Promise<void> {
   const scratch = scratchDir();
   const masterKey = join(scratch, 'master.key');
   createMasterKey(masterKey);
-  const env = { MOTEUR_STORE: `${POSTGRES}?schema=${name}`, MOTEUR_LOG: `${NATS}?stream=${name}&shards=${SHARDS}`, MOTEUR_MASTER_KEY: masterKey, MOTEUR_LEDGER_KEYS: join(scratch, 'ledger-keys') };
+  const env = {
+    MOTEUR_STORE: `${POSTGRES}?schema=${name}`,
+    MOTEUR_LOG: `${NATS}?stream=${name}&shards=${SHARDS}`,
+    MOTEUR_MASTER_KEY: masterKey,
+    MOTEUR_LEDGER_KEYS: join(scratch, 'ledger-keys'),
+  };
   const dirs = ['a', 'b', ...Array.from({ length: SHARDS }, (_, i) => `learner-${i}`)].map((d) => join(scratch, d));
   for (const dir of dirs) mkdirSync(dir);
   const key = await createClusterKey(env.MOTEUR_STORE, { id: 'bench', role: 'app', regions: ['us', 'eu'] });
@@ -71,7 +76,9 @@ async function main(): Promise<void> {
   };
   note(`starting ${SHARDS} learner shards and two API nodes`);
   const learners = await Promise.all(
-    Array.from({ length: SHARDS }, (_, i) => start(['--role', 'learner', '--shard', `${i}/${SHARDS}`, '--data', dirs[2 + i]!, '--checkpoint-every', '5', '--delta-every', String(DELTA_EVERY_MS)])),
+    Array.from({ length: SHARDS }, (_, i) =>
+      start(['--role', 'learner', '--shard', `${i}/${SHARDS}`, '--data', dirs[2 + i]!, '--checkpoint-every', '5', '--delta-every', String(DELTA_EVERY_MS)]),
+    ),
   );
   const [a, b] = await Promise.all(dirs.slice(0, 2).map((dir) => start(['--role', 'api', '--data', dir, '--port', '0', '--learn-from', LEARN_FROM])));
   const A = a!.url!;
@@ -138,14 +145,28 @@ async function main(): Promise<void> {
       const followed = feed.items.filter((i: { source: string }) => i.source === 'followed').map((i: { videoId: string }) => i.videoId);
       if (followed.includes(expected)) break;
       for (const item of feed.items) shown.add(item.videoId);
-      if (performance.now() - acknowledged > 10_000) throw new Error(`trial ${t}: ${expected}, the newest video of ${video.creatorId} not seen, never reached the other node's feed (followed: ${followed.join(', ') || 'none'})`);
+      if (performance.now() - acknowledged > 10_000)
+        throw new Error(
+          `trial ${t}: ${expected}, the newest video of ${video.creatorId} not seen, never reached the other node's feed (followed: ${followed.join(', ') || 'none'})`,
+        );
     }
     delays.push(performance.now() - acknowledged);
   }
 
   print({
     benchmark: 'cluster',
-    parameters: { events: EVENTS, feeds: FEEDS, trials: TRIALS, videos: VIDEOS, users: USERS, batch: BATCH, clients: CLIENTS, shards: SHARDS, learnFrom: LEARN_FROM, deltaEveryMs: DELTA_EVERY_MS },
+    parameters: {
+      events: EVENTS,
+      feeds: FEEDS,
+      trials: TRIALS,
+      videos: VIDEOS,
+      users: USERS,
+      batch: BATCH,
+      clients: CLIENTS,
+      shards: SHARDS,
+      learnFrom: LEARN_FROM,
+      deltaEveryMs: DELTA_EVERY_MS,
+    },
     newPeopleIngest: { eventsPerSec: Math.round(USERS / newPeople.seconds), batchLatency: latencySummary(newPeople.latenciesMs) },
     oneNode,
     twoNodes,
@@ -158,7 +179,11 @@ async function main(): Promise<void> {
 }
 
 /** The id of the creator's newest video not in `seen`. */
-function newestUnseen(videos: readonly { id: string; creatorId: string; createdAt: number }[], creatorId: string, seen: ReadonlySet<string>): string | undefined {
+function newestUnseen(
+  videos: readonly { id: string; creatorId: string; createdAt: number }[],
+  creatorId: string,
+  seen: ReadonlySet<string>,
+): string | undefined {
   let newest: { id: string; createdAt: number } | undefined;
   for (const v of videos) if (v.creatorId === creatorId && !seen.has(v.id) && (newest === undefined || v.createdAt > newest.createdAt)) newest = v;
   return newest?.id;
@@ -195,7 +220,12 @@ async function shardFigures(schema: string, learners: Node[]) {
        FROM ${schema}.model_checkpoints c LEFT JOIN ${schema}_us.model_checkpoint_parts p USING (shards, shard, seq) WHERE c.shards = $1 ORDER BY c.shard`,
       [learners.length],
     );
-    return rows.map((r) => ({ shard: `${r.shard}/${learners.length}`, checkpointSeq: Number(r.seq), checkpointMiB: round(r.bytes / 2 ** 20, 1), residentMiB: residentMiB(learners[r.shard]!) }));
+    return rows.map((r) => ({
+      shard: `${r.shard}/${learners.length}`,
+      checkpointSeq: Number(r.seq),
+      checkpointMiB: round(r.bytes / 2 ** 20, 1),
+      residentMiB: residentMiB(learners[r.shard]!),
+    }));
   } finally {
     await db.end();
   }

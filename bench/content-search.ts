@@ -54,7 +54,11 @@ const recall = (found: { id: string }[][], truth: { id: string }[][]) => {
 // Removing and re-uploading videos changes the graph in place: no rebuild.
 let at = performance.now();
 for (let i = 0; i < 100; i++) index.delete(`v${i * 7}`);
-for (let i = 0; i < 100; i++) index.put(`v${i * 11 + 1}`, Array.from(queries[i % queries.length]!, (x) => -x));
+for (let i = 0; i < 100; i++)
+  index.put(
+    `v${i * 11 + 1}`,
+    Array.from(queries[i % queries.length]!, (x) => -x),
+  );
 const changesMs = performance.now() - at;
 const afterChanges = timed((q) => index.nearest(q, K));
 const exactAfterChanges = timed((q) => index.nearestExact(q, K));
@@ -67,7 +71,11 @@ const saveMs = performance.now() - at;
 note('loading the catalog again, then the graph from its file');
 const restarted = loaded();
 for (let i = 0; i < 100; i++) restarted.delete(`v${i * 7}`);
-for (let i = 0; i < 100; i++) restarted.put(`v${i * 11 + 1}`, Array.from(queries[i % queries.length]!, (x) => -x));
+for (let i = 0; i < 100; i++)
+  restarted.put(
+    `v${i * 11 + 1}`,
+    Array.from(queries[i % queries.length]!, (x) => -x),
+  );
 at = performance.now();
 restarted.loadGraph(file, saved);
 const loadMs = performance.now() - at;

@@ -102,7 +102,8 @@ for (let i = 0; i < FRESHNESS_PROBES; i++) {
   await moteur.ingest([{ id: `fresh-${i}`, userId: user, videoId: video.id, type: 'follow', ts: Date.now() }]);
   const acknowledged = performance.now();
   const page = await moteur.feed(user, { n: 10 });
-  if (!page.items.some((item) => item.creatorId === video.creatorId)) throw new Error(`the follow of ${video.creatorId} did not show in the next feed: ${JSON.stringify(page.items.map((x) => [x.creatorId, x.source]))}`);
+  if (!page.items.some((item) => item.creatorId === video.creatorId))
+    throw new Error(`the follow of ${video.creatorId} did not show in the next feed: ${JSON.stringify(page.items.map((x) => [x.creatorId, x.source]))}`);
   freshness.push(performance.now() - acknowledged);
 }
 const memory = process.memoryUsage();
@@ -131,7 +132,16 @@ const served = Object.values(itemsBySource).reduce((a, b) => a + b, 0);
 const freshnessSummary = latencySummary(freshness);
 print({
   benchmark: 'feed',
-  parameters: { videos: VIDEOS, users: USERS, warmEvents, requests: REQUESTS, warmUpRequests: WARM_UP, pageSize: 10, httpClients: LIBRARY_ONLY ? 0 : CLIENTS, server: LIBRARY_ONLY ? 'none (--library-only)' : 'moteur serve in a child process, keep-alive node:http clients on 127.0.0.1' },
+  parameters: {
+    videos: VIDEOS,
+    users: USERS,
+    warmEvents,
+    requests: REQUESTS,
+    warmUpRequests: WARM_UP,
+    pageSize: 10,
+    httpClients: LIBRARY_ONLY ? 0 : CLIENTS,
+    server: LIBRARY_ONLY ? 'none (--library-only)' : 'moteur serve in a child process, keep-alive node:http clients on 127.0.0.1',
+  },
   library: { ...feedFigures(library), firstFeedMs: round(firstFeedMs), pausesDuringFeeds: libraryPauses },
   ...(http === undefined ? {} : { httpOneClient: http.httpOneClient, httpConcurrentClients: http.httpConcurrentClients }),
   itemsBySource: Object.fromEntries(Object.entries(itemsBySource).map(([source, count]) => [source, round(count / served)])),
@@ -148,7 +158,11 @@ print({
     contentIndexLoadedWithSnapshot: contentIndexLoaded,
     ...(http === undefined ? {} : { httpServerRestoreSeconds: http.httpServerRestoreSeconds }),
   },
-  libraryProcessMemoryMiB: { rss: Math.round(memory.rss / 2 ** 20), heap: Math.round(memory.heapUsed / 2 ** 20), arrayBuffers: Math.round(memory.arrayBuffers / 2 ** 20) },
+  libraryProcessMemoryMiB: {
+    rss: Math.round(memory.rss / 2 ** 20),
+    heap: Math.round(memory.heapUsed / 2 ** 20),
+    arrayBuffers: Math.round(memory.arrayBuffers / 2 ** 20),
+  },
   freshnessMs: { p50: freshnessSummary.p50Ms, p99: freshnessSummary.p99Ms, meaning: 'follow acknowledged -> the next feed shows the creator (library)' },
   goal: 'p99 <= 10 ms',
 });

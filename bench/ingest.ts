@@ -24,8 +24,7 @@ const VIDEOS = 10_000;
 const USERS = 5_000;
 
 const videos = syntheticVideos(VIDEOS);
-const batches = <T>(events: T[]) =>
-  Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => events.slice(i * BATCH, (i + 1) * BATCH));
+const batches = <T>(events: T[]) => Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => events.slice(i * BATCH, (i + 1) * BATCH));
 
 async function timed(run: () => Promise<void>): Promise<number> {
   const start = performance.now();
@@ -130,6 +129,11 @@ print({
   eventsPerSecond: { http: Math.round(httpRate.acknowledged), library: Math.round(libraryRate.acknowledged), rawSqlite: Math.round(rawRate) },
   ratioToRaw: { http: round(httpRate.acknowledged / rawRate), library: round(libraryRate.acknowledged / rawRate) },
   libraryLearnedEventsPerSecond: Math.round(libraryRate.learned),
-  mainThreadCpuMicrosPerEvent: { http: httpRate.cpuMicrosPerEvent, library: libraryRate.cpuMicrosPerEvent, meaning: 'CPU of the thread answering requests (parsing, validation, sealing of small batches, learning), per event; steadier than events/s on a shared machine' },
+  mainThreadCpuMicrosPerEvent: {
+    http: httpRate.cpuMicrosPerEvent,
+    library: libraryRate.cpuMicrosPerEvent,
+    meaning:
+      'CPU of the thread answering requests (parsing, validation, sealing of small batches, learning), per event; steadier than events/s on a shared machine',
+  },
   goal: 'http >= 0.5 x rawSqlite',
 });

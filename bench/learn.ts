@@ -84,7 +84,13 @@ function memoryPerMillionIds(): number {
 }
 
 note(`generating ${VIDEOS} videos and ${EVENTS} events for ${USERS} users`);
-const catalog: Video[] = syntheticVideos(VIDEOS).map((v) => ({ ...v, createdAt: START - (v.createdAt % (7 * 86_400_000)), language: 'en', region: 'us', status: 'active' as const }));
+const catalog: Video[] = syntheticVideos(VIDEOS).map((v) => ({
+  ...v,
+  createdAt: START - (v.createdAt % (7 * 86_400_000)),
+  language: 'en',
+  region: 'us',
+  status: 'active' as const,
+}));
 const events = stream(catalog);
 const byId = new Map(catalog.map((v) => [v.id, v]));
 

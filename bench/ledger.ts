@@ -121,7 +121,16 @@ print({
   appendsPerSecondByTenth: rateByTenth,
   appendSeconds: round(appendSeconds, 1),
   mainThreadUsPerEntry,
-  mainThreadMsPerBatch: { p50: round(percentile(batchBusyMs.sort((a, b) => a - b), 50), 2), p99: round(percentile(batchBusyMs, 99), 2) },
+  mainThreadMsPerBatch: {
+    p50: round(
+      percentile(
+        batchBusyMs.sort((a, b) => a - b),
+        50,
+      ),
+      2,
+    ),
+    p99: round(percentile(batchBusyMs, 99), 2),
+  },
   checkpointsWhileAppending: checkpoints,
   bytesOnDisk: bytes,
   inclusionProof: inclusion,

@@ -94,7 +94,9 @@ async function snapshotUnderFeeds(moteur: Moteur) {
     while (writing) {
       const t = performance.now();
       const user = `u${Math.floor(random() * USERS)}`;
-      await moteur.ingest([{ id: `during-${run}-${feeds}`, userId: user, videoId: `v${Math.floor(random() * VIDEOS)}`, type: 'play', watchMs: 3000, ts: Date.now() }]);
+      await moteur.ingest([
+        { id: `during-${run}-${feeds}`, userId: user, videoId: `v${Math.floor(random() * VIDEOS)}`, type: 'play', watchMs: 3000, ts: Date.now() },
+      ]);
       await moteur.feed(user, { n: 10 });
       slowestFeedMs = Math.max(slowestFeedMs, performance.now() - t);
       feeds++;
@@ -119,8 +121,13 @@ async function snapshotUnderFeeds(moteur: Moteur) {
 }
 
 /** Opens the directory in a fresh process with this one's heap limit; its report, and its wall time from spawn. */
-function restartInChild(): Promise<{ wallMs: number; report: Record<string, unknown> & { memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number } } }> {
-  const heap = process.execArgv.filter((arg) => arg.startsWith('--max-old-space-size') || arg.startsWith('--max-semi-space-size') || arg.startsWith('--cpu-prof'));
+function restartInChild(): Promise<{
+  wallMs: number;
+  report: Record<string, unknown> & { memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number } };
+}> {
+  const heap = process.execArgv.filter(
+    (arg) => arg.startsWith('--max-old-space-size') || arg.startsWith('--max-semi-space-size') || arg.startsWith('--cpu-prof'),
+  );
   const script = fileURLToPath(import.meta.url);
   const start = performance.now();
   const child = spawn(process.execPath, [...heap, '--import', 'tsx', script, CHILD, dir], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -33,7 +33,8 @@ const headline = (metrics: MetricReport) => Object.fromEntries(METRICS.map((m) =
 const relative = (of: MetricReport, to: MetricReport) => Object.fromEntries(METRICS.map((m) => [m, round((of[m]! - to[m]!) / to[m]!, 4)]));
 const mean = (runs: MetricReport[]) => Object.fromEntries(METRICS.map((m) => [m, runs.reduce((sum, r) => sum + r[m]!, 0) / runs.length]));
 /** Per metric, the widest gap between two of the runs. */
-const spread = (runs: MetricReport[]) => Object.fromEntries(METRICS.map((m) => [m, round(Math.max(...runs.map((r) => r[m]!)) - Math.min(...runs.map((r) => r[m]!)), 4)]));
+const spread = (runs: MetricReport[]) =>
+  Object.fromEntries(METRICS.map((m) => [m, round(Math.max(...runs.map((r) => r[m]!)) - Math.min(...runs.map((r) => r[m]!)), 4)]));
 const widest = (spreads: MetricReport[]) => Object.fromEntries(METRICS.map((m) => [m, Math.max(...spreads.map((s) => s[m]!))]));
 
 async function main(): Promise<void> {

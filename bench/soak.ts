@@ -88,11 +88,18 @@ async function ingest(): Promise<void> {
   const events = Array.from({ length: BATCH }, () => {
     const userId = person();
     const type = TYPES[Math.floor(random() * TYPES.length)]!;
-    return { id: `s${++eventCounter}`, userId, videoId: `v${Math.floor(random() * VIDEOS)}`, type, ts: Date.now(), ...(type === 'play' ? { watchMs: 1000 + Math.floor(random() * 20_000) } : {}) };
+    return {
+      id: `s${++eventCounter}`,
+      userId,
+      videoId: `v${Math.floor(random() * VIDEOS)}`,
+      type,
+      ts: Date.now(),
+      ...(type === 'play' ? { watchMs: 1000 + Math.floor(random() * 20_000) } : {}),
+    };
   }).filter((e) => !busy.has(e.userId) && !erased.has(e.userId));
   const answer = await call('ingest', 'POST', '/v1/events', appKey, { events });
   if (answer?.status !== 200) return;
-  ((answer.json as { results: { id: string; status: string }[] }).results).forEach((r, i) => {
+  (answer.json as { results: { id: string; status: string }[] }).results.forEach((r, i) => {
     if (r.status !== 'stored' && r.status !== 'duplicate') return;
     const { userId } = events[i]!;
     // Erased while this batch was in flight: whether its events came before the erasure is not this client's to know.
@@ -171,7 +178,9 @@ function rssMiB(pid: number): number | undefined {
 
 /** Heap in use and external memory, read from the server's Prometheus metrics; nothing while it restarts. */
 async function heapMiB(): Promise<{ heapUsedMiB: number; externalMiB: number } | undefined> {
-  const text = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } }).then((res) => res.text()).catch(() => undefined);
+  const text = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } })
+    .then((res) => res.text())
+    .catch(() => undefined);
   const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text ?? '')?.[1]);
   const heapUsed = gauge('moteur_process_nodejs_heap_size_used_bytes');
   const external = gauge('moteur_process_nodejs_external_memory_bytes');

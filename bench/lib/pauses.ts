@@ -7,8 +7,13 @@
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { round } from './report.ts';
 
-export interface Span { startMs: number; durationMs: number }
-interface GcSpan extends Span { kind: string }
+export interface Span {
+  startMs: number;
+  durationMs: number;
+}
+interface GcSpan extends Span {
+  kind: string;
+}
 
 const gcKinds: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
@@ -24,21 +29,25 @@ const callbackSpans: Span[] = [];
 export function recordPauses(): void {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const kind = ((entry as { detail?: { kind?: number } }).detail)?.kind ?? -1;
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind ?? -1;
       gcSpans.push({ startMs: entry.startTime, durationMs: entry.duration, kind: gcKinds[kind] ?? `kind${kind}` });
     }
   }).observe({ entryTypes: ['gc'] });
-  const timed = <A extends unknown[]>(callback: (...args: A) => unknown) => (...args: A) => {
-    const startMs = performance.now();
-    try {
-      return callback(...args);
-    } finally {
-      callbackSpans.push({ startMs, durationMs: performance.now() - startMs });
-    }
-  };
+  const timed =
+    <A extends unknown[]>(callback: (...args: A) => unknown) =>
+    (...args: A) => {
+      const startMs = performance.now();
+      try {
+        return callback(...args);
+      } finally {
+        callbackSpans.push({ startMs, durationMs: performance.now() - startMs });
+      }
+    };
   const { setTimeout: timeout, setInterval: interval, setImmediate: immediate } = globalThis;
-  globalThis.setTimeout = ((callback: (...args: unknown[]) => unknown, ms?: number, ...args: unknown[]) => timeout(timed(callback), ms, ...args)) as typeof setTimeout;
-  globalThis.setInterval = ((callback: (...args: unknown[]) => unknown, ms?: number, ...args: unknown[]) => interval(timed(callback), ms, ...args)) as typeof setInterval;
+  globalThis.setTimeout = ((callback: (...args: unknown[]) => unknown, ms?: number, ...args: unknown[]) =>
+    timeout(timed(callback), ms, ...args)) as typeof setTimeout;
+  globalThis.setInterval = ((callback: (...args: unknown[]) => unknown, ms?: number, ...args: unknown[]) =>
+    interval(timed(callback), ms, ...args)) as typeof setInterval;
   globalThis.setImmediate = ((callback: (...args: unknown[]) => unknown, ...args: unknown[]) => immediate(timed(callback), ...args)) as typeof setImmediate;
 }
 

@@ -55,7 +55,13 @@ export async function timeCalls(count: number, clients: number, call: () => Prom
 const loadAtStart = loadavg()[0]!;
 
 export function machine() {
-  return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: round(loadAtStart, 2) };
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageAtStart: round(loadAtStart, 2),
+  };
 }
 
 export const round = (x: number, digits = 3) => Number(x.toFixed(digits));

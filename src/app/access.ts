@@ -36,7 +36,12 @@ export class AccessControl {
     options: AccessOptions,
   ) {
     const { sharedKeys } = options;
-    this.authorizer = new Authorizer({ policyDir: options.policyDir ?? DEFAULT_POLICY_DIR, keysFile: keysFileIn(options.dataDir), keySource: sharedKeys, regions: moteur.residency.regions });
+    this.authorizer = new Authorizer({
+      policyDir: options.policyDir ?? DEFAULT_POLICY_DIR,
+      keysFile: keysFileIn(options.dataDir),
+      keySource: sharedKeys,
+      regions: moteur.residency.regions,
+    });
     this.recordedKeysFile = join(options.dataDir, 'ledger', RECORDED_KEYS_FILE);
     if (sharedKeys === undefined) {
       this.recordKeyChanges({ principal: 'local-operator', policyVersion: this.authorizer.policyVersion });
@@ -106,7 +111,12 @@ export class AccessControl {
     if (!this.authorizer.servesRegion(region)) return wrongRegion(region, this.authorizer.regions, 'userId');
     // The batch's own decision (`check` on the system) was made as this region's node: it stands.
     if (region === this.authorizer.nodeRegionFor(principal, SYSTEM)) return undefined;
-    const request: AccessRequest<'ingestEvents'> = { principal, action: 'ingestEvents', resource: SYSTEM, context: { purpose: `ingest (people of ${region})`, nodeRegion: region } };
+    const request: AccessRequest<'ingestEvents'> = {
+      principal,
+      action: 'ingestEvents',
+      resource: SYSTEM,
+      context: { purpose: `ingest (people of ${region})`, nodeRegion: region },
+    };
     const decision = this.authorizer.authorize(request);
     this.record(request, decision);
     if (decision.allowed) return undefined;
@@ -213,5 +223,6 @@ export class AccessControl {
 }
 
 /** The ledger entries of a key's creation and revocation, the key named by its hash's start. */
-const keyCreated = (key: Principal & { hash: string }, by: Actor) => actionEntry('keyCreated', `${key.id} (${key.role}, ${key.regions.join(',')})`, `key:${key.hash.slice(0, 16)}`, by);
+const keyCreated = (key: Principal & { hash: string }, by: Actor) =>
+  actionEntry('keyCreated', `${key.id} (${key.role}, ${key.regions.join(',')})`, `key:${key.hash.slice(0, 16)}`, by);
 const keyRevoked = (hash: string, by: Actor) => actionEntry('keyRevoked', 'key revoked', `key:${hash.slice(0, 16)}`, by);

@@ -51,7 +51,9 @@ const bareKey = /^[A-Za-z0-9_-]+$/;
 function tomlValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(tomlValue).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{ ${Object.entries(value).map(([k, v]) => `${bareKey.test(k) ? k : JSON.stringify(k)} = ${tomlValue(v)}`).join(', ')} }`;
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${bareKey.test(k) ? k : JSON.stringify(k)} = ${tomlValue(v)}`)
+      .join(', ')} }`;
   }
   return JSON.stringify(value);
 }

@@ -25,20 +25,40 @@ interface Setting {
 
 const REGION = { type: 'string', pattern: /^[a-z][a-z0-9-]{0,31}$/, describe: 'a region name of lowercase letters, digits and dashes' } as const;
 const share = (doc: string): Setting => ({ section: 'feed', kind: { type: 'number', min: 0, max: 1 }, doc });
-const count = (section: Section, doc: string, min = 1, max?: number): Setting => ({ section, kind: { type: 'number', min, integer: true, ...(max !== undefined && { max }) }, doc });
+const count = (section: Section, doc: string, min = 1, max?: number): Setting => ({
+  section,
+  kind: { type: 'number', min, integer: true, ...(max !== undefined && { max }) },
+  doc,
+});
 const positive = (section: Section, doc: string): Setting => ({ section, kind: { type: 'number', min: 0 }, doc });
 const weight = (doc: string): Setting => ({ section: 'feed', kind: { type: 'number', min: -1e6, max: 1e6 }, doc });
 
 export const SETTINGS = {
-  dataDir: { section: 'server', kind: { type: 'string' }, doc: 'data directory: the embedded store and log, the audit ledger, the API keys, the model snapshot' },
+  dataDir: {
+    section: 'server',
+    kind: { type: 'string' },
+    doc: 'data directory: the embedded store and log, the audit ledger, the API keys, the model snapshot',
+  },
   host: { section: 'server', kind: { type: 'string' }, doc: 'address the API listens on (MOTEUR_HOST); keep the loopback default behind a proxy' },
   port: count('server', 'TCP port of the API (MOTEUR_PORT); 0 picks a free one', 0, 65535),
   regions: { section: 'server', kind: { type: 'list' }, doc: 'regions this node serves, home region first (default: region and every region the data holds)' },
   region: { section: 'engine', kind: REGION, doc: 'home region: of people and videos that name none' },
-  language: { section: 'engine', kind: { type: 'string', pattern: /^[a-z]{2,3}$/, describe: 'a two- or three-letter language code' }, doc: 'language of videos and people that name none' },
+  language: {
+    section: 'engine',
+    kind: { type: 'string', pattern: /^[a-z]{2,3}$/, describe: 'a two- or three-letter language code' },
+    doc: 'language of videos and people that name none',
+  },
   embeddingDim: count('engine', 'numbers in each video content embedding; a change needs `moteur train` and the videos uploaded again', 8, 2048),
-  policy: { section: 'feed', kind: { type: 'choice', choices: FEED_POLICIES }, doc: 'the pipeline serving feeds: for-you (the engine), random or popular (baselines)' },
-  sources: { section: 'feed', kind: { type: 'weights', keys: FEED_SOURCES, min: 0 }, doc: "for-you's candidate sources: candidates each proposes per slot of a page (0 turns it off)" },
+  policy: {
+    section: 'feed',
+    kind: { type: 'choice', choices: FEED_POLICIES },
+    doc: 'the pipeline serving feeds: for-you (the engine), random or popular (baselines)',
+  },
+  sources: {
+    section: 'feed',
+    kind: { type: 'weights', keys: FEED_SOURCES, min: 0 },
+    doc: "for-you's candidate sources: candidates each proposes per slot of a page (0 turns it off)",
+  },
   defaultPageSize: count('feed', 'videos in a feed page when the request names no n', 1, 50),
   maxPageSize: count('feed', 'most videos a request may ask for', 1, 50),
   exploreShare: share('share of each page given to new videos looking for an audience'),
@@ -57,8 +77,16 @@ export const SETTINGS = {
   maintenanceEveryMs: count('learning', 'milliseconds between updates of the vector index', 10),
   popularRefreshMs: count('learning', 'milliseconds between recomputations of the popular lists', 10),
   maxPendingEvents: count('learning', 'acknowledged events that may wait to be learned before ingest waits for the learners'),
-  learningRate: { section: 'learning', kind: { type: 'number', min: 1e-6, max: 1 }, doc: 'step size of the person and video vectors; a change needs `moteur train`' },
-  rankerLearningRate: { section: 'learning', kind: { type: 'number', min: 1e-6, max: 1 }, doc: 'step size of the multi-task ranker; a change needs `moteur train`' },
+  learningRate: {
+    section: 'learning',
+    kind: { type: 'number', min: 1e-6, max: 1 },
+    doc: 'step size of the person and video vectors; a change needs `moteur train`',
+  },
+  rankerLearningRate: {
+    section: 'learning',
+    kind: { type: 'number', min: 1e-6, max: 1 },
+    doc: 'step size of the multi-task ranker; a change needs `moteur train`',
+  },
 } satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -75,7 +103,16 @@ export interface ServerSettings {
 export const DEFAULT_SERVER: ServerSettings = { dataDir: '.moteur/data', host: '127.0.0.1', port: 8080, regions: undefined };
 
 /** The keys a variant of an experiment may set: how a feed is built, not what is learned. */
-export const VARIANT_KEYS: readonly SettingKey[] = ['policy', 'sources', 'exploreShare', 'uniformExploreShare', 'scoreWeights', 'graphScoreWeight', 'diversity', 'followedSlots'];
+export const VARIANT_KEYS: readonly SettingKey[] = [
+  'policy',
+  'sources',
+  'exploreShare',
+  'uniformExploreShare',
+  'scoreWeights',
+  'graphScoreWeight',
+  'diversity',
+  'followedSlots',
+];
 
 /** A checked configuration file: the keys it sets (others take their defaults) and its experiments. */
 export interface Settings {
@@ -106,7 +143,13 @@ function checkValue(kind: Kind, raw: unknown, source: string, field: string): un
     case 'number': {
       const range = kind.max === undefined ? `at least ${kind.min}` : `from ${kind.min} to ${kind.max}`;
       const what = `${kind.integer ? 'an integer' : 'a number'} ${range}`;
-      if (typeof raw !== 'number' || !Number.isFinite(raw) || (kind.integer && !Number.isInteger(raw)) || raw < kind.min || (kind.max !== undefined && raw > kind.max)) {
+      if (
+        typeof raw !== 'number' ||
+        !Number.isFinite(raw) ||
+        (kind.integer && !Number.isInteger(raw)) ||
+        raw < kind.min ||
+        (kind.max !== undefined && raw > kind.max)
+      ) {
         throw invalidSetting(source, field, `must be ${what}, got ${got}`);
       }
       return raw;
@@ -147,7 +190,8 @@ function checkExperiments(raw: unknown, source: string): Experiment[] {
   return Object.entries(raw).map(([name, variants]) => {
     const field = `experiments.${name}`;
     if (!NAME.test(name)) throw invalidSetting(source, field, 'an experiment name is letters, digits, - and _ (at most 64)');
-    if (!isObject(variants) || Object.keys(variants).length < 2) throw invalidSetting(source, field, 'must be a table of two or more variants, e.g. {"control": {}, "more-explore": {"exploreShare": 0.4}}');
+    if (!isObject(variants) || Object.keys(variants).length < 2)
+      throw invalidSetting(source, field, 'must be a table of two or more variants, e.g. {"control": {}, "more-explore": {"exploreShare": 0.4}}');
     return {
       name,
       variants: Object.entries(variants).map(([variant, keys]) => {

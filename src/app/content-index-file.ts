@@ -29,7 +29,12 @@ export function saveContentIndex(index: EmbeddingIndex, snapshotPath: string): b
   if (saved === undefined) return false;
   const { buffer, byteOffset, byteLength } = saved.hashes;
   const hashes = Buffer.from(buffer, byteOffset, byteLength).toString('base64');
-  placeGraphFile(temporary, graphPath(snapshotPath), descriptionPath(snapshotPath), (graphBytes): Description => ({ format: 1, dim: index.dim, graphBytes, ids: saved.ids, hashes }));
+  placeGraphFile(
+    temporary,
+    graphPath(snapshotPath),
+    descriptionPath(snapshotPath),
+    (graphBytes): Description => ({ format: 1, dim: index.dim, graphBytes, ids: saved.ids, hashes }),
+  );
   return true;
 }
 
@@ -38,7 +43,14 @@ export function loadContentIndex(index: EmbeddingIndex, snapshotPath: string): b
   const read = readGraphDescription<Description>(graphPath(snapshotPath), descriptionPath(snapshotPath));
   if (read === undefined) return false;
   const { description, graphBytes } = read;
-  if (description.format !== 1 || description.dim !== index.dim || description.graphBytes !== graphBytes || !Array.isArray(description.ids) || typeof description.hashes !== 'string') return false;
+  if (
+    description.format !== 1 ||
+    description.dim !== index.dim ||
+    description.graphBytes !== graphBytes ||
+    !Array.isArray(description.ids) ||
+    typeof description.hashes !== 'string'
+  )
+    return false;
   const bytes = Buffer.from(description.hashes, 'base64');
   if (bytes.length !== 4 * description.ids.length) return false;
   // Copied into an aligned buffer: a Uint32Array cannot start at an odd offset of the pooled one.

@@ -63,7 +63,10 @@ export class DeferredWriter {
     const failing = this.failing;
     if (failing === undefined || now - failing.since < AUDIT_OUTAGE_LIMIT_MS) return;
     const seconds = Math.round((now - failing.since) / 1000);
-    throw new MoteurError('audit_unavailable', `the audit ledger has not been writable for ${seconds} s (${failing.message}); accesses are refused until it is, so that none goes unrecorded`);
+    throw new MoteurError(
+      'audit_unavailable',
+      `the audit ledger has not been writable for ${seconds} s (${failing.message}); accesses are refused until it is, so that none goes unrecorded`,
+    );
   }
 
   /** No more flushes by timer: the engine is closing. */
@@ -89,21 +92,23 @@ export class DeferredWriter {
     this.users = [];
     this.audit = [];
     // A failed write must not poison every later flush: it surfaces once, to the caller that awaited it.
-    this.flushing = this.flushing.catch(() => undefined).then(async () => {
-      const left = { audit, users, served };
-      try {
-        await this.ledger.append(left.audit);
-        left.audit = [];
-        await this.store.insertMissingUsers(left.users);
-        left.users = [];
-        await this.store.recordServed(left.served);
-        left.served = [];
-        this.failing = undefined;
-      } catch (error) {
-        this.requeue(left, error as Error);
-        throw error;
-      }
-    });
+    this.flushing = this.flushing
+      .catch(() => undefined)
+      .then(async () => {
+        const left = { audit, users, served };
+        try {
+          await this.ledger.append(left.audit);
+          left.audit = [];
+          await this.store.insertMissingUsers(left.users);
+          left.users = [];
+          await this.store.recordServed(left.served);
+          left.served = [];
+          this.failing = undefined;
+        } catch (error) {
+          this.requeue(left, error as Error);
+          throw error;
+        }
+      });
     await this.flushing;
   }
 

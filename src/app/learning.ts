@@ -101,13 +101,25 @@ export class EngineLearning {
     const used = config.feed.policy === 'for-you';
     this.graph = new BackgroundGraph(() => this.state.engagementRows(itemGraph.contentMaxVideos), itemGraph, config.feed.graphWeights, graphUpkeep, used);
     this.queue = new LearnQueue((event, video) => this.apply(event, video), config.learning.maxPendingEvents);
-    this.deltas = new EngineDeltas(() => this.learners, this.exploration, this.seen, () => {
-      this.position.deltas++;
-      this.graph.changed();
-    });
+    this.deltas = new EngineDeltas(
+      () => this.learners,
+      this.exploration,
+      this.seen,
+      () => {
+        this.position.deltas++;
+        this.graph.changed();
+      },
+    );
     const regionOf = (videoId: string) => this.videoOf(videoId)?.region;
     this.popularRefresh = new PopularRefresh(this.popular, () => this.learners, regionOf, this.position, config.learning.popularRefreshMs);
-    this.snapshots = new SnapshotSchedule(config.learning.snapshotPath, residency.regions, this.position, () => this.encode(), () => this.queue.size, () => this.state);
+    this.snapshots = new SnapshotSchedule(
+      config.learning.snapshotPath,
+      residency.regions,
+      this.position,
+      () => this.encode(),
+      () => this.queue.size,
+      () => this.state,
+    );
   }
 
   /** The person's scores over the item graph (undefined before its first training). */
@@ -117,7 +129,13 @@ export class EngineLearning {
 
   private freshLearners(): OnlineLearners {
     const { seed, learningRate, rankerLearningRate } = this.config.learning;
-    return new OnlineLearners({ seed, contentDim: this.config.embeddingDim, scoreWeights: this.config.feed.scoreWeights, factorization: { learningRate }, ranker: { learningRate: rankerLearningRate } });
+    return new OnlineLearners({
+      seed,
+      contentDim: this.config.embeddingDim,
+      scoreWeights: this.config.feed.scoreWeights,
+      factorization: { learningRate },
+      ranker: { learningRate: rankerLearningRate },
+    });
   }
 
   /**
@@ -143,12 +161,21 @@ export class EngineLearning {
    * then the events after the snapshot with each person's refresh applied where it happened in the log
    * (unless `replay` is false: a learner shard reads its own part of the log through its consumer instead).
    */
-  async load(store: Store, log: PersonalEventLog, hooks: LoadHooks, options: { fromSnapshot: boolean; replay?: boolean }, phases = new PhaseTimes()): Promise<void> {
+  async load(
+    store: Store,
+    log: PersonalEventLog,
+    hooks: LoadHooks,
+    options: { fromSnapshot: boolean; replay?: boolean },
+    phases = new PhaseTimes(),
+  ): Promise<void> {
     const path = this.config.learning.snapshotPath;
-    const snapshot = options.fromSnapshot && path !== undefined ? phases.time('read snapshot', () => readRegionalFiles(path, this.residency.regions)) : undefined;
+    const snapshot =
+      options.fromSnapshot && path !== undefined ? phases.time('read snapshot', () => readRegionalFiles(path, this.residency.regions)) : undefined;
     if (snapshot !== undefined) {
       phases.time('decode snapshot', () => this.restore(snapshot, path!));
-      this.vectorIndexLoaded = await phases.timeAsync('load learned-vector graph', () => loadVectorIndex(this.state, path!, { seq: this.position.seq, bytes: snapshot.shared.length }));
+      this.vectorIndexLoaded = await phases.timeAsync('load learned-vector graph', () =>
+        loadVectorIndex(this.state, path!, { seq: this.position.seq, bytes: snapshot.shared.length }),
+      );
     }
     const replayFrom = this.position.seq;
     this.snapshots.loadedAt(replayFrom);

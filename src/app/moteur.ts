@@ -190,11 +190,13 @@ export class Moteur {
     const phases = new PhaseTimes();
     try {
       const { store, log, directory } = await phases.timeAsync('open stores', () => openRegions(dataDir, regions, home));
-      const ledger = await phases.timeAsync('open ledger', () => Ledger.open(join(dataDir, 'ledger'))).catch(async (error: unknown) => {
-        await log.close();
-        await store.close();
-        throw error;
-      });
+      const ledger = await phases
+        .timeAsync('open ledger', () => Ledger.open(join(dataDir, 'ledger')))
+        .catch(async (error: unknown) => {
+          await log.close();
+          await store.close();
+          throw error;
+        });
       const config = {
         ...overrides,
         region: home,
@@ -552,7 +554,11 @@ export class Moteur {
     }
     if (input.action === 'restore' && video.status === 'removed') await this.setVideoStatus(video, 'active');
     const decision = this.safety.moderation.decide(input, by.principal, at);
-    if (input.sensitiveTopics !== undefined) this.safety.moderation.setTopics(video.id, input.sensitiveTopics.map((t) => t.toLowerCase()));
+    if (input.sensitiveTopics !== undefined)
+      this.safety.moderation.setTopics(
+        video.id,
+        input.sensitiveTopics.map((t) => t.toLowerCase()),
+      );
     if (decision.action === 'remove') await this.setVideoStatus(video, 'removed');
     this.recordDecision(decision, by);
     for (const hold of this.safety.afterDecision(decision, video, video.status === 'removed')) this.recordDecision(hold, AUTOMATED_ACTOR);
@@ -577,13 +583,19 @@ export class Moteur {
   statement(decisionId: string): { statement: Statement; creatorCopy: ReturnType<typeof creatorCopyOf> } {
     const decision = this.decision(decisionId);
     const statement = statementOf(decision, this.getVideo(decision.videoId));
-    if (statement === undefined) throw new MoteurError('no_statement', `decision ${decisionId} restores the video: it restricts nothing, so it has no statement of reasons`);
+    if (statement === undefined)
+      throw new MoteurError('no_statement', `decision ${decisionId} restores the video: it restricts nothing, so it has no statement of reasons`);
     const appealable = restricts(decision.action) && this.safety.moderation.inForce(decision) && !this.safety.moderation.underAppeal(decision.videoId);
     return { statement, creatorCopy: creatorCopyOf(decision, appealable) };
   }
 
   private recordDecision(decision: Decision, by: Actor): void {
-    this.recordAction('moderationDecision', `${decision.id}: ${decision.action} (${decision.category}, ${decision.decidedBy})`, `video:${decision.videoId}`, by);
+    this.recordAction(
+      'moderationDecision',
+      `${decision.id}: ${decision.action} (${decision.category}, ${decision.decidedBy})`,
+      `video:${decision.videoId}`,
+      by,
+    );
   }
 
   private async setVideoStatus(video: Video, status: Video['status']): Promise<Video> {
@@ -622,7 +634,10 @@ export class Moteur {
     const ids = page.map((c) => c.video.id);
     this.deferred.addServed(userId, ids, now);
     this.safety.served(userId, now, ids);
-    const answer: FeedAnswer = { userId, items: page.map((c) => toItem(c, options.explain === true, this.safety.restrictionOf(c.video.id)?.label ?? null, experiments)) };
+    const answer: FeedAnswer = {
+      userId,
+      items: page.map((c) => toItem(c, options.explain === true, this.safety.restrictionOf(c.video.id)?.label ?? null, experiments)),
+    };
     if (this.safety.screenTimeReminder(request.user, now)) answer.screenTimeReminder = true;
     if (experiments !== undefined) answer.experiments = experiments;
     if (options.explain === true) answer.pipeline = report;

@@ -32,7 +32,12 @@ export async function saveVectorIndex(learners: OnlineLearners, snapshotPath: st
   const temporary = `${graphPath(snapshotPath)}.tmp`;
   const deleted = await learners.saveVectorIndex(temporary);
   if (deleted === undefined) return false;
-  placeGraphFile(temporary, graphPath(snapshotPath), descriptionPath(snapshotPath), (graphBytes): Description => ({ format: 1, snapshot, graphBytes, deleted }));
+  placeGraphFile(
+    temporary,
+    graphPath(snapshotPath),
+    descriptionPath(snapshotPath),
+    (graphBytes): Description => ({ format: 1, snapshot, graphBytes, deleted }),
+  );
   return true;
 }
 
@@ -41,7 +46,11 @@ export async function loadVectorIndex(learners: OnlineLearners, snapshotPath: st
   const read = readGraphDescription<Description>(graphPath(snapshotPath), descriptionPath(snapshotPath));
   if (read === undefined) return false;
   const { description, graphBytes } = read;
-  const matches = description.format === 1 && description.snapshot?.seq === snapshot.seq && description.snapshot.bytes === snapshot.bytes && description.graphBytes === graphBytes;
+  const matches =
+    description.format === 1 &&
+    description.snapshot?.seq === snapshot.seq &&
+    description.snapshot.bytes === snapshot.bytes &&
+    description.graphBytes === graphBytes;
   if (!matches) return false;
   try {
     await learners.loadVectorIndex(graphPath(snapshotPath), description.deleted);

@@ -23,7 +23,22 @@ const program = new Command('moteur')
   // A mistake in the options exits with the usage code, not commander's 1 (which says a check failed).
   .exitOverride();
 
-const commands: Array<(program: Command) => void> = [registerAb, registerAudit, registerCluster, registerConfig, registerDemo, registerEval, registerImport, registerInit, registerKeys, registerPolicy, registerSafety, registerServe, registerSimulate, registerTrain];
+const commands: Array<(program: Command) => void> = [
+  registerAb,
+  registerAudit,
+  registerCluster,
+  registerConfig,
+  registerDemo,
+  registerEval,
+  registerImport,
+  registerInit,
+  registerKeys,
+  registerPolicy,
+  registerSafety,
+  registerServe,
+  registerSimulate,
+  registerTrain,
+];
 for (const register of commands) register(program);
 
 try {

@@ -31,7 +31,10 @@ export function parseSeed(value: string): number {
 
 /** A comma-separated list of region names (`eu,us`). */
 export function parseRegions(value: string): string[] {
-  const regions = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const regions = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   if (regions.length === 0) throw new InvalidArgumentError('expected one or more region names, comma-separated (eu,us)');
   const bad = regions.find((r) => !REGION_NAME.test(r));
   if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not a region name (2 to 16 lower-case letters, digits or dashes, starting with a letter)`);

@@ -61,16 +61,21 @@ export async function openBackends(options: BackendOptions): Promise<Backends> {
   const keyFile = options.masterKeyFile ?? masterKeyFileIn(dataDir);
   // On the shared store the key wraps data keys every node opens: a node never makes one, and must hold the cluster's.
   const masterKey = isPostgres(storeUrl) ? readClusterMasterKey(keyFile) : loadMasterKey(keyFile);
-  const postgres = isPostgres(storeUrl) ? await openPostgresRegions(storeUrl, options.regions, options.regions?.[0] ?? DEFAULT_CONFIG.region, masterKey) : undefined;
+  const postgres = isPostgres(storeUrl)
+    ? await openPostgresRegions(storeUrl, options.regions, options.regions?.[0] ?? DEFAULT_CONFIG.region, masterKey)
+    : undefined;
   const store = postgres?.store ?? SqliteStore.open(join(dataDir, 'store.db'));
   try {
     if (postgres !== undefined) {
-      const opensStoredKeys = async () => (await Promise.all([...postgres.regionStores.values()].map((r) => PostgresDataKeys.opensStoredKeys(r.pool, masterKey)))).every(Boolean);
+      const opensStoredKeys = async () =>
+        (await Promise.all([...postgres.regionStores.values()].map((r) => PostgresDataKeys.opensStoredKeys(r.pool, masterKey)))).every(Boolean);
       await bindMasterKey(postgres.shared.pool, postgres.shared.schema, masterKey, keyFile, opensStoredKeys);
     }
     const keys = postgres?.keys ?? DataKeys.open(join(dataDir, 'data-keys.db'), masterKey);
     // In JetStream, each person's events go to their region's stream (one region without PostgreSQL's).
-    const sealedLog = isNats(logUrl) ? await NatsEventLog.open(logUrl, postgres?.directory ?? oneRegion(DEFAULT_CONFIG.region)) : SqliteEventLog.open(join(dataDir, 'events.db'));
+    const sealedLog = isNats(logUrl)
+      ? await NatsEventLog.open(logUrl, postgres?.directory ?? oneRegion(DEFAULT_CONFIG.region))
+      : SqliteEventLog.open(join(dataDir, 'events.db'));
     return { store, sealedLog, log: new PersonalEventLog(sealedLog, keys), ...(postgres && { postgres }) };
   } catch (err) {
     await store.close();
@@ -90,13 +95,15 @@ export function openCheckpoints({ shared, regionStores }: PostgresRegions, shard
 export async function openLedger(options: BackendOptions, postgres: PostgresRegions | undefined): Promise<Ledger> {
   const dir = join(options.dataDir, 'ledger');
   const secrets = loadLedgerSecrets(options.ledgerKeysDir ?? dir);
-  const storage = postgres !== undefined ? await PostgresLedgerStorage.open(postgres.shared.pool, postgres.shared.schema) : SqliteLedgerStorage.open(join(dir, 'ledger.db'));
+  const storage =
+    postgres !== undefined ? await PostgresLedgerStorage.open(postgres.shared.pool, postgres.shared.schema) : SqliteLedgerStorage.open(join(dir, 'ledger.db'));
   return Ledger.over(storage, secrets);
 }
 
 /** The scale-out pair that serving and learner nodes need: PostgreSQL and a JetStream log. */
 export async function openScaleOut(options: BackendOptions, role: string): Promise<Backends<Store, NatsEventLog> & { postgres: PostgresRegions }> {
-  if (!isPostgres(options.storeUrl)) throw new MoteurError('invalid_option', `--role ${role} needs --store postgres://... (or MOTEUR_STORE)`, { field: 'store' });
+  if (!isPostgres(options.storeUrl))
+    throw new MoteurError('invalid_option', `--role ${role} needs --store postgres://... (or MOTEUR_STORE)`, { field: 'store' });
   if (!isNats(options.logUrl)) throw new MoteurError('invalid_option', `--role ${role} needs --log nats://... (or MOTEUR_LOG)`, { field: 'log' });
   return (await openBackends(options)) as Backends<Store, NatsEventLog> & { postgres: PostgresRegions };
 }

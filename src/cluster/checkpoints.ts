@@ -26,7 +26,11 @@ const MIGRATIONS: readonly Migration[] = [
 
 /** Each region's part of a checkpoint (its people's model rows) lives in that region's schema. */
 const PART_MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'model checkpoint parts', sql: 'CREATE TABLE model_checkpoint_parts (shards integer NOT NULL, shard integer NOT NULL, seq bigint NOT NULL, bytes bytea NOT NULL, PRIMARY KEY (shards, shard, seq))' },
+  {
+    version: 1,
+    name: 'model checkpoint parts',
+    sql: 'CREATE TABLE model_checkpoint_parts (shards integer NOT NULL, shard integer NOT NULL, seq bigint NOT NULL, bytes bytea NOT NULL, PRIMARY KEY (shards, shard, seq))',
+  },
 ];
 
 export interface Checkpoint {
@@ -109,7 +113,10 @@ export class Checkpoints {
    * the whole model, so a serving node starts from whichever is newest.
    */
   async latestOfAnyShard(): Promise<Checkpoint | undefined> {
-    const { rows } = await this.pool.query<CheckpointRow>('SELECT shard, seq, bytes, deltas FROM model_checkpoints WHERE shards = $1 ORDER BY written_at DESC LIMIT 1', [this.shard.count]);
+    const { rows } = await this.pool.query<CheckpointRow>(
+      'SELECT shard, seq, bytes, deltas FROM model_checkpoints WHERE shards = $1 ORDER BY written_at DESC LIMIT 1',
+      [this.shard.count],
+    );
     return this.withParts(rows[0]);
   }
 
@@ -118,7 +125,10 @@ export class Checkpoints {
     const { shard, seq } = row;
     const parts = new Map<string, Uint8Array>();
     for (const [region, schema] of this.partSchemas) {
-      const part = await this.pool.query<{ bytes: Buffer }>(`SELECT bytes FROM ${schema}.model_checkpoint_parts WHERE shards = $1 AND shard = $2 AND seq = $3`, [this.shard.count, shard, seq]);
+      const part = await this.pool.query<{ bytes: Buffer }>(
+        `SELECT bytes FROM ${schema}.model_checkpoint_parts WHERE shards = $1 AND shard = $2 AND seq = $3`,
+        [this.shard.count, shard, seq],
+      );
       if (part.rows[0] !== undefined) parts.set(region, new Uint8Array(part.rows[0].bytes));
     }
     return { seq, snapshot: { shared: new Uint8Array(row.bytes), parts }, ...(row.deltas !== null && { deltas: row.deltas }) };
@@ -142,7 +152,13 @@ export class Checkpoints {
       await client.query(
         `INSERT INTO model_checkpoints (shards, shard, seq, epoch, bytes, deltas) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (shards, shard, seq) DO UPDATE SET bytes = excluded.bytes, epoch = excluded.epoch, deltas = excluded.deltas, written_at = now()`,
-        [...this.key, checkpoint.seq, epoch, Buffer.from(checkpoint.snapshot.shared), checkpoint.deltas === undefined ? null : JSON.stringify(checkpoint.deltas)],
+        [
+          ...this.key,
+          checkpoint.seq,
+          epoch,
+          Buffer.from(checkpoint.snapshot.shared),
+          checkpoint.deltas === undefined ? null : JSON.stringify(checkpoint.deltas),
+        ],
       );
       await client.query('DELETE FROM model_checkpoints WHERE shards = $1 AND shard = $2 AND seq < $3', [...this.key, checkpoint.seq]);
       for (const [region, bytes] of checkpoint.snapshot.parts) {

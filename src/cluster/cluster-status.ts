@@ -54,9 +54,20 @@ async function healthOf(node: RegisteredNode): Promise<Pick<NodeStatus, 'health'
   if (node.silentForMs > ALIVE_WITHIN_MS) return { health: 'down', ...none };
   try {
     const res = await fetch(`${node.url}/health`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
-    const body = (await res.json()) as { status?: string; lagEvents?: number; lagSeconds?: number | null; checkpointAgeSeconds?: number | null; learning?: { pendingEvents: number } };
+    const body = (await res.json()) as {
+      status?: string;
+      lagEvents?: number;
+      lagSeconds?: number | null;
+      checkpointAgeSeconds?: number | null;
+      learning?: { pendingEvents: number };
+    };
     if (node.role !== 'learner') return { health: res.ok ? 'ready' : 'unreachable', ...none, lagEvents: body.learning?.pendingEvents ?? null };
-    return { health: body.status === 'ready' ? 'ready' : 'catching_up', lagEvents: body.lagEvents ?? null, lagSeconds: body.lagSeconds ?? null, checkpointAgeSeconds: body.checkpointAgeSeconds ?? null };
+    return {
+      health: body.status === 'ready' ? 'ready' : 'catching_up',
+      lagEvents: body.lagEvents ?? null,
+      lagSeconds: body.lagSeconds ?? null,
+      checkpointAgeSeconds: body.checkpointAgeSeconds ?? null,
+    };
   } catch {
     return { health: 'unreachable', ...none };
   }
@@ -74,11 +85,15 @@ export async function readClusterStatus(storeUrl: string, logUrl: string): Promi
   const pool = openPool(target, 2);
   try {
     if (!(await tableExists(pool, 'moteur_migrations'))) {
-      throw new MoteurError('no_cluster', `no cluster in schema ${target.schema} of ${target.connectionString}: check --store (or MOTEUR_STORE)`, { field: 'store' });
+      throw new MoteurError('no_cluster', `no cluster in schema ${target.schema} of ${target.connectionString}: check --store (or MOTEUR_STORE)`, {
+        field: 'store',
+      });
     }
     const nodes = await listNodes(pool);
     const statuses: NodeStatus[] = await Promise.all(nodes.map(async (n) => ({ ...n, ...(await healthOf(n)) })));
-    const fingerprint = (await tableExists(pool, 'master_key')) ? ((await pool.query<{ fingerprint: string }>('SELECT fingerprint FROM master_key')).rows[0]?.fingerprint ?? null) : null;
+    const fingerprint = (await tableExists(pool, 'master_key'))
+      ? ((await pool.query<{ fingerprint: string }>('SELECT fingerprint FROM master_key')).rows[0]?.fingerprint ?? null)
+      : null;
     const checkpoints = new Map<string, { seq: number; ageSeconds: number }>();
     if (await tableExists(pool, 'model_checkpoints')) {
       const { rows } = await pool.query<{ shards: number; shard: number; seq: number; age: number }>(

@@ -25,7 +25,10 @@ export interface LearnerEndpoints {
   close(): Promise<void>;
 }
 
-export async function serveLearnerEndpoints(learner: Learner, options: { shard: string; port: number; host: string; readyLagEvents: number }): Promise<LearnerEndpoints> {
+export async function serveLearnerEndpoints(
+  learner: Learner,
+  options: { shard: string; port: number; host: string; readyLagEvents: number },
+): Promise<LearnerEndpoints> {
   const samples: { at: number; learned: number }[] = [];
   const sampler = setInterval(() => {
     samples.push({ at: Date.now(), learned: learner.eventsLearned });
@@ -70,7 +73,9 @@ export async function serveLearnerEndpoints(learner: Learner, options: { shard: 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' || (path !== '/health' && path !== '/metrics')) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'not_found', message: 'a learner serves GET /health and GET /metrics', field: null }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 'not_found', message: 'a learner serves GET /health and GET /metrics', field: null }));
       return;
     }
     void health().then(
@@ -84,7 +89,10 @@ export async function serveLearnerEndpoints(learner: Learner, options: { shard: 
         counted = h.eventsLearned;
         res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
       },
-      (err: unknown) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'log_unavailable', message: `the learner's state in JetStream could not be read: ${messageOf(err)}`, field: null })),
+      (err: unknown) =>
+        res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 'log_unavailable', message: `the learner's state in JetStream could not be read: ${messageOf(err)}`, field: null })),
     );
   });
   await new Promise<void>((resolve, reject) => {

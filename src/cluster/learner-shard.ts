@@ -39,7 +39,11 @@ export function parseLearnerShard(text: string): LearnerShard {
 export function shardFilter(shard: LearnerShard, subjects: LogSubjects): string {
   if (shard.count === 1) return subjects.allEvents;
   if (shard.count !== subjects.shards) {
-    throw new MoteurError('invalid_option', `--shard ${shardLabel(shard)}: the log ${subjects.stream} has ${subjects.shards} partitions, so learner shards are i/${subjects.shards} (or one learner for the whole log)`, { field: 'shard' });
+    throw new MoteurError(
+      'invalid_option',
+      `--shard ${shardLabel(shard)}: the log ${subjects.stream} has ${subjects.shards} partitions, so learner shards are i/${subjects.shards} (or one learner for the whole log)`,
+      { field: 'shard' },
+    );
   }
   return subjects.shardEvents(shard.index);
 }

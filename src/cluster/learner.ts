@@ -114,14 +114,23 @@ export class Learner {
   private checkpointStreamSeq = 0;
   private stopped = false;
   /** What `status` reports: events learned since start, and when the last learned event, checkpoint and delta happened. */
-  private readonly watched = { eventsLearned: 0, lastLearnedAtMs: undefined as number | undefined, checkpointAtMs: undefined as number | undefined, delta: undefined as { atMs: number; position: number } | undefined };
+  private readonly watched = {
+    eventsLearned: 0,
+    lastLearnedAtMs: undefined as number | undefined,
+    checkpointAtMs: undefined as number | undefined,
+    delta: undefined as { atMs: number; position: number } | undefined,
+  };
 
   private constructor(
     private readonly options: LearnerOptions,
     private readonly release: () => Promise<void>,
   ) {
     const snapshotPath = join(options.workDir, 'learner.checkpoint');
-    this.learning = new EngineLearning({ ...options.config, learning: { ...options.config.learning, snapshotPath } }, (id) => this.videos.get(id), options.residency);
+    this.learning = new EngineLearning(
+      { ...options.config, learning: { ...options.config.learning, snapshotPath } },
+      (id) => this.videos.get(id),
+      options.residency,
+    );
     this.order = new LogOrder(0, {
       apply: (event) => this.learn(event),
       reset: (userId) => this.learning.resetUser(userId),
@@ -162,7 +171,12 @@ export class Learner {
     const snapshotPath = join(workDir, 'learner.checkpoint');
     removeRegionalFiles(snapshotPath, this.options.residency.regions);
     if (checkpoint !== undefined) writeRegionalFiles(snapshotPath, checkpoint.snapshot);
-    await this.learning.load(store, log, { onVideo: (v) => this.videos.set(v.id, v), onEvent: () => undefined }, { fromSnapshot: checkpoint !== undefined, replay: false });
+    await this.learning.load(
+      store,
+      log,
+      { onVideo: (v) => this.videos.set(v.id, v), onEvent: () => undefined },
+      { fromSnapshot: checkpoint !== undefined, replay: false },
+    );
     this.lastCheckpoint = checkpoint?.seq ?? -1;
     if (this.options.deltas !== undefined) await this.catchUpOnDeltas(this.options.deltas.stream, checkpoint?.deltas ?? NO_DELTAS);
     this.order.appliedSeq = this.learning.lastAppliedSeq;
@@ -223,7 +237,9 @@ export class Learner {
 
   /** Publishes what this shard learned since its last delta, if it learned anything (the delta covers the log up to its position). */
   publishDelta(): Promise<void> {
-    this.publishing = this.publishing.then(() => this.publishTaken(this.takeDelta())).catch((err: unknown) => warn('delta_not_published', 'model delta not published', err));
+    this.publishing = this.publishing
+      .then(() => this.publishTaken(this.takeDelta()))
+      .catch((err: unknown) => warn('delta_not_published', 'model delta not published', err));
     return this.publishing;
   }
 
@@ -243,7 +259,11 @@ export class Learner {
   private async publishTaken(message: DeltaMessage | undefined): Promise<void> {
     if (message === undefined) return;
     const { stream } = this.options.deltas!;
-    await untilDone(`publishing the model delta up to ${message.position}`, () => stream.publish(message, this.options.log.keys, this.options.residency), () => this.stopped);
+    await untilDone(
+      `publishing the model delta up to ${message.position}`,
+      () => stream.publish(message, this.options.log.keys, this.options.residency),
+      () => this.stopped,
+    );
     this.watched.delta = { atMs: Date.now(), position: message.position };
   }
 
@@ -271,7 +291,8 @@ export class Learner {
         this.unacknowledged = m;
         this.watched.eventsLearned++;
         this.watched.lastLearnedAtMs = Number(m.info.timestampNanos) / 1_000_000;
-        if (this.learning.deltas.peopleInNext >= MAX_PEOPLE_PER_DELTA || this.learning.deltas.itemEntriesInNext >= MAX_ITEM_ENTRIES_PER_DELTA) await this.publishDelta();
+        if (this.learning.deltas.peopleInNext >= MAX_PEOPLE_PER_DELTA || this.learning.deltas.itemEntriesInNext >= MAX_ITEM_ENTRIES_PER_DELTA)
+          await this.publishDelta();
       }
     })();
   }
@@ -318,30 +339,32 @@ export class Learner {
    * and written once that delta is published: a checkpoint never holds an increment the other replicas lack.
    */
   checkpoint(): Promise<void> {
-    this.checkpointing = this.checkpointing.then(async () => {
-      const acknowledge = this.unacknowledged;
-      const deltas = this.receiver?.position();
-      // Unchanged since the last one, and that one still stands (an erasure deletes every checkpoint).
-      const moved = this.learning.lastAppliedSeq !== this.lastCheckpoint || (deltas !== undefined && deltas.streamSeq !== this.checkpointStreamSeq);
-      if (!moved && (await this.options.checkpoints.latestSeq()) === this.lastCheckpoint) return;
-      let seq = 0;
-      let snapshot!: RegionalSnapshot;
-      let cursor: DeltaCursor | undefined;
-      this.publishing = this.publishing.then(() => {
-        const delta = this.takeDelta();
-        seq = this.learning.lastAppliedSeq;
-        snapshot = this.learning.encode();
-        cursor = this.receiver?.position();
-        return this.publishTaken(delta);
-      });
-      await this.publishing;
-      const written = await this.options.checkpoints.write({ seq, snapshot, deltas: cursor }, this.epoch);
-      if (!written) return; // an erasure came since: the next checkpoint, after it is applied, will be written
-      this.lastCheckpoint = seq;
-      this.watched.checkpointAtMs = Date.now();
-      this.checkpointStreamSeq = cursor?.streamSeq ?? 0;
-      if (acknowledge !== undefined && acknowledge.seq <= seq) acknowledge.ack();
-    }).catch((err: unknown) => warn('checkpoint_not_written', 'checkpoint not written', err));
+    this.checkpointing = this.checkpointing
+      .then(async () => {
+        const acknowledge = this.unacknowledged;
+        const deltas = this.receiver?.position();
+        // Unchanged since the last one, and that one still stands (an erasure deletes every checkpoint).
+        const moved = this.learning.lastAppliedSeq !== this.lastCheckpoint || (deltas !== undefined && deltas.streamSeq !== this.checkpointStreamSeq);
+        if (!moved && (await this.options.checkpoints.latestSeq()) === this.lastCheckpoint) return;
+        let seq = 0;
+        let snapshot!: RegionalSnapshot;
+        let cursor: DeltaCursor | undefined;
+        this.publishing = this.publishing.then(() => {
+          const delta = this.takeDelta();
+          seq = this.learning.lastAppliedSeq;
+          snapshot = this.learning.encode();
+          cursor = this.receiver?.position();
+          return this.publishTaken(delta);
+        });
+        await this.publishing;
+        const written = await this.options.checkpoints.write({ seq, snapshot, deltas: cursor }, this.epoch);
+        if (!written) return; // an erasure came since: the next checkpoint, after it is applied, will be written
+        this.lastCheckpoint = seq;
+        this.watched.checkpointAtMs = Date.now();
+        this.checkpointStreamSeq = cursor?.streamSeq ?? 0;
+        if (acknowledge !== undefined && acknowledge.seq <= seq) acknowledge.ack();
+      })
+      .catch((err: unknown) => warn('checkpoint_not_written', 'checkpoint not written', err));
     return this.checkpointing;
   }
 
@@ -356,7 +379,9 @@ export class Learner {
     const lagEvents = info.num_pending;
     let lagSeconds = 0;
     if (lagEvents > 0) {
-      const newest = await log.jsm.streams.getMessage(log.subjects.stream, { last_by_subj: shardFilter(this.options.checkpoints.shard, log.subjects) }).catch(() => null);
+      const newest = await log.jsm.streams
+        .getMessage(log.subjects.stream, { last_by_subj: shardFilter(this.options.checkpoints.shard, log.subjects) })
+        .catch(() => null);
       const learnedAt = this.watched.lastLearnedAtMs ?? this.watched.checkpointAtMs;
       lagSeconds = newest === null || learnedAt === undefined ? Number.NaN : Math.max(0, (newest.time.getTime() - learnedAt) / 1000);
     }

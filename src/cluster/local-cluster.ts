@@ -55,7 +55,9 @@ export function readClusterFile(dataDir: string): ClusterFile {
   try {
     return JSON.parse(readFileSync(clusterFileIn(dataDir), 'utf8')) as ClusterFile;
   } catch {
-    throw new MoteurError('no_cluster', `no cluster started with 'moteur cluster up --data ${dataDir}' (${clusterFileIn(dataDir)} is missing or unreadable)`, { field: 'data' });
+    throw new MoteurError('no_cluster', `no cluster started with 'moteur cluster up --data ${dataDir}' (${clusterFileIn(dataDir)} is missing or unreadable)`, {
+      field: 'data',
+    });
   }
 }
 
@@ -86,7 +88,11 @@ export function logUrlFor(logUrl: string, learners: number): string {
   const { shards } = parseNatsUrl(logUrl);
   const given = /[?&]shards=/.test(logUrl);
   if (given && learners > 1 && shards !== learners) {
-    throw new MoteurError('invalid_option', `--learners ${learners}: learner shards are the log's partitions, and --log has shards=${shards}; give shards=${learners} or leave it out`, { field: 'learners' });
+    throw new MoteurError(
+      'invalid_option',
+      `--learners ${learners}: learner shards are the log's partitions, and --log has shards=${shards}; give shards=${learners} or leave it out`,
+      { field: 'learners' },
+    );
   }
   if (given) return logUrl;
   return `${logUrl}${logUrl.includes('?') ? '&' : '?'}shards=${Math.max(learners, 1)}`;
@@ -127,7 +133,13 @@ export class LocalCluster {
       const name = `learner-${i}`;
       const port = await freePort(host);
       const shardArgs = shards > 1 ? ['--shard', `${i}/${shards}`, '--delta-every', String(options.deltaEveryMs)] : [];
-      cluster.add({ name, role: 'learner', shard: shards > 1 ? `${i}/${shards}` : '0/1', port, args: ['--role', 'learner', ...shardArgs, '--checkpoint-every', String(options.checkpointEverySeconds)] });
+      cluster.add({
+        name,
+        role: 'learner',
+        shard: shards > 1 ? `${i}/${shards}` : '0/1',
+        port,
+        args: ['--role', 'learner', ...shardArgs, '--checkpoint-every', String(options.checkpointEverySeconds)],
+      });
     }
     for (let i = 0; i < options.api; i++) {
       const port = options.port === 0 ? await freePort(host) : options.port + i;
@@ -154,7 +166,17 @@ export class LocalCluster {
       name: p.name,
       role: p.role,
       shard: p.shard,
-      args: ['serve', ...p.args, '--data', join(dataDir, p.name), '--port', String(p.port), '--host', host, ...(this.options.configFile === undefined ? [] : ['--config', this.options.configFile])],
+      args: [
+        'serve',
+        ...p.args,
+        '--data',
+        join(dataDir, p.name),
+        '--port',
+        String(p.port),
+        '--host',
+        host,
+        ...(this.options.configFile === undefined ? [] : ['--config', this.options.configFile]),
+      ],
       url: `http://${host}:${p.port}`,
       log: join(dataDir, 'logs', `${p.name}.log`),
       startedAt: 0,
@@ -164,7 +186,13 @@ export class LocalCluster {
 
   /** Starts one process and resolves once it says it is ready; rejects with the end of its log if it dies first. */
   private start(p: Supervised): Promise<void> {
-    const env = { ...process.env, MOTEUR_STORE: this.options.storeUrl, MOTEUR_LOG: this.logUrl, MOTEUR_MASTER_KEY: this.options.masterKeyFile, MOTEUR_LEDGER_KEYS: join(resolve(this.options.dataDir), 'ledger-keys') };
+    const env = {
+      ...process.env,
+      MOTEUR_STORE: this.options.storeUrl,
+      MOTEUR_LOG: this.logUrl,
+      MOTEUR_MASTER_KEY: this.options.masterKeyFile,
+      MOTEUR_LEDGER_KEYS: join(resolve(this.options.dataDir), 'ledger-keys'),
+    };
     const child = spawn(process.execPath, [BIN, ...p.args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     const out = createWriteStream(p.log, { flags: 'a' });
     p.child = child;
@@ -175,7 +203,10 @@ export class LocalCluster {
     this.writeFile();
     let said = '';
     return new Promise<void>((ready, failed) => {
-      const timer = setTimeout(() => failed(new MoteurError('cluster_start', `${p.name} was not ready after ${READY_WITHIN_MS / 1000} s: see ${p.log}`)), READY_WITHIN_MS);
+      const timer = setTimeout(
+        () => failed(new MoteurError('cluster_start', `${p.name} was not ready after ${READY_WITHIN_MS / 1000} s: see ${p.log}`)),
+        READY_WITHIN_MS,
+      );
       const onData = (chunk: Buffer) => {
         said = (said + chunk.toString()).slice(-4000);
         if (/listening on http|ready at log position \d+/.test(said)) {

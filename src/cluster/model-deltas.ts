@@ -41,7 +41,12 @@ export class DeltaStream {
 
   /** A region's stream of people, created the first time a delta holds someone of that region. */
   private readonly ensureRegionStream = onceEach((region) =>
-    this.addStream(this.regionStream(region), `moteur model deltas' people of region ${region} for ${this.log.subjects.stream}`, `${this.log.subjects.stream}.deltas.in.${region}.*`, true),
+    this.addStream(
+      this.regionStream(region),
+      `moteur model deltas' people of region ${region} for ${this.log.subjects.stream}`,
+      `${this.log.subjects.stream}.deltas.in.${region}.*`,
+      true,
+    ),
   );
 
   private constructor(private readonly log: NatsEventLog) {}
@@ -56,7 +61,16 @@ export class DeltaStream {
 
   /** Creates a stream of deltas; regions' people are read by sequence, so their streams allow direct gets. */
   private addStream(name: string, description: string, subjects: string, allowDirect = false): Promise<void> {
-    return addStream(this.log.jsm, { name, description, subjects: [subjects], storage: StorageType.File, retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, duplicate_window: DEDUP_WINDOW_MS * NANOS_PER_MS, allow_direct: allowDirect });
+    return addStream(this.log.jsm, {
+      name,
+      description,
+      subjects: [subjects],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      duplicate_window: DEDUP_WINDOW_MS * NANOS_PER_MS,
+      allow_direct: allowDirect,
+    });
   }
 
   /**
@@ -90,7 +104,11 @@ export class DeltaStream {
   /** A region's people of a delta, still sealed; undefined if the message is gone. */
   async people({ region, seq }: PeoplePart): Promise<ModelDelta['people'] | undefined> {
     const stream = this.regionStream(region);
-    const message = await untilDone(`reading a model delta's people of region ${region}`, () => storedMessage(this.log.jsm, stream, seq), () => this.log.isClosed);
+    const message = await untilDone(
+      `reading a model delta's people of region ${region}`,
+      () => storedMessage(this.log.jsm, stream, seq),
+      () => this.log.isClosed,
+    );
     return message === undefined ? undefined : decodePeople(message);
   }
 

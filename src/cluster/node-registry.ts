@@ -74,8 +74,28 @@ export async function registerNode(pool: pg.Pool, schema: string, dataDir: strin
 export async function listNodes(pool: pg.Pool): Promise<RegisteredNode[]> {
   const { rows: table } = await pool.query<{ found: string | null }>("SELECT to_regclass('cluster_nodes')::text AS found");
   if (table[0]?.found == null) return [];
-  const { rows } = await pool.query<{ id: string; role: NodeInfo['role']; shard: string | null; regions: string[]; version: string; url: string; pid: number; started_at: Date; silent_ms: number }>(
+  const { rows } = await pool.query<{
+    id: string;
+    role: NodeInfo['role'];
+    shard: string | null;
+    regions: string[];
+    version: string;
+    url: string;
+    pid: number;
+    started_at: Date;
+    silent_ms: number;
+  }>(
     'SELECT id, role, shard, regions, version, url, pid, started_at, (extract(epoch FROM now() - seen_at) * 1000)::float8 AS silent_ms FROM cluster_nodes ORDER BY role, shard, id',
   );
-  return rows.map((r) => ({ id: r.id, role: r.role, shard: r.shard, regions: r.regions, version: r.version, url: r.url, pid: r.pid, startedAt: r.started_at.toISOString(), silentForMs: Math.round(r.silent_ms) }));
+  return rows.map((r) => ({
+    id: r.id,
+    role: r.role,
+    shard: r.shard,
+    regions: r.regions,
+    version: r.version,
+    url: r.url,
+    pid: r.pid,
+    startedAt: r.started_at.toISOString(),
+    silentForMs: Math.round(r.silent_ms),
+  }));
 }

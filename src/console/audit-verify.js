@@ -12,7 +12,15 @@ export async function verifyLedger(keyText, entries) {
   const done = () => ({ ok: steps.every((s) => s.ok), steps });
   try {
     const checkpoint = await verifyCheckpoint(await api('/v1/ledger/checkpoint', { text: true }), keyText);
-    if (!step(checkpoint.ok, checkpoint.ok ? `Checkpoint signature verifies (Ed25519, WebCrypto): ${checkpoint.origin}, ${checkpoint.size} entries, root ${toBase64(checkpoint.root).slice(0, 16)}…` : `Checkpoint: ${checkpoint.reason}`)) return done();
+    if (
+      !step(
+        checkpoint.ok,
+        checkpoint.ok
+          ? `Checkpoint signature verifies (Ed25519, WebCrypto): ${checkpoint.origin}, ${checkpoint.size} entries, root ${toBase64(checkpoint.root).slice(0, 16)}…`
+          : `Checkpoint: ${checkpoint.reason}`,
+      )
+    )
+      return done();
     const { size, root } = checkpoint;
 
     // Consistency: from the checkpoint this browser verified last, else from a prefix re-hashed here.
@@ -29,7 +37,15 @@ export async function verifyLedger(keyText, entries) {
     }
     const consistency = await api(`/v1/ledger/proofs/consistency?from=${earlier.size}&to=${size}`);
     const consistent = await verifyConsistency(earlier.size, size, earlier.root, root, consistency.proof.map(fromBase64));
-    if (!step(consistent.ok, consistent.ok ? `Consistency: the signed tree extends ${earlier.what} (${consistency.proof.length} hashes)` : `Consistency with ${earlier.what}: ${consistent.reason}`)) return done();
+    if (
+      !step(
+        consistent.ok,
+        consistent.ok
+          ? `Consistency: the signed tree extends ${earlier.what} (${consistency.proof.length} hashes)`
+          : `Consistency with ${earlier.what}: ${consistent.reason}`,
+      )
+    )
+      return done();
 
     // Inclusion: each entry shown, re-hashed here, leads to the signed root.
     const inTree = entries.filter((e) => e.index < size);

@@ -21,11 +21,13 @@ function Filters({ entries, filters, setFilters }) {
   </fieldset>`;
 }
 
-const matches = (filters) => ({ entry }) =>
-  (!filters.action || entry.action === filters.action) &&
-  (!filters.decision || entry.decision === filters.decision) &&
-  (!filters.from || new Date(entry.time) >= new Date(filters.from)) &&
-  (!filters.to || new Date(entry.time) <= new Date(filters.to));
+const matches =
+  (filters) =>
+  ({ entry }) =>
+    (!filters.action || entry.action === filters.action) &&
+    (!filters.decision || entry.decision === filters.decision) &&
+    (!filters.from || new Date(entry.time) >= new Date(filters.from)) &&
+    (!filters.to || new Date(entry.time) <= new Date(filters.to));
 
 function Steps({ result }) {
   return html`<div class="verify-result" data-testid="verify-result" data-ok=${String(result.ok)} role="status">

@@ -28,7 +28,13 @@ function point(before, after, seconds) {
 
 const CHARTS = [
   { title: 'Ingest (events/s)', series: [['ingestPerSecond', 'stored events/s', '#4aa3ff']] },
-  { title: 'Feed latency (ms)', series: [['feedP50Ms', 'p50', '#56d364'], ['feedP99Ms', 'p99', '#f0883e']] },
+  {
+    title: 'Feed latency (ms)',
+    series: [
+      ['feedP50Ms', 'p50', '#56d364'],
+      ['feedP99Ms', 'p99', '#f0883e'],
+    ],
+  },
   { title: 'Learner backlog (events not learned yet)', series: [['pendingEvents', 'pending', '#d2a8ff']] },
   { title: 'Watch ratio of plays', series: [['watchRatio', 'mean watch ratio', '#56d364']] },
   { title: 'Likes per 100 videos served', series: [['likesPer100', 'likes / 100', '#ff7b72']] },
@@ -48,7 +54,10 @@ function Chart({ title, series, times, points }) {
         legend: { show: true },
         // A lone first point would otherwise stretch the time axis over years.
         scales: { x: { time: true, range: (_u, min, max) => (max - min < 10 ? [max - 10, max] : [min, max]) } },
-        axes: [{ stroke: '#c9d1d9', grid: { stroke: '#30363d' } }, { stroke: '#c9d1d9', grid: { stroke: '#30363d' }, size: 50 }],
+        axes: [
+          { stroke: '#c9d1d9', grid: { stroke: '#30363d' } },
+          { stroke: '#c9d1d9', grid: { stroke: '#30363d' }, size: 50 },
+        ],
         series: [{}, ...series.map(([, label, stroke]) => ({ label, stroke, width: 2, spanGaps: true }))],
       },
       data(),
@@ -58,7 +67,9 @@ function Chart({ title, series, times, points }) {
   }, []);
   useEffect(() => plot.current?.setData(data()), [points]);
   const last = points.at(-1);
-  const now = last ? series.map(([key, label]) => `${label} ${Number.isFinite(last[key]) ? last[key].toFixed(2) : '–'}`).join(', ') : 'waiting for the second scrape';
+  const now = last
+    ? series.map(([key, label]) => `${label} ${Number.isFinite(last[key]) ? last[key].toFixed(2) : '–'}`).join(', ')
+    : 'waiting for the second scrape';
   return html`<figure class="chart" data-testid="chart" data-points=${points.length}><figcaption>${title}: <span class="now">${now}</span></figcaption><div ref=${box} role="img" aria-label=${`${title}, over time`}></div></figure>`;
 }
 
@@ -67,11 +78,15 @@ function SourceShares({ samples }) {
   const all = Object.values(counts).reduce((a, b) => a + b, 0);
   const rows = Object.entries(counts).sort((a, b) => b[1] - a[1]);
   return html`<section class="panel" data-testid="sources"><h2>Candidate sources' share of served videos</h2>
-    ${all === 0
-      ? html`<p>No feed served yet.</p>`
-      : rows.map(([source, n]) => html`<div class="bar-row"><span class="bar-label">${source}</span>
+    ${
+      all === 0
+        ? html`<p>No feed served yet.</p>`
+        : rows.map(
+            ([source, n]) => html`<div class="bar-row"><span class="bar-label">${source}</span>
           <span class="bar-track"><span class="bar" style=${`width: ${(100 * n) / all}%`}></span></span>
-          <span class="bar-value">${((100 * n) / all).toFixed(1)} %</span></div>`)}
+          <span class="bar-value">${((100 * n) / all).toFixed(1)} %</span></div>`,
+          )
+    }
   </section>`;
 }
 
@@ -121,11 +136,13 @@ export function EnginePage() {
   const { health } = state;
   return html`<section class="engine-page" aria-label="Engine">
     ${error && html`<${Refusal} error=${error} />`}
-    ${health &&
-    html`<p class="health" data-testid="health">
+    ${
+      health &&
+      html`<p class="health" data-testid="health">
       ${health.videos} videos · learning ${health.learning.settled ? 'settled: every acknowledged event is learned' : `behind by ${health.learning.pendingEvents} events`}
       · item graph ${health.learning.itemGraphUpToDate ? 'up to date' : 'retrain due'} (${health.learning.itemGraphTrainings} trainings)
-    </p>`}
+    </p>`
+    }
     <div class="charts">${CHARTS.map((c) => html`<${Chart} key=${c.title} ...${c} times=${state.times} points=${state.points} />`)}</div>
     <div class="columns">
       <${SourceShares} samples=${state.samples} />

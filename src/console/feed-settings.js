@@ -53,9 +53,19 @@ export function FeedSettings({ me, user, onUser, onOpen, onReload, onError, onNo
     onNotice(message);
     await onReload();
   };
-  const togglePersonalized = run(() => saveSettings({ personalized: !user.settings.personalized }, user.settings.personalized ? 'Personalisation off' : 'Personalisation on'));
+  const togglePersonalized = run(() =>
+    saveSettings({ personalized: !user.settings.personalized }, user.settings.personalized ? 'Personalisation off' : 'Personalisation on'),
+  );
   const saveKeywords = run(() =>
-    saveSettings({ keywordFilters: keywords.split(',').map((k) => k.trim()).filter(Boolean) }, 'Keyword filters saved'),
+    saveSettings(
+      {
+        keywordFilters: keywords
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      },
+      'Keyword filters saved',
+    ),
   );
   const refresh = run(async () => {
     await api(path(user, '/refresh'), { method: 'POST' });
@@ -96,13 +106,15 @@ export function FeedSettings({ me, user, onUser, onOpen, onReload, onError, onNo
       <button type="button" data-testid="export" onClick=${exportData}>Export my data</button>
       <button type="button" data-testid="erase" class="danger" onClick=${() => setConfirming(true)}>Erase me…</button>
     </div>
-    ${confirming &&
-    html`<div class="confirm" role="alertdialog" aria-labelledby="erase-title" aria-describedby="erase-what">
+    ${
+      confirming &&
+      html`<div class="confirm" role="alertdialog" aria-labelledby="erase-title" aria-describedby="erase-what">
       <h3 id="erase-title">Erase @${user.id}?</h3>
       <p id="erase-what">Events, profile, serving history and everything learned about this person are deleted. This cannot be undone.</p>
       <button type="button" class="danger" data-testid="erase-confirm" onClick=${erase}>Erase for good</button>
       <button type="button" onClick=${() => setConfirming(false)}>Keep</button>
-    </div>`}
+    </div>`
+    }
     <form onSubmit=${run(async () => switchTo.trim() && (await onOpen(switchTo.trim())))}>
       <label for="person">Open another person</label>
       <div class="row">

@@ -117,8 +117,9 @@ export function FeedPage({ me }) {
       onTouchStart=${(e) => (touchY.current = e.touches[0].clientY)}
       onTouchEnd=${(e) => touchY.current !== undefined && touchY.current - e.changedTouches[0].clientY > 50 && next().catch(fail)}>
       <p class="person">@${user.id} · page <span data-testid="page-number">${page}</span>${user.settings.personalized ? '' : ' · not personalised'}</p>
-      ${current
-        ? html`<${Card} key=${`${page}-${at}`} item=${current} page=${page} />
+      ${
+        current
+          ? html`<${Card} key=${`${page}-${at}`} item=${current} page=${page} />
           <div class="actions" role="toolbar" aria-label="Video actions">
             <button type="button" data-testid="like" onClick=${act('like', 'Liked')}>♥ Like</button>
             <button type="button" data-testid="share" onClick=${act('share', 'Shared')}>↗ Share</button>
@@ -128,7 +129,8 @@ export function FeedPage({ me }) {
             <button type="button" data-testid="why-open" aria-expanded=${panel === 'why'} onClick=${() => setPanel(panel === 'why' ? undefined : 'why')}>? Why this video</button>
             <button type="button" data-testid="next" class="primary" onClick=${next} disabled=${loading}>↓ Next</button>
           </div>`
-        : html`<p class="empty">${loading ? 'Loading…' : 'No videos to show.'}</p>`}
+          : html`<p class="empty">${loading ? 'Loading…' : 'No videos to show.'}</p>`
+      }
       <p class="notice" role="status" aria-live="polite">${notice}</p>
     </div>
     <aside class="side">

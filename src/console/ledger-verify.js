@@ -9,7 +9,7 @@ export const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
 const concat = (...parts) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) out.set(p, at), (at += p.length);
   return out;
 };
 const equal = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -7,14 +7,22 @@ const OK = Object.freeze({ ok: true });
 const fail = (reason) => ({ ok: false, reason });
 const equal = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 const badHash = (name, h) => (h.length === HASH_BYTES ? undefined : `${name} is ${h.length} bytes, not ${HASH_BYTES}`);
-const malformedAmong = (named, proof) => named.map(([name, h]) => badHash(name, h)).find(Boolean) ?? proof.map((p, i) => badHash(`proof[${i}]`, p)).find(Boolean);
+const malformedAmong = (named, proof) =>
+  named.map(([name, h]) => badHash(name, h)).find(Boolean) ?? proof.map((p, i) => badHash(`proof[${i}]`, p)).find(Boolean);
 const half = (n) => Math.floor(n / 2);
 
 /** 2.1.3.2: does `proof` show that `leaf` is at `index` in the tree of `size` leaves with this root? */
 export function* inclusionWalk(index, size, leaf, proof, root) {
-  const malformed = malformedAmong([['leaf hash', leaf], ['root', root]], proof);
+  const malformed = malformedAmong(
+    [
+      ['leaf hash', leaf],
+      ['root', root],
+    ],
+    proof,
+  );
   if (malformed) return fail(malformed);
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return fail(`leaf index ${index} is outside a tree of size ${size}`);
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size)
+    return fail(`leaf index ${index} is outside a tree of size ${size}`);
   let fn = index;
   let sn = size - 1;
   let r = leaf;
@@ -42,7 +50,13 @@ export function* consistencyWalk(size1, size2, root1, root2, proof) {
     if (proof.length > 0) return fail('equal sizes take an empty proof');
     return equal(root1, root2) ? OK : fail('equal sizes but different roots');
   }
-  const malformed = malformedAmong([['root1', root1], ['root2', root2]], proof);
+  const malformed = malformedAmong(
+    [
+      ['root1', root1],
+      ['root2', root2],
+    ],
+    proof,
+  );
   if (malformed) return fail(malformed);
   if (proof.length === 0) return fail('the proof is empty');
   const path = (size1 & (size1 - 1)) === 0 ? [root1, ...proof] : proof;

@@ -16,9 +16,7 @@ export function parseMetrics(text) {
 
 /** The sum of a metric's samples whose labels include `where`. */
 export function total(samples, name, where = {}) {
-  return samples
-    .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
-    .reduce((sum, s) => sum + s.value, 0);
+  return samples.filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
 }
 
 /** Values of one label of a metric, with each value's total. */
@@ -35,9 +33,7 @@ export function byLabel(samples, name, label) {
 export function quantileBetween(before, after, name, q) {
   const buckets = (samples) => new Map(samples.filter((s) => s.name === `${name}_bucket`).map((s) => [s.labels.le, s.value]));
   const a = buckets(before);
-  const counts = [...buckets(after)]
-    .map(([le, v]) => ({ le: le === '+Inf' ? Infinity : Number(le), count: v - (a.get(le) ?? 0) }))
-    .sort((x, y) => x.le - y.le);
+  const counts = [...buckets(after)].map(([le, v]) => ({ le: le === '+Inf' ? Infinity : Number(le), count: v - (a.get(le) ?? 0) })).sort((x, y) => x.le - y.le);
   const all = counts.at(-1)?.count ?? 0;
   if (all <= 0) return undefined;
   const rank = q * all;

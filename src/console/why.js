@@ -36,9 +36,13 @@ export function WhyPanel({ item, onClose }) {
         .join(', ')}.
       ${tasks.length > 0 && ` The ranker expects you to ${tasks.map((t) => `${TASK_WORDS[t] ?? t} ${percent(predictions[t])}`).join(', ')}; its score is ${item.score.toFixed(3)}.`}
     </p>
-    ${tasks.length > 0 &&
-    html`<${Bars} label="What each expected outcome adds to the score (prediction × weight)" rows=${tasks.map((t) => ({ label: t, value: predictions[t] * (weights[t] ?? 0) }))} />`}
-    ${(explain.topSignals ?? []).length > 0 &&
-    html`<${Bars} label="The signals that moved the score most" rows=${explain.topSignals.map((s) => ({ label: s.signal, value: s.contribution }))} />`}
+    ${
+      tasks.length > 0 &&
+      html`<${Bars} label="What each expected outcome adds to the score (prediction × weight)" rows=${tasks.map((t) => ({ label: t, value: predictions[t] * (weights[t] ?? 0) }))} />`
+    }
+    ${
+      (explain.topSignals ?? []).length > 0 &&
+      html`<${Bars} label="The signals that moved the score most" rows=${explain.topSignals.map((s) => ({ label: s.signal, value: s.contribution }))} />`
+    }
   </section>`;
 }

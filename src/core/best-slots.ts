@@ -46,6 +46,8 @@ export class BestSlots {
   }
 
   sorted(): { slot: number; similarity: number }[] {
-    return Array.from({ length: this.size }, (_, i) => ({ slot: this.slots[i]!, similarity: this.scores[i]! })).sort((a, b) => b.similarity - a.similarity || a.slot - b.slot);
+    return Array.from({ length: this.size }, (_, i) => ({ slot: this.slots[i]!, similarity: this.scores[i]! })).sort(
+      (a, b) => b.similarity - a.similarity || a.slot - b.slot,
+    );
   }
 }

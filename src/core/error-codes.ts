@@ -29,7 +29,7 @@ export const ERROR_CODES = {
   region_change: { status: 409, meaning: "a person's region cannot be changed in place (export, erase, create again)" },
   // Moderation and statements of reasons.
   not_appealable: { status: 409, meaning: 'the decision restores the video or is no longer in force' },
-  appeal_open: { status: 409, meaning: "an appeal of the video is already waiting for a moderator" },
+  appeal_open: { status: 409, meaning: 'an appeal of the video is already waiting for a moderator' },
   same_moderator: { status: 409, meaning: 'an appeal must be decided by another moderator than the one who decided first' },
   no_statement: { status: 404, meaning: 'the decision restricts nothing, so it has no statement of reasons' },
   invalid_statement: { status: 500, meaning: 'a statement of reasons would not pass the DSA transparency database checks' },

@@ -55,6 +55,8 @@ export class PhaseTimes {
   toString(): string {
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     const total = [...this.totals.values()].reduce((sum, t) => sum + t.ms, 0);
-    return `${seconds(total)}: ${this.list().map((p) => `${p.phase} ${seconds(p.ms)}`).join(', ')}`;
+    return `${seconds(total)}: ${this.list()
+      .map((p) => `${p.phase} ${seconds(p.ms)}`)
+      .join(', ')}`;
   }
 }

@@ -6,7 +6,11 @@
  * its end, so requests made by `start` leave in one write rather than one each. A rejected `start` reaches
  * the caller when it awaits that item's result.
  */
-export async function* readAhead<T, R>(source: AsyncIterable<T>, start: (item: T) => Promise<R>, window: number): AsyncGenerator<{ item: T; result: Promise<R> }> {
+export async function* readAhead<T, R>(
+  source: AsyncIterable<T>,
+  start: (item: T) => Promise<R>,
+  window: number,
+): AsyncGenerator<{ item: T; result: Promise<R> }> {
   const iterator = source[Symbol.asyncIterator]();
   const queue: { item: T; result: Promise<R> }[] = [];
   let unstarted: { item: T; begin: () => void }[] = [];
@@ -38,7 +42,13 @@ export async function* readAhead<T, R>(source: AsyncIterable<T>, start: (item: T
     if (pulling !== undefined && queue.length < window) {
       // Whichever comes first: the next item, or the oldest one's result.
       const arrived = pulling;
-      const next = await Promise.race([arrived, queue[0]!.result.then(() => undefined, () => undefined)]);
+      const next = await Promise.race([
+        arrived,
+        queue[0]!.result.then(
+          () => undefined,
+          () => undefined,
+        ),
+      ]);
       if (next !== undefined) {
         take(next);
         continue;

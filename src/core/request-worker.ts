@@ -18,11 +18,7 @@ export class RequestWorker<Body, Result> {
   private stopped: Error | undefined;
 
   /** `what` names the worker's job in errors ("event log write"). */
-  constructor(
-    module: URL,
-    workerData: unknown,
-    what: string,
-  ) {
+  constructor(module: URL, workerData: unknown, what: string) {
     // The worker runs TypeScript too: it registers the same loader before importing its module.
     const tsx = import.meta.resolve('tsx/esm/api');
     this.worker = new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(module.href)}); })`, {

@@ -1,17 +1,7 @@
 /** Domain types shared by every layer. Timestamps are epoch milliseconds once validated. */
 import type { ErrorCode } from './error-codes.ts';
 
-export const EVENT_TYPES = [
-  'impression',
-  'play',
-  'like',
-  'share',
-  'comment',
-  'follow',
-  'skip',
-  'not_interested',
-  'report',
-] as const;
+export const EVENT_TYPES = ['impression', 'play', 'like', 'share', 'comment', 'follow', 'skip', 'not_interested', 'report'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Why a `report` event reports a video (required on reports, refused on other events). */

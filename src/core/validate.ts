@@ -88,7 +88,11 @@ function assertShape<T extends TSchema>(check: TypeCheck<T>, value: unknown, wha
     throw invalid(what, `expected a JSON object`);
   }
   const first = check.Errors(value).First();
-  const field = (first?.path ?? '').replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.') || what;
+  const field =
+    (first?.path ?? '')
+      .replace(/^\//, '')
+      .replace(/\/(\d+)/g, '[$1]')
+      .replace(/\//g, '.') || what;
   if (first && first.path.split('/').length === 2 && !(first.path.slice(1) in (value as object))) {
     throw invalid(field, 'is required');
   }

@@ -50,10 +50,16 @@ export function evaluateFullRanking(scorer: UserItemScorer, users: EvaluatedUser
     scorer.scoreUser(user, scores);
     for (let k = 0; k < excluded.length; k++) scores[excluded[k]!] = NaN;
     const ranks = [...heldOut.keys()].map((item) => rankOf(scores, item));
-    lists.add(done, topItems(scores, maxK), heldOut, {
-      mrr: reciprocalRankFromRanks(ranks),
-      auc: aucFromRanks(ranks, scores.length - excludedCount(scores)),
-    }, Math.min(...ranks));
+    lists.add(
+      done,
+      topItems(scores, maxK),
+      heldOut,
+      {
+        mrr: reciprocalRankFromRanks(ranks),
+        auc: aucFromRanks(ranks, scores.length - excludedCount(scores)),
+      },
+      Math.min(...ranks),
+    );
     context.onUser?.(done + 1);
   });
   return lists.result();
@@ -65,7 +71,11 @@ export function evaluateFullRanking(scorer: UserItemScorer, users: EvaluatedUser
  * `bestRank` is the rank of the best-placed held-out item within the list (Infinity when it is not there).
  */
 export function evaluateLists(lists: ArrayLike<number>[], users: EvaluatedUser[], context: FullRankingContext, listLength = 20): FullRankingResult {
-  const metrics = new ListMetrics(users.length, CUTOFFS.filter((k) => k <= listLength), context);
+  const metrics = new ListMetrics(
+    users.length,
+    CUTOFFS.filter((k) => k <= listLength),
+    context,
+  );
   users.forEach(({ heldOut }, done) => {
     const list = lists[done]!;
     let best = Infinity;

@@ -6,7 +6,6 @@ import { evaluateFullRanking, type EvaluatedUser, type FullRankingResult } from 
 import { itemSimilarity } from './item-similarity.ts';
 import type { StageProgress } from './progress.ts';
 
-
 export type Settings = Record<string, number>;
 
 /** A model and the settings it may be tuned over; every protocol runs the engine and the baselines this way. */
@@ -54,7 +53,10 @@ export function runImplicitBenchmark(input: ImplicitBenchmarkInput): Record<stri
   const contexts = new Map<ImplicitInteractions, ReturnType<typeof metricContext>>();
   const contextOf = (data: ImplicitInteractions) => contexts.get(data) ?? contexts.set(data, metricContext(data, input.features)).get(data)!;
   const evaluate = (stage: string, data: ImplicitInteractions, scorer: UserItemScorer, users: EvaluatedUser[]) =>
-    evaluateFullRanking(scorer, users, { ...contextOf(data), onUser: progress && ((done) => (done % 100 === 0 || done === users.length) && progress(stage, done, users.length)) });
+    evaluateFullRanking(scorer, users, {
+      ...contextOf(data),
+      onUser: progress && ((done) => (done % 100 === 0 || done === users.length) && progress(stage, done, users.length)),
+    });
   const trainTimed = (stage: string, family: ModelFamily, data: ImplicitInteractions, settings: Settings) =>
     family.train(data, settings, progress && ((f) => progress(`${stage}: training`, Math.round(f * 100), 100)));
 
@@ -72,7 +74,10 @@ export function runImplicitBenchmark(input: ImplicitBenchmarkInput): Record<stri
           return { settings, scorer, seconds, result, evaluateSeconds: (performance.now() - start) / 1000 };
         })
       : [];
-    const best = tuning.reduce<(typeof tuning)[number] | undefined>((a, b) => (a === undefined || b.result.metrics['recall@20']! > a.result.metrics['recall@20']! ? b : a), undefined);
+    const best = tuning.reduce<(typeof tuning)[number] | undefined>(
+      (a, b) => (a === undefined || b.result.metrics['recall@20']! > a.result.metrics['recall@20']! ? b : a),
+      undefined,
+    );
     const settings = best?.settings ?? family.grid[0]!;
     const data = input.refit ?? input.train;
     const reuse = best !== undefined && input.refit === undefined;

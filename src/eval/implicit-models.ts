@@ -55,7 +55,14 @@ const NO_TERMS = { walkWeight: 0, regressionWeight: 0, lowPassWeight: 0, neighbo
 
 /** RP3beta (the co-engagement random walk) alone, over two settings of its exponents. */
 export function rp3betaFamily(fits: SharedFits, features: ItemFeatures[]): ModelFamily {
-  return blendFamily('rp3beta', WALKS.map((walk) => ({ ...NO_TERMS, walkWeight: 1, ...walk })), features, fits, 0, 1);
+  return blendFamily(
+    'rp3beta',
+    WALKS.map((walk) => ({ ...NO_TERMS, walkWeight: 1, ...walk })),
+    features,
+    fits,
+    0,
+    1,
+  );
 }
 
 /** GF-CF's ideal low-pass filter alone. */
@@ -72,7 +79,9 @@ export function batchBlendFamily(features: ItemFeatures[], fits: SharedFits, eas
   const walk = WALKS[1]!;
   const neighbourWeights = features.length > 0 ? [0, 0.2] : [0];
   const grid: Settings[] = [
-    ...[0.6, 1].flatMap((lowPassWeight) => neighbourWeights.map((neighbourWeight) => ({ ...NO_TERMS, walkWeight: 1, ...walk, lowPassWeight, neighbourWeight }))),
+    ...[0.6, 1].flatMap((lowPassWeight) =>
+      neighbourWeights.map((neighbourWeight) => ({ ...NO_TERMS, walkWeight: 1, ...walk, lowPassWeight, neighbourWeight })),
+    ),
     { ...NO_TERMS, walkWeight: 1, regressionWeight: 1, ...walk, easeLambda },
     { ...NO_TERMS, regressionWeight: 1, easeLambda },
   ];
@@ -87,8 +96,12 @@ function blendFamily(name: string, grid: Settings[], features: ItemFeatures[], f
     train(data, s, onProgress) {
       const parts = [
         s['regressionWeight']! > 0 ? fits.ease(data, s['easeLambda'] ?? easeLambda, easeMinSupport, onProgress) : undefined,
-        s['lowPassWeight']! > 0 ? fits.get(data, 'low-pass', () => trainLowPassFilter(data, { rank: LOW_PASS_RANK, ...(onProgress ? { onProgress } : {}) })) : undefined,
-        s['neighbourWeight']! > 0 ? fits.get(data, 'content neighbours', () => trainContentNeighbours(data, features, { neighbours: CONTENT_NEIGHBOURS })) : undefined,
+        s['lowPassWeight']! > 0
+          ? fits.get(data, 'low-pass', () => trainLowPassFilter(data, { rank: LOW_PASS_RANK, ...(onProgress ? { onProgress } : {}) }))
+          : undefined,
+        s['neighbourWeight']! > 0
+          ? fits.get(data, 'content neighbours', () => trainContentNeighbours(data, features, { neighbours: CONTENT_NEIGHBOURS }))
+          : undefined,
       ] as const;
       const [ease, lowPass, neighbours] = parts;
       const own = timed(() =>
@@ -130,7 +143,13 @@ export function benchmarkBaselines(input: Omit<ImplicitBenchmarkInput, 'families
   const fits = new SharedFits();
   const simple = runImplicitBenchmark({
     ...input,
-    families: [randomFamily(options.seed), popularFamily, easeFamily(options.easeLambdas, fits, options.easeMinSupport), rp3betaFamily(fits, input.features), lowPassFamily(fits, input.features)],
+    families: [
+      randomFamily(options.seed),
+      popularFamily,
+      easeFamily(options.easeLambdas, fits, options.easeMinSupport),
+      rp3betaFamily(fits, input.features),
+      lowPassFamily(fits, input.features),
+    ],
   });
   const blend = batchBlendFamily(input.features, fits, simple['ease']!.settings['lambda']!, options.easeMinSupport);
   return { ...simple, ...runImplicitBenchmark({ ...input, families: [blend] }) };

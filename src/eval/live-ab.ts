@@ -42,7 +42,12 @@ const LIVE: ArmStatistics<LiveTotals, LiveMetric> = {
   ],
 };
 
-export type LiveMetric = 'watchSecondsPerImpression' | 'likesPer100Impressions' | 'sharesPer100Impressions' | 'skipsPer100Impressions' | 'watchMinutesPerSession';
+export type LiveMetric =
+  | 'watchSecondsPerImpression'
+  | 'likesPer100Impressions'
+  | 'sharesPer100Impressions'
+  | 'skipsPer100Impressions'
+  | 'watchMinutesPerSession';
 
 /** Sums per person as events arrive in log order. */
 export class LiveTotalsByPerson {
@@ -84,13 +89,27 @@ export function liveAbReport(totals: LiveTotalsByPerson, experiment: Experiment,
   const groups = totals.byVariant(experiment);
   const [control, ...others] = experiment.variants.map((v) => ({ name: v.name, people: groups.get(v.name)! }));
   const tooFew = 'wait for more people to be served, or check --experiment names the running experiment';
-  const comparisons = others.map((other) => ({ control: control!.name, variant: other.name, differences: compareGroups(LIVE, control!.people, other.people, { ...options, tooFew }) }));
+  const comparisons = others.map((other) => ({
+    control: control!.name,
+    variant: other.name,
+    differences: compareGroups(LIVE, control!.people, other.people, { ...options, tooFew }),
+  }));
   const metricsOf = (pick: (d: MetricDifference<LiveMetric>) => { value: number; ci95: [number, number] }, differences: MetricDifference<LiveMetric>[]) =>
     Object.fromEntries(differences.map((d) => [d.metric, pick(d)])) as Record<LiveMetric, { value: number; ci95: [number, number] }>;
   const sum = (people: LiveTotals[]) => people.reduce((n, p) => n + p.impressions, 0);
   const variants = [
-    { name: control!.name, people: control!.people.length, impressions: sum(control!.people), metrics: metricsOf((d) => ({ value: d.a, ci95: d.aCi95 }), comparisons[0]!.differences) },
-    ...others.map((other, i) => ({ name: other.name, people: other.people.length, impressions: sum(other.people), metrics: metricsOf((d) => ({ value: d.b, ci95: d.bCi95 }), comparisons[i]!.differences) })),
+    {
+      name: control!.name,
+      people: control!.people.length,
+      impressions: sum(control!.people),
+      metrics: metricsOf((d) => ({ value: d.a, ci95: d.aCi95 }), comparisons[0]!.differences),
+    },
+    ...others.map((other, i) => ({
+      name: other.name,
+      people: other.people.length,
+      impressions: sum(other.people),
+      metrics: metricsOf((d) => ({ value: d.b, ci95: d.bCi95 }), comparisons[i]!.differences),
+    })),
   ];
   return { experiment: experiment.name, parameters: options, variants, comparisons };
 }

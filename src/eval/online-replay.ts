@@ -108,7 +108,11 @@ function curvePoint(learners: OnlineLearners, events: TimedInteraction[], at: nu
   const window = events.slice(at, at + length);
   // Only people the learners have met: the curve measures learning, not the cold start.
   const known = window.filter((e) => past.userStart[e.user + 1]! > past.userStart[e.user]!);
-  const users = evaluatedUsers(past, known.map((e) => e.user), known.map((e) => e.item));
+  const users = evaluatedUsers(
+    past,
+    known.map((e) => e.user),
+    known.map((e) => e.item),
+  );
   const context = { itemCount: options.itemCount, userCount: options.userCount, popularity: itemPopularity(past), similarity: () => 0 };
   return {
     events: at,
@@ -119,7 +123,12 @@ function curvePoint(learners: OnlineLearners, events: TimedInteraction[], at: nu
 }
 
 function interactionsOf(events: TimedInteraction[], options: ReplayOptions): ImplicitInteractions {
-  return implicitInteractions(events.map((e) => e.user), events.map((e) => e.item), options.userCount, options.itemCount);
+  return implicitInteractions(
+    events.map((e) => e.user),
+    events.map((e) => e.item),
+    options.userCount,
+    options.itemCount,
+  );
 }
 
 const userId = (user: number) => `u${user}`;

@@ -43,7 +43,9 @@ export function replayThroughShards(interactions: TimedInteraction[], options: S
   if (sharded) for (const replica of replicas) replica.deltas.record();
   const result = { replicas, events: 0, deltas: 0, deltaBytes: 0, seconds: 0 };
   const exchange = () => {
-    const sent = replicas.map((replica, shard) => encodeDelta({ shard, shards: options.shards, position: replica.lastAppliedSeq, delta: replica.deltas.take() }));
+    const sent = replicas.map((replica, shard) =>
+      encodeDelta({ shard, shards: options.shards, position: replica.lastAppliedSeq, delta: replica.deltas.take() }),
+    );
     sent.forEach((bytes, from) => {
       result.deltas++;
       result.deltaBytes += bytes.length;

@@ -117,9 +117,7 @@ export class EmbeddingIndex {
     const ef = Math.max(GRAPH.efSearch, k);
     if (ef !== this.ef) graph.setEf((this.ef = ef));
     const result = graph.searchKnn(Array.from(query), Math.min(k, this.rows.size));
-    return result.neighbors
-      .map((row, i) => ({ id: this.ids[row]!, similarity: 1 - result.distances[i]! }))
-      .sort((a, b) => b.similarity - a.similarity);
+    return result.neighbors.map((row, i) => ({ id: this.ids[row]!, similarity: 1 - result.distances[i]! })).sort((a, b) => b.similarity - a.similarity);
   }
 
   /** Builds the graph now if a search would have to (about 3 minutes per million videos on one core), e.g. right after start. */

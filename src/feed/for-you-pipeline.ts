@@ -59,7 +59,10 @@ export function forYouPipeline(catalog: Catalog, models: LearnedModels, config: 
     'content-similar': new ContentSimilarSource(catalog, models),
     trending: new TrendingSource(catalog, models),
   };
-  const sources = FEED_SOURCES.filter((name) => config.sources[name] > 0).map((name) => ({ source: byName[name], limit: (n: number) => Math.ceil(n * config.sources[name]) }));
+  const sources = FEED_SOURCES.filter((name) => config.sources[name] > 0).map((name) => ({
+    source: byName[name],
+    limit: (n: number) => Math.ceil(n * config.sources[name]),
+  }));
   return new FeedPipeline('for-you', {
     sources: [...sources, { source: explore, limit: (n) => 2 * Math.ceil(n * config.exploreShare) + 2 }],
     fallback: new CatalogScanSource(catalog),
@@ -69,7 +72,12 @@ export function forYouPipeline(catalog: Catalog, models: LearnedModels, config: 
       selectors: [
         followedSlots(followed.name, config.followedSlots),
         bestScored([explore.name]),
-        explorationSlots({ sources: [explore.name], share: config.exploreShare, isExploring: (videoId) => models.exploration.has(videoId), uniformShare: config.uniformExploreShare }),
+        explorationSlots({
+          sources: [explore.name],
+          share: config.exploreShare,
+          isExploring: (videoId) => models.exploration.has(videoId),
+          uniformShare: config.uniformExploreShare,
+        }),
       ],
       rules: safety === undefined ? [noRepeatRule] : [noRepeatRule, dispersalRule(safety.dispersal)],
       diversity: { weight: config.diversity, embeddings: catalog.embeddings },

@@ -25,5 +25,9 @@ export interface PipelineReport {
 
 /** Each timed stage's name and time: the sources, the scorer, then the selection. */
 export function stageTimes(report: PipelineReport): { stage: string; ms: number }[] {
-  return [...report.sources.map((s) => ({ stage: s.name, ms: s.ms })), { stage: report.scorer.name, ms: report.scorer.ms }, { stage: report.selection.name, ms: report.selection.ms }];
+  return [
+    ...report.sources.map((s) => ({ stage: s.name, ms: s.ms })),
+    { stage: report.scorer.name, ms: report.scorer.ms },
+    { stage: report.selection.name, ms: report.selection.ms },
+  ];
 }

@@ -145,7 +145,13 @@ export class FeedPipeline {
     const { page, filledBy } = selection.select(request, candidates);
     const selected = { name: selection.name, ms: msSince(start), filledBy };
     if (request.explain) scorer.explain(request, page);
-    const report = { pipeline: this.name, sources: asked, filters: filters.map((f, i) => ({ name: f.name, removed: removed[i]! })), scorer: scored, selection: selected };
+    const report = {
+      pipeline: this.name,
+      sources: asked,
+      filters: filters.map((f, i) => ({ name: f.name, removed: removed[i]! })),
+      scorer: scored,
+      selection: selected,
+    };
     return { page, exhausted, report };
   }
 }

@@ -133,7 +133,8 @@ export function itemFromVideo(video: Video): Required<GorseItem> & { Categories:
 
 /** A Gorse item patch applied to the item a video reads as. */
 export function patchedItem(video: Video, patch: GorseItemPatch): GorseItem {
-  if (patch.ItemId !== undefined && patch.ItemId !== video.id) throw invalid('ItemId', `'${patch.ItemId}' is not the item patched ('${video.id}'); an item's id cannot change`);
+  if (patch.ItemId !== undefined && patch.ItemId !== video.id)
+    throw invalid('ItemId', `'${patch.ItemId}' is not the item patched ('${video.id}'); an item's id cannot change`);
   return { ...itemFromVideo(video), ...patch };
 }
 
@@ -146,7 +147,10 @@ export function eventFromFeedback(feedback: GorseFeedback, durationMs: number, m
   const mapped = mapping.feedbackTypes[feedback.FeedbackType];
   if (mapped === undefined) {
     const known = Object.keys(mapping.feedbackTypes).join(', ');
-    throw invalid('FeedbackType', `'${feedback.FeedbackType}' is not a mapped feedback type (mapped: ${known}; add it to gorse.feedbackTypes in the configuration)`);
+    throw invalid(
+      'FeedbackType',
+      `'${feedback.FeedbackType}' is not a mapped feedback type (mapped: ${known}; add it to gorse.feedbackTypes in the configuration)`,
+    );
   }
   const ts = timeOf(feedback.Timestamp, 'Timestamp', now);
   const key = [feedback.FeedbackType, feedback.UserId, feedback.ItemId, ...(overwrite ? [String(ts)] : [])].join('\u0000');

@@ -5,7 +5,11 @@
 type Converter = (text: string) => unknown;
 
 const number: Converter = (t) => (/^-?\d+(\.\d+)?$/.test(t.trim()) ? Number(t) : t);
-const list: Converter = (t) => t.split(';').map((s) => s.trim()).filter((s) => s !== '');
+const list: Converter = (t) =>
+  t
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 const numbers: Converter = (t) => t.split(';').map((s) => Number(s));
 const boolean: Converter = (t) => (t === 'true' ? true : t === 'false' ? false : t);
 

@@ -84,7 +84,11 @@ export async function* readRecords(path: string, onBytes: (bytesRead: number) =>
     if (format === 'jsonl') {
       try {
         const value = JSON.parse(text) as unknown;
-        yield { line, value: typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { error: 'expected a JSON object' } };
+        yield {
+          line,
+          value:
+            typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { error: 'expected a JSON object' },
+        };
       } catch (err) {
         yield { line, value: { error: `not valid JSON: ${messageOf(err)}` } };
       }

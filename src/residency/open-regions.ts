@@ -31,7 +31,12 @@ export interface RegionalStorage {
 /** Regions a data directory holds personal data for. */
 export function regionsIn(dataDir: string): string[] {
   const dir = join(dataDir, 'regions');
-  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && REGION_NAME.test(d.name)).map((d) => d.name).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && REGION_NAME.test(d.name))
+        .map((d) => d.name)
+        .sort()
+    : [];
 }
 
 const PAGE = 5000;
@@ -64,7 +69,10 @@ function lastSeqIn(path: string): number {
  */
 export async function openRegions(dataDir: string, served: readonly string[] | undefined, home: string): Promise<RegionalStorage> {
   if (existsSync(join(dataDir, 'events.db'))) {
-    throw new MoteurError('data_format', `${dataDir} keeps its events in one log (events.db), from an earlier version; export them with that version and import them into a new data directory`);
+    throw new MoteurError(
+      'data_format',
+      `${dataDir} keeps its events in one log (events.db), from an earlier version; export them with that version and import them into a new data directory`,
+    );
   }
   const present = regionsIn(dataDir);
   const regions = served ?? [home, ...present.filter((r) => r !== home)];

@@ -20,7 +20,8 @@ export type ResidencyOptions = Pick<Residency, 'regions'> & Partial<Pick<Residen
 export const wrongRegion = (region: string, served: readonly string[], field?: string): MoteurError =>
   new MoteurError(
     'wrong_region',
-    `this person's data lives in region ${region}; this node serves ${served.join(', ')}: send the request to a node of region ${region}`, { field }
+    `this person's data lives in region ${region}; this node serves ${served.join(', ')}: send the request to a node of region ${region}`,
+    { field },
   );
 
 export class PeopleDirectory implements Residency {
@@ -50,7 +51,11 @@ export class PeopleDirectory implements Residency {
   assertStays(userId: string, region: string): void {
     const current = this.regionById.get(userId);
     if (current !== undefined && current !== region) {
-      throw new MoteurError('region_change', `region: this person's data lives in region ${current}; to move it, export the person, erase them and create them again in ${region}`, { field: 'region' });
+      throw new MoteurError(
+        'region_change',
+        `region: this person's data lives in region ${current}; to move it, export the person, erase them and create them again in ${region}`,
+        { field: 'region' },
+      );
     }
   }
 

@@ -35,7 +35,10 @@ export function regionSchema(schema: string, region: string): string {
     throw invalid('regions', `"${region}" is not a region name (2 to 16 lower-case letters, digits or dashes, starting with a letter)`);
   }
   const name = `${schema}_${region.replaceAll('-', '_')}`;
-  if (name.length > 63) throw new MoteurError('invalid_option', `--store: schema ${name} for region ${region} is longer than PostgreSQL's 63 characters: use a shorter ?schema=`, { field: 'store' });
+  if (name.length > 63)
+    throw new MoteurError('invalid_option', `--store: schema ${name} for region ${region} is longer than PostgreSQL's 63 characters: use a shorter ?schema=`, {
+      field: 'store',
+    });
   return name;
 }
 
@@ -80,12 +83,20 @@ export async function openPostgresRegions(url: string, served: readonly string[]
     const locate = async (userIds: readonly string[]): Promise<Map<string, string>> => {
       const found = new Map<string, string>();
       for (const region of elsewhere) {
-        const { rows } = await shared.pool.query<{ user_id: string }>(`SELECT user_id FROM ${regionSchema(schema, region)}.data_keys WHERE user_id = ANY($1)`, [userIds]);
+        const { rows } = await shared.pool.query<{ user_id: string }>(`SELECT user_id FROM ${regionSchema(schema, region)}.data_keys WHERE user_id = ANY($1)`, [
+          userIds,
+        ]);
         for (const r of rows) found.set(r.user_id, region);
       }
       return found;
     };
-    return { store: new RegionalStore(shared, ordered, directory), shared, regionStores: ordered, keys: new RegionalDataKeys(keys, directory, locate), directory };
+    return {
+      store: new RegionalStore(shared, ordered, directory),
+      shared,
+      regionStores: ordered,
+      keys: new RegionalDataKeys(keys, directory, locate),
+      directory,
+    };
   } catch (err) {
     for (const store of opened) await store.close();
     throw err;

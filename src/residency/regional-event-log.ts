@@ -40,7 +40,10 @@ export class RegionalEventLog implements EventLog {
     const write = async (): Promise<AppendOutcome[]> => {
       const outcomes: AppendOutcome[] = new Array(events.length);
       for (const [region, indexes] of byRegion) {
-        const stored = await this.logs.get(region)!.append(indexes.map((i) => events[i]!), indexes.map((i) => first + i));
+        const stored = await this.logs.get(region)!.append(
+          indexes.map((i) => events[i]!),
+          indexes.map((i) => first + i),
+        );
         stored.forEach((outcome, k) => (outcomes[indexes[k]!] = outcome));
       }
       return outcomes;
@@ -55,7 +58,10 @@ export class RegionalEventLog implements EventLog {
   /** The next events of all regions, merged in sequence order. */
   async readAfter(afterSeq: number, limit: number): Promise<LoggedSealedEvent[]> {
     const pages = await Promise.all([...this.logs.values()].map((log) => log.readAfter(afterSeq, limit)));
-    return pages.flat().sort((a, b) => a.seq - b.seq).slice(0, limit);
+    return pages
+      .flat()
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, limit);
   }
 
   async readByUser(userId: string): Promise<LoggedSealedEvent[]> {

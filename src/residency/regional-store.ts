@@ -71,7 +71,10 @@ export class RegionalStore implements Store {
   /** People of every served region in id order, merged page by page. */
   async listUsers(afterId: string, limit: number): Promise<User[]> {
     const pages = await Promise.all([...this.people.values()].map((s) => s.listUsers(afterId, limit)));
-    return pages.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
+    return pages
+      .flat()
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit);
   }
 
   async recordServed(rows: readonly Omit<ServedRow, 'rowId'>[]): Promise<void> {

@@ -57,7 +57,7 @@ export function statementOf(decision: Decision, video: Video): Statement | undef
 }
 
 function factsOf(decision: Decision): string {
-  const how = decision.source === 'notice' ? 'after notices from people who watched it' : 'on the platform\'s own initiative';
+  const how = decision.source === 'notice' ? 'after notices from people who watched it' : "on the platform's own initiative";
   return `A short video, served ${decision.reach} times, was reviewed ${how}. ${decision.explanation}`;
 }
 

@@ -9,9 +9,15 @@ export interface StatementError {
   message: string;
 }
 
-const VISIBILITY = ['CONTENT_REMOVED', 'CONTENT_DISABLED', 'CONTENT_DEMOTED', 'CONTENT_AGE_RESTRICTED', 'CONTENT_INTERACTION_RESTRICTED', 'CONTENT_LABELLED', 'OTHER'].map(
-  (v) => `DECISION_VISIBILITY_${v}`,
-);
+const VISIBILITY = [
+  'CONTENT_REMOVED',
+  'CONTENT_DISABLED',
+  'CONTENT_DEMOTED',
+  'CONTENT_AGE_RESTRICTED',
+  'CONTENT_INTERACTION_RESTRICTED',
+  'CONTENT_LABELLED',
+  'OTHER',
+].map((v) => `DECISION_VISIBILITY_${v}`);
 const MONETARY = ['SUSPENSION', 'TERMINATION', 'OTHER'].map((v) => `DECISION_MONETARY_${v}`);
 const PROVISION = ['PARTIAL_SUSPENSION', 'TOTAL_SUSPENSION', 'PARTIAL_TERMINATION', 'TOTAL_TERMINATION'].map((v) => `DECISION_PROVISION_${v}`);
 const ACCOUNT = ['DECISION_ACCOUNT_SUSPENDED', 'DECISION_ACCOUNT_TERMINATED'];
@@ -19,9 +25,22 @@ const ACCOUNT_TYPE = ['ACCOUNT_TYPE_BUSINESS', 'ACCOUNT_TYPE_PRIVATE'];
 const GROUNDS = ['DECISION_GROUND_ILLEGAL_CONTENT', 'DECISION_GROUND_INCOMPATIBLE_CONTENT'];
 const CONTENT_TYPES = ['VIDEO', 'AUDIO', 'IMAGE', 'TEXT', 'SYNTHETIC_MEDIA', 'PRODUCT', 'APP', 'OTHER'].map((v) => `CONTENT_TYPE_${v}`);
 export const STATEMENT_CATEGORIES = [
-  'ANIMAL_WELFARE', 'CONSUMER_INFORMATION', 'CYBER_VIOLENCE', 'CYBER_VIOLENCE_AGAINST_WOMEN', 'DATA_PROTECTION_AND_PRIVACY_VIOLATIONS',
-  'ILLEGAL_OR_HARMFUL_SPEECH', 'INTELLECTUAL_PROPERTY_INFRINGEMENTS', 'NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS', 'NOT_SPECIFIED_NOTICE',
-  'OTHER_VIOLATION_TC', 'PROTECTION_OF_MINORS', 'RISK_FOR_PUBLIC_SECURITY', 'SCAMS_AND_FRAUD', 'SELF_HARM', 'UNSAFE_AND_PROHIBITED_PRODUCTS', 'VIOLENCE',
+  'ANIMAL_WELFARE',
+  'CONSUMER_INFORMATION',
+  'CYBER_VIOLENCE',
+  'CYBER_VIOLENCE_AGAINST_WOMEN',
+  'DATA_PROTECTION_AND_PRIVACY_VIOLATIONS',
+  'ILLEGAL_OR_HARMFUL_SPEECH',
+  'INTELLECTUAL_PROPERTY_INFRINGEMENTS',
+  'NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS',
+  'NOT_SPECIFIED_NOTICE',
+  'OTHER_VIOLATION_TC',
+  'PROTECTION_OF_MINORS',
+  'RISK_FOR_PUBLIC_SECURITY',
+  'SCAMS_AND_FRAUD',
+  'SELF_HARM',
+  'UNSAFE_AND_PROHIBITED_PRODUCTS',
+  'VIOLENCE',
 ].map((v) => `STATEMENT_CATEGORY_${v}`);
 const SOURCES = ['SOURCE_ARTICLE_16', 'SOURCE_TRUSTED_FLAGGER', 'SOURCE_TYPE_OTHER_NOTIFICATION', 'SOURCE_VOLUNTARY'];
 const AUTOMATED_DECISION = ['AUTOMATED_DECISION_FULLY', 'AUTOMATED_DECISION_PARTIALLY', 'AUTOMATED_DECISION_NOT_AUTOMATED'];
@@ -30,11 +49,36 @@ const EU_EEA = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL P
 const END_DATES = ['end_date_visibility_restriction', 'end_date_account_restriction', 'end_date_monetary_restriction', 'end_date_service_restriction'];
 
 const FIELDS = new Set([
-  'decision_visibility', 'decision_visibility_other', 'decision_monetary', 'decision_monetary_other', 'decision_provision', 'decision_account',
-  'account_type', 'decision_ground', 'illegal_content_legal_ground', 'illegal_content_explanation', 'incompatible_content_ground',
-  'incompatible_content_explanation', 'incompatible_content_illegal', 'content_type', 'content_type_other', 'category', 'category_addition',
-  'category_specification', 'category_specification_other', 'territorial_scope', 'content_language', 'content_date', 'application_date',
-  ...END_DATES, 'decision_facts', 'source_type', 'source_identity', 'automated_detection', 'automated_decision', 'puid',
+  'decision_visibility',
+  'decision_visibility_other',
+  'decision_monetary',
+  'decision_monetary_other',
+  'decision_provision',
+  'decision_account',
+  'account_type',
+  'decision_ground',
+  'illegal_content_legal_ground',
+  'illegal_content_explanation',
+  'incompatible_content_ground',
+  'incompatible_content_explanation',
+  'incompatible_content_illegal',
+  'content_type',
+  'content_type_other',
+  'category',
+  'category_addition',
+  'category_specification',
+  'category_specification_other',
+  'territorial_scope',
+  'content_language',
+  'content_date',
+  'application_date',
+  ...END_DATES,
+  'decision_facts',
+  'source_type',
+  'source_identity',
+  'automated_detection',
+  'automated_decision',
+  'puid',
 ]);
 
 /** Every rule broken by `statement`; an empty list means it is valid. */
@@ -108,7 +152,8 @@ export function validateStatement(statement: Record<string, unknown>): Statement
     text('incompatible_content_explanation', 2000, true);
     oneOf('incompatible_content_illegal', YES_NO, false);
   } else {
-    for (const field of ['incompatible_content_ground', 'incompatible_content_explanation', 'incompatible_content_illegal']) absent(field, 'unless the ground is incompatible content');
+    for (const field of ['incompatible_content_ground', 'incompatible_content_explanation', 'incompatible_content_illegal'])
+      absent(field, 'unless the ground is incompatible content');
   }
 
   listOf('content_type', CONTENT_TYPES, true);
@@ -120,7 +165,9 @@ export function validateStatement(statement: Record<string, unknown>): Statement
   const specification = statement.category_specification;
   if (has('category_specification')) {
     if (!Array.isArray(specification) || specification.length === 0) fail('category_specification', 'must be a non-empty array');
-    else for (const v of specification) if (typeof v !== 'string' || !/^KEYWORD_[A-Z0-9_]+$/.test(v)) fail('category_specification', `holds ${JSON.stringify(v)}, not a KEYWORD_* value`);
+    else
+      for (const v of specification)
+        if (typeof v !== 'string' || !/^KEYWORD_[A-Z0-9_]+$/.test(v)) fail('category_specification', `holds ${JSON.stringify(v)}, not a KEYWORD_* value`);
   }
   if (contains('category_specification', 'KEYWORD_OTHER')) text('category_specification_other', 500, true);
   else absent('category_specification_other', 'unless category_specification holds KEYWORD_OTHER');

@@ -8,7 +8,15 @@ import { MoteurError } from '../core/errors.ts';
 import type { SafetyConfig } from './config.ts';
 import type { PriorSignal } from './prior-risk.ts';
 import type { Appeal, Decision, SafetyStore, StoredReport } from './safety-store.ts';
-import { CATEGORY_SEVERITY, REASON_CATEGORY, REASON_SEVERITY, type DecisionAction, type DecisionCategory, type ModeratorAction, type ReportReason } from './vocabulary.ts';
+import {
+  CATEGORY_SEVERITY,
+  REASON_CATEGORY,
+  REASON_SEVERITY,
+  type DecisionAction,
+  type DecisionCategory,
+  type ModeratorAction,
+  type ReportReason,
+} from './vocabulary.ts';
 
 /** What the feed must respect about a video; absent for a video nobody restricted. */
 export interface Restriction {
@@ -259,7 +267,11 @@ export class Moderation {
     if (appeal !== undefined) {
       const appealed = this.store.decision(appeal.decisionId)!;
       if (appealed.moderator === moderator) {
-        throw new MoteurError('same_moderator', `the decision ${appealed.id} under appeal was taken by ${moderator}: another moderator must decide the appeal`, { field: 'videoId' });
+        throw new MoteurError(
+          'same_moderator',
+          `the decision ${appealed.id} under appeal was taken by ${moderator}: another moderator must decide the appeal`,
+          { field: 'videoId' },
+        );
       }
     }
     const decision = this.record({
@@ -291,11 +303,13 @@ export class Moderation {
   appeal(decisionId: string, explanation: string, ts: number): Appeal {
     const decision = this.store.decision(decisionId);
     if (decision === undefined) throw new MoteurError('not_found', `decision '${decisionId}' does not exist`, { field: 'decisionId' });
-    if (!restricts(decision.action)) throw new MoteurError('not_appealable', `decision ${decisionId} restores the video: there is nothing to appeal`, { field: 'decisionId' });
+    if (!restricts(decision.action))
+      throw new MoteurError('not_appealable', `decision ${decisionId} restores the video: there is nothing to appeal`, { field: 'decisionId' });
     if (!this.inForce(decision)) {
       throw new MoteurError('not_appealable', `decision ${decisionId} is no longer in force: a later decision replaced it`, { field: 'decisionId' });
     }
-    if (this.openAppeals.has(decision.videoId)) throw new MoteurError('appeal_open', `an appeal of video ${decision.videoId} is already waiting for a moderator`, { field: 'decisionId' });
+    if (this.openAppeals.has(decision.videoId))
+      throw new MoteurError('appeal_open', `an appeal of video ${decision.videoId} is already waiting for a moderator`, { field: 'decisionId' });
     const appeal: Appeal = { id: newId('apl', ts), decisionId, videoId: decision.videoId, explanation, ts, status: 'open', resolvedBy: null };
     this.store.addAppeal(appeal);
     this.openAppeals.set(decision.videoId, appeal);

@@ -125,7 +125,22 @@ export class SafetyStore {
   addDecision(d: Decision): void {
     this.db
       .prepare('INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(d.id, d.videoId, d.action, d.category, d.ground, d.legalGround, d.explanation, d.label, d.decidedBy, d.moderator, d.source, d.appealId, d.ts, d.reach);
+      .run(
+        d.id,
+        d.videoId,
+        d.action,
+        d.category,
+        d.ground,
+        d.legalGround,
+        d.explanation,
+        d.label,
+        d.decidedBy,
+        d.moderator,
+        d.source,
+        d.appealId,
+        d.ts,
+        d.reach,
+      );
   }
 
   decision(id: string): Decision | undefined {
@@ -154,7 +169,10 @@ export class SafetyStore {
 
   setTopics(videoId: string, topics: readonly string[]): void {
     if (topics.length === 0) this.db.prepare('DELETE FROM video_topics WHERE video_id = ?').run(videoId);
-    else this.db.prepare('INSERT INTO video_topics VALUES (?, ?) ON CONFLICT (video_id) DO UPDATE SET topics = excluded.topics').run(videoId, JSON.stringify(topics));
+    else
+      this.db
+        .prepare('INSERT INTO video_topics VALUES (?, ?) ON CONFLICT (video_id) DO UPDATE SET topics = excluded.topics')
+        .run(videoId, JSON.stringify(topics));
   }
 
   topics(): Map<string, string[]> {

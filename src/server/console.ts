@@ -38,7 +38,9 @@ export async function registerConsole(app: FastifyInstance): Promise<void> {
     });
     await scope.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: false, index: 'index.html', cacheControl: false, globIgnore: ['**/*.d.ts'] });
     for (const [name, file] of Object.entries(VENDOR)) {
-      scope.get(`/vendor/${name}`, (_request, reply) => reply.type(name.endsWith('.css') ? 'text/css' : 'text/javascript').sendFile(basename(file), dirname(file)));
+      scope.get(`/vendor/${name}`, (_request, reply) =>
+        reply.type(name.endsWith('.css') ? 'text/css' : 'text/javascript').sendFile(basename(file), dirname(file)),
+      );
     }
   });
 }

@@ -9,7 +9,7 @@ export function toMoteurError(err: FastifyError, bodyLimit: number): MoteurError
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new MoteurError('invalid_json', `body: not valid JSON (${err.message})`, { field: 'body' });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new MoteurError('invalid_body', 'body: its length is not the Content-Length header\'s', { field: 'body' });
+      return new MoteurError('invalid_body', "body: its length is not the Content-Length header's", { field: 'body' });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new MoteurError('body_too_large', `body: over the ${bodyLimit}-byte limit: send smaller batches`, { field: 'body' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

@@ -57,7 +57,7 @@ export class ServerMetrics {
   });
   readonly watchRatio = new Counter({
     name: 'moteur_play_watch_ratio_sum',
-    help: 'Sum over stored plays of watchMs / the video\'s duration, each capped at 1 (divide by the play count for the mean)',
+    help: "Sum over stored plays of watchMs / the video's duration, each capped at 1 (divide by the play count for the mean)",
     registers: [this.registry],
   });
 

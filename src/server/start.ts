@@ -65,7 +65,8 @@ export async function serveEngine(moteur: Moteur, options: ServeOptions): Promis
     throw new MoteurError('port_in_use', `port ${port} is already in use: stop what listens there, or choose another with --port (0 picks a free one)`);
   }
   // A cluster's keys live in its shared store, which the access control follows itself.
-  const stopWatching = sharedKeys === undefined ? watchKeysFile(access, keysFile, keysLoaded, options.onKeysFile ?? ((message) => app.log.info(message))) : () => {};
+  const stopWatching =
+    sharedKeys === undefined ? watchKeysFile(access, keysFile, keysLoaded, options.onKeysFile ?? ((message) => app.log.info(message))) : () => {};
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   return {

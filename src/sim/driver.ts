@@ -47,7 +47,8 @@ export function simulatorClient(url: string, apiKey: string | undefined): Moteur
 async function postVideosTo(client: MoteurClient, videos: SimVideo[]): Promise<void> {
   for (let i = 0; i < videos.length; i += 1000) {
     const reply = await answer(client.POST('/v1/videos', { body: { videos: videos.slice(i, i + 1000).map(videoForApi) } }));
-    if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} videos: ${JSON.stringify(reply.results.find((r) => r.status === 'rejected'))}`);
+    if (reply.rejected > 0)
+      throw new Error(`the server rejected ${reply.rejected} videos: ${JSON.stringify(reply.results.find((r) => r.status === 'rejected'))}`);
   }
 }
 
@@ -61,7 +62,9 @@ export async function uploadWorld(url: string, world: World, onProgress?: (done:
   }
   for (let i = 0; i < world.users.length; i += 50) {
     await Promise.all(
-      world.users.slice(i, i + 50).map((u) => answer(client.PUT('/v1/users/{id}', { params: { path: { id: u.id } }, body: { region: u.region, language: u.language } }))),
+      world.users
+        .slice(i, i + 50)
+        .map((u) => answer(client.PUT('/v1/users/{id}', { params: { path: { id: u.id } }, body: { region: u.region, language: u.language } }))),
     );
     onProgress?.(world.videos.length + Math.min(i + 50, world.users.length), total);
   }
@@ -145,11 +148,19 @@ export class SimulationDriver {
       const page = (await answer(this.client.GET('/v1/users/{id}/feed', { params: { path: { id: user.id }, query: { n: 10, sessionId } } }))) as FeedPage;
       const latency = performance.now() - started;
       if (page.items.length === 0) return;
-      const watching = watchPage(viewer, page.items.map((item) => this.videos.get(item.videoId)), patience);
+      const watching = watchPage(
+        viewer,
+        page.items.map((item) => this.videos.get(item.videoId)),
+        patience,
+      );
       patience = watching.patience;
       this.stats.likes += watching.watched.filter((w) => w.reaction.actions.includes('like')).length;
       this.stats.impressions += watching.watched.length;
-      this.stats.recordFeed(latency, watching.watched.map((w) => w.reaction.watchRatio), watching.watched.map((w) => w.reaction.affinity));
+      this.stats.recordFeed(
+        latency,
+        watching.watched.map((w) => w.reaction.watchRatio),
+        watching.watched.map((w) => w.reaction.affinity),
+      );
       const reply = await sendEvents(this.client, watching.events);
       if (reply.rejected > 0) throw new Error(`the server rejected ${reply.rejected} events`);
       this.stats.eventsSent += watching.events.length;

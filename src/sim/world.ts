@@ -82,7 +82,24 @@ export const SIM_REGIONS: readonly string[] = LOCALES.map((l) => l.region);
 /** Share of videos published everywhere; the others are served only in their creator's region. */
 const GLOBAL_SHARE = 0.8;
 
-const TOPIC_NAMES = ['comedy', 'dance', 'cooking', 'pets', 'sports', 'gaming', 'travel', 'fashion', 'science', 'music', 'diy', 'fitness', 'beauty', 'cars', 'books', 'art'];
+const TOPIC_NAMES = [
+  'comedy',
+  'dance',
+  'cooking',
+  'pets',
+  'sports',
+  'gaming',
+  'travel',
+  'fashion',
+  'science',
+  'music',
+  'diy',
+  'fitness',
+  'beauty',
+  'cars',
+  'books',
+  'art',
+];
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -123,7 +140,13 @@ export function generateWorld(options: WorldOptions): World {
     // Most creators stick to one topic; some split their time with a second one.
     const second = random() < 0.35 ? Math.floor(random() * topicCount) : main;
     const mainWeight = second === main ? 1 : 0.55 + 0.35 * random();
-    const topics = second === main ? [{ topic: main, weight: 1 }] : [{ topic: main, weight: mainWeight }, { topic: second, weight: 1 - mainWeight }];
+    const topics =
+      second === main
+        ? [{ topic: main, weight: 1 }]
+        : [
+            { topic: main, weight: mainWeight },
+            { topic: second, weight: 1 - mainWeight },
+          ];
     creators.set(`creator${i}`, { id: `creator${i}`, ...drawLocale(random()), topics, quality: 0.2 + 0.8 * random() });
   }
 

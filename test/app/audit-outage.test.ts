@@ -34,7 +34,9 @@ test('a ledger outage loses no entry, refuses accesses once it lasts, and ends w
   try {
     // Decided and served while the ledger fails: the entry waits for the ledger instead of being dropped.
     assert.equal((await feed('during-outage')).status, 200);
-    await until('the failed write is reported', 5_000, async () => (warnings.some((w) => w.includes('audit entries and served records not written')) ? true : undefined));
+    await until('the failed write is reported', 5_000, async () =>
+      warnings.some((w) => w.includes('audit entries and served records not written')) ? true : undefined,
+    );
     await new Promise((resolve) => setTimeout(resolve, AUDIT_OUTAGE_LIMIT_MS + 200));
     const refused = await feed('after-limit');
     assert.equal(refused.status, 503);

@@ -21,11 +21,27 @@ test('a file holding only embeddingDim is a whole configuration: that key set, e
   const config = resolveConfig(engineOverrides(settings));
   assert.equal(config.embeddingDim, 256);
   assert.deepEqual({ ...config, embeddingDim: 32 }, DEFAULT_CONFIG);
-  assert.deepEqual(serverSettings(settings), { dataDir: '.moteur/data', host: '127.0.0.1', port: 8080, regions: undefined }, 'the default host is the loopback');
+  assert.deepEqual(
+    serverSettings(settings),
+    { dataDir: '.moteur/data', host: '127.0.0.1', port: 8080, regions: undefined },
+    'the default host is the loopback',
+  );
 });
 
 test('flat keys land in their section; a table left partly out keeps the defaults of its other keys', () => {
-  const settings = checkSettings({ exploreShare: 0.3, policy: 'popular', scoreWeights: { like: 2 }, sources: { trending: 0 }, learningRate: 0.02, snapshotEveryMs: 60_000, port: 9000, regions: ['eu', 'us'] }, 'x.json');
+  const settings = checkSettings(
+    {
+      exploreShare: 0.3,
+      policy: 'popular',
+      scoreWeights: { like: 2 },
+      sources: { trending: 0 },
+      learningRate: 0.02,
+      snapshotEveryMs: 60_000,
+      port: 9000,
+      regions: ['eu', 'us'],
+    },
+    'x.json',
+  );
   const config = resolveConfig(engineOverrides(settings));
   assert.equal(config.feed.exploreShare, 0.3);
   assert.equal(config.feed.policy, 'popular');
@@ -57,22 +73,38 @@ test('a mistake names the key and what it allows', () => {
   rejects({ regions: ['EU!'] }, 'regions[0]', /must be a region name/);
   rejects({ defaultPageSize: 40, maxPageSize: 20 }, 'defaultPageSize', /must be at most maxPageSize \(20\)/);
   rejects({ experiments: { explore: { control: {} } } }, 'experiments.explore', /two or more variants/);
-  rejects({ experiments: { explore: { control: {}, more: { embeddingDim: 64 } } } }, 'experiments.explore.more.embeddingDim', /is not a setting here; .*allowed: policy, sources, exploreShare/);
+  rejects(
+    { experiments: { explore: { control: {}, more: { embeddingDim: 64 } } } },
+    'experiments.explore.more.embeddingDim',
+    /is not a setting here; .*allowed: policy, sources, exploreShare/,
+  );
   rejects({ experiments: { explore: { control: {}, more: { exploreShare: 2 } } } }, 'experiments.explore.more.exploreShare', /must be a number from 0 to 1/);
 });
 
 test('experiments are named variants of feed settings', () => {
   const settings = checkSettings({ experiments: { explore: { control: {}, more: { exploreShare: 0.4, scoreWeights: { like: 3 } } } } }, 'x.json');
   assert.deepEqual(settings.experiments, [
-    { name: 'explore', variants: [{ name: 'control', feed: {} }, { name: 'more', feed: { exploreShare: 0.4, scoreWeights: { ...DEFAULT_CONFIG.feed.scoreWeights, like: 3 } } }] },
+    {
+      name: 'explore',
+      variants: [
+        { name: 'control', feed: {} },
+        { name: 'more', feed: { exploreShare: 0.4, scoreWeights: { ...DEFAULT_CONFIG.feed.scoreWeights, like: 3 } } },
+      ],
+    },
   ]);
   assert.deepEqual(resolveConfig(engineOverrides(settings)).experiments, settings.experiments);
 });
 
 test('TOML and JSON files say the same; a file that cannot be read or parsed is named in the error', () => {
   const dir = tempDir();
-  writeFileSync(join(dir, 'a.toml'), '# comment\nembeddingDim = 384\nscoreWeights = { like = 2 }\n[experiments.explore]\ncontrol = {}\nmore = { exploreShare = 0.4 }\n');
-  writeFileSync(join(dir, 'a.json'), JSON.stringify({ embeddingDim: 384, scoreWeights: { like: 2 }, experiments: { explore: { control: {}, more: { exploreShare: 0.4 } } } }));
+  writeFileSync(
+    join(dir, 'a.toml'),
+    '# comment\nembeddingDim = 384\nscoreWeights = { like = 2 }\n[experiments.explore]\ncontrol = {}\nmore = { exploreShare = 0.4 }\n',
+  );
+  writeFileSync(
+    join(dir, 'a.json'),
+    JSON.stringify({ embeddingDim: 384, scoreWeights: { like: 2 }, experiments: { explore: { control: {}, more: { exploreShare: 0.4 } } } }),
+  );
   assert.deepEqual(readSettingsFile(join(dir, 'a.toml')), readSettingsFile(join(dir, 'a.json')));
   assert.throws(() => readSettingsFile(join(dir, 'missing.json')), /cannot read the configuration file .*missing\.json/);
   writeFileSync(join(dir, 'broken.json'), '{"exploreShare":');

@@ -12,7 +12,15 @@ import { tempDir, videos } from '../support/fixtures.ts';
 
 /** A batch large enough to be sealed on the sealing thread. */
 const plays = (prefix: string, count: number, ts = Date.UTC(2026, 0, 1)) =>
-  Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, userId: `u${i % 7}`, videoId: `v${i % 30}`, type: 'play', ts: ts + i, watchMs: 1000 + i, sessionId: `s${i % 3}` }));
+  Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}-${i}`,
+    userId: `u${i % 7}`,
+    videoId: `v${i % 30}`,
+    type: 'play',
+    ts: ts + i,
+    watchMs: 1000 + i,
+    sessionId: `s${i % 3}`,
+  }));
 
 async function engine(dir = tempDir(), maxPendingEvents?: number): Promise<Moteur> {
   const moteur = await Moteur.open({ dataDir: dir, learning: maxPendingEvents === undefined ? {} : { maxPendingEvents } });
@@ -30,10 +38,19 @@ test('an answered batch is on disk, sealed, and reads back exactly as sent', asy
   const db = new Database(join(dir, 'regions', 'us', 'events.db'), { readonly: true });
   const rows = db.prepare('SELECT id, sealed FROM events ORDER BY seq').all() as { id: string; sealed: string }[];
   db.close();
-  assert.deepEqual(rows.map((r) => r.id), sent.map((e) => e.id));
-  assert.ok(rows.every((r) => !Buffer.from(r.sealed, 'base64').toString('latin1').includes('play')), 'an event type is stored in clear');
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    sent.map((e) => e.id),
+  );
+  assert.ok(
+    rows.every((r) => !Buffer.from(r.sealed, 'base64').toString('latin1').includes('play')),
+    'an event type is stored in clear',
+  );
   const read = await moteur.log.readAfter(0, 1000);
-  assert.deepEqual(read.map(({ seq: _, ...e }) => e), sent);
+  assert.deepEqual(
+    read.map(({ seq: _, ...e }) => e),
+    sent,
+  );
   await moteur.close();
 });
 
@@ -96,14 +113,17 @@ function runThenDie(dir: string, body: string): string {
 test('after a crash with events acknowledged but not learned, the restart learns each of them once', { timeout: 60_000 }, async () => {
   const dir = tempDir();
   // A process that snapshots after the first batch, acknowledges a second, and dies before it is learned.
-  const pendingAtExit = runThenDie(dir, `
+  const pendingAtExit = runThenDie(
+    dir,
+    `
     const plays = (p) => Array.from({ length: 250 }, (_, i) => ({ id: p + i, userId: 'u' + (i % 7), videoId: 'v' + (i % 30), type: 'play', ts: 1e12 + i, watchMs: 2000 }));
     await moteur.ingest(plays('first-'));
     moteur.learning.writeSnapshot(learnerSnapshotPath(${JSON.stringify(dir)}));
     await moteur.counts(); // the people, created by their first events, are written a moment later: wait for that
     await moteur.ingest(plays('second-'));
     process.stdout.write(String(moteur.learning.pendingEvents));
-  `);
+  `,
+  );
   assert.ok(Number(pendingAtExit) > 0, 'the second batch was learned before the process died: nothing was left to replay');
   const restarted = await Moteur.open({ dataDir: dir });
   assert.equal(restarted.learning.learners.eventCount, 500);
@@ -114,10 +134,13 @@ test('after a crash with events acknowledged but not learned, the restart learns
 test("a crash just after new people's first events are acknowledged loses none of them", { timeout: 60_000 }, async () => {
   const dir = tempDir();
   // Their profiles are written a moment after the events: the process dies before that.
-  runThenDie(dir, `
+  runThenDie(
+    dir,
+    `
     await moteur.counts();
     await moteur.ingest(Array.from({ length: 40 }, (_, i) => ({ id: 'e' + i, userId: 'new' + (i % 4), videoId: 'v' + (i % 30), type: 'play', ts: 1e12 + i, watchMs: 2000 })));
-  `);
+  `,
+  );
   const restarted = await Moteur.open({ dataDir: dir });
   try {
     assert.equal(restarted.learning.learners.eventCount, 40);

@@ -6,7 +6,13 @@ import { tempDir, TEST_REGIONS } from '../support/fixtures.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.now();
-const video = (id: string, hoursAgo: number, hashtags: string[] = ['plain']) => ({ id, creatorId: `c-${id}`, durationMs: 10_000, createdAt: NOW - hoursAgo * HOUR, hashtags });
+const video = (id: string, hoursAgo: number, hashtags: string[] = ['plain']) => ({
+  id,
+  creatorId: `c-${id}`,
+  durationMs: 10_000,
+  createdAt: NOW - hoursAgo * HOUR,
+  hashtags,
+});
 const moderator = { principal: 'mod', policyVersion: 'test' };
 
 test('removed and moderated-away videos leave the newest list, new and restored ones enter it in upload order', async () => {
@@ -28,7 +34,10 @@ test('removed and moderated-away videos leave the newest list, new and restored 
     assert.deepEqual(newest(3), ['a', 'e', 'd'], 'an upload time changed moves the video');
 
     assert.deepEqual(newest(10, '#Cats'), ['d', 'b']);
-    assert.deepEqual(moteur.newestVideos({ n: 2, offset: 1 }).map((v) => v.video.id), ['e', 'd']);
+    assert.deepEqual(
+      moteur.newestVideos({ n: 2, offset: 1 }).map((v) => v.video.id),
+      ['e', 'd'],
+    );
     const [first, second] = moteur.newestVideos({ n: 2 });
     assert.ok(first!.score > second!.score && first!.score <= 1, 'fresher scores higher');
   } finally {

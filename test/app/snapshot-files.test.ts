@@ -89,8 +89,14 @@ test('an engine restarted from its snapshot takes the graph saved with it and fi
   const second = await Moteur.open({ dataDir: dir });
   assert.equal(second.learning.vectorIndexLoaded, true);
   assert.equal(second.contentIndexLoaded, true);
-  assert.deepEqual(['u0', 'u1', 'u2'].map((u) => second.learning.learners.nearestVideos(u, 20)), before);
-  assert.deepEqual(contentQueries.map((q) => second.catalog.embeddings.nearest(q, 20)), contentBefore);
+  assert.deepEqual(
+    ['u0', 'u1', 'u2'].map((u) => second.learning.learners.nearestVideos(u, 20)),
+    before,
+  );
+  assert.deepEqual(
+    contentQueries.map((q) => second.catalog.embeddings.nearest(q, 20)),
+    contentBefore,
+  );
   await second.close();
 });
 
@@ -121,5 +127,8 @@ test('a content graph file that is damaged, half-written or for other embeddings
   notLoaded.prepare();
   const query = Float32Array.from(original.vectorOf(world.videos[42]!.id)!);
   assert.deepEqual(loaded.nearest(query, 10), original.nearest(query, 10));
-  assert.deepEqual(notLoaded.nearest(query, 10).map((f) => f.id), original.nearestExact(query, 10).map((f) => f.id));
+  assert.deepEqual(
+    notLoaded.nearest(query, 10).map((f) => f.id),
+    original.nearestExact(query, 10).map((f) => f.id),
+  );
 });

@@ -27,8 +27,14 @@ test('export returns the profile, every event, the serving history and what was 
   const page = await moteur.feed('ann', { n: 5 });
   const data = await moteur.exportUser('ann');
   assert.deepEqual(data.user.settings.keywordFilters, ['x']);
-  assert.deepEqual(data.events.map((e) => e.videoId), ['v1', 'v2']);
-  assert.deepEqual(data.served.map((s) => s.videoId), page.items.map((i) => i.videoId));
+  assert.deepEqual(
+    data.events.map((e) => e.videoId),
+    ['v1', 'v2'],
+  );
+  assert.deepEqual(
+    data.served.map((s) => s.videoId),
+    page.items.map((i) => i.videoId),
+  );
   assert.deepEqual(data.learned.follows, ['c2']);
   assert.ok(data.learned.affinities.some((a) => a.key === 'creator:c1' && a.value > 0));
   assert.equal(data.learned.interestVector?.length, moteur.learning.learners.config.dim);
@@ -47,7 +53,10 @@ test('refresh forgets the learned taste, keeps follows and settings, and survive
   await moteur.refreshUser('cy');
   const check = async (m: Moteur) => {
     const { items } = await m.feed('cy', { n: 10, explain: true });
-    assert.ok(items.every((i) => !LEARNED_SOURCES.includes(i.source)), 'taste survived the refresh');
+    assert.ok(
+      items.every((i) => !LEARNED_SOURCES.includes(i.source)),
+      'taste survived the refresh',
+    );
     assert.ok(m.learning.learners.follows('cy').has('c5'), 'the follow was lost');
     assert.deepEqual(m.getUser('cy').settings.keywordFilters, ['spoiler']);
     assert.equal(m.learning.learners.userVector('cy'), undefined);
@@ -58,7 +67,10 @@ test('refresh forgets the learned taste, keeps follows and settings, and survive
   moteur = await engine(dir);
   await check(moteur);
   await moteur.ingest([event('cy', 'v2', 'like')]);
-  assert.ok(moteur.learning.learners.affinities('cy').some((a) => a.key === 'creator:c2' && a.value > 0), 'events after the refresh are learned');
+  assert.ok(
+    moteur.learning.learners.affinities('cy').some((a) => a.key === 'creator:c2' && a.value > 0),
+    'events after the refresh are learned',
+  );
   await moteur.close();
 });
 
@@ -75,7 +87,10 @@ test('what a person did is encrypted at rest: their session ids and videos are i
   const marker = 'SESSION-MARKER-51d0';
   const moteur = await engine(dir);
   await moteur.ingest([event('sealed', 'v17', 'play', { watchMs: 4321, sessionId: marker })]);
-  assert.deepEqual((await moteur.exportUser('sealed')).events.map((e) => [e.videoId, e.watchMs, e.sessionId]), [['v17', 4321, marker]]);
+  assert.deepEqual(
+    (await moteur.exportUser('sealed')).events.map((e) => [e.videoId, e.watchMs, e.sessionId]),
+    [['v17', 4321, marker]],
+  );
   await moteur.close();
   assert.deepEqual(filesHolding(dir, marker), []);
   const stored = new Database(join(dir, 'regions', 'us', 'events.db'), { readonly: true });
@@ -110,7 +125,8 @@ test('erasure leaves no trace of the person in the files or in the models, and d
   await moteur.close();
 
   const names = filesIn(dir).map((f) => basename(f));
-  for (const name of ['events.db', 'people.db', 'store.db', 'data-keys.db', 'ledger.db', 'learners.snapshot']) assert.ok(names.includes(name), `${name} is searched too`);
+  for (const name of ['events.db', 'people.db', 'store.db', 'data-keys.db', 'ledger.db', 'learners.snapshot'])
+    assert.ok(names.includes(name), `${name} is searched too`);
   assert.deepEqual(filesHolding(dir, marker), [], 'the marker is still readable');
   moteur = await engine(dir);
   assert.ok(!moteur.learning.learners.knowsUser(person), 'restart rebuilt state for the erased person');
@@ -130,8 +146,14 @@ test('erasure leaves no trace of the person in the files or in the models, and d
   await moteur.counts();
   const all = await moteur.ledger.entries(0, await moteur.ledger.size());
   const erasures = all.filter((e) => e.entry.action === 'userErased');
-  assert.deepEqual(erasures.map((e) => [e.entry.resource, e.entry.principal]), [[`user:${moteur.ledger.commitment(person)}`, 'local-operator']]);
+  assert.deepEqual(
+    erasures.map((e) => [e.entry.resource, e.entry.principal]),
+    [[`user:${moteur.ledger.commitment(person)}`, 'local-operator']],
+  );
   const snapshots = all.filter((e) => e.entry.action === 'modelSnapshot');
-  assert.ok(snapshots.length >= 1 && /^learners at log position \d+$/.test(snapshots[0]!.entry.purpose), 'the model snapshot written at close is not in the ledger');
+  assert.ok(
+    snapshots.length >= 1 && /^learners at log position \d+$/.test(snapshots[0]!.entry.purpose),
+    'the model snapshot written at close is not in the ledger',
+  );
   await moteur.close();
 });

@@ -20,7 +20,9 @@ function benchAll(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
-test('npm run bench --quick --only ledger writes the machine, the commit and the benchmark’s figures, and compares two runs', { timeout: 120_000 }, async () => {
+test('npm run bench --quick --only ledger writes the machine, the commit and the benchmark’s figures, and compares two runs', {
+  timeout: 120_000,
+}, async () => {
   const dir = tempDir();
   const first = join(dir, 'first.json');
   const run = await benchAll(['--quick', '--only', 'ledger', '--out', first]);

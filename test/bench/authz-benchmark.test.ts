@@ -3,7 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
 test('bench/authz.ts prints per-decision costs and what access control adds to a feed request, as one JSON object', { timeout: 120_000 }, () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/authz.ts', '--decisions', '2000', '--evaluated', '200', '--reparsed', '20', '--feeds', '300'], { encoding: 'utf8', timeout: 110_000 });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/authz.ts', '--decisions', '2000', '--evaluated', '200', '--reparsed', '20', '--feeds', '300'],
+    { encoding: 'utf8', timeout: 110_000 },
+  );
   assert.equal(run.status, 0, run.stderr);
   const result = JSON.parse(run.stdout);
   assert.equal(result.benchmark, 'authz');

@@ -62,7 +62,8 @@ test('bench/feed.ts prints library and HTTP latency, feeds per second and the so
   assert.ok(result.itemsBySource.followed > 0 && result.itemsBySource.affinity > 0, JSON.stringify(result.itemsBySource));
   assert.ok(positive(result.freshnessMs.p99));
   // The timed engine was restarted from its snapshot, as production would be.
-  for (const phase of ['loadVideosSeconds', 'warmEventsPerSecond', 'restartFromSnapshotSeconds', 'httpServerRestoreSeconds']) assert.ok(positive(result.setup[phase]), phase);
+  for (const phase of ['loadVideosSeconds', 'warmEventsPerSecond', 'restartFromSnapshotSeconds', 'httpServerRestoreSeconds'])
+    assert.ok(positive(result.setup[phase]), phase);
   assert.ok(positive(result.machine.cpus));
 });
 
@@ -77,7 +78,10 @@ test('bench/learn.ts prints the observe rate, scoring and candidate latencies, s
 });
 
 test('a benchmark refuses a size that is not a positive number, naming the flag', async () => {
-  for (const [file, flag] of [['bench/ingest.ts', '--events'], ['bench/feed.ts', '--videos']] as const) {
+  for (const [file, flag] of [
+    ['bench/ingest.ts', '--events'],
+    ['bench/feed.ts', '--videos'],
+  ] as const) {
     const run = await runBenchmark(file, [flag, '-3']);
     assert.equal(run.code, 2);
     assert.match(run.stderr, new RegExp(`${flag} expects a positive number, got '-3'`));
@@ -85,16 +89,21 @@ test('a benchmark refuses a size that is not a positive number, naming the flag'
   }
 });
 
-test('bench/content-search.ts prints build time, latency through the graph and exact, recall, and the graph saved and loaded', { timeout: 120_000 }, async () => {
+test('bench/content-search.ts prints build time, latency through the graph and exact, recall, and the graph saved and loaded', {
+  timeout: 120_000,
+}, async () => {
   const result = await benchmarkJson('bench/content-search.ts', ['--videos', '25000', '--queries', '20', '--k', '50']);
   assert.equal(result.benchmark, 'content-search');
   assert.deepEqual(result.parameters, { videos: 25000, queries: 20, k: 50, dim: 32 });
   for (const ms of [result.buildMs, result.changesMs, result.saveMs, result.loadMs]) assert.ok(positive(ms));
   for (const latency of [result.graphMs, result.exactMs, result.graphAfterChangesMs]) assert.ok(positive(latency.p50Ms) && latency.p99Ms >= latency.p50Ms);
-  for (const recall of [result.recall, result.recallAfterChanges, result.recallAfterRestart]) assert.ok(recall > 0.8 && recall <= 1, `recall ${String(recall)}`);
+  for (const recall of [result.recall, result.recallAfterChanges, result.recallAfterRestart])
+    assert.ok(recall > 0.8 && recall <= 1, `recall ${String(recall)}`);
 });
 
-test('bench/restart.ts prints the start phase by phase, its memory, and a snapshot written under feeds; a reused directory is not built again', { timeout: 300_000 }, async () => {
+test('bench/restart.ts prints the start phase by phase, its memory, and a snapshot written under feeds; a reused directory is not built again', {
+  timeout: 300_000,
+}, async () => {
   const dataDir = tempDir();
   const args = ['--videos', '300', '--users', '30', '--events', '600', '--data', dataDir];
   const built = await benchmarkJson('bench/restart.ts', args);
@@ -102,7 +111,8 @@ test('bench/restart.ts prints the start phase by phase, its memory, and a snapsh
   assert.equal(built.parameters.reused, false);
   assert.ok(positive(built.restart.firstFeedSeconds));
   const phases = built.restart.phases.map((p: { phase: string }) => p.phase);
-  for (const phase of ['open stores', 'read snapshot', 'decode snapshot', 'read videos', 'catalog', 'learners: videos', 'popular lists']) assert.ok(phases.includes(phase), `no ${phase} in ${phases}`);
+  for (const phase of ['open stores', 'read snapshot', 'decode snapshot', 'read videos', 'catalog', 'learners: videos', 'popular lists'])
+    assert.ok(phases.includes(phase), `no ${phase} in ${phases}`);
   assert.equal(built.restart.slowestPhases[0].ms, Math.max(...built.restart.phases.map((p: { ms: number }) => p.ms)));
   assert.ok(positive(built.memoryAfterFirstFeed.rssMiB) && positive(built.memoryAfterFirstFeed.rssBytesPerVideo));
   assert.ok(built.snapshotUnderFeeds.seconds >= 0 && built.snapshotUnderFeeds.feedsAndEventsMeanwhile >= 1);

@@ -9,7 +9,9 @@ import { generateWorld, SIM_REGIONS } from '../../src/sim/world.ts';
 import { runMoteur } from '../support/cli.ts';
 import { apiKey, authorized, tempDir } from '../support/fixtures.ts';
 
-test('a live experiment: simulated people driven over HTTP, each feed naming its variant, counters per variant, and the report finds the better variant with its interval', { timeout: 240_000 }, async () => {
+test('a live experiment: simulated people driven over HTTP, each feed naming its variant, counters per variant, and the report finds the better variant with its interval', {
+  timeout: 240_000,
+}, async () => {
   const dataDir = tempDir();
   // The engine against uniformly random feeds: the report must find the engine better, with an interval clear of zero.
   writeFileSync(join(dataDir, 'moteur.toml'), '[experiments.feed]\nengine = {}\nrandom = { policy = "random" }\n');
@@ -42,7 +44,10 @@ test('a live experiment: simulated people driven over HTTP, each feed naming its
   const run = await runMoteur(['ab', 'report', '--data', dataDir, '--experiment', 'feed', '--resamples', '500', '--json']);
   assert.equal(run.code, 0, run.stderr);
   const report = JSON.parse(run.stdout);
-  assert.deepEqual(report.variants.map((v: { name: string }) => v.name), ['engine', 'random']);
+  assert.deepEqual(
+    report.variants.map((v: { name: string }) => v.name),
+    ['engine', 'random'],
+  );
   for (const v of report.variants) assert.ok(v.people >= 15, `${v.name}: ${v.people} people`);
   const likes = report.comparisons[0].differences.find((d: { metric: string }) => d.metric === 'likesPer100Impressions');
   assert.equal(likes.verdict, 'A is better', JSON.stringify(likes));

@@ -75,7 +75,8 @@ test('embeddingDim from the configuration holds end to end; a change says the sn
   assert.ok('url' in server, JSON.stringify(server));
   const embedded = (dim: number) => videos(3).map((v, i) => ({ ...v, embedding: Array.from({ length: dim }, (_, d) => (d === i ? 1 : 0)) }));
   let url = server.url;
-  const post = async (dim: number) => (await (await fetch(`${url}/v1/videos`, authorized(key, 'POST', { videos: embedded(dim) }))).json()) as { stored: number; results: { message?: string }[] };
+  const post = async (dim: number) =>
+    (await (await fetch(`${url}/v1/videos`, authorized(key, 'POST', { videos: embedded(dim) }))).json()) as { stored: number; results: { message?: string }[] };
   assert.equal((await post(16)).stored, 3);
   const events = { events: [event('ann', 'v0', 'play', { watchMs: 5000 })] };
   assert.equal((await (await fetch(`${server.url}/v1/events`, authorized(key, 'POST', events))).json()).stored, 1, 'an event, so the models have a snapshot');
@@ -89,7 +90,10 @@ test('embeddingDim from the configuration holds end to end; a change says the sn
   if ('stop' in refused) await refused.stop();
   assert.ok('code' in refused, 'the start is refused');
   assert.equal(refused.code, 2);
-  assert.match(refused.stderr, /^moteur: \S+learners\.snapshot: the model snapshot is stale: the configuration changed embeddingDim 16 -> 24\. Rebuild it with 'moteur train --data DIR --config FILE'.*upload the videos again with embeddings of 24 numbers\n$/);
+  assert.match(
+    refused.stderr,
+    /^moteur: \S+learners\.snapshot: the model snapshot is stale: the configuration changed embeddingDim 16 -> 24\. Rebuild it with 'moteur train --data DIR --config FILE'.*upload the videos again with embeddings of 24 numbers\n$/,
+  );
 
   const train = await runMoteur(['train', '--config', config, '--json']);
   assert.equal(train.code, 0, train.stderr);

@@ -35,7 +35,14 @@ test('the demo serves, simulates traffic, shows its figures and stops by itself 
   assert.ok(key, 'the demo shows no API key to try it with');
   assert.match(run.stdout, /curl -s -H "authorization: Bearer \$KEY" 'http:\/\/127\.0\.0\.1:\d+\/v1\/users\/user1\/feed\?n=5&explain=1'/);
   const keys = readKeysFile(keysFileIn(data));
-  assert.deepEqual([...keys.values()].map((k) => [k.id, k.role]), [['demo', 'app'], ['demo-console', 'admin']], 'the demo made its own app key and a key for the console');
+  assert.deepEqual(
+    [...keys.values()].map((k) => [k.id, k.role]),
+    [
+      ['demo', 'app'],
+      ['demo-console', 'admin'],
+    ],
+    'the demo made its own app key and a key for the console',
+  );
   assert.match(run.stdout, /Console: http:\/\/127\.0\.0\.1:\d+\/ .*admin key: mk_\S+$/m);
   await assertKept(data, run.stdout);
 });

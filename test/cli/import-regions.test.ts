@@ -6,7 +6,9 @@ import { Moteur } from '../../src/app/moteur.ts';
 import { runMoteur } from '../support/cli.ts';
 import { tempDir } from '../support/fixtures.ts';
 
-test('moteur import stores people only in the regions it is given, each in its own files, and says why it rejects the others', { timeout: 60_000 }, async () => {
+test('moteur import stores people only in the regions it is given, each in its own files, and says why it rejects the others', {
+  timeout: 60_000,
+}, async () => {
   const dir = tempDir();
   const users = join(tempDir(), 'users.csv');
   writeFileSync(users, ['id,region,language', 'ann,us,en', 'bea,fr,fr', 'cy,jp,ja'].join('\n'));

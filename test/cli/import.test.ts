@@ -26,7 +26,9 @@ test('import stores the good rows of generated CSV and JSON Lines files and repo
   const videosCsv = join(dir, 'videos.csv');
   const header = 'id,creatorId,durationMs,createdAt,caption,hashtags,soundId,language,region,embedding';
   const rows = world.videos.map((v) =>
-    [v.id, v.creatorId, v.durationMs, v.createdAt, `"${v.caption}, really"`, v.hashtags.join(';'), v.soundId, v.language, v.region, v.embedding.join(';')].join(','),
+    [v.id, v.creatorId, v.durationMs, v.createdAt, `"${v.caption}, really"`, v.hashtags.join(';'), v.soundId, v.language, v.region, v.embedding.join(';')].join(
+      ',',
+    ),
   );
   const badVideos: [number, string, string][] = [
     [10, 'bad1,c1,abc,1790000000000,x,,s1,en,us,', 'durationMs: expected integer'],
@@ -74,7 +76,10 @@ test('import stores the good rows of generated CSV and JSON Lines files and repo
   const [v, u, e] = JSON.parse(run.stdout);
 
   assert.deepEqual([v.rows, v.stored, v.duplicates, v.rejected], [124, 120, 0, 4]);
-  assert.deepEqual(v.rejections, badVideos.map(([line, , message]) => `${videosCsv}:${line}: ${message}`));
+  assert.deepEqual(
+    v.rejections,
+    badVideos.map(([line, , message]) => `${videosCsv}:${line}: ${message}`),
+  );
   assert.deepEqual([u.rows, u.stored, u.rejected], [9, 8, 1]);
   assert.deepEqual(u.rejections, [`${usersCsv}:10: settings.personalized: expected boolean`]);
   assert.deepEqual([e.rows, e.stored, e.duplicates, e.rejected], [goodEvents + 4, goodEvents, 1, 3]);
@@ -92,7 +97,10 @@ test('import stores the good rows of generated CSV and JSON Lines files and repo
     assert.equal(status, 'active');
     assert.deepEqual(storedFields, { ...originalFields, caption: `${original.caption}, really` });
     // Embeddings are kept as 32-bit floats.
-    assert.deepEqual(storedEmbedding?.map((x) => x.toFixed(5)), originalEmbedding.map((x) => x.toFixed(5)));
+    assert.deepEqual(
+      storedEmbedding?.map((x) => x.toFixed(5)),
+      originalEmbedding.map((x) => x.toFixed(5)),
+    );
     assert.throws(() => reopened.getVideo('bad2'), /bad2/);
     assert.equal(reopened.getUser('user0').settings.personalized, false);
     assert.deepEqual(reopened.getUser('user1').settings.keywordFilters, ['spoilers', 'gore']);

@@ -61,14 +61,22 @@ async function openRecordingReads(dir: string): Promise<{ moteur: Moteur; readsA
       return log.readAfter(after, limit);
     },
   });
-  const moteur = await Moteur.over(store, recording, await Ledger.open(join(dir, 'ledger')), { learning: { snapshotPath: learnerSnapshotPath(dir) } }, undefined, directory);
+  const moteur = await Moteur.over(
+    store,
+    recording,
+    await Ledger.open(join(dir, 'ledger')),
+    { learning: { snapshotPath: learnerSnapshotPath(dir) } },
+    undefined,
+    directory,
+  );
   return { moteur, readsAfter };
 }
 
 test('moteur train: the same log and seed give a byte-identical snapshot, another seed another one', { timeout: 120_000 }, async () => {
   const dir = await dataDirectory();
   // The shared snapshot and each region's part of it.
-  const snapshot = () => Buffer.concat([learnerSnapshotPath(dir), ...regionsIn(dir).map((r) => regionPartPath(learnerSnapshotPath(dir), r))].map((f) => readFileSync(f)));
+  const snapshot = () =>
+    Buffer.concat([learnerSnapshotPath(dir), ...regionsIn(dir).map((r) => regionPartPath(learnerSnapshotPath(dir), r))].map((f) => readFileSync(f)));
   const first = train(dir, 5);
   const bytes = snapshot();
   assert.equal(first.bytes, bytes.length);
@@ -124,5 +132,8 @@ test('the engine writes a snapshot at close with the last applied sequence and s
   assert.equal(moteur.learning.lastAppliedSeq, lastSeq);
   await moteur.close();
   writeFileSync(learnerSnapshotPath(dir), readFileSync(learnerSnapshotPath(dir)).subarray(0, 100));
-  await assert.rejects(Moteur.open({ dataDir: dir }), (e: Error & { code?: string }) => e.code === 'snapshot_corrupt' && e.message.includes('learners.snapshot'));
+  await assert.rejects(
+    Moteur.open({ dataDir: dir }),
+    (e: Error & { code?: string }) => e.code === 'snapshot_corrupt' && e.message.includes('learners.snapshot'),
+  );
 });

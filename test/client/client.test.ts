@@ -40,7 +40,10 @@ test('sendEvents splits any number of events into batches the API takes, and add
   const events = plays('lee', 2500, 'many');
   const reply = await sendEvents(clientFor(server, key), [...events, { ...events[0]!, id: 'bad', videoId: 'ghost' }]);
   assert.deepEqual([reply.stored, reply.duplicates, reply.rejected, reply.results.length], [2500, 0, 1, 2501]);
-  assert.deepEqual(reply.results.slice(0, 2500).map((r) => r.id), events.map((e) => e.id));
+  assert.deepEqual(
+    reply.results.slice(0, 2500).map((r) => r.id),
+    events.map((e) => e.id),
+  );
   assert.equal(reply.results[2500]!.code, 'unknown_video');
   assert.equal((await sendEvents(clientFor(server, key), events.slice(0, 10))).duplicates, 10);
 });
@@ -56,7 +59,11 @@ test('an EventBatcher sends a full batch at once, the rest on its timer or at fl
   const last = await batcher.flush();
   assert.deepEqual([last.stored, last.results.map((r) => r.id)], [25, events.slice(205).map((e) => e.id)]);
   const exported = await server.moteur.exportUser('max');
-  assert.deepEqual(exported.events.map((e) => e.id), events.map((e) => e.id), 'events arrived out of order');
+  assert.deepEqual(
+    exported.events.map((e) => e.id),
+    events.map((e) => e.id),
+    'events arrived out of order',
+  );
 });
 
 test('Retry-After is read as seconds or as an HTTP date', () => {

@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { CLIENT_TYPES_FILE, clientTypesSource, servedOpenApi } from '../../scripts/generate-client.ts';
 
-test('src/client/openapi-types.ts is what the server\'s OpenAPI document generates, every /v1 route included', async () => {
+test("src/client/openapi-types.ts is what the server's OpenAPI document generates, every /v1 route included", async () => {
   const document = await servedOpenApi();
   const routes = Object.keys(document.paths ?? {});
-  for (const path of ['/v1/videos', '/v1/events', '/v1/users/{id}/feed', '/v1/users/{id}/rank', '/v1/ledger/entries']) assert.ok(routes.includes(path), `${path} undocumented`);
+  for (const path of ['/v1/videos', '/v1/events', '/v1/users/{id}/feed', '/v1/users/{id}/rank', '/v1/ledger/entries'])
+    assert.ok(routes.includes(path), `${path} undocumented`);
   assert.ok(!routes.some((path) => path.startsWith('/api/')), "Gorse's routes are Gorse's API, not moteur's");
   assert.ok(
     readFileSync(CLIENT_TYPES_FILE, 'utf8') === (await clientTypesSource(document)),

@@ -15,7 +15,10 @@ async function open() {
   return { store, eu, checkpoints, close: async () => (await store.close(), await eu.close()) };
 }
 
-const at = (seq: number, shared: number, part: number): Checkpoint => ({ seq, snapshot: { shared: Uint8Array.of(shared), parts: new Map([['eu', Uint8Array.of(part)]]) } });
+const at = (seq: number, shared: number, part: number): Checkpoint => ({
+  seq,
+  snapshot: { shared: Uint8Array.of(shared), parts: new Map([['eu', Uint8Array.of(part)]]) },
+});
 
 test('Checkpoints: the newest is kept; after an erasure none is, and one taken before it is refused', { skip }, async () => {
   const { store, eu, checkpoints, close } = await open();

@@ -34,7 +34,10 @@ test('cluster up --config: the API node and the learner both use the configured 
   assert.match(refused.stderr, /embeddingDims.*did you mean embeddingDim/);
   assert.doesNotMatch(refused.stderr, /\n\s+at /, 'one line, no stack trace');
 
-  const up = await startClusterUp(['--api', '1', '--learners', '1', '--data', data, '--port', '0', '--checkpoint-every', '1', '--config', configFile], { MOTEUR_STORE: store, MOTEUR_LOG: log });
+  const up = await startClusterUp(['--api', '1', '--learners', '1', '--data', data, '--port', '0', '--checkpoint-every', '1', '--config', configFile], {
+    MOTEUR_STORE: store,
+    MOTEUR_LOG: log,
+  });
   const api = up.apiUrls[0]!;
   const key = await createClusterKey(store, { id: 'the-app', role: 'app', regions: ['us'] });
   await until('the key accepted', 5000, async () => ((await request(`${api}/v1/videos/none`, 'GET', undefined, key)).status === 404 ? true : undefined));
@@ -55,7 +58,10 @@ test('cluster up --config: the API node and the learner both use the configured 
     return shard !== undefined && shard.checkpointSeq !== null && shard.checkpointSeq >= 3 ? true : undefined;
   });
   const env = { MOTEUR_STORE: store, MOTEUR_LOG: log, MOTEUR_MASTER_KEY: join(data, 'master.key'), MOTEUR_LEDGER_KEYS: join(data, 'ledger-keys') };
-  await assert.rejects(startNode(['--role', 'api', '--data', tempDir(), '--port', '0'], env), /the model snapshot is stale: the configuration changed embeddingDim 64 -> 32/);
+  await assert.rejects(
+    startNode(['--role', 'api', '--data', tempDir(), '--port', '0'], env),
+    /the model snapshot is stale: the configuration changed embeddingDim 64 -> 32/,
+  );
   const configured = await startNode(['--role', 'api', '--data', tempDir(), '--port', '0', '--config', configFile], env);
   after(() => configured.stop());
   const served = await request(`${configured.url}/v1/videos/v1`, 'GET', undefined, key);

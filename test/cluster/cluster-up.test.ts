@@ -33,7 +33,10 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   const log = freshNatsUrl('shards=2');
   const data = tempDir();
   const env = { MOTEUR_STORE: store, MOTEUR_LOG: log };
-  const up = await startClusterUp(['--api', '2', '--learners', '2', '--data', data, '--port', '0', '--checkpoint-every', '1', '--delta-every', '50', '--restart-after', '15000'], env);
+  const up = await startClusterUp(
+    ['--api', '2', '--learners', '2', '--data', data, '--port', '0', '--checkpoint-every', '1', '--delta-every', '50', '--restart-after', '15000'],
+    env,
+  );
   assert.match(up.said(), /made the cluster's master key .*master\.key \(fingerprint [0-9a-f]{32}\)/);
   const [A, B] = up.apiUrls as [string, string];
   // What `cluster status --json` prints; waits poll the same reading in process, which spares a process start each.
@@ -47,8 +50,16 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
 
   // Every node and shard listed, all ready.
   const first = await statusCommand();
-  assert.deepEqual(first.nodes.map((n) => [n.role, n.shard, n.health]).sort(), [['api', null, 'ready'], ['api', null, 'ready'], ['learner', '0/2', 'ready'], ['learner', '1/2', 'ready']]);
-  assert.deepEqual(first.shards.map((s) => s.shard), ['0/2', '1/2']);
+  assert.deepEqual(first.nodes.map((n) => [n.role, n.shard, n.health]).sort(), [
+    ['api', null, 'ready'],
+    ['api', null, 'ready'],
+    ['learner', '0/2', 'ready'],
+    ['learner', '1/2', 'ready'],
+  ]);
+  assert.deepEqual(
+    first.shards.map((s) => s.shard),
+    ['0/2', '1/2'],
+  );
   assert.equal(first.partitions, 2);
   assert.ok(first.nodes.every((n) => n.version === '0.1.0' && n.regions.includes('us')));
 
@@ -58,14 +69,21 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
     assert.equal(run.code, 0, run.stderr);
     return run.stdout.trim();
   };
-  const [key, admin] = await Promise.all([createClusterKey(store, { id: 'the-app', role: 'app', regions: ['us'] }), createClusterKey(store, { id: 'the-admin', role: 'admin', regions: ['us'] })]);
+  const [key, admin] = await Promise.all([
+    createClusterKey(store, { id: 'the-app', role: 'app', regions: ['us'] }),
+    createClusterKey(store, { id: 'the-admin', role: 'admin', regions: ['us'] }),
+  ]);
   const answer = async (url: string, apiKey: string) => (await request(`${url}/v1/videos/none`, 'GET', undefined, apiKey)).status;
-  for (const url of [A, B]) await until(`the new keys accepted by ${url}`, 5000, async () => ((await answer(url, key)) === 404 && (await answer(url, admin)) === 404 ? true : undefined));
+  for (const url of [A, B])
+    await until(`the new keys accepted by ${url}`, 5000, async () =>
+      (await answer(url, key)) === 404 && (await answer(url, admin)) === 404 ? true : undefined,
+    );
   const shortLived = await keys('create', '--id', 'short-lived', '--role', 'app', '--regions', 'us');
   const listed = await keys('list');
   assert.match(listed, new RegExp(`^${hashKey(shortLived).slice(0, 12)}\\tshort-lived\\tapp\\tus\\t`, 'm'));
   assert.doesNotMatch(listed, /mk_/, 'the store holds hashes, never keys');
-  for (const url of [A, B]) await until(`the short-lived key accepted by ${url}`, 5000, async () => ((await answer(url, shortLived)) === 404 ? true : undefined));
+  for (const url of [A, B])
+    await until(`the short-lived key accepted by ${url}`, 5000, async () => ((await answer(url, shortLived)) === 404 ? true : undefined));
   assert.match(await keys('revoke', hashKey(shortLived).slice(0, 12)), /revoked a key of short-lived \(app\); every serving node stops accepting it/);
   for (const url of [A, B]) await until(`the revoked key refused by ${url}`, 5000, async () => ((await answer(url, shortLived)) === 401 ? true : undefined));
   const refused = JSON.parse((await request(`${A}/v1/videos/none`, 'GET', undefined, shortLived)).text);
@@ -74,18 +92,25 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   const keyEntries = async () => {
     const size = (await request(`${B}/v1/ledger/checkpoint`, 'GET', undefined, admin)).text.split('\n')[1];
     const page = JSON.parse((await request(`${A}/v1/ledger/entries?start=0&end=${size}`, 'GET', undefined, admin)).text);
-    return (page.entries as { entry: { action: string; resource: string } }[]).map((e) => e.entry).filter((e) => e.resource === `key:${hashKey(shortLived).slice(0, 16)}`);
+    return (page.entries as { entry: { action: string; resource: string } }[])
+      .map((e) => e.entry)
+      .filter((e) => e.resource === `key:${hashKey(shortLived).slice(0, 16)}`);
   };
   await until('the revocation in the ledger', 5000, async () => ((await keyEntries()).length >= 2 ? true : undefined));
   await until('both nodes past their next read of the keys', 5000, async () => ((await answer(B, shortLived)) === 401 ? true : undefined));
-  assert.deepEqual((await keyEntries()).map((e) => e.action), ['keyCreated', 'keyRevoked']);
+  assert.deepEqual(
+    (await keyEntries()).map((e) => e.action),
+    ['keyCreated', 'keyRevoked'],
+  );
 
   // A node started with another master key is refused before it listens: nothing it could seal is acknowledged.
   const otherKey = join(tempDir(), 'other.key');
   assert.equal((await runMoteur(['keys', 'master', 'create', '--master-key', otherKey])).code, 0);
   await assert.rejects(
     startNode(['--role', 'api', '--data', tempDir(), '--port', '0'], { ...env, MOTEUR_MASTER_KEY: otherKey, MOTEUR_LEDGER_KEYS: join(data, 'ledger-keys') }),
-    new RegExp(`exited before it was ready(?![\\s\\S]*listening)[\\s\\S]*is not this cluster's \\(fingerprint ${first.masterKeyFingerprint}\\): copy the key file`),
+    new RegExp(
+      `exited before it was ready(?![\\s\\S]*listening)[\\s\\S]*is not this cluster's \\(fingerprint ${first.masterKeyFingerprint}\\): copy the key file`,
+    ),
   );
 
   // A learner shard killed: status shows it unhealthy, and its part of the log piling up while it is down.
@@ -93,7 +118,11 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   const learner0 = readClusterFile(data).processes.find((p) => p.name === 'learner-0')!;
   process.kill(learner0.pid!, 'SIGKILL');
   const person = personOfShard(0, 2, 'while-down');
-  await postJson(`${B}/v1/events`, { events: [1, 2, 3].map((i) => ({ id: `while-down-${i}`, userId: person, videoId: `v${i}`, type: 'like', ts: Date.now() })) }, key);
+  await postJson(
+    `${B}/v1/events`,
+    { events: [1, 2, 3].map((i) => ({ id: `while-down-${i}`, userId: person, videoId: `v${i}`, type: 'like', ts: Date.now() })) },
+    key,
+  );
   let seen: ClusterStatus | undefined;
   const behind = await until('the killed shard shown unhealthy, behind by the events it missed', 15_000, async () => {
     seen = await status();
@@ -140,8 +169,13 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   await jsm.streams.add({ name: `${stream}_in_other`, subjects: [`${stream}-other.>`] });
   const purged = await runMoteur(['cluster', 'down', '--data', data, '--purge']);
   assert.equal(purged.code, 0, purged.stderr);
-  assert.match(purged.stdout, new RegExp(`removed schemas ${schema}_us, ${schema}; streams ${stream}, ${stream}_ids, ${stream}_deltas, ${stream}_in_us, ${stream}_deltas_in_us`));
-  const schemas = (await db.query<{ name: string }>('SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE $1', [`${schema}%`])).rows.map((r) => r.name);
+  assert.match(
+    purged.stdout,
+    new RegExp(`removed schemas ${schema}_us, ${schema}; streams ${stream}, ${stream}_ids, ${stream}_deltas, ${stream}_in_us, ${stream}_deltas_in_us`),
+  );
+  const schemas = (
+    await db.query<{ name: string }>('SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE $1', [`${schema}%`])
+  ).rows.map((r) => r.name);
   assert.deepEqual(schemas, [`${schema}_other`]);
   const streams: string[] = [];
   for await (const name of jsm.streams.names()) if (name.startsWith(stream)) streams.push(name);

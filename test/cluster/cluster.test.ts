@@ -51,7 +51,12 @@ async function readCheckpoint(db: pg.Client, schema: string, shard: number) {
  * Each video's counters read as of `now`. Relative watch is left out: it is measured against the mean watch
  * of the video's duration bucket, a statistic of every shard's people that each shard estimates on its own.
  */
-const videoCounters = (learners: OnlineLearners, now: number) => countersOf(learners, now, COUNTERS.filter((c) => c !== 'relativeWatch'));
+const videoCounters = (learners: OnlineLearners, now: number) =>
+  countersOf(
+    learners,
+    now,
+    COUNTERS.filter((c) => c !== 'relativeWatch'),
+  );
 
 /** What each person chose (follows, hidden creators and sounds) and the keys they have an affinity to. */
 function personState(learners: OnlineLearners, userId: string) {
@@ -98,7 +103,9 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   // The catalog written through A reaches B.
   const catalog = datedCatalog();
   await post(`${A}/v1/videos`, { videos: catalog });
-  await until('a video upserted on A known to B', 5000, async () => ((await request(`${B}/v1/videos/v59`, 'GET', undefined, key)).status === 200 ? true : undefined));
+  await until('a video upserted on A known to B', 5000, async () =>
+    (await request(`${B}/v1/videos/v59`, 'GET', undefined, key)).status === 200 ? true : undefined,
+  );
 
   // A follow ingested on A: with no learner shard running, neither node learns it (they learn from deltas only).
   await post(`${A}/v1/events`, { events: [{ id: 'f1', userId: 'fan', videoId: 'v7', type: 'follow', ts: Date.now() }] });
@@ -125,13 +132,22 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   for (let batch = 0; batch < batches; batch++) {
     const events = Array.from({ length: 100 }, (_, i) => {
       const n = batch * 100 + i;
-      return { id: `load-${n}`, userId: `u${n % 37}`, videoId: `v${(n * 7) % catalog.length}`, type: types[n % types.length], ts: Date.now(), watchMs: 1000 + (n % 9) * 1000 };
+      return {
+        id: `load-${n}`,
+        userId: `u${n % 37}`,
+        videoId: `v${(n * 7) % catalog.length}`,
+        type: types[n % types.length],
+        ts: Date.now(),
+        watchMs: 1000 + (n % 9) * 1000,
+      };
     });
     const outcome = await post(`${batch % 2 === 0 ? A : B}/v1/events`, { events });
     assert.equal(outcome.stored, events.length);
     if (batch === 8) {
       // A checkpoint is written, and more events follow it unacknowledged.
-      await until('a checkpoint of shard 0 with events in it', 10_000, async () => ((await db.query(`SELECT 1 FROM ${target.schema}.model_checkpoints WHERE shards = 2 AND shard = 0 AND seq > 0`)).rows.length > 0 ? true : undefined));
+      await until('a checkpoint of shard 0 with events in it', 10_000, async () =>
+        (await db.query(`SELECT 1 FROM ${target.schema}.model_checkpoints WHERE shards = 2 AND shard = 0 AND seq > 0`)).rows.length > 0 ? true : undefined,
+      );
       await learners[0]!.kill();
       learners[0] = await learner(0);
       const resumedAt = Number(/ready at log position (\d+)/.exec(learners[0].output)?.[1]);
@@ -150,11 +166,17 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   const nats = backends.sealedLog as NatsEventLog;
   const deltaStream = `${nats.subjects.stream}_deltas`;
   const shard1 = `${nats.subjects.stream}.deltas.1`;
-  await until("shard 1's deltas of its part", 10_000, async () => ((await nats.jsm.streams.info(deltaStream, { subjects_filter: shard1 })).state.messages > 1 ? true : undefined));
+  await until("shard 1's deltas of its part", 10_000, async () =>
+    (await nats.jsm.streams.info(deltaStream, { subjects_filter: shard1 })).state.messages > 1 ? true : undefined,
+  );
   await nats.js.publish(`${nats.subjects.stream}.deltas.0`, new TextEncoder().encode('not a model delta'));
   const first = (await (await nats.js.consumers.get(deltaStream, { filter_subjects: shard1 })).next())!;
   const newest = (await nats.jsm.streams.getMessage(deltaStream, { last_by_subj: shard1 }))!;
-  assert.equal((await nats.js.publish(shard1, first.data, { msgID: first.headers!.get('Nats-Msg-Id') })).duplicate, true, 'a resend under its own id is dropped by JetStream');
+  assert.equal(
+    (await nats.js.publish(shard1, first.data, { msgID: first.headers!.get('Nats-Msg-Id') })).duplicate,
+    true,
+    'a resend under its own id is dropped by JetStream',
+  );
   for (const [i, m] of [first, newest].entries()) await nats.js.publish(shard1, m.data, { msgID: `test-resend-${i}` });
 
   // A single process replaying the same log, and where each shard's part of it ends.
@@ -183,7 +205,9 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
     [0, 1].map((shard) =>
       until(`a checkpoint of shard ${shard} with all its events and the other shard's`, 20_000, async () => {
         const checkpoint = await newestCheckpoint(shard);
-        return checkpoint !== undefined && checkpoint.seq >= lastOfShard[shard]! && checkpoint.learners.eventCount >= totalEvents ? checkpoint.learners : undefined;
+        return checkpoint !== undefined && checkpoint.seq >= lastOfShard[shard]! && checkpoint.learners.eventCount >= totalEvents
+          ? checkpoint.learners
+          : undefined;
       }),
     ),
   );
@@ -223,15 +247,21 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   // A refresh through A: B forgets the person's taste too, and learns again from their next events.
   const refreshed = await request(`${A}/v1/users/u7/refresh`, 'POST', undefined, key);
   assert.equal(refreshed.status, 200, refreshed.text);
-  await until("B dropping u7's taste", 5000, async () => ((await getJson(`${B}/v1/users/u7/export`, admin)).learned.affinities.length === 0 ? true : undefined));
+  await until("B dropping u7's taste", 5000, async () =>
+    (await getJson(`${B}/v1/users/u7/export`, admin)).learned.affinities.length === 0 ? true : undefined,
+  );
   await post(`${B}/v1/events`, { events: [{ id: 'after-refresh', userId: 'u7', videoId: 'v3', type: 'like', ts: Date.now() }] });
-  await until('u7 learned again after the refresh', 5000, async () => ((await getJson(`${A}/v1/users/u7/export`, admin)).learned.affinities.length > 0 ? true : undefined));
+  await until('u7 learned again after the refresh', 5000, async () =>
+    (await getJson(`${A}/v1/users/u7/export`, admin)).learned.affinities.length > 0 ? true : undefined,
+  );
 
   // Erased through A: B forgets the person and can no longer open their events; their shard's newest
   // checkpoint, written after the erasure, does not know them.
   const erased = await request(`${A}/v1/users/u5`, 'DELETE', undefined, admin);
   assert.equal(erased.status, 200, erased.text);
-  await until('B forgetting the erased person', 5000, async () => ((await request(`${B}/v1/users/u5/export`, 'GET', undefined, admin)).status === 404 ? true : undefined));
+  await until('B forgetting the erased person', 5000, async () =>
+    (await request(`${B}/v1/users/u5/export`, 'GET', undefined, admin)).status === 404 ? true : undefined,
+  );
   for (const shard of [0, 1]) {
     const afterErasure = await until(`a checkpoint of shard ${shard} written after the erasure`, 10_000, () => newestCheckpoint(shard));
     assert.equal(afterErasure.learners.knowsUser('u5'), false, `shard ${shard} forgot the erased person`);

@@ -13,11 +13,23 @@ import { until } from '../support/until.ts';
 export const datedCatalog = () => videos(60).map((v, i) => ({ ...v, createdAt: Date.now() - 3_600_000 + i * 60_000 }));
 
 /** A person whose events go to learner shard `shard` of `shards`, new to the log (`tag` keeps runs apart). */
-export const personOfShard = (shard: number, shards: number, tag: string) => Array.from({ length: 200 }, (_, i) => `${tag}-${i}`).find((id) => shardOf(id, shards) === shard)!;
+export const personOfShard = (shard: number, shards: number, tag: string) =>
+  Array.from({ length: 200 }, (_, i) => `${tag}-${i}`).find((id) => shardOf(id, shards) === shard)!;
 
-export async function checkFollowFreshness(options: { watchOn: string; followOn: string; feedOn: string; person: string; key: string; admin: string }): Promise<void> {
+export async function checkFollowFreshness(options: {
+  watchOn: string;
+  followOn: string;
+  feedOn: string;
+  person: string;
+  key: string;
+  admin: string;
+}): Promise<void> {
   const { watchOn, followOn, feedOn, person, key, admin } = options;
-  await postJson(`${watchOn}/v1/events`, { events: [{ id: `${person}-watch`, userId: person, videoId: 'v59', type: 'play', watchMs: 9000, ts: Date.now() }] }, key);
+  await postJson(
+    `${watchOn}/v1/events`,
+    { events: [{ id: `${person}-watch`, userId: person, videoId: 'v59', type: 'play', watchMs: 9000, ts: Date.now() }] },
+    key,
+  );
   await postJson(`${followOn}/v1/events`, { events: [{ id: `${person}-follow`, userId: person, videoId: 'v39', type: 'follow', ts: Date.now() }] }, key);
   // Waiting on the export, not on feeds: a feed asked too early would serve, and so hide, the video expected.
   // The watch is before the follow in the log, so a node that knows the follow knows the watch too.

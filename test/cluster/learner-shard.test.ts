@@ -18,5 +18,8 @@ test("learner shards: a shard's filter is its partition's subjects, and its peop
   for (const userId of ['ana', 'bo', 'cy', 'dee', 'eli']) {
     assert.equal(subjects.eventOrder(userId), `s.events.${shardOf(userId, 2)}`, userId);
   }
-  assert.throws(() => shardFilter({ index: 0, count: 4 }, subjects), /--shard 0\/4: the log s has 2 partitions, so learner shards are i\/2 \(or one learner for the whole log\)/);
+  assert.throws(
+    () => shardFilter({ index: 0, count: 4 }, subjects),
+    /--shard 0\/4: the log s has 2 partitions, so learner shards are i\/2 \(or one learner for the whole log\)/,
+  );
 });

@@ -37,10 +37,17 @@ test('cluster: a node without the master key the cluster is bound to is refused 
   assert.match(again.stderr, /already exists .*never replaced/);
 
   const key = await createClusterKey(store, { id: 'test-app', role: 'app', regions: ['us'] });
-  const first = await startNode(['--role', 'api', '--data', tempDir(), '--port', '0'], { ...env, MOTEUR_MASTER_KEY: join(keys, 'cluster.key') }, READY_WITHIN_MS);
+  const first = await startNode(
+    ['--role', 'api', '--data', tempDir(), '--port', '0'],
+    { ...env, MOTEUR_MASTER_KEY: join(keys, 'cluster.key') },
+    READY_WITHIN_MS,
+  );
   nodes.push(first);
   await postJson(`${first.url}/v1/videos`, { videos: videos(3) }, key);
-  assert.equal((await postJson(`${first.url}/v1/events`, { events: [{ id: 'e1', userId: 'known', videoId: 'v1', type: 'like', ts: Date.now() }] }, key)).stored, 1);
+  assert.equal(
+    (await postJson(`${first.url}/v1/events`, { events: [{ id: 'e1', userId: 'known', videoId: 'v1', type: 'like', ts: Date.now() }] }, key)).stored,
+    1,
+  );
 
   const db = new pg.Client({ connectionString: parsePostgresUrl(store).connectionString });
   await db.connect();
@@ -59,12 +66,14 @@ test('cluster: a node without the master key the cluster is bound to is refused 
   assert.equal(existsSync(missing), false, 'a cluster node never invents a master key');
   // A node with another key is refused before it listens: it never acknowledges, so never seals, an event.
   const refused = startNode(['--role', 'api', '--data', tempDir(), '--port', '0'], { ...env, MOTEUR_MASTER_KEY: join(keys, 'other.key') });
-  await assert.rejects(refused, new RegExp(`exited before it was ready(?![\\s\\S]*listening)[\\s\\S]*\\(fingerprint ${otherFingerprint}\\) is not this cluster's \\(fingerprint ${fingerprint}\\): copy the key file`));
-  // So does a learner.
   await assert.rejects(
-    startNode(['--role', 'learner', '--data', tempDir()], { ...env, MOTEUR_MASTER_KEY: join(keys, 'other.key') }),
-    /is not this cluster's/,
+    refused,
+    new RegExp(
+      `exited before it was ready(?![\\s\\S]*listening)[\\s\\S]*\\(fingerprint ${otherFingerprint}\\) is not this cluster's \\(fingerprint ${fingerprint}\\): copy the key file`,
+    ),
   );
+  // So does a learner.
+  await assert.rejects(startNode(['--role', 'learner', '--data', tempDir()], { ...env, MOTEUR_MASTER_KEY: join(keys, 'other.key') }), /is not this cluster's/);
   assert.equal(await dataKeys(), 1, 'no data key wrapped under the other key');
 
   // A cluster that holds data keys but no fingerprint yet (made before it recorded one) is bound only by a key that opens them.
@@ -74,7 +83,11 @@ test('cluster: a node without the master key the cluster is bound to is refused 
     /does not open the data keys this cluster already holds/,
   );
   assert.deepEqual(await bound(), []);
-  const second = await startNode(['--role', 'api', '--data', tempDir(), '--port', '0'], { ...env, MOTEUR_MASTER_KEY: join(keys, 'cluster.key') }, READY_WITHIN_MS);
+  const second = await startNode(
+    ['--role', 'api', '--data', tempDir(), '--port', '0'],
+    { ...env, MOTEUR_MASTER_KEY: join(keys, 'cluster.key') },
+    READY_WITHIN_MS,
+  );
   nodes.push(second);
   assert.deepEqual(await bound(), [fingerprint]);
 });

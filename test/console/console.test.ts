@@ -25,7 +25,10 @@ before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS });
   // Content embeddings by topic, so similar videos are drawn in similar colours.
-  const catalog = videos(80, 8, 6).map((v, i) => ({ ...v, embedding: Array.from({ length: 32 }, (_, d) => Math.sin((i % 5) * 1.7 + d) + 0.1 * Math.cos(i + d)) }));
+  const catalog = videos(80, 8, 6).map((v, i) => ({
+    ...v,
+    embedding: Array.from({ length: 32 }, (_, d) => Math.sin((i % 5) * 1.7 + d) + 0.1 * Math.cos(i + d)),
+  }));
   assert.equal((await (await fetch(`${server.url}/v1/videos`, authorized(keys.admin, 'POST', { videos: catalog }))).json()).stored, 80);
   browser = await launchBrowser();
 });
@@ -61,7 +64,11 @@ async function shoot(page: Page, name: string, viewport: typeof PHONE) {
 async function currentCard(page: Page) {
   const card = page.getByTestId('feed-item');
   await card.waitFor();
-  return { videoId: (await card.getAttribute('data-video-id'))!, source: (await card.getAttribute('data-source'))!, page: Number(await card.getAttribute('data-page')) };
+  return {
+    videoId: (await card.getAttribute('data-video-id'))!,
+    source: (await card.getAttribute('data-source'))!,
+    page: Number(await card.getAttribute('data-page')),
+  };
 }
 
 async function next(page: Page, how: 'button' | 'key' = 'button') {
@@ -100,9 +107,15 @@ test('a person scrolls, likes, asks why, turns personalisation off, exports and 
   while (card.page === 1) card = await next(page);
   const pageTwo = [card];
   for (let i = 0; i < 4; i++) pageTwo.push(await next(page));
-  assert.ok(pageTwo.some((c) => PERSONAL_SOURCES.has(c.source)), `page 2 sources: ${pageTwo.map((c) => c.source)}`);
+  assert.ok(
+    pageTwo.some((c) => PERSONAL_SOURCES.has(c.source)),
+    `page 2 sources: ${pageTwo.map((c) => c.source)}`,
+  );
   const events = await (await fetch(`${server.url}/v1/users/${personId}/export`, authorized(keys.admin))).json();
-  assert.ok(events.events.some((e: { type: string; videoId: string }) => e.type === 'like' && e.videoId === liked.id), 'the like was stored');
+  assert.ok(
+    events.events.some((e: { type: string; videoId: string }) => e.type === 'like' && e.videoId === liked.id),
+    'the like was stored',
+  );
   assert.ok(events.events.filter((e: { type: string }) => e.type === 'play').length >= 6, 'each card left was sent as a play');
 
   await page.getByTestId('why-open').click();
@@ -118,7 +131,10 @@ test('a person scrolls, likes, asks why, turns personalisation off, exports and 
   await page.locator('[data-testid="feed-item"][data-page="1"]').waitFor();
   const unpersonal = [await currentCard(page)];
   for (let i = 0; i < 4; i++) unpersonal.push(await next(page));
-  assert.ok(unpersonal.every((c) => !PERSONAL_SOURCES.has(c.source)), `sources without personalisation: ${unpersonal.map((c) => c.source)}`);
+  assert.ok(
+    unpersonal.every((c) => !PERSONAL_SOURCES.has(c.source)),
+    `sources without personalisation: ${unpersonal.map((c) => c.source)}`,
+  );
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
   const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
@@ -154,7 +170,10 @@ test('on a phone: keyword filters, switching person, and opening at once on the 
 
   // The simulated crowd scrolls through the API until it is turned off.
   await page.getByTestId('crowd').click();
-  await page.getByTestId('crowd-status').filter({ hasText: /Crowd: ([3-9]|\d\d+) pages/ }).waitFor();
+  await page
+    .getByTestId('crowd-status')
+    .filter({ hasText: /Crowd: ([3-9]|\d\d+) pages/ })
+    .waitFor();
   await page.getByTestId('crowd').click();
   await page.getByTestId('crowd-status').waitFor({ state: 'detached' });
   const crowdPerson = await (await fetch(`${server.url}/v1/users/crowd-1/export`, authorized(keys.admin))).json();

@@ -5,7 +5,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { consistencyPath, inclusionPath, leafHash, nodeHash, verifyConsistency as serverConsistency, verifyInclusion as serverInclusion, type RangeHash } from '../../src/trust/ledger/merkle.ts';
+import {
+  consistencyPath,
+  inclusionPath,
+  leafHash,
+  nodeHash,
+  verifyConsistency as serverConsistency,
+  verifyInclusion as serverInclusion,
+  type RangeHash,
+} from '../../src/trust/ledger/merkle.ts';
 import { canonicalEntry } from '../../src/trust/ledger/ledger.ts';
 import { checkpointBody, signNote, verifierKey } from '../../src/trust/ledger/note.ts';
 import type { LedgerEntry } from '../../src/trust/ledger/ledger.ts';
@@ -79,7 +87,15 @@ test('a checkpoint verifies with the WebCrypto Ed25519 key, and not with another
 });
 
 test("an entry is hashed from the same bytes as the ledger's, whatever order its fields come in", async () => {
-  const entry: LedgerEntry = { time: '2026-11-22T10:00:00.000Z', principal: 'app', purpose: 'feed', action: 'readFeed', resource: 'user:ab', decision: 'allow', policyVersion: 'v1' };
+  const entry: LedgerEntry = {
+    time: '2026-11-22T10:00:00.000Z',
+    principal: 'app',
+    purpose: 'feed',
+    action: 'readFeed',
+    resource: 'user:ab',
+    decision: 'allow',
+    policyVersion: 'v1',
+  };
   const shuffled = Object.fromEntries(Object.entries(entry).reverse());
   assert.deepEqual(Buffer.from(browser.entryBytes(shuffled)), canonicalEntry(entry));
 });

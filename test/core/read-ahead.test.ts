@@ -23,7 +23,10 @@ test('readAhead: results in source order, their work overlapped up to the window
     assert.equal(await result, item * 10);
     seen.push(item);
   }
-  assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => i));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 20 }, (_, i) => i),
+  );
   assert.equal(most, 8, 'at most the window in flight, and the window used');
 });
 

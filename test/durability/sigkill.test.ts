@@ -19,21 +19,31 @@ test('SIGKILL during ingest loses no acknowledged event and stores none twice', 
   key = apiKey(dir);
   const first = await startServe(dir);
   assert.equal((await answer(clientFor(first, key).POST('/v1/videos', { body: { videos: videos(100) } }))).stored, 100);
-  assert.equal((await reply(clientFor(first, key).POST('/v1/events', { body: { events: [{ id: 'f1', userId: 'follower', videoId: 'v7', type: 'follow', ts: Date.now() }] } }))).status, 200);
+  assert.equal(
+    (
+      await reply(
+        clientFor(first, key).POST('/v1/events', { body: { events: [{ id: 'f1', userId: 'follower', videoId: 'v7', type: 'follow', ts: Date.now() }] } }),
+      )
+    ).status,
+    200,
+  );
 
   const acknowledged = new Set<string>();
   let killed = false;
   let batches = 0;
   const client = async (clientId: number) => {
     for (let b = 0; !killed; b++) {
-      const events = Array.from({ length: 50 }, (_, i): EventInput => ({
-        id: `c${clientId}-b${b}-e${i}`,
-        userId: `user${(b * 50 + i) % 40}`,
-        videoId: `v${(clientId * 7 + i) % 100}`,
-        type: i % 5 === 0 ? 'like' : 'play',
-        ts: Date.now(),
-        watchMs: 3000 + i * 10,
-      }));
+      const events = Array.from(
+        { length: 50 },
+        (_, i): EventInput => ({
+          id: `c${clientId}-b${b}-e${i}`,
+          userId: `user${(b * 50 + i) % 40}`,
+          videoId: `v${(clientId * 7 + i) % 100}`,
+          type: i % 5 === 0 ? 'like' : 'play',
+          ts: Date.now(),
+          watchMs: 3000 + i * 10,
+        }),
+      );
       try {
         const body = await postEvents(first.url, events);
         for (const r of body.results) if (r.status === 'stored' || r.status === 'duplicate') acknowledged.add(r.id!);
@@ -54,8 +64,13 @@ test('SIGKILL during ingest loses no acknowledged event and stores none twice', 
   assert.ok(acknowledged.size >= 1000, `only ${acknowledged.size} events acknowledged before the kill`);
 
   const second = await startServe(dir);
-  const feed = (await answer(clientFor(second, key).GET('/v1/users/{id}/feed', byId('follower', { n: 10 })))) as { items: { creatorId: string; source: string }[] };
-  assert.ok(feed.items.some((i) => i.creatorId === 'c7' && i.source === 'followed'), 'the follow was not rebuilt after restart');
+  const feed = (await answer(clientFor(second, key).GET('/v1/users/{id}/feed', byId('follower', { n: 10 })))) as {
+    items: { creatorId: string; source: string }[];
+  };
+  assert.ok(
+    feed.items.some((i) => i.creatorId === 'c7' && i.source === 'followed'),
+    'the follow was not rebuilt after restart',
+  );
   const replay = [...acknowledged].slice(0, 500).map((id): EventInput => ({ id, userId: 'x', videoId: 'v1', type: 'like', ts: Date.now() }));
   const again = await postEvents(second.url, replay);
   assert.equal(again.duplicates, replay.length, 'an acknowledged event was not found after restart');

@@ -19,7 +19,9 @@ function variant(name: string, text: string): string {
 }
 
 test('a variant is a flat key set: each key lands in its section of the engine, the others at their defaults', () => {
-  const overrides = readConfigOverrides(variant('b.json', JSON.stringify({ region: 'fr', exploreShare: 0.3, policy: 'popular', scoreWeights: { like: 2 }, learningRate: 0.02 })));
+  const overrides = readConfigOverrides(
+    variant('b.json', JSON.stringify({ region: 'fr', exploreShare: 0.3, policy: 'popular', scoreWeights: { like: 2 }, learningRate: 0.02 })),
+  );
   const config = resolveConfig(overrides);
   assert.equal(config.region, 'fr');
   assert.equal(config.feed.exploreShare, 0.3);
@@ -29,7 +31,10 @@ test('a variant is a flat key set: each key lands in its section of the engine, 
   assert.deepEqual(config.feed.scoreWeights, { ...DEFAULT_CONFIG.feed.scoreWeights, like: 2 });
   assert.equal(config.feed.guaranteedAudience, DEFAULT_CONFIG.feed.guaranteedAudience);
   assert.deepEqual(readConfigOverrides(variant('control.json', '{}')), { feed: {}, learning: {} });
-  assert.deepEqual(readConfigOverrides(variant('b.toml', 'exploreShare = 0.3\npolicy = "popular"\nscoreWeights = { like = 2 }\nlearningRate = 0.02\nregion = "fr"\n')), overrides);
+  assert.deepEqual(
+    readConfigOverrides(variant('b.toml', 'exploreShare = 0.3\npolicy = "popular"\nscoreWeights = { like = 2 }\nlearningRate = 0.02\nregion = "fr"\n')),
+    overrides,
+  );
 });
 
 test('a mistake in a variant is named as in any configuration file, "did you mean" included', () => {

@@ -61,7 +61,8 @@ test('--json prints one object; --report and --png write the page and one PNG pe
   const html = readFileSync(report, 'utf8');
   assert.match(html, /<svg/);
   assert.match(html, /video mean/);
-  for (const chart of ['kuairec-ndcg-by-k', 'kuairec-r1-ndcg10-per-user', 'kuairec-r1-userauc-per-user']) assert.ok(existsSync(join(pngs, `${chart}.png`)), chart);
+  for (const chart of ['kuairec-ndcg-by-k', 'kuairec-r1-ndcg10-per-user', 'kuairec-r1-userauc-per-user'])
+    assert.ok(existsSync(join(pngs, `${chart}.png`)), chart);
 });
 
 test('tiktok without --json prints a table with the served engine and every baseline, each figure with its interval', () => {

@@ -44,7 +44,11 @@ export function writeTiktokDir(dir: string, groups = 4, videosPerGroup = 25, peo
       const user = g * peoplePerGroup + k;
       const picked = new Set<number>();
       while (picked.size < 7) {
-        picked.add(random() < 0.125 ? draw(Array.from({ length: shared }, (_, i) => 1 / (i + 1))) : shared + g * videosPerGroup + draw(Array.from({ length: videosPerGroup }, (_, i) => 1 / (i + 1) ** 0.8)));
+        picked.add(
+          random() < 0.125
+            ? draw(Array.from({ length: shared }, (_, i) => 1 / (i + 1)))
+            : shared + g * videosPerGroup + draw(Array.from({ length: videosPerGroup }, (_, i) => 1 / (i + 1) ** 0.8)),
+        );
       }
       const [heldOut, ...rest] = [...picked];
       for (const item of rest) train.push(`${user},${item}`);
@@ -60,7 +64,17 @@ export function writeTiktokDir(dir: string, groups = 4, videosPerGroup = 25, peo
     return v.map((x) => x / norm);
   });
   writeFileSync(join(dir, 'image_feat.npy'), npyBytes(items, dim, vectors.flat()));
-  const catalog = vectors.map((embedding, i) => JSON.stringify({ id: `v${i}`, creatorId: `c${i}`, durationMs: 15000, createdAt: '2020-01-01T00:00:00Z', region: 'us', language: 'en', embedding: embedding.map((x) => Number(x.toFixed(6))) }));
+  const catalog = vectors.map((embedding, i) =>
+    JSON.stringify({
+      id: `v${i}`,
+      creatorId: `c${i}`,
+      durationMs: 15000,
+      createdAt: '2020-01-01T00:00:00Z',
+      region: 'us',
+      language: 'en',
+      embedding: embedding.map((x) => Number(x.toFixed(6))),
+    }),
+  );
   writeFileSync(join(dir, 'replay', 'videos.jsonl'), catalog.join('\n') + '\n');
   return { users: groups * peoplePerGroup, items };
 }

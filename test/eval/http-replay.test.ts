@@ -33,11 +33,21 @@ test('a client replaying the TikTok split over HTTP measures the engine row of m
       const res = await fetch(server.url + path, authorized(key, 'POST', body));
       assert.equal(res.status, 200, await res.text());
     };
-    const catalog = readFileSync(join(dir, 'replay', 'videos.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const catalog = readFileSync(join(dir, 'replay', 'videos.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     await post('/v1/videos', { videos: catalog });
     const train = rows(join(dir, 'train.csv'));
     const start = Date.now();
-    const events = train.map(([user, item], k) => ({ id: `t${k}`, userId: `u${user}`, videoId: `v${item}`, type: 'play', watchMs: 15000, ts: start - (train.length - k) * 1000 }));
+    const events = train.map(([user, item], k) => ({
+      id: `t${k}`,
+      userId: `u${user}`,
+      videoId: `v${item}`,
+      type: 'play',
+      watchMs: 15000,
+      ts: start - (train.length - k) * 1000,
+    }));
     for (let k = 0; k < events.length; k += 1000) await post('/v1/events', { events: events.slice(k, k + 1000) });
     await until('every event learned', 30_000, async () => {
       const health = (await (await fetch(`${server.url}/health`)).json()) as { learning: { settled: boolean } };

@@ -25,7 +25,11 @@ async function tasteData(): Promise<{ dir: string; data: KuaiRecData }> {
 }
 
 /** The served engine after residue r's replay, measured through `rank` (optionally changed before ranking). */
-async function servedFigures(data: KuaiRecData, residue: number, options: { skipReplay?: boolean; unpersonalized?: boolean; wrap?: (ranker: Ranker) => Ranker } = {}) {
+async function servedFigures(
+  data: KuaiRecData,
+  residue: number,
+  options: { skipReplay?: boolean; unpersonalized?: boolean; wrap?: (ranker: Ranker) => Ranker } = {},
+) {
   const split = kuaiRecSplit(data, residue);
   const { engine } = await replayIntoFreshEngine({}, data.videos, options.skipReplay ? [] : split.events);
   try {
@@ -41,7 +45,10 @@ test('kuairec: the engine row is the served engine replayed through the API and 
   const result = await evaluateKuaiRec({ dataDir: dir, residues: [0], easeLambdas: [50], seed: 1 });
   const models = result.residues[0]!.models;
   assert.deepEqual(Object.keys(models), ['engine', 'engine (no exploration)', 'watch-ratio', 'random', 'popular', 'video mean', 'ease']);
-  assert.deepEqual(Object.keys(models).slice(0, SERVED_VARIANTS.length), SERVED_VARIANTS.map((v) => v.name));
+  assert.deepEqual(
+    Object.keys(models).slice(0, SERVED_VARIANTS.length),
+    SERVED_VARIANTS.map((v) => v.name),
+  );
   const engine = models['engine']!;
 
   // The same figures, person by person, from a fresh engine replayed here and asked `rank` for each person.
@@ -54,7 +61,10 @@ test('kuairec: the engine row is the served engine replayed through the API and 
   // The engine's order depends on the person: with the person ignored, it finds no liked video (one score per video).
   const ignored = await servedFigures(data, 0, { unpersonalized: true });
   assert.ok(ignored.metrics['ndcg@10']! <= engine.metrics['ndcg@10']!, `person ignored ${ignored.metrics['ndcg@10']} against ${engine.metrics['ndcg@10']}`);
-  assert.ok(engine.metrics['userAuc']! - ignored.metrics['userAuc']! > 0.2, `userAuc ${engine.metrics['userAuc']} against ${ignored.metrics['userAuc']} with the person ignored`);
+  assert.ok(
+    engine.metrics['userAuc']! - ignored.metrics['userAuc']! > 0.2,
+    `userAuc ${engine.metrics['userAuc']} against ${ignored.metrics['userAuc']} with the person ignored`,
+  );
   assert.ok(ignored.metrics['userAuc']! < 0.7);
   // ...and on what was replayed: with the catalog alone, no person is told apart either.
   const unreplayed = await servedFigures(data, 0, { skipReplay: true });
@@ -90,7 +100,12 @@ test('kuairec: the served ranking is scored as answered: an engine made to rever
   assert.ok(reversed.metrics['userAuc']! < 0.5);
   // The order answered is what NDCG scores: the same scores in a scrambled order score differently.
   const scrambled = await servedFigures(data, 2, {
-    wrap: (ranker) => ({ rank: async (u, ids) => { const a = await ranker.rank(u, ids); return { ...a, items: [...a.items].reverse() }; } }),
+    wrap: (ranker) => ({
+      rank: async (u, ids) => {
+        const a = await ranker.rank(u, ids);
+        return { ...a, items: [...a.items].reverse() };
+      },
+    }),
   });
   assert.equal(scrambled.metrics['userAuc'], result.residues[0]!.models['engine']!.metrics['userAuc']);
   assert.ok(scrambled.metrics['ndcg@10']! < random['ndcg@10']!);
@@ -110,7 +125,17 @@ test('kuairec: the served ranking is scored as answered: an engine made to rever
   assert.equal(worst.metrics['userAuc'], 0);
   assert.ok(worst.metrics['ndcg@10']! < reversed.metrics['ndcg@10']! + 1e-9);
   // A ranker that drops or invents a video is refused, not scored.
-  await assert.rejects(servedFigures(data, 2, { wrap: (ranker) => ({ rank: async (u, ids) => { const a = await ranker.rank(u, ids); return { ...a, items: a.items.slice(1) }; } }) }), /answered/);
+  await assert.rejects(
+    servedFigures(data, 2, {
+      wrap: (ranker) => ({
+        rank: async (u, ids) => {
+          const a = await ranker.rank(u, ids);
+          return { ...a, items: a.items.slice(1) };
+        },
+      }),
+    }),
+    /answered/,
+  );
 });
 
 test('kuairec: baselines and the served replay never see the rows they are measured on', async () => {
@@ -172,7 +197,10 @@ test('kuairec: userAuc ignores a whole person moved up or down; the pooled AUC d
   // Two people who each order their videos perfectly; person 0's scores sit far above person 1's.
   const scores = [1, 2, 11, 12];
   const liked = [false, true, false, true];
-  const groups = [[2, 3], [0, 1]];
+  const groups = [
+    [2, 3],
+    [0, 1],
+  ];
   assert.deepEqual(perPersonAuc(scores, liked, groups), { perPerson: Float64Array.from([1, 1]), mean: 1, people: 2 });
   assert.equal(areaUnderCurve(scores, liked), 0.75);
   // Shifting person 0 down to person 1's level changes the pooled AUC, never userAuc.
@@ -180,7 +208,11 @@ test('kuairec: userAuc ignores a whole person moved up or down; the pooled AUC d
   assert.equal(perPersonAuc(shifted, liked, groups).mean, 1);
   assert.equal(areaUnderCurve(shifted, liked), 1);
   // A person with only liked (or only not-liked) videos has no AUC and is left out of the mean; ties count half.
-  assert.deepEqual(perPersonAuc([3, 3, 5, 5, 1], [true, false, true, true, false], [[0, 1], [2, 3], [4]]), { perPerson: Float64Array.from([0.5, NaN, NaN]), mean: 0.5, people: 1 });
+  assert.deepEqual(perPersonAuc([3, 3, 5, 5, 1], [true, false, true, true, false], [[0, 1], [2, 3], [4]]), {
+    perPerson: Float64Array.from([0.5, NaN, NaN]),
+    mean: 0.5,
+    people: 1,
+  });
 
   // Through the protocol: the per-video mean plus a large offset per person keeps every person's order.
   const dir = tempDir();
@@ -202,7 +234,10 @@ test('kuairec: userAuc ignores a whole person moved up or down; the pooled AUC d
   assert.equal(moved.metrics['ndcg@10'], plain.metrics['ndcg@10']);
   assert.equal(moved.metrics['userAuc'], plain.metrics['userAuc']);
   assert.deepEqual(moved.perUser.userAuc, plain.perUser.userAuc);
-  assert.ok(Math.abs(moved.metrics['pooledAuc']! - plain.metrics['pooledAuc']!) > 0.05, `pooled ${moved.metrics['pooledAuc']} against ${plain.metrics['pooledAuc']}`);
+  assert.ok(
+    Math.abs(moved.metrics['pooledAuc']! - plain.metrics['pooledAuc']!) > 0.05,
+    `pooled ${moved.metrics['pooledAuc']} against ${plain.metrics['pooledAuc']}`,
+  );
 });
 
 test('kuairec: every model has 95 % intervals over the same people, and its paired difference to the engine', async () => {

@@ -58,7 +58,16 @@ test('full-ranking AUC from ranks: held-out items against the other candidates',
 });
 
 test('coverage, novelty, diversity and Gini by hand', () => {
-  assert.equal(catalogCoverage([[0, 1], [1, 2]], 10), 0.3);
+  assert.equal(
+    catalogCoverage(
+      [
+        [0, 1],
+        [1, 2],
+      ],
+      10,
+    ),
+    0.3,
+  );
   assert.equal(catalogCoverage([], 0), 0);
   // popularity 4 of 8 people → 1 bit; 1 of 8 → 3 bits; an item nobody engaged with counts as 1 person.
   assert.equal(novelty([[0, 1], [2]], [4, 1, 0], 8), (1 + 3 + 3) / 3);

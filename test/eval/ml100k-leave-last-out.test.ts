@@ -87,7 +87,12 @@ test('ml100k last: each person’s last rating by time is held out (ties: larger
   assert.equal(split.trainRows.length + split.testRows.length, rows);
   for (const u of split.reported) assert.equal(u.heldOut.size, 1);
   // Training rows are replayed in time order, equal times in file order.
-  assert.ok(split.trainRows.every((k, j) => j === 0 || lines[k]!.ts > lines[split.trainRows[j - 1]!]!.ts || (lines[k]!.ts === lines[split.trainRows[j - 1]!]!.ts && k > split.trainRows[j - 1]!)));
+  assert.ok(
+    split.trainRows.every(
+      (k, j) =>
+        j === 0 || lines[k]!.ts > lines[split.trainRows[j - 1]!]!.ts || (lines[k]!.ts === lines[split.trainRows[j - 1]!]!.ts && k > split.trainRows[j - 1]!),
+    ),
+  );
 });
 
 test('ml100k last: no held-out rating reaches the served replay or the baselines’ training data', async () => {
@@ -96,7 +101,8 @@ test('ml100k last: no held-out rating reaches the served replay or the baselines
   const split = ml100kLeaveLastOut(data.events, data.userCount, data.itemCount, data.itemTokens);
   const heldOut = split.testRows.map((k) => `${data.userTokens[data.events[k]!.user]}/${data.itemTokens[data.events[k]!.item]}`);
   const validation = split.validRows.map((k) => `${data.userTokens[data.events[k]!.user]}/${data.itemTokens[data.events[k]!.item]}`);
-  const replayedPairs = (rows: number[]) => new Set(ml100kReplayEvents(data.events, rows, data.userTokens, data.itemTokens).map((e) => `${e.userId.slice(2)}/${e.videoId.slice(1)}`));
+  const replayedPairs = (rows: number[]) =>
+    new Set(ml100kReplayEvents(data.events, rows, data.userTokens, data.itemTokens).map((e) => `${e.userId.slice(2)}/${e.videoId.slice(1)}`));
   const leaked = (pairs: Set<string>, held: string[]) => held.filter((p) => pairs.has(p));
 
   // The check can fail: replaying every rating puts every held-out pair among the events.
@@ -145,7 +151,8 @@ test('ml100k last: the engine rows are the served engine, next to the baselines,
       const interval = model.intervals![metric]!;
       assert.ok(Math.abs(interval.value - model.metrics[metric]!) < 1e-12, `${name} ${metric}`);
       assert.ok(interval.low <= interval.value && interval.value <= interval.high, `${name} ${metric}`);
-      if (name !== 'engine') assert.ok(Math.abs(model.vsEngine![metric]!.value - (model.metrics[metric]! - engine.metrics[metric]!)) < 1e-12, `${name} ${metric}`);
+      if (name !== 'engine')
+        assert.ok(Math.abs(model.vsEngine![metric]!.value - (model.metrics[metric]! - engine.metrics[metric]!)) < 1e-12, `${name} ${metric}`);
     }
   }
   assert.equal(engine.vsEngine, undefined);
@@ -169,7 +176,8 @@ test('ml100k last: on two taste groups with popular movies, reversed popularity 
   const context = { itemCount: data.itemCount, userCount: data.userCount, popularity, similarity: () => 0 };
   const reversed = evaluateFullRanking({ scoreUser: (_user, out) => out.forEach((_, i) => (out[i] = -popularity[i]!)) }, split.reported, context).metrics;
   const popular = evaluateFullRanking(popularityScorer(split.train), split.reported, context).metrics;
-  for (const metric of ['recall@10', 'ndcg@10', 'recall@20']) assert.ok(reversed[metric]! + 0.2 < popular[metric]!, `${metric}: reversed ${reversed[metric]} against popular ${popular[metric]}`);
+  for (const metric of ['recall@10', 'ndcg@10', 'recall@20'])
+    assert.ok(reversed[metric]! + 0.2 < popular[metric]!, `${metric}: reversed ${reversed[metric]} against popular ${popular[metric]}`);
   // The protocol's own popular row measures the same thing.
   const result = await evaluateMl100k({ dataDir: dir, variants: ['last'], easeLambdas: [1], seed: 1 });
   assert.equal(result.last!.models['popular']!.metrics['recall@10'], popular['recall@10']);

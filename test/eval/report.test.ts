@@ -15,8 +15,22 @@ const chart = lineChart({
   logX: true,
   xTicks: [10, 20, 50],
   series: [
-    { name: 'engine', points: [[10, 0.1], [20, 0.15], [50, 0.3]] },
-    { name: 'random', points: [[10, 0.001], [20, NaN], [50, 0.01]] },
+    {
+      name: 'engine',
+      points: [
+        [10, 0.1],
+        [20, 0.15],
+        [50, 0.3],
+      ],
+    },
+    {
+      name: 'random',
+      points: [
+        [10, 0.001],
+        [20, NaN],
+        [50, 0.01],
+      ],
+    },
   ],
 });
 
@@ -45,12 +59,38 @@ test('a line chart is one escaped SVG document with a line per drawable series',
 });
 
 test('a box plot draws a box per group that has values', () => {
-  const box = boxPlot({ id: 'b', title: 'per user', yLabel: 'NDCG@10', groups: [{ name: 'a', values: [0, 0.5, 1] }, { name: 'empty', values: [] }] });
+  const box = boxPlot({
+    id: 'b',
+    title: 'per user',
+    yLabel: 'NDCG@10',
+    groups: [
+      { name: 'a', values: [0, 0.5, 1] },
+      { name: 'empty', values: [] },
+    ],
+  });
   assert.equal(box.svg.match(/<rect x=/g)?.length, 1); // one box; the empty group gets only its name
 });
 
 test('the HTML page is self-contained and holds tables, charts and the figures', () => {
-  const html = renderHtmlReport({ title: 'T & co', sections: [{ heading: 'H', tables: [{ columns: ['model', 'recall@20'], rows: [['engine', 0.123456], ['x', undefined]] }], charts: [chart] }], data: { a: 1 } });
+  const html = renderHtmlReport({
+    title: 'T & co',
+    sections: [
+      {
+        heading: 'H',
+        tables: [
+          {
+            columns: ['model', 'recall@20'],
+            rows: [
+              ['engine', 0.123456],
+              ['x', undefined],
+            ],
+          },
+        ],
+        charts: [chart],
+      },
+    ],
+    data: { a: 1 },
+  });
   assert.ok(html.startsWith('<!doctype html>'));
   assert.ok(html.includes('T &amp; co'));
   assert.ok(html.includes('<td>0.1235</td>'));
@@ -67,7 +107,10 @@ test('PNG files are written per chart, and an unwritable path fails with its nam
     assert.equal(path, join(dir, 'png', 'recall-by-k.png'));
     assert.deepEqual([...readFileSync(path!).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     writeFileSync(join(dir, 'file'), '');
-    assert.throws(() => writeHtmlReport(join(dir, 'file', 'r.html'), { title: 't', sections: [] }), (err: Error) => err.message.includes(join(dir, 'file', 'r.html')));
+    assert.throws(
+      () => writeHtmlReport(join(dir, 'file', 'r.html'), { title: 't', sections: [] }),
+      (err: Error) => err.message.includes(join(dir, 'file', 'r.html')),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

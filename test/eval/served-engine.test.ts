@@ -31,14 +31,21 @@ test('a reversed popularity baseline ranks below random, so the check that most 
   const { train, users, context } = await split();
   const popular = evaluateFullRanking(popularityScorer(train), users, context).metrics['recall@20']!;
   const random = evaluateFullRanking(randomScorer(1), users, context).metrics['recall@20']!;
-  const reversedScorer = { scoreUser: (user: number, out: Float64Array) => (popularityScorer(train).scoreUser(user, out), out.forEach((x, i) => (out[i] = -x))) };
+  const reversedScorer = {
+    scoreUser: (user: number, out: Float64Array) => (popularityScorer(train).scoreUser(user, out), out.forEach((x, i) => (out[i] = -x))),
+  };
   const reversed = evaluateFullRanking(reversedScorer, users, context).metrics['recall@20']!;
   assert.ok(popular > random && reversed < random, `popular ${popular}, random ${random}, reversed ${reversed}`);
 });
 
 test('a model fitted on rows that hold someone’s held-out item is refused, and so is a replay of a held-out row', async () => {
   const { data, train, users, context } = await split();
-  const leaked = implicitInteractions([...data.train.users, ...data.heldOut.users], [...data.train.items, ...data.heldOut.items], data.userCount, data.itemCount);
+  const leaked = implicitInteractions(
+    [...data.train.users, ...data.heldOut.users],
+    [...data.train.items, ...data.heldOut.items],
+    data.userCount,
+    data.itemCount,
+  );
   assert.throws(
     () => runImplicitBenchmark({ train, refit: leaked, validation: users, reported: users, features: [], families: [popularFamily] }),
     /held-out row \(person \d+, item \d+\) is among the refitting rows/,

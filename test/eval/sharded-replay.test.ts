@@ -13,7 +13,12 @@ import { videoCounters } from '../support/video-counters.ts';
 
 function ratings(users: number, items: number, count: number): TimedInteraction[] {
   const random = seededRandom(4);
-  return Array.from({ length: count }, (_, k) => ({ user: Math.floor(random() * users), item: Math.floor(random() * items), ts: Date.UTC(2025, 0, 1) + k * 60_000, rating: 1 + Math.floor(random() * 5) }));
+  return Array.from({ length: count }, (_, k) => ({
+    user: Math.floor(random() * users),
+    item: Math.floor(random() * items),
+    ts: Date.UTC(2025, 0, 1) + k * 60_000,
+    rating: 1 + Math.floor(random() * 5),
+  }));
 }
 
 test('shards exchanging deltas after every event hold the counters of one process; each person is their shard’s everywhere', () => {
@@ -39,7 +44,11 @@ test('shards exchanging deltas after every event hold the counters of one proces
       });
     }
     for (const userId of new Set(interactions.map((e) => `u${e.user}`))) {
-      assert.deepEqual(replica.about(userId).interestVector, sharded.replicas[shardOf(userId, 3)]!.about(userId).interestVector, `${userId} on replica ${shard}`);
+      assert.deepEqual(
+        replica.about(userId).interestVector,
+        sharded.replicas[shardOf(userId, 3)]!.about(userId).interestVector,
+        `${userId} on replica ${shard}`,
+      );
     }
   }
 });

@@ -15,10 +15,21 @@ test('moteur eval sim --json prints one JSON object and --report writes a page w
   const result = JSON.parse(run.stdout);
   assert.equal(result.kind, 'policies');
   assert.deepEqual(result.parameters, { days: 2, users: 30, videos: 300, seed: 1, badActors: DEFAULT_SCENARIO });
-  assert.deepEqual(result.policies.map((p: { name: string }) => p.name), ['random', 'engine']);
+  assert.deepEqual(
+    result.policies.map((p: { name: string }) => p.name),
+    ['random', 'engine'],
+  );
   for (const p of result.policies) {
     assert.equal(p.byDay.length, 2);
-    for (const key of ['watchMinutesPerSession', 'likesPer100Impressions', 'newCreatorShare', 'newVideoShare', 'intraSessionDiversity', 'meanAffinity', 'retention']) {
+    for (const key of [
+      'watchMinutesPerSession',
+      'likesPer100Impressions',
+      'newCreatorShare',
+      'newVideoShare',
+      'intraSessionDiversity',
+      'meanAffinity',
+      'retention',
+    ]) {
       assert.equal(typeof p.overall[key], 'number', `${p.name}.${key}`);
     }
     assert.equal(p.convergence.bySession[0].session, 1);
@@ -35,7 +46,17 @@ test('moteur eval sim --ab reports each difference with its interval and a verdi
   const dir = tempDir();
   writeFileSync(join(dir, 'control.json'), '{}');
   writeFileSync(join(dir, 'more-explore.toml'), 'exploreShare = 0.5\n');
-  const run = await runMoteur(['eval', 'sim', ...tiny, '--users', '40', '--resamples', '200', '--ab', `${join(dir, 'control.json')},${join(dir, 'more-explore.toml')}`]);
+  const run = await runMoteur([
+    'eval',
+    'sim',
+    ...tiny,
+    '--users',
+    '40',
+    '--resamples',
+    '200',
+    '--ab',
+    `${join(dir, 'control.json')},${join(dir, 'more-explore.toml')}`,
+  ]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /A = control, B = more-explore/);
   assert.match(run.stdout, /likesPer100Impressions\s+-?[\d.e-]+\s+-?[\d.e-]+\s+-?[\d.e-]+\s+(A is better|B is better|no significant difference)/);

@@ -13,11 +13,18 @@ const tiny = { days: 2, users: 60, videos: 600, seed: 7 };
 test('the engine beats random and most-popular on likes and hidden affinity, and people stay longer', { timeout: 60_000 }, async () => {
   const result = await comparePolicies(tiny, ['random', 'popular', 'engine']);
   const [random, popular, engine] = result.policies;
-  assert.deepEqual(result.policies.map((p) => p.name), ['random', 'popular', 'engine']);
+  assert.deepEqual(
+    result.policies.map((p) => p.name),
+    ['random', 'popular', 'engine'],
+  );
   for (const p of result.policies) {
     assert.ok(p.overall.impressions > 200, `${p.name} served only ${p.overall.impressions} impressions`);
     assert.equal(p.byDay.length, 2);
-    assert.equal(p.byDay.reduce((s, d) => s + d.sessions, 0), p.overall.sessions, `${p.name}: days add up to the whole`);
+    assert.equal(
+      p.byDay.reduce((s, d) => s + d.sessions, 0),
+      p.overall.sessions,
+      `${p.name}: days add up to the whole`,
+    );
   }
   assert.ok(engine!.overall.likesPer100Impressions > 1.5 * random!.overall.likesPer100Impressions, JSON.stringify([random!.overall, engine!.overall]));
   assert.ok(engine!.overall.meanAffinity > random!.overall.meanAffinity && engine!.overall.meanAffinity > popular!.overall.meanAffinity);
@@ -106,12 +113,18 @@ test('A/B: a configuration that ranks against the predicted engagement is detect
 });
 
 test('A/B: too few people for an interval is refused, saying what to change', { timeout: 30_000 }, async () => {
-  await assert.rejects(abTest({ ...tiny, days: 1, users: 2 }, { name: 'a', config: {} }, { name: 'b', config: {} }, 100), /needs at least two people with a session in each arm .*raise --users/);
+  await assert.rejects(
+    abTest({ ...tiny, days: 1, users: 2 }, { name: 'a', config: {} }, { name: 'b', config: {} }, 100),
+    /needs at least two people with a session in each arm .*raise --users/,
+  );
 });
 
 test('people arrive, open the app and creators join on the same schedule whatever the policy', () => {
   const world = generateWorld({ videos: 200, users: 50, seed: 3, now: SIMULATION_START });
-  const [p, q] = [new Population(world, 200, { days: 4, seed: 3, start: SIMULATION_START }), new Population(world, 200, { days: 4, seed: 3, start: SIMULATION_START })];
+  const [p, q] = [
+    new Population(world, 200, { days: 4, seed: 3, start: SIMULATION_START }),
+    new Population(world, 200, { days: 4, seed: 3, start: SIMULATION_START }),
+  ];
   assert.deepEqual([...p.arrivalAt], [...q.arrivalAt]);
   for (const user of world.users) {
     const arrival = p.arrivalAt.get(user.id)!;
@@ -150,7 +163,10 @@ test('sessions overlap in simulated time: a day of sessions ends that day, howev
   const watchedMs = sessions.reduce((sum, s) => sum + s.watchMs, 0);
   assert.ok(watchedMs > 1.2 * DAY_MS, `the test needs more than a day of watching in all, got ${watchedMs} ms`);
   assert.ok(events > 0);
-  assert.ok(latest < SIMULATION_START + DAY_MS + 3_600_000, `the last event is ${((latest - SIMULATION_START) / 3_600_000).toFixed(1)} h after the start of a one-day run`);
+  assert.ok(
+    latest < SIMULATION_START + DAY_MS + 3_600_000,
+    `the last event is ${((latest - SIMULATION_START) / 3_600_000).toFixed(1)} h after the start of a one-day run`,
+  );
 });
 
 test('the timeline hands out happenings in time order, ties in the order they were scheduled', () => {
@@ -166,16 +182,52 @@ test('the timeline hands out happenings in time order, ties in the order they we
 
 test('intra-session diversity is the mean pairwise cosine distance', () => {
   assert.equal(meanPairwiseDistance([[1, 0]]), undefined);
-  assert.equal(meanPairwiseDistance([[1, 0], [1, 0], [1, 0]]), 0);
-  assert.equal(meanPairwiseDistance([[1, 0], [0, 1]]), 1);
+  assert.equal(
+    meanPairwiseDistance([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+    ]),
+    0,
+  );
+  assert.equal(
+    meanPairwiseDistance([
+      [1, 0],
+      [0, 1],
+    ]),
+    1,
+  );
   // Pairs: (a,b) 1, (a,c) 2, (b,c) 1 → mean distance 4/3.
-  assert.ok(Math.abs(meanPairwiseDistance([[1, 0], [0, 1], [-1, 0]])! - 4 / 3) < 1e-12);
+  assert.ok(
+    Math.abs(
+      meanPairwiseDistance([
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+      ])! -
+        4 / 3,
+    ) < 1e-12,
+  );
 });
 
 test('totals count each person once and each session once', () => {
   const session = (userId: string, left = false): SessionRecord => ({
-    userId, day: 0, sessionNumber: 1, impressionsBefore: 0, impressions: 10, watchMs: 60_000, likes: 1, affinities: Array(10).fill(0.5), newCreatorImpressions: 2, newVideoImpressions: 3, diversity: 0.5, left,
+    userId,
+    day: 0,
+    sessionNumber: 1,
+    impressionsBefore: 0,
+    impressions: 10,
+    watchMs: 60_000,
+    likes: 1,
+    affinities: Array(10).fill(0.5),
+    newCreatorImpressions: 2,
+    newVideoImpressions: 3,
+    diversity: 0.5,
+    left,
   });
   const totals = totalsOf([session('a'), session('a', true), session('b')]);
-  assert.deepEqual({ people: totals.people, sessions: totals.sessions, impressions: totals.impressions, left: totals.left }, { people: 2, sessions: 3, impressions: 30, left: 1 });
+  assert.deepEqual(
+    { people: totals.people, sessions: totals.sessions, impressions: totals.impressions, left: totals.left },
+    { people: 2, sessions: 3, impressions: 30, left: 1 },
+  );
 });

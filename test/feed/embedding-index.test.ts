@@ -25,10 +25,16 @@ test('exact search returns the true nearest neighbours, best first', () => {
   index.put('xy', [1, 1, 0]);
   index.put('z', [0, 0, 5]);
   const found = index.nearest(unit([1, 0.2, 0]), 2);
-  assert.deepEqual(found.map((f) => f.id), ['x', 'xy']);
+  assert.deepEqual(
+    found.map((f) => f.id),
+    ['x', 'xy'],
+  );
   assert.ok(Math.abs(found[0]!.similarity - 1 / Math.hypot(1, 0.2)) < 1e-5);
   index.delete('x');
-  assert.deepEqual(index.nearest(unit([1, 0.2, 0]), 1).map((f) => f.id), ['xy']);
+  assert.deepEqual(
+    index.nearest(unit([1, 0.2, 0]), 1).map((f) => f.id),
+    ['xy'],
+  );
   assert.equal(index.vectorOf('x'), undefined);
   assert.deepEqual(Array.from(index.vectorOf('z')!), [0, 0, 1]);
 });
@@ -62,7 +68,10 @@ test('on a large catalog the graph finds at least 95% of the exact top 50, also 
   for (const i of [0, 1, 4_999, 7_999]) assert.equal(index.nearest(unit(vectors[i]!), 1)[0]!.id, `v${i}`);
   // Removed rows are marked deleted in the graph and given to the next new videos.
   for (let i = 0; i < 500; i++) index.delete(`v${i * 7}`);
-  assert.ok(index.nearest(unit(vectors[7]!), 50).every((f) => f.id !== 'v7'), 'a removed video was found');
+  assert.ok(
+    index.nearest(unit(vectors[7]!), 50).every((f) => f.id !== 'v7'),
+    'a removed video was found',
+  );
   assert.equal(index.vectorOf('v7'), undefined);
   const added = clustered(1000, 6);
   added.forEach((v, i) => index.put(`new${i}`, v));
@@ -79,7 +88,10 @@ test('on a large catalog the graph finds at least 95% of the exact top 50, also 
   assert.equal(index.size, 8_500);
   assertClose(index.vectorOf('v1')!, unit(moved));
   assert.equal(index.nearest(unit(moved), 1)[0]!.id, 'v1');
-  assert.ok(index.nearest(unit(vectors[1]!), 50).every((f) => f.id !== 'v1'), 'a changed video was found by its old embedding');
+  assert.ok(
+    index.nearest(unit(vectors[1]!), 50).every((f) => f.id !== 'v1'),
+    'a changed video was found by its old embedding',
+  );
   assert.equal(index.nearest(unit(vectors[2]!), 1)[0]!.id, 'v2');
   // The exact search never returns a freed row.
   assert.equal(index.nearestExact(unit(vectors[3]!), 10_000).length, 8_500);
@@ -95,7 +107,10 @@ test('removing videos from a catalog with a graph down to a small one keeps ever
   assert.equal(index.size, 1_500);
   const query = unit(vectors[2_000]!);
   assert.deepEqual(index.nearest(query, 20), index.nearestExact(query, 20));
-  assert.ok(index.nearestExact(query, 3_000).every((f) => Number(f.id.slice(1)) >= 1_500), 'a removed video was found');
+  assert.ok(
+    index.nearestExact(query, 3_000).every((f) => Number(f.id.slice(1)) >= 1_500),
+    'a removed video was found',
+  );
   assert.equal(index.nearestExact(query, 3_000).length, 1_500);
 });
 
@@ -129,9 +144,15 @@ test('a graph written to a file is read back in place of a build, and brought up
   added.forEach((v, i) => changed.put(`new${i}`, v));
   assert.equal(changed.loadGraph(path, saved), true);
   assert.equal(changed.size, 4_500 + 300);
-  assert.ok(changed.nearest(unit(vectors[3]!), 50).every((f) => !f.id.endsWith('3') || f.id.startsWith('new')), 'a video removed since the save was found');
+  assert.ok(
+    changed.nearest(unit(vectors[3]!), 50).every((f) => !f.id.endsWith('3') || f.id.startsWith('new')),
+    'a video removed since the save was found',
+  );
   assert.equal(changed.nearest(unit(moved), 1)[0]!.id, 'v5');
-  assert.ok(changed.nearest(unit(vectors[5]!), 50).every((f) => f.id !== 'v5'), 'a changed video was found by its saved embedding');
+  assert.ok(
+    changed.nearest(unit(vectors[5]!), 50).every((f) => f.id !== 'v5'),
+    'a changed video was found by its saved embedding',
+  );
   assert.equal(changed.nearest(unit(vectors[11]!), 1)[0]!.id, 'v11');
   assert.equal(changed.nearest(unit(added[7]!), 1)[0]!.id, 'new7');
   assertClose(changed.vectorOf('v4')!, unit(vectors[4]!));

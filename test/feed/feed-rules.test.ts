@@ -13,7 +13,6 @@ async function engine(count = 200, creators = 20, sounds = 13): Promise<Moteur> 
   return moteur;
 }
 
-
 function assertNoConsecutiveCreatorOrSound(items: FeedItem[]): void {
   for (let i = 1; i < items.length; i++) {
     assert.notEqual(items[i]!.creatorId, items[i - 1]!.creatorId, `same creator at ${i - 1} and ${i}`);
@@ -65,7 +64,10 @@ test('not_interested hides that creator and that sound from the person only', as
   }
   const others = [];
   for (let page = 0; page < 10; page++) others.push(...(await moteur.feed('someone-else', { n: 10 })).items);
-  assert.ok(others.some((i) => i.creatorId === target.creatorId), 'another person lost the creator too');
+  assert.ok(
+    others.some((i) => i.creatorId === target.creatorId),
+    'another person lost the creator too',
+  );
   await moteur.close();
 });
 
@@ -113,7 +115,7 @@ test("a follow brings the creator's newest video the person has not watched, eve
   // Following from the newest video without watching it: that video is what the follow should bring.
   await moteur.ingest([event('fan', 'v363', 'follow')]);
   const first = (await moteur.feed('fan', { n: 10 })).items.find((i) => i.source === 'followed');
-  assert.equal(first?.videoId, 'v363', 'the followed creator\'s newest video, not watched, is in the feed');
+  assert.equal(first?.videoId, 'v363', "the followed creator's newest video, not watched, is in the feed");
   // Watched (played) after the follow, it is not shown again: the next newest comes.
   await moteur.ingest([event('watcher', 'v363', 'play', { watchMs: 9000 }), event('watcher', 'v363', 'follow')]);
   const next = (await moteur.feed('watcher', { n: 10 })).items.find((i) => i.source === 'followed');
@@ -138,7 +140,10 @@ test('restart restores the catalog, users, events and what each person was shown
   assert.ok(second.learning.learners.follows('u8').has('c2'));
   for (const id of shown) assert.ok(second.learning.seenBy('u8').has(id), `${id} forgotten`);
   const next = (await second.feed('u8', { n: 10 })).items;
-  assert.ok(next.every((i) => !shown.has(i.videoId)), 'served again after restart');
+  assert.ok(
+    next.every((i) => !shown.has(i.videoId)),
+    'served again after restart',
+  );
   assert.deepEqual(await second.counts().then((c) => [c.videos, c.users, c.events]), [50, 1, 2]);
   await second.close();
 });

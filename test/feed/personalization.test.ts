@@ -24,7 +24,19 @@ async function topicalEngine(): Promise<Moteur> {
 const topicOf = (id: string) => Number(id.slice(1)) % 4;
 const PERSONAL_SOURCES = ['followed', 'item-graph', 'embedding', 'co-engaged', 'affinity', 'content-similar'];
 /** The learners' methods that read what was learned about one person (their first argument is the person). */
-const PER_PERSON = ['nearestVideos', 'coEngaged', 'affinityCandidates', 'recentPositives', 'positiveSlots', 'follows', 'hidden', 'affinities', 'userVector', 'score', 'explain'] as const;
+const PER_PERSON = [
+  'nearestVideos',
+  'coEngaged',
+  'affinityCandidates',
+  'recentPositives',
+  'positiveSlots',
+  'follows',
+  'hidden',
+  'affinities',
+  'userVector',
+  'score',
+  'explain',
+] as const;
 
 test('a person who watches one topic gets that topic, with the reasons and signals behind it', async () => {
   const moteur = await topicalEngine();
@@ -80,7 +92,10 @@ test('personalized: false builds the feed from popular and new videos without re
     for (const item of items) {
       assert.ok(['trending', 'explore', 'catalog'].includes(item.source), `personal source ${item.source} used`);
       for (const s of item.explain!.topSignals!) {
-        assert.ok(!['embeddingMatch', 'creatorAffinity', 'hashtagAffinity', 'soundAffinity', 'coEngagement', 'followsCreator'].includes(s.signal), `personal signal ${s.signal}`);
+        assert.ok(
+          !['embeddingMatch', 'creatorAffinity', 'hashtagAffinity', 'soundAffinity', 'coEngagement', 'followsCreator'].includes(s.signal),
+          `personal signal ${s.signal}`,
+        );
       }
     }
   }

@@ -14,7 +14,9 @@ const PERSONAL_SOURCES = ['followed', 'item-graph', 'embedding', 'co-engaged', '
 async function engine(policy: 'for-you' | 'random' = 'for-you'): Promise<Moteur> {
   const moteur = await Moteur.open({ dataDir: tempDir(), feed: { policy } });
   await moteur.upsertVideos(videos(200, 20, 13));
-  await moteur.ingest(['v0', 'v20', 'v40', 'v60'].flatMap((v) => [event('fan', v, 'play', { watchMs: 20_000 }), event('fan', v, 'like'), event('fan', v, 'follow')]));
+  await moteur.ingest(
+    ['v0', 'v20', 'v40', 'v60'].flatMap((v) => [event('fan', v, 'play', { watchMs: 20_000 }), event('fan', v, 'like'), event('fan', v, 'follow')]),
+  );
   return moteur;
 }
 
@@ -29,13 +31,20 @@ test("explain=1 reports the pipeline's stages: what each source added, what each
   const page = await moteur.feed('fan', { n: 10, explain: true });
   const report = page.pipeline!;
   assert.equal(report.pipeline, 'for-you');
-  assert.deepEqual(report.filters.map((f) => f.name), ['removed', 'already-seen', 'region', 'safety-restrictions', 'request', 'not-interested', 'keywords', 'language']);
+  assert.deepEqual(
+    report.filters.map((f) => f.name),
+    ['removed', 'already-seen', 'region', 'safety-restrictions', 'request', 'not-interested', 'keywords', 'language'],
+  );
   // The first page was served, so the second one's sources were offered videos the person had already seen.
   assert.ok(report.filters.find((f) => f.name === 'already-seen')!.removed > 0, JSON.stringify(report.filters));
   const asked = report.sources.map((s) => s.name);
   for (const name of ['followed', 'trending', 'explore']) assert.ok(asked.includes(name), `${name} not asked: ${asked.join(' ')}`);
   // Every item on the page came from a source that reports adding at least that many candidates.
-  for (const item of page.items) assert.ok(report.sources.some((s) => s.name === item.source && s.added > 0), `${item.source} reported adding nothing`);
+  for (const item of page.items)
+    assert.ok(
+      report.sources.some((s) => s.name === item.source && s.added > 0),
+      `${item.source} reported adding nothing`,
+    );
   assert.equal(sum(report.selection.filledBy), page.items.length);
   assert.deepEqual(Object.keys(report.selection.filledBy), ['followed', 'best-scored', 'exploration']);
   assert.ok(report.selection.filledBy.followed! >= 1, JSON.stringify(report.selection));
@@ -48,7 +57,11 @@ test('a source that does not apply to the request is not asked: an unpersonalise
   await moteur.putUser('fan', { settings: { personalized: false } });
   const report = (await moteur.feed('fan', { n: 10, explain: true })).pipeline!;
   const asked = report.sources.map((s) => s.name);
-  assert.deepEqual(asked.filter((name) => PERSONAL_SOURCES.includes(name)), [], `asked ${asked.join(' ')}`);
+  assert.deepEqual(
+    asked.filter((name) => PERSONAL_SOURCES.includes(name)),
+    [],
+    `asked ${asked.join(' ')}`,
+  );
   assert.ok(asked.includes('trending') && asked.includes('explore'), asked.join(' '));
   await moteur.close();
 });
@@ -59,7 +72,10 @@ test('the pipeline is the one configuration names, and its report says so', asyn
   const report = page.pipeline!;
   assert.equal(report.pipeline, 'random');
   // Random draws twice a page; the catalog scan tops the candidates up to the fallback's headroom.
-  assert.deepEqual(report.sources.map((s) => s.name), ['random', 'catalog']);
+  assert.deepEqual(
+    report.sources.map((s) => s.name),
+    ['random', 'catalog'],
+  );
   assert.equal(report.scorer.name, 'signal:random');
   assert.deepEqual(report.selection.filledBy, { 'best-scored': 10 });
   assert.ok(page.items.every((item) => item.source === 'random' || item.source === 'catalog'));
@@ -74,9 +90,11 @@ test('/metrics times every stage of every page, labelled by stage name', async (
   for (let i = 0; i < 3; i++) await moteur.feed('fan', { n: 10 });
   const text = await metrics.registry.getSingleMetricAsString('moteur_feed_stage_seconds');
   const timed = new Map<string, number>();
-  for (const report of reports) for (const stage of [...report.sources.map((s) => s.name), 'multi-task', 'selection']) timed.set(stage, (timed.get(stage) ?? 0) + 1);
+  for (const report of reports)
+    for (const stage of [...report.sources.map((s) => s.name), 'multi-task', 'selection']) timed.set(stage, (timed.get(stage) ?? 0) + 1);
   assert.equal(reports.length, 3);
-  for (const [stage, count] of timed) assert.match(text, new RegExp(`moteur_feed_stage_seconds_count\\{stage="${stage}"\\} ${count}$`, 'm'), `${stage} not counted ${count} times`);
+  for (const [stage, count] of timed)
+    assert.match(text, new RegExp(`moteur_feed_stage_seconds_count\\{stage="${stage}"\\} ${count}$`, 'm'), `${stage} not counted ${count} times`);
   const labelled = new Set([...text.matchAll(/_count\{stage="([^"]+)"\}/g)].map((m) => m[1]));
   assert.deepEqual([...labelled].sort(), [...timed.keys()].sort());
   await moteur.close();

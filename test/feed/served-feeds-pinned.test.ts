@@ -98,6 +98,7 @@ test('the same state is served the same feeds, under each pipeline', async () =>
   // The pinned state exercises what it is meant to: several sources, explanations, short narrowed pages.
   const forYou = Object.values(actual['for-you']!).flat();
   const sources = new Set(forYou.map((line) => line.split(' ')[1]));
-  for (const source of ['followed', 'item-graph', 'embedding', 'explore', 'trending']) assert.ok(sources.has(source), `no item from ${source}: ${[...sources].join(' ')}`);
+  for (const source of ['followed', 'item-graph', 'embedding', 'explore', 'trending'])
+    assert.ok(sources.has(source), `no item from ${source}: ${[...sources].join(' ')}`);
   assert.ok(actual['for-you']!['p4 one creator']!.length < 20, 'the one-creator page was meant to come out short');
 });

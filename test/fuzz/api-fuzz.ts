@@ -81,13 +81,18 @@ const videoItem = fc.record(
   { requiredKeys: ['id', 'creatorId', 'durationMs'] },
 );
 const batchOf = (item: fc.Arbitrary<unknown>) =>
-  fc.oneof({ weight: 6, arbitrary: fc.array(item, { maxLength: 6 }) }, { weight: 1, arbitrary: fc.constant(null).map(() => Array.from({ length: 1001 }, () => ({}))) }, { weight: 1, arbitrary: anyValue });
+  fc.oneof(
+    { weight: 6, arbitrary: fc.array(item, { maxLength: 6 }) },
+    { weight: 1, arbitrary: fc.constant(null).map(() => Array.from({ length: 1001 }, () => ({}))) },
+    { weight: 1, arbitrary: anyValue },
+  );
 
 /** Text in a URL (an id, a query value): percent-encoded as UTF-8, a lone surrogate as raw bytes that are not valid UTF-8. */
 const encodeText = (id: string) => id.replace(/[\s\S]/gu, (ch) => (ch.length === 1 && /[\ud800-\udfff]/.test(ch) ? '%ED%A0%80' : encodeURIComponent(ch)));
 
 const json = (value: unknown) => JSON.stringify(value) ?? 'null';
-const withUnknownField = (body: Record<string, unknown>) => fc.oneof({ weight: 5, arbitrary: fc.constant(body) }, { weight: 1, arbitrary: anyValue.map((v) => ({ ...body, evnets: v })) });
+const withUnknownField = (body: Record<string, unknown>) =>
+  fc.oneof({ weight: 5, arbitrary: fc.constant(body) }, { weight: 1, arbitrary: anyValue.map((v) => ({ ...body, evnets: v })) });
 
 const requestArb: fc.Arbitrary<FuzzRequest> = fc
   .record({
@@ -96,17 +101,31 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc
     person: people,
     events: batchOf(eventItem),
     videos: batchOf(videoItem),
-    user: fc.record({ region: mostly(fc.constantFrom('us', 'eu', 'fr')), language: mostly(fc.constantFrom('en', 'fr')), createdAt: timestamp, settings: mostly(fc.record({ personalized: mostly(fc.boolean()), keywordFilters: mostly(fc.array(oddString, { maxLength: 3 })) }, { requiredKeys: [] })) }, { requiredKeys: [] }),
+    user: fc.record(
+      {
+        region: mostly(fc.constantFrom('us', 'eu', 'fr')),
+        language: mostly(fc.constantFrom('en', 'fr')),
+        createdAt: timestamp,
+        settings: mostly(
+          fc.record({ personalized: mostly(fc.boolean()), keywordFilters: mostly(fc.array(oddString, { maxLength: 3 })) }, { requiredKeys: [] }),
+        ),
+      },
+      { requiredKeys: [] },
+    ),
     n: mostly(fc.integer({ min: 0, max: 60 })),
     rankIds: mostly(fc.array(mostly(videoIds), { maxLength: 5 })),
     query: fc.record({ from: extremeNumber, to: extremeNumber }),
-    contentType: fc.oneof({ weight: 8, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', '') }),
+    contentType: fc.oneof(
+      { weight: 8, arbitrary: fc.constant('application/json') },
+      { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', '') },
+    ),
     wrongMethod: fc.constantFrom('PATCH', 'PUT', 'DELETE', 'GET'),
     unknownField: fc.boolean(),
   })
   .chain((r) => {
     const id = encodeText(r.person);
-    const post = (path: string, body: fc.Arbitrary<unknown>) => body.map((b): FuzzRequest => ({ method: 'POST', path, key: r.key, contentType: r.contentType, body: json(b) }));
+    const post = (path: string, body: fc.Arbitrary<unknown>) =>
+      body.map((b): FuzzRequest => ({ method: 'POST', path, key: r.key, contentType: r.contentType, body: json(b) }));
     switch (r.kind) {
       case 'events':
         return post('/v1/events', withUnknownField({ events: r.events }));
@@ -127,9 +146,19 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc
       case 'getUser':
         return fc.constant<FuzzRequest>({ method: 'GET', path: `/v1/users/${id}`, key: r.key });
       case 'ledger':
-        return fc.constant<FuzzRequest>({ method: 'GET', path: `/v1/ledger/proofs/consistency?from=${encodeText(String(r.query.from))}&to=${encodeText(String(r.query.to))}`, key: r.key });
+        return fc.constant<FuzzRequest>({
+          method: 'GET',
+          path: `/v1/ledger/proofs/consistency?from=${encodeText(String(r.query.from))}&to=${encodeText(String(r.query.to))}`,
+          key: r.key,
+        });
       default:
-        return fc.constant<FuzzRequest>({ method: r.wrongMethod, path: r.unknownField ? '/v1/events' : `/v1/videos/${id}/nothing`, key: r.key, contentType: r.contentType, body: '{"events":[]}' });
+        return fc.constant<FuzzRequest>({
+          method: r.wrongMethod,
+          path: r.unknownField ? '/v1/events' : `/v1/videos/${id}/nothing`,
+          key: r.key,
+          contentType: r.contentType,
+          body: '{"events":[]}',
+        });
     }
   });
 
@@ -151,7 +180,9 @@ async function openHarness(dataDir: string): Promise<Harness> {
   const before = await Moteur.open({ dataDir, regions: [...REGIONS, 'fr'] });
   await before.putUser(FOREIGN, { region: 'fr' });
   await before.putUser('eu-1', { region: 'eu' });
-  await before.upsertVideos(Array.from({ length: VIDEOS }, (_, i) => ({ id: `v${i}`, creatorId: `c${i % 3}`, durationMs: 10_000, embedding: [i % 2, (i + 1) % 3, 0.5, -0.5] })));
+  await before.upsertVideos(
+    Array.from({ length: VIDEOS }, (_, i) => ({ id: `v${i}`, creatorId: `c${i % 3}`, durationMs: 10_000, embedding: [i % 2, (i + 1) % 3, 0.5, -0.5] })),
+  );
   await before.close();
   const server = await startServer({ dataDir, port: 0, regions: REGIONS, embeddingDim: 4 });
   return { server, keys: { admin, 'us-app': usApp, none: undefined, unknown: 'mk_unknown' }, acknowledged: new Map(), statuses: {}, requests: 0 };
@@ -183,7 +214,13 @@ const fail = (message: string, r: FuzzRequest, answer: unknown): never => {
 function isRefusal(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const { code, message, field, ...rest } = body as Record<string, unknown>;
-  return typeof code === 'string' && /^[a-z_]+$/.test(code) && typeof message === 'string' && (field === undefined || typeof field === 'string') && Object.keys(rest).length === 0;
+  return (
+    typeof code === 'string' &&
+    /^[a-z_]+$/.test(code) &&
+    typeof message === 'string' &&
+    (field === undefined || typeof field === 'string') &&
+    Object.keys(rest).length === 0
+  );
 }
 
 /** JSON writes NaN and infinities as null: a number array holding a null is a poisoned vector. */
@@ -197,7 +234,8 @@ async function checkAnswer(h: Harness, r: FuzzRequest, answer: { status: number;
   if (r.path === '/v1/events' && r.method === 'POST') {
     const events = (JSON.parse(r.body!) as { events: Record<string, unknown>[] }).events;
     (body.results as { status: string; id?: string; code?: string; message?: string }[]).forEach((result, i) => {
-      if (result.status === 'rejected' && (typeof result.code !== 'string' || typeof result.message !== 'string')) fail('a rejected item without code and message', r, result);
+      if (result.status === 'rejected' && (typeof result.code !== 'string' || typeof result.message !== 'string'))
+        fail('a rejected item without code and message', r, result);
       if (result.status === 'failed') fail('an item the log failed to store', r, result);
       if (result.status !== 'stored') return;
       const userId = events[i]!.userId as string;
@@ -206,7 +244,8 @@ async function checkAnswer(h: Harness, r: FuzzRequest, answer: { status: number;
     });
   }
   if (r.path.includes('/feed') || r.path.includes('/rank')) {
-    for (const item of body.items as { score: unknown }[]) if (typeof item.score !== 'number' || !Number.isFinite(item.score)) fail('a score that is not a finite number', r, item);
+    for (const item of body.items as { score: unknown }[])
+      if (typeof item.score !== 'number' || !Number.isFinite(item.score)) fail('a score that is not a finite number', r, item);
   }
   if (r.method === 'DELETE' && r.path.startsWith('/v1/users/')) h.acknowledged.delete(body.userId as string);
 }
@@ -225,8 +264,10 @@ async function checkState(h: Harness, touched: Set<string>): Promise<void> {
     const exported = (await res.json()) as { events: { id: string }[]; learned: unknown };
     const counts = new Map<string, number>();
     for (const e of exported.events) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
-    for (const id of expected ?? []) if (counts.get(id) !== 1) throw new Error(`event ${id} acknowledged for ${userId} is in the export ${counts.get(id) ?? 0} times`);
-    if (POISONED.test(JSON.stringify(exported.learned))) throw new Error(`${userId}'s learned state holds a non-finite number: ${JSON.stringify(exported.learned).slice(0, 300)}`);
+    for (const id of expected ?? [])
+      if (counts.get(id) !== 1) throw new Error(`event ${id} acknowledged for ${userId} is in the export ${counts.get(id) ?? 0} times`);
+    if (POISONED.test(JSON.stringify(exported.learned)))
+      throw new Error(`${userId}'s learned state holds a non-finite number: ${JSON.stringify(exported.learned).slice(0, 300)}`);
   }
 }
 
@@ -247,7 +288,13 @@ export async function fuzzApi(dataDir: string, options: { requests: number; time
     for (let round = 0; h.requests < options.requests && !result.interrupted && result.failure === undefined; round++) {
       const numRuns = Math.max(10, Math.ceil((options.requests - h.requests) / 3));
       const timeLeft = Math.max(1, deadline - performance.now());
-      const details = await fc.check(property, { numRuns, seed: seed + round, interruptAfterTimeLimit: timeLeft, markInterruptAsFailure: false, endOnFailure: false });
+      const details = await fc.check(property, {
+        numRuns,
+        seed: seed + round,
+        interruptAfterTimeLimit: timeLeft,
+        markInterruptAsFailure: false,
+        endOnFailure: false,
+      });
       result.batches += details.numRuns;
       result.interrupted = details.interrupted;
       if (details.failed) result.failure = fc.defaultReportMessage(details) ?? String(details.errorInstance);

@@ -44,15 +44,31 @@ test('audit watch: a malformed verifier key is a usage error, not an alert; no k
   const key = server.moteur.ledger.verifierKey();
   const watch = (url: string, ...extra: string[]) => ['audit', 'watch', '--url', url, '--key', key, '--state', join(tempDir(), 's.json'), ...extra];
   await Promise.all([
-    oneLine(['audit', 'watch', '--url', server.url, '--key', 'x', '--state', join(tempDir(), 's.json')], EXIT.usage, /^moteur: --key: the verifier key is not of the form/),
+    oneLine(
+      ['audit', 'watch', '--url', server.url, '--key', 'x', '--state', join(tempDir(), 's.json')],
+      EXIT.usage,
+      /^moteur: --key: the verifier key is not of the form/,
+    ),
     oneLine(watch(server.url), EXIT.refused, /^moteur: no API key was given: give an auditor's key with --api-key/),
     oneLine(watch(server.url, '--api-key', 'mk_wrong'), EXIT.refused, /^moteur: the server refused the API key/),
-    oneLine(watch('http://127.0.0.1:9', '--api-key', 'mk_wrong'), EXIT.unreachable, /^moteur: no moteur server answers at http:\/\/127\.0\.0\.1:9 .*check --url/),
+    oneLine(
+      watch('http://127.0.0.1:9', '--api-key', 'mk_wrong'),
+      EXIT.unreachable,
+      /^moteur: no moteur server answers at http:\/\/127\.0\.0\.1:9 .*check --url/,
+    ),
   ]);
 });
 
 test('simulate asks the server which regions it serves before writing anything; keys are refused for regions a directory does not hold', async () => {
-  await oneLine(['simulate', '--url', server.url, '--key', appKey, '--sessions', '1'], EXIT.unreachable, /^moteur simulate: the server at .* serves us, not gb, fr, br; .* start it with --regions us,gb,fr,br$/);
+  await oneLine(
+    ['simulate', '--url', server.url, '--key', appKey, '--sessions', '1'],
+    EXIT.unreachable,
+    /^moteur simulate: the server at .* serves us, not gb, fr, br; .* start it with --regions us,gb,fr,br$/,
+  );
   assert.equal(server.moteur.catalog.size, 0, 'the simulator uploaded videos first');
-  await oneLine(['keys', 'create', '--data', dataDir, '--id', 'x', '--role', 'app', '--regions', 'us,mars'], EXIT.usage, /^moteur: --regions: .* holds no region mars \(it holds us\)/);
+  await oneLine(
+    ['keys', 'create', '--data', dataDir, '--id', 'x', '--role', 'app', '--regions', 'us,mars'],
+    EXIT.usage,
+    /^moteur: --regions: .* holds no region mars \(it holds us\)/,
+  );
 });

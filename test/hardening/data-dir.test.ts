@@ -16,12 +16,15 @@ import { until } from '../support/until.ts';
 test('a second engine on a data directory in use is refused, naming the process; the lock goes with the first', async () => {
   const dir = tempDir();
   const first = await Moteur.open({ dataDir: dir });
-  await assert.rejects(Moteur.open({ dataDir: dir }), (err: Error & { code?: string }) => err.code === 'data_dir_in_use' && err.message.includes(`${dir} is in use by process ${process.pid}`));
+  await assert.rejects(
+    Moteur.open({ dataDir: dir }),
+    (err: Error & { code?: string }) => err.code === 'data_dir_in_use' && err.message.includes(`${dir} is in use by process ${process.pid}`),
+  );
   await first.close();
   await (await Moteur.open({ dataDir: dir })).close();
 });
 
-test("a lock left by a process that is gone is recognised as stale and taken over", async () => {
+test('a lock left by a process that is gone is recognised as stale and taken over', async () => {
   const dir = tempDir();
   await (await Moteur.open({ dataDir: dir })).close();
   // A pid no live process has (pids are below 2^22 on Linux).
@@ -49,7 +52,11 @@ test('a lock whose pid now names another process (another start time) is stale; 
   // The same pid with another start time: the holder is gone and its pid reused, so the lock is taken over.
   writeFileSync(lockFileIn(dir), `${pid}\nproc:1\n`);
   const opened = await Moteur.open({ dataDir: dir });
-  assert.equal(readFileSync(lockFileIn(dir), 'utf8'), `${process.pid}\n${processStartTime(process.pid)}\n`, 'the new lock records this process and its start time');
+  assert.equal(
+    readFileSync(lockFileIn(dir), 'utf8'),
+    `${process.pid}\n${processStartTime(process.pid)}\n`,
+    'the new lock records this process and its start time',
+  );
   await opened.close();
   assert.equal(existsSync(lockFileIn(dir)), false, 'released on close');
 });
@@ -61,7 +68,11 @@ test('serve, train and import on a live directory exit with one line naming the 
   const pid = served.child.pid!;
   const rows = join(tempDir(), 'videos.jsonl');
   writeFileSync(rows, `${JSON.stringify({ id: 'v1', creatorId: 'c1', durationMs: 1000 })}\n`);
-  for (const args of [['serve', '--data', dir, '--port', '0'], ['train', '--data', dir], ['import', '--data', dir, '--videos', rows]]) {
+  for (const args of [
+    ['serve', '--data', dir, '--port', '0'],
+    ['train', '--data', dir],
+    ['import', '--data', dir, '--videos', rows],
+  ]) {
     const run = await runMoteur(args);
     assert.notEqual(run.code, 0, args[0]);
     assert.equal(run.stderr.trim(), `moteur: ${dir} is in use by process ${pid}: stop it first, or use another data directory`, args[0]);
@@ -96,7 +107,13 @@ test('a key created or revoked beside a running server is picked up within secon
     await server.moteur.counts();
     const entries = (await server.moteur.ledger.entries(0, await server.moteur.ledger.size())).map((e) => e.entry);
     const prefix = `key:${hashKey(late).slice(0, 16)}`;
-    assert.deepEqual(entries.filter((e) => e.resource === prefix).map((e) => [e.action, e.principal]), [['keyCreated', 'keys-file'], ['keyRevoked', 'keys-file']]);
+    assert.deepEqual(
+      entries.filter((e) => e.resource === prefix).map((e) => [e.action, e.principal]),
+      [
+        ['keyCreated', 'keys-file'],
+        ['keyRevoked', 'keys-file'],
+      ],
+    );
     assert.ok(reports.some((r) => r.startsWith('keys file changed: 2 keys')));
   } finally {
     await server.close();

@@ -41,7 +41,10 @@ test('unknown top-level fields, a text/plain body, an impossible date and a bad 
     assert.ok(res.json.message.startsWith(`${field}: `), `${name}: ${res.json.message}`);
   }
   const dated = await send('POST', '/v1/events', JSON.stringify({ events: [{ ...event('u1', 'v1', 'like'), ts: '2026-02-31T10:00:00Z' }] }));
-  assert.deepEqual(dated.json.results!.map((r) => [r.status, r.field]), [['rejected', 'ts']]);
+  assert.deepEqual(
+    dated.json.results!.map((r) => [r.status, r.field]),
+    [['rejected', 'ts']],
+  );
   const badUrl = await send('GET', '/v1/users/%ED%A0%80/export');
   assert.deepEqual([badUrl.status, badUrl.json.code, badUrl.json.field], [400, 'invalid_url', 'url']);
   const proof = await reply(clientFor(server, key).GET('/v1/ledger/proofs/consistency', { params: { query: { from: 1, to: 99999999 } } }));
@@ -80,7 +83,10 @@ test('a ledger key or salt others may read is refused at start, like the master 
   await (await Moteur.open({ dataDir: dir })).close();
   for (const file of ['ledger.key', 'ledger.salt']) {
     chmodSync(join(dir, 'ledger', file), 0o644);
-    await assert.rejects(Moteur.open({ dataDir: dir }), (err: Error & { code?: string }) => err.code === 'secret_exposed' && err.message.includes(file) && err.message.includes('chmod 600'));
+    await assert.rejects(
+      Moteur.open({ dataDir: dir }),
+      (err: Error & { code?: string }) => err.code === 'secret_exposed' && err.message.includes(file) && err.message.includes('chmod 600'),
+    );
     chmodSync(join(dir, 'ledger', file), 0o600);
   }
   await (await Moteur.open({ dataDir: dir })).close();

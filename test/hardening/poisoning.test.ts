@@ -17,9 +17,17 @@ test('an embedding value float32 cannot hold is refused at the door, naming the 
   const key = apiKey(dataDir, 'admin');
   const server = await startServer({ dataDir, port: 0, embeddingDim: DIM });
   try {
-    const res = await reply(clientFor(server, key).POST('/v1/videos', { body: { videos: [{ ...withEmbedding(0), embedding: [1e39, 0, 0, 0] }, withEmbedding(1)] } }));
+    const res = await reply(
+      clientFor(server, key).POST('/v1/videos', { body: { videos: [{ ...withEmbedding(0), embedding: [1e39, 0, 0, 0] }, withEmbedding(1)] } }),
+    );
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json.results.map((r: { status: string; field?: string }) => [r.status, r.field]), [['rejected', 'embedding'], ['stored', undefined]]);
+    assert.deepEqual(
+      res.json.results.map((r: { status: string; field?: string }) => [r.status, r.field]),
+      [
+        ['rejected', 'embedding'],
+        ['stored', undefined],
+      ],
+    );
   } finally {
     await server.close();
   }
@@ -37,7 +45,10 @@ test('a stored embedding that is not finite as float32 poisons no one after a re
   const before = droppedUpdates.bySource().get('video embedding') ?? 0;
   server = await startServer({ dataDir, port: 0, embeddingDim: DIM });
   try {
-    const events = [event('poisoner', 'v0', 'like'), ...Array.from({ length: 30 }, (_, i) => event(`p${i % 5}`, `v${1 + (i % 11)}`, i % 2 ? 'like' : 'play', { watchMs: 9000 }))];
+    const events = [
+      event('poisoner', 'v0', 'like'),
+      ...Array.from({ length: 30 }, (_, i) => event(`p${i % 5}`, `v${1 + (i % 11)}`, i % 2 ? 'like' : 'play', { watchMs: 9000 })),
+    ];
     events.push(...Array.from({ length: 10 }, (_, i) => event(`p${i % 5}`, 'v0', 'like')));
     const admin = clientFor(server, key);
     const ingest = await sendEvents(admin, events);

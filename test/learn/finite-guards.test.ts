@@ -79,7 +79,8 @@ test("an SGD step that would bring a non-finite number in is not taken: one bad 
   const [userId, row] = [...users.entries()][0]!;
   users.vector(row)[0] = Number.POSITIVE_INFINITY;
   const count = dropped('sgd step');
-  for (const v of world.videos.slice(0, 20)) learning.observe({ id: `x-${v.id}`, seq: 10_000, userId, videoId: v.id, type: 'like', ts: learning.learners.now + 1 }, v);
+  for (const v of world.videos.slice(0, 20))
+    learning.observe({ id: `x-${v.id}`, seq: 10_000, userId, videoId: v.id, type: 'like', ts: learning.learners.now + 1 }, v);
   assert.ok(dropped('sgd step') > count);
   assert.ok(learning.learners.parts.factorization.videos.holdsFiniteOnly(), 'no item row took the overflow');
   assert.ok(learning.learners.parts.factorization.projection.every(Number.isFinite));

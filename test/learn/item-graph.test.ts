@@ -24,7 +24,14 @@ function blocks(people = 30): GraphTrainingData {
     content[v * contentDim + block] = 0.9;
     content[v * contentDim + 2 + (v % 2)] = Math.sqrt(1 - 0.81);
   }
-  return { videoCount: 20, personStart, videos: Int32Array.from(rows.flat()), contentDim, content, options: { ...DEFAULT_ITEM_GRAPH, lowPassRank: 4, contentNeighbours: 5 } };
+  return {
+    videoCount: 20,
+    personStart,
+    videos: Int32Array.from(rows.flat()),
+    contentDim,
+    content,
+    options: { ...DEFAULT_ITEM_GRAPH, lowPassRank: 4, contentNeighbours: 5 },
+  };
 }
 
 const blockOf = (slot: number) => Math.floor(slot / 10);
@@ -48,7 +55,12 @@ test('the walk links videos only through people who engaged with both; the conte
   const ease = graph.ease!;
   const easeLinks = Array.from({ length: 20 }, (_, v) => Array.from(ease.targets.subarray(v * ease.k, (v + 1) * ease.k)).filter((t) => t >= 0));
   assert.ok(easeLinks[0]!.length > 0);
-  easeLinks.forEach((links, v) => assert.ok(links.every((t) => blockOf(t) === blockOf(v) && t !== v), `EASE links of ${v}: ${links}`));
+  easeLinks.forEach((links, v) =>
+    assert.ok(
+      links.every((t) => blockOf(t) === blockOf(v) && t !== v),
+      `EASE links of ${v}: ${links}`,
+    ),
+  );
   assert.equal(trainItemGraph({ ...blocks(), options: { ...blocks().options, easeMaxVideos: 17 } }).ease, undefined, 'more engaged videos than EASE may take');
 });
 
@@ -62,7 +74,10 @@ test('a person’s best videos are new videos of their own block, scores in [0, 
     assert.ok(![0, 3, 6].includes(slot), 'a video of the history is never proposed');
     assert.ok(score > 0 && score <= 1 + 1e-9);
   }
-  assert.ok(best.some((b) => b.slot === 9), 'the unengaged video 9 is reached through its content');
+  assert.ok(
+    best.some((b) => b.slot === 9),
+    'the unengaged video 9 is reached through its content',
+  );
   assert.ok(scores.score(15) < 1e-6, `the other block’s video 15 scores ${scores.score(15)}`);
   // The filter passed to best() is honoured, and a new history replaces the previous one entirely.
   assert.ok(scores.best(20, (slot) => slot % 2 === 1).every((b) => b.slot % 2 === 1));
@@ -121,7 +136,12 @@ test('a training over many videos leaves the serving thread even with few engage
 });
 
 test('without automatic upkeep the graph trains only when told, on the calling thread, once the changes have grown enough', async () => {
-  const background = new BackgroundGraph(() => blocks(30), blocks().options, DEFAULT_GRAPH_WEIGHTS, { quietMs: 0, maxStaleMs: 0, workerFrom: 0, automatic: false });
+  const background = new BackgroundGraph(() => blocks(30), blocks().options, DEFAULT_GRAPH_WEIGHTS, {
+    quietMs: 0,
+    maxStaleMs: 0,
+    workerFrom: 0,
+    automatic: false,
+  });
   for (let k = 0; k < 10; k++) background.changed();
   await new Promise((resolve) => setTimeout(resolve, 20));
   assert.equal(background.generation, 0, 'no timer may train it');

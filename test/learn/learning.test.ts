@@ -16,18 +16,21 @@ function trained(events = 600, users = 8): OnlineLearners {
 function topShare(learners: OnlineLearners, userId: string, k: number): number {
   const ids = world.videos.map((v) => v.id);
   const scores = learners.score(userId, ids);
-  const top = ids.map((id, i) => ({ id, s: scores[i]! })).sort((a, b) => b.s - a.s).slice(0, k);
+  const top = ids
+    .map((id, i) => ({ id, s: scores[i]! }))
+    .sort((a, b) => b.s - a.s)
+    .slice(0, k);
   return top.filter(({ id }) => world.topicOf(id) === world.favourite(userId)).length / k;
 }
 
-test('after a few hundred events, each person\'s topic ranks above the others', () => {
+test("after a few hundred events, each person's topic ranks above the others", () => {
   const learners = trained(600);
   for (const userId of ['u0', 'u1', 'u2', 'u3']) {
     assert.ok(topShare(learners, userId, 20) >= 0.9, `${userId} (${world.favourite(userId)}): ${topShare(learners, userId, 20)}`);
   }
 });
 
-test('when most plays end in a like, each person\'s topic still ranks first, however long the ranker trains', () => {
+test("when most plays end in a like, each person's topic still ranks first, however long the ranker trains", () => {
   // A like head that starts overconfident for well-liked videos learns to rank against the person's match.
   const learners = new OnlineLearners({ seed: 3 });
   for (const v of world.videos) learners.addVideo(v);
@@ -40,11 +43,14 @@ test('when most plays end in a like, each person\'s topic still ranks first, how
 test('before any event, the ranker has no topic preference', () => {
   const learners = new OnlineLearners({ seed: 3 });
   for (const v of world.videos) learners.addVideo(v);
-  const scores = learners.score('u0', world.videos.map((v) => v.id));
+  const scores = learners.score(
+    'u0',
+    world.videos.map((v) => v.id),
+  );
   assert.equal(new Set(scores.map((s) => s!.toFixed(6))).size <= 6, true, 'only duration buckets and freshness tell videos apart');
 });
 
-test('every candidate generator proposes mostly the person\'s topic', () => {
+test("every candidate generator proposes mostly the person's topic", () => {
   // Swing needs several people per topic: an item pair counts only when two people both engaged with both.
   const learners = trained(4000, 12);
   const share = (list: { videoId: string }[]) => list.filter((c) => world.topicOf(c.videoId) === TOPICS[0]).length / list.length;
@@ -118,7 +124,7 @@ test('bad settings are refused with the field named', () => {
   assert.throws(() => new OnlineLearners({ nonsense: 1 } as never), { field: 'nonsense' });
 });
 
-test('an event about a video the learners were never given changes nothing but the person\'s admission count', () => {
+test("an event about a video the learners were never given changes nothing but the person's admission count", () => {
   const learners = new OnlineLearners();
   learners.observe({ id: 'x', seq: 1, userId: 'ghost', videoId: 'unknown', type: 'like', ts: START }, undefined);
   assert.equal(learners.stats().catalogVideos, 0);

@@ -24,7 +24,12 @@ function replica(videos: readonly Video[], byId: Map<string, Video>): EngineLear
 }
 
 /** Counters but relative watch (measured against each replica's estimate of its bucket's mean watch), as of `now`. */
-const counters = (learners: OnlineLearners, now: number) => videoCounters(learners, now, COUNTERS.filter((c) => c !== 'relativeWatch'));
+const counters = (learners: OnlineLearners, now: number) =>
+  videoCounters(
+    learners,
+    now,
+    COUNTERS.filter((c) => c !== 'relativeWatch'),
+  );
 
 test('two replicas exchanging model deltas hold the exact counters of one process that learned every event', () => {
   const world = makeWorld();
@@ -100,7 +105,11 @@ test("a delta's size grows with its item entries, a few hundred bytes each, whic
   const entries = learning.deltas.itemEntriesInNext;
   assert.ok(entries > 200, `entries: ${entries}`);
   const delta = learning.deltas.take();
-  assert.equal(entries, new Set(delta.counters.map((c) => c.videoId)).size + delta.rows.length + delta.swing.length, 'one entry per counter row, embedding row and Swing pair');
+  assert.equal(
+    entries,
+    new Set(delta.counters.map((c) => c.videoId)).size + delta.rows.length + delta.swing.length,
+    'one entry per counter row, embedding row and Swing pair',
+  );
   const itemBytes = encodeDelta({ shard: 0, shards: 1, position: 1, delta: { ...delta, people: [] } }).length;
   // 2,000 entries per delta (src/cluster/learner.ts) at this rate stay under JetStream's 1 MB message limit.
   assert.ok(itemBytes / entries < 450, `${itemBytes} bytes for ${entries} entries`);

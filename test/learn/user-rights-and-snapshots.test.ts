@@ -41,7 +41,11 @@ test('forgetUser leaves nothing keyed by the person, not even in the snapshot', 
   const person = 'person-to-erase-0';
   const learners = new OnlineLearners({ seed: 3 });
   for (const v of world.videos) learners.addVideo(v);
-  replay(learners, world, events.map((e) => (e.userId === 'u0' ? { ...e, userId: person } : e)));
+  replay(
+    learners,
+    world,
+    events.map((e) => (e.userId === 'u0' ? { ...e, userId: person } : e)),
+  );
   assert.ok(learners.knowsUser(person));
   assert.ok(contains(learners.snapshot(), person));
   learners.forgetUser(person);
@@ -78,7 +82,10 @@ test('snapshot files round-trip, and a damaged file is refused with its path', (
     assert.equal(size, original.snapshot().length);
     assert.deepEqual(readSnapshotFile(path).snapshot(), original.snapshot());
     writeFileSync(path, original.snapshot().subarray(0, 5000));
-    assert.throws(() => readSnapshotFile(path), (e: Error & { code?: string }) => e.code === 'snapshot_corrupt' && e.message.includes(path));
+    assert.throws(
+      () => readSnapshotFile(path),
+      (e: Error & { code?: string }) => e.code === 'snapshot_corrupt' && e.message.includes(path),
+    );
     writeFileSync(path, 'hello');
     assert.throws(() => readSnapshotFile(path), { code: 'snapshot_corrupt' });
     assert.throws(() => readSnapshotFile(join(dir, 'absent.bin')), { code: 'snapshot_missing' });

@@ -48,8 +48,14 @@ test('a filtered HNSW search finds the accepted part of the exact top k, whether
       const exact = new Set(vectors.exact(query, 20, accept).map((n) => n.slot));
       const approx = vectors.approximate(query, 20, accept);
       assert.equal(approx.length, 20, what);
-      assert.ok(approx.every((n) => accept(n.slot)), `${what}: a rejected slot was returned`);
-      assert.ok(approx.every((n, i) => i === 0 || approx[i - 1]!.similarity >= n.similarity), `${what}: not best first`);
+      assert.ok(
+        approx.every((n) => accept(n.slot)),
+        `${what}: a rejected slot was returned`,
+      );
+      assert.ok(
+        approx.every((n, i) => i === 0 || approx[i - 1]!.similarity >= n.similarity),
+        `${what}: not best first`,
+      );
       hits += approx.filter((n) => exact.has(n.slot)).length;
       total += exact.size;
     }
@@ -64,20 +70,43 @@ test('brute force is exact, and both searches honour filters, cleared slots and 
   vectors.set(2, Float32Array.of(0, 1, 0, 0));
   vectors.set(3, Float32Array.of(0, 0, 0, 0));
   const query = Float32Array.of(1, 0, 0, 0);
-  assert.deepEqual(vectors.exact(query, 3).map((n) => n.slot), [0, 1, 2], 'a zero vector is never a neighbour');
-  assert.deepEqual(vectors.approximate(query, 3).map((n) => n.slot), [0, 1, 2]);
-  assert.deepEqual(vectors.exact(query, 2, (s) => s !== 0).map((n) => n.slot), [1, 2]);
-  assert.deepEqual(vectors.approximate(query, 2, (s) => s !== 0).map((n) => n.slot), [1, 2]);
+  assert.deepEqual(
+    vectors.exact(query, 3).map((n) => n.slot),
+    [0, 1, 2],
+    'a zero vector is never a neighbour',
+  );
+  assert.deepEqual(
+    vectors.approximate(query, 3).map((n) => n.slot),
+    [0, 1, 2],
+  );
+  assert.deepEqual(
+    vectors.exact(query, 2, (s) => s !== 0).map((n) => n.slot),
+    [1, 2],
+  );
+  assert.deepEqual(
+    vectors.approximate(query, 2, (s) => s !== 0).map((n) => n.slot),
+    [1, 2],
+  );
   vectors.clear(0);
   assert.ok(!vectors.approximate(query, 3).some((n) => n.slot === 0), 'a cleared slot is hidden even before the next sync');
   vectors.set(2, Float32Array.of(1, 0, 0, 0));
   assert.equal(vectors.pending, 2);
   vectors.sync();
   assert.equal(vectors.pending, 0);
-  assert.deepEqual(vectors.approximate(query, 1).map((n) => n.slot), [2]);
+  assert.deepEqual(
+    vectors.approximate(query, 1).map((n) => n.slot),
+    [2],
+  );
   vectors.set(0, Float32Array.of(1, 0.01, 0, 0));
   vectors.sync();
-  assert.deepEqual(vectors.approximate(query, 3).map((n) => n.slot).sort(), [0, 1, 2], 'a slot cleared then set again comes back');
+  assert.deepEqual(
+    vectors
+      .approximate(query, 3)
+      .map((n) => n.slot)
+      .sort(),
+    [0, 1, 2],
+    'a slot cleared then set again comes back',
+  );
 });
 
 test('a saved graph loads with its deleted slots, and its first sync brings it to the current vectors', async () => {

@@ -5,8 +5,18 @@ import { OnlineLearners } from '../../src/learn/online/learners.ts';
 import { VideoCatalog } from '../../src/learn/online/video-catalog.ts';
 
 const video = (over: Partial<Video> = {}): Video => ({
-  id: 'v1', creatorId: 'c1', durationMs: 10_000, createdAt: 1000, caption: '', hashtags: ['a', 'b'], soundId: 's1',
-  language: 'en', region: 'us', status: 'active', embedding: [0.3, -0.2, 0.9, 0.1], ...over,
+  id: 'v1',
+  creatorId: 'c1',
+  durationMs: 10_000,
+  createdAt: 1000,
+  caption: '',
+  hashtags: ['a', 'b'],
+  soundId: 's1',
+  language: 'en',
+  region: 'us',
+  status: 'active',
+  embedding: [0.3, -0.2, 0.9, 0.1],
+  ...over,
 });
 
 test('a catalog holds a video put unchanged, and not one whose facts or embedding changed', () => {
@@ -16,9 +26,17 @@ test('a catalog holds a video put unchanged, and not one whose facts or embeddin
   assert.equal(catalog.holds(video()), true);
   assert.equal(catalog.holds(video({ caption: 'a caption the learners do not read' })), true);
   for (const changed of [
-    { creatorId: 'c2' }, { soundId: '' }, { durationMs: 9_999 }, { createdAt: 1001 }, { status: 'removed' as const },
-    { hashtags: ['a'] }, { hashtags: ['b', 'a'] }, { embedding: [0.3, -0.2, 0.9, 0.2] }, { embedding: undefined },
-  ]) assert.equal(catalog.holds(video(changed)), false, `${JSON.stringify(changed)} counts as a change`);
+    { creatorId: 'c2' },
+    { soundId: '' },
+    { durationMs: 9_999 },
+    { createdAt: 1001 },
+    { status: 'removed' as const },
+    { hashtags: ['a'] },
+    { hashtags: ['b', 'a'] },
+    { embedding: [0.3, -0.2, 0.9, 0.2] },
+    { embedding: undefined },
+  ])
+    assert.equal(catalog.holds(video(changed)), false, `${JSON.stringify(changed)} counts as a change`);
   catalog.put(video({ id: 'v2', embedding: undefined }));
   assert.equal(catalog.holds(video({ id: 'v2', embedding: undefined })), true, 'no embedding, unchanged');
   assert.equal(catalog.holds(video({ id: 'v2' })), false, 'an embedding arrived');
@@ -26,10 +44,12 @@ test('a catalog holds a video put unchanged, and not one whose facts or embeddin
 
 test('learners restored from a snapshot, given their videos again, serve as before; a changed video is taken', () => {
   const learners = new OnlineLearners({ seed: 1, contentDim: 4 });
-  for (let i = 0; i < 30; i++) learners.addVideo(video({ id: `v${i}`, createdAt: 1000 + i, creatorId: `c${i % 3}`, embedding: [Math.sin(i), Math.cos(i), 0.5, i / 30] }));
+  for (let i = 0; i < 30; i++)
+    learners.addVideo(video({ id: `v${i}`, createdAt: 1000 + i, creatorId: `c${i % 3}`, embedding: [Math.sin(i), Math.cos(i), 0.5, i / 30] }));
   learners.observe({ id: 'e1', seq: 1, userId: 'u1', videoId: 'v3', type: 'like', ts: 5000 }, undefined);
   const restored = OnlineLearners.restore(learners.snapshot());
-  for (let i = 0; i < 30; i++) restored.addVideo(video({ id: `v${i}`, createdAt: 1000 + i, creatorId: `c${i % 3}`, embedding: [Math.sin(i), Math.cos(i), 0.5, i / 30] }));
+  for (let i = 0; i < 30; i++)
+    restored.addVideo(video({ id: `v${i}`, createdAt: 1000 + i, creatorId: `c${i % 3}`, embedding: [Math.sin(i), Math.cos(i), 0.5, i / 30] }));
   assert.deepEqual(restored.newestOf('creator:c1', 5), learners.newestOf('creator:c1', 5));
   assert.deepEqual(Buffer.from(restored.snapshot()), Buffer.from(learners.snapshot()), 'giving unchanged videos again changed the state');
   restored.addVideo(video({ id: 'v4', createdAt: 9999, creatorId: 'c0', embedding: [Math.sin(4), Math.cos(4), 0.5, 4 / 30] }));

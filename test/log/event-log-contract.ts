@@ -46,15 +46,24 @@ export function eventLogContract(name: string, { open, skip }: LogContractOption
     const a = ev('ann');
     const b = ev('bob');
     const first = await log.append([a, b, a]);
-    assert.deepEqual(first.map((o) => o.status), ['stored', 'stored', 'duplicate']);
+    assert.deepEqual(
+      first.map((o) => o.status),
+      ['stored', 'stored', 'duplicate'],
+    );
     const [sa, sb] = first.map((o) => (o.status === 'stored' ? o.seq : 0));
     assert.ok(sa! > 0 && sb! > sa!);
     const second = await log.append([b, ev('ann')]);
-    assert.deepEqual(second.map((o) => o.status), ['duplicate', 'stored']);
+    assert.deepEqual(
+      second.map((o) => o.status),
+      ['duplicate', 'stored'],
+    );
     assert.equal(await log.count(), 3);
     const all = await log.readAfter(0, 100);
     assert.deepEqual(all.slice(0, 2).map(withoutSeq), [a, b]);
-    assert.deepEqual(all.map((e) => e.seq), [sa, sb, (second[1] as { seq: number }).seq]);
+    assert.deepEqual(
+      all.map((e) => e.seq),
+      [sa, sb, (second[1] as { seq: number }).seq],
+    );
     assert.equal(await log.lastSeq(), all[2]!.seq);
   });
 
@@ -68,7 +77,10 @@ export function eventLogContract(name: string, { open, skip }: LogContractOption
       if (page.length < 10) break;
       after = page[page.length - 1]!.seq;
     }
-    assert.deepEqual(seen.map((e) => e.id), events.map((e) => e.id));
+    assert.deepEqual(
+      seen.map((e) => e.id),
+      events.map((e) => e.id),
+    );
     assert.deepEqual(await log.readAfter(seen[20]!.seq, 10).then((p) => p.map((e) => e.id)), [events[21]!.id, events[22]!.id]);
     assert.deepEqual(await log.readAfter(seen[22]!.seq, 10), []);
   });
@@ -78,7 +90,10 @@ export function eventLogContract(name: string, { open, skip }: LogContractOption
     await log.append(events.slice(0, 6));
     await log.append(events.slice(6));
     const ann = await log.readByUser('ann');
-    assert.deepEqual(ann.map((e) => e.id), events.filter((e) => e.userId === 'ann').map((e) => e.id));
+    assert.deepEqual(
+      ann.map((e) => e.id),
+      events.filter((e) => e.userId === 'ann').map((e) => e.id),
+    );
     assert.ok(ann.every((e, i) => i === 0 || e.seq > ann[i - 1]!.seq));
   });
 
@@ -102,7 +117,10 @@ export function eventLogContract(name: string, { open, skip }: LogContractOption
     const again = await open(first.place);
     try {
       assert.deepEqual((await again.log.readByUser('ann')).map(withoutSeq), [a]);
-      assert.deepEqual((await again.log.append([a])).map((o) => o.status), ['duplicate']);
+      assert.deepEqual(
+        (await again.log.append([a])).map((o) => o.status),
+        ['duplicate'],
+      );
       assert.equal(await again.log.count(), 2);
     } finally {
       await again.log.close();

@@ -40,13 +40,24 @@ test("NatsEventLog: a pipelined batch keeps each person's events in batch order,
     for (const outcomes of [firstOutcomes, secondOutcomes]) {
       assert.ok(outcomes.every((o) => o.status === 'stored'));
       const seqs = outcomes.map(seqOf);
-      assert.ok(seqs.every((s, i) => i === 0 || s > seqs[i - 1]!), 'a batch is stored in its own order');
+      assert.ok(
+        seqs.every((s, i) => i === 0 || s > seqs[i - 1]!),
+        'a batch is stored in its own order',
+      );
     }
     for (const person of people) {
       const read = (await log.readByUser(person)).map((e) => e.id);
       const mine = (events: SealedEvent[]) => events.filter((e) => e.userId === person).map((e) => e.id);
-      assert.deepEqual(read.filter((id) => id.startsWith('a')), mine(first), `${person}'s events of the first batch`);
-      assert.deepEqual(read.filter((id) => id.startsWith('b')), mine(second), `${person}'s events of the second batch`);
+      assert.deepEqual(
+        read.filter((id) => id.startsWith('a')),
+        mine(first),
+        `${person}'s events of the first batch`,
+      );
+      assert.deepEqual(
+        read.filter((id) => id.startsWith('b')),
+        mine(second),
+        `${person}'s events of the second batch`,
+      );
     }
     assert.equal(await log.count(), 3000);
   } finally {
@@ -66,10 +77,17 @@ test('NatsEventLog: duplicates inside a batch, across concurrent batches and pas
     const shared = Array.from({ length: 400 }, (_, i) => event(`s${i}`, `p${i % 9}`));
     const [fromOne, fromTwo] = await Promise.all([one.append(shared), two.append(shared)]);
     const stored = shared.map((_, i) => [fromOne[i]!, fromTwo[i]!].filter((o) => o.status === 'stored'));
-    assert.ok(stored.every((s) => s.length === 1), 'each shared event is reported stored exactly once');
+    assert.ok(
+      stored.every((s) => s.length === 1),
+      'each shared event is reported stored exactly once',
+    );
     assert.equal(await one.count(), 4 + shared.length);
     const bySeq = new Map((await one.readAfter(0, 1000)).map((e) => [e.seq, e.id]));
-    assert.deepEqual(stored.map((s) => bySeq.get(seqOf(s[0]!))), shared.map((e) => e.id), 'each reported sequence holds its event');
+    assert.deepEqual(
+      stored.map((s) => bySeq.get(seqOf(s[0]!))),
+      shared.map((e) => e.id),
+      'each reported sequence holds its event',
+    );
 
     // Past the window JetStream forgets the message ids: the claims catch the resends, from both connections.
     await pastWindow();
@@ -92,8 +110,14 @@ test("NatsEventLog: an event JetStream refuses mid-batch fails alone, and the ot
     assert.deepEqual(statuses(err.outcomes), ['stored', 'stored', 'stored', 'stored', 'failed', 'stored', 'stored', 'stored', 'stored']);
     assert.match(String((err.outcomes[4] as { error: Error }).error.message), /message size exceeds maximum/);
     assert.match(err.message, /1 of 9 events could not be appended .* appending the batch again is safe/);
-    assert.deepEqual((await log.readByUser('ann')).map((e) => e.id), ['m0', 'm2', 'm6', 'm8']);
-    assert.deepEqual((await log.readByUser('bob')).map((e) => e.id), ['m1', 'm3', 'm5', 'm7']);
+    assert.deepEqual(
+      (await log.readByUser('ann')).map((e) => e.id),
+      ['m0', 'm2', 'm6', 'm8'],
+    );
+    assert.deepEqual(
+      (await log.readByUser('bob')).map((e) => e.id),
+      ['m1', 'm3', 'm5', 'm7'],
+    );
     // The retry reports what the first attempt stored as duplicates and stores the rest once.
     const retry = await log.append(batch.map((e, i) => (i === 4 ? event('m4', 'ann') : e)));
     assert.deepEqual(statuses(retry), ['duplicate', 'duplicate', 'duplicate', 'duplicate', 'stored', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
@@ -114,12 +138,18 @@ test('NatsEventLog: events stored whose claims failed are claimed by the retry, 
     assert.equal(await log.count(), 12, 'the events whose claim failed are stored all the same');
 
     await log.jsm.streams.update(log.subjects.idsStream, { max_msgs: -1, discard: DiscardPolicy.Old });
-    assert.ok((await log.append(batch)).every((o) => o.status === 'duplicate'), 'the retry inside the window finds every event stored');
+    assert.ok(
+      (await log.append(batch)).every((o) => o.status === 'duplicate'),
+      'the retry inside the window finds every event stored',
+    );
     assert.equal((await log.jsm.streams.info(log.subjects.idsStream)).state.messages, 12, 'and every id claimed');
 
     await pastWindow();
     assert.ok((await log.append(batch)).every((o) => o.status === 'duplicate'));
-    assert.deepEqual((await log.readAfter(0, 100)).map((e) => e.id), batch.map((e) => e.id));
+    assert.deepEqual(
+      (await log.readAfter(0, 100)).map((e) => e.id),
+      batch.map((e) => e.id),
+    );
   } finally {
     await log.close();
   }

@@ -22,17 +22,28 @@ const play = (id: string, userId: string, sealed = 'c2VhbGVk') => ({ id, userId,
 test('NatsEventLog: a resend after the de-duplication window is still a duplicate, and its copy is deleted', { skip }, async () => {
   const log = await NatsEventLog.open(freshNatsUrl('dedupWindowS=1'));
   try {
-    assert.deepEqual((await log.append([play('late', 'ann')])).map((o) => o.status), ['stored']);
+    assert.deepEqual(
+      (await log.append([play('late', 'ann')])).map((o) => o.status),
+      ['stored'],
+    );
     await new Promise((resolve) => setTimeout(resolve, 1300));
-    assert.deepEqual((await log.append([play('late', 'ann'), play('fresh', 'ann')])).map((o) => o.status), ['duplicate', 'stored']);
-    assert.deepEqual((await log.readByUser('ann')).map((e) => e.id), ['late', 'fresh']);
+    assert.deepEqual(
+      (await log.append([play('late', 'ann'), play('fresh', 'ann')])).map((o) => o.status),
+      ['duplicate', 'stored'],
+    );
+    assert.deepEqual(
+      (await log.readByUser('ann')).map((e) => e.id),
+      ['late', 'fresh'],
+    );
     assert.equal(await log.count(), 2);
   } finally {
     await log.close();
   }
 });
 
-test("NatsEventLog: a person's events are kept in their region's stream, ordered on their shard's subject, and the shard count cannot change", { skip }, async () => {
+test("NatsEventLog: a person's events are kept in their region's stream, ordered on their shard's subject, and the shard count cannot change", {
+  skip,
+}, async () => {
   const url = freshNatsUrl('shards=3');
   const users = Array.from({ length: 30 }, (_, i) => `user-${i}`);
   const regionOf = (userId: string) => (Number(userId.slice(5)) % 2 === 0 ? 'eu' : 'us');
@@ -46,16 +57,29 @@ test("NatsEventLog: a person's events are kept in their region's stream, ordered
       const mine = users.filter((u) => regionOf(u) === region);
       assert.equal(state.messages, mine.length, `${stream} holds its region's events only`);
       for (const u of mine) assert.equal(state.subjects?.[log.subjects.userEvents(region, u)], 1);
-      assert.ok(Object.keys(state.subjects ?? {}).every((s) => !s.includes('user-')), 'a subject names a user');
+      assert.ok(
+        Object.keys(state.subjects ?? {}).every((s) => !s.includes('user-')),
+        'a subject names a user',
+      );
     }
     // The order stream says where each event is, by shard, and holds nothing of any event or person.
     const { state } = await log.jsm.streams.info(log.subjects.stream, { subjects_filter: log.subjects.allEvents });
     const perShard = [0, 1, 2].map((shard) => users.filter((u) => shardOf(u, 3) === shard).length);
-    assert.ok(perShard.every((n) => n > 0), `users spread over shards: ${perShard}`);
-    assert.deepEqual([0, 1, 2].map((shard) => state.subjects?.[log.subjects.shardEvents(shard)] ?? 0), perShard);
+    assert.ok(
+      perShard.every((n) => n > 0),
+      `users spread over shards: ${perShard}`,
+    );
+    assert.deepEqual(
+      [0, 1, 2].map((shard) => state.subjects?.[log.subjects.shardEvents(shard)] ?? 0),
+      perShard,
+    );
     const placed = await log.jsm.streams.getMessage(log.subjects.stream, { seq: 1 });
     assert.match(placed!.string(), /^(eu|us) \d+$/);
-    assert.deepEqual((await log.readAfter(0, 100)).map((e) => e.userId), users, 'read back in log order from both regions');
+    assert.deepEqual(
+      (await log.readAfter(0, 100)).map((e) => e.userId),
+      users,
+      'read back in log order from both regions',
+    );
     assert.equal(await log.count(), 30);
     await assert.rejects(NatsEventLog.open(url.replace('shards=3', 'shards=4')), /cannot change/);
   } finally {
@@ -94,8 +118,13 @@ test("NatsEventLog: an erased person's events are overwritten in JetStream's fil
     // Unless the marker reaches the stream files, this test proves nothing.
     await until('the marker in the stream files', 5000, async () => (filesHolding(streamDir, marker).length > 0 ? true : undefined));
     assert.equal(await log.eraseUser('ann'), 2);
-    await until("the erased person's events overwritten in the stream files", 5000, async () => (filesHolding(streamDir, marker).length === 0 ? true : undefined));
-    assert.deepEqual((await log.readByUser('bob')).map((e) => e.id), ['k1']);
+    await until("the erased person's events overwritten in the stream files", 5000, async () =>
+      filesHolding(streamDir, marker).length === 0 ? true : undefined,
+    );
+    assert.deepEqual(
+      (await log.readByUser('bob')).map((e) => e.id),
+      ['k1'],
+    );
   } finally {
     await log.close();
   }

@@ -70,7 +70,9 @@ test("regions in JetStream: a person's events and model deltas stay in their reg
 
   const call = (node: RunningApiNode, path: string, method = 'GET', body?: unknown) => fetch(node.url + path, authorized(key, method, body));
   await catalogAndTwoPeople((path, method, body) => call(both, path, method, body), EU, US);
-  await until('both people learned through the deltas', 10_000, async () => ([EU, US].every((p) => both.moteur.learning.learners.knowsUser(p)) ? true : undefined));
+  await until('both people learned through the deltas', 10_000, async () =>
+    [EU, US].every((p) => both.moteur.learning.learners.knowsUser(p)) ? true : undefined,
+  );
   await until('the us node learned its person', 10_000, async () => (usOnly.moteur.learning.learners.knowsUser(US) ? true : undefined));
 
   assert.deepEqual(await streamsHolding(EU), ['_deltas_in_eu', '_in_eu'], "the EU person's events and model state are in the EU streams only");

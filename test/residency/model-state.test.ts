@@ -38,7 +38,9 @@ async function engineWithTwoRegions(dir: string): Promise<Moteur> {
   await moteur.putUser(EU, { region: 'eu' });
   await moteur.putUser(US, { region: 'us' });
   for (const person of [EU, US]) {
-    await moteur.ingest(['v1', 'v2', 'v3', 'v4', 'v5'].flatMap((v) => [event(person, v, 'impression'), event(person, v, 'play', { watchMs: 20_000 }), event(person, v, 'like')]));
+    await moteur.ingest(
+      ['v1', 'v2', 'v3', 'v4', 'v5'].flatMap((v) => [event(person, v, 'impression'), event(person, v, 'play', { watchMs: 20_000 }), event(person, v, 'like')]),
+    );
     await moteur.feed(person, { n: 3 });
   }
   return moteur;
@@ -114,7 +116,11 @@ test('a snapshot of other regions, or with a part from another snapshot, is set 
     } finally {
       await usOnly.close();
     }
-    assert.deepEqual(snapshotsHolding(dir, EU), ['regions/eu/learners.snapshot'], "the us-only node's snapshot names no EU person; the EU part is not its to touch");
+    assert.deepEqual(
+      snapshotsHolding(dir, EU),
+      ['regions/eu/learners.snapshot'],
+      "the us-only node's snapshot names no EU person; the EU part is not its to touch",
+    );
 
     // Both regions again, with a part that does not match the shared snapshot (as after a crash between the files).
     const both = await Moteur.open({ dataDir: dir, regions: ['us', 'eu'] });
@@ -125,7 +131,10 @@ test('a snapshot of other regions, or with a part from another snapshot, is set 
     const again = await Moteur.open({ dataDir: dir, regions: ['us', 'eu'] });
     try {
       await new Promise((resolve) => setImmediate(resolve));
-      assert.ok(warnings.some((w) => /the snapshot part of region eu is missing or belongs to another snapshot/.test(w)), warnings.join('\n'));
+      assert.ok(
+        warnings.some((w) => /the snapshot part of region eu is missing or belongs to another snapshot/.test(w)),
+        warnings.join('\n'),
+      );
       assert.deepEqual(again.learning.about(US), learned[US]);
       assert.deepEqual(again.learning.about(EU), learned[EU]);
     } finally {
@@ -139,7 +148,10 @@ test('a snapshot of other regions, or with a part from another snapshot, is set 
     const upgraded = await Moteur.open({ dataDir: dir, regions: ['us', 'eu'] });
     try {
       await new Promise((resolve) => setImmediate(resolve));
-      assert.ok(warnings.some((w) => /from an earlier version, with every region's people in one file/.test(w)), warnings.join('\n'));
+      assert.ok(
+        warnings.some((w) => /from an earlier version, with every region's people in one file/.test(w)),
+        warnings.join('\n'),
+      );
       assert.deepEqual(upgraded.learning.about(EU), learned[EU]);
     } finally {
       await upgraded.close();

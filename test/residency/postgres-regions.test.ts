@@ -24,7 +24,10 @@ const EU = 'EU-PG-PERSON-b3e1';
 const US = 'US-PG-PERSON-61d0';
 const LATE = 'EU-PG-NEWCOMER-0a7c';
 
-test('regions on PostgreSQL: personal rows only in their region schema, checkpoints split by region, other regions refused', { skip, timeout: 90_000 }, async () => {
+test('regions on PostgreSQL: personal rows only in their region schema, checkpoints split by region, other regions refused', {
+  skip,
+  timeout: 90_000,
+}, async () => {
   const closeLater = closeAfterTest();
   const storeUrl = freshPostgresUrl();
   const { schema, connectionString } = parsePostgresUrl(storeUrl);
@@ -68,13 +71,26 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
 
   const learner = await startLearnerNode({ ...backends, dataDir: tempDir(), checkpointEveryMs: 200 });
   closeLater(() => learner.close());
-  await until('a checkpoint with every event', 10_000, async () => ((await db.query(`SELECT 1 FROM ${schema}.model_checkpoints WHERE seq >= 16`)).rows.length > 0 ? true : undefined));
+  await until('a checkpoint with every event', 10_000, async () =>
+    (await db.query(`SELECT 1 FROM ${schema}.model_checkpoints WHERE seq >= 16`)).rows.length > 0 ? true : undefined,
+  );
   await both.moteur.counts(); // the serving record is written
   // Each person's embedding row as the checkpoint holds it (the same bytes are looked for in every table).
   const checkpoint = new EngineLearning(resolveConfig({}), () => undefined, { regions: ['us', 'eu'], regionOf: () => undefined });
-  const part = async (region: string) => (await db.query<{ bytes: Buffer }>(`SELECT p.bytes FROM ${schema}_${region}.model_checkpoint_parts p JOIN ${schema}.model_checkpoints USING (seq)`)).rows[0]!.bytes;
+  const part = async (region: string) =>
+    (await db.query<{ bytes: Buffer }>(`SELECT p.bytes FROM ${schema}_${region}.model_checkpoint_parts p JOIN ${schema}.model_checkpoints USING (seq)`))
+      .rows[0]!.bytes;
   const shared = (await db.query<{ bytes: Buffer }>(`SELECT bytes FROM ${schema}.model_checkpoints`)).rows[0]!.bytes;
-  checkpoint.restore({ shared, parts: new Map([['us', await part('us')], ['eu', await part('eu')]]) }, 'the checkpoint');
+  checkpoint.restore(
+    {
+      shared,
+      parts: new Map([
+        ['us', await part('us')],
+        ['eu', await part('eu')],
+      ]),
+    },
+    'the checkpoint',
+  );
   const users = checkpoint.learners.parts.factorization.users;
   const rowOf = (userId: string) => Buffer.from(users.vector(users.row(userId)!).slice().buffer);
   const [euRow, usRow] = [rowOf(EU), rowOf(US)];
@@ -103,11 +119,16 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
   assert.equal(usOnly.moteur.learning.learners.knowsUser(US), true);
   await usOnly.moteur.counts();
   const entries = (await usOnly.moteur.ledger.entries(0, await usOnly.moteur.ledger.size())).map((e) => e.entry);
-  assert.ok(entries.some((e) => e.resource === usOnly.moteur.personInLedger(EU) && e.action === 'readFeed' && e.decision === 'deny'), 'the denial is in the ledger');
+  assert.ok(
+    entries.some((e) => e.resource === usOnly.moteur.personInLedger(EU) && e.action === 'readFeed' && e.decision === 'deny'),
+    'the denial is in the ledger',
+  );
 
   // Erased: the person's rows leave their region's schema, the checkpoint part included.
   assert.equal((await call(both, `/v1/users/${EU}`, 'DELETE')).status, 200);
-  await until('a checkpoint written after the erasure', 10_000, async () => ((await db.query(`SELECT 1 FROM ${schema}.model_checkpoints`)).rows.length > 0 ? true : undefined));
+  await until('a checkpoint written after the erasure', 10_000, async () =>
+    (await db.query(`SELECT 1 FROM ${schema}.model_checkpoints`)).rows.length > 0 ? true : undefined,
+  );
   assert.deepEqual(await tablesHolding(EU), []);
   assert.deepEqual(await tablesHolding(euRow), []);
   assert.deepEqual(await tablesHolding(US), ['us.data_keys', 'us.model_checkpoint_parts', 'us.users']);
@@ -116,7 +137,15 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
 test('regions on PostgreSQL: a region whose schema name is too long is refused with the reason', { skip }, async () => {
   const storeUrl = `${freshPostgresUrl().replace(/schema=\w+/, `schema=${'m'.repeat(56)}`)}`;
   await assert.rejects(
-    startApiNode({ storeUrl, logUrl: freshNatsUrl(), masterKeyFile: clusterMasterKey(), ledgerKeysDir: tempDir(), dataDir: tempDir(), port: 0, regions: ['us', 'europe-west'] }),
+    startApiNode({
+      storeUrl,
+      logUrl: freshNatsUrl(),
+      masterKeyFile: clusterMasterKey(),
+      ledgerKeysDir: tempDir(),
+      dataDir: tempDir(),
+      port: 0,
+      regions: ['us', 'europe-west'],
+    }),
     /schema m{56}_europe_west for region europe-west is longer than PostgreSQL's 63 characters: use a shorter \?schema=/,
   );
 });

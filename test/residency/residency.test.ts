@@ -24,16 +24,33 @@ test("each region's people, events and data keys live in that region's own files
   await moteur.putUser('US-PERSON-20ab', { region: 'us' });
   await moteur.ingest([event('EU-PERSON-7c1d', 'v1', 'like'), event('US-PERSON-20ab', 'v2', 'like'), event('NEWCOMER-33ef', 'v3', 'like')]);
   await moteur.feed('EU-PERSON-7c1d', { n: 3 });
-  assert.deepEqual((await moteur.exportUser('EU-PERSON-7c1d')).events.map((e) => e.videoId), ['v1']);
+  assert.deepEqual(
+    (await moteur.exportUser('EU-PERSON-7c1d')).events.map((e) => e.videoId),
+    ['v1'],
+  );
   // The learners' snapshot is written at close; it is node-wide, so the check below is before it exists.
   await moteur.counts();
   assert.deepEqual(filesHolding(dir, 'EU-PERSON-7c1d'), ['regions/eu/data-keys.db', 'regions/eu/events.db', 'regions/eu/people.db']);
   assert.deepEqual(filesHolding(dir, 'US-PERSON-20ab'), ['regions/us/data-keys.db', 'regions/us/events.db', 'regions/us/people.db']);
-  assert.deepEqual(filesHolding(dir, 'NEWCOMER-33ef'), ['regions/us/data-keys.db', 'regions/us/events.db', 'regions/us/people.db'], 'someone unknown belongs to the home region');
+  assert.deepEqual(
+    filesHolding(dir, 'NEWCOMER-33ef'),
+    ['regions/us/data-keys.db', 'regions/us/events.db', 'regions/us/people.db'],
+    'someone unknown belongs to the home region',
+  );
   assert.ok(filesHolding(dir, 'video number 3').includes('store.db'), 'the catalog is global');
   // One sequence across the regions' logs, read back in order.
-  assert.deepEqual((await moteur.log.readAfter(0, 10)).map((e) => [e.userId, e.seq]), [['EU-PERSON-7c1d', 1], ['US-PERSON-20ab', 2], ['NEWCOMER-33ef', 3]]);
-  await assert.rejects(moteur.putUser('US-PERSON-20ab', { region: 'eu' }), /region: this person's data lives in region us; to move it, export the person, erase them/);
+  assert.deepEqual(
+    (await moteur.log.readAfter(0, 10)).map((e) => [e.userId, e.seq]),
+    [
+      ['EU-PERSON-7c1d', 1],
+      ['US-PERSON-20ab', 2],
+      ['NEWCOMER-33ef', 3],
+    ],
+  );
+  await assert.rejects(
+    moteur.putUser('US-PERSON-20ab', { region: 'eu' }),
+    /region: this person's data lives in region us; to move it, export the person, erase them/,
+  );
   await assert.rejects(moteur.putUser('JP-PERSON', { region: 'jp' }), /lives in region jp; this node serves us, eu/);
   await moteur.close();
 
@@ -42,7 +59,10 @@ test("each region's people, events and data keys live in that region's own files
   assert.deepEqual(again.residency.regions, ['us', 'eu']);
   assert.equal(again.getUser('EU-PERSON-7c1d').region, 'eu');
   assert.equal(await again.log.count(), 3);
-  assert.deepEqual((await again.ingest([event('EU-PERSON-7c1d', 'v4', 'play', { watchMs: 10 })])).map((o) => o.status), ['stored']);
+  assert.deepEqual(
+    (await again.ingest([event('EU-PERSON-7c1d', 'v4', 'play', { watchMs: 10 })])).map((o) => o.status),
+    ['stored'],
+  );
   assert.equal((await again.log.readAfter(3, 10))[0]?.seq, 4, 'the shared sequence goes on after a restart');
   await again.close();
 });
@@ -70,17 +90,30 @@ test('a node that serves some regions refuses the people of the others with a 40
     assert.equal(server.moteur.peekUser('anna'), undefined, 'the node loaded a person it does not serve');
     const ingest = await fetch(`${server.url}/v1/events`, authorized(key, 'POST', { events: [event('anna', 'v1', 'like'), event('bob', 'v1', 'like')] }));
     const { results } = (await ingest.json()) as { results: { status: string; code?: string; field?: string }[] };
-    assert.deepEqual(results.map((r) => [r.status, r.code, r.field]), [['rejected', 'wrong_region', 'userId'], ['stored', undefined, undefined]]);
+    assert.deepEqual(
+      results.map((r) => [r.status, r.code, r.field]),
+      [
+        ['rejected', 'wrong_region', 'userId'],
+        ['stored', undefined, undefined],
+      ],
+    );
     await server.moteur.counts();
     const entries = (await server.moteur.ledger.entries(0, await server.moteur.ledger.size())).map((e) => e.entry);
     const anna = `user:${server.moteur.ledger.commitment('anna')}`;
     assert.deepEqual(
       entries.filter((e) => e.resource === anna).map((e) => [e.action, e.decision]),
-      [['readUser', 'deny'], ['readFeed', 'deny'], ['exportUser', 'deny']],
+      [
+        ['readUser', 'deny'],
+        ['readFeed', 'deny'],
+        ['exportUser', 'deny'],
+      ],
     );
   } finally {
     await server.close();
   }
   // Nothing about anna was written into the us files.
-  assert.deepEqual(filesHolding(dir, 'anna').filter((f) => !f.startsWith('regions/eu/')), []);
+  assert.deepEqual(
+    filesHolding(dir, 'anna').filter((f) => !f.startsWith('regions/eu/')),
+    [],
+  );
 });

@@ -29,7 +29,11 @@ const broken: [string, Record<string, unknown>, string][] = [
   ['visibility values', { decision_visibility: ['DECISION_VISIBILITY_HIDDEN'] }, 'decision_visibility'],
   ['visibility other needs its text', { decision_visibility: ['DECISION_VISIBILITY_OTHER'] }, 'decision_visibility_other'],
   ['visibility other text only with OTHER', { decision_visibility_other: 'x' }, 'decision_visibility_other'],
-  ['visibility other at most 500', { decision_visibility: ['DECISION_VISIBILITY_OTHER'], decision_visibility_other: 'x'.repeat(501) }, 'decision_visibility_other'],
+  [
+    'visibility other at most 500',
+    { decision_visibility: ['DECISION_VISIBILITY_OTHER'], decision_visibility_other: 'x'.repeat(501) },
+    'decision_visibility_other',
+  ],
   ['monetary values', { decision_monetary: 'DECISION_MONETARY_FINE' }, 'decision_monetary'],
   ['monetary other needs its text', { decision_monetary: 'DECISION_MONETARY_OTHER' }, 'decision_monetary_other'],
   ['provision values', { decision_provision: 'DECISION_PROVISION_SOME' }, 'decision_provision'],
@@ -41,8 +45,22 @@ const broken: [string, Record<string, unknown>, string][] = [
   ['incompatible explanation at most 2000', { incompatible_content_explanation: 'x'.repeat(2001) }, 'incompatible_content_explanation'],
   ['incompatible illegal is Yes or No', { incompatible_content_illegal: 'Maybe' }, 'incompatible_content_illegal'],
   ['illegal fields absent for incompatible content', { illegal_content_legal_ground: 'Art. 1' }, 'illegal_content_legal_ground'],
-  ['illegal ground needs its legal ground', { decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT', incompatible_content_ground: undefined, incompatible_content_explanation: undefined, incompatible_content_illegal: undefined, illegal_content_explanation: 'x' }, 'illegal_content_legal_ground'],
-  ['incompatible fields absent for illegal content', { decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT', illegal_content_legal_ground: 'Art. 1', illegal_content_explanation: 'x' }, 'incompatible_content_ground'],
+  [
+    'illegal ground needs its legal ground',
+    {
+      decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
+      incompatible_content_ground: undefined,
+      incompatible_content_explanation: undefined,
+      incompatible_content_illegal: undefined,
+      illegal_content_explanation: 'x',
+    },
+    'illegal_content_legal_ground',
+  ],
+  [
+    'incompatible fields absent for illegal content',
+    { decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT', illegal_content_legal_ground: 'Art. 1', illegal_content_explanation: 'x' },
+    'incompatible_content_ground',
+  ],
   ['content type required', { content_type: undefined }, 'content_type'],
   ['content type values', { content_type: ['CONTENT_TYPE_MOVIE'] }, 'content_type'],
   ['content type other needs its text', { content_type: ['CONTENT_TYPE_OTHER'] }, 'content_type_other'],
@@ -77,7 +95,10 @@ for (const [rule, change, field] of broken) {
   test(`refused: ${rule}`, () => {
     const statement = Object.fromEntries(Object.entries({ ...valid, ...change }).filter(([, v]) => v !== undefined));
     const errors = validateStatement(statement);
-    assert.ok(errors.some((e) => e.field === field), `expected an error on ${field}, got ${JSON.stringify(errors)}`);
+    assert.ok(
+      errors.some((e) => e.field === field),
+      `expected an error on ${field}, got ${JSON.stringify(errors)}`,
+    );
   });
 }
 

@@ -13,7 +13,9 @@ function likes(moteur: Moteur, now: number): Map<string, number> {
   return new Map([...videoCounters(moteur.learning.learners, now, ['likes'])].map(([id, [count]]) => [id, Number(count!.toFixed(6))]));
 }
 
-test('likes from a new account or a burst count for less in the learners, the same live, after a restart and after moteur train', { timeout: 120_000 }, async () => {
+test('likes from a new account or a burst count for less in the learners, the same live, after a restart and after moteur train', {
+  timeout: 120_000,
+}, async () => {
   const dataDir = tempDir();
   let moteur = await Moteur.open({ dataDir });
   const now = Date.now();
@@ -32,7 +34,10 @@ test('likes from a new account or a burst count for less in the learners, the sa
   const live = likes(moteur, now);
   assert.equal(live.get('w0'), 0.25, 'a like from an account a minute old counted in full');
   assert.equal(live.get('w1'), 1);
-  assert.deepEqual([2, 3, 4, 5, 6, 7, 8, 9].map((i) => live.get(`w${i}`)), [1, 1, 1, 1, 1, 0.25, 0.25, 0.25]);
+  assert.deepEqual(
+    [2, 3, 4, 5, 6, 7, 8, 9].map((i) => live.get(`w${i}`)),
+    [1, 1, 1, 1, 1, 0.25, 0.25, 0.25],
+  );
   await moteur.close();
 
   // A restart from the log alone (no snapshot) learns the same weights.

@@ -14,7 +14,8 @@ const YEAR = 365.25 * 86_400_000;
 const app = () => clientFor(server, appKey);
 type Person = { birthDate?: string; language?: string; settings?: { personalized?: boolean } };
 const putUser = (userId: string, body: Person) => reply(app().PUT('/v1/users/{id}', { ...byId(userId), body }));
-const feedOf = async (userId: string, n: number, url = server.url, key = appKey) => (await answer(clientFor({ url }, key).GET('/v1/users/{id}/feed', byId(userId, { n })))) as any;
+const feedOf = async (userId: string, n: number, url = server.url, key = appKey) =>
+  (await answer(clientFor({ url }, key).GET('/v1/users/{id}/feed', byId(userId, { n })))) as any;
 
 const bornYearsAgo = (years: number) => new Date(Date.now() - years * YEAR).toISOString().slice(0, 10);
 
@@ -35,7 +36,9 @@ async function restrictPopular(url: string, keys: { app: string; moderator: stri
   for (const id of restricted) for (let p = 0; p < 8; p++) plays.push(event(`fan${p}`, id, 'play', { watchMs: 20_000 }), event(`fan${p}`, id, 'like'));
   assert.equal((await sendEvents(app, plays)).stored, plays.length);
   for (const videoId of restricted) {
-    const decided = moderator.POST('/v1/moderation/decisions', { body: { videoId, action: 'age_restrict', category: 'protection_of_minors', ground: 'incompatible', explanation: 'Adult themes.' } });
+    const decided = moderator.POST('/v1/moderation/decisions', {
+      body: { videoId, action: 'age_restrict', category: 'protection_of_minors', ground: 'incompatible', explanation: 'Adult themes.' },
+    });
     assert.equal((await reply(decided)).status, 200);
   }
 }
@@ -52,7 +55,10 @@ test('a birth date becomes an age band and is discarded; under 13 is refused and
   assert.equal(young.json.field, 'birthDate');
   assert.match(young.json.message, /under 13 may not use the service/);
   assert.equal((await reply(app().GET('/v1/users/{id}', byId('kid')))).status, 404);
-  for (const [value, field] of [['2010-02-30', 'birthDate'], ['yesterday', 'birthDate']]) {
+  for (const [value, field] of [
+    ['2010-02-30', 'birthDate'],
+    ['yesterday', 'birthDate'],
+  ]) {
     assert.equal((await putUser('kid', { birthDate: value })).json.field, field);
   }
 
@@ -79,11 +85,20 @@ test('someone under 18 never gets an age-restricted video, even when that is all
   await putUser('grown', { birthDate: bornYearsAgo(25) });
   const minorItems = await servedOver('minor', 4);
   assert.ok(minorItems.length > 0);
-  assert.deepEqual(minorItems.filter((i) => restricted.has(i.videoId)), []);
+  assert.deepEqual(
+    minorItems.filter((i) => restricted.has(i.videoId)),
+    [],
+  );
   const adultItems = await servedOver('grown', 2);
-  assert.ok(adultItems.some((i) => restricted.has(i.videoId)), 'an adult was kept from age-restricted videos');
+  assert.ok(
+    adultItems.some((i) => restricted.has(i.videoId)),
+    'an adult was kept from age-restricted videos',
+  );
   // Under the default configuration, unknown age counts as 16-17: no age-restricted video either.
-  assert.deepEqual((await servedOver('nobody-knows', 3)).filter((i) => restricted.has(i.videoId)), []);
+  assert.deepEqual(
+    (await servedOver('nobody-knows', 3)).filter((i) => restricted.has(i.videoId)),
+    [],
+  );
 });
 
 test('a minor gets the screen-time reminder once they have watched an hour today; an adult never does', async () => {
@@ -107,8 +122,12 @@ test('with 13-15 as the strictest band, people of unknown age get its rules: non
     await restrictPopular(strict.url, keys);
     const items = await servedOver('unknown', 3, strict.url, keys.app);
     assert.ok(items.length > 0);
-    assert.deepEqual(items.filter((i) => restricted.has(i.videoId)), []);
-    for (const item of items) assert.ok(['trending', 'explore', 'catalog'].includes(item.source), `a personalised source (${item.source}) served someone of unknown age`);
+    assert.deepEqual(
+      items.filter((i) => restricted.has(i.videoId)),
+      [],
+    );
+    for (const item of items)
+      assert.ok(['trending', 'explore', 'catalog'].includes(item.source), `a personalised source (${item.source}) served someone of unknown age`);
   } finally {
     await strict.close();
   }

@@ -74,11 +74,19 @@ after(() => server.close());
 
 test('a report needs a reason from the fixed list; other events may not carry one', async () => {
   const { json } = await call(appKey, 'POST', '/v1/events', {
-    events: [event('reporter0', 'm1', 'report'), event('reporter0', 'm1', 'report', { reason: 'boring' }), event('reporter0', 'm1', 'like', { reason: 'spam' })],
+    events: [
+      event('reporter0', 'm1', 'report'),
+      event('reporter0', 'm1', 'report', { reason: 'boring' }),
+      event('reporter0', 'm1', 'like', { reason: 'spam' }),
+    ],
   });
   assert.deepEqual(
     json.results.map((r: any) => [r.status, r.field]),
-    [['rejected', 'reason'], ['rejected', 'reason'], ['rejected', 'reason']],
+    [
+      ['rejected', 'reason'],
+      ['rejected', 'reason'],
+      ['rejected', 'reason'],
+    ],
   );
   assert.match(json.results[0].message, /required for report events: one of spam, misinformation, hate/);
   assert.deepEqual((await call(moderatorKey, 'GET', '/v1/moderation/queue')).json.items, [], 'a rejected report reached the queue');
@@ -105,7 +113,10 @@ test('reported past the threshold, a video stops reaching new people (followers 
 
   assert.ok(!(await everythingServedTo('newcomer-after')).has('m39'), 'a frozen video reached a new person');
   const followerFeed = (await call(appKey, 'GET', `/v1/users/${follower}/feed?n=10`)).json.items;
-  assert.ok(followerFeed.some((i: any) => i.videoId === 'm39' && i.source === 'followed'), 'a follower lost the frozen video');
+  assert.ok(
+    followerFeed.some((i: any) => i.videoId === 'm39' && i.source === 'followed'),
+    'a follower lost the frozen video',
+  );
 });
 
 test("a moderator's not_for_you takes a video out of every For You source but keeps it for followers; restore brings it back", async () => {
@@ -124,7 +135,12 @@ test("a moderator's not_for_you takes a video out of every For You source but ke
 test('remove takes a video out everywhere; a label is shown and never amplified', async () => {
   await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision('m37', 'remove'));
   assert.equal((await call(appKey, 'GET', '/v1/videos/m37')).json.status, 'removed');
-  await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision('m36', 'label', { label: 'unverified', category: 'negative_effects_on_civic_discourse_or_elections' }));
+  await call(
+    moderatorKey,
+    'POST',
+    '/v1/moderation/decisions',
+    decision('m36', 'label', { label: 'unverified', category: 'negative_effects_on_civic_discourse_or_elections' }),
+  );
   const served: any[] = [];
   for (let i = 0; i < 5; i++) served.push(...(await call(appKey, 'GET', '/v1/users/label-viewer/feed?n=10')).json.items);
   assert.ok(!served.some((i) => i.videoId === 'm37'));
@@ -136,10 +152,19 @@ test('remove takes a video out everywhere; a label is shown and never amplified'
 
 test('a statement of reasons for each action validates against every documented rule, names no one, and its puid is the decision id', async () => {
   const ids: Record<string, string> = {};
-  for (const [video, action] of [['m20', 'remove'], ['m21', 'not_for_you'], ['m22', 'age_restrict'], ['m23', 'label']] as const) {
+  for (const [video, action] of [
+    ['m20', 'remove'],
+    ['m21', 'not_for_you'],
+    ['m22', 'age_restrict'],
+    ['m23', 'label'],
+  ] as const) {
     ids[action] = (await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision(video, action))).json.id;
   }
-  const illegal = decision('m24', 'remove', { ground: 'illegal', legalGround: 'Art. 6 of the national law on hate speech', category: 'illegal_or_harmful_speech' });
+  const illegal = decision('m24', 'remove', {
+    ground: 'illegal',
+    legalGround: 'Art. 6 of the national law on hate speech',
+    category: 'illegal_or_harmful_speech',
+  });
   ids.illegal = (await call(moderatorKey, 'POST', '/v1/moderation/decisions', illegal)).json.id;
   ids.freeze = server.moteur.safety.moderation.decisions().find((d) => d.action === 'freeze')!.id;
   for (const [action, id] of Object.entries(ids)) {
@@ -180,7 +205,7 @@ test('a bad decision is refused saying which field is wrong, and nothing is deci
   assert.equal(server.moteur.safety.moderation.decisions().length, before);
 });
 
-test('an app key cannot decide and a moderator cannot read a person\'s export; both refusals are in the ledger', async () => {
+test("an app key cannot decide and a moderator cannot read a person's export; both refusals are in the ledger", async () => {
   const from = await ledgerSize();
   const decided = await call(appKey, 'POST', '/v1/moderation/decisions', decision('m11', 'remove'));
   assert.equal(decided.status, 403);
@@ -211,7 +236,13 @@ test('an appeal reopens the case for another moderator; the outcome is recorded'
   assert.equal((await call(appKey, 'GET', '/v1/videos/m12')).json.status, 'active');
   assert.equal(server.moteur.safety.moderation.appeals().find((a) => a.id === appeal.json.id)?.status, 'reversed');
   const entries = (await ledgerSince(from)).filter((e) => e.action === 'moderationAppeal' || e.action === 'moderationDecision');
-  assert.deepEqual(entries.map((e) => [e.action, e.principal]), [['moderationAppeal', 'test-app'], ['moderationDecision', 'mod-ben']]);
+  assert.deepEqual(
+    entries.map((e) => [e.action, e.principal]),
+    [
+      ['moderationAppeal', 'test-app'],
+      ['moderationDecision', 'mod-ben'],
+    ],
+  );
   const unknown = await call(appKey, 'POST', '/v1/moderation/appeals', { decisionId: 'dec-none', explanation: 'x' });
   assert.equal(unknown.status, 404);
 });
@@ -223,7 +254,20 @@ test('every decision is a ledger entry, and the ledger verifies with moteur audi
   assert.deepEqual(entries.map((e) => e.purpose.split(':')[0]).sort(), decisions.map((d) => d.id).sort());
   const state = join(tempDir(), 'state.json');
   const key = server.moteur.ledger.verifierKey();
-  const child = spawn(process.execPath, ['bin/moteur.js', 'audit', 'watch', '--url', server.url, '--key', key, '--api-key', auditorKey, '--state', state, '--entries']);
+  const child = spawn(process.execPath, [
+    'bin/moteur.js',
+    'audit',
+    'watch',
+    '--url',
+    server.url,
+    '--key',
+    key,
+    '--api-key',
+    auditorKey,
+    '--state',
+    state,
+    '--entries',
+  ]);
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const code = await new Promise((resolve) => child.once('exit', resolve));
@@ -236,9 +280,18 @@ test('moteur safety statements writes every restricting decision as a valid stat
   const out = join(tempDir(), 'statements.jsonl');
   const written = await runMoteur(['safety', 'statements', '--data', dataDir, '--from', today, '--to', today, '--out', out]);
   assert.equal(written.code, 0, written.stderr);
-  const statements = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const statements = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const decisions = server.moteur.safety.moderation.decisions();
-  assert.deepEqual(statements.map((s) => s.puid).sort(), decisions.filter((d) => d.action !== 'restore').map((d) => d.id).sort());
+  assert.deepEqual(
+    statements.map((s) => s.puid).sort(),
+    decisions
+      .filter((d) => d.action !== 'restore')
+      .map((d) => d.id)
+      .sort(),
+  );
   for (const statement of statements) assert.deepEqual(validateStatement(statement), [], JSON.stringify(statement));
 
   const report = await runMoteur(['safety', 'report', '--data', dataDir, '--from', today, '--to', today, '--json']);

@@ -25,7 +25,15 @@ function along(axis: number, lean: number): number[] {
 }
 
 /** Axis 0 is what the harmful trend looks like; the ordinary videos point anywhere else. */
-const video = (id: string, creatorId: string, embedding: number[]) => ({ id, creatorId, durationMs: 15_000, soundId: `s-${id}`, hashtags: ['t'], createdAt: Date.now() - 3_600_000, embedding });
+const video = (id: string, creatorId: string, embedding: number[]) => ({
+  id,
+  creatorId,
+  durationMs: 15_000,
+  soundId: `s-${id}`,
+  hashtags: ['t'],
+  createdAt: Date.now() - 3_600_000,
+  embedding,
+});
 const catalog = [
   video('bad1', 'bad-maker', along(30, 31)),
   video('bad2', 'bad-maker', along(5, 6)),
@@ -45,7 +53,12 @@ async function servedToNewcomer(userId: string): Promise<Set<string>> {
 }
 
 before(async () => {
-  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS, safety: { prior: { enabled: true, creatorRemovals: 1, similarity: 0.7, neighbours: 3, remembered: 100 } } });
+  server = await startServer({
+    dataDir,
+    port: 0,
+    regions: TEST_REGIONS,
+    safety: { prior: { enabled: true, creatorRemovals: 1, similarity: 0.7, neighbours: 3, remembered: 100 } },
+  });
   assert.equal((await call(appKey, 'POST', '/v1/videos', { videos: catalog })).json.stored, catalog.length);
 });
 after(() => server.close());
@@ -66,13 +79,19 @@ test("a removal holds the creator's other videos, before any report, with a stat
   assert.ok(held.risk > 0);
   assert.ok(!(await servedToNewcomer('after-removal')).has('bad2'), 'a held video reached a new person');
 
-  assert.equal((await call(appKey, 'POST', '/v1/videos', { videos: [video('bad3', 'bad-maker', along(9, 10)), video('fresh', 'maker99', along(9, 11))] })).json.stored, 2);
+  assert.equal(
+    (await call(appKey, 'POST', '/v1/videos', { videos: [video('bad3', 'bad-maker', along(9, 10)), video('fresh', 'maker99', along(9, 11))] })).json.stored,
+    2,
+  );
   const ids = (await call(moderatorKey, 'GET', '/v1/moderation/queue')).json.items.map((i: any) => i.videoId);
   assert.ok(ids.includes('bad3'), `the new upload of a creator with a removal was not held: ${ids}`);
   assert.ok(!ids.includes('fresh'), 'an upload from a creator with no removal was held');
 
   const decisions = (await call(moderatorKey, 'GET', '/v1/moderation/queue')).json.items;
-  assert.ok(decisions.every((i: any) => i.videoId !== 'bad1'), 'the removed video stayed in the queue');
+  assert.ok(
+    decisions.every((i: any) => i.videoId !== 'bad1'),
+    'the removed video stayed in the queue',
+  );
   const hold = server.moteur.safety.moderation.decisions().find((d) => d.videoId === 'bad2')!;
   assert.equal(hold.decidedBy, 'automated');
   assert.equal(hold.source, 'own_initiative');
@@ -96,7 +115,10 @@ test('a video whose content is close to several removed videos is held, in the c
   assert.ok(!ids.some((id: string) => id.startsWith('ok')), `an ordinary video was held: ${ids}`);
 
   await call(appKey, 'POST', '/v1/videos', { videos: [video('look5', 'maker50', along(0, 12))] });
-  assert.ok((await call(moderatorKey, 'GET', '/v1/moderation/queue')).json.items.some((i: any) => i.videoId === 'look5'), 'a new lookalike was not held');
+  assert.ok(
+    (await call(moderatorKey, 'GET', '/v1/moderation/queue')).json.items.some((i: any) => i.videoId === 'look5'),
+    'a new lookalike was not held',
+  );
 
   const restore = { videoId: 'look4', action: 'restore', category: 'other_violation_tc', ground: 'incompatible', explanation: 'Reviewed: no violation.' };
   assert.equal((await call(moderatorKey, 'POST', '/v1/moderation/decisions', restore)).status, 200);
@@ -108,7 +130,12 @@ test('a video whose content is close to several removed videos is held, in the c
 
 test('after a restart, the removals in force still hold new uploads', async () => {
   await server.close();
-  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS, safety: { prior: { enabled: true, creatorRemovals: 1, similarity: 0.7, neighbours: 3, remembered: 100 } } });
+  server = await startServer({
+    dataDir,
+    port: 0,
+    regions: TEST_REGIONS,
+    safety: { prior: { enabled: true, creatorRemovals: 1, similarity: 0.7, neighbours: 3, remembered: 100 } },
+  });
   await call(appKey, 'POST', '/v1/videos', { videos: [video('bad4', 'bad-maker', along(13, 14)), video('look6', 'maker51', along(0, 15))] });
   const ids = (await call(moderatorKey, 'GET', '/v1/moderation/queue')).json.items.map((i: any) => i.videoId);
   assert.ok(ids.includes('bad4') && ids.includes('look6'), `${ids}`);

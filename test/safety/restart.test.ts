@@ -7,7 +7,9 @@ test('moderation survives a restart: restrictions, open cases and reach come bac
   const dataDir = tempDir();
   const options = { dataDir, safety: { freeze: { minReports: 2, reportRate: 0.01 } } };
   let moteur = await Moteur.open(options);
-  await moteur.upsertVideos(Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, creatorId: `rc${i}`, durationMs: 5000, ...(i === 3 ? { sensitiveTopics: ['sadness'] } : {}) })));
+  await moteur.upsertVideos(
+    Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, creatorId: `rc${i}`, durationMs: 5000, ...(i === 3 ? { sensitiveTopics: ['sadness'] } : {}) })),
+  );
   await moteur.putUser('old', { createdAt: '2026-01-01T00:00:00Z' });
   await moteur.putUser('older', { createdAt: '2026-01-01T00:00:00Z' });
   await moteur.feed('viewer', { n: 10 });
@@ -17,7 +19,10 @@ test('moderation survives a restart: restrictions, open cases and reach come bac
     { id: 'rep2', userId: 'older', videoId: 'r1', type: 'report', reason: 'hate', ts: now },
     { id: 'rep3', userId: 'old', videoId: 'r2', type: 'report', reason: 'spam', ts: now },
   ]);
-  await moteur.decide({ videoId: 'r4', action: 'age_restrict', category: 'protection_of_minors', ground: 'incompatible', explanation: 'Adult themes.' }, { principal: 'mod', policyVersion: 'test' });
+  await moteur.decide(
+    { videoId: 'r4', action: 'age_restrict', category: 'protection_of_minors', ground: 'incompatible', explanation: 'Adult themes.' },
+    { principal: 'mod', policyVersion: 'test' },
+  );
   const queue = moteur.moderationQueue();
   assert.equal(moteur.safety.restrictionOf('r1')?.frozen, true);
   await moteur.close();

@@ -33,7 +33,10 @@ test('reports from accounts under an hour old count for a quarter, say so in the
   assert.deepEqual(item.integrity, ['4 report(s) from accounts under an hour old, each counted at 25 %']);
   // Two established accounts do freeze it.
   for (const id of ['settled0', 'settled1']) await settled(id);
-  await sendEvents(app, ['settled0', 'settled1'].map((u) => event(u, 'g2', 'report', { reason: 'hate' })));
+  await sendEvents(
+    app,
+    ['settled0', 'settled1'].map((u) => event(u, 'g2', 'report', { reason: 'hate' })),
+  );
   assert.equal((await caseOf('g2')).frozen, true);
 });
 
@@ -42,13 +45,21 @@ test('a burst of reports from one account counts for less past the fifth in a mi
   const events = Array.from({ length: 8 }, (_, i) => event('spammer', `g${10 + i}`, 'report', { reason: 'spam' }));
   await sendEvents(app, events);
   const cases = await Promise.all(events.map((e) => caseOf(e.videoId)));
-  assert.deepEqual(cases.map((c) => c.weightedReports), [1, 1, 1, 1, 1, 0.25, 0.25, 0.25]);
+  assert.deepEqual(
+    cases.map((c) => c.weightedReports),
+    [1, 1, 1, 1, 1, 0.25, 0.25, 0.25],
+  );
   assert.deepEqual(cases[7].integrity, ['1 report(s) sent in a burst by one account, each counted at 25 %']);
 });
 
 test("likes from a new account are noted in the video's case", async () => {
   await settled('veteran');
-  await sendEvents(app, [event('veteran', 'g5', 'like'), event('veteran', 'g5', 'report', { reason: 'spam' }), event('newbie', 'g6', 'like'), event('newbie', 'g6', 'report', { reason: 'spam' })]);
+  await sendEvents(app, [
+    event('veteran', 'g5', 'like'),
+    event('veteran', 'g5', 'report', { reason: 'spam' }),
+    event('newbie', 'g6', 'like'),
+    event('newbie', 'g6', 'report', { reason: 'spam' }),
+  ]);
   assert.deepEqual((await caseOf('g5')).integrity, []);
   assert.ok((await caseOf('g6')).integrity.includes('1 like(s) from accounts under an hour old or sent in bursts'));
 });

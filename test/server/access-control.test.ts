@@ -76,7 +76,12 @@ function requestFor(action: ActionName, role: Role): { method: string; path: str
       return { method: 'POST', path: '/v1/moderation/decisions', body, resource: `video:judged-${role}` };
     }
     case 'appealDecision':
-      return { method: 'POST', path: '/v1/moderation/appeals', body: { decisionId: decisionOf[role], explanation: 'the label is wrong' }, resource: `video:appealed-${role}` };
+      return {
+        method: 'POST',
+        path: '/v1/moderation/appeals',
+        body: { decisionId: decisionOf[role], explanation: 'the label is wrong' },
+        resource: `video:appealed-${role}`,
+      };
     case 'readStatement':
       return { method: 'GET', path: `/v1/moderation/decisions/${decisionOf[role]}/statement`, resource: `video:appealed-${role}` };
     case 'importData':
@@ -91,16 +96,45 @@ const decisionOf = {} as Record<Role, string>;
 /** What each role may do over HTTP; everything else must be a 403. */
 const ALLOWED: Record<Role, ActionName[]> = {
   app: [
-    'ingestEvents', 'upsertVideos', 'readCatalog', 'readVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser',
-    'appealDecision', 'readStatement',
+    'ingestEvents',
+    'upsertVideos',
+    'readCatalog',
+    'readVideo',
+    'putUser',
+    'changeConsent',
+    'readUser',
+    'readFeed',
+    'readFeedNonPersonalized',
+    'refreshUser',
+    'appealDecision',
+    'readStatement',
   ],
   analyst: ['readMetrics'],
   auditor: ['readLedger'],
   moderator: ['readVideo', 'readModerationQueue', 'decideModeration', 'readStatement'],
   admin: [
-    'ingestEvents', 'upsertVideos', 'readVideo', 'removeVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed',
-    'readFeedNonPersonalized', 'refreshUser', 'exportUser', 'eraseUser', 'readMetrics', 'readLedger', 'changePolicy',
-    'readModerationQueue', 'decideModeration', 'appealDecision', 'readStatement', 'readCatalog', 'listVideos', 'listUsers',
+    'ingestEvents',
+    'upsertVideos',
+    'readVideo',
+    'removeVideo',
+    'putUser',
+    'changeConsent',
+    'readUser',
+    'readFeed',
+    'readFeedNonPersonalized',
+    'refreshUser',
+    'exportUser',
+    'eraseUser',
+    'readMetrics',
+    'readLedger',
+    'changePolicy',
+    'readModerationQueue',
+    'decideModeration',
+    'appealDecision',
+    'readStatement',
+    'readCatalog',
+    'listVideos',
+    'listUsers',
   ],
 };
 const HTTP_ACTIONS = ALLOWED.admin;
@@ -111,7 +145,13 @@ before(async () => {
   const perRole = (prefix: string) => ROLES.map((role) => ({ id: `${prefix}-${role}`, creatorId: 'c9', durationMs: 1000 }));
   await m.upsertVideos([...videos(20), ...perRole('remove'), ...perRole('judged'), ...perRole('appealed')]);
   for (const role of ROLES) {
-    const input = { videoId: `appealed-${role}`, action: 'label', category: 'other_violation_tc', ground: 'incompatible', explanation: 'unverified claim' } as const;
+    const input = {
+      videoId: `appealed-${role}`,
+      action: 'label',
+      category: 'other_violation_tc',
+      ground: 'incompatible',
+      explanation: 'unverified claim',
+    } as const;
     decisionOf[role] = (await m.decide(input, { principal: 'test-moderator', policyVersion: 'test' })).id;
   }
   // The people each role's requests are about, created in the home region with consent, except the opted-out ones.
@@ -139,7 +179,17 @@ for (const role of ROLES) {
       const decisions = (await entriesSince(from)).filter((e) => e.action === action);
       assert.deepEqual(
         decisions,
-        [{ time: decisions[0]?.time, principal: `test-${role}`, purpose: decisions[0]?.purpose, action, resource, decision: allowed ? 'allow' : 'deny', policyVersion: server.access.policyVersion }],
+        [
+          {
+            time: decisions[0]?.time,
+            principal: `test-${role}`,
+            purpose: decisions[0]?.purpose,
+            action,
+            resource,
+            decision: allowed ? 'allow' : 'deny',
+            policyVersion: server.access.policyVersion,
+          },
+        ],
         `${role} ${action}: one ledger entry for the decision`,
       );
     }
@@ -210,7 +260,10 @@ test('reload: a revoked key stops working, keys created and revoked are recorded
   const keyName = `key:${hashKey(extra).slice(0, 16)}`;
   assert.deepEqual(
     entries.filter((e) => e.resource === keyName).map((e) => [e.action, e.principal]),
-    [['keyCreated', 'test-admin'], ['keyRevoked', 'test-admin']],
+    [
+      ['keyCreated', 'test-admin'],
+      ['keyRevoked', 'test-admin'],
+    ],
   );
   assert.equal(entries.filter((e) => e.action === 'policiesLoaded').length, 2);
 

@@ -29,7 +29,8 @@ before(async () => {
   // Everyone who likes v1 also likes v13 (another topic): co-engagement content alone would not find.
   const events = [];
   for (let p = 0; p < 12; p++) {
-    for (const id of ['v1', 'v13', 'v2']) events.push(event(`p${p}`, id, 'impression'), event(`p${p}`, id, 'play', { watchMs: 20_000 }), event(`p${p}`, id, 'like'));
+    for (const id of ['v1', 'v13', 'v2'])
+      events.push(event(`p${p}`, id, 'impression'), event(`p${p}`, id, 'play', { watchMs: 20_000 }), event(`p${p}`, id, 'like'));
   }
   const outcomes = await server.moteur.ingest(events);
   assert.ok(outcomes.every((o) => o.status === 'stored'));
@@ -51,8 +52,15 @@ test('similar videos: content look-alikes and what the same audience enjoyed, ea
   assert.ok(together !== undefined, 'the co-engaged video of another topic is there');
   assert.match(together.reasons.join(' '), /people who enjoyed this video also enjoyed it/);
   const scores = json.items.map((i: { score: number }) => i.score);
-  assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'best first');
-  assert.ok(!(await reply(moteur.GET('/v1/videos/{id}/similar', byId('v51', { n: 20 })))).json.items.some((i: { videoId: string }) => i.videoId === 'v56'), 'removed videos are not listed');
+  assert.deepEqual(
+    scores,
+    [...scores].sort((a, b) => b - a),
+    'best first',
+  );
+  assert.ok(
+    !(await reply(moteur.GET('/v1/videos/{id}/similar', byId('v51', { n: 20 })))).json.items.some((i: { videoId: string }) => i.videoId === 'v56'),
+    'removed videos are not listed',
+  );
 
   assert.equal((await reply(moteur.GET('/v1/videos/{id}/similar', byId('nope')))).status, 404);
   const bad = await reply(moteur.GET('/v1/videos/{id}/similar', byId('v1', { n: 0 })));
@@ -78,7 +86,10 @@ test('trending in a region: the engaged videos, most popular first; a region thi
 test('new videos: newest first, removed ones left out', async () => {
   const { status, json } = await reply(moteur.GET('/v1/videos/new', { params: { query: { n: 5 } } }));
   assert.equal(status, 200);
-  assert.deepEqual(json.items.map((i: { videoId: string }) => i.videoId), ['v59', 'v58', 'v57', 'v55', 'v54']);
+  assert.deepEqual(
+    json.items.map((i: { videoId: string }) => i.videoId),
+    ['v59', 'v58', 'v57', 'v55', 'v54'],
+  );
   assert.ok(json.items[0].score > json.items[4].score);
   assert.equal((await unchecked('/v1/videos/new?n=abc')).status, 400);
 });
@@ -86,9 +97,17 @@ test('new videos: newest first, removed ones left out', async () => {
 test('batch-get: videos in the order asked, unknown ids under missing; bad bodies are 400 naming the field', async () => {
   const { status, json } = await reply(moteur.POST('/v1/videos/batch-get', { body: { ids: ['v3', 'nope', 'v1'] } }));
   assert.equal(status, 200);
-  assert.deepEqual(json.videos.map((v: { id: string }) => v.id), ['v3', 'v1']);
+  assert.deepEqual(
+    json.videos.map((v: { id: string }) => v.id),
+    ['v3', 'v1'],
+  );
   assert.deepEqual(json.missing, ['nope']);
-  for (const [body, field] of [[{ ids: [] }, 'ids'], [{ ids: Array.from({ length: 501 }, (_, i) => `v${i}`) }, 'ids'], [{ ids: ['v1'], more: 1 }, 'more'], [{}, 'ids']] as const) {
+  for (const [body, field] of [
+    [{ ids: [] }, 'ids'],
+    [{ ids: Array.from({ length: 501 }, (_, i) => `v${i}`) }, 'ids'],
+    [{ ids: ['v1'], more: 1 }, 'more'],
+    [{}, 'ids'],
+  ] as const) {
     const bad = await unchecked('/v1/videos/batch-get', 'POST', body);
     assert.equal(bad.status, 400, JSON.stringify(body));
     assert.equal(bad.json.code, 'invalid_field');
@@ -97,7 +116,10 @@ test('batch-get: videos in the order asked, unknown ids under missing; bad bodie
 });
 
 test('listing videos and users pages through everything once by cursor; a made-up cursor is refused', async () => {
-  for (const [path, key, total] of [['/v1/videos', 'videos', 60], ['/v1/users', 'users', 12]] as const) {
+  for (const [path, key, total] of [
+    ['/v1/videos', 'videos', 60],
+    ['/v1/users', 'users', 12],
+  ] as const) {
     const list = (query: { limit?: number; cursor?: string }) => reply(moteur.GET(path, { params: { query } }));
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -139,7 +161,11 @@ test('feed filters: a topic tab, hashtags left out, ids the client has, one crea
   assert.deepEqual(none, [], 'a filter nothing passes gives an empty page, not the catalog over again');
 
   const tooMany = Array.from({ length: 501 }, (_, i) => `x${i}`).join(',');
-  for (const [filters, field] of [[{ hashtags: 'a,,b' }, 'hashtags'], [{ excludeHashtags: '' }, 'excludeHashtags'], [{ exclude: tooMany }, 'exclude']] as const) {
+  for (const [filters, field] of [
+    [{ hashtags: 'a,,b' }, 'hashtags'],
+    [{ excludeHashtags: '' }, 'excludeHashtags'],
+    [{ exclude: tooMany }, 'exclude'],
+  ] as const) {
     const bad = await reply(moteur.GET('/v1/users/{id}/feed', byId('tab-reader', filters)));
     assert.equal(bad.status, 400, JSON.stringify(filters));
     assert.equal(bad.json.field, field, JSON.stringify(filters));
@@ -148,7 +174,8 @@ test('feed filters: a topic tab, hashtags left out, ids the client has, one crea
 
 test('the new routes are in the OpenAPI document with examples', async () => {
   const doc = (await unchecked('/openapi.json')).json;
-  for (const path of ['/v1/videos/{id}/similar', '/v1/trending', '/v1/videos/new', '/v1/videos/batch-get', '/v1/videos', '/v1/users']) assert.ok(doc.paths[path], path);
+  for (const path of ['/v1/videos/{id}/similar', '/v1/trending', '/v1/videos/new', '/v1/videos/batch-get', '/v1/videos', '/v1/users'])
+    assert.ok(doc.paths[path], path);
   const feedParams = doc.paths['/v1/users/{id}/feed'].get.parameters.map((p: { name: string }) => p.name);
   for (const name of ['hashtags', 'excludeHashtags', 'exclude', 'creatorId']) assert.ok(feedParams.includes(name), name);
   assert.match(JSON.stringify(doc.paths['/v1/videos/{id}/similar']), /content similarity 0\.83/);

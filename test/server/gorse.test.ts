@@ -92,11 +92,21 @@ test('users are created and read back; feedback becomes watch events as configur
   // Gorse ignores feedback inserted twice: the same key is the same event.
   assert.equal(await gorse.insertFeedbacks(feedback), 3);
   const events = (await server.moteur.exportUser('ana')).events.map((e) => [e.type, e.videoId, e.watchMs]);
-  assert.deepEqual(events.sort(), [['like', 'item1', undefined], ['like', 'item3', undefined], ['play', 'item2', 15_000]].sort());
+  assert.deepEqual(
+    events.sort(),
+    [
+      ['like', 'item1', undefined],
+      ['like', 'item3', undefined],
+      ['play', 'item2', 15_000],
+    ].sort(),
+  );
 
   const unknownType = await failure(gorse.insertFeedbacks([{ FeedbackType: 'bookmark', UserId: 'ana', ItemId: 'item1', Timestamp: ts }]));
   assert.equal(unknownType.code, 400);
-  assert.match(unknownType.message, /'bookmark' is not a mapped feedback type \(mapped: star, like, favorite, read, share, comment; add it to gorse.feedbackTypes/);
+  assert.match(
+    unknownType.message,
+    /'bookmark' is not a mapped feedback type \(mapped: star, like, favorite, read, share, comment; add it to gorse.feedbackTypes/,
+  );
   const unknownItem = await failure(
     gorse.insertFeedbacks([
       { FeedbackType: 'like', UserId: 'ana', ItemId: 'item5', Timestamp: ts },
@@ -121,13 +131,20 @@ test('recommendations are the feed; popular, latest and neighbours are lists of 
   assert.equal(recommended.length, 3);
   for (const id of recommended) assert.ok(itemIds.includes(id), `${id} is not an item`);
   const next = await gorse.getRecommend({ userId: 'ana', cursorOptions: { n: 3 } });
-  assert.deepEqual(next.filter((id) => recommended.includes(id)), [], 'the next call repeated a recommendation');
+  assert.deepEqual(
+    next.filter((id) => recommended.includes(id)),
+    [],
+    'the next call repeated a recommendation',
+  );
 
   // Gorse's write-back: the recommended items are recorded as the given feedback, here `read` (a full play).
   const written = await gorse.getRecommend({ userId: 'bo', writeBackType: 'read', writeBackDelay: '1m', cursorOptions: { n: 2 } });
   const plays = (await server.moteur.exportUser('bo')).events;
   assert.deepEqual(plays.map((e) => [e.type, e.videoId]).sort(), written.map((id) => ['play', id]).sort());
-  assert.ok(plays.every((e) => e.ts > Date.now() + 50_000), 'the write-back delay was not applied');
+  assert.ok(
+    plays.every((e) => e.ts > Date.now() + 50_000),
+    'the write-back delay was not applied',
+  );
 
   const popular = await until('item6 and item7 on top of the popular list', 10_000, async () => {
     const list = await gorse.getPopular({ cursorOptions: { n: 3 } });
@@ -147,7 +164,10 @@ test('recommendations are the feed; popular, latest and neighbours are lists of 
     { Id: 'item10', Score: Date.parse('2026-01-11T00:00:00Z') / 1000 },
     { Id: 'item9', Score: Date.parse('2026-01-10T00:00:00Z') / 1000 },
   ]);
-  assert.deepEqual((await gorse.getLatest({ category: 'even', cursorOptions: { n: 2, offset: 1 } })).map((l) => l.Id), ['item8', 'item6']);
+  assert.deepEqual(
+    (await gorse.getLatest({ category: 'even', cursorOptions: { n: 2, offset: 1 } })).map((l) => l.Id),
+    ['item8', 'item6'],
+  );
 
   const neighbours = (await gorse.getItemNeighbors({ itemId: 'item6' })) as unknown as { Id: string; Score: number }[];
   assert.equal(neighbours[0]?.Id, 'item7', `item7 is item6's nearest neighbour: ${JSON.stringify(neighbours)}`);
@@ -179,9 +199,15 @@ test('a deleted item is gone from recommendations, popular and neighbours', asyn
   assert.equal((await gorse.getItem('item7')).IsHidden, true, 'moteur keeps a deleted item for history, hidden');
 });
 
-test('what cannot map answers 501 in Gorse\'s error shape, saying why and what to do instead', async () => {
+test("what cannot map answers 501 in Gorse's error shape, saying why and what to do instead", async () => {
   const feedback = { type: 'star', userId: 'ana', itemId: 'item1' };
-  for (const call of [gorse.getFeedback(feedback), gorse.deleteFeedback(feedback), gorse.getUserFeedback('ana'), gorse.getItemFeedback('item1'), gorse.getFeedbacks()]) {
+  for (const call of [
+    gorse.getFeedback(feedback),
+    gorse.deleteFeedback(feedback),
+    gorse.getUserFeedback('ana'),
+    gorse.getItemFeedback('item1'),
+    gorse.getFeedbacks(),
+  ]) {
     const error = await failure(call);
     assert.equal(error.code, 501);
     assert.match(error.message, /sealed, append-only watch events .* GET \/v1\/users\/:id\/export/);
@@ -208,7 +234,11 @@ test('X-API-Key is a moteur key: the same policies decide, and every decision is
   assert.equal((await failure(gorse.getUser('ana'))).code, 404);
 
   await server.moteur.counts();
-  const decisions = (await server.moteur.ledger.entries(from, await server.moteur.ledger.size())).map((e) => [e.entry.principal, e.entry.action, e.entry.decision]);
+  const decisions = (await server.moteur.ledger.entries(from, await server.moteur.ledger.size())).map((e) => [
+    e.entry.principal,
+    e.entry.action,
+    e.entry.decision,
+  ]);
   assert.deepEqual(
     decisions.filter(([, action]) => action !== 'userErased'),
     [

@@ -63,8 +63,24 @@ test('bad requests get a 4xx with a code, a message and the field, and write not
     ['malformed JSON', '/v1/events', undefined, '{"events": [', 400, 'invalid_json', 'body'],
     ['missing events', '/v1/events', { evnts: [] }, undefined, 400, 'invalid_field', 'events'],
     ['events not an array', '/v1/events', { events: 'x' }, undefined, 400, 'invalid_field', 'events'],
-    ['batch over the limit', '/v1/events', { events: Array.from({ length: 1001 }, () => event('h2', 'v1', 'like')) }, undefined, 413, 'batch_too_large', 'events'],
-    ['body over the size limit', '/v1/videos', { videos: [{ id: 'big', creatorId: 'c', durationMs: 1, caption: 'x'.repeat(300_000) }] }, undefined, 413, 'body_too_large', 'body'],
+    [
+      'batch over the limit',
+      '/v1/events',
+      { events: Array.from({ length: 1001 }, () => event('h2', 'v1', 'like')) },
+      undefined,
+      413,
+      'batch_too_large',
+      'events',
+    ],
+    [
+      'body over the size limit',
+      '/v1/videos',
+      { videos: [{ id: 'big', creatorId: 'c', durationMs: 1, caption: 'x'.repeat(300_000) }] },
+      undefined,
+      413,
+      'body_too_large',
+      'body',
+    ],
   ];
   for (const [name, path, body, raw, status, code, field] of cases) {
     const res = await unchecked('POST', path, raw === undefined ? { json: body } : { raw });
@@ -89,13 +105,19 @@ test('users: create, update, validate, and feed query checks', async () => {
   assert.equal((await reply(moteur.GET('/v1/users/{id}', newbie))).status, 404);
   const put = await reply(moteur.PUT('/v1/users/{id}', { ...newbie, body: { region: 'us', settings: { keywordFilters: ['topic2'] } } }));
   assert.equal(put.status, 200);
-  assert.equal((await reply(moteur.PUT('/v1/users/{id}', { ...newbie, body: { settings: { personalized: false } } }))).json.settings.keywordFilters[0], 'topic2');
+  assert.equal(
+    (await reply(moteur.PUT('/v1/users/{id}', { ...newbie, body: { settings: { personalized: false } } }))).json.settings.keywordFilters[0],
+    'topic2',
+  );
   const bad = await unchecked('PUT', '/v1/users/newbie', { json: { regoin: 'eu' } });
   assert.deepEqual([bad.status, bad.json.field], [400, 'regoin']);
   const feed = await reply(moteur.GET('/v1/users/{id}/feed', byId('newbie', { n: 5, sessionId: 's1' })));
   assert.equal(feed.json.items.length, 5);
   assert.ok(feed.json.items.every((i: any) => !i.hashtags.includes('topic2')));
-  assert.ok(feed.json.items.every((i: any) => i.explain === undefined), 'explanations only when asked for');
+  assert.ok(
+    feed.json.items.every((i: any) => i.explain === undefined),
+    'explanations only when asked for',
+  );
   const explained = await reply(moteur.GET('/v1/users/{id}/feed', byId('newbie', { n: 3, explain: '1' as const })));
   for (const item of explained.json.items) {
     assert.equal(item.explain.source, item.source);
@@ -112,7 +134,10 @@ test('a person can export their data, refresh their feed and be erased over HTTP
   const person = { params: { path: { id: 'rights' } } };
   await answer(moteur.POST('/v1/events', { body: { events: [event('rights', 'v4', 'like'), event('rights', 'v5', 'follow')] } }));
   const exported = (await answer(moteur.GET('/v1/users/{id}/export', person))) as any;
-  assert.deepEqual(exported.events.map((e: any) => e.type), ['like', 'follow']);
+  assert.deepEqual(
+    exported.events.map((e: any) => e.type),
+    ['like', 'follow'],
+  );
   assert.deepEqual(await answer(moteur.POST('/v1/users/{id}/refresh', person)), { userId: 'rights', refreshed: true });
   assert.deepEqual(((await answer(moteur.GET('/v1/users/{id}/export', person))) as any).learned.follows, ['c5']);
   assert.deepEqual(await answer(moteur.DELETE('/v1/users/{id}', person)), { userId: 'rights', eventsErased: 2 });
@@ -126,6 +151,8 @@ test('a person can export their data, refresh their feed and be erased over HTTP
 test('a body with a __proto__ key is refused as an unknown field', async () => {
   const res = await unchecked('PUT', '/v1/users/proto', { raw: '{"__proto__": {"admin": true}}' });
   assert.deepEqual([res.status, res.json.field], [400, '__proto__']);
-  const events = await unchecked('POST', '/v1/events', { raw: JSON.stringify({ events: [{ ...event('p', 'v1', 'like') }] }).replace('"id"', '"__proto__":{"x":1},"id"') });
+  const events = await unchecked('POST', '/v1/events', {
+    raw: JSON.stringify({ events: [{ ...event('p', 'v1', 'like') }] }).replace('"id"', '"__proto__":{"x":1},"id"'),
+  });
   assert.equal(events.json.results[0].status, 'rejected');
 });

@@ -46,7 +46,13 @@ test('POST /v1/events: events the log refuses are answered 503 one by one, and r
     assert.equal(r.code, 'log_unavailable');
     assert.match(r.message, /maximum messages exceeded.*send it again: if it was stored after all, it is reported a duplicate/);
   }
-  assert.deepEqual(first.json.results[5], { id: first.json.results[5].id, status: 'rejected', code: 'unknown_video', message: "videoId: video 'nope' does not exist", field: 'videoId' });
+  assert.deepEqual(first.json.results[5], {
+    id: first.json.results[5].id,
+    status: 'rejected',
+    code: 'unknown_video',
+    message: "videoId: video 'nope' does not exist",
+    field: 'videoId',
+  });
 
   // The three are in the log all the same, so the engine has learned all five follows.
   const exported = async () => (await answer(moteur.GET('/v1/users/{id}/export', { params: { path: { id: 'ada' } } }))) as any;
@@ -79,7 +85,10 @@ test('POST /v1/events: events the log refuses are answered 503 one by one, and r
   });
   const later = [5, 6, 7].map((i) => ({ ...event('ada', `v${i % 5}`, 'share'), type: 'share' as const }));
   const reply = await sendEvents(retrying, later);
-  assert.deepEqual(answers.map((a) => a.status), [503, 200]);
+  assert.deepEqual(
+    answers.map((a) => a.status),
+    [503, 200],
+  );
   assert.ok(answers[1]!.at - answers[0]!.at >= 950, `resent ${Math.round(answers[1]!.at - answers[0]!.at)} ms after a Retry-After of 1 s`);
   // The first try put all three in the log (only two of their ids could not be claimed), so the resend finds them there.
   assert.deepEqual([reply.stored, reply.duplicates, reply.failed], [0, 3, 0]);

@@ -46,9 +46,14 @@ function assertScoreOrder(items: { videoId: string; score: number }[], given: st
 before(async () => {
   server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS });
   const admin = as(keys.admin);
-  assert.equal((await reply(admin.POST('/v1/videos', { body: { videos: [...videos(40), ...creatorA, { id: 'gone', creatorId: 'c9', durationMs: 10_000 }] } }))).json.stored, 44);
+  assert.equal(
+    (await reply(admin.POST('/v1/videos', { body: { videos: [...videos(40), ...creatorA, { id: 'gone', creatorId: 'c9', durationMs: 10_000 }] } }))).json
+      .stored,
+    44,
+  );
   assert.equal((await reply(admin.DELETE('/v1/videos/{id}', byId('gone')))).status, 200);
-  for (const userId of ['fan', 'private', 'judge']) assert.equal((await reply(as(keys.app).POST('/v1/events', { body: { events: likesCreatorA(userId) } }))).json.stored, 6);
+  for (const userId of ['fan', 'private', 'judge'])
+    assert.equal((await reply(as(keys.app).POST('/v1/events', { body: { events: likesCreatorA(userId) } }))).json.stored, 6);
   assert.equal((await reply(as(keys.app).PUT('/v1/users/{id}', { ...byId('private'), body: { settings: { personalized: false } } }))).status, 200);
 });
 after(() => server.close());
@@ -68,7 +73,10 @@ test("a person who watched and liked a creator's videos gets that creator's unse
     assert.ok(item.reasons.length > 0 && item.reasons.every((r: unknown) => typeof r === 'string' && r.length > 0), JSON.stringify(item.reasons));
     assert.match(item.reasons[0], /^predicted watch \d+\.\d\d, like \d+\.\d\d$/);
   }
-  assert.ok(first.reasons.some((r: string) => /creator/.test(r)), `what drove a3's score: ${first.reasons.join('; ')}`);
+  assert.ok(
+    first.reasons.some((r: string) => /creator/.test(r)),
+    `what drove a3's score: ${first.reasons.join('; ')}`,
+  );
 
   // Someone with no history gets no such boost for a3: the order was made by what the person did.
   const stranger = await rank('stranger', given);
@@ -85,17 +93,32 @@ test("the items are in the scores' order (ties as given), each video once, and t
 
   // The scorer the feed serves: a feed's items get the same scores from rank (for a person with the same history, so fan's feed is untouched).
   const feed = await feedOf('judge', 8);
-  const ranked = await rank('judge', feed.json.items.map((i: any) => i.videoId));
+  const ranked = await rank(
+    'judge',
+    feed.json.items.map((i: any) => i.videoId),
+  );
   const scoreOf = new Map(ranked.json.items.map((i: any) => [i.videoId, i.score]));
   for (const item of feed.json.items) assert.equal(scoreOf.get(item.videoId), item.score, `${item.videoId} (from ${item.source})`);
-  assertScoreOrder(ranked.json.items, feed.json.items.map((i: any) => i.videoId));
+  assertScoreOrder(
+    ranked.json.items,
+    feed.json.items.map((i: any) => i.videoId),
+  );
 });
 
 test('unknown and removed videos are rejected with the reason, and the others are still ranked', async () => {
   const res = await rank('fan', ['nope', 'v12', 'gone', 'a3', 'nope']);
   assert.equal(res.status, 200);
-  assert.deepEqual(res.json.items.map((i: any) => i.videoId), ['a3', 'v12']);
-  assert.deepEqual(res.json.rejected.map((r: any) => [r.videoId, r.code]), [['nope', 'unknown_video'], ['gone', 'video_removed']]);
+  assert.deepEqual(
+    res.json.items.map((i: any) => i.videoId),
+    ['a3', 'v12'],
+  );
+  assert.deepEqual(
+    res.json.rejected.map((r: any) => [r.videoId, r.code]),
+    [
+      ['nope', 'unknown_video'],
+      ['gone', 'video_removed'],
+    ],
+  );
   for (const r of res.json.rejected) assert.match(r.message, new RegExp(`video '${r.videoId}'`));
   const none = await rank('fan', ['nope']);
   assert.deepEqual([none.status, none.json.items, none.json.rejected.length], [200, [], 1]);
@@ -130,7 +153,10 @@ test('without a key: 401; with a key whose role may not read the feed: 403, and 
   }
   assert.deepEqual(
     (await entriesAbout('fan', from)).map((e) => [e.principal, e.action, e.purpose, e.decision]),
-    [['test-analyst', 'readFeed', 'rank', 'deny'], ['test-auditor', 'readFeed', 'rank', 'deny']],
+    [
+      ['test-analyst', 'readFeed', 'rank', 'deny'],
+      ['test-auditor', 'readFeed', 'rank', 'deny'],
+    ],
   );
 });
 
@@ -171,10 +197,22 @@ test('a bad body gets a 400 naming videoIds (413 over 1,000 ids), before any acc
     assert.match(res.json.message, /videoIds/, name);
     assert.equal(typeof res.json.field, 'string', name);
   }
-  const big = await rank('fan', Array.from({ length: 1001 }, (_, i) => `v${i % 40}`));
+  const big = await rank(
+    'fan',
+    Array.from({ length: 1001 }, (_, i) => `v${i % 40}`),
+  );
   assert.deepEqual([big.status, big.json.code, big.json.field], [413, 'batch_too_large', 'videoIds']);
   assert.match(big.json.message, /1001 .*limit is 1000/);
-  assert.equal((await rank('fan', Array.from({ length: 1000 }, (_, i) => `v${i % 40}`))).status, 200, '1,000 ids is allowed');
+  assert.equal(
+    (
+      await rank(
+        'fan',
+        Array.from({ length: 1000 }, (_, i) => `v${i % 40}`),
+      )
+    ).status,
+    200,
+    '1,000 ids is allowed',
+  );
   assert.deepEqual(await entriesAbout('fan', from).then((es) => es.length), 1, 'only the valid request was decided');
 });
 
@@ -201,7 +239,10 @@ test('the route is in the OpenAPI description with its body and answer', async (
   const route = openapi.paths['/v1/users/{id}/rank']?.post;
   assert.ok(route, 'POST /v1/users/{id}/rank undocumented');
   const body = route.requestBody.content['application/json'].schema;
-  assert.deepEqual([body.required, body.additionalProperties, body.properties.videoIds.type, body.properties.videoIds.maxItems], [['videoIds'], false, 'array', 1000]);
+  assert.deepEqual(
+    [body.required, body.additionalProperties, body.properties.videoIds.type, body.properties.videoIds.maxItems],
+    [['videoIds'], false, 'array', 1000],
+  );
   const answer = route.responses['200'].content['application/json'].schema;
   assert.deepEqual(Object.keys(answer.properties), ['userId', 'items', 'rejected']);
   assert.deepEqual(Object.keys(answer.properties.items.items.properties), ['videoId', 'score', 'reasons']);

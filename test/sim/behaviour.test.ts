@@ -41,7 +41,10 @@ test('short videos are watched to a larger fraction, loved ones replayed, and po
   const short = meanRatio(fan, 8_000);
   const long = meanRatio(fan, 120_000);
   assert.ok(short.ratio > long.ratio * 1.3, `short ${short.ratio} vs long ${long.ratio}`);
-  assert.ok(short.reactions.some((r) => r.watchRatio > 1), 'no replay of a loved short video');
+  assert.ok(
+    short.reactions.some((r) => r.watchRatio > 1),
+    'no replay of a loved short video',
+  );
   assert.ok(short.reactions.some((r) => r.actions.includes('like')));
   const poor = meanRatio(stranger, 30_000).reactions;
   assert.ok(poor.filter((r) => r.actions.includes('skip')).length > 0.8 * poor.length, 'poor matches are mostly skipped');

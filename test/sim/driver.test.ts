@@ -42,13 +42,17 @@ test('simulated people get better feeds as the engine learns from their watching
     assert.ok(report.videosPosted > 0, 'creators posted nothing while people watched');
     assert.equal(server.moteur.catalog.size, 3000 + report.videosPosted);
     assert.ok(reports.length >= 3, `only ${reports.length} live reports`);
-    assert.ok(reports.every((r, i) => i === 0 || r.feeds >= reports[i - 1]!.feeds), 'live figures only grow');
+    assert.ok(
+      reports.every((r, i) => i === 0 || r.feeds >= reports[i - 1]!.feeds),
+      'live figures only grow',
+    );
 
     const affinity = report.affinityByWindow;
     const watch = report.watchRatioByWindow;
     assert.ok(affinity.length >= 3, `windows: ${affinity.length}`);
     // The later half of the windows against the first: the last window alone may hold only a few feeds.
-    const laterHalf = (series: number[]) => series.slice(Math.floor(series.length / 2)).reduce((a, b) => a + b, 0) / (series.length - Math.floor(series.length / 2));
+    const laterHalf = (series: number[]) =>
+      series.slice(Math.floor(series.length / 2)).reduce((a, b) => a + b, 0) / (series.length - Math.floor(series.length / 2));
     assert.ok(laterHalf(affinity) > affinity[0]! + 0.1, `hidden affinity by window: ${affinity.join(' ')}`);
     assert.ok(laterHalf(watch) > watch[0]! + 0.1, `watch ratio by window: ${watch.join(' ')}`);
   } finally {

@@ -30,7 +30,10 @@ test('creators post within their topic mix, and some sounds trend across topics'
   const mixed = creators.filter((c) => c.topics.length > 1).length / creators.length;
   assert.ok(mixed > 0.15 && mixed < 0.5, `share of creators with two topics: ${mixed}`);
   for (const v of world.videos) {
-    assert.ok(world.creators.get(v.creatorId)!.topics.some((t) => t.topic === v.topic), `${v.id} is off its creator's topics`);
+    assert.ok(
+      world.creators.get(v.creatorId)!.topics.some((t) => t.topic === v.topic),
+      `${v.id} is off its creator's topics`,
+    );
   }
   const topicsBySound = new Map<string, Set<number>>();
   for (const v of world.videos) topicsBySound.set(v.soundId, (topicsBySound.get(v.soundId) ?? new Set()).add(v.topic));
@@ -42,7 +45,10 @@ test('a posted video is the same whenever it is posted, so a world can catch up 
   const options = { videos: 100, users: 5, seed: 9, now: 1_800_000_000_000 };
   const earlier = generateWorld(options);
   const posted = [...postVideos(earlier, 30, 1_800_000_100_000), ...postVideos(earlier, 20, 1_800_000_200_000)];
-  assert.deepEqual(posted.map((v) => v.id), Array.from({ length: 50 }, (_, i) => `video${100 + i}`));
+  assert.deepEqual(
+    posted.map((v) => v.id),
+    Array.from({ length: 50 }, (_, i) => `video${100 + i}`),
+  );
   assert.equal(earlier.videos.length, 150);
   assert.ok(posted.slice(0, 30).every((v) => v.createdAt === 1_800_000_100_000));
 
@@ -59,7 +65,10 @@ test('people and creators live in several regions and speak their language; most
   const share = (items: { region: string }[], region: string) => items.filter((x) => x.region === region).length / items.length;
   assert.ok(share(world.users, 'us') > 0.35 && share(world.users, 'us') < 0.55, `people in us: ${share(world.users, 'us')}`);
   assert.ok(share(world.users, 'fr') > 0.12 && share(world.users, 'fr') < 0.28, `people in fr: ${share(world.users, 'fr')}`);
-  assert.ok(world.users.every((u) => u.language === (u.region === 'fr' ? 'fr' : u.region === 'br' ? 'pt' : 'en')), 'a person speaks their region\'s language');
+  assert.ok(
+    world.users.every((u) => u.language === (u.region === 'fr' ? 'fr' : u.region === 'br' ? 'pt' : 'en')),
+    "a person speaks their region's language",
+  );
   for (const v of world.videos) {
     const creator = world.creators.get(v.creatorId)!;
     assert.equal(v.language, creator.language);

@@ -70,9 +70,15 @@ export function storeContract(name: string, { open, skip }: ContractOptions): vo
       after = page[page.length - 1]!.id;
     }
     assert.deepEqual(pages.flat(), ids);
-    assert.deepEqual(pages.map((p) => p.length), [10, 10, 5]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [10, 10, 5],
+    );
     await store.insertMissingUsers(['u3', 'u1', 'u2'].map((id) => user(id)));
-    assert.deepEqual((await store.listUsers('u1', 10)).map((u) => u.id), ['u2', 'u3']);
+    assert.deepEqual(
+      (await store.listUsers('u1', 10)).map((u) => u.id),
+      ['u2', 'u3'],
+    );
   });
 
   it('putUser replaces a profile; insertMissingUsers never touches an existing one', async (store) => {
@@ -94,10 +100,23 @@ export function storeContract(name: string, { open, skip }: ContractOptions): vo
     await store.recordServed([{ userId: 'ann', videoId: 'v1', ts: 9 }]);
     await store.recordServed([]);
     const all = await store.listServed(0, 10);
-    assert.deepEqual(all.map((r) => [r.userId, r.videoId, r.ts]), [['ann', 'v1', 1], ['bob', 'v1', 2], ['ann', 'v2', 3]]);
+    assert.deepEqual(
+      all.map((r) => [r.userId, r.videoId, r.ts]),
+      [
+        ['ann', 'v1', 1],
+        ['bob', 'v1', 2],
+        ['ann', 'v2', 3],
+      ],
+    );
     assert.ok(all.every((r, i) => i === 0 || r.rowId > all[i - 1]!.rowId));
-    assert.deepEqual((await store.listServed(all[0]!.rowId, 1)).map((r) => r.videoId), ['v1']);
-    assert.deepEqual(await store.servedTo('ann'), [{ videoId: 'v1', ts: 1 }, { videoId: 'v2', ts: 3 }]);
+    assert.deepEqual(
+      (await store.listServed(all[0]!.rowId, 1)).map((r) => r.videoId),
+      ['v1'],
+    );
+    assert.deepEqual(await store.servedTo('ann'), [
+      { videoId: 'v1', ts: 1 },
+      { videoId: 'v2', ts: 3 },
+    ]);
     await store.clearServed('ann');
     assert.deepEqual(await store.servedTo('ann'), []);
     assert.equal((await store.counts()).served, 1);
@@ -107,7 +126,13 @@ export function storeContract(name: string, { open, skip }: ContractOptions): vo
     await store.recordReset('ann', 5);
     await store.recordReset('bob', 7);
     await store.recordReset('ann', 12);
-    assert.deepEqual(await store.listResets(), new Map([['ann', 12], ['bob', 7]]));
+    assert.deepEqual(
+      await store.listResets(),
+      new Map([
+        ['ann', 12],
+        ['bob', 7],
+      ]),
+    );
   });
 
   it('timestamps and positions up to 2^53 - 1 come back exactly', async (store) => {
@@ -135,8 +160,14 @@ export function storeContract(name: string, { open, skip }: ContractOptions): vo
     assert.equal(await store.getUser('ann'), undefined);
     assert.deepEqual(await store.servedTo('ann'), []);
     assert.deepEqual(await store.listResets(), new Map([['bob', 4]]));
-    assert.deepEqual((await store.listUsers('', 10)).map((u) => u.id), ['bob']);
-    assert.deepEqual((await store.listServed(0, 10)).map((r) => r.userId), ['bob']);
+    assert.deepEqual(
+      (await store.listUsers('', 10)).map((u) => u.id),
+      ['bob'],
+    );
+    assert.deepEqual(
+      (await store.listServed(0, 10)).map((r) => r.userId),
+      ['bob'],
+    );
     const counts = await store.counts();
     assert.deepEqual([counts.videos, counts.users, counts.served], [2, 1, 1]);
     assert.ok((counts.bytes ?? 0) > 0);

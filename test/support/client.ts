@@ -34,7 +34,13 @@ export function byId(id: string, query?: object) {
  * A request the typed client cannot send, because it is deliberately wrong: malformed JSON (`raw`), a body or
  * query outside the OpenAPI document, a path it does not list. The answer is read as `reply` reads it.
  */
-export async function sendUnchecked(server: { url: string }, apiKey: string | undefined, method: string, path: string, body?: { json?: unknown; raw?: string }): Promise<Reply> {
+export async function sendUnchecked(
+  server: { url: string },
+  apiKey: string | undefined,
+  method: string,
+  path: string,
+  body?: { json?: unknown; raw?: string },
+): Promise<Reply> {
   const sent = body?.raw ?? (body?.json === undefined ? undefined : JSON.stringify(body.json));
   const headers: Record<string, string> = apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
   if (sent !== undefined) headers['content-type'] = 'application/json';

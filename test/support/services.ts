@@ -47,7 +47,10 @@ export function freshPostgresUrl(): string {
   after(async () => {
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
-    const { rows } = await client.query<{ name: string }>(`SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name = $1 OR schema_name LIKE $2`, [schema, `${schema}\\_%`]);
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name = $1 OR schema_name LIKE $2`,
+      [schema, `${schema}\\_%`],
+    );
     for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
     await client.end();
   });

@@ -6,7 +6,10 @@ export function videoCounters(learners: OnlineLearners, now: number, names: read
   const out = new Map<string, number[]>();
   for (let slot = 0; slot < learners.parts.catalog.size; slot++) {
     const f = learners.parts.counters.decayFactor(slot, now);
-    out.set(learners.parts.catalog.get(slot).id, names.map((c) => f * learners.parts.counters.get(slot, c)));
+    out.set(
+      learners.parts.catalog.get(slot).id,
+      names.map((c) => f * learners.parts.counters.get(slot, c)),
+    );
   }
   return out;
 }

@@ -30,7 +30,7 @@ after(() => server.close());
 
 test('personal data accesses land in the ledger under a commitment, and an auditor can verify it with the public key alone', async () => {
   const first = await checkpoint();
-  const key = moteur("audit", "key", "--data", dataDir).stdout.trim();
+  const key = moteur('audit', 'key', '--data', dataDir).stdout.trim();
   assert.equal(key, server.moteur.ledger.verifierKey());
   assert.equal(verifyNote(first, key).ok, true, `${key} ${JSON.stringify(first)} ${JSON.stringify(verifyNote(first, key))}`);
   const size1 = Number(first.split('\n')[1]);
@@ -45,22 +45,46 @@ test('personal data accesses land in the ledger under a commitment, and an audit
   assert.equal(size2, size1 + 3);
 
   const { entries } = (await answer(admin().GET('/v1/ledger/entries', { params: { query: { start: size1, end: size2 } } }))) as any;
-  assert.deepEqual(entries.map((e: any) => [e.entry.action, e.entry.principal, e.entry.decision]), [
-    ['readLedger', 'test-admin', 'allow'],
-    ['readFeed', 'test-admin', 'allow'],
-    ['exportUser', 'test-admin', 'allow'],
-  ]);
-  assert.ok(entries.slice(1).every((e: any) => /^user:[0-9a-f]{64}$/.test(e.entry.resource)), 'an entry names the person in clear');
+  assert.deepEqual(
+    entries.map((e: any) => [e.entry.action, e.entry.principal, e.entry.decision]),
+    [
+      ['readLedger', 'test-admin', 'allow'],
+      ['readFeed', 'test-admin', 'allow'],
+      ['exportUser', 'test-admin', 'allow'],
+    ],
+  );
+  assert.ok(
+    entries.slice(1).every((e: any) => /^user:[0-9a-f]{64}$/.test(e.entry.resource)),
+    'an entry names the person in clear',
+  );
   assert.ok(!second.includes('alice') && !JSON.stringify(entries).includes('alice'));
 
   const root2 = Buffer.from(rootB64!, 'base64');
   const inclusion = (await answer(admin().GET('/v1/ledger/proofs/inclusion', { params: { query: { index: size1, size: size2 } } }))) as any;
   const leaf = leafHash(canonicalEntry(entries[0].entry));
-  assert.deepEqual(verifyInclusion(size1, size2, leaf, inclusion.proof.map((p: string) => Buffer.from(p, 'base64')), root2), { ok: true });
+  assert.deepEqual(
+    verifyInclusion(
+      size1,
+      size2,
+      leaf,
+      inclusion.proof.map((p: string) => Buffer.from(p, 'base64')),
+      root2,
+    ),
+    { ok: true },
+  );
   if (size1 > 0) {
     const root1 = Buffer.from(first.split('\n')[2]!, 'base64');
     const consistency = (await answer(admin().GET('/v1/ledger/proofs/consistency', { params: { query: { from: size1, to: size2 } } }))) as any;
-    assert.deepEqual(verifyConsistency(size1, size2, root1, root2, consistency.proof.map((p: string) => Buffer.from(p, 'base64'))), { ok: true });
+    assert.deepEqual(
+      verifyConsistency(
+        size1,
+        size2,
+        root1,
+        root2,
+        consistency.proof.map((p: string) => Buffer.from(p, 'base64')),
+      ),
+      { ok: true },
+    );
   }
 
   const note = join(dataDir, 'checkpoint.txt');
@@ -105,7 +129,20 @@ test('moteur audit watch accepts an honest log and locates an entry altered in t
   const key = server.moteur.ledger.verifierKey();
   const state = join(tempDir(), 'state.json');
   const watch = (...extra: string[]) => {
-    const child = spawn(process.execPath, ['bin/moteur.js', 'audit', 'watch', '--url', server.url, '--key', key, '--api-key', auditorKey, '--state', state, ...extra]);
+    const child = spawn(process.execPath, [
+      'bin/moteur.js',
+      'audit',
+      'watch',
+      '--url',
+      server.url,
+      '--key',
+      key,
+      '--api-key',
+      auditorKey,
+      '--state',
+      state,
+      ...extra,
+    ]);
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     return new Promise<{ code: number | null; out: string }>((resolve) => child.once('exit', (code) => resolve({ code, out })));

@@ -20,6 +20,7 @@ ledger.appendIn = async (transaction, entries) => {
   return first;
 };
 const ring = new SharedKeyRing(await SharedKeys.open(pool, target.schema), ledger);
-ring.entriesFor = ({ created }) => created.map((k) => actionEntry('keyCreated', k.id, `key:${k.hash.slice(0, 16)}`, { principal: 'dying-node', policyVersion: 'v' }));
+ring.entriesFor = ({ created }) =>
+  created.map((k) => actionEntry('keyCreated', k.id, `key:${k.hash.slice(0, 16)}`, { principal: 'dying-node', policyVersion: 'v' }));
 await ring.refresh();
 console.log('not killed');

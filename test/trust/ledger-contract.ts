@@ -45,20 +45,39 @@ export function ledgerContract(name: string, options: LedgerContractOptions): vo
     const { ledger, place } = await open(keys);
     assert.equal(await ledger.size(), 0);
     const all = Array.from({ length: 77 }, (_, i) => ledgerEntry(i));
-    for (let i = 0; i < all.length; i += 10) assert.deepEqual(await ledger.append(all.slice(i, i + 10)), all.slice(i, i + 10).map((_, j) => i + j));
+    for (let i = 0; i < all.length; i += 10)
+      assert.deepEqual(
+        await ledger.append(all.slice(i, i + 10)),
+        all.slice(i, i + 10).map((_, j) => i + j),
+      );
     assert.equal(await ledger.size(), 77);
     const bytes = all.map(canonicalEntry);
     for (const size of [1, 2, 3, 8, 33, 64, 77]) assert.ok((await ledger.root(size)).equals(naiveRoot(bytes.slice(0, size))), `root of ${size}`);
-    for (const [index, size] of [[0, 1], [5, 6], [31, 77], [76, 77], [40, 64]] as const) {
+    for (const [index, size] of [
+      [0, 1],
+      [5, 6],
+      [31, 77],
+      [76, 77],
+      [40, 64],
+    ] as const) {
       assert.deepEqual(verifyInclusion(index, size, leafHash(bytes[index]!), await ledger.inclusionProof(index, size), await ledger.root(size)), { ok: true });
     }
-    for (const [from, to] of [[1, 77], [7, 8], [8, 77], [50, 77], [77, 77]] as const) {
+    for (const [from, to] of [
+      [1, 77],
+      [7, 8],
+      [8, 77],
+      [50, 77],
+      [77, 77],
+    ] as const) {
       assert.deepEqual(verifyConsistency(from, to, await ledger.root(from), await ledger.root(to), await ledger.consistencyProof(from, to)), { ok: true });
     }
     await assert.rejects(ledger.inclusionProof(77, 77), /index: must be below size 77/);
     await assert.rejects(ledger.root(78), /size: must be from 0 to the ledger's size 77/);
     await assert.rejects(ledger.consistencyProof(0, 5), /from: must be from 1 to 5/);
-    assert.deepEqual((await ledger.entries(3, 5)).map((e) => e.entry.resource), ['user:3', 'user:4']);
+    assert.deepEqual(
+      (await ledger.entries(3, 5)).map((e) => e.entry.resource),
+      ['user:3', 'user:4'],
+    );
     const root = await ledger.root();
     await ledger.close();
     const reopened = (await open(keys, place)).ledger;

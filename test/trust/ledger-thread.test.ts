@@ -32,8 +32,14 @@ test('appends made at once are stored in the order they were made, each batch in
   const batches = Array.from({ length: 40 }, (_, b) => Array.from({ length: 1 + (b % 7) }, (_, j) => ledgerEntry(b * 10 + j)));
   const indexes = await Promise.all(batches.map((batch) => ledger.append(batch)));
   const expected = batches.flat();
-  assert.deepEqual(indexes.flat(), expected.map((_, i) => i));
-  assert.deepEqual((await ledger.entries(0, expected.length)).map((e) => e.entry), expected);
+  assert.deepEqual(
+    indexes.flat(),
+    expected.map((_, i) => i),
+  );
+  assert.deepEqual(
+    (await ledger.entries(0, expected.length)).map((e) => e.entry),
+    expected,
+  );
   assert.deepEqual(await ledger.verifyStorage(), { ok: true, size: expected.length });
   await ledger.close();
 });
@@ -43,7 +49,10 @@ test('feeds served at once each leave one entry, in decision order, and every en
   const before = await server.moteur.ledger.size();
   const admin = clientFor(server, adminKey);
   const answers = await Promise.all(people.map((id) => reply(admin.GET('/v1/users/{id}/feed', byId(id, { n: 3 })))));
-  assert.deepEqual(answers.map((r) => r.status), people.map(() => 200));
+  assert.deepEqual(
+    answers.map((r) => r.status),
+    people.map(() => 200),
+  );
   await server.moteur.counts(); // flushes the batched appends
   const note = await answer(admin.GET('/v1/ledger/checkpoint', { parseAs: 'text' }));
   assert.equal(verifyNote(note, server.moteur.ledger.verifierKey()).ok, true);
@@ -52,7 +61,10 @@ test('feeds served at once each leave one entry, in decision order, and every en
   const root = Buffer.from(rootB64!, 'base64');
 
   const recorded = await server.moteur.ledger.entries(before, before + people.length);
-  assert.deepEqual(recorded.map((r) => r.entry.action), people.map(() => 'readFeed'));
+  assert.deepEqual(
+    recorded.map((r) => r.entry.action),
+    people.map(() => 'readFeed'),
+  );
   assert.deepEqual(new Set(recorded.map((r) => r.entry.resource)), new Set(people.map((id) => server.moteur.personInLedger(id))));
   const times = recorded.map((r) => r.entry.time);
   assert.deepEqual(times, [...times].sort(), 'entries are not in the order their decisions were made');

@@ -10,7 +10,10 @@ import { ledgerContract, ledgerEntry } from './ledger-contract.ts';
 
 /** `place` is the directory of a `ledger.db`. */
 ledgerContract('SQLite ledger', {
-  open: async (keysDir, place = tempDir()) => ({ ledger: await Ledger.over(SqliteLedgerStorage.open(join(place, 'ledger.db')), loadLedgerSecrets(keysDir)), place }),
+  open: async (keysDir, place = tempDir()) => ({
+    ledger: await Ledger.over(SqliteLedgerStorage.open(join(place, 'ledger.db')), loadLedgerSecrets(keysDir)),
+    place,
+  }),
   tamperEntry: async (place, index, bytes) => {
     const db = new Database(join(place, 'ledger.db'));
     db.prepare('UPDATE leaves SET entry = ? WHERE idx = ?').run(bytes, index);

@@ -8,10 +8,15 @@ import { consistencyPath, EMPTY_ROOT, inclusionPath, leafHash, verifyConsistency
 /** An independent, naive MTH straight from RFC 9162 2.1.1, to check the library against. */
 function naiveRoot(leaves: Buffer[]): Buffer {
   if (leaves.length === 0) return createHash('sha256').digest();
-  if (leaves.length === 1) return createHash('sha256').update(Buffer.concat([Buffer.of(0), leaves[0]!])).digest();
+  if (leaves.length === 1)
+    return createHash('sha256')
+      .update(Buffer.concat([Buffer.of(0), leaves[0]!]))
+      .digest();
   let k = 1;
   while (k * 2 < leaves.length) k *= 2;
-  return createHash('sha256').update(Buffer.concat([Buffer.of(1), naiveRoot(leaves.slice(0, k)), naiveRoot(leaves.slice(k))])).digest();
+  return createHash('sha256')
+    .update(Buffer.concat([Buffer.of(1), naiveRoot(leaves.slice(0, k)), naiveRoot(leaves.slice(k))]))
+    .digest();
 }
 
 const entries = Array.from({ length: 40 }, (_, i) => Buffer.from(`entry ${i}`));
@@ -73,14 +78,19 @@ function jsonFiles(dir: string): string[] {
   });
 }
 
-test('every transparency-dev/merkle test vector gives the expected verdict', { skip: !existsSync(VECTORS) && 'the shared test vectors are not beside the project' }, () => {
+test('every transparency-dev/merkle test vector gives the expected verdict', {
+  skip: !existsSync(VECTORS) && 'the shared test vectors are not beside the project',
+}, () => {
   const b64 = (s: string | null) => Buffer.from(s ?? '', 'base64');
   const files = jsonFiles(VECTORS);
   assert.ok(files.length >= 190, `only ${files.length} vectors found`);
   for (const file of files) {
     const v = JSON.parse(readFileSync(file, 'utf8'));
     const proof = (v.proof ?? []).map(b64);
-    const verdict = 'leafIdx' in v ? verifyInclusion(v.leafIdx, v.treeSize, b64(v.leafHash), proof, b64(v.root)) : verifyConsistency(v.size1, v.size2, b64(v.root1), b64(v.root2), proof);
+    const verdict =
+      'leafIdx' in v
+        ? verifyInclusion(v.leafIdx, v.treeSize, b64(v.leafHash), proof, b64(v.root))
+        : verifyConsistency(v.size1, v.size2, b64(v.root1), b64(v.root2), proof);
     assert.equal(verdict.ok, !v.wantErr, `${file}: ${v.desc} gave ${JSON.stringify(verdict)}`);
   }
 });

@@ -24,7 +24,9 @@ const open = (policyDir: string) => new Authorizer({ policyDir, keysFile: join(t
 
 test('the version is the first word of VERSION plus the SHA-256 of the policy files in name order', () => {
   const files = loadPolicyFiles(DEFAULT_POLICY_DIR);
-  const names = readdirSync(DEFAULT_POLICY_DIR).filter((n) => n.endsWith('.cedar')).sort();
+  const names = readdirSync(DEFAULT_POLICY_DIR)
+    .filter((n) => n.endsWith('.cedar'))
+    .sort();
   const hash = createHash('sha256');
   for (const name of names) hash.update(readFileSync(join(DEFAULT_POLICY_DIR, name)));
   const word = readFileSync(join(DEFAULT_POLICY_DIR, 'VERSION'), 'utf8').trim().split(/\s+/)[0];
@@ -36,11 +38,14 @@ test('a syntax error fails loudly with the file, line and column', () => {
   const dir = policyCopy();
   appendFileSync(join(dir, 'roles.cedar'), '\n@id("broken")\npermit (principal, action, resource) when { context.purpose == };\n');
   const lines = readFileSync(join(dir, 'roles.cedar'), 'utf8').split('\n').length;
-  assert.throws(() => loadPolicyFiles(dir), (err: Error & { code?: string }) => {
-    assert.equal(err.code, 'policy_invalid');
-    assert.match(err.message, new RegExp(`roles\\.cedar:${lines - 1}:\\d+: unexpected token`));
-    return true;
-  });
+  assert.throws(
+    () => loadPolicyFiles(dir),
+    (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'policy_invalid');
+      assert.match(err.message, new RegExp(`roles\\.cedar:${lines - 1}:\\d+: unexpected token`));
+      return true;
+    },
+  );
   assert.throws(() => open(dir), /roles\.cedar:/);
 });
 
@@ -96,7 +101,10 @@ test('a forbid that fails to evaluate denies instead of letting the permits thro
   cpSync(join(DEFAULT_POLICY_DIR, 'schema.cedarschema'), join(dir, 'schema.cedarschema'));
   writeFileSync(join(dir, 'VERSION'), 'test\n');
   // Long overflow is a run-time error in Cedar; the engine skips an erroring policy, we do not.
-  writeFileSync(join(dir, 'p.cedar'), '@id("all") permit (principal, action, resource);\n@id("overflow") forbid (principal, action, resource) when { 9223372036854775807 + 1 > 0 };\n');
+  writeFileSync(
+    join(dir, 'p.cedar'),
+    '@id("all") permit (principal, action, resource);\n@id("overflow") forbid (principal, action, resource) when { 9223372036854775807 + 1 > 0 };\n',
+  );
   const request = { principal: admin, action: 'readMetrics', resource: SYSTEM, context: { purpose: 'test' } } as const;
   const decision = open(dir).authorize(request);
   assert.equal(decision.allowed, false);

@@ -47,7 +47,10 @@ test('a malformed keys file is refused with its name and what is wrong; a missin
     ['{not json', /keys\.json: not valid JSON/],
     ['{"keys": []}', /keys\.json: expected \{"keys"/],
     ['{"keys": {"mk_plaintext": {"id": "a", "role": "app", "regions": ["eu"]}}}', /is not a SHA-256 hex digest; the file holds hashes of keys/],
-    [`{"keys": {"${'a'.repeat(64)}": {"id": "a", "role": "root", "regions": ["eu"]}}}`, /role must be one of app, analyst, auditor, moderator, admin \(got "root"\)/],
+    [
+      `{"keys": {"${'a'.repeat(64)}": {"id": "a", "role": "root", "regions": ["eu"]}}}`,
+      /role must be one of app, analyst, auditor, moderator, admin \(got "root"\)/,
+    ],
     [`{"keys": {"${'a'.repeat(64)}": {"id": "a", "role": "app", "regions": []}}}`, /regions must be a non-empty list/],
     ['[1]', /expected \{"keys"/],
   ];
@@ -65,7 +68,10 @@ test('the bearer header resolves to a principal or a 401 that says what to send'
   assert.equal(authorizer.principalForBearer(`Bearer ${apiKey}`).id, 'ops');
   assert.equal(authorizer.principalForKey(apiKey)?.role, 'admin');
   for (const header of [undefined, '', apiKey, 'Basic abc', `Bearer ${apiKey}x`]) {
-    assert.throws(() => authorizer.principalForBearer(header), (err: Error & { status?: number; code?: string }) => err.status === 401 && err.code === 'unauthenticated');
+    assert.throws(
+      () => authorizer.principalForBearer(header),
+      (err: Error & { status?: number; code?: string }) => err.status === 401 && err.code === 'unauthenticated',
+    );
   }
 });
 
@@ -93,7 +99,10 @@ test('moteur keys create prints the key once; list shows hashes, never keys; rev
   const line = out.pop()!;
   assert.match(line, /^[0-9a-f]{12}\tauditor-1\tauditor\teu,us\t\d{4}-/);
   assert.ok(!line.includes(apiKey));
-  await assert.rejects(run('keys', 'create', '--data', dataDir, '--id', 'x', '--role', 'root', '--regions', 'eu'), /expected one of app, analyst, auditor, moderator, admin/);
+  await assert.rejects(
+    run('keys', 'create', '--data', dataDir, '--id', 'x', '--role', 'root', '--regions', 'eu'),
+    /expected one of app, analyst, auditor, moderator, admin/,
+  );
   await run('keys', 'revoke', line.slice(0, 12), '--data', dataDir);
   assert.equal(new KeyRing(keysFileIn(dataDir)).list().length, 0);
 });

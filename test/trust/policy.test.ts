@@ -30,8 +30,18 @@ const decide = (who: Principal, action: ActionName, person?: { region?: string; 
 /** What each role may do, in its own region, for a person who consented. Everything else is denied. */
 const PERMITTED: Record<Role, ActionName[]> = {
   app: [
-    'ingestEvents', 'upsertVideos', 'readCatalog', 'readVideo', 'putUser', 'changeConsent', 'readUser', 'readFeed', 'readFeedNonPersonalized', 'refreshUser',
-    'appealDecision', 'readStatement',
+    'ingestEvents',
+    'upsertVideos',
+    'readCatalog',
+    'readVideo',
+    'putUser',
+    'changeConsent',
+    'readUser',
+    'readFeed',
+    'readFeedNonPersonalized',
+    'refreshUser',
+    'appealDecision',
+    'readStatement',
   ],
   analyst: ['readMetrics'],
   auditor: ['readLedger'],
@@ -70,7 +80,8 @@ test('every role is refused a person whose data lives in another region, whateve
 
 test('a node serving several regions serves each person in their own region, and a key in the regions it shares with the node', () => {
   const node = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: `${tempDir()}/keys.json`, regions: ['eu', 'us'] });
-  const ask = (who: Principal, action: ActionName, resource: Resource) => node.authorize({ principal: who, action, resource, context: { purpose: 'test' } } as never);
+  const ask = (who: Principal, action: ActionName, resource: Resource) =>
+    node.authorize({ principal: who, action, resource, context: { purpose: 'test' } } as never);
   const person = (region: string) => ({ type: 'User', id: 'p', region, consent: true }) as const;
   assert.equal(ask(principal('app', ['us']), 'readUser', person('us')).allowed, true);
   assert.equal(ask(principal('app', ['eu']), 'readUser', person('eu')).allowed, true);

@@ -23,7 +23,10 @@ function runDyingRecorder(url: string): Promise<{ signal: NodeJS.Signals | null;
   return new Promise((resolve) => child.once('exit', (_code, signal) => resolve({ signal, out })));
 }
 
-test('a key change is recorded in the ledger exactly once, though a node dies between the entry and marking it recorded', { skip, timeout: 60_000 }, async (t) => {
+test('a key change is recorded in the ledger exactly once, though a node dies between the entry and marking it recorded', {
+  skip,
+  timeout: 60_000,
+}, async (t) => {
   const url = freshPostgresUrl();
   const target = parsePostgresUrl(url);
   const pool = openPool(target, 4);
@@ -51,13 +54,22 @@ test('a key change is recorded in the ledger exactly once, though a node dies be
   };
   const [a, b] = [node('node-a'), node('node-b')];
   await Promise.all([a.refresh(), b.refresh(), a.refresh(), b.refresh()]);
-  assert.deepEqual((await entries()).map((e) => [e.action, e.resource]), [['keyCreated', resource]]);
+  assert.deepEqual(
+    (await entries()).map((e) => [e.action, e.resource]),
+    [['keyCreated', resource]],
+  );
   assert.equal(a.principalForKey(apiKey)?.id, 'the-app');
 
   // Revoked: one entry more, however many nodes look, and nothing more on later looks.
   await keys.revoke(hashKey(apiKey).slice(0, 12));
   await Promise.all([a.refresh(), b.refresh()]);
   await Promise.all([a.refresh(), b.refresh()]);
-  assert.deepEqual((await entries()).map((e) => [e.action, e.resource]), [['keyCreated', resource], ['keyRevoked', resource]]);
+  assert.deepEqual(
+    (await entries()).map((e) => [e.action, e.resource]),
+    [
+      ['keyCreated', resource],
+      ['keyRevoked', resource],
+    ],
+  );
   assert.equal(a.principalForKey(apiKey), undefined);
 });

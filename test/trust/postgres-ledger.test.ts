@@ -59,13 +59,19 @@ test('PostgreSQL ledger: two nodes appending at once build one tree; every check
 
   // Nothing lost, nothing twice, and each node's batch stayed in one piece and in its order.
   const entries = await a.entries(0, total);
-  assert.deepEqual(entries.map((e) => e.index), Array.from({ length: total }, (_, i) => i));
+  assert.deepEqual(
+    entries.map((e) => e.index),
+    Array.from({ length: total }, (_, i) => i),
+  );
   const resources = entries.map((e) => e.entry.resource);
   assert.equal(new Set(resources).size, total);
   const writers: string[] = [];
   for (let i = 0; i < total; i += BATCH) {
     const [node, round] = resources[i]!.split(':');
-    assert.deepEqual(resources.slice(i, i + BATCH), Array.from({ length: BATCH }, (_, j) => `${node}:${round}:${j}`));
+    assert.deepEqual(
+      resources.slice(i, i + BATCH),
+      Array.from({ length: BATCH }, (_, j) => `${node}:${round}:${j}`),
+    );
     writers.push(node!);
   }
   assert.ok(writers.filter((w, i) => i > 0 && w !== writers[i - 1]).length >= 2, `the nodes did not interleave: ${writers.join(' ')}`);
@@ -80,12 +86,20 @@ test('PostgreSQL ledger: two nodes appending at once build one tree; every check
   for (const earlier of signed) {
     for (const later of signed.filter((c) => c.size >= earlier.size)) {
       const proof = await b.consistencyProof(earlier.size, later.size);
-      assert.deepEqual(verifyConsistency(earlier.size, later.size, earlier.root, later.root, proof), { ok: true }, `checkpoints ${earlier.size} and ${later.size}`);
+      assert.deepEqual(
+        verifyConsistency(earlier.size, later.size, earlier.root, later.root, proof),
+        { ok: true },
+        `checkpoints ${earlier.size} and ${later.size}`,
+      );
     }
   }
   const root = await a.root();
   for (const { index, entry } of entries) {
-    assert.deepEqual(verifyInclusion(index, total, leafHash(canonicalEntry(entry)), await b.inclusionProof(index, total), root), { ok: true }, `entry ${index}`);
+    assert.deepEqual(
+      verifyInclusion(index, total, leafHash(canonicalEntry(entry)), await b.inclusionProof(index, total), root),
+      { ok: true },
+      `entry ${index}`,
+    );
   }
   assert.deepEqual(await b.verifyStorage(), { ok: true, size: total });
   await Promise.all(nodes.map((n) => n.close()));

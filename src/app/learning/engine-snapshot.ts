@@ -65,6 +65,6 @@ function staleSnapshot(learned: OnlineConfig, config: MoteurConfig): void {
   const videos = changes.some(([key]) => key === 'embeddingDim') ? `; upload the videos again with embeddings of ${config.embeddingDim} numbers` : '';
   throw new MoteurError(
     'snapshot_stale',
-    `the model snapshot is stale: the configuration changed ${what}. Rebuild it with 'moteur train --data DIR --config FILE' (same configuration) before starting${videos}`
+    `the model snapshot is stale: the configuration changed ${what}. Rebuild it with 'moteur train --data DIR --config FILE' (same configuration) before starting${videos}`,
   );
 }

@@ -36,7 +36,10 @@ function summary(report: LiveAbReport): string {
   const f = (x: number) => x.toPrecision(4);
   for (const c of report.comparisons) {
     lines.push(`${c.variant} against ${c.control} (B − A, 95 % interval):`);
-    for (const d of c.differences) lines.push(`  ${d.metric.padEnd(26)} ${f(d.a)} → ${f(d.b)}  ${f(d.difference)} [${f(d.ci95[0])}, ${f(d.ci95[1])}]  ${d.verdict.replace('A', c.control).replace('B', c.variant)}`);
+    for (const d of c.differences)
+      lines.push(
+        `  ${d.metric.padEnd(26)} ${f(d.a)} → ${f(d.b)}  ${f(d.difference)} [${f(d.ci95[0])}, ${f(d.ci95[1])}]  ${d.verdict.replace('A', c.control).replace('B', c.variant)}`,
+      );
   }
   return lines.join('\n');
 }
@@ -44,7 +47,9 @@ function summary(report: LiveAbReport): string {
 export function registerAb(program: Command): void {
   const ab = program.command('ab').description('Live A/B experiments (the experiments of the configuration)');
   ab.command('report')
-    .description("Each metric of an experiment per variant with its 95 % interval, and each variant against the first, from the logged events (run it with the server stopped, or on a copy)")
+    .description(
+      'Each metric of an experiment per variant with its 95 % interval, and each variant against the first, from the logged events (run it with the server stopped, or on a copy)',
+    )
     .option('--data <dir>', 'data directory (default: dataDir of the configuration)')
     .option('--config <file>', `the configuration the server ran with (default: ${CONFIG_FILE_NAME} in the data directory)`)
     .requiredOption('--experiment <name>', 'the experiment to report')
@@ -53,13 +58,19 @@ export function registerAb(program: Command): void {
     .option('--seed <n>', 'seed of the bootstrap', parseSeed, 1)
     .option('--json', 'print the report as JSON', false)
     .action(async (opts: AbReportOptions) => {
-      const settings = loadSettings(opts.config ?? (opts.data !== undefined && existsSync(join(opts.data, CONFIG_FILE_NAME)) ? join(opts.data, CONFIG_FILE_NAME) : undefined));
+      const settings = loadSettings(
+        opts.config ?? (opts.data !== undefined && existsSync(join(opts.data, CONFIG_FILE_NAME)) ? join(opts.data, CONFIG_FILE_NAME) : undefined),
+      );
       const dataDir = opts.data ?? serverSettings(settings).dataDir;
       const experiments = resolveConfig(engineOverrides(settings)).experiments;
       const experiment = experiments.find((e) => e.name === opts.experiment);
       if (experiment === undefined) {
         const known = experiments.length === 0 ? 'it has none' : `it has ${experiments.map((e) => e.name).join(', ')}`;
-        throw new MoteurError('unknown_experiment', `the configuration has no experiment ${opts.experiment} (${known}): pass --config with the file the server ran with`, { field: 'experiment' });
+        throw new MoteurError(
+          'unknown_experiment',
+          `the configuration has no experiment ${opts.experiment} (${known}): pass --config with the file the server ran with`,
+          { field: 'experiment' },
+        );
       }
       if (!existsSync(dataDir)) throw new MoteurError('no_data', `${dataDir} does not exist: pass --data with the server's data directory`, { field: 'data' });
       const regions = regionsIn(dataDir);
@@ -67,7 +78,17 @@ export function registerAb(program: Command): void {
       const ledger = await Ledger.open(join(dataDir, 'ledger'));
       try {
         // The report reads everyone's events: an administrative access to personal data, so it is on the record.
-        await ledger.append([{ time: new Date().toISOString(), principal: LOCAL_OPERATOR.principal, purpose: `experiment report: ${experiment.name}`, action: 'experimentReport', resource: 'system', decision: 'allow', policyVersion: LOCAL_OPERATOR.policyVersion }]);
+        await ledger.append([
+          {
+            time: new Date().toISOString(),
+            principal: LOCAL_OPERATOR.principal,
+            purpose: `experiment report: ${experiment.name}`,
+            action: 'experimentReport',
+            resource: 'system',
+            decision: 'allow',
+            policyVersion: LOCAL_OPERATOR.policyVersion,
+          },
+        ]);
         const totals = new LiveTotalsByPerson();
         for (let after = 0; ; ) {
           const events = await log.readAfter(after, PAGE);

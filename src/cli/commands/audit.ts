@@ -29,13 +29,17 @@ function checkProofFile(path: string): Verdict {
   const proof = (Array.isArray(v.proof) ? v.proof : []).map(hash);
   if ('leafIdx' in v) return verifyInclusion(Number(v.leafIdx), Number(v.treeSize), hash(v.leafHash), proof, hash(v.root));
   if ('size1' in v) return verifyConsistency(Number(v.size1), Number(v.size2), hash(v.root1), hash(v.root2), proof);
-  throw new MoteurError('unreadable', `${path}: neither an inclusion proof (leafIdx, treeSize, leafHash, root, proof) nor a consistency proof (size1, size2, root1, root2, proof)`);
+  throw new MoteurError(
+    'unreadable',
+    `${path}: neither an inclusion proof (leafIdx, treeSize, leafHash, root, proof) nor a consistency proof (size1, size2, root1, root2, proof)`,
+  );
 }
 
 /** A malformed `--key` is a mistake in the command (exit 2), not an alert about the ledger (exit 1). */
 function assertVerifierKey(text: string): void {
   const parsed = parseVerifierKey(text);
-  if (typeof parsed === 'string') throw new MoteurError('invalid_field', `--key: ${parsed}; print it with 'moteur audit key --data DIR' on the server`, { field: 'key' });
+  if (typeof parsed === 'string')
+    throw new MoteurError('invalid_field', `--key: ${parsed}; print it with 'moteur audit key --data DIR' on the server`, { field: 'key' });
 }
 
 function report(verdict: Verdict, what: string): void {
@@ -63,7 +67,9 @@ export function registerAudit(program: Command): void {
     });
   audit
     .command('watch')
-    .description("The auditor's check: the checkpoint is signed, extends the last one seen (kept in --state), and with --entries every entry re-hashes to its root")
+    .description(
+      "The auditor's check: the checkpoint is signed, extends the last one seen (kept in --state), and with --entries every entry re-hashes to its root",
+    )
     .requiredOption('--url <url>', 'base URL of the moteur server')
     .requiredOption('--key <verifier-key>', 'the verifier key, name+keyid+base64')
     .requiredOption('--state <file>', 'where the last verified checkpoint is kept (created on first run)')

@@ -26,11 +26,29 @@ function describe(status: ClusterStatus): string {
   const head = `cluster: schema ${status.schema}, log ${status.stream} (${status.partitions ?? 'no'} partitions), master key ${status.masterKeyFingerprint ?? 'not bound yet'}`;
   const nodes = table(
     ['ROLE', 'SHARD', 'REGIONS', 'VERSION', 'HEALTH', 'LAG', 'CHECKPOINT AGE', 'URL', 'NODE'],
-    status.nodes.map((n) => [n.role, n.shard ?? '-', n.regions.join(','), n.version, n.health, n.lagEvents === null ? '-' : `${n.lagEvents} ev ${shown(n.lagSeconds, ' s')}`, shown(n.checkpointAgeSeconds, ' s'), n.url, n.id]),
+    status.nodes.map((n) => [
+      n.role,
+      n.shard ?? '-',
+      n.regions.join(','),
+      n.version,
+      n.health,
+      n.lagEvents === null ? '-' : `${n.lagEvents} ev ${shown(n.lagSeconds, ' s')}`,
+      shown(n.checkpointAgeSeconds, ' s'),
+      n.url,
+      n.id,
+    ]),
   );
   const shards = table(
     ['SHARD', 'HEALTH', 'LAG (events)', 'LAG (s)', 'CHECKPOINT', 'CHECKPOINT AGE', 'LEARNER'],
-    status.shards.map((s) => [s.shard, s.health, shown(s.lagEvents), shown(s.lagSeconds), shown(s.checkpointSeq), shown(s.checkpointAgeSeconds, ' s'), s.learner ?? '-']),
+    status.shards.map((s) => [
+      s.shard,
+      s.health,
+      shown(s.lagEvents),
+      shown(s.lagSeconds),
+      shown(s.checkpointSeq),
+      shown(s.checkpointAgeSeconds, ' s'),
+      s.learner ?? '-',
+    ]),
   );
   return `${head}\nnodes\n${status.nodes.length === 0 ? '  none recorded' : nodes}\nshards\n${status.shards.length === 0 ? '  none yet' : shards}`;
 }
@@ -54,25 +72,36 @@ export function registerCluster(program: Command): void {
   const cluster = program.command('cluster').description('Run a cluster on one machine, or watch one, on PostgreSQL and NATS JetStream');
   cluster
     .command('up')
-    .description('Start API nodes and learner shards as processes on this machine and keep them running (each restarted when it dies, logs in DATA/logs); Ctrl-C stops them all')
+    .description(
+      'Start API nodes and learner shards as processes on this machine and keep them running (each restarted when it dies, logs in DATA/logs); Ctrl-C stops them all',
+    )
     .option('--api <n>', 'API nodes', parsePositiveInt, 2)
     .option('--learners <m>', "learner shards (the log's partitions: shards=M)", parsePositiveInt, 2)
     .addOption(storeOption())
     .addOption(logOption())
-    .requiredOption('--data <dir>', 'where each process gets its directory (api-0, learner-0, ...), its log (logs/) and the ledger keys; cluster.json says what runs')
+    .requiredOption(
+      '--data <dir>',
+      'where each process gets its directory (api-0, learner-0, ...), its log (logs/) and the ledger keys; cluster.json says what runs',
+    )
     .addOption(new Option('--master-key <file>', "the cluster's master key (default: DATA/master.key, made if missing)").env('MOTEUR_MASTER_KEY'))
     .option('--port <n>', "the first API node's port, the others following (0: free ports)", parsePort, 8080)
     .option('--host <address>', 'address every process listens on', '127.0.0.1')
     .option('--checkpoint-every <seconds>', 'seconds between model checkpoints', parsePositiveInt, 30)
     .option('--delta-every <ms>', 'milliseconds between model deltas', parsePositiveInt, DEFAULT_DELTA_EVERY_MS)
-    .option('--restart-after <ms>', 'a process that died is restarted after this, doubled while it keeps dying within 30 s (up to 10 s or this)', parsePositiveInt, 500)
+    .option(
+      '--restart-after <ms>',
+      'a process that died is restarted after this, doubled while it keeps dying within 30 s (up to 10 s or this)',
+      parsePositiveInt,
+      500,
+    )
     .addOption(configOption())
     .action(async (opts: UpOptions) => {
       const data = resolve(opts.data);
       logUrlFor(opts.log, opts.learners); // a log the learners cannot partition is refused before anything is made
       loadSettings(opts.config); // a broken configuration is reported once, before any process starts
       const masterKeyFile = opts.masterKey ?? join(data, 'master.key');
-      if (!existsSync(masterKeyFile)) console.log(`made the cluster's master key ${masterKeyFile} (fingerprint ${masterKeyFingerprint(createMasterKey(masterKeyFile))})`);
+      if (!existsSync(masterKeyFile))
+        console.log(`made the cluster's master key ${masterKeyFile} (fingerprint ${masterKeyFingerprint(createMasterKey(masterKeyFile))})`);
       const local = await LocalCluster.up({
         api: opts.api,
         learners: opts.learners,
@@ -88,7 +117,9 @@ export function registerCluster(program: Command): void {
         configFile: opts.config === undefined ? undefined : resolve(opts.config),
         say: (line) => console.log(line),
       });
-      console.log(`cluster up: ${opts.api} API node(s) at ${local.apiUrls.join(' ')}, ${opts.learners} learner(s); logs in ${join(data, 'logs')}; Ctrl-C or 'moteur cluster down --data ${opts.data}' stops it all`);
+      console.log(
+        `cluster up: ${opts.api} API node(s) at ${local.apiUrls.join(' ')}, ${opts.learners} learner(s); logs in ${join(data, 'logs')}; Ctrl-C or 'moteur cluster down --data ${opts.data}' stops it all`,
+      );
       const stop = async () => {
         await local.down();
         console.log('cluster down');
@@ -107,7 +138,11 @@ export function registerCluster(program: Command): void {
       if (isAlive(file.supervisorPid)) {
         process.kill(file.supervisorPid, 'SIGTERM');
         for (const deadline = Date.now() + 30_000; isAlive(file.supervisorPid); await new Promise((r) => setTimeout(r, 100))) {
-          if (Date.now() > deadline) throw new MoteurError('cluster_stop', `the cluster's supervisor (pid ${file.supervisorPid}) did not stop within 30 s: kill it, or see its processes in ${join(opts.data, 'cluster.json')}`);
+          if (Date.now() > deadline)
+            throw new MoteurError(
+              'cluster_stop',
+              `the cluster's supervisor (pid ${file.supervisorPid}) did not stop within 30 s: kill it, or see its processes in ${join(opts.data, 'cluster.json')}`,
+            );
         }
         console.log('cluster stopped');
       }
@@ -117,7 +152,9 @@ export function registerCluster(program: Command): void {
     });
   cluster
     .command('status')
-    .description("Every node (role, shard, regions, version, health, lag, checkpoint age) and every learner shard (health, lag from JetStream, newest checkpoint)")
+    .description(
+      'Every node (role, shard, regions, version, health, lag, checkpoint age) and every learner shard (health, lag from JetStream, newest checkpoint)',
+    )
     .addOption(storeOption())
     .addOption(logOption())
     .option('--json', 'print JSON', false)

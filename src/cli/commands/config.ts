@@ -12,7 +12,9 @@ export function registerConfig(program: Command): void {
     .action((file: string) => {
       const settings = readSettingsFile(file);
       const experiments = settings.experiments.map((e) => `${e.name} (${e.variants.map((v) => v.name).join(', ')})`);
-      console.log(`${file}: valid; ${Object.keys(settings.values).length} settings changed from the defaults${experiments.length > 0 ? `; experiments ${experiments.join(', ')}` : ''}`);
+      console.log(
+        `${file}: valid; ${Object.keys(settings.values).length} settings changed from the defaults${experiments.length > 0 ? `; experiments ${experiments.join(', ')}` : ''}`,
+      );
     });
   config
     .command('print')

@@ -36,7 +36,10 @@ function sparkline(values: number[], width: number): string {
 
 function figures(url: string, dataDir: string, r: SimulationReport, store: StoreCounts): string[] {
   const windows = r.watchRatioByWindow;
-  const recent = windows.slice(-4).map((w) => w.toFixed(3)).join(' ');
+  const recent = windows
+    .slice(-4)
+    .map((w) => w.toFixed(3))
+    .join(' ');
   return [
     `moteur demo  ${url}  (data in ${dataDir})  ${r.seconds.toFixed(0)} s`,
     `  watch ratio   ${r.meanWatchRatioPerFeed.toFixed(3)} mean per feed; per ${r.windowSeconds} s: ${sparkline(windows, 30)} ${recent}`.trimEnd(),
@@ -90,7 +93,11 @@ export function registerDemo(program: Command): void {
       'Run the server on the embedded store with a generated catalog and simulated people, and show live how the feed is doing (what `npm start` runs)',
     )
     .option('--data <dir>', 'data directory, kept between runs (default: dataDir of the configuration, or .moteur/demo)')
-    .addOption(new Option('--port <n>', `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port})`).argParser(parsePort).env('MOTEUR_PORT'))
+    .addOption(
+      new Option('--port <n>', `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port})`)
+        .argParser(parsePort)
+        .env('MOTEUR_PORT'),
+    )
     .option('--videos <n>', 'videos in the generated catalog', parsePositiveInt, 5000)
     .option('--users <n>', 'simulated people', parsePositiveInt, 1000)
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', parsePositiveInt)

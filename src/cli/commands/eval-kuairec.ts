@@ -22,7 +22,9 @@ export function registerEvalKuaiRec(evalCommand: Command): void {
   withReportOptions(
     evalCommand
       .command('kuairec')
-      .description('KuaiRec fully observed matrix: the served engine (training rows replayed through the API, then `rank`) and batch baselines order each person’s held-out videos; NDCG@10 (gain min(watch ratio, 5)) and per-person AUC of watch ratio ≥ 2, with 95 % intervals')
+      .description(
+        'KuaiRec fully observed matrix: the served engine (training rows replayed through the API, then `rank`) and batch baselines order each person’s held-out videos; NDCG@10 (gain min(watch ratio, 5)) and per-person AUC of watch ratio ≥ 2, with 95 % intervals',
+      )
       .requiredOption('--data <dir>', 'folder with small_matrix_subset.csv')
       .option('--residue <r>', 'hold out rows with (user_id*31 + video_id) % 5 == r; "all" runs the five splits', parseResidue, [0, 1, 2, 3, 4])
       .option('--ease-lambdas <list>', 'EASE λ values to tune over (on a split inside the training rows)', parsePositiveList, [500])
@@ -35,7 +37,11 @@ export function registerEvalKuaiRec(evalCommand: Command): void {
         json,
         page: () => kuaiRecReportPage(result),
         summary: [
-          ...result.residues.flatMap((r) => [`residue ${r.residue}: ${r.rows} held-out rows, ${r.users} people (userAuc over the ${r.aucUsers} with both liked and not-liked videos)`, ...residueLines(r), '']),
+          ...result.residues.flatMap((r) => [
+            `residue ${r.residue}: ${r.rows} held-out rows, ${r.users} people (userAuc over the ${r.aucUsers} with both liked and not-liked videos)`,
+            ...residueLines(r),
+            '',
+          ]),
           `mean over residues ${result.residues.map((r) => r.residue).join(', ')} (${json['rows']} held-out rows; pooledAuc is over all rows at once, secondary)`,
           ...meanLines(json['models'] as Record<string, Record<string, number>>),
         ],
@@ -50,7 +56,10 @@ function residueLines(residue: ResidueResult): string[] {
   const rows = Object.entries(residue.models).map(([name, m]) =>
     [
       name.padEnd(26),
-      ...WITH_INTERVALS.flatMap((k) => [(m.intervals ? intervalText(m.intervals[k]) : (m.metrics[k]?.toFixed(4) ?? '–')).padEnd(26), (m.vsEngine ? intervalText(m.vsEngine[k]) : '').padEnd(28)]),
+      ...WITH_INTERVALS.flatMap((k) => [
+        (m.intervals ? intervalText(m.intervals[k]) : (m.metrics[k]?.toFixed(4) ?? '–')).padEnd(26),
+        (m.vsEngine ? intervalText(m.vsEngine[k]) : '').padEnd(28),
+      ]),
       m.metrics['pooledAuc']?.toFixed(4) ?? '–',
     ].join(''),
   );
@@ -59,8 +68,16 @@ function residueLines(residue: ResidueResult): string[] {
 
 /** Each model's mean over the residues (train s: the served engine's replay, learning included; rank s: its `rank` calls). */
 function meanLines(models: Record<string, Record<string, number>>): string[] {
-  const columns: Array<[string, string, number]> = [['ndcg@10', 'ndcg@10', 4], ['userAuc', 'userAuc', 4], ['pooledAuc', 'pooledAuc', 4], ['trainSeconds', 'train s', 2], ['evaluateSeconds', 'rank s', 2]];
+  const columns: Array<[string, string, number]> = [
+    ['ndcg@10', 'ndcg@10', 4],
+    ['userAuc', 'userAuc', 4],
+    ['pooledAuc', 'pooledAuc', 4],
+    ['trainSeconds', 'train s', 2],
+    ['evaluateSeconds', 'rank s', 2],
+  ];
   const header = ['model'.padEnd(26), ...columns.map(([, label]) => label.padStart(12))].join('');
-  const rows = Object.entries(models).map(([name, m]) => [name.padEnd(26), ...columns.map(([key, , digits]) => (typeof m[key] === 'number' ? m[key].toFixed(digits) : '–').padStart(12))].join(''));
+  const rows = Object.entries(models).map(([name, m]) =>
+    [name.padEnd(26), ...columns.map(([key, , digits]) => (typeof m[key] === 'number' ? m[key].toFixed(digits) : '–').padStart(12))].join(''),
+  );
   return [header, ...rows];
 }

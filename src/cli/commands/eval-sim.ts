@@ -3,7 +3,16 @@ import { basename } from 'node:path';
 import { readConfigOverrides } from '../../app/config-file.ts';
 import { MoteurError } from '../../core/errors.ts';
 import { DEFAULT_SCENARIO, type SafetyScenario } from '../../eval/sim/bad-actors.ts';
-import { abTest, comparePolicies, POLICY_NAMES, safetyEffect, type AbComparison, type ArmFigures, type PolicyComparison, type PolicyName } from '../../eval/sim/evaluate.ts';
+import {
+  abTest,
+  comparePolicies,
+  POLICY_NAMES,
+  safetyEffect,
+  type AbComparison,
+  type ArmFigures,
+  type PolicyComparison,
+  type PolicyName,
+} from '../../eval/sim/evaluate.ts';
 import { METRICS } from '../../eval/sim/metrics.ts';
 import { abReport, policiesReport } from '../../eval/sim/report.ts';
 import { parsePositiveInt } from '../options.ts';
@@ -41,7 +50,16 @@ function safetyTable(arms: readonly ArmFigures[]): string[] {
       ['', 'harmful videos', 'harmful views', 'per 1,000 impressions', 'removed', 'median h to removal', 'minor impressions', 'dispersal violations'],
       ...arms.map((a) => {
         const s = a.safety!;
-        return [a.name, s.harmfulVideos, s.harmfulViews, s.harmfulViewsPer1000Impressions, s.harmfulRemoved, s.medianHoursToRemoval ?? '–', s.minorImpressions, s.dispersalViolationsUnder18];
+        return [
+          a.name,
+          s.harmfulVideos,
+          s.harmfulViews,
+          s.harmfulViewsPer1000Impressions,
+          s.harmfulRemoved,
+          s.medianHoursToRemoval ?? '–',
+          s.minorImpressions,
+          s.dispersalViolationsUnder18,
+        ];
       }),
     ]),
   ];
@@ -49,7 +67,9 @@ function safetyTable(arms: readonly ArmFigures[]): string[] {
   const off = arms.find((a) => a.name === 'engine-safety-off');
   const effect = on && off ? safetyEffect(on, off) : undefined;
   if (effect !== undefined) {
-    lines.push(`safety on vs off: ${(100 * effect.harmfulViewsReduction).toFixed(1)} % fewer harmful views per 1,000 impressions, watch time per session ${(100 * effect.watchTimeChange).toFixed(1)} %`);
+    lines.push(
+      `safety on vs off: ${(100 * effect.harmfulViewsReduction).toFixed(1)} % fewer harmful views per 1,000 impressions, watch time per session ${(100 * effect.watchTimeChange).toFixed(1)} %`,
+    );
   }
   return lines;
 }
@@ -57,13 +77,15 @@ function safetyTable(arms: readonly ArmFigures[]): string[] {
 function parsePolicies(value: string): PolicyName[] {
   const names = value.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !(POLICY_NAMES as string[]).includes(n));
-  if (unknown.length > 0) throw new InvalidArgumentError(`expected policies among ${POLICY_NAMES.join(', ')}, separated by commas; unknown: ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(`expected policies among ${POLICY_NAMES.join(', ')}, separated by commas; unknown: ${unknown.join(', ')}`);
   return [...new Set(names)] as PolicyName[];
 }
 
 function parseAbFiles(value: string): [string, string] {
   const files = value.split(',').map((s) => s.trim());
-  if (files.length !== 2 || files.some((f) => f === '')) throw new InvalidArgumentError('expected two configuration files separated by a comma, e.g. A.json,B.json');
+  if (files.length !== 2 || files.some((f) => f === ''))
+    throw new InvalidArgumentError('expected two configuration files separated by a comma, e.g. A.json,B.json');
   return [files[0]!, files[1]!];
 }
 
@@ -130,12 +152,21 @@ export function registerEvalSim(evalCommand: Command): void {
       .option('--videos <n>', 'videos in the catalog at the start (creators post 15 % more each day)', parsePositiveInt, 3000)
       .option('--seed <n>', 'seed of the simulated world and people', parsePositiveInt, 1)
       .addOption(new Option('--policies <list>', `policies to compare, among ${POLICY_NAMES.join(', ')}`).argParser(parsePolicies).default(POLICY_NAMES, 'all'))
-      .option('--ab <A.json,B.json>', 'A/B test: two configuration files, each a variant (the schema of --config, e.g. {"exploreShare":0.3}); people are split by a hash of their id', parseAbFiles)
+      .option(
+        '--ab <A.json,B.json>',
+        'A/B test: two configuration files, each a variant (the schema of --config, e.g. {"exploreShare":0.3}); people are split by a hash of their id',
+        parseAbFiles,
+      )
       .option('--resamples <n>', 'bootstrap resamples for the A/B confidence intervals', parsePositiveInt, 2000)
       .option('--harmful-share <x>', 'share of videos that are harmful (0: no bad actors, no moderator, no minors)', parseShare, DEFAULT_SCENARIO.harmfulShare)
       .option('--report-rate <x>', 'chance that someone who watches a harmful video reports it', parseShare, DEFAULT_SCENARIO.reportRate)
       .option('--bad-creator-share <x>', 'share of creators who post harm again and again (half their videos)', parseShare, DEFAULT_SCENARIO.badCreatorShare)
-      .option('--harm-resemblance <x>', 'how much a harm kind\'s videos look alike: weight of its hidden direction in their content vectors (0: not at all)', parseShare, DEFAULT_SCENARIO.harmResemblance)
+      .option(
+        '--harm-resemblance <x>',
+        "how much a harm kind's videos look alike: weight of its hidden direction in their content vectors (0: not at all)",
+        parseShare,
+        DEFAULT_SCENARIO.harmResemblance,
+      )
       .option('--moderator-capacity <n>', 'cases the simulated moderator decides per day', parsePositiveInt, DEFAULT_SCENARIO.moderatorCapacity)
       .option('--minor-share <x>', 'share of people under 18 (half 13-15, half 16-17)', parseShare, DEFAULT_SCENARIO.minorShare),
   ).action(async (opts: EvalSimOptions, command: Command) => {
@@ -147,8 +178,23 @@ export function registerEvalSim(evalCommand: Command): void {
     if (ab !== undefined && ab[0]!.name === ab[1]!.name) ab[1]!.name += ' (B)';
     const commandLine = `moteur ${process.argv.slice(2).join(' ')}`;
     await runEvaluation(opts, async (progress) => {
-      const scenario: SafetyScenario = { ...DEFAULT_SCENARIO, harmfulShare: opts.harmfulShare, reportRate: opts.reportRate, badCreatorShare: opts.badCreatorShare, harmResemblance: opts.harmResemblance, moderatorCapacity: opts.moderatorCapacity, minorShare: opts.minorShare };
-      const options = { days: opts.days, users: opts.users, videos: opts.videos, seed: opts.seed, progress, ...(opts.harmfulShare > 0 ? { badActors: scenario } : {}) };
+      const scenario: SafetyScenario = {
+        ...DEFAULT_SCENARIO,
+        harmfulShare: opts.harmfulShare,
+        reportRate: opts.reportRate,
+        badCreatorShare: opts.badCreatorShare,
+        harmResemblance: opts.harmResemblance,
+        moderatorCapacity: opts.moderatorCapacity,
+        minorShare: opts.minorShare,
+      };
+      const options = {
+        days: opts.days,
+        users: opts.users,
+        videos: opts.videos,
+        seed: opts.seed,
+        progress,
+        ...(opts.harmfulShare > 0 ? { badActors: scenario } : {}),
+      };
       if (ab !== undefined) {
         const result = await abTest(options, ab[0]!, ab[1]!, opts.resamples);
         return { json: { ...result }, page: () => abReport(result, commandLine), summary: abSummary(result) };

@@ -27,12 +27,24 @@ export function registerEvalTiktok(evalCommand: Command): void {
       .option('--leak-probe', 'also report the item-id order leak probe (not a model; see docs/evaluation.md)', false),
   ).action(async (opts: TiktokCliOptions) => {
     await runEvaluation(opts, async (progress) => {
-      const result = await evaluateTiktok({ dataDir: opts.data, ...(opts.test ? { testFile: opts.test } : {}), easeLambdas: opts.easeLambdas, seed: opts.seed, leakProbe: opts.leakProbe, half: opts.tuningHalf ? 'tuning' : 'reported', engineOnly: opts.engineOnly, progress });
+      const result = await evaluateTiktok({
+        dataDir: opts.data,
+        ...(opts.test ? { testFile: opts.test } : {}),
+        easeLambdas: opts.easeLambdas,
+        seed: opts.seed,
+        leakProbe: opts.leakProbe,
+        half: opts.tuningHalf ? 'tuning' : 'reported',
+        engineOnly: opts.engineOnly,
+        progress,
+      });
       const json = tiktokJson(result);
       return {
         json,
         page: () => tiktokReportPage(result),
-        summary: [`${result.users} people evaluated on ${result.heldOutFile} (${result.heldOutPeople})`, ...intervalLines(result.models, ['recall@20', 'ndcg@20'])],
+        summary: [
+          `${result.users} people evaluated on ${result.heldOutFile} (${result.heldOutPeople})`,
+          ...intervalLines(result.models, ['recall@20', 'ndcg@20']),
+        ],
       };
     });
   });

@@ -68,7 +68,8 @@ export async function runEvaluation(options: ReportOptions, evaluate: (progress:
 /** Parses "25,100" into numbers, each positive. */
 export function parsePositiveList(value: string): number[] {
   const list = value.split(',').map((s) => Number(s.trim()));
-  if (list.length === 0 || list.some((x) => !Number.isFinite(x) || x <= 0)) throw new InvalidArgumentError('expected positive numbers separated by commas, e.g. 25,100');
+  if (list.length === 0 || list.some((x) => !Number.isFinite(x) || x <= 0))
+    throw new InvalidArgumentError('expected positive numbers separated by commas, e.g. 25,100');
   return list;
 }
 

@@ -23,7 +23,11 @@ export function registerImport(program: Command): void {
     .option('--videos <file>', 'videos (.csv or .jsonl); loaded first, since events must name known videos')
     .option('--users <file>', 'users (.csv or .jsonl)')
     .option('--events <file>', 'events (.csv or .jsonl)')
-    .option('--regions <list>', "regions whose people may be imported, comma-separated, home region first (default: the configured region and every region the directory holds); other people's rows are rejected", parseRegions)
+    .option(
+      '--regions <list>',
+      "regions whose people may be imported, comma-separated, home region first (default: the configured region and every region the directory holds); other people's rows are rejected",
+      parseRegions,
+    )
     .option('--json', 'print the summaries as JSON', false)
     .action(async (opts: ImportOptions) => {
       const files = (['videos', 'users', 'events'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]!] as [ImportKind, string]);

@@ -15,7 +15,9 @@ export const CONFIG_FILE_NAME = 'moteur.toml';
 export function registerInit(program: Command): void {
   program
     .command('init <dir>')
-    .description(`Create a data directory: its master key, the ledger's signing key and salt, an admin API key (printed once) and a commented ${CONFIG_FILE_NAME}`)
+    .description(
+      `Create a data directory: its master key, the ledger's signing key and salt, an admin API key (printed once) and a commented ${CONFIG_FILE_NAME}`,
+    )
     .option('--regions <list>', 'regions the admin key may be used in, comma-separated', parseRegions, [DEFAULT_CONFIG.region])
     .action((dir: string, opts: { regions: string[] }) => {
       const dataDir = resolve(dir);

@@ -44,14 +44,20 @@ async function onKeys<T>(where: Where, file: (keysFile: string) => T, shared: (k
 }
 
 const whereOptions = (command: Command) =>
-  command.option('--data <dir>', "a single node's data directory (keys live in <dir>/keys.json)").option('--store <url>', "a cluster's shared store, postgres://...?schema=NAME: every serving node accepts its keys");
+  command
+    .option('--data <dir>', "a single node's data directory (keys live in <dir>/keys.json)")
+    .option('--store <url>', "a cluster's shared store, postgres://...?schema=NAME: every serving node accepts its keys");
 
 /** A directory a node has served knows its regions: a key for another one would be accepted nowhere. */
 function refuseRegionsNotHeld(dataDir: string, regions: readonly string[]): void {
   const held = regionsIn(dataDir);
   const unserved = regions.filter((r) => held.length > 0 && !held.includes(r));
   if (unserved.length > 0) {
-    throw new MoteurError('invalid_field', `--regions: ${dataDir} holds no region ${unserved.join(', ')} (it holds ${held.join(', ')}); a key works only where a node serves its regions`, { field: 'regions' });
+    throw new MoteurError(
+      'invalid_field',
+      `--regions: ${dataDir} holds no region ${unserved.join(', ')} (it holds ${held.join(', ')}); a key works only where a node serves its regions`,
+      { field: 'regions' },
+    );
   }
 }
 
@@ -94,7 +100,10 @@ export function registerKeys(program: Command): void {
         (file) => revokeKey(file, hashPrefix),
         (shared) => shared.revoke(hashPrefix),
       );
-      const when = opts.store === undefined ? 'a running server on this directory stops accepting it within a second' : 'every serving node stops accepting it within a second';
+      const when =
+        opts.store === undefined
+          ? 'a running server on this directory stops accepting it within a second'
+          : 'every serving node stops accepting it within a second';
       console.log(`revoked a key of ${record.id} (${record.role}); ${when}`);
     });
   const master = keys.command('master').description("The master key wrapping people's data keys: one per cluster, the same file on every node");

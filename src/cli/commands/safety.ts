@@ -49,7 +49,9 @@ export function registerSafety(program: Command): void {
   withPeriod(
     safety
       .command('statements')
-      .description('Write the statement of reasons of every restricting decision taken in the period, one JSON object a line, for the DSA Transparency Database'),
+      .description(
+        'Write the statement of reasons of every restricting decision taken in the period, one JSON object a line, for the DSA Transparency Database',
+      ),
   )
     .requiredOption('--out <file>', 'the JSON Lines file to write')
     .action((opts: Period & { out: string }) => {
@@ -65,7 +67,8 @@ export function registerSafety(program: Command): void {
             if (statement === undefined) continue;
             // A statement the database would refuse is a bug to fix, not a line to submit.
             const errors = validateStatement(statement);
-            if (errors.length > 0) throw new MoteurError('invalid_statement', `decision ${decision.id}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+            if (errors.length > 0)
+              throw new MoteurError('invalid_statement', `decision ${decision.id}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
             lines.push(JSON.stringify(statement));
           }
           writeFileSync(opts.out, lines.map((l) => `${l}\n`).join(''));
@@ -79,7 +82,9 @@ export function registerSafety(program: Command): void {
   withPeriod(
     safety
       .command('report')
-      .description('Aggregate moderation figures for a period (DSA Art. 15/24): reports, decisions, time to decision, appeals, views before removal; names no one'),
+      .description(
+        'Aggregate moderation figures for a period (DSA Art. 15/24): reports, decisions, time to decision, appeals, views before removal; names no one',
+      ),
   )
     .option('--json', 'print JSON', false)
     .action((opts: Period & { json: boolean }) => {
@@ -90,10 +95,24 @@ export function registerSafety(program: Command): void {
         if (opts.json) console.log(JSON.stringify(report, null, 2));
         else {
           console.log(`moderation from ${report.from.slice(0, 10)} to ${new Date(to - DAY_MS).toISOString().slice(0, 10)}`);
-          console.log(`reports: ${report.reports.total} (${Object.entries(report.reports.byReason).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'})`);
-          console.log(`decisions: ${report.decisions.total} (${report.decisions.automated} automated, ${report.decisions.human} by moderators; ${Object.entries(report.decisions.byAction).map(([a, n]) => `${a} ${n}`).join(', ') || 'none'})`);
+          console.log(
+            `reports: ${report.reports.total} (${
+              Object.entries(report.reports.byReason)
+                .map(([r, n]) => `${r} ${n}`)
+                .join(', ') || 'none'
+            })`,
+          );
+          console.log(
+            `decisions: ${report.decisions.total} (${report.decisions.automated} automated, ${report.decisions.human} by moderators; ${
+              Object.entries(report.decisions.byAction)
+                .map(([a, n]) => `${a} ${n}`)
+                .join(', ') || 'none'
+            })`,
+          );
           console.log(`median time from first report to decision: ${report.medianHoursToDecision ?? '-'} h`);
-          console.log(`appeals: ${report.appeals.received} (${report.appeals.upheld} upheld, ${report.appeals.reversed} reversed, ${report.appeals.open} open)`);
+          console.log(
+            `appeals: ${report.appeals.received} (${report.appeals.upheld} upheld, ${report.appeals.reversed} reversed, ${report.appeals.open} open)`,
+          );
           console.log(`removals: ${report.removals.videos}, after ${report.removals.viewsBeforeRemoval} views`);
         }
       } finally {

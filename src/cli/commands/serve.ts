@@ -43,32 +43,69 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('Run the HTTP API on a data directory (embedded store), or one role of a cluster on PostgreSQL and NATS JetStream')
-    .option('--data <dir>', "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files (default: dataDir of the configuration)")
-    .addOption(new Option('--store <url>', "postgres://user@host:port/db[?schema=name] (default: SQLite in --data); each region's personal data goes to schema <name>_<region>").env('MOTEUR_STORE'))
-    .addOption(new Option('--log <url>', 'nats://host:port[,host:port][?stream=moteur&shards=4] (default: SQLite in --data)').env('MOTEUR_LOG'))
-    .addOption(new Option('--master-key <file>', "the key wrapping people's data keys (default: master.key in --data, made on first use by a single node); a cluster's nodes use the one 'moteur keys master create' made, never a new one").env('MOTEUR_MASTER_KEY'))
-    .addOption(
-      new Option('--ledger-keys <dir>', "the audit ledger's signing key and commitment salt (ledger.key, ledger.salt; made if missing); every node of a cluster uses the same (default: ledger/ in --data)").env(
-        'MOTEUR_LEDGER_KEYS',
-      ),
+    .option(
+      '--data <dir>',
+      "data directory (created if missing): the embedded store and log, the audit ledger and API keys; a learner's scratch files (default: dataDir of the configuration)",
     )
     .addOption(
-      new Option('--role <role>', 'all: one process does everything; api: a serving node (ingest and feeds); learner: learns from the log and writes model checkpoints')
+      new Option(
+        '--store <url>',
+        "postgres://user@host:port/db[?schema=name] (default: SQLite in --data); each region's personal data goes to schema <name>_<region>",
+      ).env('MOTEUR_STORE'),
+    )
+    .addOption(new Option('--log <url>', 'nats://host:port[,host:port][?stream=moteur&shards=4] (default: SQLite in --data)').env('MOTEUR_LOG'))
+    .addOption(
+      new Option(
+        '--master-key <file>',
+        "the key wrapping people's data keys (default: master.key in --data, made on first use by a single node); a cluster's nodes use the one 'moteur keys master create' made, never a new one",
+      ).env('MOTEUR_MASTER_KEY'),
+    )
+    .addOption(
+      new Option(
+        '--ledger-keys <dir>',
+        "the audit ledger's signing key and commitment salt (ledger.key, ledger.salt; made if missing); every node of a cluster uses the same (default: ledger/ in --data)",
+      ).env('MOTEUR_LEDGER_KEYS'),
+    )
+    .addOption(
+      new Option(
+        '--role <role>',
+        'all: one process does everything; api: a serving node (ingest and feeds); learner: learns from the log and writes model checkpoints',
+      )
         .choices(['all', 'api', 'learner'])
         .default('all'),
     )
     .option('--checkpoint-every <seconds>', 'learner: seconds between model checkpoints', parsePositiveInt, 30)
-    .option('--shard <i/N>', "learner: learn only from the people of the log's partition i of N (N = the log's shards=); shards exchange model deltas", parseShard)
+    .option(
+      '--shard <i/N>',
+      "learner: learn only from the people of the log's partition i of N (N = the log's shards=); shards exchange model deltas",
+      parseShard,
+    )
     .option('--delta-every <ms>', 'learner shard: milliseconds between model deltas', parsePositiveInt, DEFAULT_DELTA_EVERY_MS)
     .addOption(
       new Option('--learn-from <source>', "api: 'log' learns every event of the log; 'deltas' applies the learner shards' model deltas instead")
         .choices(['log', 'deltas'])
         .default('log'),
     )
-    .addOption(new Option('--port <n>', `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port}; for a learner's /health and /metrics a free one)`).argParser(parsePort).env('MOTEUR_PORT'))
-    .option('--ready-lag <events>', 'learner: /health says ready once at most this many messages of its part are not delivered to it yet', parseNonNegativeInt, DEFAULT_READY_LAG_EVENTS)
+    .addOption(
+      new Option(
+        '--port <n>',
+        `TCP port, 0 picks a free one (default: port of the configuration, ${DEFAULT_SERVER.port}; for a learner's /health and /metrics a free one)`,
+      )
+        .argParser(parsePort)
+        .env('MOTEUR_PORT'),
+    )
+    .option(
+      '--ready-lag <events>',
+      'learner: /health says ready once at most this many messages of its part are not delivered to it yet',
+      parseNonNegativeInt,
+      DEFAULT_READY_LAG_EVENTS,
+    )
     .addOption(new Option('--host <address>', `address to listen on (default: host of the configuration, ${DEFAULT_SERVER.host})`).env('MOTEUR_HOST'))
-    .option('--regions <list>', "regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused", parseRegions)
+    .option(
+      '--regions <list>',
+      'regions this node serves, comma-separated, home region first (default: the configured region and every region it holds people of); a person of another region is refused',
+      parseRegions,
+    )
     .option('--log-requests', 'log every request as JSON lines', false)
     .addOption(configOption())
     .action(async (given: ServeOptions) => {
@@ -86,14 +123,18 @@ export function registerServe(program: Command): void {
           engine: opts.engine,
         });
         const part = opts.shard === undefined ? 'the whole log' : `shard ${shardLabel(opts.shard)}`;
-        console.log(`moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s; /health and /metrics on ${node.url}`);
+        console.log(
+          `moteur learner (${part}) ready at log position ${node.learner.position}; a checkpoint every ${opts.checkpointEvery} s; /health and /metrics on ${node.url}`,
+        );
         stopOnSignals(() => node.close());
         return;
       }
       const server = await startServing(opts);
       const regions = server.access.authorizer.regions.join(',');
       const what = opts.role === 'api' ? 'moteur api node' : 'moteur';
-      console.log(`${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json, the web console at ${server.url}/`);
+      console.log(
+        `${what} listening on ${server.url} (data in ${opts.data}, regions ${regions}, policies ${server.access.policyVersion}); OpenAPI at ${server.url}/openapi.json, the web console at ${server.url}/`,
+      );
       console.log(`started in ${server.moteur.startPhases}`);
       if (server.access.authorizer.keys().length === 0) {
         const where = opts.store === undefined ? `--data ${opts.data}` : '--store URL';
@@ -128,12 +169,27 @@ function resolveOptions(given: ServeOptions): Resolved {
   };
 }
 
-const backendsOf = (opts: Resolved) => ({ storeUrl: opts.store, logUrl: opts.log, dataDir: opts.data, masterKeyFile: opts.masterKey, ledgerKeysDir: opts.ledgerKeys, regions: opts.regions });
+const backendsOf = (opts: Resolved) => ({
+  storeUrl: opts.store,
+  logUrl: opts.log,
+  dataDir: opts.data,
+  masterKeyFile: opts.masterKey,
+  ledgerKeysDir: opts.ledgerKeys,
+  regions: opts.regions,
+});
 
 async function startServing(opts: Resolved): Promise<RunningServer> {
-  const listen = { dataDir: opts.data, port: opts.port ?? DEFAULT_SERVER.port, host: opts.host, logger: opts.logRequests, regions: opts.regions, onKeysFile: (message: string) => console.log(message) };
+  const listen = {
+    dataDir: opts.data,
+    port: opts.port ?? DEFAULT_SERVER.port,
+    host: opts.host,
+    logger: opts.logRequests,
+    regions: opts.regions,
+    onKeysFile: (message: string) => console.log(message),
+  };
   if (opts.role === 'api') return startApiNode({ ...backendsOf(opts), ...listen, learnFrom: opts.learnFrom, engine: opts.engine });
-  if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined) return startServer({ ...opts.engine, ...listen });
+  if (opts.store === undefined && opts.log === undefined && opts.masterKey === undefined && opts.ledgerKeys === undefined)
+    return startServer({ ...opts.engine, ...listen });
   // One process on the scale-out store and log (or one of them).
   makePrivateDir(opts.data);
   const { store, log, postgres } = await openBackends(backendsOf(opts));

@@ -50,7 +50,9 @@ export function registerSimulate(program: Command): void {
       }
       const apiKey = opts.key ?? process.env.MOTEUR_API_KEY;
       if (apiKey === undefined) {
-        console.error("moteur simulate: give an API key with the app role (--key or MOTEUR_API_KEY); create one with 'moteur keys create --data DIR --id simulator --role app --regions us,gb,fr,br'");
+        console.error(
+          "moteur simulate: give an API key with the app role (--key or MOTEUR_API_KEY); create one with 'moteur keys create --data DIR --id simulator --role app --regions us,gb,fr,br'",
+        );
         process.exitCode = 2;
         return;
       }
@@ -58,7 +60,9 @@ export function registerSimulate(program: Command): void {
       const served = health.regions;
       const missing = SIM_REGIONS.filter((r) => served !== undefined && !served.includes(r));
       if (missing.length > 0) {
-        console.error(`moteur simulate: the server at ${url} serves ${served!.join(', ')}, not ${missing.join(', ')}; the simulated people live in ${SIM_REGIONS.join(', ')}: start it with --regions ${SIM_REGIONS.join(',')}`);
+        console.error(
+          `moteur simulate: the server at ${url} serves ${served!.join(', ')}, not ${missing.join(', ')}; the simulated people live in ${SIM_REGIONS.join(', ')}: start it with --regions ${SIM_REGIONS.join(',')}`,
+        );
         process.exitCode = EXIT.unreachable;
         return;
       }
@@ -68,11 +72,24 @@ export function registerSimulate(program: Command): void {
       await uploadWorld(url, world, (done) => bar.update(done), apiKey);
       bar.stop();
       const durationMs = opts.duration === undefined && opts.sessions === undefined ? 30_000 : (opts.duration ?? Infinity) * 1000;
-      const driver = new SimulationDriver({ url, apiKey, world, seed: opts.seed, concurrency: opts.concurrency, durationMs, ...(opts.sessions ? { sessions: opts.sessions } : {}) });
+      const driver = new SimulationDriver({
+        url,
+        apiKey,
+        world,
+        seed: opts.seed,
+        concurrency: opts.concurrency,
+        durationMs,
+        ...(opts.sessions ? { sessions: opts.sessions } : {}),
+      });
       await driver.run();
       const report = driver.stats.report();
       if (opts.json) console.log(JSON.stringify(report));
-      else console.log(Object.entries(report).map(([k, v]) => `${k.padEnd(24)} ${JSON.stringify(v)}`).join('\n'));
+      else
+        console.log(
+          Object.entries(report)
+            .map(([k, v]) => `${k.padEnd(24)} ${JSON.stringify(v)}`)
+            .join('\n'),
+        );
       if (driver.stats.errors > 0) {
         console.error(`moteur simulate: ${driver.stats.errors} sessions failed; last error: ${driver.stats.lastError}`);
         process.exitCode = 1;

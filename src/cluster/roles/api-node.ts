@@ -39,7 +39,10 @@ export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiN
   const { store, sealedLog, log, postgres } = await openScaleOut(options, 'api');
   const fromDeltas = options.learnFrom === 'deltas';
   const { shards } = sealedLog.subjects;
-  if (fromDeltas && shards < 2) throw new MoteurError('invalid_option', `--learn-from deltas needs learner shards: the log ${sealedLog.subjects.stream} has one partition`, { field: 'learn-from' });
+  if (fromDeltas && shards < 2)
+    throw new MoteurError('invalid_option', `--learn-from deltas needs learner shards: the log ${sealedLog.subjects.stream} has one partition`, {
+      field: 'learn-from',
+    });
   // Learning from deltas, any shard's checkpoint holds the whole model; else the whole log's learner's.
   const checkpoints = await openCheckpoints(postgres, fromDeltas ? { index: 0, count: shards } : undefined);
   mkdirSync(options.dataDir, { recursive: true });
@@ -48,12 +51,19 @@ export async function startApiNode(options: ApiNodeOptions): Promise<RunningApiN
   // Only the shared checkpoint is trusted: a local copy may predate an erasure made while this node was down.
   removeRegionalFiles(snapshotPath, postgres.directory.regions);
   if (checkpoint !== undefined) writeRegionalFiles(snapshotPath, checkpoint.snapshot);
-  const deltas = fromDeltas ? { stream: await DeltaStream.open(sealedLog), start: checkpoint?.deltas ?? NO_DELTAS, shards, regions: postgres.directory.regions } : undefined;
+  const deltas = fromDeltas
+    ? { stream: await DeltaStream.open(sealedLog), start: checkpoint?.deltas ?? NO_DELTAS, shards, regions: postgres.directory.regions }
+    : undefined;
   const follower = new LogFollower(sealedLog, log, checkpoints, `api-${randomUUID()}`, deltas);
   const config = nodeConfig(options.engine ?? {}, postgres.directory.home, snapshotPath);
   const moteur = await Moteur.over(store, log, await openLedger(options, postgres), config, follower, postgres.directory);
   const server = await serveOnSharedStore(moteur, { dataDir: options.dataDir, port: options.port, host: options.host, logger: options.logger }, postgres);
-  const registration = await registerNode(postgres.shared.pool, postgres.shared.schema, options.dataDir, { role: 'api', shard: null, regions: postgres.directory.regions, url: server.url }).catch(async (err) => {
+  const registration = await registerNode(postgres.shared.pool, postgres.shared.schema, options.dataDir, {
+    role: 'api',
+    shard: null,
+    regions: postgres.directory.regions,
+    url: server.url,
+  }).catch(async (err) => {
     await server.close();
     throw err;
   });

@@ -47,10 +47,30 @@ export async function startLearnerNode(options: LearnerNodeOptions): Promise<Run
     const config = resolveConfig({ ...options.engine, region: postgres.directory.home });
     // A learner of the whole log learns everything itself; shards exchange what they learn.
     const deltas = shard.count > 1 ? { stream: await DeltaStream.open(sealedLog), everyMs: options.deltaEveryMs ?? DEFAULT_DELTA_EVERY_MS } : undefined;
-    const learner = await Learner.start({ sealedLog, log, store, checkpoints, residency: postgres.directory, config, workDir: options.dataDir, checkpointEveryMs: options.checkpointEveryMs, deltas });
+    const learner = await Learner.start({
+      sealedLog,
+      log,
+      store,
+      checkpoints,
+      residency: postgres.directory,
+      config,
+      workDir: options.dataDir,
+      checkpointEveryMs: options.checkpointEveryMs,
+      deltas,
+    });
     const label = shardLabel(shard);
-    const endpoints = await serveLearnerEndpoints(learner, { shard: label, port: options.port ?? 0, host: options.host ?? '127.0.0.1', readyLagEvents: options.readyLagEvents ?? DEFAULT_READY_LAG_EVENTS });
-    const registration = await registerNode(postgres.shared.pool, postgres.shared.schema, options.dataDir, { role: 'learner', shard: label, regions: postgres.directory.regions, url: endpoints.url });
+    const endpoints = await serveLearnerEndpoints(learner, {
+      shard: label,
+      port: options.port ?? 0,
+      host: options.host ?? '127.0.0.1',
+      readyLagEvents: options.readyLagEvents ?? DEFAULT_READY_LAG_EVENTS,
+    });
+    const registration = await registerNode(postgres.shared.pool, postgres.shared.schema, options.dataDir, {
+      role: 'learner',
+      shard: label,
+      regions: postgres.directory.regions,
+      url: endpoints.url,
+    });
     return {
       learner,
       url: endpoints.url,

@@ -28,7 +28,11 @@ export function areaUnderCurve(scores: ArrayLike<number>, positive: ArrayLike<bo
  * both positives and negatives (`perPerson` is NaN for the others; `mean` is NaN when nobody has both). Moving all
  * of one person's scores up or down changes nothing here, unlike a pooled AUC over every row.
  */
-export function perPersonAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>, groups: readonly (readonly number[])[]): { perPerson: Float64Array; mean: number; people: number } {
+export function perPersonAuc(
+  scores: ArrayLike<number>,
+  positive: ArrayLike<boolean>,
+  groups: readonly (readonly number[])[],
+): { perPerson: Float64Array; mean: number; people: number } {
   const perPerson = Float64Array.from(groups, (rows) =>
     areaUnderCurve(
       rows.map((k) => scores[k]!),

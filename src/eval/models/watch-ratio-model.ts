@@ -30,7 +30,15 @@ export interface WatchRatioModelOptions {
   personalPrior: number;
 }
 
-export const defaultWatchRatioOptions: WatchRatioModelOptions = { clip: 5, likeThreshold: 2, likeWeight: 1, userLikeWeight: 4, itemShrinkage: 5, userShrinkage: 1, personalPrior: 30 };
+export const defaultWatchRatioOptions: WatchRatioModelOptions = {
+  clip: 5,
+  likeThreshold: 2,
+  likeWeight: 1,
+  userLikeWeight: 4,
+  itemShrinkage: 5,
+  userShrinkage: 1,
+  personalPrior: 30,
+};
 
 export interface WatchRatioModel {
   predict(user: number, item: number): number;

@@ -247,7 +247,14 @@ export async function evaluateKuaiRec(options: KuaiRecOptions): Promise<KuaiRecR
       options.progress?.(stage, 1, 1);
     }
     const aucUsers = aucPeople(test).length;
-    residues.push({ residue, rows: test.data.users.length, trainRows: train.users.length, users: test.people.length, aucUsers, models: withIntervals(models, test, options.seed) });
+    residues.push({
+      residue,
+      rows: test.data.users.length,
+      trainRows: train.users.length,
+      users: test.people.length,
+      aucUsers,
+      models: withIntervals(models, test, options.seed),
+    });
   }
   const variants = Object.fromEntries(SERVED_VARIANTS.map((v) => [v.name, v.config]));
   return { file: data.file, residues, served: { servedPath: true, configuration, variants, replay: KUAIREC_REPLAY } };
@@ -275,7 +282,8 @@ export async function measureServedRanking(ranker: Ranker, test: HeldOut, progre
     });
     if (new Set(order).size !== rows.length) throw new Error(`the engine answered ${order.length} videos for ${userId}'s ${rows.length}`);
     ranked.push(order);
-    if ((p + 1) % 100 === 0 || p + 1 === test.people.length) progress?.('ranking each person’s held-out videos (POST /v1/users/:id/rank)', p + 1, test.people.length);
+    if ((p + 1) % 100 === 0 || p + 1 === test.people.length)
+      progress?.('ranking each person’s held-out videos (POST /v1/users/:id/rank)', p + 1, test.people.length);
   }
   return measureRankings(test, ranked, scores);
 }
@@ -323,7 +331,10 @@ function withIntervals(models: Record<string, WatchModelResult>, test: HeldOut, 
   const engine = models[ENGINE]!;
   const people = test.people.length;
   const withBoth = aucPeople(test);
-  const bootstraps: Record<IntervalMetric, PeopleBootstrap> = { 'ndcg@10': new PeopleBootstrap(people, seed), userAuc: new PeopleBootstrap(withBoth.length, seed) };
+  const bootstraps: Record<IntervalMetric, PeopleBootstrap> = {
+    'ndcg@10': new PeopleBootstrap(people, seed),
+    userAuc: new PeopleBootstrap(withBoth.length, seed),
+  };
   const values = (model: WatchModelResult, metric: IntervalMetric): Float64Array => {
     const perUser = model.perUser[metric];
     if (perUser.length !== people) throw new Error(`per-person figures are not aligned: ${perUser.length} people against the engine's ${people}`);
@@ -360,7 +371,15 @@ function watchFamilies(options: KuaiRecOptions): WatchFamily[] {
       name: 'watch-ratio',
       grid: [0, 1, 2].flatMap((likeWeight) => [2, 4, 8].map((userLikeWeight) => ({ likeWeight, userLikeWeight }))),
       train: (data, s) => {
-        const model = trainWatchRatioModel(data, { clip, likeThreshold, userShrinkage, personalPrior, itemShrinkage, likeWeight: s['likeWeight']!, userLikeWeight: s['userLikeWeight']! });
+        const model = trainWatchRatioModel(data, {
+          clip,
+          likeThreshold,
+          userShrinkage,
+          personalPrior,
+          itemShrinkage,
+          likeWeight: s['likeWeight']!,
+          userLikeWeight: s['userLikeWeight']!,
+        });
         return (u, i) => model.predict(u, i);
       },
     },
@@ -378,7 +397,13 @@ function watchFamilies(options: KuaiRecOptions): WatchFamily[] {
       name: 'ease',
       grid: options.easeLambdas.map((lambda) => ({ lambda })),
       train: (data, s) => {
-        const x = implicitInteractions(data.users, data.items, data.userCount, data.itemCount, data.ratios.map((r) => Math.min(r, GAIN_CAP)));
+        const x = implicitInteractions(
+          data.users,
+          data.items,
+          data.userCount,
+          data.itemCount,
+          data.ratios.map((r) => Math.min(r, GAIN_CAP)),
+        );
         const scorer = trainEase(x, { lambda: s['lambda']! });
         const scores = new Float64Array(data.itemCount);
         let last = -1;
@@ -446,7 +471,8 @@ export function meanOverResidues(result: KuaiRecResult): Record<string, Record<s
   for (const { models: byName } of result.residues) {
     for (const [name, m] of Object.entries(byName)) {
       const target = (models[name] ??= {});
-      for (const [metric, value] of Object.entries({ ...m.metrics, trainSeconds: m.trainSeconds, evaluateSeconds: m.evaluateSeconds })) target[metric] = (target[metric] ?? 0) + value / result.residues.length;
+      for (const [metric, value] of Object.entries({ ...m.metrics, trainSeconds: m.trainSeconds, evaluateSeconds: m.evaluateSeconds }))
+        target[metric] = (target[metric] ?? 0) + value / result.residues.length;
     }
   }
   return models;
@@ -514,7 +540,10 @@ export function kuaiRecReportPage(result: KuaiRecResult): ReportPage {
           columns: ['model', 'NDCG@10 [95 %]', 'vs engine', 'userAuc [95 %]', 'vs engine', 'pooledAuc', 'train s', 'rank s', 'settings'],
           rows: Object.entries(r.models).map(([name, m]) => [
             name,
-            ...WITH_INTERVALS.flatMap((metric) => [m.intervals ? intervalText(m.intervals[metric]) : m.metrics[metric], m.vsEngine ? intervalText(m.vsEngine[metric]) : '']),
+            ...WITH_INTERVALS.flatMap((metric) => [
+              m.intervals ? intervalText(m.intervals[metric]) : m.metrics[metric],
+              m.vsEngine ? intervalText(m.vsEngine[metric]) : '',
+            ]),
             m.metrics['pooledAuc'],
             Math.round(m.trainSeconds * 100) / 100,
             Math.round(m.evaluateSeconds * 100) / 100,
@@ -523,7 +552,12 @@ export function kuaiRecReportPage(result: KuaiRecResult): ReportPage {
         },
       ],
       charts: [
-        perUserChart(`kuairec-r${r.residue}-ndcg10-per-user`, `NDCG@10 per person, residue ${r.residue}`, 'NDCG@10', Object.fromEntries(Object.entries(r.models).map(([n, m]) => [n, m.perUser['ndcg@10']]))),
+        perUserChart(
+          `kuairec-r${r.residue}-ndcg10-per-user`,
+          `NDCG@10 per person, residue ${r.residue}`,
+          'NDCG@10',
+          Object.fromEntries(Object.entries(r.models).map(([n, m]) => [n, m.perUser['ndcg@10']])),
+        ),
         perUserChart(
           `kuairec-r${r.residue}-userauc-per-user`,
           `AUC per person (watch ratio ≥ 2), residue ${r.residue}`,
@@ -533,5 +567,10 @@ export function kuaiRecReportPage(result: KuaiRecResult): ReportPage {
       ],
     })),
   ];
-  return { title: 'KuaiRec: the served engine ordering fully observed videos by watch ratio, against batch baselines', subtitle: result.file, sections, data: kuaiRecJson(result) };
+  return {
+    title: 'KuaiRec: the served engine ordering fully observed videos by watch ratio, against batch baselines',
+    subtitle: result.file,
+    sections,
+    data: kuaiRecJson(result),
+  };
 }

@@ -86,8 +86,16 @@ export async function evaluateMl100k(options: Ml100kOptions): Promise<Ml100kResu
     const { train, valid, test } = recBoleRandomSplit(events, userCount, options.seed);
     const trainData = interactions(train);
     const seenAtTest = interactions([...train, ...valid]);
-    const validation = evaluatedUsers(trainData, valid.map((e) => e.user), valid.map((e) => e.item));
-    const reported = evaluatedUsers(seenAtTest, test.map((e) => e.user), test.map((e) => e.item));
+    const validation = evaluatedUsers(
+      trainData,
+      valid.map((e) => e.user),
+      valid.map((e) => e.item),
+    );
+    const reported = evaluatedUsers(
+      seenAtTest,
+      test.map((e) => e.user),
+      test.map((e) => e.item),
+    );
     const baselines = benchmarkBaselines({ train: trainData, validation, reported, features: [], ...progress }, models);
     result.random = { users: reported.length, trainRows: train.length, models: withIntervals(baselines, reported.length, options.seed) };
   }
@@ -98,7 +106,12 @@ export async function evaluateMl100k(options: Ml100kOptions): Promise<Ml100kResu
     const batch = benchmarkBaselines({ train, refit: history, validation, reported, features: [], ...progress }, models);
     const context = { itemCount, userCount, popularity: itemPopularity(history), similarity: itemSimilarity(history, []) };
     const rowOf = new Map(events.map((e, k) => [e, k]));
-    const engine = await served.measure(ordered.slice(0, validEnd).map((e) => rowOf.get(e)!), reported, context, options.progress);
+    const engine = await served.measure(
+      ordered.slice(0, validEnd).map((e) => rowOf.get(e)!),
+      reported,
+      context,
+      options.progress,
+    );
 
     const replay = replayThroughLearners(ordered.slice(0, validEnd), {
       userCount,
@@ -114,7 +127,13 @@ export async function evaluateMl100k(options: Ml100kOptions): Promise<Ml100kResu
       ...context,
       ...(options.progress ? { onUser: (done: number) => done % 50 === 0 && options.progress!('online learners', done, reported.length) } : {}),
     });
-    const onlineResult: ModelResult = { ...online, settings: { seed: options.seed }, trainSeconds: replay.seconds, evaluateSeconds: (performance.now() - start) / 1000, tuning: [] };
+    const onlineResult: ModelResult = {
+      ...online,
+      settings: { seed: options.seed },
+      trainSeconds: replay.seconds,
+      evaluateSeconds: (performance.now() - start) / 1000,
+      tuning: [],
+    };
     result.time = {
       users: reported.length,
       trainRows: validEnd,
@@ -131,7 +150,10 @@ export async function evaluateMl100k(options: Ml100kOptions): Promise<Ml100kResu
     const split = ml100kLeaveLastOut(events, userCount, itemCount, itemTokens);
     const context = { itemCount, userCount, popularity: itemPopularity(split.train), similarity: itemSimilarity(split.train, []) };
     const engine = await served.measure(split.trainRows, split.reported, context, options.progress);
-    const baselines = leaveLastOutBaselines({ train: split.tuning, refit: split.train, validation: split.validation, reported: split.reported, features: [], ...progress }, models);
+    const baselines = leaveLastOutBaselines(
+      { train: split.tuning, refit: split.train, validation: split.validation, reported: split.reported, features: [], ...progress },
+      models,
+    );
     // One held-out movie a person: figures at 10 say as much as at 20, so both get intervals.
     const measured = withIntervals({ ...engine.models, ...baselines }, split.reported.length, options.seed, ['recall@10', 'ndcg@10', 'recall@20', 'ndcg@20']);
     result.last = {
@@ -140,7 +162,10 @@ export async function evaluateMl100k(options: Ml100kOptions): Promise<Ml100kResu
       validationUsers: split.validation.length,
       heldOut: LAST_RULE,
       models: measured,
-      served: { ...engine.run, replay: served.replayText('every training rating (all but each person’s held-out one) in timestamp order (equal timestamps: file order)') },
+      served: {
+        ...engine.run,
+        replay: served.replayText('every training rating (all but each person’s held-out one) in timestamp order (equal timestamps: file order)'),
+      },
     };
   }
   return result;
@@ -153,7 +178,12 @@ export async function evaluateMl100k(options: Ml100kOptions): Promise<Ml100kResu
  */
 function leaveLastOutBaselines(input: Omit<ImplicitBenchmarkInput, 'families'>, options: BaselineOptions): Record<string, ModelResult> {
   const fits = new SharedFits();
-  const families = [randomFamily(options.seed), popularFamily, easeFamily(options.easeLambdas, fits, options.easeMinSupport), lowPassFamily(fits, input.features)];
+  const families = [
+    randomFamily(options.seed),
+    popularFamily,
+    easeFamily(options.easeLambdas, fits, options.easeMinSupport),
+    lowPassFamily(fits, input.features),
+  ];
   return runImplicitBenchmark({ ...input, families });
 }
 
@@ -189,7 +219,13 @@ function servedReplay(events: TimedInteraction[], userTokens: readonly string[],
 
 /** The replay's catalog: one 60 s video per movie, its genres as hashtags. */
 export function ml100kCatalog(itemTokens: readonly string[], tagsOf: (item: number) => string[]): Record<string, unknown>[] {
-  return itemTokens.map((token, item) => ({ id: `m${token}`, creatorId: `mc${token}`, durationMs: WATCH_MS, createdAt: CREATED_AT, hashtags: hashtagsOf(tagsOf(item)) }));
+  return itemTokens.map((token, item) => ({
+    id: `m${token}`,
+    creatorId: `mc${token}`,
+    durationMs: WATCH_MS,
+    createdAt: CREATED_AT,
+    hashtags: hashtagsOf(tagsOf(item)),
+  }));
 }
 
 /** Genres as hashtags: lowercased, anything but letters and digits removed ("Children's" → "childrens", "Sci-Fi" → "scifi"). */
@@ -198,7 +234,12 @@ export function hashtagsOf(genres: readonly string[]): string[] {
 }
 
 /** The ratings at `rows` (indices into `events`, the file's order), in the given order, as the API's events. */
-export function ml100kReplayEvents(events: readonly TimedInteraction[], rows: readonly number[], userTokens: readonly string[], itemTokens: readonly string[]): ClientEvent[] {
+export function ml100kReplayEvents(
+  events: readonly TimedInteraction[],
+  rows: readonly number[],
+  userTokens: readonly string[],
+  itemTokens: readonly string[],
+): ClientEvent[] {
   const out: ClientEvent[] = [];
   for (const k of rows) {
     const { user, item, rating } = events[k]!;
@@ -237,12 +278,22 @@ export function ml100kLeaveLastOut(events: readonly TimedInteraction[], userCoun
     .map((_, k) => k)
     .filter((k) => !test.has(k))
     .sort((a, b) => events[a]!.ts - events[b]!.ts || a - b);
-  const interactions = (rows: number[]) => implicitInteractions(rows.map((k) => events[k]!.user), rows.map((k) => events[k]!.item), userCount, itemCount);
+  const interactions = (rows: number[]) =>
+    implicitInteractions(
+      rows.map((k) => events[k]!.user),
+      rows.map((k) => events[k]!.item),
+      userCount,
+      itemCount,
+    );
   const train = interactions(trainRows);
   const tuning = interactions(trainRows.filter((k) => !valid.has(k)));
   const heldOut = (rows: Set<number>, seen: ImplicitInteractions) => {
     const list = [...rows];
-    return evaluatedUsers(seen, list.map((k) => events[k]!.user), list.map((k) => events[k]!.item));
+    return evaluatedUsers(
+      seen,
+      list.map((k) => events[k]!.user),
+      list.map((k) => events[k]!.item),
+    );
   };
   return { testRows: [...test], validRows: [...valid], trainRows, train, tuning, validation: heldOut(valid, tuning), reported: heldOut(test, train) };
 }
@@ -289,7 +340,10 @@ export async function readMl100k(dataDir: string, progress?: StageProgress) {
  */
 export function ml100kTimeSplit(events: TimedInteraction[], userCount: number, itemCount: number) {
   const interactions = interactionsOf(userCount, itemCount);
-  const ordered = events.map((e, k) => ({ e, k })).sort((a, b) => a.e.ts - b.e.ts || a.k - b.k).map(({ e }) => e);
+  const ordered = events
+    .map((e, k) => ({ e, k }))
+    .sort((a, b) => a.e.ts - b.e.ts || a.k - b.k)
+    .map(({ e }) => e);
   const trainEnd = Math.floor(ordered.length * 0.8);
   const validEnd = Math.floor(ordered.length * 0.9);
   const train = interactions(ordered.slice(0, trainEnd));
@@ -297,13 +351,26 @@ export function ml100kTimeSplit(events: TimedInteraction[], userCount: number, i
   const known = (data: ImplicitInteractions) => (e: TimedInteraction) => data.userStart[e.user + 1]! > data.userStart[e.user]!;
   const validRows = ordered.slice(trainEnd, validEnd).filter(known(train));
   const testRows = ordered.slice(validEnd).filter(known(history));
-  const validation = evaluatedUsers(train, validRows.map((e) => e.user), validRows.map((e) => e.item));
-  const reported = evaluatedUsers(history, testRows.map((e) => e.user), testRows.map((e) => e.item));
+  const validation = evaluatedUsers(
+    train,
+    validRows.map((e) => e.user),
+    validRows.map((e) => e.item),
+  );
+  const reported = evaluatedUsers(
+    history,
+    testRows.map((e) => e.user),
+    testRows.map((e) => e.item),
+  );
   return { ordered, trainEnd, validEnd, train, history, validation, reported };
 }
 
 const interactionsOf = (userCount: number, itemCount: number) => (rows: TimedInteraction[]) =>
-  implicitInteractions(rows.map((e) => e.user), rows.map((e) => e.item), userCount, itemCount);
+  implicitInteractions(
+    rows.map((e) => e.user),
+    rows.map((e) => e.item),
+    userCount,
+    itemCount,
+  );
 
 /** RecBole's "RS" split grouped by user: interactions shuffled, then per person floor(10%) test, floor(10%) validation, the rest train. */
 export function recBoleRandomSplit<T extends { user: number }>(events: T[], userCount: number, seed: number): { train: T[]; valid: T[]; test: T[] } {
@@ -392,7 +459,8 @@ export function ml100kJson(result: Ml100kResult): Record<string, unknown> {
   };
 }
 
-const INTERVALS_NOTE = '95 % percentile-bootstrap intervals over the evaluated people (1,000 resamples); “− engine” is the paired difference to the served engine row on the same people (negative: the engine is ahead).';
+const INTERVALS_NOTE =
+  '95 % percentile-bootstrap intervals over the evaluated people (1,000 resamples); “− engine” is the paired difference to the served engine row on the same people (negative: the engine is ahead).';
 
 /** Each model's figures with their 95 % intervals and paired difference to the served engine, for the report. */
 function intervalsTable(models: Record<string, ModelResult>, metrics: string[]): ReportTable {
@@ -425,7 +493,9 @@ export function ml100kReportPage(result: Ml100kResult): ReportPage {
       { heading: 'Time-ordered: 95 % intervals', paragraphs: [INTERVALS_NOTE], tables: [intervalsTable(result.time.models, ['recall@20', 'ndcg@20'])] },
       {
         heading: 'Time-ordered: learning curve of the online learners',
-        paragraphs: ['At each point, the people already met who rate movies before the next point: Recall@10 of the learners’ ranking of every unseen movie against what they go on to rate, next to most-popular-so-far.'],
+        paragraphs: [
+          'At each point, the people already met who rate movies before the next point: Recall@10 of the learners’ ranking of every unseen movie against what they go on to rate, next to most-popular-so-far.',
+        ],
         charts: [
           lineChart({
             id: 'ml100k-learning-curve',
@@ -449,7 +519,11 @@ export function ml100kReportPage(result: Ml100kResult): ReportPage {
         last.models,
         `Leave-last-out: ${LAST_RULE} ${last.users} people evaluated, ${last.trainRows} training ratings, ${last.validationUsers} validation items. The engine rows are the feed a client of moteur serve gets: every training rating replayed through the API (${last.served.events} events), then each person’s page of ${PAGE} (so no figures at 50). The baselines are batch models fitted on the training ratings that rank every movie the person has not rated.`,
       ).map((s) => ({ ...s, heading: `Leave-last-out: ${s.heading}` })),
-      { heading: 'Leave-last-out: 95 % intervals', paragraphs: [INTERVALS_NOTE], tables: [intervalsTable(last.models, ['recall@10', 'ndcg@10', 'recall@20', 'ndcg@20'])] },
+      {
+        heading: 'Leave-last-out: 95 % intervals',
+        paragraphs: [INTERVALS_NOTE],
+        tables: [intervalsTable(last.models, ['recall@10', 'ndcg@10', 'recall@20', 'ndcg@20'])],
+      },
       {
         heading: 'Leave-last-out: the served run',
         paragraphs: [

@@ -89,19 +89,25 @@ export async function evaluateTiktok(options: TiktokOptions): Promise<TiktokResu
     ts: 0,
   }));
   const context = { itemCount, userCount, popularity: itemPopularity(train), similarity: itemSimilarity(train, features) };
-  const served = await measureServedEngine({
-    videos: catalog,
-    events,
-    people: reported.map((u) => `u${u.user}`),
-    users: reported,
-    itemOf: (videoId) => (/^v\d+$/.test(videoId) ? Number(videoId.slice(1)) : -1),
-    pageSize: PAGE,
-    context,
-    ...progress,
-  }, options.servedVariants);
+  const served = await measureServedEngine(
+    {
+      videos: catalog,
+      events,
+      people: reported.map((u) => `u${u.user}`),
+      users: reported,
+      itemOf: (videoId) => (/^v\d+$/.test(videoId) ? Number(videoId.slice(1)) : -1),
+      pageSize: PAGE,
+      context,
+      ...progress,
+    },
+    options.servedVariants,
+  );
   const baselines = options.engineOnly
     ? {}
-    : benchmarkBaselines({ train, validation: tuning, reported, features, ...progress }, { seed: options.seed, easeLambdas: options.easeLambdas, easeMinSupport: EASE_MIN_SUPPORT });
+    : benchmarkBaselines(
+        { train, validation: tuning, reported, features, ...progress },
+        { seed: options.seed, easeLambdas: options.easeLambdas, easeMinSupport: EASE_MIN_SUPPORT },
+      );
   const models = withIntervals({ ...served.models, ...baselines }, reported.length, options.seed);
   const leakProbe = options.leakProbe ? evaluateFullRanking(idOrderLeakProbe(train), reported, { ...context, similarity: () => 0 }).metrics : undefined;
   return {
@@ -122,7 +128,8 @@ export async function evaluateTiktok(options: TiktokOptions): Promise<TiktokResu
 /** How train.csv becomes API calls, so that anyone can replay it over HTTP and measure the same figure. */
 const TIKTOK_REPLAY = {
   videos: 'DATA/replay/videos.jsonl as is (POST /v1/videos, 1,000 a call)',
-  events: 'row k of train.csv: {"id":"t<k>","userId":"u<user>","videoId":"v<item>","type":"play","watchMs":15000}, ts one second after row k-1, the last one second before the replay starts (POST /v1/events, 1,000 a call)',
+  events:
+    'row k of train.csv: {"id":"t<k>","userId":"u<user>","videoId":"v<item>","type":"play","watchMs":15000}, ts one second after row k-1, the last one second before the replay starts (POST /v1/events, 1,000 a call)',
   page: 'GET /v1/users/u<user>/feed?n=20, once per reported person, in increasing id order, after the engine has learned every event',
 };
 
@@ -157,7 +164,9 @@ export function tiktokJson(result: TiktokResult): Record<string, unknown> {
     trainRows: result.trainRows,
     served: result.served,
     models: modelsJson(result.models),
-    ...(result.leakProbe ? { leakProbe: { note: 'not a model: ranks by popularity among ids above the person’s largest training id', ...result.leakProbe } } : {}),
+    ...(result.leakProbe
+      ? { leakProbe: { note: 'not a model: ranks by popularity among ids above the person’s largest training id', ...result.leakProbe } }
+      : {}),
   };
 }
 

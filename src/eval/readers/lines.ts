@@ -70,6 +70,7 @@ export async function readTable(
 export function parseNumber(path: string, lineNumber: number, column: string, field: string, kind: 'id' | 'number'): number {
   const value = Number(field);
   const ok = kind === 'id' ? Number.isInteger(value) && value >= 0 : Number.isFinite(value);
-  if (!ok) throw malformedRow(path, lineNumber, `column ${column} is not ${kind === 'id' ? 'a non-negative integer id' : 'a number'}: ${JSON.stringify(field)}`);
+  if (!ok)
+    throw malformedRow(path, lineNumber, `column ${column} is not ${kind === 'id' ? 'a non-negative integer id' : 'a number'}: ${JSON.stringify(field)}`);
   return value;
 }

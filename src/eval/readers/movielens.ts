@@ -31,7 +31,17 @@ export async function readAtomicInteractions(path: string, progress?: StageProgr
 /** Genres (the `class` field) of each item of a RecBole atomic `.item` file, by item token. */
 export async function readAtomicItemClasses(path: string): Promise<Map<string, string[]>> {
   const classes = new Map<string, string[]>();
-  await readTable(path, '\t', ['item_id', 'class'], ([item, genres]) => void classes.set(item!, genres!.split(' ').filter((g) => g !== '')), atomicFieldName);
+  await readTable(
+    path,
+    '\t',
+    ['item_id', 'class'],
+    ([item, genres]) =>
+      void classes.set(
+        item!,
+        genres!.split(' ').filter((g) => g !== ''),
+      ),
+    atomicFieldName,
+  );
   return classes;
 }
 

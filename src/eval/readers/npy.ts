@@ -26,14 +26,19 @@ export function readNpyMatrix(path: string): NpyMatrix {
   const shape = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shape === undefined) throw bad(`unreadable header ${JSON.stringify(header.trim())}`);
   if (fortran === 'True') throw bad('Fortran-order arrays are not supported (save with C order)');
-  const dims = shape.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const dims = shape
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   if (dims.length !== 2 || dims.some((d) => !Number.isInteger(d) || d < 0)) throw bad(`expected a 2-D array, shape is (${shape})`);
   const [rows, columns] = dims as [number, number];
   const count = rows * columns;
   const dataStart = headerStart + headerLength;
   const width = descr === '<f2' ? 2 : descr === '<f4' ? 4 : 0;
   if (width === 0) throw bad(`dtype ${descr} is not supported (expected little-endian float16 '<f2' or float32 '<f4')`);
-  if (bytes.length - dataStart < count * width) throw bad(`file is truncated: shape (${rows}, ${columns}) needs ${count * width} bytes of data, found ${bytes.length - dataStart}`);
+  if (bytes.length - dataStart < count * width)
+    throw bad(`file is truncated: shape (${rows}, ${columns}) needs ${count * width} bytes of data, found ${bytes.length - dataStart}`);
   const values = new Float32Array(count);
   for (let k = 0; k < count; k++) {
     const at = dataStart + k * width;

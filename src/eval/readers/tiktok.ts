@@ -14,10 +14,17 @@ export interface UserItemPairs {
 /** Reads a `user,item` CSV (the TikTok split files). */
 export async function readUserItemPairs(path: string, progress?: StageProgress): Promise<UserItemPairs> {
   const pairs: UserItemPairs = { users: [], items: [] };
-  await readTable(path, ',', ['user', 'item'], ([user, item], lineNumber) => {
-    pairs.users.push(parseNumber(path, lineNumber, 'user', user!, 'id'));
-    pairs.items.push(parseNumber(path, lineNumber, 'item', item!, 'id'));
-  }, undefined, progress);
+  await readTable(
+    path,
+    ',',
+    ['user', 'item'],
+    ([user, item], lineNumber) => {
+      pairs.users.push(parseNumber(path, lineNumber, 'user', user!, 'id'));
+      pairs.items.push(parseNumber(path, lineNumber, 'item', item!, 'id'));
+    },
+    undefined,
+    progress,
+  );
   return pairs;
 }
 
@@ -40,7 +47,8 @@ export async function readTiktokSplit(dir: string, heldOutFile = join(dir, 'val.
   const userCount = Math.max(maxId(train.users), maxId(heldOut.users)) + 1;
   const itemCount = Math.max(maxId(train.items), maxId(heldOut.items), ...features.map((f) => f.rows - 1)) + 1;
   for (const [k, f] of features.entries()) {
-    if (f.rows !== itemCount) throw new MoteurError('data_file_malformed', `${featurePaths[k]}: ${f.rows} rows of features, but item ids go up to ${itemCount - 1}`, { field: 'data' });
+    if (f.rows !== itemCount)
+      throw new MoteurError('data_file_malformed', `${featurePaths[k]}: ${f.rows} rows of features, but item ids go up to ${itemCount - 1}`, { field: 'data' });
   }
   return { train, heldOut, userCount, itemCount, features };
 }
@@ -66,6 +74,7 @@ export async function readReplayCatalog(path: string, itemCount: number, progres
     videos.push(video as Record<string, unknown>);
   }
   const missing = present.indexOf(0);
-  if (missing >= 0) throw new MoteurError('data_file_malformed', `${path}: video v${missing} is missing, but the split names items up to ${itemCount - 1}`, { field: 'data' });
+  if (missing >= 0)
+    throw new MoteurError('data_file_malformed', `${path}: video v${missing} is missing, but the split names items up to ${itemCount - 1}`, { field: 'data' });
   return videos;
 }

@@ -34,7 +34,8 @@ export function renderHtmlReport(page: ReportPage): string {
       '</section>',
     ].join('\n'),
   );
-  const data = page.data === undefined ? '' : `<details><summary>Figures as JSON</summary><pre>${escapeXml(JSON.stringify(page.data, null, 2))}</pre></details>`;
+  const data =
+    page.data === undefined ? '' : `<details><summary>Figures as JSON</summary><pre>${escapeXml(JSON.stringify(page.data, null, 2))}</pre></details>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(page.title)}</title>
 <style>

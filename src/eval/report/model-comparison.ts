@@ -6,7 +6,11 @@ import { boxPlot, lineChart, type Chart } from './svg.ts';
 /** Report pieces that compare models on the same metrics: tables, metric-by-K charts and per-person spreads. */
 
 /** A table with one row per model and one column per metric (missing metrics shown as a dash). */
-export function metricsTable(models: Record<string, MetricReport>, metrics: string[], extra: Record<string, Record<string, number | string>> = {}): ReportTable {
+export function metricsTable(
+  models: Record<string, MetricReport>,
+  metrics: string[],
+  extra: Record<string, Record<string, number | string>> = {},
+): ReportTable {
   const extraColumns = [...new Set(Object.values(extra).flatMap((e) => Object.keys(e)))];
   return {
     columns: ['model', ...metrics, ...extraColumns],
@@ -56,10 +60,19 @@ const BEYOND = ['coverage@20', 'novelty@20', 'diversity@20', 'gini@20', 'coldSha
 /** The sections of a full-ranking report: accuracy and beyond-accuracy tables, metrics by K, per-person spreads. */
 export function implicitReportSections(id: string, models: Record<string, ModelResult>, protocol: string): ReportSection[] {
   const metrics = Object.fromEntries(Object.entries(models).map(([name, m]) => [name, m.metrics]));
-  const timing = Object.fromEntries(Object.entries(models).map(([name, m]) => [name, { 'train s': round(m.trainSeconds), 'rank s': round(m.evaluateSeconds), settings: settingsText(m.settings) }]));
+  const timing = Object.fromEntries(
+    Object.entries(models).map(([name, m]) => [
+      name,
+      { 'train s': round(m.trainSeconds), 'rank s': round(m.evaluateSeconds), settings: settingsText(m.settings) },
+    ]),
+  );
   return [
     { heading: 'Protocol', paragraphs: [protocol] },
-    { heading: 'Accuracy', tables: [metricsTable(metrics, ACCURACY)], charts: [metricByKChart(`${id}-recall-by-k`, 'Recall@K', 'recall', metrics), metricByKChart(`${id}-ndcg-by-k`, 'NDCG@K', 'ndcg', metrics)] },
+    {
+      heading: 'Accuracy',
+      tables: [metricsTable(metrics, ACCURACY)],
+      charts: [metricByKChart(`${id}-recall-by-k`, 'Recall@K', 'recall', metrics), metricByKChart(`${id}-ndcg-by-k`, 'NDCG@K', 'ndcg', metrics)],
+    },
     { heading: 'Beyond accuracy (lists of 20)', tables: [metricsTable(metrics, BEYOND, timing)] },
     {
       heading: 'Per person',
@@ -76,7 +89,11 @@ function logRanks(models: Record<string, ModelResult>): Record<string, Float64Ar
 }
 
 export function settingsText(settings: Record<string, number>): string {
-  return Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ') || '–';
+  return (
+    Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || '–'
+  );
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -22,12 +22,18 @@ export async function writeChartPngs(dir: string, charts: Chart[]): Promise<stri
   try {
     ({ Resvg } = await import('@resvg/resvg-js'));
   } catch {
-    throw new MoteurError('report_not_written', `cannot write ${dir}: PNG charts need the optional package @resvg/resvg-js (npm install @resvg/resvg-js), or leave out --png`, { field: 'png' });
+    throw new MoteurError(
+      'report_not_written',
+      `cannot write ${dir}: PNG charts need the optional package @resvg/resvg-js (npm install @resvg/resvg-js), or leave out --png`,
+      { field: 'png' },
+    );
   }
   return writeOutput(dir, () => {
     mkdirSync(dir, { recursive: true });
     return charts.map((chart) => {
-      const png = new Resvg(chart.svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+      const png = new Resvg(chart.svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } })
+        .render()
+        .asPng();
       const path = join(dir, `${chart.id}.png`);
       writeFileSync(path, png);
       return path;

@@ -86,11 +86,16 @@ export function lineChart(spec: LineChartSpec): Chart {
 
   const body: string[] = [frame(spec.title, spec.xLabel, spec.yLabel)];
   for (const t of yTicks) body.push(hLine(plot, sy(t)), text(plot.x0 - 8, sy(t) + 4, formatNumber(t), 'end'));
-  for (const t of xTicks) body.push(`<line x1="${r(sx(t))}" y1="${plot.y1}" x2="${r(sx(t))}" y2="${plot.y1 + 5}" stroke="#444"/>`, text(sx(t), plot.y1 + 19, formatNumber(t), 'middle'));
+  for (const t of xTicks)
+    body.push(
+      `<line x1="${r(sx(t))}" y1="${plot.y1}" x2="${r(sx(t))}" y2="${plot.y1 + 5}" stroke="#444"/>`,
+      text(sx(t), plot.y1 + 19, formatNumber(t), 'middle'),
+    );
   spec.series.forEach((series, k) => {
     const colour = PALETTE[k % PALETTE.length]!;
     const visible = series.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!spec.logX || x > 0));
-    if (visible.length > 1) body.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${visible.map(([x, y]) => `${r(sx(x))},${r(sy(y))}`).join(' ')}"/>`);
+    if (visible.length > 1)
+      body.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${visible.map(([x, y]) => `${r(sx(x))},${r(sy(y))}`).join(' ')}"/>`);
     if (visible.length <= 30) for (const [x, y] of visible) body.push(`<circle cx="${r(sx(x))}" cy="${r(sy(y))}" r="3.5" fill="${colour}"/>`);
   });
   body.push(legend(spec.series.map((s) => s.name)));
@@ -143,7 +148,14 @@ export function summarise(values: ArrayLike<number>): { count: number; mean: num
 function plotArea() {
   const x0 = MARGIN.left;
   const y0 = MARGIN.top;
-  return { x0, y0, x1: WIDTH - MARGIN.right, y1: HEIGHT - MARGIN.bottom, width: WIDTH - MARGIN.left - MARGIN.right, height: HEIGHT - MARGIN.top - MARGIN.bottom };
+  return {
+    x0,
+    y0,
+    x1: WIDTH - MARGIN.right,
+    y1: HEIGHT - MARGIN.bottom,
+    width: WIDTH - MARGIN.left - MARGIN.right,
+    height: HEIGHT - MARGIN.top - MARGIN.bottom,
+  };
 }
 
 function document(title: string, body: string[]): string {

@@ -82,7 +82,8 @@ export async function replayIntoEngine(moteur: Moteur, videos: readonly unknown[
   }
   for (let k = 0; k < events.length; k += EVENT_BATCH) {
     refuseRejected(await moteur.ingest(events.slice(k, k + EVENT_BATCH)), 'event');
-    if ((k / EVENT_BATCH) % 5 === 0 || k + EVENT_BATCH >= events.length) progress?.('ingesting the events (POST /v1/events)', Math.min(k + EVENT_BATCH, events.length), events.length);
+    if ((k / EVENT_BATCH) % 5 === 0 || k + EVENT_BATCH >= events.length)
+      progress?.('ingesting the events (POST /v1/events)', Math.min(k + EVENT_BATCH, events.length), events.length);
   }
   await moteur.learning.settled();
 }

@@ -62,9 +62,18 @@ const interval = (draws: number[]): [number, number] => {
  * Each metric's difference B − A with a 95 % percentile-bootstrap interval, resampling people (the unit of
  * assignment) within each arm; `tooFew` says what to do when an arm has fewer than two people.
  */
-export function compareGroups<T, K extends string>(stats: ArmStatistics<T, K>, a: readonly T[], b: readonly T[], options: { resamples: number; seed: number; tooFew: string }): MetricDifference<K>[] {
+export function compareGroups<T, K extends string>(
+  stats: ArmStatistics<T, K>,
+  a: readonly T[],
+  b: readonly T[],
+  options: { resamples: number; seed: number; tooFew: string },
+): MetricDifference<K>[] {
   if (a.length < 2 || b.length < 2) {
-    throw new MoteurError('too_few_people', `an A/B comparison needs at least two people with a session in each arm (A has ${a.length}, B has ${b.length}); ${options.tooFew}`, { field: 'users' });
+    throw new MoteurError(
+      'too_few_people',
+      `an A/B comparison needs at least two people with a session in each arm (A has ${a.length}, B has ${b.length}); ${options.tooFew}`,
+      { field: 'users' },
+    );
   }
   const whole = (people: readonly T[]) => people.reduce((t, p) => (stats.add(t, p), t), stats.empty());
   const [figuresA, figuresB] = [stats.figures(whole(a)), stats.figures(whole(b))];

@@ -160,8 +160,20 @@ export class SimulatedModerator {
         const kind = this.actors.harmOfUploaded(item.videoId);
         const harmful = kind !== undefined;
         const input = harmful
-          ? { videoId: item.videoId, action: 'remove' as const, category: REASON_CATEGORY[kind], ground: 'incompatible' as const, explanation: 'Harmful content.' }
-          : { videoId: item.videoId, action: 'restore' as const, category: 'other_violation_tc' as const, ground: 'incompatible' as const, explanation: 'No violation found.' };
+          ? {
+              videoId: item.videoId,
+              action: 'remove' as const,
+              category: REASON_CATEGORY[kind],
+              ground: 'incompatible' as const,
+              explanation: 'Harmful content.',
+            }
+          : {
+              videoId: item.videoId,
+              action: 'restore' as const,
+              category: 'other_violation_tc' as const,
+              ground: 'incompatible' as const,
+              explanation: 'No violation found.',
+            };
         await engine.decide(input, MODERATOR, this.nextShift);
         if (harmful) onRemoved(item.videoId, this.nextShift);
       }

@@ -50,7 +50,8 @@ export interface AbComparison {
   seconds: number;
 }
 
-const fourDigits = (v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : Array.isArray(v) ? v.map(fourDigits) : v);
+const fourDigits = (v: unknown): unknown =>
+  typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : Array.isArray(v) ? v.map(fourDigits) : v;
 
 /** Keeps the JSON readable: figures to 4 significant digits. */
 function rounded<T extends object>(figures: T): T {

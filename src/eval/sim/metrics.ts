@@ -70,7 +70,19 @@ export const METRICS: { key: Exclude<keyof Figures, 'sessions' | 'impressions'>;
 ];
 
 export function emptyTotals(): Totals {
-  return { people: 0, sessions: 0, impressions: 0, watchMs: 0, likes: 0, affinity: 0, newCreatorImpressions: 0, newVideoImpressions: 0, diversity: 0, diverseSessions: 0, left: 0 };
+  return {
+    people: 0,
+    sessions: 0,
+    impressions: 0,
+    watchMs: 0,
+    likes: 0,
+    affinity: 0,
+    newCreatorImpressions: 0,
+    newVideoImpressions: 0,
+    diversity: 0,
+    diverseSessions: 0,
+    left: 0,
+  };
 }
 
 export function addSession(totals: Totals, s: SessionRecord): void {
@@ -188,7 +200,12 @@ export function convergence(records: readonly SessionRecord[]): Convergence {
 }
 
 /** What watching a page adds to a session's record. */
-export function recordWatched(record: SessionRecord, watched: readonly Watched[], isNewCreator: (w: Watched) => boolean, isNewVideo: (w: Watched) => boolean): void {
+export function recordWatched(
+  record: SessionRecord,
+  watched: readonly Watched[],
+  isNewCreator: (w: Watched) => boolean,
+  isNewVideo: (w: Watched) => boolean,
+): void {
   for (const w of watched) {
     record.impressions++;
     record.watchMs += w.reaction.watchMs;

@@ -24,10 +24,21 @@ function figuresTable(arms: readonly ArmFigures[]): ReportTable {
 
 function chartsOverDays(arms: readonly ArmFigures[], days: readonly DayFacts[], idPrefix: string): Chart[] {
   return METRICS.map(({ key }) => {
-    const series = arms.map((a) => ({ name: a.name, points: a.byDay.filter((d) => d.sessions > 0).map((d): [number, number] => [d.day + 1, d[key as keyof Figures]]) }));
+    const series = arms.map((a) => ({
+      name: a.name,
+      points: a.byDay.filter((d) => d.sessions > 0).map((d): [number, number] => [d.day + 1, d[key as keyof Figures]]),
+    }));
     // What a feed blind to audience size would give new creators: their share of the catalog.
-    if (key === 'newCreatorShare') series.push({ name: 'share of the catalog', points: days.map((d): [number, number] => [d.day + 1, d.newCreatorCatalogShare]) });
-    return lineChart({ id: `${idPrefix}-${key}`, title: `${LABELS[key]}, by day`, xLabel: 'simulated day', yLabel: LABELS[key], xTicks: days.map((d) => d.day + 1), series });
+    if (key === 'newCreatorShare')
+      series.push({ name: 'share of the catalog', points: days.map((d): [number, number] => [d.day + 1, d.newCreatorCatalogShare]) });
+    return lineChart({
+      id: `${idPrefix}-${key}`,
+      title: `${LABELS[key]}, by day`,
+      xLabel: 'simulated day',
+      yLabel: LABELS[key],
+      xTicks: days.map((d) => d.day + 1),
+      series,
+    });
   });
 }
 
@@ -41,7 +52,10 @@ function convergenceSection(arms: readonly ArmFigures[], idPrefix: string): Repo
         title: 'hidden affinity by session number',
         xLabel: "the person's session number",
         yLabel: 'mean hidden affinity',
-        series: arms.map((a) => ({ name: a.name, points: a.convergence.bySession.filter((s) => s.people > 0).map((s): [number, number] => [s.session, s.meanAffinity]) })),
+        series: arms.map((a) => ({
+          name: a.name,
+          points: a.convergence.bySession.filter((s) => s.people > 0).map((s): [number, number] => [s.session, s.meanAffinity]),
+        })),
       }),
       lineChart({
         id: `${idPrefix}-convergence-by-impressions`,
@@ -90,11 +104,22 @@ export function abReport(c: AbComparison, command: string): ReportPage {
     sections: [
       {
         heading: 'Differences (B − A) with 95 % confidence intervals',
-        paragraphs: [`People were assigned to A or B by a hash of their id; intervals from ${c.parameters.resamples} bootstrap resamples of people within each arm.`],
+        paragraphs: [
+          `People were assigned to A or B by a hash of their id; intervals from ${c.parameters.resamples} bootstrap resamples of people within each arm.`,
+        ],
         tables: [
           {
             columns: ['metric', 'A', 'B', 'B − A', 'relative', '95 % CI low', '95 % CI high', 'verdict'],
-            rows: c.differences.map((d) => [LABELS[d.metric as keyof typeof LABELS] ?? d.metric, d.a, d.b, d.difference, d.relative === null ? undefined : `${(100 * d.relative).toFixed(1)} %`, d.ci95[0], d.ci95[1], d.verdict]),
+            rows: c.differences.map((d) => [
+              LABELS[d.metric as keyof typeof LABELS] ?? d.metric,
+              d.a,
+              d.b,
+              d.difference,
+              d.relative === null ? undefined : `${(100 * d.relative).toFixed(1)} %`,
+              d.ci95[0],
+              d.ci95[1],
+              d.verdict,
+            ]),
           },
         ],
       },

@@ -174,7 +174,9 @@ class Simulation {
     this.actors = scenario === undefined ? undefined : new BadActors(scenario, options.seed);
     const actors = this.actors;
     this.tallies = actors === undefined ? [] : arms.map(() => new SafetyTally(actors));
-    this.moderators = arms.map((arm) => (actors === undefined || arm.overrides.safety?.enabled === false ? undefined : new SimulatedModerator(actors, SIMULATION_START)));
+    this.moderators = arms.map((arm) =>
+      actors === undefined || arm.overrides.safety?.enabled === false ? undefined : new SimulatedModerator(actors, SIMULATION_START),
+    );
   }
 
   async run(): Promise<SimulationRun> {
@@ -300,13 +302,25 @@ class Simulation {
     session.pending = [];
     if (session.patience > 0) {
       const page = await session.engine.feed(session.user.id, { n: PAGE_SIZE, sessionId: session.viewer.sessionId, at: this.clock.now() });
-      this.tallies[session.arm]?.served(session.user.id, this.minors.has(session.user.id), page.items.map((item) => item.videoId));
-      const watching = watchPage(session.viewer, page.items.map((item) => this.videos.get(item.videoId)), session.patience);
+      this.tallies[session.arm]?.served(
+        session.user.id,
+        this.minors.has(session.user.id),
+        page.items.map((item) => item.videoId),
+      );
+      const watching = watchPage(
+        session.viewer,
+        page.items.map((item) => this.videos.get(item.videoId)),
+        session.patience,
+      );
       if (watching.watched.length > 0) {
         session.patience = watching.patience;
         session.pending = watching.events;
-        if (this.actors !== undefined) session.pending.push(...this.actors.reports(watching.watched, session.user, session.reports, session.viewer.nextEventId));
-        this.tallies[session.arm]?.viewed(watching.watched.map((w) => w.video), this.clock.now());
+        if (this.actors !== undefined)
+          session.pending.push(...this.actors.reports(watching.watched, session.user, session.reports, session.viewer.nextEventId));
+        this.tallies[session.arm]?.viewed(
+          watching.watched.map((w) => w.video),
+          this.clock.now(),
+        );
         recordWatched(
           session.record,
           watching.watched,

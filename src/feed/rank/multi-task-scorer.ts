@@ -19,7 +19,11 @@ export class MultiTaskScorer implements Scorer {
   ) {}
 
   score(request: FeedRequest, candidates: Candidate[]): void {
-    const scores = this.models.learners.score(this.person(request), candidates.map((c) => c.video.id), this.scoreWeights);
+    const scores = this.models.learners.score(
+      this.person(request),
+      candidates.map((c) => c.video.id),
+      this.scoreWeights,
+    );
     const graph = this.graphScores(request);
     candidates.forEach((c, i) => (c.score = (scores[i] ?? 0) + this.graphWeight * graph(c)));
   }

@@ -5,7 +5,10 @@ export function followedSlots(source: string, slots: number): Selector {
   return {
     name: 'followed',
     forPage(_request, candidates, page) {
-      const queue = candidates.filter((c) => c.source === source).sort((a, b) => b.score - a.score).slice(0, slots);
+      const queue = candidates
+        .filter((c) => c.source === source)
+        .sort((a, b) => b.score - a.score)
+        .slice(0, slots);
       return { pick: () => queue.find((c) => page.remains(c) && page.allows(c)) };
     },
   };

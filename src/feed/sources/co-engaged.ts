@@ -16,6 +16,9 @@ export class CoEngagedSource implements CandidateSource {
 
   fetch(request: FeedRequest, limit: number, accept: (video: Video) => boolean): Candidate[] {
     const found = this.models.learners.coEngaged(request.user.id, limit, { accept: acceptById(this.catalog, accept) });
-    return candidatesFrom(this.catalog, this.name, found, (c) => ({ reason: `people who enjoyed ${c.via} also enjoyed this`, signals: { coEngagement: c.score } }));
+    return candidatesFrom(this.catalog, this.name, found, (c) => ({
+      reason: `people who enjoyed ${c.via} also enjoyed this`,
+      signals: { coEngagement: c.score },
+    }));
   }
 }

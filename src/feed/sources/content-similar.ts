@@ -35,7 +35,13 @@ export class ContentSimilarSource implements CandidateSource {
       if (out.length >= limit || similarity <= 0) break;
       const video = this.catalog.get(id);
       if (video === undefined || !accept(video)) continue;
-      out.push({ video, source: this.name, score: 0, reasons: [`looks like what you enjoyed lately (similarity ${similarity.toFixed(2)})`], signals: { contentSimilarity: similarity } });
+      out.push({
+        video,
+        source: this.name,
+        score: 0,
+        reasons: [`looks like what you enjoyed lately (similarity ${similarity.toFixed(2)})`],
+        signals: { contentSimilarity: similarity },
+      });
     }
     return out;
   }

@@ -22,7 +22,14 @@ export class TrendingSource implements CandidateSource {
 }
 
 /** Up to `limit` of the most popular videos servable in `region` that `accept` lets through, best first. */
-export function popularIn(catalog: Catalog, models: LearnedModels, region: string, limit: number, accept: (video: Video) => boolean, source = 'trending'): Candidate[] {
+export function popularIn(
+  catalog: Catalog,
+  models: LearnedModels,
+  region: string,
+  limit: number,
+  accept: (video: Video) => boolean,
+  source = 'trending',
+): Candidate[] {
   const out: Candidate[] = [];
   for (const { videoId, popularity } of models.popular.in(region)) {
     if (out.length >= limit) break;

@@ -47,7 +47,12 @@ export function itemPopularity(data: ImplicitInteractions): Float64Array {
   return popularity;
 }
 
-function compress(rows: ArrayLike<number>, columns: ArrayLike<number>, rowCount: number, values?: ArrayLike<number>): [Int32Array, Int32Array, Float64Array | undefined] {
+function compress(
+  rows: ArrayLike<number>,
+  columns: ArrayLike<number>,
+  rowCount: number,
+  values?: ArrayLike<number>,
+): [Int32Array, Int32Array, Float64Array | undefined] {
   const order = Array.from({ length: rows.length }, (_, k) => k).sort((a, b) => rows[a]! - rows[b]! || columns[a]! - columns[b]!);
   const start = new Int32Array(rowCount + 1);
   const kept: number[] = [];

@@ -62,7 +62,14 @@ export function lowPassFactors(data: ImplicitInteractions, options: LowPassFilte
 }
 
 /** R̃'s top `rank` right singular vectors (each of length itemCount), in decreasing singular value; `width` ≥ rank are iterated. */
-function topRightSingularVectors(data: ImplicitInteractions, rank: number, width: number, iterations: number, seed: number, onProgress?: (fraction: number) => void): Float64Array[] {
+function topRightSingularVectors(
+  data: ImplicitInteractions,
+  rank: number,
+  width: number,
+  iterations: number,
+  seed: number,
+  onProgress?: (fraction: number) => void,
+): Float64Array[] {
   const { userCount: m, itemCount: n } = data;
   const popularity = itemPopularity(data);
   const itemScale = Float64Array.from(popularity, (p) => (p > 0 ? 1 / Math.sqrt(p) : 0));

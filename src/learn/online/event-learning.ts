@@ -124,7 +124,12 @@ export class EventLearning {
         if (firstTime(exposure, skip ? SKIPPED : REJECTED)) counters.add(slot, skip ? 'skips' : 'rejections', 1, ts);
         if (userRow !== undefined) this.train(userRow, slot, 0, eventWeights[event.type]);
         taste.add(userId, keys, tasteDeltas[event.type], ts);
-        if (!skip) taste.hide(userId, keys.filter((k) => !k.startsWith('hashtag:')), ts);
+        if (!skip)
+          taste.hide(
+            userId,
+            keys.filter((k) => !k.startsWith('hashtag:')),
+            ts,
+          );
         return;
       }
     }

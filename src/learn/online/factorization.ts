@@ -57,10 +57,13 @@ export class Factorization {
 
   touchVideo(slot: number, ts: number, rng: Rng): number | undefined {
     const facts = this.catalog.get(slot);
-    return this.videos.touchIfAdmitted(facts.id, ts) ?? this.videos.touch(facts.id, ts, (row) => {
-      if (facts.hasContent) this.project(slot, row);
-      else for (let i = 0; i < this.dim; i++) row[i] = (INIT_SCALE * rng.normal()) / Math.sqrt(this.dim);
-    });
+    return (
+      this.videos.touchIfAdmitted(facts.id, ts) ??
+      this.videos.touch(facts.id, ts, (row) => {
+        if (facts.hasContent) this.project(slot, row);
+        else for (let i = 0; i < this.dim; i++) row[i] = (INIT_SCALE * rng.normal()) / Math.sqrt(this.dim);
+      })
+    );
   }
 
   /** W · c for a catalog slot, written into `out` (bias left untouched). */

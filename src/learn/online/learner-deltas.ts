@@ -133,7 +133,8 @@ export class LearnerDeltas {
     }
     if (d.projection !== undefined && !sumsFit(factorization.projection, d.projection, FLOAT32_MAX)) return false;
     const [weights, squared] = ranker.parameters;
-    if (d.ranker !== undefined && !(sumsFit(weights, d.ranker.weights, Number.MAX_VALUE) && sumsFit(squared, d.ranker.squaredGradients, Number.MAX_VALUE))) return false;
+    if (d.ranker !== undefined && !(sumsFit(weights, d.ranker.weights, Number.MAX_VALUE) && sumsFit(squared, d.ranker.squaredGradients, Number.MAX_VALUE)))
+      return false;
     return true;
   }
 

@@ -69,5 +69,12 @@ export function readLearnedParts(input: PersonReader): LearnedParts {
 
 function holdsFiniteOnly(parts: LearnedParts): boolean {
   const { factorization: f } = parts;
-  return parts.catalog.holdsFiniteOnly() && parts.counters.holdsFiniteOnly() && parts.ranker.holdsFiniteOnly() && f.users.holdsFiniteOnly() && f.videos.holdsFiniteOnly() && allFloat32(f.projection);
+  return (
+    parts.catalog.holdsFiniteOnly() &&
+    parts.counters.holdsFiniteOnly() &&
+    parts.ranker.holdsFiniteOnly() &&
+    f.users.holdsFiniteOnly() &&
+    f.videos.holdsFiniteOnly() &&
+    allFloat32(f.projection)
+  );
 }

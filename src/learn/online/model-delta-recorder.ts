@@ -109,7 +109,10 @@ export class ModelDeltaRecorder {
       baseline: { counts: this.counts, sums: this.sums },
       rows,
       projection,
-      ranker: weights === undefined && squaredGradients === undefined ? undefined : { weights: weights ?? new Float64Array(parts.ranker[0].length), squaredGradients: squaredGradients ?? new Float64Array(parts.ranker[1].length) },
+      ranker:
+        weights === undefined && squaredGradients === undefined
+          ? undefined
+          : { weights: weights ?? new Float64Array(parts.ranker[0].length), squaredGradients: squaredGradients ?? new Float64Array(parts.ranker[1].length) },
       swing,
     };
     const people = [...this.people];

@@ -69,7 +69,9 @@ export class PersonRights implements PersonSignals {
     const { taste: profiles, clock } = this.parts;
     const taste = profiles.get(userId);
     if (taste === undefined) return [];
-    return [...taste.affinities.keys()].map((key) => ({ key, value: profiles.value(taste, key, clock) })).sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || (a.key < b.key ? -1 : 1));
+    return [...taste.affinities.keys()]
+      .map((key) => ({ key, value: profiles.value(taste, key, clock) }))
+      .sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || (a.key < b.key ? -1 : 1));
   }
 
   /** The person's learned embedding (their row's factors), or undefined before admission. */

@@ -42,7 +42,10 @@ export class RegionalWriter implements PersonWriter {
     const region = this.regionOf(userId) ?? this.regions[0]!;
     const i = this.regions.indexOf(region);
     // A 500, not the 403 a caller gets: no request asked for this person, the engine holds them by mistake.
-    if (i < 0) throw new MoteurError('wrong_region', `the learners hold a person of region ${region}, which this engine does not serve (${this.regions.join(', ')})`, { status: 500 });
+    if (i < 0)
+      throw new MoteurError('wrong_region', `the learners hold a person of region ${region}, which this engine does not serve (${this.regions.join(', ')})`, {
+        status: 500,
+      });
     this.shared.u8(i);
     return this.parts[i]!;
   }
@@ -93,7 +96,14 @@ class RegionalReader implements PersonReader {
  * part that is missing or not the one the shared part names, is `snapshot_regions`: the state is rebuilt from
  * the log instead. `read` must consume every byte.
  */
-export function readRegional<T>(snapshot: RegionalSnapshot, regions: readonly string[], magic: string, format: number, what: string, read: (input: PersonReader) => T): T {
+export function readRegional<T>(
+  snapshot: RegionalSnapshot,
+  regions: readonly string[],
+  magic: string,
+  format: number,
+  what: string,
+  read: (input: PersonReader) => T,
+): T {
   if (startsWith(snapshot.shared, magic)) throw new MoteurError('snapshot_regions', `${what} from an earlier version, with every region's people in one file`);
   const r = new ByteReader(snapshot.shared);
   readHeader(r, SHARED_MAGIC, FORMAT, what);
@@ -105,7 +115,8 @@ export function readRegional<T>(snapshot: RegionalSnapshot, regions: readonly st
   }
   const parts = named.map(({ region, hash }) => {
     const bytes = snapshot.parts.get(region);
-    if (bytes === undefined || sha256(bytes) !== hash) throw new MoteurError('snapshot_regions', `the snapshot part of region ${region} is missing or belongs to another snapshot`);
+    if (bytes === undefined || sha256(bytes) !== hash)
+      throw new MoteurError('snapshot_regions', `the snapshot part of region ${region} is missing or belongs to another snapshot`);
     const p = new ByteReader(bytes);
     readHeader(p, PART_MAGIC, FORMAT, `${what} part`);
     if (p.str() !== region) throw new MoteurError('snapshot_corrupt', `the snapshot part of region ${region} names another region`);

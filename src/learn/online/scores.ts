@@ -52,7 +52,12 @@ export class Scores implements LearnedScores {
   }
 
   /** Every prediction behind a score, the weights that combine them (the configured ones unless given: a live experiment's), and the signals that mattered most. */
-  explain(userId: string | undefined, videoId: string, topSignals = 5, weights: Record<Task, number> = this.parts.config.scoreWeights): Explanation | undefined {
+  explain(
+    userId: string | undefined,
+    videoId: string,
+    topSignals = 5,
+    weights: Record<Task, number> = this.parts.config.scoreWeights,
+  ): Explanation | undefined {
     const { catalog, ranker } = this.parts;
     const slot = catalog.slot(videoId);
     if (slot === undefined) return undefined;

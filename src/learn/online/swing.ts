@@ -88,7 +88,7 @@ export class Swing {
       for (const s of theirs) if (s !== slot && this.marks[s] === stamp) shared.push(s);
       if (shared.length === 0) continue;
       // The pair shares `shared` plus this slot.
-      const contribution = (weightU / Math.sqrt(theirs.length + 1)) / (alpha + shared.length + 1);
+      const contribution = weightU / Math.sqrt(theirs.length + 1) / (alpha + shared.length + 1);
       for (const s of shared) {
         this.addPair(slot, s, contribution);
         this.onPair?.(slot, s, contribution);

@@ -92,9 +92,7 @@ export class TasteProfiles {
 
   /** Keeps the strongest 80 % (positive or negative) when a profile outgrows its budget. */
   private prune(taste: Taste, now: number): void {
-    const ranked = [...taste.affinities.entries()]
-      .map(([key, a]) => ({ key, value: Math.abs(a.value * decay(now - a.ts, this.halfLifeMs)) }))
-      .sort(byStrength);
+    const ranked = [...taste.affinities.entries()].map(([key, a]) => ({ key, value: Math.abs(a.value * decay(now - a.ts, this.halfLifeMs)) })).sort(byStrength);
     for (const { key } of ranked.slice(Math.floor(this.keysPerUser * 0.8))) taste.affinities.delete(key);
   }
 

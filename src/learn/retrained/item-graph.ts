@@ -165,7 +165,13 @@ function walkLinks(data: ImplicitInteractions, popularity: Float64Array, options
 
 /** Writes the `table.k` largest of row[touched] into video i's slots, strongest first. */
 function keepStrongest(table: NeighbourTable, i: number, touched: number[], row: Float64Array): void {
-  const best = touched.length <= table.k ? touched.slice() : touched.slice().sort((a, b) => row[b]! - row[a]!).slice(0, table.k);
+  const best =
+    touched.length <= table.k
+      ? touched.slice()
+      : touched
+          .slice()
+          .sort((a, b) => row[b]! - row[a]!)
+          .slice(0, table.k);
   best.sort((a, b) => row[b]! - row[a]! || a - b);
   best.forEach((j, r) => {
     table.targets[i * table.k + r] = j;
@@ -176,7 +182,13 @@ function keepStrongest(table: NeighbourTable, i: number, touched: number[], row:
 /** The low-pass filter over the most engaged videos (at most `lowPassMaxVideos`). */
 function lowPassOver(data: ImplicitInteractions, popularity: Float64Array, engaged: readonly number[], options: ItemGraphOptions): LowPassFactors | undefined {
   if (engaged.length < 2) return undefined;
-  const covered = engaged.length <= options.lowPassMaxVideos ? engaged : [...engaged].sort((a, b) => popularity[b]! - popularity[a]! || a - b).slice(0, options.lowPassMaxVideos).sort((a, b) => a - b);
+  const covered =
+    engaged.length <= options.lowPassMaxVideos
+      ? engaged
+      : [...engaged]
+          .sort((a, b) => popularity[b]! - popularity[a]! || a - b)
+          .slice(0, options.lowPassMaxVideos)
+          .sort((a, b) => a - b);
   const position = new Int32Array(data.itemCount).fill(-1);
   covered.forEach((video, at) => (position[video] = at));
   const users: number[] = [];

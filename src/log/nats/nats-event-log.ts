@@ -130,7 +130,10 @@ export class NatsEventLog implements EventLog {
       events.map((event, i) => {
         if (firstIndex.get(event.id) !== i) return Promise.resolve(DUPLICATE);
         const stored = this.storeInRegion(event);
-        const ordered = Promise.all([stored, ordering]).then(([place]) => ({ place, ack: this.js.publish(this.subjects.eventOrder(event.userId), encodePlace(place), { msgID: this.subjects.eventKey(event.id) }) }));
+        const ordered = Promise.all([stored, ordering]).then(([place]) => ({
+          place,
+          ack: this.js.publish(this.subjects.eventOrder(event.userId), encodePlace(place), { msgID: this.subjects.eventKey(event.id) }),
+        }));
         ordering = ordered.catch(() => undefined);
         return ordered.then(({ place, ack }) => this.claimOrdered(event, place, ack));
       }),
@@ -198,7 +201,11 @@ export class NatsEventLog implements EventLog {
   private async eventAt(body: string, seq: number): Promise<LoggedSealedEvent | undefined> {
     const place = decodePlace(body);
     const stream = this.subjects.regionStream(place.region);
-    const message = await untilDone(`reading event ${seq} from region ${place.region}`, () => storedMessage(this.jsm, stream, place.regionSeq), () => this.closed);
+    const message = await untilDone(
+      `reading event ${seq} from region ${place.region}`,
+      () => storedMessage(this.jsm, stream, place.regionSeq),
+      () => this.closed,
+    );
     return message === undefined ? undefined : decodeEvent(TEXT.decode(message), seq);
   }
 
@@ -279,10 +286,12 @@ export class NatsEventLog implements EventLog {
     const events = await this.readByUser(userId);
     for (let i = 0; i < events.length; i += ERASE_CONCURRENCY) {
       await Promise.all(
-        events.slice(i, i + ERASE_CONCURRENCY).flatMap((e) => [
-          this.jsm.streams.deleteMessage(stream, e.seq, true),
-          this.jsm.streams.purge(this.subjects.idsStream, { filter: this.subjects.idClaim(e.id) }),
-        ]),
+        events
+          .slice(i, i + ERASE_CONCURRENCY)
+          .flatMap((e) => [
+            this.jsm.streams.deleteMessage(stream, e.seq, true),
+            this.jsm.streams.purge(this.subjects.idsStream, { filter: this.subjects.idClaim(e.id) }),
+          ]),
       );
     }
     if (events.length === 0) return 0;

@@ -26,7 +26,10 @@ export class SqliteEventLog implements EventLog {
     const columns = (db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((c) => c.name);
     if (!columns.includes('sealed')) {
       db.close();
-      throw new MoteurError('data_format', `${path} holds events in clear, written by an earlier version; export them with that version and import them into a new data directory`);
+      throw new MoteurError(
+        'data_format',
+        `${path} holds events in clear, written by an earlier version; export them with that version and import them into a new data directory`,
+      );
     }
     db.exec('CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id)');
     return new SqliteEventLog(db, path);

@@ -19,7 +19,10 @@ export function installGorseErrors(app: FastifyInstance, bodyLimit: number): voi
     sendGorseError(reply, mapped);
   });
   app.setNotFoundHandler((request, reply) => {
-    sendGorseError(reply, new MoteurError('not_found', `no route ${request.method} ${request.url.split('?')[0]} in moteur's Gorse-compatible API (docs/gorse.md)`));
+    sendGorseError(
+      reply,
+      new MoteurError('not_found', `no route ${request.method} ${request.url.split('?')[0]} in moteur's Gorse-compatible API (docs/gorse.md)`),
+    );
   });
 }
 
@@ -39,16 +42,17 @@ export const UNMAPPED: { routes: `${'GET' | 'POST' | 'DELETE'} /${string}`[]; re
       'GET /item/:id/feedback/:type',
     ],
     reason:
-      'feedback is stored as sealed, append-only watch events under each person\'s own key: it cannot be listed, read back or deleted one by one. ' +
-      'A person\'s own events are in GET /v1/users/:id/export (their data request); DELETE /api/user/:id erases all of them',
+      "feedback is stored as sealed, append-only watch events under each person's own key: it cannot be listed, read back or deleted one by one. " +
+      "A person's own events are in GET /v1/users/:id/export (their data request); DELETE /api/user/:id erases all of them",
   },
   {
     routes: ['GET /user/:id/neighbors'],
-    reason: 'moteur keeps no similarity between people; GET /api/item/:id/neighbors gives a video\'s neighbours',
+    reason: "moteur keeps no similarity between people; GET /api/item/:id/neighbors gives a video's neighbours",
   },
   {
     routes: ['POST /session/recommend', 'POST /session/recommend/:category'],
-    reason: 'recommendations are made for a person from their stored events: insert the session\'s feedback (POST /api/feedback) and ask GET /api/recommend/:userId',
+    reason:
+      "recommendations are made for a person from their stored events: insert the session's feedback (POST /api/feedback) and ask GET /api/recommend/:userId",
   },
   {
     routes: ['GET /items', 'GET /users'],

@@ -45,7 +45,10 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 const RecommendQuery = Type.Composite(
-  [ListQuery, Type.Object({ 'write-back-type': Type.Optional(Type.String({ minLength: 1 })), 'write-back-delay': Type.Optional(Type.String({ minLength: 1 })) })],
+  [
+    ListQuery,
+    Type.Object({ 'write-back-type': Type.Optional(Type.String({ minLength: 1 })), 'write-back-delay': Type.Optional(Type.String({ minLength: 1 })) }),
+  ],
   { additionalProperties: false },
 );
 type ListQuery = { n?: number; offset?: number };
@@ -64,7 +67,10 @@ function refusedIn(outcomes: ItemOutcome[]): MoteurError | undefined {
   if (rejected === undefined || rejected.status !== 'rejected') return undefined;
   const stored = outcomes.filter((o) => o.status === 'stored').length;
   // Gorse answers any refused item with a 400, whatever moteur's code (an unknown video is a 404 elsewhere).
-  return new MoteurError(rejected.code, `${rejected.id ?? 'an item'}: ${rejected.message} (${stored} of ${outcomes.length} were stored)`, { field: rejected.field, status: 400 });
+  return new MoteurError(rejected.code, `${rejected.id ?? 'an item'}: ${rejected.message} (${stored} of ${outcomes.length} were stored)`, {
+    field: rejected.field,
+    status: 400,
+  });
 }
 
 export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit, metrics }: GorseApiOptions): Promise<void> {
@@ -149,7 +155,8 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
     async (request) => {
       // Nothing a Gorse user patch holds is kept (see GorseUser): the person must exist, and stays as they are.
       const { id } = request.params;
-      if (request.body.UserId !== undefined && request.body.UserId !== id) throw invalid('UserId', `'${request.body.UserId}' is not the user patched ('${id}'); a user's id cannot change`);
+      if (request.body.UserId !== undefined && request.body.UserId !== id)
+        throw invalid('UserId', `'${request.body.UserId}' is not the user patched ('${id}'); a user's id cannot change`);
       access.check(request.principal, 'putUser', access.person(id), 'account');
       moteur.getUser(id);
       return rows(1);
@@ -172,7 +179,8 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
     const admit = access.admitEvents(request.principal);
     const events = feedback.map((f, i) => {
       const video = moteur.catalog.get(f.ItemId);
-      if (video === undefined) throw invalid(`[${i}].ItemId`, `item '${f.ItemId}' does not exist: insert it first (POST /api/item); feedback does not create items`);
+      if (video === undefined)
+        throw invalid(`[${i}].ItemId`, `item '${f.ItemId}' does not exist: insert it first (POST /api/item); feedback does not create items`);
       return eventFromFeedback(f, video.durationMs, mapping, overwrite);
     });
     const outcomes = await moteur.ingest(events, admit);
@@ -188,21 +196,29 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
   // ---- recommendations: the person's next feed page (within a category: narrowed to its hashtag); popular, latest
 
   for (const path of ['/recommend/:userId', '/recommend/:userId/:category']) {
-    app.get<{ Params: { userId: string; category?: string }; Querystring: RecommendQuery }>(path, { schema: { querystring: RecommendQuery } }, async (request) => {
-      const { userId } = request.params;
-      const hashtag = categoryHashtag(request.params.category);
-      access.checkFeed(request.principal, userId, 'feed');
-      // Each call serves the person's next page (what was served is not served again), so `offset` needs no paging here.
-      const n = Math.min(page(request.query).n, moteur.config.feed.maxPageSize);
-      const feed = await moteur.feed(userId, hashtag === undefined ? { n } : { n, filters: { hashtags: [hashtag] } });
-      const ids = feed.items.map((item) => item.videoId);
-      const writeBack = request.query['write-back-type'];
-      if (writeBack !== undefined) {
-        const at = Date.now() + parseGoDuration(request.query['write-back-delay'] ?? '0s', 'write-back-delay');
-        await insertFeedback(request, ids.map((ItemId) => ({ FeedbackType: writeBack, UserId: userId, ItemId, Timestamp: at })), false);
-      }
-      return ids;
-    });
+    app.get<{ Params: { userId: string; category?: string }; Querystring: RecommendQuery }>(
+      path,
+      { schema: { querystring: RecommendQuery } },
+      async (request) => {
+        const { userId } = request.params;
+        const hashtag = categoryHashtag(request.params.category);
+        access.checkFeed(request.principal, userId, 'feed');
+        // Each call serves the person's next page (what was served is not served again), so `offset` needs no paging here.
+        const n = Math.min(page(request.query).n, moteur.config.feed.maxPageSize);
+        const feed = await moteur.feed(userId, hashtag === undefined ? { n } : { n, filters: { hashtags: [hashtag] } });
+        const ids = feed.items.map((item) => item.videoId);
+        const writeBack = request.query['write-back-type'];
+        if (writeBack !== undefined) {
+          const at = Date.now() + parseGoDuration(request.query['write-back-delay'] ?? '0s', 'write-back-delay');
+          await insertFeedback(
+            request,
+            ids.map((ItemId) => ({ FeedbackType: writeBack, UserId: userId, ItemId, Timestamp: at })),
+            false,
+          );
+        }
+        return ids;
+      },
+    );
   }
   for (const path of ['/popular', '/popular/:category']) {
     app.get<{ Params: { category?: string }; Querystring: ListQuery }>(path, { schema: { querystring: ListQuery } }, async (request) => {

@@ -50,7 +50,7 @@ export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, acce
     '/v1/videos/:id/similar',
     {
       schema: {
-        summary: "Videos like this one: its nearest content embeddings and what its audience also enjoyed, each with its reasons",
+        summary: 'Videos like this one: its nearest content embeddings and what its audience also enjoyed, each with its reasons',
         params: IdParams,
         querystring: Type.Object({ n: Count('videos') }),
         response: { 200: listOf({ videoId: Type.String() }, { videoId: 'v1' }) },
@@ -76,7 +76,9 @@ export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, acce
       const served = moteur.residency.regions;
       const region = request.query.region ?? served[0]!;
       if (!served.includes(region)) {
-        throw new MoteurError('wrong_region', `region: this node serves ${served.join(', ')}; ask a node of region ${region} for its trending videos`, { field: 'region' });
+        throw new MoteurError('wrong_region', `region: this node serves ${served.join(', ')}; ask a node of region ${region} for its trending videos`, {
+          field: 'region',
+        });
       }
       return { region, items: moteur.popularVideos({ region, n: request.query.n }).map(listed) };
     },
@@ -100,7 +102,10 @@ export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, acce
     {
       schema: {
         summary: `Up to ${MAX_BATCH_GET} videos by id, in the order asked; ids not in the catalog are listed under missing`,
-        body: Type.Object({ ids: Type.Array(IdParams.properties.id, { minItems: 1, maxItems: MAX_BATCH_GET }) }, { additionalProperties: false, examples: [{ ids: ['v1', 'v2', 'nope'] }] }),
+        body: Type.Object(
+          { ids: Type.Array(IdParams.properties.id, { minItems: 1, maxItems: MAX_BATCH_GET }) },
+          { additionalProperties: false, examples: [{ ids: ['v1', 'v2', 'nope'] }] },
+        ),
       },
     },
     async (request) => {

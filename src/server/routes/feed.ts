@@ -28,7 +28,8 @@ export function registerFeedRoutes(app: FastifyInstance, moteur: Moteur, access:
     '/v1/users/:id/feed',
     {
       schema: {
-        summary: 'The next videos for this user, each with the reasons it was chosen (explain=1 adds its source, the ranker\'s predictions, the weights combining them and the top signals)',
+        summary:
+          "The next videos for this user, each with the reasons it was chosen (explain=1 adds its source, the ranker's predictions, the weights combining them and the top signals)",
         params: IdParams,
         querystring: FeedQuery,
       },
@@ -56,7 +57,8 @@ export function registerFeedRoutes(app: FastifyInstance, moteur: Moteur, access:
 /** The items of a comma-separated list, each checked; an empty item or too many is the client's mistake. */
 function items(raw: string, field: string, max: number, normalise: (item: string) => string = (x) => x): string[] {
   const out = raw.split(',').map((x) => normalise(x.trim()));
-  if (out.some((x) => x === '' || x.length > 128)) throw invalid(field, `expected comma-separated values of 1 to 128 characters, got ${JSON.stringify(raw.slice(0, 100))}`);
+  if (out.some((x) => x === '' || x.length > 128))
+    throw invalid(field, `expected comma-separated values of 1 to 128 characters, got ${JSON.stringify(raw.slice(0, 100))}`);
   if (out.length > max) throw invalid(field, `at most ${max} values, got ${out.length}`);
   return out;
 }

@@ -18,10 +18,17 @@ export function registerLedgerRoutes(app: FastifyInstance, ledger: Ledger, acces
     void reply.type('text/plain; charset=utf-8');
     return ledger.checkpoint();
   });
-  app.get('/v1/ledger/key', { preHandler, schema: { summary: "The ledger's verifier key as this server states it (C2SP: origin+keyid+base64 key); an auditor compares it with the one they hold" } }, async (_request, reply) => {
-    void reply.type('text/plain; charset=utf-8');
-    return ledger.verifierKey();
-  });
+  app.get(
+    '/v1/ledger/key',
+    {
+      preHandler,
+      schema: { summary: "The ledger's verifier key as this server states it (C2SP: origin+keyid+base64 key); an auditor compares it with the one they hold" },
+    },
+    async (_request, reply) => {
+      void reply.type('text/plain; charset=utf-8');
+      return ledger.verifierKey();
+    },
+  );
   app.get<{ Querystring: { start: number; end: number } }>(
     '/v1/ledger/entries',
     { preHandler, schema: { summary: `Ledger entries [start, end), at most ${MAX_PAGE}`, querystring: Type.Object({ start: Whole, end: Whole }) } },
@@ -36,7 +43,10 @@ export function registerLedgerRoutes(app: FastifyInstance, ledger: Ledger, acces
   );
   app.get<{ Querystring: { index: number; size: number } }>(
     '/v1/ledger/proofs/inclusion',
-    { preHandler, schema: { summary: 'RFC 9162 inclusion proof of entry `index` in the tree of `size` entries', querystring: Type.Object({ index: Whole, size: Whole }) } },
+    {
+      preHandler,
+      schema: { summary: 'RFC 9162 inclusion proof of entry `index` in the tree of `size` entries', querystring: Type.Object({ index: Whole, size: Whole }) },
+    },
     async (request) => {
       const { index, size } = request.query;
       const proof = await ledger.inclusionProof(index, size);

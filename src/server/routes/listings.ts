@@ -26,7 +26,12 @@ function decodeCursor(cursor: string | undefined): string {
 export function registerListingRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl): void {
   app.get<{ Querystring: { cursor?: string; limit: number } }>(
     '/v1/videos',
-    { schema: { summary: 'Page through the catalog by id (removed videos too); pass nextCursor back for the next page, null at the end', querystring: PageQuery } },
+    {
+      schema: {
+        summary: 'Page through the catalog by id (removed videos too); pass nextCursor back for the next page, null at the end',
+        querystring: PageQuery,
+      },
+    },
     async (request) => {
       access.check(request.principal, 'listVideos', SYSTEM, 'administration');
       const { limit } = request.query;
@@ -36,7 +41,12 @@ export function registerListingRoutes(app: FastifyInstance, moteur: Moteur, acce
   );
   app.get<{ Querystring: { cursor?: string; limit: number } }>(
     '/v1/users',
-    { schema: { summary: "Page through the profiles of the people of this node's regions by id; pass nextCursor back for the next page, null at the end", querystring: PageQuery } },
+    {
+      schema: {
+        summary: "Page through the profiles of the people of this node's regions by id; pass nextCursor back for the next page, null at the end",
+        querystring: PageQuery,
+      },
+    },
     async (request) => {
       access.check(request.principal, 'listUsers', SYSTEM, 'administration');
       const { users, next } = await moteur.listUsers(decodeCursor(request.query.cursor), request.query.limit);

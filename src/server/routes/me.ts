@@ -21,14 +21,18 @@ function pageAccess(principal: Principal, region: string): Record<Page, AccessRe
  * is read about anyone, so nothing is recorded; each page's own calls are decided and recorded as usual.
  */
 export function registerMeRoutes(app: FastifyInstance, access: AccessControl): void {
-  app.get('/v1/me', { schema: { summary: "The caller's key (id, role, regions, the first of them this node serves) and the console pages its role may open" } }, async (request) => {
-    const { principal } = request;
-    const { authorizer } = access;
-    const region = principal.regions.find((r) => authorizer.servesRegion(r)) ?? authorizer.regions[0]!;
-    const pages = Object.entries(pageAccess(principal, region))
-      .filter(([, wanted]) => authorizer.authorize(wanted).allowed)
-      .map(([page]) => page);
-    // `region`: where the console creates a new person, the first of the key's regions this node serves.
-    return { id: principal.id, role: principal.role, regions: principal.regions, region, pages };
-  });
+  app.get(
+    '/v1/me',
+    { schema: { summary: "The caller's key (id, role, regions, the first of them this node serves) and the console pages its role may open" } },
+    async (request) => {
+      const { principal } = request;
+      const { authorizer } = access;
+      const region = principal.regions.find((r) => authorizer.servesRegion(r)) ?? authorizer.regions[0]!;
+      const pages = Object.entries(pageAccess(principal, region))
+        .filter(([, wanted]) => authorizer.authorize(wanted).allowed)
+        .map(([page]) => page);
+      // `region`: where the console creates a new person, the first of the key's regions this node serves.
+      return { id: principal.id, role: principal.role, regions: principal.regions, region, pages };
+    },
+  );
 }

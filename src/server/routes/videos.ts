@@ -24,8 +24,7 @@ export function registerVideoRoutes(app: FastifyInstance, moteur: Moteur, access
   app.get<{ Params: { id: string } }>('/v1/videos/:id', { schema: { summary: 'One video', params: IdParams } }, async (request) => {
     access.check(request.principal, 'readVideo', { type: 'Video', id: request.params.id }, 'catalog');
     return moteur.getVideo(request.params.id);
-  },
-  );
+  });
   app.delete<{ Params: { id: string } }>(
     '/v1/videos/:id',
     { schema: { summary: 'Mark a video removed: it is never served again', params: IdParams } },

@@ -120,10 +120,11 @@ export class PostgresStore implements Store {
 
   async recordServed(rows: readonly Omit<ServedRow, 'rowId'>[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.pool.query(
-      `INSERT INTO served (user_id, video_id, ts) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`,
-      [rows.map((r) => r.userId), rows.map((r) => r.videoId), rows.map((r) => r.ts)],
-    );
+    await this.pool.query(`INSERT INTO served (user_id, video_id, ts) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`, [
+      rows.map((r) => r.userId),
+      rows.map((r) => r.videoId),
+      rows.map((r) => r.ts),
+    ]);
   }
 
   async listServed(afterRowId: number, limit: number): Promise<ServedRow[]> {
@@ -139,18 +140,14 @@ export class PostgresStore implements Store {
   }
 
   async servedTo(userId: string): Promise<{ videoId: string; ts: number }[]> {
-    const { rows } = await this.pool.query<{ videoId: string; ts: number }>(
-      'SELECT video_id AS "videoId", ts FROM served WHERE user_id = $1 ORDER BY row_id',
-      [userId],
-    );
+    const { rows } = await this.pool.query<{ videoId: string; ts: number }>('SELECT video_id AS "videoId", ts FROM served WHERE user_id = $1 ORDER BY row_id', [
+      userId,
+    ]);
     return rows;
   }
 
   async recordReset(userId: string, afterSeq: number): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO resets VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET after_seq = excluded.after_seq',
-      [userId, afterSeq],
-    );
+    await this.pool.query('INSERT INTO resets VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET after_seq = excluded.after_seq', [userId, afterSeq]);
   }
 
   async listResets(): Promise<Map<string, number>> {

@@ -67,7 +67,19 @@ export class SqliteStore implements Store {
     this.upsertVideoBatch = db.transaction((videos: readonly Video[]) => {
       for (const v of videos) {
         const embedding = embeddingToBytes(v.embedding);
-        this.upsertVideo.run(v.id, v.creatorId, v.durationMs, v.createdAt, v.caption, JSON.stringify(v.hashtags), v.soundId, v.language, v.region, v.status, embedding);
+        this.upsertVideo.run(
+          v.id,
+          v.creatorId,
+          v.durationMs,
+          v.createdAt,
+          v.caption,
+          JSON.stringify(v.hashtags),
+          v.soundId,
+          v.language,
+          v.region,
+          v.status,
+          embedding,
+        );
       }
     });
     this.insertUser = db.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING');

@@ -31,7 +31,7 @@ export function readClusterMasterKey(file: string): Buffer {
   if (!existsSync(file)) {
     throw new MoteurError(
       'master_key_missing',
-      `no master key at ${file}: every node of a cluster needs the cluster's key; copy it (mode 0600) from a node of the cluster, or for a new cluster make it once with 'moteur keys master create --master-key ${file}'`
+      `no master key at ${file}: every node of a cluster needs the cluster's key; copy it (mode 0600) from a node of the cluster, or for a new cluster make it once with 'moteur keys master create --master-key ${file}'`,
     );
   }
   return loadMasterKey(file);
@@ -40,7 +40,10 @@ export function readClusterMasterKey(file: string): Buffer {
 /** Makes a new master key file; refuses to replace one, since the data keys it wraps would no longer open. */
 export function createMasterKey(file: string): Buffer {
   if (existsSync(file)) {
-    throw new MoteurError('master_key_exists', `${file} already exists (fingerprint ${masterKeyFingerprint(loadMasterKey(file))}): a master key is never replaced, the data keys it wraps would stop opening`);
+    throw new MoteurError(
+      'master_key_exists',
+      `${file} already exists (fingerprint ${masterKeyFingerprint(loadMasterKey(file))}): a master key is never replaced, the data keys it wraps would stop opening`,
+    );
   }
   return loadMasterKey(file);
 }

@@ -9,9 +9,7 @@ import { migrate, type Migration } from '../../store/postgres/migrations.ts';
 import { decrypt, encrypt } from './aead.ts';
 import { wrapContext, type PersonKeys } from './data-keys.ts';
 
-const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'data keys', sql: 'CREATE TABLE data_keys (user_id text PRIMARY KEY, wrapped bytea NOT NULL)' },
-];
+const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'data keys', sql: 'CREATE TABLE data_keys (user_id text PRIMARY KEY, wrapped bytea NOT NULL)' }];
 
 export class PostgresDataKeys implements PersonKeys {
   static async open(pool: pg.Pool, schema: string, masterKey: Buffer): Promise<PostgresDataKeys> {

@@ -21,13 +21,22 @@ const MIGRATIONS: readonly Migration[] = [
  * that holds data keys from before it recorded a fingerprint is bound only by a key that opens them
  * (`opensStoredKeys`). Returns the fingerprint.
  */
-export async function bindMasterKey(pool: pg.Pool, schema: string, masterKey: Buffer, keyFile: string, opensStoredKeys: () => Promise<boolean>): Promise<string> {
+export async function bindMasterKey(
+  pool: pg.Pool,
+  schema: string,
+  masterKey: Buffer,
+  keyFile: string,
+  opensStoredKeys: () => Promise<boolean>,
+): Promise<string> {
   await migrate(pool, schema, 'master-key', MIGRATIONS);
   const mine = masterKeyFingerprint(masterKey);
   const read = async () => (await pool.query<{ fingerprint: string }>('SELECT fingerprint FROM master_key')).rows[0]?.fingerprint;
   if ((await read()) === undefined) {
     if (!(await opensStoredKeys())) {
-      throw new MoteurError('master_key_mismatch', `the master key ${keyFile} does not open the data keys this cluster already holds: start the node with the key its other nodes use (--master-key or MOTEUR_MASTER_KEY)`);
+      throw new MoteurError(
+        'master_key_mismatch',
+        `the master key ${keyFile} does not open the data keys this cluster already holds: start the node with the key its other nodes use (--master-key or MOTEUR_MASTER_KEY)`,
+      );
     }
     await pool.query('INSERT INTO master_key (fingerprint) VALUES ($1) ON CONFLICT DO NOTHING', [mine]);
   }
@@ -35,7 +44,7 @@ export async function bindMasterKey(pool: pg.Pool, schema: string, masterKey: Bu
   if (bound !== mine) {
     throw new MoteurError(
       'master_key_mismatch',
-      `the master key ${keyFile} (fingerprint ${mine}) is not this cluster's (fingerprint ${bound}): copy the key file (mode 0600) from a node of the cluster (its --master-key or MOTEUR_MASTER_KEY) and start again`
+      `the master key ${keyFile} (fingerprint ${mine}) is not this cluster's (fingerprint ${bound}): copy the key file (mode 0600) from a node of the cluster (its --master-key or MOTEUR_MASTER_KEY) and start again`,
     );
   }
   return bound;

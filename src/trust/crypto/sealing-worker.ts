@@ -18,7 +18,9 @@ const KEY_BYTES = 32;
 /** Sealed bytes, base64, in request order. */
 export function sealAll({ keys, plaintexts, contexts }: SealingRequest): string[] {
   const keyBytes = Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength);
-  return plaintexts.map((plaintext, i) => encrypt(keyBytes.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES), Buffer.from(plaintext), contexts[i]!).toString('base64'));
+  return plaintexts.map((plaintext, i) =>
+    encrypt(keyBytes.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES), Buffer.from(plaintext), contexts[i]!).toString('base64'),
+  );
 }
 
 answerRequests(sealAll);

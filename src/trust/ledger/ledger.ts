@@ -45,7 +45,9 @@ export interface LedgerSecrets {
 /** `ledger.key` (Ed25519, PKCS#8 PEM) and `ledger.salt` in `dir`, each made on first use (mode 0600); refused when others may read them. */
 export function loadLedgerSecrets(dir: string): LedgerSecrets {
   const [keyFile, saltFile] = [join(dir, 'ledger.key'), join(dir, 'ledger.salt')];
-  const key = createPrivateKey(readOrCreateSecret(keyFile, () => Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }))));
+  const key = createPrivateKey(
+    readOrCreateSecret(keyFile, () => Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }))),
+  );
   const salt = readOrCreateSecret(saltFile, () => randomBytes(32));
   assertOwnerOnly(keyFile);
   assertOwnerOnly(saltFile);
@@ -85,10 +87,16 @@ export class Ledger {
       const mine = { verifierKey: ledger.verifierKey(), saltCheck: ledger.commitment(SALT_CHECK) };
       const bound = await storage.bindIdentity(mine);
       if (bound.verifierKey !== mine.verifierKey) {
-        throw new MoteurError('ledger_key_mismatch', `the ledger is signed by ${bound.verifierKey}, not by this node's key ${mine.verifierKey}: give every node the same ledger key (--ledger-keys)`);
+        throw new MoteurError(
+          'ledger_key_mismatch',
+          `the ledger is signed by ${bound.verifierKey}, not by this node's key ${mine.verifierKey}: give every node the same ledger key (--ledger-keys)`,
+        );
       }
       if (bound.saltCheck !== mine.saltCheck) {
-        throw new MoteurError('ledger_key_mismatch', "the ledger's commitments use another salt than this node's ledger.salt: give every node the same (--ledger-keys)");
+        throw new MoteurError(
+          'ledger_key_mismatch',
+          "the ledger's commitments use another salt than this node's ledger.salt: give every node the same (--ledger-keys)",
+        );
       }
     } catch (err) {
       await storage.close();
@@ -159,7 +167,8 @@ export class Ledger {
       const end = Math.min(size, start + PAGE);
       const leaves = await this.storage.nodes(Array.from({ length: end - start }, (_, j) => ({ level: 0, index: start + j })));
       for (const { index, bytes } of await this.storage.entries(start, end)) {
-        if (!leafHash(bytes).equals(leaves.get(nodeKey(0, index)) ?? EMPTY_ROOT)) return { ok: false, firstBadIndex: index, reason: `entry ${index} does not match its leaf hash` };
+        if (!leafHash(bytes).equals(leaves.get(nodeKey(0, index)) ?? EMPTY_ROOT))
+          return { ok: false, firstBadIndex: index, reason: `entry ${index} does not match its leaf hash` };
       }
     }
     // Bottom-up: the lowest node that disagrees with its children is the one that was altered.
@@ -168,10 +177,15 @@ export class Ledger {
       for (let start = 0; start < count; start += PAGE) {
         const end = Math.min(count, start + PAGE);
         const keys: NodeKey[] = [];
-        for (let index = start; index < end; index++) keys.push({ level, index }, { level: level - 1, index: 2 * index }, { level: level - 1, index: 2 * index + 1 });
+        for (let index = start; index < end; index++)
+          keys.push({ level, index }, { level: level - 1, index: 2 * index }, { level: level - 1, index: 2 * index + 1 });
         const found = await this.storage.nodes(keys);
         for (let index = start; index < end; index++) {
-          const [hash, left, right] = [found.get(nodeKey(level, index)), found.get(nodeKey(level - 1, 2 * index)), found.get(nodeKey(level - 1, 2 * index + 1))];
+          const [hash, left, right] = [
+            found.get(nodeKey(level, index)),
+            found.get(nodeKey(level - 1, 2 * index)),
+            found.get(nodeKey(level - 1, 2 * index + 1)),
+          ];
           if (hash === undefined || left === undefined || right === undefined || !nodeHash(left, right).equals(hash)) {
             const first = index * 2 ** level;
             return { ok: false, firstBadIndex: first, reason: `the node over leaves ${first}..${first + 2 ** level - 1} was altered` };

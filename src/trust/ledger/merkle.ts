@@ -33,9 +33,7 @@ export function inclusionPath(m: number, start: number, end: number, hash: Range
   const n = end - start;
   if (n <= 1) return [];
   const k = splitPoint(n);
-  return m < k
-    ? [...inclusionPath(m, start, start + k, hash), hash(start + k, end)]
-    : [...inclusionPath(m - k, start + k, end, hash), hash(start, start + k)];
+  return m < k ? [...inclusionPath(m, start, start + k, hash), hash(start + k, end)] : [...inclusionPath(m - k, start + k, end, hash), hash(start, start + k)];
 }
 
 /** PROOF(m, D[0:n]) of RFC 9162 2.1.4.1, through SUBPROOF. */
@@ -44,9 +42,7 @@ export function consistencyPath(m: number, n: number, hash: RangeHash): Uint8Arr
     const size = end - start;
     if (m === size) return whole ? [] : [hash(start, end)];
     const k = splitPoint(size);
-    return m <= k
-      ? [...sub(m, start, start + k, whole), hash(start + k, end)]
-      : [...sub(m - k, start + k, end, false), hash(start, start + k)];
+    return m <= k ? [...sub(m, start, start + k, whole), hash(start + k, end)] : [...sub(m - k, start + k, end, false), hash(start, start + k)];
   };
   return sub(m, 0, n, true);
 }

@@ -93,7 +93,10 @@ export class PostgresLedgerStorage implements LedgerStorage {
   }
 
   async entries(start: number, end: number): Promise<{ index: number; bytes: Buffer }[]> {
-    const { rows } = await this.pool.query<{ idx: number; entry: Buffer }>('SELECT idx, entry FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx', [start, end]);
+    const { rows } = await this.pool.query<{ idx: number; entry: Buffer }>('SELECT idx, entry FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx', [
+      start,
+      end,
+    ]);
     return rows.map((r) => ({ index: r.idx, bytes: r.entry }));
   }
 

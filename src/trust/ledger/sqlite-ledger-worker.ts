@@ -20,17 +20,20 @@ function unpack(packed: Uint8Array, lengths: readonly number[]): Buffer[] {
   });
 }
 
-answerRequests((request: LedgerRequest) => {
-  switch (request.op) {
-    case 'size':
-      return file.size();
-    case 'append':
-      return file.append(unpack(request.packed, request.lengths));
-    case 'nodes':
-      return file.nodes(request.keys);
-    case 'entries':
-      return file.entries(request.start, request.end);
-    case 'bindIdentity':
-      return file.bindIdentity(request.identity);
-  }
-}, () => file.close());
+answerRequests(
+  (request: LedgerRequest) => {
+    switch (request.op) {
+      case 'size':
+        return file.size();
+      case 'append':
+        return file.append(unpack(request.packed, request.lengths));
+      case 'nodes':
+        return file.nodes(request.keys);
+      case 'entries':
+        return file.entries(request.start, request.end);
+      case 'bindIdentity':
+        return file.bindIdentity(request.identity);
+    }
+  },
+  () => file.close(),
+);

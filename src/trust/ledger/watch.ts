@@ -25,7 +25,10 @@ async function getText(url: string, apiKey: string | undefined): Promise<string>
   const text = await res.text();
   if (res.status === 401 || res.status === 403) {
     const given = apiKey === undefined ? 'no API key was given' : 'the server refused the API key';
-    throw new MoteurError(res.status === 401 ? 'unauthenticated' : 'forbidden', `${given}: give an auditor's key with --api-key or MOTEUR_API_KEY ('moteur keys create --role auditor')`);
+    throw new MoteurError(
+      res.status === 401 ? 'unauthenticated' : 'forbidden',
+      `${given}: give an auditor's key with --api-key or MOTEUR_API_KEY ('moteur keys create --role auditor')`,
+    );
   }
   if (res.status !== 200) throw new MoteurError('server_unreachable', `${url} answered ${res.status}: ${text.slice(0, 200)}`);
   return text;
@@ -55,7 +58,13 @@ export async function watchLedger(baseUrl: string, key: string, statePath: strin
     if (size < previous.size) return { ok: false, reason: `the log shrank from ${previous.size} to ${size} entries` };
     if (previous.size > 0) {
       const proof = (JSON.parse(await get(`/v1/ledger/proofs/consistency?from=${previous.size}&to=${size}`)) as { proof: string[] }).proof;
-      const verdict = verifyConsistency(previous.size, size, Buffer.from(previous.root, 'base64'), root, proof.map((p) => Buffer.from(p, 'base64')));
+      const verdict = verifyConsistency(
+        previous.size,
+        size,
+        Buffer.from(previous.root, 'base64'),
+        root,
+        proof.map((p) => Buffer.from(p, 'base64')),
+      );
       if (!verdict.ok) return { ok: false, reason: `the log is not an extension of the checkpoint seen before (size ${previous.size}): ${verdict.reason}` };
     }
   }
@@ -71,7 +80,15 @@ export async function watchLedger(baseUrl: string, key: string, statePath: strin
       // Locate the first entry whose served content is not what the signed tree holds.
       for (let index = 0; index < size; index++) {
         const proof = (JSON.parse(await get(`/v1/ledger/proofs/inclusion?index=${index}&size=${size}`)) as { proof: string[] }).proof;
-        if (!verifyInclusion(index, size, leaves[index]!, proof.map((p) => Buffer.from(p, 'base64')), root).ok) {
+        if (
+          !verifyInclusion(
+            index,
+            size,
+            leaves[index]!,
+            proof.map((p) => Buffer.from(p, 'base64')),
+            root,
+          ).ok
+        ) {
           return { ok: false, reason: `entry ${index} does not match the signed checkpoint`, firstBadIndex: index };
         }
       }

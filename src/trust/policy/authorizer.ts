@@ -63,9 +63,7 @@ interface LoadedPolicies {
 
 function resourceEntity(resource: Resource): cedar.EntityJson {
   const uid = { type: resource.type, id: resource.id };
-  return resource.type === 'User'
-    ? { uid, attrs: { region: resource.region, personalized: resource.consent }, parents: [] }
-    : { uid, attrs: {}, parents: [] };
+  return resource.type === 'User' ? { uid, attrs: { region: resource.region, personalized: resource.consent }, parents: [] } : { uid, attrs: {}, parents: [] };
 }
 
 /** Parses and validates a policy directory and hands it to the Cedar engine under an id named by its hash. */
@@ -167,7 +165,10 @@ export class Authorizer {
   private evaluate(request: AccessRequest): Decision {
     const { principal, action } = request;
     const resource: Resource = request.resource;
-    const nodeRegion = request.context.nodeRegion !== undefined && this.servesRegion(request.context.nodeRegion) ? request.context.nodeRegion : this.nodeRegionFor(principal, resource);
+    const nodeRegion =
+      request.context.nodeRegion !== undefined && this.servesRegion(request.context.nodeRegion)
+        ? request.context.nodeRegion
+        : this.nodeRegionFor(principal, resource);
     const context: cedar.Context = { purpose: request.context.purpose, nodeRegion };
     if (resource.type === 'User') {
       context.resourceRegion = resource.region;

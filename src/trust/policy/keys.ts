@@ -108,7 +108,9 @@ export function oneHashStartingWith(hashPrefix: string, hashes: readonly string[
   if (!/^[0-9a-f]{8,64}$/.test(hashPrefix)) throw invalid('hash', 'give at least 8 hex digits of the key hash');
   const matches = hashes.filter((h) => h.startsWith(hashPrefix));
   if (matches.length !== 1) {
-    throw new MoteurError('invalid_field', `hash: ${matches.length === 0 ? 'no key' : `${matches.length} keys`} in ${where} start with ${hashPrefix}`, { field: 'hash' });
+    throw new MoteurError('invalid_field', `hash: ${matches.length === 0 ? 'no key' : `${matches.length} keys`} in ${where} start with ${hashPrefix}`, {
+      field: 'hash',
+    });
   }
   return matches[0]!;
 }

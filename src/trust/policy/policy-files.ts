@@ -72,7 +72,9 @@ function readSchema(dir: string): string {
 
 function readLabel(dir: string): string {
   const path = join(dir, VERSION_FILE);
-  const lines = readText(path).split('\n').filter((l) => l.trim() !== '');
+  const lines = readText(path)
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   if (lines.length !== 1) throw fail(path, 'must hold exactly one line: a version word, then an optional description');
   return lines[0]!.trim();
 }
@@ -115,7 +117,9 @@ function validate(files: PolicyFiles): void {
 /** Loads and checks a policy directory; throws a MoteurError naming the file (and line) at the first problem. */
 export function loadPolicyFiles(dir: string): PolicyFiles {
   if (!existsSync(dir)) throw fail(dir, 'policy directory does not exist');
-  const names = readdirSync(dir).filter((n) => n.endsWith('.cedar')).sort();
+  const names = readdirSync(dir)
+    .filter((n) => n.endsWith('.cedar'))
+    .sort();
   if (names.length === 0) throw fail(dir, 'no *.cedar policy files (with none, every request would be denied)');
   const label = readLabel(dir);
   const files: PolicyFiles = { policies: {}, sourceOf: {}, schema: readSchema(dir), version: '', label };

@@ -51,20 +51,32 @@ export class SharedKeys {
   /** Creates a key and returns it: the only time anyone sees it. */
   async create(principal: Principal): Promise<{ apiKey: string; record: KeyRecord }> {
     const { apiKey, hash, record } = newKey(`the keys of ${this.schema}`, principal);
-    await this.pool.query('INSERT INTO api_keys (hash, principal, role, regions, created_at) VALUES ($1, $2, $3, $4, $5)', [hash, record.id, record.role, record.regions, record.createdAt]);
+    await this.pool.query('INSERT INTO api_keys (hash, principal, role, regions, created_at) VALUES ($1, $2, $3, $4, $5)', [
+      hash,
+      record.id,
+      record.role,
+      record.regions,
+      record.createdAt,
+    ]);
     return { apiKey, record };
   }
 
   /** Keys in force (never revoked ones). */
   async list(): Promise<Array<KeyRecord & { hash: string }>> {
-    const { rows } = await this.pool.query<KeyRow>('SELECT hash, principal, role, regions, created_at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at');
+    const { rows } = await this.pool.query<KeyRow>(
+      'SELECT hash, principal, role, regions, created_at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at',
+    );
     return rows.map(recordOf);
   }
 
   /** Revokes the one key in force whose hash starts with `hashPrefix` (at least 8 hex digits, as `list` shows). */
   async revoke(hashPrefix: string): Promise<KeyRecord> {
     const keys = await this.list();
-    const hash = oneHashStartingWith(hashPrefix, keys.map((k) => k.hash), `the keys of ${this.schema}`);
+    const hash = oneHashStartingWith(
+      hashPrefix,
+      keys.map((k) => k.hash),
+      `the keys of ${this.schema}`,
+    );
     await this.pool.query('UPDATE api_keys SET revoked_at = now() WHERE hash = $1', [hash]);
     return keys.find((k) => k.hash === hash)!;
   }
@@ -76,8 +88,12 @@ export class SharedKeys {
    */
   async recordUnrecorded(record: (changes: KeyChanges, transaction: pg.PoolClient) => Promise<unknown>): Promise<void> {
     await inTransaction(this.pool, async (client) => {
-      const created = await client.query<KeyRow>('SELECT hash, principal, role, regions, created_at FROM api_keys WHERE NOT created_recorded ORDER BY created_at, hash FOR UPDATE SKIP LOCKED');
-      const revoked = await client.query<{ hash: string }>('SELECT hash FROM api_keys WHERE revoked_at IS NOT NULL AND NOT revoked_recorded ORDER BY revoked_at, hash FOR UPDATE SKIP LOCKED');
+      const created = await client.query<KeyRow>(
+        'SELECT hash, principal, role, regions, created_at FROM api_keys WHERE NOT created_recorded ORDER BY created_at, hash FOR UPDATE SKIP LOCKED',
+      );
+      const revoked = await client.query<{ hash: string }>(
+        'SELECT hash FROM api_keys WHERE revoked_at IS NOT NULL AND NOT revoked_recorded ORDER BY revoked_at, hash FOR UPDATE SKIP LOCKED',
+      );
       const changes = { created: created.rows.map(recordOf), revoked: revoked.rows.map((r) => r.hash) };
       if (changes.created.length === 0 && changes.revoked.length === 0) return;
       await record(changes, client);
