@@ -6,6 +6,7 @@ import type { LedgerEntry } from '../../src/trust/ledger/ledger.ts';
 import { keysFileIn, revokeKey, hashKey } from '../../src/trust/policy/keys.ts';
 import { ROLES, type ActionName, type Role } from '../../src/trust/policy/vocabulary.ts';
 import { apiKey, authorized, event, tempDir, TEST_REGIONS, videos } from '../support/fixtures.ts';
+import { PERMITTED } from '../support/role-permissions.ts';
 
 const dataDir = tempDir();
 const keys = Object.fromEntries(ROLES.map((role) => [role, apiKey(dataDir, role)])) as Record<Role, string>;
@@ -93,51 +94,32 @@ function requestFor(action: ActionName, role: Role): { method: string; path: str
 /** A decision about each role's own video, for its appeal and statement requests. */
 const decisionOf = {} as Record<Role, string>;
 
-/** What each role may do over HTTP; everything else must be a 403. */
-const ALLOWED: Record<Role, ActionName[]> = {
-  app: [
-    'ingestEvents',
-    'upsertVideos',
-    'readCatalog',
-    'readVideo',
-    'putUser',
-    'changeConsent',
-    'readUser',
-    'readFeed',
-    'readFeedNonPersonalized',
-    'refreshUser',
-    'appealDecision',
-    'readStatement',
-  ],
-  analyst: ['readMetrics'],
-  auditor: ['readLedger'],
-  moderator: ['readVideo', 'readModerationQueue', 'decideModeration', 'readStatement'],
-  admin: [
-    'ingestEvents',
-    'upsertVideos',
-    'readVideo',
-    'removeVideo',
-    'putUser',
-    'changeConsent',
-    'readUser',
-    'readFeed',
-    'readFeedNonPersonalized',
-    'refreshUser',
-    'exportUser',
-    'eraseUser',
-    'readMetrics',
-    'readLedger',
-    'changePolicy',
-    'readModerationQueue',
-    'decideModeration',
-    'appealDecision',
-    'readStatement',
-    'readCatalog',
-    'listVideos',
-    'listUsers',
-  ],
-};
-const HTTP_ACTIONS = ALLOWED.admin;
+/** The actions the HTTP API offers; the admin may do every one of them, the other roles what the policies let them. */
+const HTTP_ACTIONS: ActionName[] = [
+  'ingestEvents',
+  'upsertVideos',
+  'readVideo',
+  'removeVideo',
+  'putUser',
+  'changeConsent',
+  'readUser',
+  'readFeed',
+  'readFeedNonPersonalized',
+  'refreshUser',
+  'exportUser',
+  'eraseUser',
+  'readMetrics',
+  'readLedger',
+  'changePolicy',
+  'readModerationQueue',
+  'decideModeration',
+  'appealDecision',
+  'readStatement',
+  'readCatalog',
+  'listVideos',
+  'listUsers',
+];
+const ALLOWED: Record<Role, readonly ActionName[]> = { ...PERMITTED, admin: HTTP_ACTIONS };
 
 before(async () => {
   server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS });

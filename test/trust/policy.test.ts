@@ -5,6 +5,7 @@ import type { Principal } from '../../src/trust/policy/keys.ts';
 import { ACTION_NAMES, ACTIONS, LEDGER, ROLES, SYSTEM, type ActionName, type Resource, type Role } from '../../src/trust/policy/vocabulary.ts';
 import { DEFAULT_POLICY_DIR } from '../../src/trust/policy/policy-files.ts';
 import { tempDir } from '../support/fixtures.ts';
+import { PERMITTED } from '../support/role-permissions.ts';
 
 // The repository's own policies, on a node in region `eu`.
 const authorizer = new Authorizer({ policyDir: DEFAULT_POLICY_DIR, keysFile: `${tempDir()}/keys.json`, regions: ['eu'] });
@@ -26,28 +27,6 @@ function resourceFor(action: ActionName, person: { region?: string; consent?: bo
 
 const decide = (who: Principal, action: ActionName, person?: { region?: string; consent?: boolean }) =>
   authorizer.authorize({ principal: who, action, resource: resourceFor(action, person), context: { purpose: 'test' } } as AccessRequest);
-
-/** What each role may do, in its own region, for a person who consented. Everything else is denied. */
-const PERMITTED: Record<Role, ActionName[]> = {
-  app: [
-    'ingestEvents',
-    'upsertVideos',
-    'readCatalog',
-    'readVideo',
-    'putUser',
-    'changeConsent',
-    'readUser',
-    'readFeed',
-    'readFeedNonPersonalized',
-    'refreshUser',
-    'appealDecision',
-    'readStatement',
-  ],
-  analyst: ['readMetrics'],
-  auditor: ['readLedger'],
-  moderator: ['readModerationQueue', 'decideModeration', 'readStatement', 'readVideo'],
-  admin: ACTION_NAMES,
-};
 
 for (const role of ROLES) {
   test(`${role}: every action is allowed or denied as the role says`, () => {
