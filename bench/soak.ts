@@ -197,7 +197,7 @@ const rssTimer = setInterval(() => {
   void heapMiB().then((heap) => Object.assign(m, heap));
 }, 5_000);
 const killAt = started + (MINUTES * 60_000) / 2;
-let restart: { atMinute: number; downSeconds: number } | undefined;
+let restart: { atMinute: number; downSeconds: number; startPhases: string | undefined } | undefined;
 const killer = (async () => {
   await new Promise((resolve) => setTimeout(resolve, killAt - performance.now()));
   restarting = true;
@@ -208,7 +208,9 @@ const killer = (async () => {
   server = await serveInChild(dataDir);
   appKey = server.apiKey;
   restarting = false;
-  restart = { atMinute: round((t - started) / 60_000, 2), downSeconds: round((performance.now() - t) / 1000, 2) };
+  const downSeconds = round((performance.now() - t) / 1000, 2);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  restart = { atMinute: round((t - started) / 60_000, 2), downSeconds, startPhases: server.startPhases };
   note(`restarted in ${restart.downSeconds} s`);
 })();
 await Promise.all([...Array.from({ length: CLIENTS }, () => client(end)), keyChurn(end), killer]);

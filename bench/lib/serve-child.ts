@@ -11,6 +11,8 @@ export interface ChildServer {
   /** An app key for the benchmark's clients, made in the data directory before the server starts. */
   apiKey: string;
   pid: number;
+  /** The server's own account of its start, phase by phase (`started in …`), once it has printed it. */
+  readonly startPhases: string | undefined;
   /** SIGTERM: a clean stop. */
   stop(): Promise<void>;
   /** SIGKILL: the process dies where it stands. */
@@ -34,6 +36,9 @@ export function serveInChild(dataDir: string): Promise<ChildServer> {
           url,
           apiKey,
           pid: child.pid!,
+          get startPhases() {
+            return /started in (.*)/.exec(out)?.[1];
+          },
           async stop() {
             child.kill('SIGTERM');
             await exited;

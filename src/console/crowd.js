@@ -30,7 +30,8 @@ export function startCrowd({ region, onProgress, onError }) {
     totals.pages++;
     totals.events += events.length;
     totals.likes += events.filter((e) => e.type === 'like').length;
-    onProgress({ ...totals });
+    // A page that was in flight when the crowd was stopped must not bring its status back.
+    if (running) onProgress({ ...totals });
   };
 
   void (async () => {
