@@ -86,6 +86,19 @@ test('a person’s best videos are new videos of their own block, scores in [0, 
   assert.ok(scores.score(1) < 1e-6, `the other block's video 1 scores ${scores.score(1)}`);
 });
 
+test("a score stays in [0, 1] for every video, the person's own history included", () => {
+  // Twenty people share videos 0 and 1, one goes on to 2: for someone with 0 and 1, video 2 is the best new one,
+  // while 0 and 1 link each other far more strongly.
+  const rows = [...Array.from({ length: 20 }, () => [0, 1]), [1, 2], [3, 4]];
+  const personStart = new Int32Array(rows.length + 1);
+  rows.forEach((row, p) => (personStart[p + 1] = personStart[p]! + row.length));
+  const options = { ...DEFAULT_ITEM_GRAPH, lowPassRank: 2, contentNeighbours: 0 };
+  const graph = trainItemGraph({ videoCount: 5, personStart, videos: Int32Array.from(rows.flat()), contentDim: 1, content: new Float32Array(5), options });
+  const scores = new PersonGraphScores(graph, DEFAULT_GRAPH_WEIGHTS).compute([0, 1]);
+  for (let slot = 0; slot < 5; slot++) assert.ok(scores.score(slot) >= 0 && scores.score(slot) <= 1 + 1e-9, `video ${slot} scores ${scores.score(slot)}`);
+  assert.ok(scores.score(2) > scores.score(3), 'the video linked to the history scores above an unlinked one');
+});
+
 test('the background graph retrains once engagements are quiet, at once after an erasure, and the worker trains the same graph', async () => {
   let data = blocks(30);
   const upkeep = { quietMs: 30, maxStaleMs: 10_000, workerFrom: 1_000_000, automatic: true };
@@ -165,6 +178,8 @@ test('in the engine, erasure and refresh reach the item graph: it is retrained w
   try {
     await moteur.upsertVideos(videos(40));
     const likes = (userId: string, ids: number[]) => ids.map((i) => event(userId, `v${i}`, 'like'));
+    // Accounts two hours old: a new account's likes count for less and stay out of the graph (src/safety/signal-integrity.ts).
+    await moteur.ingest(['ann', 'bob', 'cid'].map((userId) => event(userId, 'v0', 'impression', { ts: Date.now() - 2 * 3_600_000 })));
     await moteur.ingest([...likes('ann', [1, 2, 3]), ...likes('bob', [2, 3, 4, 5]), ...likes('cid', [1, 5])]);
     await moteur.learning.settled();
     const graph = () => moteur.learning.graph.graph!;

@@ -102,7 +102,8 @@ export class PersonGraphScores {
     }
     for (let t = 0; t < count; t++) {
       const slot = this.termTouched[t]!;
-      if (max > 0 && this.term[slot]! > 0) this.add(slot, (weight * this.term[slot]!) / max);
+      // Capped at 1: a video of the person's own history can be linked more strongly than the best new one.
+      if (max > 0 && this.term[slot]! > 0) this.add(slot, weight * Math.min(this.term[slot]! / max, 1));
       this.term[slot] = 0;
     }
   }
@@ -145,7 +146,7 @@ export class PersonGraphScores {
     if (max <= 0) return;
     for (let at = 0; at < f.videos.length; at++) {
       const s = this.lowPassScores[at]!;
-      if (s > 0) this.add(f.videos[at]!, (weight * s) / max);
+      if (s > 0) this.add(f.videos[at]!, weight * Math.min(s / max, 1));
     }
   }
 }
