@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Gorse, GorseException } from 'gorsejs';
+import { DEFAULT_SAFETY } from '../../src/safety/config.ts';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
 import { apiKey, tempDir, TEST_REGIONS } from '../support/fixtures.ts';
 import { until } from '../support/until.ts';
@@ -31,7 +32,10 @@ async function failure(call: Promise<unknown>): Promise<GorseException> {
 }
 
 before(async () => {
-  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS });
+  // The fans below are accounts made by their first feedback: their likes count in full here, as this tests the
+  // lists, not the discount of new accounts' likes (test/safety/like-weights.test.ts).
+  const integrity = { ...DEFAULT_SAFETY.integrity, newAccountMs: 0, burstSize: 1_000_000 };
+  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS, safety: { integrity } });
   gorse = new Gorse({ endpoint: server.url, secret: keys.app });
 });
 after(() => server.close());
