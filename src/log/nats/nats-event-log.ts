@@ -32,9 +32,8 @@ const DUPLICATE: AppendOutcome = { status: 'duplicate' };
 const NANOS_PER_MS = 1_000_000;
 /** How long a read waits for messages the stream said it has before giving up. */
 const READ_EXPIRES_MS = 2000;
-/** JetStream's error codes for a stream that does not exist, and for creating one whose name is taken. */
+/** JetStream's error code for a stream that does not exist. */
 const STREAM_NOT_FOUND = 10059;
-const STREAM_NAME_IN_USE = 10058;
 /** Events read from their regions at once when reading the log. */
 const READ_CONCURRENCY = 256;
 /** Deletions in flight at once when erasing a person. */
@@ -366,7 +365,7 @@ async function ensureStreams(jsm: JetStreamManager, subjects: LogSubjects, targe
     );
   }
   if (existing === undefined) {
-    await jsm.streams.add({
+    await addStream(jsm, {
       name: subjects.stream,
       description,
       subjects: [subjects.allEvents],
@@ -386,12 +385,18 @@ async function ensureStreams(jsm: JetStreamManager, subjects: LogSubjects, targe
   });
 }
 
-/** Creates a stream; one already there with the same configuration (another node created it first) is fine. */
+/**
+ * Creates a stream; one already there with the same subjects (another node created it first) is fine. Nodes
+ * starting together race here, and the server may then answer "name in use" or "subjects overlap": either way
+ * the stream is looked up, and only a stream that is not there, or holds other subjects, is an error.
+ */
 export async function addStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
-  await jsm.streams.add(config).then(
-    () => undefined,
-    (err: unknown) => {
-      if (!(err instanceof JetStreamApiError && err.code === STREAM_NAME_IN_USE)) throw err;
-    },
-  );
+  try {
+    await jsm.streams.add(config);
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError)) throw err;
+    const existing = await jsm.streams.info(config.name).catch(() => undefined);
+    const wanted = [...(config.subjects ?? [])].sort().join(',');
+    if (existing === undefined || [...existing.config.subjects].sort().join(',') !== wanted) throw err;
+  }
 }
