@@ -178,27 +178,38 @@ export class DeltaReceiver {
     this.cursor.applied[shard] = Math.max(this.appliedOf(shard), position);
   }
 
-  /** Returns whether the message was applied. */
+  /**
+   * Returns whether the message was applied. The cursor moves past the message only once it is handled: a
+   * checkpoint taken while its people are being fetched must not skip it on a restart.
+   */
   async receive(body: Uint8Array, seq: number): Promise<boolean> {
-    this.cursor.streamSeq = Math.max(this.cursor.streamSeq, seq);
+    const handled = () => {
+      this.cursor.streamSeq = Math.max(this.cursor.streamSeq, seq);
+    };
     let message: DeltaMessage;
     try {
       message = decodeDelta(body);
     } catch (err) {
       warn('delta_ignored', `model delta ${seq} ignored`, err);
+      handled();
       return false;
     }
     const { shard, shards, position, delta } = message;
     if (shards !== this.options.shards || shard >= shards) {
       warn('delta_ignored', `model delta ${seq} ignored: it comes from shard ${shard}/${shards}, the log has ${this.options.shards} partitions`);
+      handled();
       return false;
     }
-    if (position <= this.appliedOf(shard)) return false;
+    if (position <= this.appliedOf(shard)) {
+      handled();
+      return false;
+    }
     const people = await this.open([...delta.people, ...(await this.peopleIn(message, seq))]);
     await this.ensureVideos(delta);
     // Applied synchronously with the cursor's move: a checkpoint encoded in between sees both or neither.
     this.options.apply({ ...delta, people }, shard, position);
     this.cursor.applied[shard] = position;
+    handled();
     return true;
   }
 

@@ -20,6 +20,7 @@ import type { NatsEventLog } from '../../src/log/nats/nats-event-log.ts';
 import { openBackends } from '../../src/cluster/backends.ts';
 import type { OnlineLearners } from '../../src/learn/online/learners.ts';
 import { COUNTERS } from '../../src/learn/online/video-counters.ts';
+import { messageOf } from '../../src/core/thrown.ts';
 import { shardOf } from '../../src/log/nats/subjects.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
 import { getJson, postJson, request } from '../../src/sim/http-client.ts';
@@ -164,6 +165,15 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   // again under new message ids (JetStream drops a resend under the same id on its own).
   const backends = await openBackends({ storeUrl: store, logUrl: log, dataDir: tempDir(), masterKeyFile: masterKey });
   const nats = backends.sealedLog as NatsEventLog;
+  // Closed at the end, or here if the test fails first: an open connection would keep the test process alive.
+  let backendsOpen = true;
+  const closeBackends = async () => {
+    if (!backendsOpen) return;
+    backendsOpen = false;
+    await nats.close();
+    await backends.store.close();
+  };
+  after(closeBackends);
   const deltaStream = `${nats.subjects.stream}_deltas`;
   const shard1 = `${nats.subjects.stream}.deltas.1`;
   await until("shard 1's deltas of its part", 10_000, async () =>
@@ -201,13 +211,17 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   const newestCheckpoint = (shard: number) => readCheckpoint(db, target.schema, shard);
   const totalEvents = eventsOfShard[0]! + eventsOfShard[1]!;
   // Each shard's checkpoint holds the whole model once it has applied the other's last delta: every event of the log counted once.
+  // What the newest checkpoint held when the wait ended, so that a timeout says which half was missing.
+  const seen: string[] = ['none', 'none'];
   const shards = await Promise.all(
     [0, 1].map((shard) =>
-      until(`a checkpoint of shard ${shard} with all its events and the other shard's`, 20_000, async () => {
+      until(`a checkpoint of shard ${shard} with all its events and the other shard's`, 60_000, async () => {
         const checkpoint = await newestCheckpoint(shard);
-        return checkpoint !== undefined && checkpoint.seq >= lastOfShard[shard]! && checkpoint.learners.eventCount >= totalEvents
-          ? checkpoint.learners
-          : undefined;
+        if (checkpoint === undefined) return undefined;
+        seen[shard] = `position ${checkpoint.seq} of ${lastOfShard[shard]}, ${checkpoint.learners.eventCount} of ${totalEvents} events`;
+        return checkpoint.seq >= lastOfShard[shard]! && checkpoint.learners.eventCount >= totalEvents ? checkpoint.learners : undefined;
+      }).catch((err: unknown) => {
+        throw new Error(`${messageOf(err)}; its newest checkpoint: ${seen[shard]}`);
       }),
     ),
   );
@@ -291,8 +305,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
 
   // With A killed, B keeps ingesting and serving, and learns from what it ingests.
   await a!.kill();
-  await nats.close();
-  await backends.store.close();
+  await closeBackends();
   await post(`${B}/v1/events`, { events: [{ id: 'f2', userId: 'late', videoId: 'v11', type: 'follow', ts: Date.now() }] });
   await until('B serving a follow made through B after A died', 5000, async () => {
     const feed = await get(`${B}/v1/users/late/feed?n=5`);
