@@ -55,6 +55,12 @@ export class RequestWorker<Body, Result> {
     });
   }
 
+  /** Stops the thread at once: what was asked and not answered fails, as does anything asked later. */
+  async terminate(): Promise<void> {
+    if (this.stopped !== undefined) return;
+    await this.worker.terminate();
+  }
+
   /** Lets the worker finish what it was asked, then stops it. */
   async close(): Promise<void> {
     if (this.stopped !== undefined) return;

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { BackgroundGraph } from '../../src/learn/retrained/background-graph.ts';
 import { DEFAULT_ITEM_GRAPH, trainItemGraph, type GraphTrainingData } from '../../src/learn/retrained/item-graph.ts';
 import { DEFAULT_GRAPH_WEIGHTS, PersonGraphScores } from '../../src/learn/retrained/person-graph-scores.ts';
+import { until } from '../support/until.ts';
 
 /**
  * Two blocks of 10 videos; each person engages with 4 videos of one block (two people in three with the first). Content vectors name the block, and
@@ -195,4 +196,32 @@ test('in the engine, erasure and refresh reach the item graph: it is retrained w
   } finally {
     await moteur.close();
   }
+});
+
+test('closing abandons a training under way on the worker instead of waiting for it', async () => {
+  // EASE over 3,000 videos: many seconds of work on the worker, which a closing engine must not wait for.
+  const videoCount = 3000;
+  const personStart = Int32Array.from({ length: 1501 }, (_, p) => 2 * p);
+  const videos = Int32Array.from({ length: 3000 }, (_, k) => k);
+  const data: GraphTrainingData = { videoCount, personStart, videos, contentDim: 1, content: new Float32Array(videoCount), options: DEFAULT_ITEM_GRAPH };
+  const background = new BackgroundGraph(() => data, DEFAULT_ITEM_GRAPH, DEFAULT_GRAPH_WEIGHTS, {
+    quietMs: 0,
+    maxStaleMs: 10_000,
+    workerFrom: 50_000,
+    automatic: true,
+  });
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  background.changed(true);
+  await until('the training started on the worker', 5000, async () => (background.workerTrainings === 1 ? true : undefined));
+  const start = performance.now();
+  await background.close();
+  const closedInMs = performance.now() - start;
+  await new Promise((resolve) => setImmediate(resolve));
+  process.off('warning', onWarning);
+  assert.ok(closedInMs < 1500, `closed in ${closedInMs.toFixed(0)} ms`);
+  assert.equal(background.graph, undefined, 'the abandoned training is not swapped in');
+  assert.deepEqual(warnings, [], 'an abandoned training is not reported as a failure');
+  await background.settled();
 });

@@ -119,13 +119,16 @@ export class BackgroundGraph {
     return scores;
   }
 
-  /** Stops retraining; a training under way is awaited. */
+  /**
+   * Stops retraining. A training under way on the worker is abandoned rather than awaited: the graph is never
+   * saved, so its result would be thrown away, and a large one held a closing engine for tens of seconds.
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    await this.worker?.terminate();
     await this.training;
-    await this.worker?.close();
     for (const { resolve } of this.waiting) resolve();
     this.waiting = [];
   }
@@ -163,7 +166,7 @@ export class BackgroundGraph {
       const graph = small ? trainItemGraph(data) : await this.onWorker(data);
       if (!this.closed) this.swapIn(graph);
     } catch (error) {
-      warn('item_graph_not_retrained', 'the item graph was not retrained (the previous one is still served)', error);
+      if (!this.closed) warn('item_graph_not_retrained', 'the item graph was not retrained (the previous one is still served)', error);
     }
     this.trainedThrough(changes);
   }
