@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Video } from '../../src/core/types.ts';
 import { OnlineLearners } from '../../src/learn/online/learners.ts';
 import { VideoCatalog } from '../../src/learn/online/video-catalog.ts';
+import { embeddingFromBytes, embeddingToBytes } from '../../src/store/embedding-bytes.ts';
 
 const video = (over: Partial<Video> = {}): Video => ({
   id: 'v1',
@@ -40,6 +41,16 @@ test('a catalog holds a video put unchanged, and not one whose facts or embeddin
   catalog.put(video({ id: 'v2', embedding: undefined }));
   assert.equal(catalog.holds(video({ id: 'v2', embedding: undefined })), true, 'no embedding, unchanged');
   assert.equal(catalog.holds(video({ id: 'v2' })), false, 'an embedding arrived');
+});
+
+test('a video put as uploaded is held when it comes back from the store, whose embeddings are float32', () => {
+  // Components with four decimals, as a client sends them, and as many as a real content embedding has.
+  const catalog = new VideoCatalog(32);
+  const uploaded = video({ id: 'v3', embedding: Array.from({ length: 32 }, (_, i) => Math.round(Math.sin(i + 1) * 1e4) / 1e4) });
+  catalog.put(uploaded);
+  const stored = { ...uploaded, embedding: embeddingFromBytes(embeddingToBytes(uploaded.embedding)!) };
+  assert.notDeepEqual(stored.embedding, uploaded.embedding, 'the store rounds the components');
+  assert.equal(catalog.holds(stored), true);
 });
 
 test('learners restored from a snapshot, given their videos again, serve as before; a changed video is taken', () => {

@@ -84,11 +84,8 @@ export class VideoCatalog {
       keys: keysOf(video),
     };
     const target = this.contentOf(slot);
-    target.fill(0);
-    if (embedding !== undefined) {
-      const norm = Math.hypot(...embedding) || 1;
-      for (let i = 0; i < this.contentDim; i++) target[i] = embedding[i]! / norm;
-    }
+    if (embedding === undefined) target.fill(0);
+    else unitAsStored(embedding, target);
     return { slot, added };
   }
 
@@ -114,9 +111,8 @@ export class VideoCatalog {
     if (embedding?.length !== this.contentDim) return !facts.hasContent && content.every((x) => x === 0);
     if (!facts.hasContent) return false;
     // The same arithmetic as `put`, so an unchanged embedding compares equal bit for bit.
-    const norm = Math.hypot(...embedding) || 1;
-    for (let i = 0; i < this.contentDim; i++) if (content[i] !== Math.fround(embedding[i]! / norm)) return false;
-    return true;
+    const unit = unitAsStored(embedding, new Float32Array(this.contentDim));
+    return unit.every((x, i) => x === content[i]);
   }
 
   deactivate(id: string): number | undefined {
@@ -160,6 +156,19 @@ export class VideoCatalog {
 }
 
 /** The video's content vector, or undefined (the video is learned without one) when it holds a number float32 cannot. */
+/**
+ * The embedding scaled to unit length from its float32 components, as the stores keep it: a video put from an
+ * upload (JSON numbers) and the same video read back from the store after a restart hold the same bits, so a
+ * start finds it unchanged rather than putting it again.
+ */
+function unitAsStored(embedding: readonly number[], into: Float32Array): Float32Array {
+  let squares = 0;
+  for (let i = 0; i < into.length; i++) squares += Math.fround(embedding[i]!) ** 2;
+  const norm = Math.sqrt(squares) || 1;
+  for (let i = 0; i < into.length; i++) into[i] = Math.fround(embedding[i]!) / norm;
+  return into;
+}
+
 function usableEmbedding(video: Video): readonly number[] | undefined {
   if (allFloat32(video.embedding!) && Number.isFinite(Math.hypot(...video.embedding!))) return video.embedding;
   droppedUpdates.drop('video embedding', `the content embedding of video '${video.id}'`);
