@@ -818,6 +818,8 @@ export interface paths {
                                 };
                             };
                             events: {
+                                /** @description its position in the event log */
+                                seq: number;
                                 id: string;
                                 userId: string;
                                 videoId: string;
@@ -832,8 +834,6 @@ export interface paths {
                                 reason?: "spam" | "misinformation" | "hate" | "violence" | "self_harm" | "nudity" | "minor_safety" | "dangerous_acts" | "other";
                                 /** @description what a like from a new account or a burst counts for in the learners (absent: 1) */
                                 signalWeight?: number;
-                                /** @description its position in the event log */
-                                seq: number;
                             }[];
                             served: {
                                 videoId: string;

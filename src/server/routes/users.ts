@@ -8,6 +8,7 @@ import { assertWellFormed } from '../../core/validate.ts';
 import { enumOf, IdParams, UserAnswer } from './shared.ts';
 
 const LoggedEvent = Type.Object({
+  seq: Type.Number({ description: 'its position in the event log' }),
   id: Type.String(),
   userId: Type.String(),
   videoId: Type.String(),
@@ -18,7 +19,6 @@ const LoggedEvent = Type.Object({
   position: Type.Optional(Type.Number()),
   reason: Type.Optional(enumOf(REPORT_REASONS)),
   signalWeight: Type.Optional(Type.Number({ description: 'what a like from a new account or a burst counts for in the learners (absent: 1)' })),
-  seq: Type.Number({ description: 'its position in the event log' }),
 });
 
 const UserExport = Type.Object({
