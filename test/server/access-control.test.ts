@@ -31,6 +31,10 @@ async function entriesSince(from: number): Promise<LedgerEntry[]> {
   return (await server.moteur.ledger.entries(from, await server.moteur.ledger.size())).map((e) => e.entry);
 }
 
+/** A moderator's decision to label a video. */
+const labelled = (videoId: string) =>
+  ({ videoId, action: 'label', category: 'other_violation_tc', ground: 'incompatible', explanation: 'unverified claim' }) as const;
+
 /** One request per action, each about its own person or video so that roles do not interfere. */
 function requestFor(action: ActionName, role: Role): { send: (moteur: MoteurClient) => Answer; resource: string } {
   const person = (id: string) => `user:${server.moteur.ledger.commitment(id)}`;
@@ -77,16 +81,8 @@ function requestFor(action: ActionName, role: Role): { send: (moteur: MoteurClie
       return { send: (m) => m.GET('/v1/users', { params: { query: { limit: 2 } } }), resource: 'system' };
     case 'readModerationQueue':
       return { send: (m) => m.GET('/v1/moderation/queue'), resource: 'system' };
-    case 'decideModeration': {
-      const body = {
-        videoId: `judged-${role}`,
-        action: 'label',
-        category: 'other_violation_tc',
-        ground: 'incompatible',
-        explanation: 'unverified claim',
-      } as const;
-      return { send: (m) => m.POST('/v1/moderation/decisions', { body }), resource: `video:judged-${role}` };
-    }
+    case 'decideModeration':
+      return { send: (m) => m.POST('/v1/moderation/decisions', { body: labelled(`judged-${role}`) }), resource: `video:judged-${role}` };
     case 'appealDecision':
       return {
         send: (m) => m.POST('/v1/moderation/appeals', { body: { decisionId: decisionOf[role], explanation: 'the label is wrong' } }),
@@ -136,14 +132,7 @@ before(async () => {
   const perRole = (prefix: string) => ROLES.map((role) => ({ id: `${prefix}-${role}`, creatorId: 'c9', durationMs: 1000 }));
   await m.upsertVideos([...videos(20), ...perRole('remove'), ...perRole('judged'), ...perRole('appealed')]);
   for (const role of ROLES) {
-    const input = {
-      videoId: `appealed-${role}`,
-      action: 'label',
-      category: 'other_violation_tc',
-      ground: 'incompatible',
-      explanation: 'unverified claim',
-    } as const;
-    decisionOf[role] = (await m.decide(input, { principal: 'test-moderator', policyVersion: 'test' })).id;
+    decisionOf[role] = (await m.decide(labelled(`appealed-${role}`), { principal: 'test-moderator', policyVersion: 'test' })).id;
   }
   // The people each role's requests are about, created in the home region with consent, except the opted-out ones.
   for (const role of ROLES) {

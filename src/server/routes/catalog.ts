@@ -10,16 +10,12 @@ import type { ListedVideo as Listed } from '../../app/video-lists.ts';
 import { MoteurError } from '../../core/errors.ts';
 import type { Video } from '../../core/types.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
-import { IdParams, VideoAnswer } from './shared.ts';
+import { IdParams, VideoAnswer, VideoCardFields } from './shared.ts';
 
 export const MAX_BATCH_GET = 500;
 
 const ListedVideo = Type.Object({
-  videoId: Type.String(),
-  creatorId: Type.String(),
-  soundId: Type.String(),
-  hashtags: Type.Array(Type.String()),
-  durationMs: Type.Integer(),
+  ...VideoCardFields,
   createdAt: Type.String({ format: 'date-time' }),
   score: Type.Number(),
   reasons: Type.Array(Type.String()),

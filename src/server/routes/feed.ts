@@ -5,7 +5,7 @@ import type { FeedOptions, Moteur } from '../../app/moteur.ts';
 import { invalid } from '../../core/errors.ts';
 import type { RequestFilters } from '../../feed/filters/request-filters.ts';
 import type { ServerMetrics } from '../metrics.ts';
-import { IdParams } from './shared.ts';
+import { IdParams, VideoCardFields } from './shared.ts';
 
 const MAX_EXCLUDED = 500;
 
@@ -28,11 +28,7 @@ const Variants = Type.Record(Type.String(), Type.String(), { description: "the p
 const Timed = { name: Type.String(), ms: Type.Number() };
 
 const FeedItem = Type.Object({
-  videoId: Type.String(),
-  creatorId: Type.String(),
-  soundId: Type.String(),
-  hashtags: Type.Array(Type.String()),
-  durationMs: Type.Number(),
+  ...VideoCardFields,
   source: Type.String(),
   score: Type.Number(),
   reasons: Type.Array(Type.String()),

@@ -13,6 +13,15 @@ export const enumOf = <T extends string>(values: readonly T[], description?: str
 /** An answer in plain text (Prometheus metrics, the signed notes of C2SP), not JSON. */
 export const TextAnswer = (description: string) => ({ description, content: { 'text/plain': { schema: Type.String() } } });
 
+/** A video's main fields, as the feed and the catalog lists give each video. */
+export const VideoCardFields = {
+  videoId: Type.String(),
+  creatorId: Type.String(),
+  soundId: Type.String(),
+  hashtags: Type.Array(Type.String()),
+  durationMs: Type.Integer(),
+};
+
 /**
  * The answers below list every field the engine returns: the serializer writes only the fields a response
  * schema names, and a nullable one must say so (it would write null as "" or 0).
