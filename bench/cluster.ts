@@ -14,7 +14,7 @@ import { connect } from '@nats-io/transport-node';
 import { join } from 'node:path';
 import pg from 'pg';
 import { deleteLogStreams } from '../src/log/nats/nats-event-log.ts';
-import { getJson, postJson } from '../src/sim/http-client.ts';
+import { getJson, postJson } from './lib/http-client.ts';
 import { createMasterKey } from '../src/trust/crypto/master-key.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createClusterKey, startNode, type Node } from './lib/cluster-nodes.ts';

@@ -12,7 +12,7 @@
 import { Moteur } from '../src/app/moteur.ts';
 import { seededRandom } from '../src/core/random.ts';
 import { flag, hasSwitch, latencySummary, note, print, round, scratchDir, timeCalls } from './lib/report.ts';
-import { getJson } from '../src/sim/http-client.ts';
+import { getJson } from './lib/http-client.ts';
 import { serveInChild } from './lib/serve-child.ts';
 import { pausesDuring, recordPauses } from './lib/pauses.ts';
 import { batchesOf, syntheticEventStream, syntheticVideoStream } from './lib/synthetic.ts';

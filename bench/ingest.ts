@@ -12,7 +12,7 @@ import { SqliteEventLog } from '../src/log/sqlite/sqlite-event-log.ts';
 import { encrypt } from '../src/trust/crypto/aead.ts';
 import { openSqlite } from '../src/store/sqlite/database.ts';
 import { flag, mainThreadCpuMs, note, print, round, scratchDir } from './lib/report.ts';
-import { postJson } from '../src/sim/http-client.ts';
+import { postJson } from './lib/http-client.ts';
 import { serveInChild } from './lib/serve-child.ts';
 import { syntheticEvents, syntheticVideos } from './lib/synthetic.ts';
 

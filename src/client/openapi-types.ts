@@ -24,7 +24,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok";
+                            /** @description the regions whose people this node serves, home region first */
+                            regions: string[];
+                            /** @description the catalog size */
+                            videos: number;
+                            learning: {
+                                pendingEvents: number;
+                                itemGraphUpToDate: boolean;
+                                itemGraphTrainings: number;
+                                /** @description every acknowledged event is learned and the item graph is up to date */
+                                settled: boolean;
+                            };
+                        };
                     };
                 };
             };
@@ -54,13 +68,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description the Prometheus text exposition format */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "text/plain": string;
                     };
                 };
             };
@@ -104,7 +118,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            videos: {
+                                id: string;
+                                creatorId: string;
+                                durationMs: number;
+                                /** @description epoch milliseconds */
+                                createdAt: number;
+                                caption: string;
+                                hashtags: string[];
+                                soundId: string;
+                                language: string;
+                                region: string;
+                                /** @enum {string} */
+                                status: "active" | "removed";
+                                embedding?: number[];
+                                sensitiveTopics?: string[];
+                            }[];
+                            /** @description pass it back for the next page; null at the end */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -182,7 +215,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            id: string;
+                            creatorId: string;
+                            durationMs: number;
+                            /** @description epoch milliseconds */
+                            createdAt: number;
+                            caption: string;
+                            hashtags: string[];
+                            soundId: string;
+                            language: string;
+                            region: string;
+                            /** @enum {string} */
+                            status: "active" | "removed";
+                            embedding?: number[];
+                            sensitiveTopics?: string[];
+                        };
                     };
                 };
             };
@@ -207,7 +255,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            id: string;
+                            creatorId: string;
+                            durationMs: number;
+                            /** @description epoch milliseconds */
+                            createdAt: number;
+                            caption: string;
+                            hashtags: string[];
+                            soundId: string;
+                            language: string;
+                            region: string;
+                            /** @enum {string} */
+                            status: "active" | "removed";
+                            embedding?: number[];
+                            sensitiveTopics?: string[];
+                        };
                     };
                 };
             };
@@ -490,7 +553,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            videos: {
+                                id: string;
+                                creatorId: string;
+                                durationMs: number;
+                                /** @description epoch milliseconds */
+                                createdAt: number;
+                                caption: string;
+                                hashtags: string[];
+                                soundId: string;
+                                language: string;
+                                region: string;
+                                /** @enum {string} */
+                                status: "active" | "removed";
+                                embedding?: number[];
+                                sensitiveTopics?: string[];
+                            }[];
+                            missing: string[];
+                        };
                     };
                 };
             };
@@ -532,7 +613,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            users: {
+                                id: string;
+                                region: string;
+                                language: string;
+                                /** @description epoch milliseconds */
+                                createdAt: number;
+                                settings: {
+                                    personalized: boolean;
+                                    keywordFilters: string[];
+                                    /**
+                                     * @description set from a birth date; absent while the age is unknown
+                                     * @enum {string}
+                                     */
+                                    ageBand?: "13-15" | "16-17" | "18+";
+                                };
+                            }[];
+                            /** @description pass it back for the next page; null at the end */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -570,7 +670,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            id: string;
+                            region: string;
+                            language: string;
+                            /** @description epoch milliseconds */
+                            createdAt: number;
+                            settings: {
+                                personalized: boolean;
+                                keywordFilters: string[];
+                                /**
+                                 * @description set from a birth date; absent while the age is unknown
+                                 * @enum {string}
+                                 */
+                                ageBand?: "13-15" | "16-17" | "18+";
+                            };
+                        };
                     };
                 };
             };
@@ -608,7 +723,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            id: string;
+                            region: string;
+                            language: string;
+                            /** @description epoch milliseconds */
+                            createdAt: number;
+                            settings: {
+                                personalized: boolean;
+                                keywordFilters: string[];
+                                /**
+                                 * @description set from a birth date; absent while the age is unknown
+                                 * @enum {string}
+                                 */
+                                ageBand?: "13-15" | "16-17" | "18+";
+                            };
+                        };
                     };
                 };
             };
@@ -632,7 +762,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            userId: string;
+                            eventsErased: number;
+                        };
                     };
                 };
             };
@@ -667,7 +800,58 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            user: {
+                                id: string;
+                                region: string;
+                                language: string;
+                                /** @description epoch milliseconds */
+                                createdAt: number;
+                                settings: {
+                                    personalized: boolean;
+                                    keywordFilters: string[];
+                                    /**
+                                     * @description set from a birth date; absent while the age is unknown
+                                     * @enum {string}
+                                     */
+                                    ageBand?: "13-15" | "16-17" | "18+";
+                                };
+                            };
+                            events: {
+                                /** @description its position in the event log */
+                                seq: number;
+                                id: string;
+                                userId: string;
+                                videoId: string;
+                                /** @enum {string} */
+                                type: "impression" | "play" | "like" | "share" | "comment" | "follow" | "skip" | "not_interested" | "report";
+                                /** @description epoch milliseconds */
+                                ts: number;
+                                watchMs?: number;
+                                sessionId?: string;
+                                position?: number;
+                                /** @enum {string} */
+                                reason?: "spam" | "misinformation" | "hate" | "violence" | "self_harm" | "nudity" | "minor_safety" | "dangerous_acts" | "other";
+                                /** @description what a like from a new account or a burst counts for in the learners (absent: 1) */
+                                signalWeight?: number;
+                            }[];
+                            served: {
+                                videoId: string;
+                                ts: number;
+                            }[];
+                            learned: {
+                                follows: string[];
+                                hiddenCreators: string[];
+                                hiddenSounds: string[];
+                                recentPositives: string[];
+                                affinities: {
+                                    key: string;
+                                    value: number;
+                                }[];
+                                /** @description null before the person has one */
+                                interestVector: number[] | null;
+                            };
+                        };
                     };
                 };
             };
@@ -707,7 +891,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            userId: string;
+                            /** @enum {boolean} */
+                            refreshed: true;
+                        };
                     };
                 };
             };
@@ -848,7 +1036,80 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            userId: string;
+                            items: {
+                                videoId: string;
+                                creatorId: string;
+                                soundId: string;
+                                hashtags: string[];
+                                durationMs: number;
+                                source: string;
+                                score: number;
+                                reasons: string[];
+                                /** @description a moderator's label (such as unverified), to show with the video */
+                                label?: string;
+                                /** @description with explain=1: the source's figures, the ranker's predictions and weights, the top signals */
+                                explain?: {
+                                    source: string;
+                                    sourceSignals: {
+                                        [key: string]: number;
+                                    };
+                                    predictions?: {
+                                        [key: string]: number;
+                                    };
+                                    weights?: {
+                                        [key: string]: number;
+                                    };
+                                    topSignals?: {
+                                        signal: string;
+                                        value: number;
+                                        contribution: number;
+                                    }[];
+                                    /** @description the person's variant of each live experiment */
+                                    experiments?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description when the sensitive-topic dispersal held a video back for this slot */
+                                    dispersal?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /**
+                             * @description a minor past the day's limit: time to suggest a break
+                             * @enum {boolean}
+                             */
+                            screenTimeReminder?: true;
+                            /** @description the person's variant of each live experiment */
+                            experiments?: {
+                                [key: string]: string;
+                            };
+                            /** @description with explain=1: the pipeline that built the page, and what each of its stages added, removed and took */
+                            pipeline?: {
+                                pipeline: string;
+                                sources: {
+                                    name: string;
+                                    added: number;
+                                    ms: number;
+                                }[];
+                                filters: {
+                                    name: string;
+                                    removed: number;
+                                }[];
+                                scorer: {
+                                    name: string;
+                                    ms: number;
+                                };
+                                selection: {
+                                    name: string;
+                                    ms: number;
+                                    filledBy: {
+                                        [key: string]: number;
+                                    };
+                                };
+                            };
+                        };
                     };
                 };
             };
@@ -939,13 +1200,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description origin, tree size, root hash and signature lines */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "text/plain": string;
                     };
                 };
             };
@@ -975,13 +1236,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description the verifier key */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "text/plain": string;
                     };
                 };
             };
@@ -1020,7 +1281,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            entries: {
+                                index: number;
+                                /** @description the ledger entry as recorded (an access decision, an administrative action...) */
+                                entry: unknown;
+                            }[];
+                        };
                     };
                 };
             };
@@ -1059,7 +1326,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            index: number;
+                            size: number;
+                            /** @description base64 */
+                            root: string;
+                            proof: string[];
+                        };
                     };
                 };
             };
@@ -1098,7 +1371,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            from: number;
+                            to: number;
+                            proof: string[];
+                        };
                     };
                 };
             };
@@ -1136,7 +1413,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            items: {
+                                videoId: string;
+                                /** @description report weight x reporter reliability x reason severity, times (1 + log10(1 + reach)) */
+                                risk: number;
+                                reports: number;
+                                /** @description the reports as counted after the integrity checks */
+                                weightedReports: number;
+                                byReason: {
+                                    [key: string]: number;
+                                };
+                                reach: number;
+                                frozen: boolean;
+                                /** @description why some reports count for less */
+                                integrity: string[];
+                                /** @description held before any report, on what earlier removals say: why */
+                                held?: string;
+                                /** @description an appeal reopened the case: another moderator than the one who decided must decide it */
+                                appeal?: {
+                                    id: string;
+                                    decisionId: string;
+                                    /** @enum {string} */
+                                    action: "remove" | "not_for_you" | "age_restrict" | "label" | "restore" | "freeze";
+                                    decidedBy: string;
+                                };
+                            }[];
+                        };
                     };
                 };
             };
@@ -1200,7 +1503,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            id: string;
+                            videoId: string;
+                            /** @enum {string} */
+                            action: "remove" | "not_for_you" | "age_restrict" | "label" | "restore" | "freeze";
+                            /** @enum {string} */
+                            category: "animal_welfare" | "consumer_information" | "cyber_violence" | "cyber_violence_against_women" | "data_protection_and_privacy_violations" | "illegal_or_harmful_speech" | "intellectual_property_infringements" | "negative_effects_on_civic_discourse_or_elections" | "not_specified_notice" | "other_violation_tc" | "protection_of_minors" | "risk_for_public_security" | "scams_and_fraud" | "self_harm" | "unsafe_and_prohibited_products" | "violence";
+                            /** @enum {string} */
+                            ground: "illegal" | "incompatible";
+                            legalGround: string | null;
+                            explanation: string;
+                            label: string | null;
+                            /** @enum {string} */
+                            decidedBy: "human" | "automated";
+                            moderator: string;
+                            /** @enum {string} */
+                            source: "notice" | "own_initiative";
+                            appealId: string | null;
+                            /** @description epoch milliseconds */
+                            ts: number;
+                            /** @description times the video had been served when the decision was taken */
+                            reach: number;
+                        };
                     };
                 };
             };
@@ -1244,7 +1569,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            id: string;
+                            decisionId: string;
+                            videoId: string;
+                            explanation: string;
+                            /** @description epoch milliseconds */
+                            ts: number;
+                            /** @enum {string} */
+                            status: "open" | "upheld" | "reversed";
+                            /** @description the decision that closed it */
+                            resolvedBy: string | null;
+                        };
                     };
                 };
             };
@@ -1280,7 +1616,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            /** @description the EU DSA Transparency Database fields */
+                            statement: {
+                                [key: string]: (string | string[]) | (never | null);
+                            };
+                            creatorCopy: {
+                                decisionId: string;
+                                videoId: string;
+                                decided: string;
+                                why: string;
+                                decidedBy: string;
+                                date: string;
+                                howToAppeal: string;
+                            };
+                        };
                     };
                 };
             };
@@ -1318,7 +1668,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            policyVersion: string;
+                            label: string;
+                        };
                     };
                 };
             };
@@ -1352,7 +1705,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            id: string;
+                            role: string;
+                            regions: string[];
+                            /** @description the first of the key's regions this node serves: where the console creates a new person */
+                            region: string;
+                            /** @description the console pages its role may open */
+                            pages: ("feed" | "engine" | "audit")[];
+                        };
                     };
                 };
             };
@@ -1390,7 +1751,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        "application/json": {
+                            /** @description videos still owed their guaranteed audience */
+                            guaranteed: number;
+                            /** @description videos earning their servings by how they do */
+                            earning: number;
+                            /** @description the most served first */
+                            videos: {
+                                videoId: string;
+                                /** @enum {string} */
+                                tier: "guaranteed" | "earned";
+                                served: number;
+                                completions: number;
+                                likes: number;
+                            }[];
+                        };
                     };
                 };
             };

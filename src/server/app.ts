@@ -22,22 +22,6 @@ import { registerRankRoutes } from './routes/rank.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerVideoRoutes } from './routes/videos.ts';
 
-type Operations = Record<string, { responses?: Record<string, { content?: unknown }> }>;
-
-/**
- * A route without a response schema is documented as answering something undescribed (any media type, any
- * schema) rather than nothing, so the typed client made from this document (`moteur/client`) types it `unknown`.
- */
-function withUndescribedAnswers<T extends { paths?: unknown }>(document: T): T {
-  for (const operations of Object.values((document.paths ?? {}) as Record<string, Operations>)) {
-    for (const operation of Object.values(operations)) {
-      const answer = operation.responses?.['200'];
-      if (answer !== undefined && answer.content === undefined) answer.content = { '*/*': { schema: {} } };
-    }
-  }
-  return document;
-}
-
 export interface ServerOptions {
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
@@ -81,7 +65,6 @@ export async function buildServer(moteur: Moteur, access: AccessControl, options
       },
       security: [{ apiKey: [] }],
     },
-    transformObject: (documents) => ('openapiObject' in documents ? withUndescribedAnswers(documents.openapiObject) : documents.swaggerObject),
   });
   installAuthentication(app, access);
   const metrics = new ServerMetrics(moteur);

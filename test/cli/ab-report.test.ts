@@ -7,7 +7,8 @@ import { startServer } from '../../src/server/start.ts';
 import { SimulationDriver, uploadWorld } from '../../src/sim/driver.ts';
 import { generateWorld, SIM_REGIONS } from '../../src/sim/world.ts';
 import { runMoteur } from '../support/cli.ts';
-import { apiKey, authorized, tempDir } from '../support/fixtures.ts';
+import { answer, byId, clientFor } from '../support/client.ts';
+import { apiKey, tempDir } from '../support/fixtures.ts';
 
 test('a live experiment: simulated people driven over HTTP, each feed naming its variant, counters per variant, and the report finds the better variant with its interval', {
   timeout: 240_000,
@@ -26,13 +27,15 @@ test('a live experiment: simulated people driven over HTTP, each feed naming its
     assert.equal(driver.stats.errors, 0);
 
     const variants = new Set<string>();
+    const app = clientFor(server, appKey);
     for (const user of world.users.slice(0, 20)) {
-      const feed = (await (await fetch(`${server.url}/v1/users/${user.id}/feed?n=2&explain=1`, authorized(appKey))).json()) as any;
+      const feed = await answer(app.GET('/v1/users/{id}/feed', byId(user.id, { n: 2, explain: '1' } as const)));
+      assert.ok(feed.experiments?.feed !== undefined, `the feed names no variant: ${JSON.stringify(feed)}`);
       variants.add(feed.experiments.feed);
-      for (const item of feed.items) assert.deepEqual(item.explain.experiments, feed.experiments, 'the explanation names the variant');
+      for (const item of feed.items) assert.deepEqual(item.explain?.experiments, feed.experiments, 'the explanation names the variant');
     }
     assert.deepEqual([...variants].sort(), ['engine', 'random'], 'people are split between the variants');
-    const metrics = await (await fetch(`${server.url}/metrics`, authorized(analystKey))).text();
+    const metrics = await answer(clientFor(server, analystKey).GET('/metrics', { parseAs: 'text' }));
     for (const variant of ['engine', 'random']) {
       assert.match(metrics, new RegExp(`moteur_experiment_feeds_total\\{experiment="feed",variant="${variant}"\\} [1-9]`));
       assert.match(metrics, new RegExp(`moteur_experiment_events_total\\{experiment="feed",variant="${variant}",type="impression"\\} [1-9]`));

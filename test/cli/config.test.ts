@@ -5,7 +5,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runMoteur } from '../support/cli.ts';
-import { authorized, event, tempDir, videos } from '../support/fixtures.ts';
+import { answer, clientFor } from '../support/client.ts';
+import { event, tempDir, videos } from '../support/fixtures.ts';
 
 test('moteur config check names the mistake in one line; config print shows the file over the defaults', { timeout: 30_000 }, async () => {
   const dir = tempDir();
@@ -75,11 +76,10 @@ test('embeddingDim from the configuration holds end to end; a change says the sn
   assert.ok('url' in server, JSON.stringify(server));
   const embedded = (dim: number) => videos(3).map((v, i) => ({ ...v, embedding: Array.from({ length: dim }, (_, d) => (d === i ? 1 : 0)) }));
   let url = server.url;
-  const post = async (dim: number) =>
-    (await (await fetch(`${url}/v1/videos`, authorized(key, 'POST', { videos: embedded(dim) }))).json()) as { stored: number; results: { message?: string }[] };
+  const post = async (dim: number) => answer(clientFor({ url }, key).POST('/v1/videos', { body: { videos: embedded(dim) } }));
   assert.equal((await post(16)).stored, 3);
   const events = { events: [event('ann', 'v0', 'play', { watchMs: 5000 })] };
-  assert.equal((await (await fetch(`${server.url}/v1/events`, authorized(key, 'POST', events))).json()).stored, 1, 'an event, so the models have a snapshot');
+  assert.equal((await answer(clientFor(server, key).POST('/v1/events', { body: events }))).stored, 1, 'an event, so the models have a snapshot');
   const wrong = await post(32);
   assert.equal(wrong.stored, 0);
   assert.match(wrong.results[0]!.message!, /must have exactly 16 numbers, got 32/);

@@ -13,6 +13,11 @@ test("src/client/openapi-types.ts is what the server's OpenAPI document generate
   for (const path of ['/v1/videos', '/v1/events', '/v1/users/{id}/feed', '/v1/users/{id}/rank', '/v1/ledger/entries'])
     assert.ok(routes.includes(path), `${path} undocumented`);
   assert.ok(!routes.some((path) => path.startsWith('/api/')), "Gorse's routes are Gorse's API, not moteur's");
+  // A route without a response schema would be typed `never` (no content) in the client: each one describes its answer.
+  for (const [path, operations] of Object.entries(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(operations as Record<string, { responses?: Record<string, { content?: object }> }>))
+      assert.ok(operation.responses?.['200']?.content !== undefined, `${method.toUpperCase()} ${path} has no response schema`);
+  }
   assert.ok(
     readFileSync(CLIENT_TYPES_FILE, 'utf8') === (await clientTypesSource(document)),
     'src/client/openapi-types.ts is stale: run `npm run generate:client` (npm test and npm install run it first)',

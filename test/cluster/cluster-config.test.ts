@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createClusterKey, startNode } from '../../bench/lib/cluster-nodes.ts';
 import { readClusterStatus } from '../../src/cluster/cluster-status.ts';
-import { postJson, request } from '../../src/sim/http-client.ts';
 import { runMoteur } from '../support/cli.ts';
+import { answer, byId, clientFor, keyProbe, reply } from '../support/client.ts';
 import { startClusterUp } from '../support/cluster-up.ts';
 import { tempDir, videos } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
@@ -40,19 +40,22 @@ test('cluster up --config: the API node and the learner both use the configured 
   });
   const api = up.apiUrls[0]!;
   const key = await createClusterKey(store, { id: 'the-app', role: 'app', regions: ['us'] });
-  await until('the key accepted', 5000, async () => ((await request(`${api}/v1/videos/none`, 'GET', undefined, key)).status === 404 ? true : undefined));
+  await until('the key accepted', 5000, async () => ((await keyProbe({ url: api }, key)) === 404 ? true : undefined));
+  const moteur = clientFor({ url: api }, key);
 
   // The API node: videos carry 64 numbers, as configured, and 32 (the default) are refused.
   const embedding = (n: number) => Array.from({ length: n }, (_, i) => Math.sin(i + 1));
   const catalog = videos(20).map((v) => ({ ...v, embedding: embedding(64) }));
-  const accepted = await postJson(`${api}/v1/videos`, { videos: catalog }, key);
+  const accepted = await answer(moteur.POST('/v1/videos', { body: { videos: catalog } }));
   assert.equal(accepted.stored, 20, JSON.stringify(accepted.results[0]));
-  const wrongSize = await postJson(`${api}/v1/videos`, { videos: [{ ...videos(1)[0], id: 'short', embedding: embedding(32) }] }, key);
+  const wrongSize = await answer(moteur.POST('/v1/videos', { body: { videos: [{ ...videos(1)[0], id: 'short', embedding: embedding(32) }] } }));
   assert.equal(wrongSize.rejected, 1);
-  assert.match(wrongSize.results[0].message, /must have exactly 64 numbers, got 32/);
+  assert.match(wrongSize.results[0]?.message ?? '', /must have exactly 64 numbers, got 32/);
 
   // The learner: it learns these events and checkpoints a model of 64-number content vectors.
-  await postJson(`${api}/v1/events`, { events: [1, 2, 3].map((i) => ({ id: `e${i}`, userId: 'u1', videoId: `v${i}`, type: 'like', ts: Date.now() })) }, key);
+  await answer(
+    moteur.POST('/v1/events', { body: { events: [1, 2, 3].map((i) => ({ id: `e${i}`, userId: 'u1', videoId: `v${i}`, type: 'like', ts: Date.now() })) } }),
+  );
   await until('a checkpoint of the learned events', 30_000, async () => {
     const shard = (await readClusterStatus(store, log)).shards.find((s) => s.shard === '0/1');
     return shard !== undefined && shard.checkpointSeq !== null && shard.checkpointSeq >= 3 ? true : undefined;
@@ -64,6 +67,6 @@ test('cluster up --config: the API node and the learner both use the configured 
   );
   const configured = await startNode(['--role', 'api', '--data', tempDir(), '--port', '0', '--config', configFile], env);
   after(() => configured.stop());
-  const served = await request(`${configured.url}/v1/videos/v1`, 'GET', undefined, key);
-  assert.equal(served.status, 200, served.text);
+  const served = await reply(clientFor({ url: configured.url! }, key).GET('/v1/videos/{id}', byId('v1')));
+  assert.equal(served.status, 200, JSON.stringify(served.json));
 });

@@ -17,9 +17,9 @@ import { isAlive, readClusterFile } from '../../src/cluster/local-cluster.ts';
 import { readClusterStatus, type ClusterStatus } from '../../src/cluster/cluster-status.ts';
 import { parseNatsUrl } from '../../src/log/nats/nats-url.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
-import { postJson, request } from '../../src/sim/http-client.ts';
 import { hashKey } from '../../src/trust/policy/keys.ts';
 import { runMoteur } from '../support/cli.ts';
+import { answer, byId, clientFor, keyProbe, reply } from '../support/client.ts';
 import { startClusterUp } from '../support/cluster-up.ts';
 import { tempDir } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, NATS_URL, natsMissing, POSTGRES_URL, postgresMissing } from '../support/services.ts';
@@ -73,31 +73,31 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
     createClusterKey(store, { id: 'the-app', role: 'app', regions: ['us'] }),
     createClusterKey(store, { id: 'the-admin', role: 'admin', regions: ['us'] }),
   ]);
-  const answer = async (url: string, apiKey: string) => (await request(`${url}/v1/videos/none`, 'GET', undefined, apiKey)).status;
   for (const url of [A, B])
     await until(`the new keys accepted by ${url}`, 5000, async () =>
-      (await answer(url, key)) === 404 && (await answer(url, admin)) === 404 ? true : undefined,
+      (await keyProbe({ url }, key)) === 404 && (await keyProbe({ url }, admin)) === 404 ? true : undefined,
     );
   const shortLived = await keys('create', '--id', 'short-lived', '--role', 'app', '--regions', 'us');
   const listed = await keys('list');
   assert.match(listed, new RegExp(`^${hashKey(shortLived).slice(0, 12)}\\tshort-lived\\tapp\\tus\\t`, 'm'));
   assert.doesNotMatch(listed, /mk_/, 'the store holds hashes, never keys');
   for (const url of [A, B])
-    await until(`the short-lived key accepted by ${url}`, 5000, async () => ((await answer(url, shortLived)) === 404 ? true : undefined));
+    await until(`the short-lived key accepted by ${url}`, 5000, async () => ((await keyProbe({ url }, shortLived)) === 404 ? true : undefined));
   assert.match(await keys('revoke', hashKey(shortLived).slice(0, 12)), /revoked a key of short-lived \(app\); every serving node stops accepting it/);
-  for (const url of [A, B]) await until(`the revoked key refused by ${url}`, 5000, async () => ((await answer(url, shortLived)) === 401 ? true : undefined));
-  const refused = JSON.parse((await request(`${A}/v1/videos/none`, 'GET', undefined, shortLived)).text);
-  assert.match(refused.message, /unknown or revoked API key; an operator creates one with `moteur keys create --store URL/);
+  for (const url of [A, B])
+    await until(`the revoked key refused by ${url}`, 5000, async () => ((await keyProbe({ url }, shortLived)) === 401 ? true : undefined));
+  const refused = await reply(clientFor({ url: A }, shortLived).GET('/v1/videos/{id}', byId('none')));
+  assert.match(refused.json.message, /unknown or revoked API key; an operator creates one with `moteur keys create --store URL/);
   // One ledger entry for the creation and one for the revocation, however many nodes saw them.
   const keyEntries = async () => {
-    const size = (await request(`${B}/v1/ledger/checkpoint`, 'GET', undefined, admin)).text.split('\n')[1];
-    const page = JSON.parse((await request(`${A}/v1/ledger/entries?start=0&end=${size}`, 'GET', undefined, admin)).text);
+    const size = Number((await answer(clientFor({ url: B }, admin).GET('/v1/ledger/checkpoint', { parseAs: 'text' }))).split('\n')[1]);
+    const page = await answer(clientFor({ url: A }, admin).GET('/v1/ledger/entries', { params: { query: { start: 0, end: size } } }));
     return (page.entries as { entry: { action: string; resource: string } }[])
       .map((e) => e.entry)
       .filter((e) => e.resource === `key:${hashKey(shortLived).slice(0, 16)}`);
   };
   await until('the revocation in the ledger', 5000, async () => ((await keyEntries()).length >= 2 ? true : undefined));
-  await until('both nodes past their next read of the keys', 5000, async () => ((await answer(B, shortLived)) === 401 ? true : undefined));
+  await until('both nodes past their next read of the keys', 5000, async () => ((await keyProbe({ url: B }, shortLived)) === 401 ? true : undefined));
   assert.deepEqual(
     (await keyEntries()).map((e) => e.action),
     ['keyCreated', 'keyRevoked'],
@@ -114,15 +114,12 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   );
 
   // A learner shard killed: status shows it unhealthy, and its part of the log piling up while it is down.
-  await postJson(`${A}/v1/videos`, { videos: datedCatalog() }, key);
+  await answer(clientFor({ url: A }, key).POST('/v1/videos', { body: { videos: datedCatalog() } }));
   const learner0 = readClusterFile(data).processes.find((p) => p.name === 'learner-0')!;
   process.kill(learner0.pid!, 'SIGKILL');
   const person = personOfShard(0, 2, 'while-down');
-  await postJson(
-    `${B}/v1/events`,
-    { events: [1, 2, 3].map((i) => ({ id: `while-down-${i}`, userId: person, videoId: `v${i}`, type: 'like', ts: Date.now() })) },
-    key,
-  );
+  const whileDown = [1, 2, 3].map((i) => ({ id: `while-down-${i}`, userId: person, videoId: `v${i}`, type: 'like', ts: Date.now() }));
+  await answer(clientFor({ url: B }, key).POST('/v1/events', { body: { events: whileDown } }));
   let seen: ClusterStatus | undefined;
   const behind = await until('the killed shard shown unhealthy, behind by the events it missed', 15_000, async () => {
     seen = await status();

@@ -23,9 +23,10 @@ import { COUNTERS } from '../../src/learn/online/video-counters.ts';
 import { messageOf } from '../../src/core/thrown.ts';
 import { shardOf } from '../../src/log/nats/subjects.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
-import { getJson, postJson, request } from '../../src/sim/http-client.ts';
+import type { LedgerEntry } from '../../src/trust/ledger/ledger.ts';
 import type { Role } from '../../src/trust/policy/vocabulary.ts';
 import { runMoteur } from '../support/cli.ts';
+import { answer, byId, clientFor, reply } from '../support/client.ts';
 import { clusterMasterKey, TEST_REGIONS, tempDir } from '../support/fixtures.ts';
 import { checkFollowFreshness, datedCatalog, personOfShard } from './follow-freshness.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
@@ -94,22 +95,24 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   const [a, b] = await Promise.all([api(dirA), api(dirB)]);
   const A = a!.url!;
   let B = b!.url!;
-  const post = (url: string, body: unknown) => postJson(url, body, key);
-  const get = (url: string) => getJson(url, key);
+  const on = (url: string, apiKey: string) => clientFor({ url }, apiKey);
+  const ingest = (url: string, events: unknown[]) => answer(on(url, key).POST('/v1/events', { body: { events } }));
+  const feedOf = (url: string, userId: string) => answer(on(url, key).GET('/v1/users/{id}/feed', byId(userId, { n: 5 })));
+  const exportOf = (url: string, userId: string) => answer(on(url, admin).GET('/v1/users/{id}/export', byId(userId)));
   const follows = async (url: string, userId: string): Promise<string[]> => {
-    const exported = await request(`${url}/v1/users/${userId}/export`, 'GET', undefined, admin);
-    return exported.status === 404 ? [] : JSON.parse(exported.text).learned.follows;
+    const exported = await reply(on(url, admin).GET('/v1/users/{id}/export', byId(userId)));
+    return exported.status === 404 ? [] : exported.json.learned.follows;
   };
 
   // The catalog written through A reaches B.
   const catalog = datedCatalog();
-  await post(`${A}/v1/videos`, { videos: catalog });
+  await answer(on(A, key).POST('/v1/videos', { body: { videos: catalog } }));
   await until('a video upserted on A known to B', 5000, async () =>
-    (await request(`${B}/v1/videos/v59`, 'GET', undefined, key)).status === 200 ? true : undefined,
+    (await reply(on(B, key).GET('/v1/videos/{id}', byId('v59')))).status === 200 ? true : undefined,
   );
 
   // A follow ingested on A: with no learner shard running, neither node learns it (they learn from deltas only).
-  await post(`${A}/v1/events`, { events: [{ id: 'f1', userId: 'fan', videoId: 'v7', type: 'follow', ts: Date.now() }] });
+  await ingest(A, [{ id: 'f1', userId: 'fan', videoId: 'v7', type: 'follow', ts: Date.now() }]);
   await sleep(1500);
   assert.deepEqual(await follows(B, 'fan'), [], 'B did not learn the event itself');
   assert.deepEqual(await follows(A, 'fan'), [], 'A did not learn the event itself');
@@ -118,8 +121,8 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   const learners = await Promise.all([learner(0), learner(1)]);
   await until('the follow made on A learned on B', 5000, async () => ((await follows(B, 'fan')).includes('c7') ? true : undefined));
   await until('the follow made on A in the feed on B', 5000, async () => {
-    const feed = await get(`${B}/v1/users/fan/feed?n=5`);
-    return feed.items.find((i: { creatorId: string; source: string }) => i.creatorId === 'c7' && i.source === 'followed');
+    const feed = await feedOf(B, 'fan');
+    return feed.items.find((i) => i.creatorId === 'c7' && i.source === 'followed');
   });
 
   const target = parsePostgresUrl(store);
@@ -142,7 +145,7 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
         watchMs: 1000 + (n % 9) * 1000,
       };
     });
-    const outcome = await post(`${batch % 2 === 0 ? A : B}/v1/events`, { events });
+    const outcome = await ingest(batch % 2 === 0 ? A : B, events);
     assert.equal(outcome.stored, events.length);
     if (batch === 8) {
       // A checkpoint is written, and more events follow it unacknowledged.
@@ -253,28 +256,24 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
   B = restartedB.url!;
 
   // Both API nodes hold the person's shard's copy of them: a person's affinities agree.
-  const learned = async (url: string) => (await getJson(`${url}/v1/users/u3/export`, admin)).learned.affinities;
+  const learned = async (url: string) => (await exportOf(url, 'u3')).learned.affinities;
   const fromA = await learned(A);
   assert.ok(fromA.length > 0);
   assert.deepEqual(await learned(B), fromA);
 
   // A refresh through A: B forgets the person's taste too, and learns again from their next events.
-  const refreshed = await request(`${A}/v1/users/u7/refresh`, 'POST', undefined, key);
-  assert.equal(refreshed.status, 200, refreshed.text);
-  await until("B dropping u7's taste", 5000, async () =>
-    (await getJson(`${B}/v1/users/u7/export`, admin)).learned.affinities.length === 0 ? true : undefined,
-  );
-  await post(`${B}/v1/events`, { events: [{ id: 'after-refresh', userId: 'u7', videoId: 'v3', type: 'like', ts: Date.now() }] });
-  await until('u7 learned again after the refresh', 5000, async () =>
-    (await getJson(`${A}/v1/users/u7/export`, admin)).learned.affinities.length > 0 ? true : undefined,
-  );
+  const refreshed = await reply(on(A, key).POST('/v1/users/{id}/refresh', byId('u7')));
+  assert.equal(refreshed.status, 200, JSON.stringify(refreshed.json));
+  await until("B dropping u7's taste", 5000, async () => ((await exportOf(B, 'u7')).learned.affinities.length === 0 ? true : undefined));
+  await ingest(B, [{ id: 'after-refresh', userId: 'u7', videoId: 'v3', type: 'like', ts: Date.now() }]);
+  await until('u7 learned again after the refresh', 5000, async () => ((await exportOf(A, 'u7')).learned.affinities.length > 0 ? true : undefined));
 
   // Erased through A: B forgets the person and can no longer open their events; their shard's newest
   // checkpoint, written after the erasure, does not know them.
-  const erased = await request(`${A}/v1/users/u5`, 'DELETE', undefined, admin);
-  assert.equal(erased.status, 200, erased.text);
+  const erased = await reply(on(A, admin).DELETE('/v1/users/{id}', byId('u5')));
+  assert.equal(erased.status, 200, JSON.stringify(erased.json));
   await until('B forgetting the erased person', 5000, async () =>
-    (await request(`${B}/v1/users/u5/export`, 'GET', undefined, admin)).status === 404 ? true : undefined,
+    (await reply(on(B, admin).GET('/v1/users/{id}/export', byId('u5')))).status === 404 ? true : undefined,
   );
   for (const shard of [0, 1]) {
     const afterErasure = await until(`a checkpoint of shard ${shard} written after the erasure`, 10_000, () => newestCheckpoint(shard));
@@ -293,22 +292,23 @@ test('cluster: two API nodes and two learner shards on PostgreSQL and JetStream'
     assert.match(run.stdout, /ok: moteur\.ledger at size \d+, \d+ entries re-hashed/);
   }
   const watched = JSON.parse(readFileSync(state, 'utf8')).size as number;
-  const page = async (url: string) => (await getJson(`${url}/v1/ledger/entries?start=${watched - 20}&end=${watched}`, auditor)).entries;
+  const page = async (url: string) =>
+    (await answer(on(url, auditor).GET('/v1/ledger/entries', { params: { query: { start: watched - 20, end: watched } } }))).entries;
   assert.deepEqual(await page(A), await page(B));
   // A node started with a ledger key of its own is refused before it serves anything.
   await assert.rejects(
     startNode(['--role', 'api', '--data', tempDir(), '--port', '0'], { ...env, MOTEUR_LEDGER_KEYS: tempDir() }),
     /exited before it was ready[\s\S]*the ledger is signed by moteur\.ledger\+[0-9a-f]{8}\+\S+, not by this node's key[\s\S]*--ledger-keys/,
   );
-  const principals = new Set((await page(B)).map((e: { entry: { principal: string } }) => e.entry.principal));
+  const principals = new Set((await page(B)).map((e) => (e.entry as LedgerEntry).principal));
   assert.ok(principals.has('test-auditor'), 'the auditor reads recorded by either node are in the one ledger');
 
   // With A killed, B keeps ingesting and serving, and learns from what it ingests.
   await a!.kill();
   await closeBackends();
-  await post(`${B}/v1/events`, { events: [{ id: 'f2', userId: 'late', videoId: 'v11', type: 'follow', ts: Date.now() }] });
+  await ingest(B, [{ id: 'f2', userId: 'late', videoId: 'v11', type: 'follow', ts: Date.now() }]);
   await until('B serving a follow made through B after A died', 5000, async () => {
-    const feed = await get(`${B}/v1/users/late/feed?n=5`);
-    return feed.items.find((i: { creatorId: string; source: string }) => i.creatorId === 'c11' && i.source === 'followed');
+    const feed = await feedOf(B, 'late');
+    return feed.items.find((i) => i.creatorId === 'c11' && i.source === 'followed');
   });
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { shardOf } from '../../src/log/nats/subjects.ts';
-import { getJson, postJson, request } from '../../src/sim/http-client.ts';
+import { answer, byId, clientFor } from '../support/client.ts';
 import { videos } from '../support/fixtures.ts';
 import { until } from '../support/until.ts';
 
@@ -25,18 +25,18 @@ export async function checkFollowFreshness(options: {
   admin: string;
 }): Promise<void> {
   const { watchOn, followOn, feedOn, person, key, admin } = options;
-  await postJson(
-    `${watchOn}/v1/events`,
-    { events: [{ id: `${person}-watch`, userId: person, videoId: 'v59', type: 'play', watchMs: 9000, ts: Date.now() }] },
-    key,
+  const on = (url: string, apiKey: string) => clientFor({ url }, apiKey);
+  const watch = { id: `${person}-watch`, userId: person, videoId: 'v59', type: 'play', watchMs: 9000, ts: Date.now() };
+  await answer(on(watchOn, key).POST('/v1/events', { body: { events: [watch] } }));
+  await answer(
+    on(followOn, key).POST('/v1/events', { body: { events: [{ id: `${person}-follow`, userId: person, videoId: 'v39', type: 'follow', ts: Date.now() }] } }),
   );
-  await postJson(`${followOn}/v1/events`, { events: [{ id: `${person}-follow`, userId: person, videoId: 'v39', type: 'follow', ts: Date.now() }] }, key);
   // Waiting on the export, not on feeds: a feed asked too early would serve, and so hide, the video expected.
   // The watch is before the follow in the log, so a node that knows the follow knows the watch too.
   await until(`the follow of ${person} learned on ${feedOn}`, 5000, async () => {
-    const exported = await request(`${feedOn}/v1/users/${person}/export`, 'GET', undefined, admin);
-    return exported.status === 200 && JSON.parse(exported.text).learned.follows.includes('c19') ? true : undefined;
+    const { data } = await on(feedOn, admin).GET('/v1/users/{id}/export', byId(person));
+    return data?.learned.follows.includes('c19') ? true : undefined;
   });
-  const followed = (await getJson(`${feedOn}/v1/users/${person}/feed?n=5`, key)).items.find((i: { source: string }) => i.source === 'followed');
+  const followed = (await answer(on(feedOn, key).GET('/v1/users/{id}/feed', byId(person, { n: 5 })))).items.find((i) => i.source === 'followed');
   assert.equal(followed?.videoId, 'v39', `the newest video of c19 that ${person} has not watched, in their feed on ${feedOn}`);
 }

@@ -11,8 +11,8 @@ import { after, test } from 'node:test';
 import pg from 'pg';
 import { createClusterKey, startNode, type Node } from '../../bench/lib/cluster-nodes.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
-import { postJson } from '../../src/sim/http-client.ts';
 import { runMoteur } from '../support/cli.ts';
+import { answer, clientFor } from '../support/client.ts';
 import { tempDir, videos } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 
@@ -43,9 +43,10 @@ test('cluster: a node without the master key the cluster is bound to is refused 
     READY_WITHIN_MS,
   );
   nodes.push(first);
-  await postJson(`${first.url}/v1/videos`, { videos: videos(3) }, key);
+  const onFirst = clientFor({ url: first.url! }, key);
+  await answer(onFirst.POST('/v1/videos', { body: { videos: videos(3) } }));
   assert.equal(
-    (await postJson(`${first.url}/v1/events`, { events: [{ id: 'e1', userId: 'known', videoId: 'v1', type: 'like', ts: Date.now() }] }, key)).stored,
+    (await answer(onFirst.POST('/v1/events', { body: { events: [{ id: 'e1', userId: 'known', videoId: 'v1', type: 'like', ts: Date.now() }] } }))).stored,
     1,
   );
 

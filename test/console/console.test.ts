@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
-import { apiKey, authorized, event, tempDir, TEST_REGIONS, videos } from '../support/fixtures.ts';
+import { answer, byId, clientFor, reply, type MoteurClient } from '../support/client.ts';
+import { apiKey, event, tempDir, TEST_REGIONS, videos } from '../support/fixtures.ts';
 import { DESKTOP, launchBrowser, noBrowser, PHONE, type Browser } from './browser.ts';
 
 const skip = noBrowser();
@@ -19,17 +20,19 @@ const dataDir = tempDir();
 const keys = { app: apiKey(dataDir, 'app'), analyst: apiKey(dataDir, 'analyst'), auditor: apiKey(dataDir, 'auditor'), admin: apiKey(dataDir, 'admin') };
 let server: RunningServer;
 let browser: Browser;
+let admin: MoteurClient;
 
 before(async () => {
   if (skip) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS });
+  admin = clientFor(server, keys.admin);
   // Content embeddings by topic, so similar videos are drawn in similar colours.
   const catalog = videos(80, 8, 6).map((v, i) => ({
     ...v,
     embedding: Array.from({ length: 32 }, (_, d) => Math.sin((i % 5) * 1.7 + d) + 0.1 * Math.cos(i + d)),
   }));
-  assert.equal((await (await fetch(`${server.url}/v1/videos`, authorized(keys.admin, 'POST', { videos: catalog }))).json()).stored, 80);
+  assert.equal((await answer(admin.POST('/v1/videos', { body: { videos: catalog } }))).stored, 80);
   browser = await launchBrowser();
 });
 after(async () => {
@@ -98,7 +101,7 @@ test('a person scrolls, likes, asks why, turns personalisation off, exports and 
   for (let i = 0; i < 5; i++) seen.push((await next(page, i % 2 === 0 ? 'button' : 'key')).videoId);
   assert.equal(new Set(seen).size, 6);
 
-  const liked = await (await fetch(`${server.url}/v1/videos/${seen[5]}`, authorized(keys.admin))).json();
+  const liked = await answer(admin.GET('/v1/videos/{id}', byId(seen[5]!)));
   await page.getByTestId('like').click();
   await page.getByText('Liked').waitFor();
 
@@ -111,12 +114,12 @@ test('a person scrolls, likes, asks why, turns personalisation off, exports and 
     pageTwo.some((c) => PERSONAL_SOURCES.has(c.source)),
     `page 2 sources: ${pageTwo.map((c) => c.source)}`,
   );
-  const events = await (await fetch(`${server.url}/v1/users/${personId}/export`, authorized(keys.admin))).json();
+  const events = await answer(admin.GET('/v1/users/{id}/export', byId(personId)));
   assert.ok(
-    events.events.some((e: { type: string; videoId: string }) => e.type === 'like' && e.videoId === liked.id),
+    events.events.some((e) => e.type === 'like' && e.videoId === liked.id),
     'the like was stored',
   );
-  assert.ok(events.events.filter((e: { type: string }) => e.type === 'play').length >= 6, 'each card left was sent as a play');
+  assert.ok(events.events.filter((e) => e.type === 'play').length >= 6, 'each card left was sent as a play');
 
   await page.getByTestId('why-open').click();
   const why = page.getByTestId('why');
@@ -145,7 +148,7 @@ test('a person scrolls, likes, asks why, turns personalisation off, exports and 
   await page.getByTestId('erase').click();
   await page.getByTestId('erase-confirm').click();
   await page.getByText(`${personId} erased`).waitFor();
-  const gone = await fetch(`${server.url}/v1/users/${personId}`, authorized(keys.admin));
+  const gone = await reply(admin.GET('/v1/users/{id}', byId(personId)));
   assert.equal(gone.status, 404);
   // A fresh person opens, with the default settings.
   await page.waitForFunction((erased) => !document.querySelector('.person')?.textContent?.includes(erased), personId);
@@ -176,7 +179,7 @@ test('on a phone: keyword filters, switching person, and opening at once on the 
     .waitFor();
   await page.getByTestId('crowd').click();
   await page.getByTestId('crowd-status').waitFor({ state: 'detached' });
-  const crowdPerson = await (await fetch(`${server.url}/v1/users/crowd-1/export`, authorized(keys.admin))).json();
+  const crowdPerson = await answer(admin.GET('/v1/users/{id}/export', byId('crowd-1')));
   assert.equal(crowdPerson.user.id, 'crowd-1');
 
   await page.getByTestId('person').fill('phone-person');
@@ -191,15 +194,16 @@ test('on a phone: keyword filters, switching person, and opening at once on the 
 
 test('the engine page draws the server metrics live', { skip }, async () => {
   // Traffic while the page watches: feeds served and events sent between its scrapes.
+  const app = clientFor(server, keys.app);
   const traffic = (async () => {
     for (let round = 0; round < 6; round++) {
       for (const person of ['e1', 'e2', 'e3']) {
-        const feed = await (await fetch(`${server.url}/v1/users/${person}/feed?n=5`, authorized(keys.app))).json();
-        const events = feed.items.flatMap((item: { videoId: string; durationMs: number }, i: number) => [
+        const feed = await answer(app.GET('/v1/users/{id}/feed', byId(person, { n: 5 })));
+        const events = feed.items.flatMap((item, i) => [
           event(person, item.videoId, 'play', { watchMs: item.durationMs * (i % 2 ? 1 : 0.3) }),
           ...(i === 0 ? [event(person, item.videoId, 'like')] : []),
         ]);
-        await fetch(`${server.url}/v1/events`, authorized(keys.app, 'POST', { events }));
+        await answer(app.POST('/v1/events', { body: { events } }));
       }
       await new Promise((r) => setTimeout(r, 500));
     }

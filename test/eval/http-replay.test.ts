@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluateTiktok, isTuningPerson } from '../../src/eval/protocols/tiktok.ts';
 import { startServer } from '../../src/server/start.ts';
-import { apiKey, authorized, tempDir } from '../support/fixtures.ts';
+import { answer, byId, clientFor, reply } from '../support/client.ts';
+import { apiKey, tempDir } from '../support/fixtures.ts';
 import { until } from '../support/until.ts';
 import { writeTiktokDir } from './data.ts';
 
@@ -29,15 +30,16 @@ test('a client replaying the TikTok split over HTTP measures the engine row of m
   const key = apiKey(dataDir, 'app', ['us']);
   const server = await startServer({ dataDir, port: 0, regions: ['us'] });
   try {
-    const post = async (path: string, body: unknown) => {
-      const res = await fetch(server.url + path, authorized(key, 'POST', body));
-      assert.equal(res.status, 200, await res.text());
+    const moteur = clientFor(server, key);
+    const stored = async (call: Parameters<typeof reply>[0]) => {
+      const res = await reply(call);
+      assert.equal(res.status, 200, JSON.stringify(res.json));
     };
     const catalog = readFileSync(join(dir, 'replay', 'videos.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    await post('/v1/videos', { videos: catalog });
+    await stored(moteur.POST('/v1/videos', { body: { videos: catalog } }));
     const train = rows(join(dir, 'train.csv'));
     const start = Date.now();
     const events = train.map(([user, item], k) => ({
@@ -48,9 +50,9 @@ test('a client replaying the TikTok split over HTTP measures the engine row of m
       watchMs: 15000,
       ts: start - (train.length - k) * 1000,
     }));
-    for (let k = 0; k < events.length; k += 1000) await post('/v1/events', { events: events.slice(k, k + 1000) });
+    for (let k = 0; k < events.length; k += 1000) await stored(moteur.POST('/v1/events', { body: { events: events.slice(k, k + 1000) } }));
     await until('every event learned', 30_000, async () => {
-      const health = (await (await fetch(`${server.url}/health`)).json()) as { learning: { settled: boolean } };
+      const health = await answer(moteur.GET('/health'));
       return health.learning.settled ? true : undefined;
     });
 
@@ -58,8 +60,7 @@ test('a client replaying the TikTok split over HTTP measures the engine row of m
     for (const [user, item] of rows(join(dir, 'val.csv'))) if (!isTuningPerson(user)) (heldOut.get(user) ?? heldOut.set(user, new Set()).get(user)!).add(item);
     let recall = 0;
     for (const user of [...heldOut.keys()].sort((a, b) => a - b)) {
-      const res = await fetch(`${server.url}/v1/users/u${user}/feed?n=20`, authorized(key));
-      const page = ((await res.json()) as { items: { videoId: string }[] }).items.map((i) => Number(i.videoId.slice(1)));
+      const page = (await answer(moteur.GET('/v1/users/{id}/feed', byId(`u${user}`, { n: 20 })))).items.map((i) => Number(i.videoId.slice(1)));
       const items = heldOut.get(user)!;
       recall += page.filter((item) => items.has(item)).length / items.size;
     }

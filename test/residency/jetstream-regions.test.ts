@@ -12,7 +12,8 @@ import { startApiNode, type RunningApiNode } from '../../src/cluster/roles/api-n
 import { startLearnerNode } from '../../src/cluster/roles/learner-node.ts';
 import { parseNatsUrl } from '../../src/log/nats/nats-url.ts';
 import { createClusterKey } from '../../bench/lib/cluster-nodes.ts';
-import { clusterMasterKey, authorized, closeAfterTest, tempDir } from '../support/fixtures.ts';
+import { byId, clientFor, reply } from '../support/client.ts';
+import { clusterMasterKey, closeAfterTest, tempDir } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
 import { catalogAndTwoPeople } from './two-people.ts';
@@ -68,8 +69,8 @@ test("regions in JetStream: a person's events and model deltas stay in their reg
     closeLater(() => learner.close());
   }
 
-  const call = (node: RunningApiNode, path: string, method = 'GET', body?: unknown) => fetch(node.url + path, authorized(key, method, body));
-  await catalogAndTwoPeople((path, method, body) => call(both, path, method, body), EU, US);
+  const onBoth = clientFor(both, key);
+  await catalogAndTwoPeople(onBoth, EU, US);
   await until('both people learned through the deltas', 10_000, async () =>
     [EU, US].every((p) => both.moteur.learning.learners.knowsUser(p)) ? true : undefined,
   );
@@ -82,7 +83,7 @@ test("regions in JetStream: a person's events and model deltas stay in their reg
   assert.equal(usOnly.moteur.learning.learners.knowsUser(EU), false, 'the us node did not take in the EU person from the deltas');
 
   // Erased: their events leave the EU stream (what the deltas hold of them no longer opens: their key is gone).
-  assert.equal((await call(both, `/v1/users/${EU}`, 'DELETE')).status, 200);
+  assert.equal((await reply(onBoth.DELETE('/v1/users/{id}', byId(EU)))).status, 200);
   assert.deepEqual(await streamsHolding(EU), ['_deltas_in_eu']);
   assert.deepEqual(await streamsHolding(US), ['_deltas_in_us', '_in_us']);
 });

@@ -13,7 +13,8 @@ import { startApiNode, type RunningApiNode } from '../../src/cluster/roles/api-n
 import { startLearnerNode } from '../../src/cluster/roles/learner-node.ts';
 import { parsePostgresUrl } from '../../src/store/postgres/connection.ts';
 import { createClusterKey } from '../../bench/lib/cluster-nodes.ts';
-import { clusterMasterKey, authorized, closeAfterTest, event, tempDir } from '../support/fixtures.ts';
+import { answer, byId, clientFor, reply } from '../support/client.ts';
+import { clusterMasterKey, closeAfterTest, event, tempDir } from '../support/fixtures.ts';
 import { freshNatsUrl, freshPostgresUrl, natsMissing, postgresMissing } from '../support/services.ts';
 import { until } from '../support/until.ts';
 import { catalogAndTwoPeople } from './two-people.ts';
@@ -64,9 +65,9 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
   // The cluster's key, in its store: both nodes accept it.
   const key = await createClusterKey(storeUrl, { id: 'test-admin', role: 'admin', regions: ['us', 'eu'] });
   const both = await api(['eu', 'us'], dirAll);
-  const call = (node: RunningApiNode, path: string, method = 'GET', body?: unknown) => fetch(node.url + path, authorized(key, method, body));
-  await catalogAndTwoPeople((path, method, body) => call(both, path, method, body), EU, US);
-  const feed = (await (await call(both, `/v1/users/${EU}/feed?n=3`)).json()) as { items: unknown[] };
+  const onBoth = clientFor(both, key);
+  await catalogAndTwoPeople(onBoth, EU, US);
+  const feed = await answer(onBoth.GET('/v1/users/{id}/feed', byId(EU, { n: 3 })));
   assert.equal(feed.items.length, 3, JSON.stringify(feed));
 
   const learner = await startLearnerNode({ ...backends, dataDir: tempDir(), checkpointEveryMs: 200 });
@@ -104,16 +105,16 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
   // A node of region us only: the EU person is refused, the denial logged, their events rejected and not learned.
   const dirUs = tempDir();
   const usOnly = await api(['us'], dirUs);
+  const onUsOnly = clientFor(usOnly, key);
   // Someone first seen in an event through the eu node after this node started: located by their data key.
-  assert.equal((await call(both, '/v1/events', 'POST', { events: [event(LATE, 'v1', 'like')] })).status, 200);
+  assert.equal((await reply(onBoth.POST('/v1/events', { body: { events: [event(LATE, 'v1', 'like')] } }))).status, 200);
   await until('the us node placing the newcomer in eu', 5000, async () => (usOnly.moteur.residency.regionOf(LATE) === 'eu' ? true : undefined));
-  assert.equal((await call(usOnly, `/v1/users/${LATE}`)).status, 403);
-  const refused = await call(usOnly, `/v1/users/${EU}/feed?n=2`);
+  assert.equal((await reply(onUsOnly.GET('/v1/users/{id}', byId(LATE)))).status, 403);
+  const refused = await reply(onUsOnly.GET('/v1/users/{id}/feed', byId(EU, { n: 2 })));
   assert.equal(refused.status, 403);
-  const body = (await refused.json()) as { code: string; message: string };
-  assert.equal(body.code, 'wrong_region');
-  assert.match(body.message, /lives in region eu; this node serves us: send the request to a node of region eu/);
-  const ingest = (await (await call(usOnly, '/v1/events', 'POST', { events: [event(EU, 'v5', 'like')] })).json()) as { results: { code?: string }[] };
+  assert.equal(refused.json.code, 'wrong_region');
+  assert.match(refused.json.message, /lives in region eu; this node serves us: send the request to a node of region eu/);
+  const ingest = await answer(onUsOnly.POST('/v1/events', { body: { events: [event(EU, 'v5', 'like')] } }));
   assert.equal(ingest.results[0]!.code, 'wrong_region');
   assert.equal(usOnly.moteur.learning.learners.knowsUser(EU), false, 'the us node learned nothing about the EU person');
   assert.equal(usOnly.moteur.learning.learners.knowsUser(US), true);
@@ -125,7 +126,7 @@ test('regions on PostgreSQL: personal rows only in their region schema, checkpoi
   );
 
   // Erased: the person's rows leave their region's schema, the checkpoint part included.
-  assert.equal((await call(both, `/v1/users/${EU}`, 'DELETE')).status, 200);
+  assert.equal((await reply(onBoth.DELETE('/v1/users/{id}', byId(EU)))).status, 200);
   await until('a checkpoint written after the erasure', 10_000, async () =>
     (await db.query(`SELECT 1 FROM ${schema}.model_checkpoints`)).rows.length > 0 ? true : undefined,
   );

@@ -4,7 +4,8 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { Moteur } from '../../src/app/moteur.ts';
 import { startServer } from '../../src/server/start.ts';
-import { apiKey, authorized, event, tempDir, videos } from '../support/fixtures.ts';
+import { answer, byId, clientFor, reply } from '../support/client.ts';
+import { apiKey, event, tempDir, videos } from '../support/fixtures.ts';
 
 /** Databases of the data directory (relative paths, a WAL counting as its database) whose bytes contain `marker`. */
 function filesHolding(dir: string, marker: string): string[] {
@@ -78,18 +79,21 @@ test('a node that serves some regions refuses the people of the others with a 40
   const key = apiKey(dir, 'admin', ['us', 'eu']);
   const server = await startServer({ dataDir: dir, port: 0, regions: ['us'] });
   try {
-    const get = (path: string) => fetch(server.url + path, authorized(key));
-    assert.equal((await get('/v1/users/bob')).status, 200);
-    for (const path of ['/v1/users/anna', '/v1/users/anna/feed?n=2', '/v1/users/anna/export']) {
-      const res = await get(path);
-      assert.equal(res.status, 403, path);
-      const body = (await res.json()) as { code: string; message: string };
-      assert.equal(body.code, 'wrong_region');
-      assert.match(body.message, /lives in region eu; this node serves us: send the request to a node of region eu/);
+    const admin = clientFor(server, key);
+    assert.equal((await reply(admin.GET('/v1/users/{id}', byId('bob')))).status, 200);
+    const aboutAnna = {
+      user: () => admin.GET('/v1/users/{id}', byId('anna')),
+      feed: () => admin.GET('/v1/users/{id}/feed', byId('anna', { n: 2 })),
+      export: () => admin.GET('/v1/users/{id}/export', byId('anna')),
+    };
+    for (const [route, call] of Object.entries(aboutAnna)) {
+      const res = await reply(call());
+      assert.equal(res.status, 403, route);
+      assert.equal(res.json.code, 'wrong_region');
+      assert.match(res.json.message, /lives in region eu; this node serves us: send the request to a node of region eu/);
     }
     assert.equal(server.moteur.peekUser('anna'), undefined, 'the node loaded a person it does not serve');
-    const ingest = await fetch(`${server.url}/v1/events`, authorized(key, 'POST', { events: [event('anna', 'v1', 'like'), event('bob', 'v1', 'like')] }));
-    const { results } = (await ingest.json()) as { results: { status: string; code?: string; field?: string }[] };
+    const { results } = await answer(admin.POST('/v1/events', { body: { events: [event('anna', 'v1', 'like'), event('bob', 'v1', 'like')] } }));
     assert.deepEqual(
       results.map((r) => [r.status, r.code, r.field]),
       [

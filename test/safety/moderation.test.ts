@@ -6,8 +6,10 @@ import { after, before, test } from 'node:test';
 import { validateStatement } from '../../src/safety/dsa-validator.ts';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
 import type { LedgerEntry } from '../../src/trust/ledger/ledger.ts';
+import type { paths } from '../../src/client/index.ts';
 import { runMoteur } from '../support/cli.ts';
-import { apiKey, authorized, event, tempDir, TEST_REGIONS } from '../support/fixtures.ts';
+import { byId, clientFor, reply, sendUnchecked, type MoteurClient } from '../support/client.ts';
+import { apiKey, event, tempDir, TEST_REGIONS } from '../support/fixtures.ts';
 
 const dataDir = tempDir();
 const appKey = apiKey(dataDir, 'app');
@@ -15,18 +17,15 @@ const moderatorKey = apiKey(dataDir, 'moderator', TEST_REGIONS, 'mod-ana');
 const secondModeratorKey = apiKey(dataDir, 'moderator', TEST_REGIONS, 'mod-ben');
 const auditorKey = apiKey(dataDir, 'auditor');
 let server: RunningServer;
+let app: MoteurClient;
+let moderator: MoteurClient;
 const DAY = 86_400_000;
-
-async function call(key: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(server.url + path, authorized(key, method, body));
-  return { status: res.status, json: (await res.json()) as any };
-}
 
 /** Every video id a new person is served while paging through the whole catalog. */
 async function everythingServedTo(userId: string, pages = 6): Promise<Set<string>> {
   const served = new Set<string>();
   for (let i = 0; i < pages; i++) {
-    const { json } = await call(appKey, 'GET', `/v1/users/${userId}/feed?n=10`);
+    const { json } = await reply(app.GET('/v1/users/{id}/feed', byId(userId, { n: 10 })));
     for (const item of json.items) served.add(item.videoId);
   }
   return served;
@@ -52,7 +51,9 @@ const catalog = Array.from({ length: 40 }, (_, i) => ({
   createdAt: Date.now() - (40 - i) * 60_000,
 }));
 
-const decision = (videoId: string, action: string, extra: Record<string, unknown> = {}) => ({
+type DecisionBody = paths['/v1/moderation/decisions']['post']['requestBody']['content']['application/json'];
+
+const decision = (videoId: string, action: DecisionBody['action'], extra: Partial<DecisionBody> = {}): DecisionBody => ({
   videoId,
   action,
   category: 'other_violation_tc',
@@ -63,23 +64,29 @@ const decision = (videoId: string, action: string, extra: Record<string, unknown
 
 before(async () => {
   server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS, safety: { freeze: { minReports: 3, reportRate: 0.05 } } });
-  assert.equal((await call(appKey, 'POST', '/v1/videos', { videos: catalog })).json.stored, catalog.length);
+  app = clientFor(server, appKey);
+  moderator = clientFor(server, moderatorKey);
+  assert.equal((await reply(app.POST('/v1/videos', { body: { videos: catalog } }))).json.stored, catalog.length);
   // Reporters whose accounts are days old: their reports count in full.
   for (let i = 0; i < 6; i++) {
-    const res = await call(appKey, 'PUT', `/v1/users/reporter${i}`, { createdAt: new Date(Date.now() - 3 * DAY).toISOString() });
+    const res = await reply(app.PUT('/v1/users/{id}', { ...byId(`reporter${i}`), body: { createdAt: new Date(Date.now() - 3 * DAY).toISOString() } }));
     assert.equal(res.status, 200, JSON.stringify(res.json));
   }
 });
 after(() => server.close());
 
 test('a report needs a reason from the fixed list; other events may not carry one', async () => {
-  const { json } = await call(appKey, 'POST', '/v1/events', {
-    events: [
-      event('reporter0', 'm1', 'report'),
-      event('reporter0', 'm1', 'report', { reason: 'boring' }),
-      event('reporter0', 'm1', 'like', { reason: 'spam' }),
-    ],
-  });
+  const { json } = await reply(
+    app.POST('/v1/events', {
+      body: {
+        events: [
+          event('reporter0', 'm1', 'report'),
+          event('reporter0', 'm1', 'report', { reason: 'boring' }),
+          event('reporter0', 'm1', 'like', { reason: 'spam' }),
+        ],
+      },
+    }),
+  );
   assert.deepEqual(
     json.results.map((r: any) => [r.status, r.field]),
     [
@@ -89,19 +96,19 @@ test('a report needs a reason from the fixed list; other events may not carry on
     ],
   );
   assert.match(json.results[0].message, /required for report events: one of spam, misinformation, hate/);
-  assert.deepEqual((await call(moderatorKey, 'GET', '/v1/moderation/queue')).json.items, [], 'a rejected report reached the queue');
+  assert.deepEqual((await reply(moderator.GET('/v1/moderation/queue'))).json.items, [], 'a rejected report reached the queue');
 });
 
 test('reported past the threshold, a video stops reaching new people (followers still get it); the freeze is an automated decision in the ledger', async () => {
   const before = await everythingServedTo('newcomer-before');
   assert.ok(before.has('m39'), 'the video reached a new person before it was reported');
   const follower = 'follower-m39';
-  await call(appKey, 'POST', '/v1/events', { events: [event(follower, 'm31', 'follow')] });
+  await reply(app.POST('/v1/events', { body: { events: [event(follower, 'm31', 'follow')] } }));
   const from = await ledgerSize();
   const reports = [0, 1, 2].map((i) => event(`reporter${i}`, 'm39', 'report', { reason: 'self_harm' }));
-  assert.equal((await call(appKey, 'POST', '/v1/events', { events: reports })).json.stored, 3);
+  assert.equal((await reply(app.POST('/v1/events', { body: { events: reports } }))).json.stored, 3);
 
-  const queue = (await call(moderatorKey, 'GET', '/v1/moderation/queue')).json.items;
+  const queue = (await reply(moderator.GET('/v1/moderation/queue'))).json.items;
   assert.equal(queue[0].videoId, 'm39', JSON.stringify(queue));
   assert.equal(queue[0].frozen, true, JSON.stringify(queue));
   assert.deepEqual(queue[0].byReason, { self_harm: 3 });
@@ -112,7 +119,7 @@ test('reported past the threshold, a video stops reaching new people (followers 
   assert.equal(freezes[0]!.resource, 'video:m39');
 
   assert.ok(!(await everythingServedTo('newcomer-after')).has('m39'), 'a frozen video reached a new person');
-  const followerFeed = (await call(appKey, 'GET', `/v1/users/${follower}/feed?n=10`)).json.items;
+  const followerFeed = (await reply(app.GET('/v1/users/{id}/feed', byId(follower, { n: 10 })))).json.items;
   assert.ok(
     followerFeed.some((i: any) => i.videoId === 'm39' && i.source === 'followed'),
     'a follower lost the frozen video',
@@ -120,29 +127,26 @@ test('reported past the threshold, a video stops reaching new people (followers 
 });
 
 test("a moderator's not_for_you takes a video out of every For You source but keeps it for followers; restore brings it back", async () => {
-  const res = await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision('m38', 'not_for_you'));
+  const res = await reply(moderator.POST('/v1/moderation/decisions', { body: decision('m38', 'not_for_you') }));
   assert.equal(res.status, 200, JSON.stringify(res.json));
   assert.ok(!(await everythingServedTo('nfy-stranger')).has('m38'));
-  await call(appKey, 'POST', '/v1/events', { events: [event('nfy-follower', 'm30', 'follow')] });
-  const feed = (await call(appKey, 'GET', '/v1/users/nfy-follower/feed?n=10')).json.items;
+  await reply(app.POST('/v1/events', { body: { events: [event('nfy-follower', 'm30', 'follow')] } }));
+  const feed = (await reply(app.GET('/v1/users/{id}/feed', byId('nfy-follower', { n: 10 })))).json.items;
   assert.ok(feed.some((i: any) => i.videoId === 'm38' && i.source === 'followed'));
-  assert.equal((await call(appKey, 'GET', '/v1/videos/m38')).status, 200, 'still reachable by link');
+  assert.equal((await reply(app.GET('/v1/videos/{id}', byId('m38')))).status, 200, 'still reachable by link');
 
-  assert.equal((await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision('m38', 'restore'))).status, 200);
+  assert.equal((await reply(moderator.POST('/v1/moderation/decisions', { body: decision('m38', 'restore') }))).status, 200);
   assert.ok((await everythingServedTo('nfy-after-restore')).has('m38'));
 });
 
 test('remove takes a video out everywhere; a label is shown and never amplified', async () => {
-  await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision('m37', 'remove'));
-  assert.equal((await call(appKey, 'GET', '/v1/videos/m37')).json.status, 'removed');
-  await call(
-    moderatorKey,
-    'POST',
-    '/v1/moderation/decisions',
-    decision('m36', 'label', { label: 'unverified', category: 'negative_effects_on_civic_discourse_or_elections' }),
-  );
+  await reply(moderator.POST('/v1/moderation/decisions', { body: decision('m37', 'remove') }));
+  assert.equal((await reply(app.GET('/v1/videos/{id}', byId('m37')))).json.status, 'removed');
+  await moderator.POST('/v1/moderation/decisions', {
+    body: decision('m36', 'label', { label: 'unverified', category: 'negative_effects_on_civic_discourse_or_elections' }),
+  });
   const served: any[] = [];
-  for (let i = 0; i < 5; i++) served.push(...(await call(appKey, 'GET', '/v1/users/label-viewer/feed?n=10')).json.items);
+  for (let i = 0; i < 5; i++) served.push(...(await reply(app.GET('/v1/users/{id}/feed', byId('label-viewer', { n: 10 })))).json.items);
   assert.ok(!served.some((i) => i.videoId === 'm37'));
   for (const item of served.filter((i) => i.videoId === 'm36')) {
     assert.equal(item.label, 'unverified');
@@ -158,17 +162,17 @@ test('a statement of reasons for each action validates against every documented 
     ['m22', 'age_restrict'],
     ['m23', 'label'],
   ] as const) {
-    ids[action] = (await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision(video, action))).json.id;
+    ids[action] = (await reply(moderator.POST('/v1/moderation/decisions', { body: decision(video, action) }))).json.id;
   }
   const illegal = decision('m24', 'remove', {
     ground: 'illegal',
     legalGround: 'Art. 6 of the national law on hate speech',
     category: 'illegal_or_harmful_speech',
   });
-  ids.illegal = (await call(moderatorKey, 'POST', '/v1/moderation/decisions', illegal)).json.id;
+  ids.illegal = (await reply(moderator.POST('/v1/moderation/decisions', { body: illegal }))).json.id;
   ids.freeze = server.moteur.safety.moderation.decisions().find((d) => d.action === 'freeze')!.id;
   for (const [action, id] of Object.entries(ids)) {
-    const res = await call(moderatorKey, 'GET', `/v1/moderation/decisions/${id}/statement`);
+    const res = await reply(moderator.GET('/v1/moderation/decisions/{id}/statement', byId(id)));
     assert.equal(res.status, 200, `${action}: ${JSON.stringify(res.json)}`);
     const { statement, creatorCopy } = res.json;
     assert.deepEqual(validateStatement(statement), [], `${action}: ${JSON.stringify(statement)}`);
@@ -179,61 +183,62 @@ test('a statement of reasons for each action validates against every documented 
     assert.match(creatorCopy.howToAppeal, /POST \/v1\/moderation\/appeals/);
     assert.equal(creatorCopy.decidedBy, action === 'freeze' ? 'an automated system, without human review so far' : 'a human moderator');
   }
-  const ageStatement = (await call(appKey, 'GET', `/v1/moderation/decisions/${ids.age_restrict}/statement`)).json.statement;
+  const ageStatement = (await reply(app.GET('/v1/moderation/decisions/{id}/statement', byId(ids.age_restrict!)))).json.statement;
   assert.deepEqual(ageStatement.decision_visibility, ['DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED']);
-  const restore = (await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision('m21', 'restore'))).json.id;
-  const none = await call(moderatorKey, 'GET', `/v1/moderation/decisions/${restore}/statement`);
+  const restore = (await reply(moderator.POST('/v1/moderation/decisions', { body: decision('m21', 'restore') }))).json.id;
+  const none = await reply(moderator.GET('/v1/moderation/decisions/{id}/statement', byId(restore)));
   assert.equal(none.status, 404);
   assert.equal(none.json.code, 'no_statement');
 });
 
 test('a bad decision is refused saying which field is wrong, and nothing is decided', async () => {
   const before = server.moteur.safety.moderation.decisions().length;
+  // Sent unchecked: the typed client would not let most of them be sent.
   const cases: [Record<string, unknown>, string][] = [
-    [decision('m10', 'ban'), 'action'],
-    [decision('m10', 'remove', { category: 'rudeness' }), 'category'],
+    [{ ...decision('m10', 'remove'), action: 'ban' }, 'action'],
+    [{ ...decision('m10', 'remove'), category: 'rudeness' }, 'category'],
     [decision('m10', 'remove', { ground: 'illegal' }), 'legalGround'],
     [decision('m10', 'remove', { explanation: '' }), 'explanation'],
-    [decision('m10', 'remove', { note: 'x' }), 'note'],
+    [{ ...decision('m10', 'remove'), note: 'x' }, 'note'],
   ];
   for (const [body, field] of cases) {
-    const res = await call(moderatorKey, 'POST', '/v1/moderation/decisions', body);
+    const res = await sendUnchecked(server, moderatorKey, 'POST', '/v1/moderation/decisions', { json: body });
     assert.equal(res.status, 400, JSON.stringify(res.json));
     assert.equal(res.json.field, field, JSON.stringify(res.json));
   }
-  assert.equal((await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision('nope', 'remove'))).status, 404);
+  assert.equal((await reply(moderator.POST('/v1/moderation/decisions', { body: decision('nope', 'remove') }))).status, 404);
   assert.equal(server.moteur.safety.moderation.decisions().length, before);
 });
 
 test("an app key cannot decide and a moderator cannot read a person's export; both refusals are in the ledger", async () => {
   const from = await ledgerSize();
-  const decided = await call(appKey, 'POST', '/v1/moderation/decisions', decision('m11', 'remove'));
+  const decided = await reply(app.POST('/v1/moderation/decisions', { body: decision('m11', 'remove') }));
   assert.equal(decided.status, 403);
   assert.match(decided.json.message, /may not decideModeration/);
-  const exported = await call(moderatorKey, 'GET', '/v1/users/reporter0/export');
+  const exported = await reply(moderator.GET('/v1/users/{id}/export', byId('reporter0')));
   assert.equal(exported.status, 403);
   assert.match(exported.json.message, /moderators-never-see-a-person/);
-  assert.equal((await call(moderatorKey, 'GET', '/v1/users/reporter0/feed')).status, 403);
+  assert.equal((await reply(moderator.GET('/v1/users/{id}/feed', byId('reporter0')))).status, 403);
   const denials = (await ledgerSince(from)).filter((e) => e.decision === 'deny').map((e) => e.action);
   assert.deepEqual(denials, ['decideModeration', 'exportUser', 'readFeed']);
-  assert.equal((await call(appKey, 'GET', '/v1/videos/m11')).json.status, 'active');
+  assert.equal((await reply(app.GET('/v1/videos/{id}', byId('m11')))).json.status, 'active');
 });
 
 test('an appeal reopens the case for another moderator; the outcome is recorded', async () => {
-  const removed = (await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision('m12', 'remove'))).json;
+  const removed = (await reply(moderator.POST('/v1/moderation/decisions', { body: decision('m12', 'remove') }))).json;
   const from = await ledgerSize();
-  const appeal = await call(appKey, 'POST', '/v1/moderation/appeals', { decisionId: removed.id, explanation: 'It is a cooking video.' });
+  const appeal = await reply(app.POST('/v1/moderation/appeals', { body: { decisionId: removed.id, explanation: 'It is a cooking video.' } }));
   assert.equal(appeal.status, 200, JSON.stringify(appeal.json));
-  assert.equal((await call(appKey, 'POST', '/v1/moderation/appeals', { decisionId: removed.id, explanation: 'again' })).json.code, 'appeal_open');
-  const queued = (await call(moderatorKey, 'GET', '/v1/moderation/queue')).json.items.find((i: any) => i.videoId === 'm12');
+  assert.equal((await reply(app.POST('/v1/moderation/appeals', { body: { decisionId: removed.id, explanation: 'again' } }))).json.code, 'appeal_open');
+  const queued = (await reply(moderator.GET('/v1/moderation/queue'))).json.items.find((i: any) => i.videoId === 'm12');
   assert.deepEqual(queued.appeal, { id: appeal.json.id, decisionId: removed.id, action: 'remove', decidedBy: 'mod-ana' });
-  const same = await call(moderatorKey, 'POST', '/v1/moderation/decisions', decision('m12', 'restore'));
+  const same = await reply(moderator.POST('/v1/moderation/decisions', { body: decision('m12', 'restore') }));
   assert.equal(same.status, 409);
   assert.equal(same.json.code, 'same_moderator');
-  const other = await call(secondModeratorKey, 'POST', '/v1/moderation/decisions', decision('m12', 'restore'));
+  const other = await reply(clientFor(server, secondModeratorKey).POST('/v1/moderation/decisions', { body: decision('m12', 'restore') }));
   assert.equal(other.status, 200);
   assert.equal(other.json.appealId, appeal.json.id);
-  assert.equal((await call(appKey, 'GET', '/v1/videos/m12')).json.status, 'active');
+  assert.equal((await reply(app.GET('/v1/videos/{id}', byId('m12')))).json.status, 'active');
   assert.equal(server.moteur.safety.moderation.appeals().find((a) => a.id === appeal.json.id)?.status, 'reversed');
   const entries = (await ledgerSince(from)).filter((e) => e.action === 'moderationAppeal' || e.action === 'moderationDecision');
   assert.deepEqual(
@@ -243,7 +248,7 @@ test('an appeal reopens the case for another moderator; the outcome is recorded'
       ['moderationDecision', 'mod-ben'],
     ],
   );
-  const unknown = await call(appKey, 'POST', '/v1/moderation/appeals', { decisionId: 'dec-none', explanation: 'x' });
+  const unknown = await reply(app.POST('/v1/moderation/appeals', { body: { decisionId: 'dec-none', explanation: 'x' } }));
   assert.equal(unknown.status, 404);
 });
 

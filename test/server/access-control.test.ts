@@ -5,19 +5,19 @@ import { startServer, type RunningServer } from '../../src/server/start.ts';
 import type { LedgerEntry } from '../../src/trust/ledger/ledger.ts';
 import { keysFileIn, revokeKey, hashKey } from '../../src/trust/policy/keys.ts';
 import { ROLES, type ActionName, type Role } from '../../src/trust/policy/vocabulary.ts';
-import { apiKey, authorized, event, tempDir, TEST_REGIONS, videos } from '../support/fixtures.ts';
+import { byId, clientFor, reply, sendUnchecked, type MoteurClient } from '../support/client.ts';
+import { apiKey, event, tempDir, TEST_REGIONS, videos } from '../support/fixtures.ts';
 import { PERMITTED } from '../support/role-permissions.ts';
 
 const dataDir = tempDir();
 const keys = Object.fromEntries(ROLES.map((role) => [role, apiKey(dataDir, role)])) as Record<Role, string>;
 let server: RunningServer;
 
-async function call(key: string | undefined, method: string, path: string, body?: unknown) {
-  const init = key === undefined ? { method } : authorized(key, method, body);
-  const res = await fetch(server.url + path, init);
-  const text = await res.text();
-  return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
-}
+/** A call of the typed client, whatever its route. */
+type Answer = Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+/** A client carrying `key` (none: an anonymous caller). */
+const as = (key: string | undefined) => clientFor(server, key);
 
 /** The ledger's size once the batched appends are written. */
 async function ledgerSize(): Promise<number> {
@@ -31,60 +31,65 @@ async function entriesSince(from: number): Promise<LedgerEntry[]> {
   return (await server.moteur.ledger.entries(from, await server.moteur.ledger.size())).map((e) => e.entry);
 }
 
+/** A moderator's decision to label a video. */
+const labelled = (videoId: string) =>
+  ({ videoId, action: 'label', category: 'other_violation_tc', ground: 'incompatible', explanation: 'unverified claim' }) as const;
+
 /** One request per action, each about its own person or video so that roles do not interfere. */
-function requestFor(action: ActionName, role: Role): { method: string; path: string; body?: unknown; resource: string } {
+function requestFor(action: ActionName, role: Role): { send: (moteur: MoteurClient) => Answer; resource: string } {
   const person = (id: string) => `user:${server.moteur.ledger.commitment(id)}`;
+  const text = { parseAs: 'text' } as const;
   switch (action) {
     case 'ingestEvents':
-      return { method: 'POST', path: '/v1/events', body: { events: [event(`ingest-${role}`, 'v1', 'like')] }, resource: 'system' };
+      return { send: (m) => m.POST('/v1/events', { body: { events: [event(`ingest-${role}`, 'v1', 'like')] } }), resource: 'system' };
     case 'upsertVideos':
-      return { method: 'POST', path: '/v1/videos', body: { videos: [{ id: `new-${role}`, creatorId: 'c1', durationMs: 1000 }] }, resource: 'system' };
+      return { send: (m) => m.POST('/v1/videos', { body: { videos: [{ id: `new-${role}`, creatorId: 'c1', durationMs: 1000 }] } }), resource: 'system' };
     case 'readVideo':
-      return { method: 'GET', path: '/v1/videos/v2', resource: 'video:v2' };
+      return { send: (m) => m.GET('/v1/videos/{id}', byId('v2')), resource: 'video:v2' };
     case 'removeVideo':
-      return { method: 'DELETE', path: `/v1/videos/remove-${role}`, resource: `video:remove-${role}` };
+      return { send: (m) => m.DELETE('/v1/videos/{id}', byId(`remove-${role}`)), resource: `video:remove-${role}` };
     case 'putUser':
-      return { method: 'PUT', path: `/v1/users/put-${role}`, body: { region: 'eu', language: 'fr' }, resource: person(`put-${role}`) };
+      return { send: (m) => m.PUT('/v1/users/{id}', { ...byId(`put-${role}`), body: { region: 'eu', language: 'fr' } }), resource: person(`put-${role}`) };
     case 'changeConsent':
-      return { method: 'PUT', path: `/v1/users/consent-${role}`, body: { settings: { personalized: false } }, resource: person(`consent-${role}`) };
+      return {
+        send: (m) => m.PUT('/v1/users/{id}', { ...byId(`consent-${role}`), body: { settings: { personalized: false } } }),
+        resource: person(`consent-${role}`),
+      };
     case 'readUser':
+      return { send: (m) => m.GET('/v1/users/{id}', byId(`${action}-${role}`)), resource: person(`${action}-${role}`) };
     case 'refreshUser':
+      return { send: (m) => m.POST('/v1/users/{id}/refresh', byId(`${action}-${role}`)), resource: person(`${action}-${role}`) };
     case 'exportUser':
+      return { send: (m) => m.GET('/v1/users/{id}/export', byId(`${action}-${role}`)), resource: person(`${action}-${role}`) };
     case 'eraseUser':
-    case 'readFeed': {
-      const path = { readUser: '', refreshUser: '/refresh', exportUser: '/export', eraseUser: '', readFeed: '/feed?n=2' }[action];
-      const method = { readUser: 'GET', refreshUser: 'POST', exportUser: 'GET', eraseUser: 'DELETE', readFeed: 'GET' }[action];
-      return { method, path: `/v1/users/${action}-${role}${path}`, resource: person(`${action}-${role}`) };
-    }
+      return { send: (m) => m.DELETE('/v1/users/{id}', byId(`${action}-${role}`)), resource: person(`${action}-${role}`) };
+    case 'readFeed':
+      return { send: (m) => m.GET('/v1/users/{id}/feed', byId(`${action}-${role}`, { n: 2 })), resource: person(`${action}-${role}`) };
     case 'readFeedNonPersonalized':
-      return { method: 'GET', path: `/v1/users/opted-out-${role}/feed?n=2`, resource: person(`opted-out-${role}`) };
+      return { send: (m) => m.GET('/v1/users/{id}/feed', byId(`opted-out-${role}`, { n: 2 })), resource: person(`opted-out-${role}`) };
     case 'readMetrics':
-      return { method: 'GET', path: '/metrics', resource: 'system' };
+      return { send: (m) => m.GET('/metrics', text), resource: 'system' };
     case 'readLedger':
-      return { method: 'GET', path: '/v1/ledger/checkpoint', resource: 'ledger' };
+      return { send: (m) => m.GET('/v1/ledger/checkpoint', text), resource: 'ledger' };
     case 'changePolicy':
-      return { method: 'POST', path: '/v1/admin/policies/reload', resource: 'system' };
+      return { send: (m) => m.POST('/v1/admin/policies/reload'), resource: 'system' };
     case 'readCatalog':
-      return { method: 'GET', path: '/v1/trending?n=3', resource: 'system' };
+      return { send: (m) => m.GET('/v1/trending', { params: { query: { n: 3 } } }), resource: 'system' };
     case 'listVideos':
-      return { method: 'GET', path: '/v1/videos?limit=2', resource: 'system' };
+      return { send: (m) => m.GET('/v1/videos', { params: { query: { limit: 2 } } }), resource: 'system' };
     case 'listUsers':
-      return { method: 'GET', path: '/v1/users?limit=2', resource: 'system' };
+      return { send: (m) => m.GET('/v1/users', { params: { query: { limit: 2 } } }), resource: 'system' };
     case 'readModerationQueue':
-      return { method: 'GET', path: '/v1/moderation/queue', resource: 'system' };
-    case 'decideModeration': {
-      const body = { videoId: `judged-${role}`, action: 'label', category: 'other_violation_tc', ground: 'incompatible', explanation: 'unverified claim' };
-      return { method: 'POST', path: '/v1/moderation/decisions', body, resource: `video:judged-${role}` };
-    }
+      return { send: (m) => m.GET('/v1/moderation/queue'), resource: 'system' };
+    case 'decideModeration':
+      return { send: (m) => m.POST('/v1/moderation/decisions', { body: labelled(`judged-${role}`) }), resource: `video:judged-${role}` };
     case 'appealDecision':
       return {
-        method: 'POST',
-        path: '/v1/moderation/appeals',
-        body: { decisionId: decisionOf[role], explanation: 'the label is wrong' },
+        send: (m) => m.POST('/v1/moderation/appeals', { body: { decisionId: decisionOf[role], explanation: 'the label is wrong' } }),
         resource: `video:appealed-${role}`,
       };
     case 'readStatement':
-      return { method: 'GET', path: `/v1/moderation/decisions/${decisionOf[role]}/statement`, resource: `video:appealed-${role}` };
+      return { send: (m) => m.GET('/v1/moderation/decisions/{id}/statement', byId(decisionOf[role])), resource: `video:appealed-${role}` };
     case 'importData':
     case 'manageKeys':
       throw new Error(`${action} has no HTTP route`);
@@ -127,14 +132,7 @@ before(async () => {
   const perRole = (prefix: string) => ROLES.map((role) => ({ id: `${prefix}-${role}`, creatorId: 'c9', durationMs: 1000 }));
   await m.upsertVideos([...videos(20), ...perRole('remove'), ...perRole('judged'), ...perRole('appealed')]);
   for (const role of ROLES) {
-    const input = {
-      videoId: `appealed-${role}`,
-      action: 'label',
-      category: 'other_violation_tc',
-      ground: 'incompatible',
-      explanation: 'unverified claim',
-    } as const;
-    decisionOf[role] = (await m.decide(input, { principal: 'test-moderator', policyVersion: 'test' })).id;
+    decisionOf[role] = (await m.decide(labelled(`appealed-${role}`), { principal: 'test-moderator', policyVersion: 'test' })).id;
   }
   // The people each role's requests are about, created in the home region with consent, except the opted-out ones.
   for (const role of ROLES) {
@@ -148,9 +146,9 @@ after(() => server.close());
 for (const role of ROLES) {
   test(`${role}: every HTTP action is allowed or refused as the policies say, and each decision is one ledger entry`, async () => {
     for (const action of HTTP_ACTIONS) {
-      const { method, path, body, resource } = requestFor(action, role);
+      const { send, resource } = requestFor(action, role);
       const from = await ledgerSize();
-      const res = await call(keys[role], method, path, body);
+      const res = await reply(send(as(keys[role])));
       const allowed = ALLOWED[role].includes(action);
       if (allowed) assert.equal(res.status, 200, `${role} ${action}: ${JSON.stringify(res.json)}`);
       else {
@@ -182,24 +180,23 @@ test('without a key, or with an unknown one, every route but /health and /openap
   const from = await ledgerSize();
   for (const key of [undefined, 'mk_not-a-key']) {
     for (const action of HTTP_ACTIONS) {
-      const { method, path, body } = requestFor(action, 'app');
-      const res = key === undefined ? await call(undefined, method, path) : await call(key, method, path, body);
+      const res = await reply(requestFor(action, 'app').send(as(key)));
       assert.equal(res.status, 401, `${action} without a valid key`);
       assert.equal(res.json.code, 'unauthenticated');
       assert.match(res.json.message, /moteur keys create --data DIR/);
     }
   }
-  const basic = await fetch(`${server.url}/v1/videos/v1`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+  const basic = await reply(as(undefined).GET('/v1/videos/{id}', { ...byId('v1'), headers: { authorization: 'Basic dXNlcjpwYXNz' } }));
   assert.equal(basic.status, 401);
-  assert.equal((await call(undefined, 'GET', '/health')).status, 200);
-  assert.equal((await call(undefined, 'GET', '/openapi.json')).status, 200);
-  assert.equal((await call(undefined, 'GET', '/v1/nowhere')).status, 404);
+  assert.equal((await reply(as(undefined).GET('/health'))).status, 200);
+  assert.equal((await sendUnchecked(server, undefined, 'GET', '/openapi.json')).status, 200);
+  assert.equal((await sendUnchecked(server, undefined, 'GET', '/v1/nowhere')).status, 404);
   assert.deepEqual(await entriesSince(from), [], 'a request without a principal reached a decision');
 });
 
 test('a person of a region this node does not serve gets a 403 wrong_region naming the region, and the denial is logged', async () => {
   const from = await ledgerSize();
-  const res = await call(keys.admin, 'PUT', '/v1/users/far-away', { region: 'jp' });
+  const res = await reply(as(keys.admin).PUT('/v1/users/{id}', { ...byId('far-away'), body: { region: 'jp' } }));
   assert.equal(res.status, 403);
   assert.equal(res.json.code, 'wrong_region');
   assert.match(res.json.message, /lives in region jp; this node serves us, gb, fr, br, eu: send the request to a node of region jp/);
@@ -210,18 +207,18 @@ test('a person of a region this node does not serve gets a 403 wrong_region nami
 
 test('a key used outside its regions is refused by the policy that says so', async () => {
   const euOnly = apiKey(dataDir, 'app', ['eu'], 'eu-app');
-  await call(keys.admin, 'POST', '/v1/admin/policies/reload');
-  const res = await call(euOnly, 'GET', '/v1/users/readUser-app');
+  await reply(as(keys.admin).POST('/v1/admin/policies/reload'));
+  const res = await reply(as(euOnly).GET('/v1/users/{id}', byId('readUser-app')));
   assert.equal(res.status, 403);
   assert.match(res.json.message, /forbidden by key-outside-its-regions/);
-  assert.equal((await call(euOnly, 'GET', '/v1/users/put-app')).status, 200, 'a person of eu, on a node that serves eu');
+  assert.equal((await reply(as(euOnly).GET('/v1/users/{id}', byId('put-app')))).status, 200, 'a person of eu, on a node that serves eu');
 });
 
 test('consent decides which feed is asked for: someone who opted out gets a non-personalised feed', async () => {
   const from = await ledgerSize();
-  assert.equal((await call(keys.app, 'PUT', '/v1/users/toggler', { region: 'us' })).status, 200);
-  assert.equal((await call(keys.app, 'PUT', '/v1/users/toggler', { settings: { personalized: false } })).status, 200);
-  assert.equal((await call(keys.app, 'GET', '/v1/users/toggler/feed?n=3')).status, 200);
+  assert.equal((await reply(as(keys.app).PUT('/v1/users/{id}', { ...byId('toggler'), body: { region: 'us' } }))).status, 200);
+  assert.equal((await reply(as(keys.app).PUT('/v1/users/{id}', { ...byId('toggler'), body: { settings: { personalized: false } } }))).status, 200);
+  assert.equal((await reply(as(keys.app).GET('/v1/users/{id}/feed', byId('toggler', { n: 3 })))).status, 200);
   assert.deepEqual(
     (await entriesSince(from)).map((e) => e.action),
     ['putUser', 'changeConsent', 'readFeedNonPersonalized'],
@@ -231,13 +228,13 @@ test('consent decides which feed is asked for: someone who opted out gets a non-
 test('reload: a revoked key stops working, keys created and revoked are recorded, a broken keys file is refused with 422', async () => {
   const extra = apiKey(dataDir, 'app', TEST_REGIONS, 'short-lived');
   const from = await ledgerSize();
-  const reloaded = await call(keys.admin, 'POST', '/v1/admin/policies/reload');
+  const reloaded = await reply(as(keys.admin).POST('/v1/admin/policies/reload'));
   assert.equal(reloaded.status, 200);
   assert.equal(reloaded.json.policyVersion, server.access.policyVersion);
-  assert.equal((await call(extra, 'GET', '/v1/videos/v1')).status, 200);
+  assert.equal((await reply(as(extra).GET('/v1/videos/{id}', byId('v1')))).status, 200);
   revokeKey(keysFileIn(dataDir), hashKey(extra).slice(0, 16));
-  await call(keys.admin, 'POST', '/v1/admin/policies/reload');
-  assert.equal((await call(extra, 'GET', '/v1/videos/v1')).status, 401);
+  await reply(as(keys.admin).POST('/v1/admin/policies/reload'));
+  assert.equal((await reply(as(extra).GET('/v1/videos/{id}', byId('v1')))).status, 401);
   const entries = await entriesSince(from);
   const keyName = `key:${hashKey(extra).slice(0, 16)}`;
   assert.deepEqual(
@@ -250,8 +247,8 @@ test('reload: a revoked key stops working, keys created and revoked are recorded
   assert.equal(entries.filter((e) => e.action === 'policiesLoaded').length, 2);
 
   writeFileSync(keysFileIn(dataDir), '{"keys": ');
-  const broken = await call(keys.admin, 'POST', '/v1/admin/policies/reload');
+  const broken = await reply(as(keys.admin).POST('/v1/admin/policies/reload'));
   assert.equal(broken.status, 422);
   assert.match(broken.json.message, /keys\.json: not valid JSON.*the policies and keys in force are unchanged/);
-  assert.equal((await call(keys.app, 'GET', '/v1/videos/v1')).status, 200, 'a failed reload dropped the keys in force');
+  assert.equal((await reply(as(keys.app).GET('/v1/videos/{id}', byId('v1')))).status, 200, 'a failed reload dropped the keys in force');
 });

@@ -72,13 +72,6 @@ export function apiKey(dataDir: string, role: Role = 'app', regions: readonly st
   return createKey(keysFileIn(dataDir), { id, role, regions });
 }
 
-/** `fetch` options carrying an API key, with a JSON body when given. */
-export function authorized(key: string, method = 'GET', body?: unknown): RequestInit {
-  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-  if (body === undefined) return { method, headers };
-  return { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
-}
-
 /**
  * Something to close when the test ends: what is registered later closes first (nodes stop before their
  * schemas and streams are dropped, by hooks registered before them).

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
@@ -6,7 +7,12 @@ import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 export function registerAdminRoutes(app: FastifyInstance, access: AccessControl): void {
   app.post(
     '/v1/admin/policies/reload',
-    { schema: { summary: 'Re-read the access policies and the keys file; a broken file is refused (422) and nothing changes' } },
+    {
+      schema: {
+        summary: 'Re-read the access policies and the keys file; a broken file is refused (422) and nothing changes',
+        response: { 200: Type.Object({ policyVersion: Type.String(), label: Type.String() }) },
+      },
+    },
     async (request) => {
       access.check(request.principal, 'changePolicy', SYSTEM, 'administration');
       return access.reload(request.principal.id);

@@ -10,16 +10,12 @@ import type { ListedVideo as Listed } from '../../app/video-lists.ts';
 import { MoteurError } from '../../core/errors.ts';
 import type { Video } from '../../core/types.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
-import { IdParams } from './shared.ts';
+import { IdParams, VideoAnswer, VideoCardFields } from './shared.ts';
 
 export const MAX_BATCH_GET = 500;
 
 const ListedVideo = Type.Object({
-  videoId: Type.String(),
-  creatorId: Type.String(),
-  soundId: Type.String(),
-  hashtags: Type.Array(Type.String()),
-  durationMs: Type.Integer(),
+  ...VideoCardFields,
   createdAt: Type.String({ format: 'date-time' }),
   score: Type.Number(),
   reasons: Type.Array(Type.String()),
@@ -106,6 +102,7 @@ export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, acce
           { ids: Type.Array(IdParams.properties.id, { minItems: 1, maxItems: MAX_BATCH_GET }) },
           { additionalProperties: false, examples: [{ ids: ['v1', 'v2', 'nope'] }] },
         ),
+        response: { 200: Type.Object({ videos: Type.Array(VideoAnswer), missing: Type.Array(Type.String()) }) },
       },
     },
     async (request) => {

@@ -5,7 +5,7 @@ import type { FeedOptions, Moteur } from '../../app/moteur.ts';
 import { invalid } from '../../core/errors.ts';
 import type { RequestFilters } from '../../feed/filters/request-filters.ts';
 import type { ServerMetrics } from '../metrics.ts';
-import { IdParams } from './shared.ts';
+import { IdParams, VideoCardFields } from './shared.ts';
 
 const MAX_EXCLUDED = 500;
 
@@ -23,6 +23,52 @@ const FeedQuery = Type.Object({
 
 type FeedQuery = Static<typeof FeedQuery>;
 
+const Figures = Type.Record(Type.String(), Type.Number());
+const Variants = Type.Record(Type.String(), Type.String(), { description: "the person's variant of each live experiment" });
+const Timed = { name: Type.String(), ms: Type.Number() };
+
+const FeedItem = Type.Object({
+  ...VideoCardFields,
+  source: Type.String(),
+  score: Type.Number(),
+  reasons: Type.Array(Type.String()),
+  label: Type.Optional(Type.String({ description: "a moderator's label (such as unverified), to show with the video" })),
+  explain: Type.Optional(
+    Type.Object(
+      {
+        source: Type.String(),
+        sourceSignals: Figures,
+        predictions: Type.Optional(Figures),
+        weights: Type.Optional(Figures),
+        topSignals: Type.Optional(Type.Array(Type.Object({ signal: Type.String(), value: Type.Number(), contribution: Type.Number() }))),
+        experiments: Type.Optional(Variants),
+        dispersal: Type.Optional(Type.String({ description: 'when the sensitive-topic dispersal held a video back for this slot' })),
+      },
+      // What a scorer explains is its own: a new scorer's figures reach the client without a schema change.
+      { additionalProperties: true, description: "with explain=1: the source's figures, the ranker's predictions and weights, the top signals" },
+    ),
+  ),
+});
+
+const FeedAnswer = Type.Object({
+  userId: Type.String(),
+  items: Type.Array(FeedItem),
+  screenTimeReminder: Type.Optional(Type.Literal(true, { description: "a minor past the day's limit: time to suggest a break" })),
+  experiments: Type.Optional(Variants),
+  pipeline: Type.Optional(
+    Type.Object(
+      {
+        pipeline: Type.String(),
+        sources: Type.Array(Type.Object({ name: Type.String(), added: Type.Integer(), ms: Type.Number() })),
+        filters: Type.Array(Type.Object({ name: Type.String(), removed: Type.Integer() })),
+        scorer: Type.Object(Timed),
+        selection: Type.Object({ ...Timed, filledBy: Figures }),
+      },
+      { description: 'with explain=1: the pipeline that built the page, and what each of its stages added, removed and took' },
+    ),
+  ),
+});
+
 export function registerFeedRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl, metrics: ServerMetrics): void {
   app.get<{ Params: { id: string }; Querystring: FeedQuery }>(
     '/v1/users/:id/feed',
@@ -32,6 +78,7 @@ export function registerFeedRoutes(app: FastifyInstance, moteur: Moteur, access:
           "The next videos for this user, each with the reasons it was chosen (explain=1 adds its source, the ranker's predictions, the weights combining them and the top signals)",
         params: IdParams,
         querystring: FeedQuery,
+        response: { 200: FeedAnswer },
       },
     },
     async (request) => {

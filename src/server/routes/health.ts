@@ -1,11 +1,26 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 import type { ServerMetrics } from '../metrics.ts';
+import { TextAnswer } from './shared.ts';
+
+const Health = Type.Object({
+  status: Type.Literal('ok'),
+  regions: Type.Array(Type.String(), { description: 'the regions whose people this node serves, home region first' }),
+  videos: Type.Integer({ description: 'the catalog size' }),
+  learning: Type.Object({
+    pendingEvents: Type.Integer(),
+    itemGraphUpToDate: Type.Boolean(),
+    itemGraphTrainings: Type.Integer(),
+    settled: Type.Boolean({ description: 'every acknowledged event is learned and the item graph is up to date' }),
+  }),
+});
 
 export function registerHealthRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl, metrics: ServerMetrics): void {
-  app.get('/health', { schema: { summary: 'Liveness, the regions served, the catalog size, and whether every acknowledged event is learned' } }, async () => ({
+  const summary = 'Liveness, the regions served, the catalog size, and whether every acknowledged event is learned';
+  app.get('/health', { schema: { summary, response: { 200: Health } } }, async () => ({
     status: 'ok',
     // Which regions' people this node serves, so a client can check before it writes anything.
     regions: moteur.residency.regions,
@@ -18,9 +33,13 @@ export function registerHealthRoutes(app: FastifyInstance, moteur: Moteur, acces
       settled: moteur.learning.pendingEvents === 0 && moteur.learning.graph.upToDate,
     },
   }));
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (request, reply) => {
-    access.check(request.principal, 'readMetrics', SYSTEM, 'monitoring');
-    void reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics', response: { 200: TextAnswer('the Prometheus text exposition format') } } },
+    async (request, reply) => {
+      access.check(request.principal, 'readMetrics', SYSTEM, 'monitoring');
+      void reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
 }

@@ -5,11 +5,14 @@ import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
 import { invalid } from '../../core/errors.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
+import { UserAnswer, VideoAnswer } from './shared.ts';
 
 const PageQuery = Type.Object({
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'nextCursor of the previous page', examples: ['djQy'] })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, examples: [100] })),
 });
+
+const NextCursor = Type.Union([Type.String(), Type.Null()], { description: 'pass it back for the next page; null at the end' });
 
 /** A cursor is the last id of the page before, base64url-encoded so clients treat it as opaque. */
 const encodeCursor = (id: string | undefined) => (id === undefined ? null : Buffer.from(id, 'utf8').toString('base64url'));
@@ -30,6 +33,7 @@ export function registerListingRoutes(app: FastifyInstance, moteur: Moteur, acce
       schema: {
         summary: 'Page through the catalog by id (removed videos too); pass nextCursor back for the next page, null at the end',
         querystring: PageQuery,
+        response: { 200: Type.Object({ videos: Type.Array(VideoAnswer), nextCursor: NextCursor }) },
       },
     },
     async (request) => {
@@ -45,6 +49,7 @@ export function registerListingRoutes(app: FastifyInstance, moteur: Moteur, acce
       schema: {
         summary: "Page through the profiles of the people of this node's regions by id; pass nextCursor back for the next page, null at the end",
         querystring: PageQuery,
+        response: { 200: Type.Object({ users: Type.Array(UserAnswer), nextCursor: NextCursor }) },
       },
     },
     async (request) => {

@@ -1,10 +1,21 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../../app/access.ts';
 import type { AccessRequest } from '../../trust/policy/authorizer.ts';
 import type { Principal } from '../../trust/policy/keys.ts';
 import { LEDGER, SYSTEM } from '../../trust/policy/vocabulary.ts';
+import { enumOf } from './shared.ts';
 
-type Page = 'feed' | 'engine' | 'audit';
+const PAGES = ['feed', 'engine', 'audit'] as const;
+type Page = (typeof PAGES)[number];
+
+const Me = Type.Object({
+  id: Type.String(),
+  role: Type.String(),
+  regions: Type.Array(Type.String()),
+  region: Type.String({ description: "the first of the key's regions this node serves: where the console creates a new person" }),
+  pages: Type.Array(enumOf(PAGES), { description: 'the console pages its role may open' }),
+});
 
 /** What each console page needs allowed: a consenting person's feed in a region of the key this node serves, the metrics, the ledger. */
 function pageAccess(principal: Principal, region: string): Record<Page, AccessRequest> {
@@ -23,7 +34,12 @@ function pageAccess(principal: Principal, region: string): Record<Page, AccessRe
 export function registerMeRoutes(app: FastifyInstance, access: AccessControl): void {
   app.get(
     '/v1/me',
-    { schema: { summary: "The caller's key (id, role, regions, the first of them this node serves) and the console pages its role may open" } },
+    {
+      schema: {
+        summary: "The caller's key (id, role, regions, the first of them this node serves) and the console pages its role may open",
+        response: { 200: Me },
+      },
+    },
     async (request) => {
       const { principal } = request;
       const { authorizer } = access;

@@ -4,7 +4,7 @@ import type { AccessControl } from '../../app/access.ts';
 import type { Moteur } from '../../app/moteur.ts';
 import { MAX_VIDEO_BATCH } from '../../core/schemas.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
-import { BatchResult, batchReply, IdParams } from './shared.ts';
+import { BatchResult, batchReply, IdParams, VideoAnswer } from './shared.ts';
 
 export function registerVideoRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl): void {
   app.post<{ Body: { videos: unknown } }>(
@@ -21,13 +21,17 @@ export function registerVideoRoutes(app: FastifyInstance, moteur: Moteur, access
       return batchReply(await moteur.upsertVideos(request.body.videos));
     },
   );
-  app.get<{ Params: { id: string } }>('/v1/videos/:id', { schema: { summary: 'One video', params: IdParams } }, async (request) => {
-    access.check(request.principal, 'readVideo', { type: 'Video', id: request.params.id }, 'catalog');
-    return moteur.getVideo(request.params.id);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/v1/videos/:id',
+    { schema: { summary: 'One video', params: IdParams, response: { 200: VideoAnswer } } },
+    async (request) => {
+      access.check(request.principal, 'readVideo', { type: 'Video', id: request.params.id }, 'catalog');
+      return moteur.getVideo(request.params.id);
+    },
+  );
   app.delete<{ Params: { id: string } }>(
     '/v1/videos/:id',
-    { schema: { summary: 'Mark a video removed: it is never served again', params: IdParams } },
+    { schema: { summary: 'Mark a video removed: it is never served again', params: IdParams, response: { 200: VideoAnswer } } },
     async (request) => {
       access.check(request.principal, 'removeVideo', { type: 'Video', id: request.params.id }, 'moderation');
       return moteur.removeVideo(request.params.id);

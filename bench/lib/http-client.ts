@@ -1,8 +1,9 @@
 /**
  * A minimal JSON client for the benchmarks, on the keep-alive transport of the typed client
- * (src/client/keep-alive-fetch.ts) without building fetch's Request and Response objects.
+ * (src/client/keep-alive-fetch.ts) without building fetch's Request and Response objects, so the figures
+ * measure the server rather than the client. Tests and `moteur simulate` use the typed client (moteur/client).
  */
-import { sendKeepAlive } from '../client/keep-alive-fetch.ts';
+import { sendKeepAlive } from '../../src/client/keep-alive-fetch.ts';
 
 /** Sends one request; with `apiKey`, as `Authorization: Bearer <apiKey>` (every route but /health needs one). */
 export async function request(url: string, method = 'GET', body?: unknown, apiKey?: string): Promise<{ status: number; text: string }> {
@@ -13,14 +14,14 @@ export async function request(url: string, method = 'GET', body?: unknown, apiKe
   return { status: answer.status, text: answer.body.toString() };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests and benchmarks read fields of the answer ad hoc; typed calls go through moteur/client
+// biome-ignore lint/suspicious/noExplicitAny: benchmarks read fields of the answer ad hoc; tests and the simulator go through moteur/client
 export async function postJson(url: string, body: unknown, apiKey?: string): Promise<any> {
   const res = await request(url, 'POST', body, apiKey);
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.text}`);
   return JSON.parse(res.text);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests and benchmarks read fields of the answer ad hoc; typed calls go through moteur/client
+// biome-ignore lint/suspicious/noExplicitAny: benchmarks read fields of the answer ad hoc; tests and the simulator go through moteur/client
 export async function getJson(url: string, apiKey?: string): Promise<any> {
   const res = await request(url, 'GET', undefined, apiKey);
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.text}`);
