@@ -660,7 +660,7 @@ export class Moteur {
    */
   async rank(userId: string, videoIds: string[]): Promise<Ranking> {
     const { candidates, rejected } = rankCandidates(this.catalog, videoIds);
-    const request = this.feedRequest(userId, Date.now(), candidates.length, true, undefined);
+    const request = { ...this.feedRequest(userId, Date.now(), candidates.length, true, undefined), candidatesGiven: true };
     const { scorer } = this.pipelines.for(userId).pipeline.stages;
     scorer.score(request, candidates);
     candidates.sort((a, b) => b.score - a.score);
