@@ -654,8 +654,9 @@ export class Moteur {
   }
 
   /**
-   * Orders the caller's own candidates for the person with the scorer the feed serves, best first (ties keep
-   * the order given): no source, filter, re-ranking or exploration, and nothing is recorded as served.
+   * Orders the caller's own candidates for the person with the scorer the feed serves, less the item graph's
+   * score (`FeedRequest.candidatesGiven`), best first (ties keep the order given): no source, filter,
+   * re-ranking or exploration, and nothing is recorded as served.
    * Unknown and removed videos are rejected with the reason.
    */
   async rank(userId: string, videoIds: string[]): Promise<Ranking> {
