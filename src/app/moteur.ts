@@ -654,13 +654,14 @@ export class Moteur {
   }
 
   /**
-   * Orders the caller's own candidates for the person with the scorer the feed serves, best first (ties keep
-   * the order given): no source, filter, re-ranking or exploration, and nothing is recorded as served.
+   * Orders the caller's own candidates for the person with the scorer the feed serves, less the item graph's
+   * score (`FeedRequest.candidatesGiven`), best first (ties keep the order given): no source, filter,
+   * re-ranking or exploration, and nothing is recorded as served.
    * Unknown and removed videos are rejected with the reason.
    */
   async rank(userId: string, videoIds: string[]): Promise<Ranking> {
     const { candidates, rejected } = rankCandidates(this.catalog, videoIds);
-    const request = this.feedRequest(userId, Date.now(), candidates.length, true, undefined);
+    const request = { ...this.feedRequest(userId, Date.now(), candidates.length, true, undefined), candidatesGiven: true };
     const { scorer } = this.pipelines.for(userId).pipeline.stages;
     scorer.score(request, candidates);
     candidates.sort((a, b) => b.score - a.score);

@@ -1131,7 +1131,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rank up to 1000 of the caller's videos for this user with the scorer the feed serves: no filters, re-ranking or exploration, nothing recorded as served; unknown and removed videos are rejected */
+        /** Rank up to 1000 of the caller's videos for this user with the scorer the feed serves, less the item graph's score: no filters, re-ranking or exploration, nothing recorded as served; unknown and removed videos are rejected */
         post: {
             parameters: {
                 query?: never;

@@ -25,6 +25,12 @@ export interface FeedRequest {
   minor: boolean;
   /** When the page is served (the clock of the day's limits). */
   now: number;
+  /**
+   * The caller gave the candidates (`rank`): they are ordered by the ranker's predictions of how each will be
+   * engaged with, without the item graph's score, which says which videos a person may want and only adds noise
+   * to an order of videos they are shown anyway (KuaiRec's inner split: docs/evaluation.md, "Measured").
+   */
+  candidatesGiven?: boolean;
 }
 
 export interface Explanation {

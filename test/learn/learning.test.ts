@@ -140,3 +140,23 @@ test('removed videos are never proposed', () => {
   assert.ok(!learners.affinityCandidates('u0', 40).some((c) => c.videoId === top));
   assert.ok(!learners.coEngaged('u0', 40).some((c) => c.videoId === top));
 });
+
+test("a video's watch counter takes each exposure's relative watch up to 2: a replay counts as 2, an ordinary play as its own", () => {
+  const learners = new OnlineLearners();
+  const clip = { ...world.videos[0]!, durationMs: 10_000 };
+  learners.addVideo(clip);
+  const slot = learners.slotOf(clip.id)!;
+  // Every play at the same time, so the counter does not decay between them.
+  const play = (k: number, watchMs: number) =>
+    learners.observe({ id: `p${k}`, seq: k, userId: `w${k}`, videoId: clip.id, type: 'play', watchMs, ts: START }, clip);
+  // Ordinary plays first, so the bucket's mean watch ratio is about 1.
+  for (let k = 0; k < 50; k++) play(k, 10_000);
+  const counted = () => learners.parts.counters.get(slot, 'relativeWatch');
+  const before = counted();
+  assert.ok(learners.parts.baseline.relative(clip.durationMs, 4) > 3, 'a play watched four times is far above 2');
+  play(50, 40_000);
+  assert.ok(Math.abs(counted() - before - 2) < 1e-9, `a replay counted ${counted() - before}`);
+  play(51, 5_000);
+  const half = learners.parts.baseline.relative(clip.durationMs, 0.5);
+  assert.ok(Math.abs(counted() - before - 2 - half) < 1e-9, `a half-watched play counted ${counted() - before - 2}, its relative watch ${half}`);
+});

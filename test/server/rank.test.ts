@@ -84,21 +84,35 @@ test("a person who watched and liked a creator's videos gets that creator's unse
   assert.ok(stranger.json.items.find((i: any) => i.videoId === 'a3').score < first.score);
 });
 
-test("the items are in the scores' order (ties as given), each video once, and the scores are the feed's", async () => {
+test("the items are in the scores' order (ties as given), each video once, and the scores are the feed's less the item graph's", async () => {
   const given = ['v8', 'v9', 'a3', 'v8', 'v10', 'a3', 'v11'];
   const { json } = await rank('fan', given);
   assert.deepEqual([...json.items.map((i: any) => i.videoId)].sort(), ['a3', 'v10', 'v11', 'v8', 'v9'], 'a repeated id ranked once');
   assert.equal(json.items[0].videoId, 'a3', 'not sorted: a3 was given third');
   assertScoreOrder(json.items, given);
 
-  // The scorer the feed serves: a feed's items get the same scores from rank (for a person with the same history, so fan's feed is untouched).
-  const feed = await feedOf('judge', 8);
+  // The scorer the feed serves, less the item graph's score: the ranker's predictions alone (for a person with the same history, so fan's feed is untouched).
+  // People who enjoyed a1 also enjoyed v20 and v21, which links them to a1 in the item graph.
+  const alsoEnjoyed = ['g1', 'g2', 'g3'].flatMap((userId) =>
+    ['a1', 'v20', 'v21'].flatMap((v) => [event(userId, v, 'play', { watchMs: 20_000 }), event(userId, v, 'like')]),
+  );
+  assert.equal((await reply(as(keys.app).POST('/v1/events', { body: { events: alsoEnjoyed } }))).json.stored, alsoEnjoyed.length);
+  await server.moteur.learning.settled();
+  const feed = await reply(as(keys.app).GET('/v1/users/{id}/feed', byId('judge', { n: 8, explain: '1' as const })));
   const ranked = await rank(
     'judge',
     feed.json.items.map((i: any) => i.videoId),
   );
-  const scoreOf = new Map(ranked.json.items.map((i: any) => [i.videoId, i.score]));
-  for (const item of feed.json.items) assert.equal(scoreOf.get(item.videoId), item.score, `${item.videoId} (from ${item.source})`);
+  const scoreOf = new Map<string, number>(ranked.json.items.map((i: any) => [i.videoId, i.score]));
+  const graphPart = (item: any) => item.explain.weights.itemGraph * item.explain.predictions.itemGraph;
+  assert.ok(
+    feed.json.items.some((item: any) => graphPart(item) > 0.01),
+    'the item graph scores some of the feed',
+  );
+  for (const item of feed.json.items) {
+    const expected = item.score - graphPart(item);
+    assert.ok(Math.abs(scoreOf.get(item.videoId)! - expected) < 2e-6, `${item.videoId} (from ${item.source}): ${scoreOf.get(item.videoId)} for ${expected}`);
+  }
   assertScoreOrder(
     ranked.json.items,
     feed.json.items.map((i: any) => i.videoId),

@@ -5,8 +5,8 @@ import type { Candidate, FeedRequest, Scorer } from '../pipeline.ts';
 /**
  * Scores every candidate with the multi-task ranker (the configured weighted sum of its predictions: relative
  * watch, like, share, comment, follow, skip) plus `graphWeight` times the item graph's score for the person, which
- * carries what everyone's engagements say about them. An unpersonalised feed is scored as for an anonymous
- * visitor, so no personal feature is read.
+ * carries what everyone's engagements say about them (not for candidates the caller gave: `rank`). An
+ * unpersonalised feed is scored as for an anonymous visitor, so no personal feature is read.
  */
 export class MultiTaskScorer implements Scorer {
   readonly name = 'multi-task';
@@ -33,13 +33,17 @@ export class MultiTaskScorer implements Scorer {
     for (const c of candidates) {
       const e = this.models.learners.explain(this.person(request), c.video.id, 5, this.scoreWeights);
       if (e === undefined) continue;
-      c.explanation = { predictions: { ...e.predictions, itemGraph: graph(c) }, weights: { ...e.weights, itemGraph: this.graphWeight }, topSignals: e.signals };
+      c.explanation = {
+        predictions: { ...e.predictions, itemGraph: graph(c) },
+        weights: { ...e.weights, itemGraph: request.candidatesGiven ? 0 : this.graphWeight },
+        topSignals: e.signals,
+      };
     }
   }
 
-  /** The person's item-graph score of a candidate (0 for an anonymous visitor, or before the graph's first training). */
+  /** The person's item-graph score of a candidate (0 for an anonymous visitor, for candidates the caller gave, or before the graph's first training). */
   private graphScores(request: FeedRequest): (c: Candidate) => number {
-    const scores = request.personalized && this.graphWeight !== 0 ? this.models.personGraph(request.user.id) : undefined;
+    const scores = request.personalized && !request.candidatesGiven && this.graphWeight !== 0 ? this.models.personGraph(request.user.id) : undefined;
     if (scores === undefined) return () => 0;
     const learners = this.models.learners;
     return (c) => {

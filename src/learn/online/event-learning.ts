@@ -14,6 +14,11 @@ import type { LearnerDeltas } from './learner-deltas.ts';
 /** A play counts as a positive for the factorisation from half its bucket's ordinary watch, for co-engagement from a full one. */
 const PLAY_POSITIVE_FROM = 0.5;
 const PLAY_ENGAGED_FROM = 1;
+/**
+ * A video's watch counter sums each exposure's relative watch up to this: a few people replaying a video four
+ * times would otherwise outweigh how much of it most people watch (KuaiRec's inner split: docs/evaluation.md).
+ */
+const VIDEO_WATCH_CAP = 2;
 
 /** The exposure flag and the video counter of each positive action. */
 const POSITIVE_ACTIONS = {
@@ -95,7 +100,8 @@ export class EventLearning {
         const relative = baseline.relative(facts.durationMs, ratio);
         if (firstTime(exposure, PLAYED)) counters.add(slot, 'plays', 1, ts);
         if (relative > exposure.relativeWatch) {
-          counters.add(slot, 'relativeWatch', relative - exposure.relativeWatch, ts);
+          const counted = Math.min(relative, VIDEO_WATCH_CAP) - Math.min(exposure.relativeWatch, VIDEO_WATCH_CAP);
+          if (counted > 0) counters.add(slot, 'relativeWatch', counted, ts);
           exposure.relativeWatch = relative;
         }
         if (relative >= PLAY_POSITIVE_FROM) this.positive(userRow, slot, eventWeights.play * Math.min(ratio, 1.5));

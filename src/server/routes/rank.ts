@@ -58,7 +58,7 @@ export function registerRankRoutes(app: FastifyInstance, moteur: Moteur, access:
     {
       preValidation: checkBody,
       schema: {
-        summary: `Rank up to ${MAX_RANK_BATCH} of the caller's videos for this user with the scorer the feed serves: no filters, re-ranking or exploration, nothing recorded as served; unknown and removed videos are rejected`,
+        summary: `Rank up to ${MAX_RANK_BATCH} of the caller's videos for this user with the scorer the feed serves, less the item graph's score: no filters, re-ranking or exploration, nothing recorded as served; unknown and removed videos are rejected`,
         params: IdParams,
         body: RankInput,
         response: { 200: Ranking },
