@@ -35,6 +35,12 @@ const PAGE = 5000;
 /** Changed item vectors put into the HNSW graph per maintenance tick: bounded so a tick never stalls requests for long. */
 const INDEX_SYNC_CHUNK = 200;
 /**
+ * Vectors put into a loaded HNSW graph before the first feed: the rest follow on the maintenance ticks. A graph
+ * saved while vectors were still moving (a long run's last minutes) made a start re-insert every one first:
+ * 55 s at 100k videos. Searches meanwhile find a moved vector where it was; they are approximate anyway.
+ */
+const START_SYNC_LIMIT = 2000;
+/**
  * Run by its caller (the simulation), the item graph is retrained on the calling thread once the events since its
  * last training reach this share of those before (and at least so many): each time they double, so a run pays
  * for a handful of trainings.
@@ -349,7 +355,8 @@ export class EngineLearning {
    */
   start(beforeSnapshot: () => Promise<void>, phases = new PhaseTimes()): void {
     phases.time('learners: content vectors', () => this.learners.refreshContentVectors());
-    phases.time('learned-vector graph sync', () => this.learners.syncVectorIndex());
+    // A graph loaded from its file is caught up gradually; one built here is built whole before serving.
+    phases.time('learned-vector graph sync', () => this.learners.syncVectorIndex(this.vectorIndexLoaded ? START_SYNC_LIMIT : Infinity));
     phases.time('popular lists', () => this.popularRefresh.refresh());
     this.graph.changed(true);
     const { maintenanceEveryMs, snapshotEveryMs } = this.config.learning;

@@ -41,6 +41,11 @@ export class LearnerCatalog {
     return pending - vectors.pending;
   }
 
+  /** Item vectors changed since the HNSW graph was last synced (still to be checked, and put in if they moved). */
+  get vectorIndexPending(): number {
+    return this.parts.vectors.pending;
+  }
+
   /** Writes the HNSW graph to `path` (see VideoVectors.saveGraph); the slots marked deleted, or undefined without a graph. */
   saveVectorIndex(path: string): Promise<number[] | undefined> {
     return this.parts.vectors.saveGraph(path);

@@ -77,6 +77,10 @@ export class OnlineLearners implements LearnedCandidates, LearnedScores, Learned
     return this.videos.syncVectorIndex(limit);
   }
 
+  get vectorIndexPending(): number {
+    return this.videos.vectorIndexPending;
+  }
+
   saveVectorIndex(path: string): Promise<number[] | undefined> {
     return this.videos.saveVectorIndex(path);
   }
