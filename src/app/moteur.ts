@@ -28,7 +28,7 @@ import { assign, type Assignment } from './experiments.ts';
 import { FeedPipelines } from './feed-pipelines.ts';
 import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
 import { rankCandidates, rankedItem, type Ranking } from './rank.ts';
-import { newestVideos, popularVideos, similarVideos, type ListedVideo, type VideoListOptions } from './video-lists.ts';
+import { newestVideos, popularVideos, similarVideos, type ListedVideo, type ListRules, type VideoListOptions } from './video-lists.ts';
 import type { ModelDelta } from '../learn/online/model-delta.ts';
 import { ageBandOf } from '../safety/age.ts';
 import { creatorCopyOf, statementOf, type Statement } from '../safety/dsa-statement.ts';
@@ -84,6 +84,11 @@ export interface FeedOptions {
 }
 
 /** Whom the engine records an action of its own for: a principal and the policy version that allowed it. */
+/** A list about no one (src/app/video-lists.ts), for `userId` when the request names a person. */
+export interface PublicListOptions extends VideoListOptions {
+  userId?: string | undefined;
+}
+
 export interface Actor {
   principal: string;
   policyVersion: string;
@@ -670,22 +675,30 @@ export class Moteur {
 
   // ---- lists about no one
 
-  /** The most popular active videos that can be served in `region` (default: the engine's home region). */
-  popularVideos(options: VideoListOptions & { region?: string | undefined }): ListedVideo[] {
+  /**
+   * The most popular active videos that can be served in `region` (default: the engine's home region). Every list
+   * about no one shows only what moderation lets be amplified, to `userId`'s age band when it names a person.
+   */
+  popularVideos(options: PublicListOptions & { region?: string | undefined }): ListedVideo[] {
     this.learning.catchUp();
-    return popularVideos(this.catalog, this.learning, options.region ?? this.residency.regions[0]!, options);
+    return popularVideos(this.catalog, this.learning, options.region ?? this.residency.regions[0]!, options, this.listRules(options));
   }
 
   /** The newest active videos, newest first. */
-  newestVideos(options: VideoListOptions): ListedVideo[] {
-    return newestVideos(this.catalog, options, Date.now());
+  newestVideos(options: PublicListOptions): ListedVideo[] {
+    return newestVideos(this.catalog, options, Date.now(), this.listRules(options));
   }
 
   /** The active videos most like this one: by content, and by what its audience also enjoyed. */
-  similarVideos(videoId: string, options: VideoListOptions): ListedVideo[] {
+  similarVideos(videoId: string, options: PublicListOptions): ListedVideo[] {
     const video = this.getVideo(videoId);
     this.learning.catchUp();
-    return similarVideos(this.catalog, this.learning, video, options);
+    return similarVideos(this.catalog, this.learning, video, options, this.listRules(options));
+  }
+
+  /** A person not (yet) known is of unknown age, as someone not named. */
+  private listRules({ userId }: PublicListOptions): ListRules {
+    return this.safety.listable(userId === undefined ? undefined : this.peekUser(userId));
   }
 
   /**

@@ -233,6 +233,11 @@ export interface paths {
                      * @example 10
                      */
                     n?: number;
+                    /**
+                     * @description The person the list is for: age-restricted videos show only to someone of 18 or more (no one named: unknown age)
+                     * @example u42
+                     */
+                    userId?: string;
                 };
                 header?: never;
                 path: {
@@ -314,6 +319,11 @@ export interface paths {
                      * @example 10
                      */
                     n?: number;
+                    /**
+                     * @description The person the list is for: age-restricted videos show only to someone of 18 or more (no one named: unknown age)
+                     * @example u42
+                     */
+                    userId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -391,6 +401,11 @@ export interface paths {
                      * @example 10
                      */
                     n?: number;
+                    /**
+                     * @description The person the list is for: age-restricted videos show only to someone of 18 or more (no one named: unknown age)
+                     * @example u42
+                     */
+                    userId?: string;
                 };
                 header?: never;
                 path?: never;

@@ -8,6 +8,7 @@ import type { SafetyConfig } from './config.ts';
 import { TopicDispersal } from './dispersal.ts';
 import { Moderation, type Restriction } from './moderation.ts';
 import { PriorRisk, unitVector } from './prior-risk.ts';
+import { reachAllowed } from './reach.ts';
 import { SafetyStore, type Decision } from './safety-store.ts';
 import { ScreenTime } from './screen-time.ts';
 import { SignalIntegrity } from './signal-integrity.ts';
@@ -117,6 +118,17 @@ export class Safety {
 
   isMinor(user: User): boolean {
     return isUnder18(user.settings.ageBand, this.config);
+  }
+
+  /**
+   * What a list about no one (trending, newest, similar) may show: it amplifies to anyone, so nothing frozen, held,
+   * not-for-you or labelled, and nothing age-restricted unless it is for a named person of 18 or more (no one
+   * named counts as someone of unknown age).
+   */
+  listable(user: User | undefined): (video: Video) => boolean {
+    if (!this.config.enabled) return () => true;
+    const minor = isUnder18(user?.settings.ageBand, this.config);
+    return (video) => reachAllowed(this.restrictionOf(video.id), minor, 'amplified');
   }
 
   /** People under 16 (or of unknown age, when that is the strictest band) get a non-personalised feed unless they chose one. */
