@@ -34,6 +34,7 @@ import { ageBandOf } from '../safety/age.ts';
 import { creatorCopyOf, statementOf, type Statement } from '../safety/dsa-statement.ts';
 import { AUTOMATED_MODERATOR, restricts, type DecisionInput, type QueueItem } from '../safety/moderation.ts';
 import { Safety } from '../safety/safety.ts';
+import { signalTime, type SignalTime } from '../safety/signal-integrity.ts';
 import type { Appeal, Decision } from '../safety/safety-store.ts';
 import { messageOf } from '../core/thrown.ts';
 
@@ -84,6 +85,17 @@ export interface FeedOptions {
 }
 
 /** Whom the engine records an action of its own for: a principal and the policy version that allowed it. */
+export interface IngestOptions {
+  /** May refuse an event for its person (it throws the MoteurError to answer that item with). */
+  admit?: (userId: string) => void;
+  /**
+   * Whether the sender may import history, asked once a batch holds an event older than its arrival by more than
+   * `safety.integrity.lateMs` (src/safety/signal-integrity.ts). Left out by the operator's own programs (`moteur
+   * import`, the evaluations), whose timestamps are believed as they are.
+   */
+  mayImportHistory?: () => boolean;
+}
+
 /** A list about no one (src/app/video-lists.ts), for `userId` when the request names a person. */
 export interface PublicListOptions extends VideoListOptions {
   userId?: string | undefined;
@@ -488,13 +500,11 @@ export class Moteur {
 
   // ---- events
 
-  /**
-   * Validates a batch, stores the valid events durably, then lets every learner see them. `admit` may refuse
-   * an event for its person (it throws the MoteurError to answer that item with).
-   */
-  async ingest(raw: unknown, admit?: (userId: string) => void): Promise<ItemOutcome[]> {
+  /** Validates a batch, stores the valid events durably, then lets every learner see them. */
+  async ingest(raw: unknown, { admit, mayImportHistory }: IngestOptions = {}): Promise<ItemOutcome[]> {
     const items = batchOf(raw, MAX_EVENT_BATCH, 'events');
-    const valid: { event: WatchEvent; video: Video; index: number }[] = [];
+    const arrival = Date.now();
+    const valid: { event: WatchEvent; video: Video; index: number; sent: SignalTime }[] = [];
     const outcomes: ItemOutcome[] = items.map((item, index) => {
       try {
         const event = parseEvent(item);
@@ -505,8 +515,10 @@ export class Moteur {
         const region = this.residency.regionOf(event.userId);
         if (region !== undefined && !this.residency.regions.includes(region)) throw wrongRegion(region, this.residency.regions, 'userId');
         admit?.(event.userId);
-        this.safety.weighLike(event, this.ensureUser(event.userId, event.ts));
-        valid.push({ event, video, index });
+        const sent = signalTime(event.ts, arrival, this.config.safety.integrity.lateMs, mayImportHistory);
+        // Someone new is created when their events count as sent: an old timestamp does not age an account.
+        this.safety.weighLike(event, this.ensureUser(event.userId, sent.at), sent);
+        valid.push({ event, video, index, sent });
         return { id: event.id, status: 'stored' };
       } catch (err) {
         return rejected(item, err);
@@ -515,7 +527,7 @@ export class Moteur {
     const appended = await this.log.append(valid.map((v) => v.event)).catch(eachEventsOutcome);
     const durable: { event: LoggedEvent; video: Video }[] = [];
     appended.forEach((result, i) => {
-      const { event, video, index } = valid[i]!;
+      const { event, video, index, sent } = valid[i]!;
       if (result.status === 'duplicate') outcomes[index] = { id: event.id, status: 'duplicate' };
       else {
         if (result.status === 'failed') outcomes[index] = notAppended(event.id, result.error);
@@ -524,7 +536,7 @@ export class Moteur {
         const logged = { ...event, seq };
         const author = this.ensureUser(event.userId, event.ts);
         // A cluster node screens each event as it follows the log, this one's own too.
-        if (this.link === undefined) this.screen(logged, author);
+        if (this.link === undefined) this.screen(logged, author, sent);
         durable.push({ event: logged, video });
       }
     });
@@ -539,8 +551,8 @@ export class Moteur {
   }
 
   /** The safety layer sees each durable event: a report that freezes a video's reach is an automated decision, recorded. */
-  private screen(event: LoggedEvent, author: User): void {
-    const freeze = this.safety.observe(event, author);
+  private screen(event: LoggedEvent, author: User, sent?: SignalTime): void {
+    const freeze = this.safety.observe(event, author, sent);
     if (freeze !== undefined) this.recordDecision(freeze, AUTOMATED_ACTOR);
   }
 

@@ -30,8 +30,11 @@ export interface SafetyConfig {
    * similar removed videos (of the last `remembered`), is held like a frozen one and queued until a moderator decides.
    */
   prior: { enabled: boolean; creatorRemovals: number; similarity: number; neighbours: number; remembered: number };
-  /** Reports and likes from new accounts or from bursts count for less (src/safety/signal-integrity.ts). */
-  integrity: { newAccountMs: number; burstWindowMs: number; burstSize: number; discount: number };
+  /**
+   * Reports and likes from new accounts or from bursts count for less (src/safety/signal-integrity.ts). An event
+   * more than `lateMs` older than its arrival is history: judged at its own time only from a key that may import.
+   */
+  integrity: { newAccountMs: number; burstWindowMs: number; burstSize: number; discount: number; lateMs: number };
 }
 
 export const DEFAULT_SAFETY: SafetyConfig = {
@@ -43,5 +46,5 @@ export const DEFAULT_SAFETY: SafetyConfig = {
   minors: { unknownAgeBand: '16-17', nonPersonalisedUnder16: true, screenTimeReminderMs: 60 * 60_000 },
   dispersal: { window: 10, dailyShare: 0.2 },
   prior: { enabled: true, creatorRemovals: 1, similarity: 0.5, neighbours: 3, remembered: 2000 },
-  integrity: { newAccountMs: 60 * 60_000, burstWindowMs: 60_000, burstSize: 5, discount: 0.25 },
+  integrity: { newAccountMs: 60 * 60_000, burstWindowMs: 60_000, burstSize: 5, discount: 0.25, lateMs: 5 * 60_000 },
 };

@@ -11,7 +11,7 @@ import { PriorRisk, unitVector } from './prior-risk.ts';
 import { reachAllowed } from './reach.ts';
 import { SafetyStore, type Decision } from './safety-store.ts';
 import { ScreenTime } from './screen-time.ts';
-import { SignalIntegrity } from './signal-integrity.ts';
+import { SignalIntegrity, type SignalTime } from './signal-integrity.ts';
 
 /** What the safety layer reads of the catalog: a video, and the videos whose content is nearest a unit vector. */
 export interface CatalogLookup {
@@ -42,24 +42,25 @@ export class Safety {
   }
 
   /**
-   * A like about to be logged: one from a new account or a burst gets the weight the learners give it
-   * (`signalWeight`), stored with the event so that every rebuild of the learners weighs it the same.
+   * A like about to be logged, sent at `sent`: one from a new account or a burst gets the weight the learners give
+   * it (`signalWeight`), stored with the event so that every rebuild of the learners weighs it the same.
    */
-  weighLike(event: WatchEvent, author: User): void {
+  weighLike(event: WatchEvent, author: User, sent: SignalTime): void {
     if (event.type !== 'like' || !this.config.enabled) return;
-    const { weight, discounted } = this.integrity.weigh('like', event.userId, author.createdAt, event.ts);
+    const { weight, discounted } = this.integrity.weigh('like', event.userId, author.createdAt, sent);
     if (discounted !== undefined) event.signalWeight = weight;
   }
 
   /**
-   * A durable event: a report goes to moderation (returning the reach freeze it triggered), a discounted like is
-   * noted in the video's case, a play counts as screen time.
+   * A durable event, sent at `sent` (by default its own time, as a node following the log knows it): a report goes
+   * to moderation (returning the reach freeze it triggered), a discounted like is noted in the video's case, a play
+   * counts as screen time.
    */
-  observe(event: LoggedEvent, author: User): Decision | undefined {
+  observe(event: LoggedEvent, author: User, sent: SignalTime = { at: event.ts, history: false }): Decision | undefined {
     if (event.type === 'play') this.screenTime.watched(event.userId, event.ts, event.watchMs ?? 0);
     if (event.type === 'like' && event.signalWeight !== undefined) this.moderation.likeDiscounted(event.videoId);
     if (event.type !== 'report' || event.reason === undefined) return undefined;
-    const { weight, discounted } = this.integrity.weigh('report', event.userId, author.createdAt, event.ts);
+    const { weight, discounted } = this.integrity.weigh('report', event.userId, author.createdAt, sent);
     return this.moderation.report({
       eventId: event.id,
       videoId: event.videoId,
