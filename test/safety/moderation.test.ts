@@ -62,7 +62,7 @@ const decision = (videoId: string, action: string, extra: Record<string, unknown
 });
 
 before(async () => {
-  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS, safety: { freeze: { minReports: 3, reportRate: 0.05 } } });
+  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS, safety: { freeze: { minReports: 3, reportRate: 0.05, sigmas: 3 } } });
   assert.equal((await call(appKey, 'POST', '/v1/videos', { videos: catalog })).json.stored, catalog.length);
   // Reporters whose accounts are days old: their reports count in full.
   for (let i = 0; i < 6; i++) {

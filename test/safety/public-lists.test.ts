@@ -78,7 +78,7 @@ before(async () => {
     regions: TEST_REGIONS,
     embeddingDim: DIM,
     learning: { popularRefreshMs: 10 },
-    safety: { freeze: { minReports: 3, reportRate: 0.05 } },
+    safety: { freeze: { minReports: 3, reportRate: 0.05, sigmas: 3 } },
   });
   assert.equal((await answer(app().POST('/v1/videos', { body: { videos: catalog } }))).stored, catalog.length);
   // Fans and reporters whose accounts are days old: their likes and reports count in full.
