@@ -96,7 +96,7 @@ export class AccessControl {
    * Decides a batch of events: the batch as a whole now, then each event as the returned function is asked about
    * its person (once per region of the batch), throwing the refusal for an event it may not take.
    */
-  admitEvents(principal: Principal): (userId: string) => void {
+  private admitEvents(principal: Principal): (userId: string) => void {
     this.check(principal, 'ingestEvents', SYSTEM, 'ingest');
     const refusals = new Map<string, MoteurError | undefined>();
     return (userId) => {
@@ -112,7 +112,7 @@ export class AccessControl {
    * then are its old events' timestamps believed by the signal-integrity rules (docs/safety.md). A denial refuses
    * nothing: the events are judged at their arrival instead.
    */
-  mayImportHistory(principal: Principal): () => boolean {
+  private mayImportHistory(principal: Principal): () => boolean {
     let allowed: boolean | undefined;
     return () => {
       if (allowed === undefined) {
