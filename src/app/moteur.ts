@@ -84,7 +84,6 @@ export interface FeedOptions {
   at?: number;
 }
 
-/** Whom the engine records an action of its own for: a principal and the policy version that allowed it. */
 export interface IngestOptions {
   /** May refuse an event for its person (it throws the MoteurError to answer that item with). */
   admit?: (userId: string) => void;
@@ -101,6 +100,7 @@ export interface PublicListOptions extends VideoListOptions {
   userId?: string | undefined;
 }
 
+/** Whom the engine records an action of its own for: a principal and the policy version that allowed it. */
 export interface Actor {
   principal: string;
   policyVersion: string;
