@@ -13,7 +13,7 @@ import type { SharedKeyRing } from '../trust/policy/postgres-keys.ts';
 import { DEFAULT_POLICY_DIR } from '../trust/policy/policy-files.ts';
 import { SYSTEM, type ActionName, type Resource, type ResourceByType, type ResourceOf } from '../trust/policy/vocabulary.ts';
 import { wrongRegion } from '../residency/people-directory.ts';
-import type { Actor, Moteur } from './moteur.ts';
+import type { Actor, IngestOptions, Moteur } from './moteur.ts';
 import { makePrivateDir } from '../core/private-files.ts';
 
 export interface AccessOptions {
@@ -87,11 +87,16 @@ export class AccessControl {
     return { principal: principal.id, policyVersion: decision.policyVersion };
   }
 
+  /** Decides a batch of events (`admitEvents`), and whether its history may be judged at its own time (`mayImportHistory`). */
+  ingestOptions(principal: Principal): IngestOptions {
+    return { admit: this.admitEvents(principal), mayImportHistory: this.mayImportHistory(principal) };
+  }
+
   /**
    * Decides a batch of events: the batch as a whole now, then each event as the returned function is asked about
    * its person (once per region of the batch), throwing the refusal for an event it may not take.
    */
-  admitEvents(principal: Principal): (userId: string) => void {
+  private admitEvents(principal: Principal): (userId: string) => void {
     this.check(principal, 'ingestEvents', SYSTEM, 'ingest');
     const refusals = new Map<string, MoteurError | undefined>();
     return (userId) => {
@@ -99,6 +104,25 @@ export class AccessControl {
       if (!refusals.has(region)) refusals.set(region, this.ingestRefusal(principal, region));
       const refusal = refusals.get(region);
       if (refusal !== undefined) throw refusal;
+    };
+  }
+
+  /**
+   * Whether the principal may import history (`importData`), decided and recorded the first time a batch asks: only
+   * then are its old events' timestamps believed by the signal-integrity rules (docs/safety.md). A denial refuses
+   * nothing: the events are judged at their arrival instead.
+   */
+  private mayImportHistory(principal: Principal): () => boolean {
+    let allowed: boolean | undefined;
+    return () => {
+      if (allowed === undefined) {
+        this.moteur.ensureAuditable();
+        const request: AccessRequest<'importData'> = { principal, action: 'importData', resource: SYSTEM, context: { purpose: 'ingest history' } };
+        const decision = this.authorizer.authorize(request);
+        this.record(request, decision);
+        allowed = decision.allowed;
+      }
+      return allowed;
     };
   }
 

@@ -28,12 +28,13 @@ import { assign, type Assignment } from './experiments.ts';
 import { FeedPipelines } from './feed-pipelines.ts';
 import { EngineLearning, type LearnedAboutPerson } from './learning.ts';
 import { rankCandidates, rankedItem, type Ranking } from './rank.ts';
-import { newestVideos, popularVideos, similarVideos, type ListedVideo, type VideoListOptions } from './video-lists.ts';
+import { newestVideos, popularVideos, similarVideos, type ListedVideo, type ListRules, type VideoListOptions } from './video-lists.ts';
 import type { ModelDelta } from '../learn/online/model-delta.ts';
 import { ageBandOf } from '../safety/age.ts';
 import { creatorCopyOf, statementOf, type Statement } from '../safety/dsa-statement.ts';
 import { AUTOMATED_MODERATOR, restricts, type DecisionInput, type QueueItem } from '../safety/moderation.ts';
 import { Safety } from '../safety/safety.ts';
+import { signalTime, type SignalTime } from '../safety/signal-integrity.ts';
 import type { Appeal, Decision } from '../safety/safety-store.ts';
 import { messageOf } from '../core/thrown.ts';
 
@@ -81,6 +82,22 @@ export interface FeedOptions {
   filters?: RequestFilters;
   /** When the page is served (default now): a simulation passes its own clock. */
   at?: number;
+}
+
+export interface IngestOptions {
+  /** May refuse an event for its person (it throws the MoteurError to answer that item with). */
+  admit?: (userId: string) => void;
+  /**
+   * Whether the sender may import history, asked once a batch holds an event older than its arrival by more than
+   * `safety.integrity.lateMs` (src/safety/signal-integrity.ts). Left out by the operator's own programs (`moteur
+   * import`, the evaluations), whose timestamps are believed as they are.
+   */
+  mayImportHistory?: () => boolean;
+}
+
+/** A list about no one (src/app/video-lists.ts), for `userId` when the request names a person. */
+export interface PublicListOptions extends VideoListOptions {
+  userId?: string | undefined;
 }
 
 /** Whom the engine records an action of its own for: a principal and the policy version that allowed it. */
@@ -483,13 +500,11 @@ export class Moteur {
 
   // ---- events
 
-  /**
-   * Validates a batch, stores the valid events durably, then lets every learner see them. `admit` may refuse
-   * an event for its person (it throws the MoteurError to answer that item with).
-   */
-  async ingest(raw: unknown, admit?: (userId: string) => void): Promise<ItemOutcome[]> {
+  /** Validates a batch, stores the valid events durably, then lets every learner see them. */
+  async ingest(raw: unknown, { admit, mayImportHistory }: IngestOptions = {}): Promise<ItemOutcome[]> {
     const items = batchOf(raw, MAX_EVENT_BATCH, 'events');
-    const valid: { event: WatchEvent; video: Video; index: number }[] = [];
+    const arrival = Date.now();
+    const valid: { event: WatchEvent; video: Video; index: number; sent: SignalTime }[] = [];
     const outcomes: ItemOutcome[] = items.map((item, index) => {
       try {
         const event = parseEvent(item);
@@ -500,8 +515,10 @@ export class Moteur {
         const region = this.residency.regionOf(event.userId);
         if (region !== undefined && !this.residency.regions.includes(region)) throw wrongRegion(region, this.residency.regions, 'userId');
         admit?.(event.userId);
-        this.safety.weighLike(event, this.ensureUser(event.userId, event.ts));
-        valid.push({ event, video, index });
+        const sent = signalTime(event.ts, arrival, this.config.safety.integrity.lateMs, mayImportHistory);
+        // Someone new is created when their events count as sent: an old timestamp does not age an account.
+        this.safety.weighLike(event, this.ensureUser(event.userId, sent.at), sent);
+        valid.push({ event, video, index, sent });
         return { id: event.id, status: 'stored' };
       } catch (err) {
         return rejected(item, err);
@@ -510,7 +527,7 @@ export class Moteur {
     const appended = await this.log.append(valid.map((v) => v.event)).catch(eachEventsOutcome);
     const durable: { event: LoggedEvent; video: Video }[] = [];
     appended.forEach((result, i) => {
-      const { event, video, index } = valid[i]!;
+      const { event, video, index, sent } = valid[i]!;
       if (result.status === 'duplicate') outcomes[index] = { id: event.id, status: 'duplicate' };
       else {
         if (result.status === 'failed') outcomes[index] = notAppended(event.id, result.error);
@@ -519,7 +536,7 @@ export class Moteur {
         const logged = { ...event, seq };
         const author = this.ensureUser(event.userId, event.ts);
         // A cluster node screens each event as it follows the log, this one's own too.
-        if (this.link === undefined) this.screen(logged, author);
+        if (this.link === undefined) this.screen(logged, author, sent);
         durable.push({ event: logged, video });
       }
     });
@@ -534,8 +551,8 @@ export class Moteur {
   }
 
   /** The safety layer sees each durable event: a report that freezes a video's reach is an automated decision, recorded. */
-  private screen(event: LoggedEvent, author: User): void {
-    const freeze = this.safety.observe(event, author);
+  private screen(event: LoggedEvent, author: User, sent?: SignalTime): void {
+    const freeze = this.safety.observe(event, author, sent);
     if (freeze !== undefined) this.recordDecision(freeze, AUTOMATED_ACTOR);
   }
 
@@ -671,22 +688,30 @@ export class Moteur {
 
   // ---- lists about no one
 
-  /** The most popular active videos that can be served in `region` (default: the engine's home region). */
-  popularVideos(options: VideoListOptions & { region?: string | undefined }): ListedVideo[] {
+  /**
+   * The most popular active videos that can be served in `region` (default: the engine's home region). Every list
+   * about no one shows only what moderation lets be amplified, to `userId`'s age band when it names a person.
+   */
+  popularVideos(options: PublicListOptions & { region?: string | undefined }): ListedVideo[] {
     this.learning.catchUp();
-    return popularVideos(this.catalog, this.learning, options.region ?? this.residency.regions[0]!, options);
+    return popularVideos(this.catalog, this.learning, options.region ?? this.residency.regions[0]!, options, this.listRules(options));
   }
 
   /** The newest active videos, newest first. */
-  newestVideos(options: VideoListOptions): ListedVideo[] {
-    return newestVideos(this.catalog, options, Date.now());
+  newestVideos(options: PublicListOptions): ListedVideo[] {
+    return newestVideos(this.catalog, options, Date.now(), this.listRules(options));
   }
 
   /** The active videos most like this one: by content, and by what its audience also enjoyed. */
-  similarVideos(videoId: string, options: VideoListOptions): ListedVideo[] {
+  similarVideos(videoId: string, options: PublicListOptions): ListedVideo[] {
     const video = this.getVideo(videoId);
     this.learning.catchUp();
-    return similarVideos(this.catalog, this.learning, video, options);
+    return similarVideos(this.catalog, this.learning, video, options, this.listRules(options));
+  }
+
+  /** A person not (yet) known is of unknown age, as someone not named. */
+  private listRules({ userId }: PublicListOptions): ListRules {
+    return this.safety.listable(userId === undefined ? undefined : this.peekUser(userId));
   }
 
   /**

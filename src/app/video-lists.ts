@@ -1,7 +1,8 @@
 /**
  * Lists of videos that are about no one: the most popular in a region, the newest, and those like one video.
- * Only active videos are listed, each with a score and the reasons it is there; a hashtag narrows any of
- * them. The one source of these lists: /v1 (src/server/routes/catalog.ts) and the Gorse API only reshape them.
+ * Only active videos that the platform's rules let the list show (`allowed`: moderation's limits on reach) are
+ * listed, each with a score and the reasons it is there; a hashtag narrows any of them. The one source of these
+ * lists: /v1 (src/server/routes/catalog.ts) and the Gorse API only reshape them.
  */
 import type { Video } from '../core/types.ts';
 import type { Catalog } from '../feed/catalog.ts';
@@ -26,24 +27,27 @@ export interface ListedVideo {
 
 const HOUR = 3_600_000;
 
-function listable(hashtag: string | undefined): (video: Video | undefined) => video is Video {
+/** Whether the platform's rules let a list show a video (moderation's limits, for the person the list is for). */
+export type ListRules = (video: Video) => boolean;
+
+function listable(hashtag: string | undefined, allowed: ListRules): (video: Video | undefined) => video is Video {
   const tag = hashtag?.replace(/^#/, '').toLowerCase();
-  return (video): video is Video => video !== undefined && video.status === 'active' && (tag === undefined || video.hashtags.includes(tag));
+  return (video): video is Video => video !== undefined && video.status === 'active' && (tag === undefined || video.hashtags.includes(tag)) && allowed(video);
 }
 
 /** How many from the top a page needs before its offset is cut off. */
 const depth = (options: VideoListOptions) => (options.offset ?? 0) + options.n;
 
 /** The most popular videos that can be served in `region` (its own and those published everywhere). */
-export function popularVideos(catalog: Catalog, models: LearnedModels, region: string, options: VideoListOptions): ListedVideo[] {
-  return popularIn(catalog, models, region, depth(options), listable(options.hashtag))
+export function popularVideos(catalog: Catalog, models: LearnedModels, region: string, options: VideoListOptions, allowed: ListRules): ListedVideo[] {
+  return popularIn(catalog, models, region, depth(options), listable(options.hashtag, allowed))
     .slice(options.offset ?? 0)
     .map((c) => ({ video: c.video, score: c.signals.popularity!, reasons: c.reasons }));
 }
 
 /** The newest videos by upload time, newest first, read off the catalog's time order; the score is 1 / (1 + age in hours). */
-export function newestVideos(catalog: Catalog, options: VideoListOptions, now: number): ListedVideo[] {
-  const keep = listable(options.hashtag);
+export function newestVideos(catalog: Catalog, options: VideoListOptions, now: number, allowed: ListRules): ListedVideo[] {
+  const keep = listable(options.hashtag, allowed);
   const newest: Video[] = [];
   for (const { id } of catalog.newest.newestFirst()) {
     if (newest.length >= depth(options)) break;
@@ -61,8 +65,8 @@ export function newestVideos(catalog: Catalog, options: VideoListOptions, now: n
  * Videos like `video`: its nearest content embeddings and the videos its audience also enjoyed (Swing
  * co-engagement). The score adds the content similarity (cosine) to the co-engagement relative to the strongest.
  */
-export function similarVideos(catalog: Catalog, models: LearnedModels, video: Video, options: VideoListOptions): ListedVideo[] {
-  const keep = listable(options.hashtag);
+export function similarVideos(catalog: Catalog, models: LearnedModels, video: Video, options: VideoListOptions, allowed: ListRules): ListedVideo[] {
+  const keep = listable(options.hashtag, allowed);
   const want = depth(options);
   const found = new Map<string, { content: number; together: number }>();
   const entry = (id: string) => found.get(id) ?? found.set(id, { content: 0, together: 0 }).get(id)!;

@@ -296,6 +296,11 @@ export interface paths {
                      * @example 10
                      */
                     n?: number;
+                    /**
+                     * @description The person the list is for: age-restricted videos show only to someone of 18 or more (no one named: unknown age)
+                     * @example u42
+                     */
+                    userId?: string;
                 };
                 header?: never;
                 path: {
@@ -377,6 +382,11 @@ export interface paths {
                      * @example 10
                      */
                     n?: number;
+                    /**
+                     * @description The person the list is for: age-restricted videos show only to someone of 18 or more (no one named: unknown age)
+                     * @example u42
+                     */
+                    userId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -454,6 +464,11 @@ export interface paths {
                      * @example 10
                      */
                     n?: number;
+                    /**
+                     * @description The person the list is for: age-restricted videos show only to someone of 18 or more (no one named: unknown age)
+                     * @example u42
+                     */
+                    userId?: string;
                 };
                 header?: never;
                 path?: never;

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { MoteurError } from '../core/errors.ts';
 import type { SafetyConfig } from './config.ts';
+import { FreezeThreshold } from './freeze-threshold.ts';
 import type { PriorSignal } from './prior-risk.ts';
 import type { Appeal, Decision, SafetyStore, StoredReport } from './safety-store.ts';
 import {
@@ -83,11 +84,13 @@ export class Moderation {
   private readonly reviewed = new Set<string>();
   /** Likes each video got from new accounts or bursts (shown in its case, to weigh a wave of likes against its reports). */
   private readonly discountedLikes = new Map<string, number>();
+  private readonly threshold: FreezeThreshold;
 
   constructor(
     private readonly store: SafetyStore,
     private readonly config: SafetyConfig,
   ) {
+    this.threshold = new FreezeThreshold(config.freeze);
     this.topics = store.topics();
     const reports = store.reports();
     const decisions = store.decisions();
@@ -119,6 +122,7 @@ export class Moderation {
 
   served(videoId: string): void {
     this.reach.set(videoId, (this.reach.get(videoId) ?? 0) + 1);
+    this.threshold.served();
   }
 
   likeDiscounted(videoId: string): void {
@@ -140,8 +144,8 @@ export class Moderation {
     if (restriction?.frozen === true || restriction?.notForYou === true) return undefined;
     const weighted = this.weightedReports(report.videoId);
     const reach = this.reachOf(report.videoId);
-    const { minReports, reportRate } = this.config.freeze;
-    if (weighted < minReports || weighted / Math.max(reach, 1) < reportRate) return undefined;
+    const needed = this.threshold.reportsToFreeze(reach);
+    if (weighted < needed) return undefined;
     const reasons = this.byReason(report.videoId);
     const top = (Object.entries(reasons) as [ReportReason, number][]).sort((a, b) => b[1] - a[1])[0]![0];
     return this.record({
@@ -153,7 +157,7 @@ export class Moderation {
       legalGround: null,
       explanation:
         `Reach frozen automatically until a moderator reviews the video: ${weighted.toFixed(2)} weighted reports ` +
-        `(mostly ${top.replace('_', ' ')}) in ${reach} servings, at or past the threshold of ${minReports} reports and ${(reportRate * 100).toFixed(1)} % of servings.`,
+        `(mostly ${top.replace('_', ' ')}) in ${reach} servings, at or past the ${needed.toFixed(2)} weighted reports that freeze a video of that reach.`,
       label: null,
       decidedBy: 'automated',
       moderator: AUTOMATED_MODERATOR,
@@ -190,6 +194,7 @@ export class Moderation {
   }
 
   private addPending(report: StoredReport): void {
+    this.threshold.reported(report.weight);
     const list = this.pending.get(report.videoId) ?? [];
     list.push(report);
     this.pending.set(report.videoId, list);

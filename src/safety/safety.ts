@@ -8,9 +8,10 @@ import type { SafetyConfig } from './config.ts';
 import { TopicDispersal } from './dispersal.ts';
 import { Moderation, type Restriction } from './moderation.ts';
 import { PriorRisk, unitVector } from './prior-risk.ts';
+import { reachAllowed } from './reach.ts';
 import { SafetyStore, type Decision } from './safety-store.ts';
 import { ScreenTime } from './screen-time.ts';
-import { SignalIntegrity } from './signal-integrity.ts';
+import { SignalIntegrity, type SignalTime } from './signal-integrity.ts';
 
 /** What the safety layer reads of the catalog: a video, and the videos whose content is nearest a unit vector. */
 export interface CatalogLookup {
@@ -41,24 +42,25 @@ export class Safety {
   }
 
   /**
-   * A like about to be logged: one from a new account or a burst gets the weight the learners give it
-   * (`signalWeight`), stored with the event so that every rebuild of the learners weighs it the same.
+   * A like about to be logged, sent at `sent`: one from a new account or a burst gets the weight the learners give
+   * it (`signalWeight`), stored with the event so that every rebuild of the learners weighs it the same.
    */
-  weighLike(event: WatchEvent, author: User): void {
+  weighLike(event: WatchEvent, author: User, sent: SignalTime): void {
     if (event.type !== 'like' || !this.config.enabled) return;
-    const { weight, discounted } = this.integrity.weigh('like', event.userId, author.createdAt, event.ts);
+    const { weight, discounted } = this.integrity.weigh('like', event.userId, author.createdAt, sent);
     if (discounted !== undefined) event.signalWeight = weight;
   }
 
   /**
-   * A durable event: a report goes to moderation (returning the reach freeze it triggered), a discounted like is
-   * noted in the video's case, a play counts as screen time.
+   * A durable event, sent at `sent` (by default its own time, as a node following the log knows it): a report goes
+   * to moderation (returning the reach freeze it triggered), a discounted like is noted in the video's case, a play
+   * counts as screen time.
    */
-  observe(event: LoggedEvent, author: User): Decision | undefined {
+  observe(event: LoggedEvent, author: User, sent: SignalTime = { at: event.ts, history: false }): Decision | undefined {
     if (event.type === 'play') this.screenTime.watched(event.userId, event.ts, event.watchMs ?? 0);
     if (event.type === 'like' && event.signalWeight !== undefined) this.moderation.likeDiscounted(event.videoId);
     if (event.type !== 'report' || event.reason === undefined) return undefined;
-    const { weight, discounted } = this.integrity.weigh('report', event.userId, author.createdAt, event.ts);
+    const { weight, discounted } = this.integrity.weigh('report', event.userId, author.createdAt, sent);
     return this.moderation.report({
       eventId: event.id,
       videoId: event.videoId,
@@ -117,6 +119,17 @@ export class Safety {
 
   isMinor(user: User): boolean {
     return isUnder18(user.settings.ageBand, this.config);
+  }
+
+  /**
+   * What a list about no one (trending, newest, similar) may show: it amplifies to anyone, so nothing frozen, held,
+   * not-for-you or labelled, and nothing age-restricted unless it is for a named person of 18 or more (no one
+   * named counts as someone of unknown age).
+   */
+  listable(user: User | undefined): (video: Video) => boolean {
+    if (!this.config.enabled) return () => true;
+    const minor = isUnder18(user?.settings.ageBand, this.config);
+    return (video) => reachAllowed(this.restrictionOf(video.id), minor, 'amplified');
   }
 
   /** People under 16 (or of unknown age, when that is the strictest band) get a non-personalised feed unless they chose one. */

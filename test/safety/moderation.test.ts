@@ -63,7 +63,7 @@ const decision = (videoId: string, action: DecisionBody['action'], extra: Partia
 });
 
 before(async () => {
-  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS, safety: { freeze: { minReports: 3, reportRate: 0.05 } } });
+  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS, safety: { freeze: { minReports: 3, reportRate: 0.05, sigmas: 3 } } });
   app = clientFor(server, appKey);
   moderator = clientFor(server, moderatorKey);
   assert.equal((await reply(app.POST('/v1/videos', { body: { videos: catalog } }))).json.stored, catalog.length);

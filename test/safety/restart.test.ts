@@ -5,7 +5,7 @@ import { tempDir } from '../support/fixtures.ts';
 
 test('moderation survives a restart: restrictions, open cases and reach come back, and replayed reports are not counted twice', async () => {
   const dataDir = tempDir();
-  const options = { dataDir, safety: { freeze: { minReports: 2, reportRate: 0.01 } } };
+  const options = { dataDir, safety: { freeze: { minReports: 2, reportRate: 0.01, sigmas: 3 } } };
   let moteur = await Moteur.open(options);
   await moteur.upsertVideos(
     Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, creatorId: `rc${i}`, durationMs: 5000, ...(i === 3 ? { sensitiveTopics: ['sadness'] } : {}) })),

@@ -16,7 +16,7 @@ const caseOf = async (videoId: string) => ((await answer(moderator.GET('/v1/mode
 const settled = (userId: string) => answer(app.PUT('/v1/users/{id}', { ...byId(userId), body: { createdAt: oldAccount() } }));
 
 before(async () => {
-  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS, safety: { freeze: { minReports: 2, reportRate: 0.01 } } });
+  server = await startServer({ dataDir, port: 0, regions: TEST_REGIONS, safety: { freeze: { minReports: 2, reportRate: 0.01, sigmas: 3 } } });
   [app, moderator] = [clientFor(server, appKey), clientFor(server, moderatorKey)];
   const videos = Array.from({ length: 20 }, (_, i) => ({ id: `g${i}`, creatorId: `gc${i}`, durationMs: 10_000 }));
   await answer(app.POST('/v1/videos', { body: { videos } }));

@@ -176,14 +176,14 @@ export async function gorseApi(app: FastifyInstance, { moteur, access, bodyLimit
 
   /** Records the feedback as events; every item must exist first (moteur does not make videos out of feedback). */
   const insertFeedback = async (request: FastifyRequest, feedback: GorseFeedback[], overwrite: boolean) => {
-    const admit = access.admitEvents(request.principal);
+    const options = access.ingestOptions(request.principal);
     const events = feedback.map((f, i) => {
       const video = moteur.catalog.get(f.ItemId);
       if (video === undefined)
         throw invalid(`[${i}].ItemId`, `item '${f.ItemId}' does not exist: insert it first (POST /api/item); feedback does not create items`);
       return eventFromFeedback(f, video.durationMs, mapping, overwrite);
     });
-    const outcomes = await moteur.ingest(events, admit);
+    const outcomes = await moteur.ingest(events, options);
     metrics.countIngested(events, outcomes);
     const refused = refusedIn(outcomes);
     if (refused !== undefined) throw refused;

@@ -1,6 +1,7 @@
 /**
- * Catalog reads that name no person: videos like one, trending in a region, new (the lists of
- * src/app/video-lists.ts, each video with its main fields), several by id.
+ * Catalog reads about no one: videos like one, trending in a region, new (the lists of src/app/video-lists.ts,
+ * each video with its main fields), several by id. A list may name the person it is for (`userId`), only so that
+ * their age band decides whether age-restricted videos may show.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +10,7 @@ import type { Moteur } from '../../app/moteur.ts';
 import type { ListedVideo as Listed } from '../../app/video-lists.ts';
 import { MoteurError } from '../../core/errors.ts';
 import type { Video } from '../../core/types.ts';
+import type { Principal } from '../../trust/policy/keys.ts';
 import { SYSTEM } from '../../trust/policy/vocabulary.ts';
 import { IdParams, VideoAnswer, VideoCardFields } from './shared.ts';
 
@@ -37,33 +39,52 @@ const example = {
   reasons: ['looks like this video (content similarity 0.83)', 'people who enjoyed this video also enjoyed it (co-engagement 0.59 of the strongest)'],
 };
 
+const ForPerson = Type.Optional(
+  Type.String({
+    minLength: 1,
+    maxLength: 128,
+    description: 'The person the list is for: age-restricted videos show only to someone of 18 or more (no one named: unknown age)',
+    examples: ['u42'],
+  }),
+);
+
 const Count = (what: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: `${what} (1 to 100)`, examples: [10] }));
 const listOf = (extra: Record<string, ReturnType<typeof Type.String>>, sample: Record<string, unknown>) =>
   Type.Object({ ...extra, items: Type.Array(ListedVideo) }, { examples: [{ ...sample, items: [example] }] });
 
 export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, access: AccessControl): void {
-  app.get<{ Params: { id: string }; Querystring: { n: number } }>(
+  /** A list for a named person reads their age band: an access to that person, decided and recorded as a feed's. */
+  const forPerson = (principal: Principal, userId: string | undefined) => {
+    if (userId !== undefined) access.checkFeed(principal, userId, 'catalog');
+    return userId;
+  };
+  app.get<{ Params: { id: string }; Querystring: { n: number; userId?: string } }>(
     '/v1/videos/:id/similar',
     {
       schema: {
         summary: 'Videos like this one: its nearest content embeddings and what its audience also enjoyed, each with its reasons',
         params: IdParams,
-        querystring: Type.Object({ n: Count('videos') }),
+        querystring: Type.Object({ n: Count('videos'), userId: ForPerson }),
         response: { 200: listOf({ videoId: Type.String() }, { videoId: 'v1' }) },
       },
     },
     async (request) => {
       access.check(request.principal, 'readVideo', { type: 'Video', id: request.params.id }, 'catalog');
       const { id } = request.params;
-      return { videoId: id, items: moteur.similarVideos(id, { n: request.query.n }).map(listed) };
+      const userId = forPerson(request.principal, request.query.userId);
+      return { videoId: id, items: moteur.similarVideos(id, { n: request.query.n, userId }).map(listed) };
     },
   );
-  app.get<{ Querystring: { region?: string; n: number } }>(
+  app.get<{ Querystring: { region?: string; n: number; userId?: string } }>(
     '/v1/trending',
     {
       schema: {
         summary: "The most popular videos of the moment that can be served in a region (default: the node's home region)",
-        querystring: Type.Object({ region: Type.Optional(Type.String({ minLength: 1, maxLength: 32, examples: ['eu'] })), n: Count('videos') }),
+        querystring: Type.Object({
+          region: Type.Optional(Type.String({ minLength: 1, maxLength: 32, examples: ['eu'] })),
+          n: Count('videos'),
+          userId: ForPerson,
+        }),
         response: { 200: listOf({ region: Type.String() }, { region: 'eu' }) },
       },
     },
@@ -76,21 +97,23 @@ export function registerCatalogRoutes(app: FastifyInstance, moteur: Moteur, acce
           field: 'region',
         });
       }
-      return { region, items: moteur.popularVideos({ region, n: request.query.n }).map(listed) };
+      const userId = forPerson(request.principal, request.query.userId);
+      return { region, items: moteur.popularVideos({ region, n: request.query.n, userId }).map(listed) };
     },
   );
-  app.get<{ Querystring: { n: number } }>(
+  app.get<{ Querystring: { n: number; userId?: string } }>(
     '/v1/videos/new',
     {
       schema: {
         summary: 'The newest videos of the catalog, newest first',
-        querystring: Type.Object({ n: Count('videos') }),
+        querystring: Type.Object({ n: Count('videos'), userId: ForPerson }),
         response: { 200: listOf({}, {}) },
       },
     },
     async (request) => {
       access.check(request.principal, 'readCatalog', SYSTEM, 'catalog');
-      return { items: moteur.newestVideos({ n: request.query.n }).map(listed) };
+      const userId = forPerson(request.principal, request.query.userId);
+      return { items: moteur.newestVideos({ n: request.query.n, userId }).map(listed) };
     },
   );
   app.post<{ Body: { ids: string[] } }>(

@@ -18,7 +18,7 @@ export function registerEventRoutes(app: FastifyInstance, moteur: Moteur, access
       },
     },
     async (request, response) => {
-      const outcomes = await moteur.ingest(request.body.events, access.admitEvents(request.principal));
+      const outcomes = await moteur.ingest(request.body.events, access.ingestOptions(request.principal));
       metrics.countIngested(request.body.events as unknown[], outcomes);
       const reply = batchReply(outcomes);
       metrics.countEvents(request.body.events as unknown[], outcomes);
