@@ -116,6 +116,8 @@ test('bench/restart.ts prints the start phase by phase, its memory, and a snapsh
   assert.equal(built.restart.slowestPhases[0].ms, Math.max(...built.restart.phases.map((p: { ms: number }) => p.ms)));
   assert.ok(positive(built.memoryAfterFirstFeed.rssMiB) && positive(built.memoryAfterFirstFeed.rssBytesPerVideo));
   assert.ok(built.snapshotUnderFeeds.seconds >= 0 && built.snapshotUnderFeeds.feedsAndEventsMeanwhile >= 1);
+  // Below the graph's size there is no learned-vector graph to catch up.
+  assert.equal(built.restart.learnedVectorGraph.pendingAtFirstFeed, 0);
   const reused = await benchmarkJson('bench/restart.ts', args);
   assert.equal(reused.parameters.reused, true);
   assert.ok(reused.snapshotUnderFeeds.feedsAndEventsMeanwhile >= 1, 'a reused directory has a snapshot to write too');

@@ -41,9 +41,13 @@ export class LearnerCatalog {
     return pending - vectors.pending;
   }
 
-  /** Item vectors changed since the HNSW graph was last synced (still to be checked, and put in if they moved). */
+  /**
+   * Item vectors changed since the HNSW graph was last synced (still to be checked, and put in if they moved);
+   * none below `ann.from` videos, where the search is exact and there is no graph to keep.
+   */
   get vectorIndexPending(): number {
-    return this.parts.vectors.pending;
+    const { catalog, config, vectors } = this.parts;
+    return catalog.size < config.ann.from ? 0 : vectors.pending;
   }
 
   /** Writes the HNSW graph to `path` (see VideoVectors.saveGraph); the slots marked deleted, or undefined without a graph. */
