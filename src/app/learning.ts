@@ -349,8 +349,8 @@ export class EngineLearning {
   }
 
   /**
-   * Readies the state for serving (the whole vector index and the popular lists, now rather than on the first
-   * request that needs them) and starts the maintenance and snapshot timers; `beforeSnapshot` lets the engine
+   * Readies the state for serving (the vector index, whole when built here and its first moved vectors when
+   * loaded, and the popular lists, now rather than on the first request that needs them) and starts the maintenance and snapshot timers; `beforeSnapshot` lets the engine
    * flush what a snapshot relies on.
    */
   start(beforeSnapshot: () => Promise<void>, phases = new PhaseTimes()): void {
