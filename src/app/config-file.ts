@@ -23,10 +23,14 @@ export function readSettingsFile(path: string): Settings {
 
 /** The engine's part of a configuration: each key in its section, the experiments with them. */
 export function engineOverrides(settings: Settings): MoteurConfigOverrides {
-  const overrides: { feed: Record<string, unknown>; learning: Record<string, unknown>; [key: string]: unknown } = { feed: {}, learning: {} };
+  const overrides: { feed: Record<string, unknown>; learning: Record<string, unknown>; safety: Record<string, unknown>; [key: string]: unknown } = {
+    feed: {},
+    learning: {},
+    safety: {},
+  };
   for (const [key, value] of Object.entries(settings.values)) {
     const { section } = SETTINGS[key as SettingKey];
-    if (section === 'feed' || section === 'learning') overrides[section][key] = value;
+    if (section === 'feed' || section === 'learning' || section === 'safety') overrides[section][key] = value;
     else if (section === 'engine') overrides[key] = value;
   }
   if (settings.experiments.length > 0) overrides.experiments = settings.experiments;

@@ -4,7 +4,9 @@
  * Every key says what it takes; a value outside that is refused with the key and what is allowed.
  */
 import { MoteurError } from '../core/errors.ts';
+import { AGE_BANDS } from '../core/types.ts';
 import { TASKS } from '../learn/online/config.ts';
+import type { SafetyConfig } from '../safety/config.ts';
 import { DEFAULT_CONFIG, FEED_POLICIES, FEED_SOURCES, type Experiment, type FeedConfig, type LearningConfig, type MoteurConfig } from './config.ts';
 
 type Kind =
@@ -12,10 +14,12 @@ type Kind =
   | { type: 'string'; pattern?: RegExp; describe?: string }
   | { type: 'choice'; choices: readonly string[] }
   | { type: 'list' }
-  | { type: 'weights'; keys: readonly string[]; min?: number };
+  | { type: 'weights'; keys: readonly string[]; min?: number }
+  | { type: 'boolean' }
+  | { type: 'table'; fields: Readonly<Record<string, Kind>> };
 
-/** Where a key lives: a field of the engine's configuration (top level, `feed`, `learning`) or of the server. */
-type Section = 'engine' | 'feed' | 'learning' | 'server';
+/** Where a key lives: a field of the engine's configuration (top level, `feed`, `learning`, `safety`) or of the server. */
+type Section = 'engine' | 'feed' | 'learning' | 'safety' | 'server';
 
 interface Setting {
   section: Section;
@@ -32,6 +36,9 @@ const count = (section: Section, doc: string, min = 1, max?: number): Setting =>
 });
 const positive = (section: Section, doc: string): Setting => ({ section, kind: { type: 'number', min: 0 }, doc });
 const weight = (doc: string): Setting => ({ section: 'feed', kind: { type: 'number', min: -1e6, max: 1e6 }, doc });
+const BOOLEAN = { type: 'boolean' } as const;
+const SHARE = { type: 'number', min: 0, max: 1 } as const;
+const COUNT = { type: 'number', min: 0, integer: true } as const;
 
 export const SETTINGS = {
   dataDir: {
@@ -86,6 +93,46 @@ export const SETTINGS = {
     section: 'learning',
     kind: { type: 'number', min: 1e-6, max: 1 },
     doc: 'step size of the multi-task ranker; a change needs `moteur train`',
+  },
+  freeze: {
+    section: 'safety',
+    kind: { type: 'table', fields: { minReports: COUNT, reportRate: SHARE, sigmas: { type: 'number', min: 0, max: 100 } } },
+    doc: "a reported video's reach is frozen past minReports weighted reports and reportRate of its servings, or sigmas deviations over the platform's report rate",
+  },
+  minors: {
+    section: 'safety',
+    kind: {
+      type: 'table',
+      fields: { unknownAgeBand: { type: 'choice', choices: AGE_BANDS }, nonPersonalisedUnder16: BOOLEAN, screenTimeReminderMs: COUNT },
+    },
+    doc: "minors: the band of people of unknown age, whether under-16s' feeds are non-personalised, the daily watch time before a reminder",
+  },
+  dispersal: {
+    section: 'safety',
+    kind: { type: 'table', fields: { window: { type: 'number', min: 1, max: 1000, integer: true }, dailyShare: SHARE } },
+    doc: 'sensitive topics: no two of one topic within window consecutive items, at most dailyShare of a day',
+  },
+  prior: {
+    section: 'safety',
+    kind: {
+      type: 'table',
+      fields: {
+        enabled: BOOLEAN,
+        creatorRemovals: { type: 'number', min: 1, integer: true },
+        similarity: { type: 'number', min: -1, max: 1 },
+        neighbours: { type: 'number', min: 1, integer: true },
+        remembered: { type: 'number', min: 1, integer: true },
+      },
+    },
+    doc: "holds before reports: a removed video's creator's other videos, and videos close to several removed ones",
+  },
+  integrity: {
+    section: 'safety',
+    kind: {
+      type: 'table',
+      fields: { newAccountMs: COUNT, burstWindowMs: COUNT, burstSize: { type: 'number', min: 1, integer: true }, discount: SHARE, lateMs: COUNT },
+    },
+    doc: 'likes and reports from accounts younger than newAccountMs or past burstSize in burstWindowMs count discount; events older than lateMs are history',
   },
 } satisfies Record<string, Setting>;
 
@@ -166,6 +213,16 @@ function checkValue(kind: Kind, raw: unknown, source: string, field: string): un
       if (!Array.isArray(raw) || raw.length === 0) throw invalidSetting(source, field, `must be a non-empty list of region names, got ${got}`);
       raw.forEach((r, i) => checkValue(REGION, r, source, `${field}[${i}]`));
       return raw;
+    case 'boolean':
+      if (typeof raw !== 'boolean') throw invalidSetting(source, field, `must be true or false, got ${got}`);
+      return raw;
+    case 'table': {
+      const names = Object.keys(kind.fields);
+      if (!isObject(raw)) throw invalidSetting(source, field, `must be a table with keys among ${names.join(', ')}, got ${got}`);
+      checkKeys(raw, names, source, `${field}.`);
+      for (const [key, value] of Object.entries(raw)) checkValue(kind.fields[key]!, value, source, `${field}.${key}`);
+      return raw;
+    }
     case 'weights': {
       if (!isObject(raw)) throw invalidSetting(source, field, `must be a table of numbers with keys among ${kind.keys.join(', ')}, got ${got}`);
       for (const [key, value] of Object.entries(raw)) {
@@ -238,6 +295,7 @@ export function defaultOf(key: SettingKey): unknown {
   if (section === 'server') return DEFAULT_SERVER[key as keyof ServerSettings];
   if (section === 'engine') return DEFAULT_CONFIG[key as keyof MoteurConfig];
   if (section === 'feed') return DEFAULT_CONFIG.feed[key as keyof FeedConfig];
+  if (section === 'safety') return DEFAULT_CONFIG.safety[key as keyof SafetyConfig];
   return DEFAULT_CONFIG.learning[key as keyof LearningConfig];
 }
 

@@ -114,3 +114,22 @@ test('TOML and JSON files say the same; a file that cannot be read or parsed is 
   writeFileSync(join(dir, 'typo.toml'), 'exploreShar = 0.3');
   assert.throws(() => readSettingsFile(join(dir, 'typo.toml')), /typo\.toml: exploreShar: is not a setting here; did you mean exploreShare\?/);
 });
+
+test('the safety settings are tables of the safety defaults: a key left out keeps its default, a wrong one is named', () => {
+  const settings = checkSettings(
+    { freeze: { minReports: 5 }, minors: { unknownAgeBand: '13-15', nonPersonalisedUnder16: false }, integrity: { lateMs: 0 } },
+    'x.json',
+  );
+  const { safety } = resolveConfig(engineOverrides(settings));
+  assert.deepEqual(safety.freeze, { ...DEFAULT_CONFIG.safety.freeze, minReports: 5 });
+  assert.deepEqual(safety.minors, { ...DEFAULT_CONFIG.safety.minors, unknownAgeBand: '13-15', nonPersonalisedUnder16: false });
+  assert.deepEqual(safety.integrity, { ...DEFAULT_CONFIG.safety.integrity, lateMs: 0 });
+  assert.deepEqual(safety.dispersal, DEFAULT_CONFIG.safety.dispersal);
+  assert.deepEqual(effectiveValues(settings).prior, DEFAULT_CONFIG.safety.prior);
+
+  rejects({ minors: { unknownAgeBand: '12' } }, 'minors.unknownAgeBand', /must be one of 13-15, 16-17, 18\+, got "12"/);
+  rejects({ freeze: { minReport: 2 } }, 'freeze.minReport', /did you mean minReports\?/);
+  rejects({ prior: { enabled: 'yes' } }, 'prior.enabled', /must be true or false, got "yes"/);
+  rejects({ dispersal: { dailyShare: 2 } }, 'dispersal.dailyShare', /from 0 to 1, got 2/);
+  rejects({ integrity: 3 }, 'integrity', /must be a table with keys among newAccountMs, /);
+});
