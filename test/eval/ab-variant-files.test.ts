@@ -30,7 +30,7 @@ test('a variant is a flat key set: each key lands in its section of the engine, 
   // A table left partly out keeps the defaults of the rest, rather than being replaced whole.
   assert.deepEqual(config.feed.scoreWeights, { ...DEFAULT_CONFIG.feed.scoreWeights, like: 2 });
   assert.equal(config.feed.guaranteedAudience, DEFAULT_CONFIG.feed.guaranteedAudience);
-  assert.deepEqual(readConfigOverrides(variant('control.json', '{}')), { feed: {}, learning: {} });
+  assert.deepEqual(readConfigOverrides(variant('control.json', '{}')), { feed: {}, learning: {}, safety: {} });
   assert.deepEqual(
     readConfigOverrides(variant('b.toml', 'exploreShare = 0.3\npolicy = "popular"\nscoreWeights = { like = 2 }\nlearningRate = 0.02\nregion = "fr"\n')),
     overrides,
