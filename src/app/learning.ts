@@ -35,9 +35,10 @@ const PAGE = 5000;
 /** Changed item vectors put into the HNSW graph per maintenance tick: bounded so a tick never stalls requests for long. */
 const INDEX_SYNC_CHUNK = 200;
 /**
- * Vectors put into a loaded HNSW graph before the first feed: the rest follow on the maintenance ticks. A graph
- * saved while vectors were still moving (a long run's last minutes) made a start re-insert every one first:
- * 55 s at 100k videos. Searches meanwhile find a moved vector where it was; they are approximate anyway.
+ * Vectors put into a loaded HNSW graph before the first feed: the rest follow on the maintenance ticks. A start
+ * recomputes the content-only item vectors through the projection learned since, so after a long run most have
+ * turned away from the graph's copies, and re-inserting them all first took 55 s at 100k videos. Searches
+ * meanwhile find a moved vector where it was; they are approximate anyway.
  */
 const START_SYNC_LIMIT = 2000;
 /**
@@ -350,8 +351,8 @@ export class EngineLearning {
 
   /**
    * Readies the state for serving (the vector index, whole when built here and its first moved vectors when
-   * loaded, and the popular lists, now rather than on the first request that needs them) and starts the maintenance and snapshot timers; `beforeSnapshot` lets the engine
-   * flush what a snapshot relies on.
+   * loaded, and the popular lists, now rather than on the first request that needs them) and starts the
+   * maintenance and snapshot timers; `beforeSnapshot` lets the engine flush what a snapshot relies on.
    */
   start(beforeSnapshot: () => Promise<void>, phases = new PhaseTimes()): void {
     phases.time('learners: content vectors', () => this.learners.refreshContentVectors());
