@@ -155,7 +155,6 @@ export class VideoCatalog {
   }
 }
 
-/** The video's content vector, or undefined (the video is learned without one) when it holds a number float32 cannot. */
 /**
  * The embedding scaled to unit length from its float32 components, as the stores keep it: a video put from an
  * upload (JSON numbers) and the same video read back from the store after a restart hold the same bits, so a
@@ -169,6 +168,7 @@ function unitAsStored(embedding: readonly number[], into: Float32Array): Float32
   return into;
 }
 
+/** The video's content vector, or undefined (the video is learned without one) when it holds a number float32 cannot. */
 function usableEmbedding(video: Video): readonly number[] | undefined {
   if (allFloat32(video.embedding!) && Number.isFinite(Math.hypot(...video.embedding!))) return video.embedding;
   droppedUpdates.drop('video embedding', `the content embedding of video '${video.id}'`);
