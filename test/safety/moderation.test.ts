@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -259,25 +258,9 @@ test('every decision is a ledger entry, and the ledger verifies with moteur audi
   assert.deepEqual(entries.map((e) => e.purpose.split(':')[0]).sort(), decisions.map((d) => d.id).sort());
   const state = join(tempDir(), 'state.json');
   const key = server.moteur.ledger.verifierKey();
-  const child = spawn(process.execPath, [
-    'bin/moteur.js',
-    'audit',
-    'watch',
-    '--url',
-    server.url,
-    '--key',
-    key,
-    '--api-key',
-    auditorKey,
-    '--state',
-    state,
-    '--entries',
-  ]);
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const code = await new Promise((resolve) => child.once('exit', resolve));
-  assert.equal(code, 0, out);
-  assert.match(out, /ok: moteur\.ledger at size \d+, \d+ entries re-hashed/);
+  const run = await runMoteur(['audit', 'watch', '--url', server.url, '--key', key, '--api-key', auditorKey, '--state', state, '--entries']);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /ok: moteur\.ledger at size \d+, \d+ entries re-hashed/);
 });
 
 test('moteur safety statements writes every restricting decision as a valid statement; moteur safety report counts them, naming no one', async () => {

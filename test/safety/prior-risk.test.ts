@@ -50,7 +50,8 @@ async function servedToNewcomer(userId: string): Promise<Set<string>> {
   return served;
 }
 
-before(async () => {
+/** The server on the test's data directory, holding on a creator's first removal and on three close removed videos. */
+async function startWithPrior(): Promise<void> {
   server = await startServer({
     dataDir,
     port: 0,
@@ -59,6 +60,10 @@ before(async () => {
   });
   app = clientFor(server, appKey);
   moderator = clientFor(server, moderatorKey);
+}
+
+before(async () => {
+  await startWithPrior();
   assert.equal((await reply(app.POST('/v1/videos', { body: { videos: catalog } }))).json.stored, catalog.length);
 });
 after(() => server.close());
@@ -137,14 +142,7 @@ test('a video whose content is close to several removed videos is held, in the c
 
 test('after a restart, the removals in force still hold new uploads', async () => {
   await server.close();
-  server = await startServer({
-    dataDir,
-    port: 0,
-    regions: TEST_REGIONS,
-    safety: { prior: { enabled: true, creatorRemovals: 1, similarity: 0.7, neighbours: 3, remembered: 100 } },
-  });
-  app = clientFor(server, appKey);
-  moderator = clientFor(server, moderatorKey);
+  await startWithPrior();
   await reply(app.POST('/v1/videos', { body: { videos: [video('bad4', 'bad-maker', along(13, 14)), video('look6', 'maker51', along(0, 15))] } }));
   const ids = (await reply(moderator.GET('/v1/moderation/queue'))).json.items.map((i: any) => i.videoId);
   assert.ok(ids.includes('bad4') && ids.includes('look6'), `${ids}`);

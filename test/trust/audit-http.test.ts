@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../../src/server/start.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/trust/ledger/merkle.ts';
 import { canonicalEntry } from '../../src/trust/ledger/ledger.ts';
 import { verifyNote } from '../../src/trust/ledger/note.ts';
+import { runMoteur } from '../support/cli.ts';
 import { answer, byId, clientFor, reply, sendUnchecked } from '../support/client.ts';
 import { apiKey, tempDir, videos } from '../support/fixtures.ts';
 
@@ -128,24 +129,9 @@ test('verify-proof checks proof files in the reference JSON form', () => {
 test('moteur audit watch accepts an honest log and locates an entry altered in the database', async () => {
   const key = server.moteur.ledger.verifierKey();
   const state = join(tempDir(), 'state.json');
-  const watch = (...extra: string[]) => {
-    const child = spawn(process.execPath, [
-      'bin/moteur.js',
-      'audit',
-      'watch',
-      '--url',
-      server.url,
-      '--key',
-      key,
-      '--api-key',
-      auditorKey,
-      '--state',
-      state,
-      ...extra,
-    ]);
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    return new Promise<{ code: number | null; out: string }>((resolve) => child.once('exit', (code) => resolve({ code, out })));
+  const watch = async (...extra: string[]) => {
+    const run = await runMoteur(['audit', 'watch', '--url', server.url, '--key', key, '--api-key', auditorKey, '--state', state, ...extra]);
+    return { code: run.code, out: run.stdout };
   };
   for (const user of ['w1', 'w2', 'w3']) await readFeed(user, 2);
   await server.moteur.counts();
