@@ -7,7 +7,9 @@
  * `--clients` concurrent clients (throughput; latency then includes waiting behind the other requests).
  * The goal size is `--videos 1000000 --users 100000` (with `--library-only` to skip the HTTP part, whose server
  * restores the whole data directory a second time); the defaults are a tenth of it, so a run takes minutes.
- * Usage: node --import tsx bench/feed.ts [--videos N] [--users N] [--requests N] [--events-per-user N] [--clients N] [--library-only]
+ * The safety rules are on and have work to do (bench/lib/safety-mix.ts: sensitive topics, moderators' decisions,
+ * minors); `--without-safety` times the same library feeds with the safety layer off, to give its overhead.
+ * Usage: node --import tsx bench/feed.ts [--videos N] [--users N] [--requests N] [--events-per-user N] [--clients N] [--library-only] [--without-safety]
  */
 import { Moteur } from '../src/app/moteur.ts';
 import { seededRandom } from '../src/core/random.ts';
@@ -16,6 +18,7 @@ import { getJson } from './lib/http-client.ts';
 import { serveInChild } from './lib/serve-child.ts';
 import { pausesDuring, recordPauses } from './lib/pauses.ts';
 import { batchesOf, syntheticEventStream, syntheticVideoStream } from './lib/synthetic.ts';
+import { applySafetyMix, withSensitiveTopic } from './lib/safety-mix.ts';
 
 const VIDEOS = flag('videos', 100_000);
 const USERS = flag('users', 10_000);
@@ -23,6 +26,12 @@ const LIBRARY_ONLY = hasSwitch('library-only');
 const REQUESTS = flag('requests', 20_000);
 const EVENTS_PER_USER = flag('events-per-user', 20);
 const CLIENTS = flag('clients', 4);
+const WITH_SAFETY = !hasSwitch('without-safety');
+if (!WITH_SAFETY && !LIBRARY_ONLY) {
+  console.error('--without-safety compares the library feeds only (the HTTP server runs with its defaults): add --library-only');
+  process.exit(2);
+}
+const safetyOverrides = WITH_SAFETY ? {} : { safety: { enabled: false } };
 // The first requests pay for JIT compilation, connection set-up and building the content index.
 const WARM_UP = Math.min(500, REQUESTS);
 const FRESHNESS_PROBES = 200;
@@ -33,14 +42,15 @@ const userId = () => `u${Math.floor(random() * USERS)}`;
 
 recordPauses();
 note(`loading ${VIDEOS} videos...`);
-let moteur = await Moteur.open({ dataDir: dir });
+let moteur = await Moteur.open({ dataDir: dir, ...safetyOverrides });
 // Generated as they are loaded, keeping only each video's creator (for the freshness probes): at the goal size,
 // holding every video and event as objects besides the engine's own would crowd the heap.
 const creatorOf: string[] = [];
 let start = performance.now();
 for (const batch of batchesOf(syntheticVideoStream(VIDEOS), 1000)) {
+  const first = creatorOf.length;
   for (const v of batch) creatorOf.push(v.creatorId);
-  await moteur.upsertVideos(batch);
+  await moteur.upsertVideos(WITH_SAFETY ? batch.map((v, j) => withSensitiveTopic(v, first + j)) : batch);
 }
 const loadVideosSeconds = (performance.now() - start) / 1000;
 // Plays with watch time, likes, shares, skips and follows from every person, so each source has work.
@@ -49,6 +59,7 @@ note(`ingesting ${warmEvents} warm-up events...`);
 start = performance.now();
 for (const batch of batchesOf(syntheticEventStream(warmEvents, VIDEOS, USERS, 5, 'warm'), 500)) await moteur.ingest(batch);
 const warmEventsPerSecond = warmEvents / ((performance.now() - start) / 1000);
+const safetyMix = WITH_SAFETY ? await applySafetyMix(moteur, VIDEOS, USERS) : undefined;
 // The HNSW graph is built once (it grows a chunk at a time while events arrive) and saved with the snapshot.
 note('completing the vector index...');
 start = performance.now();
@@ -64,7 +75,7 @@ start = performance.now();
 await moteur.close();
 const closeSeconds = (performance.now() - start) / 1000;
 start = performance.now();
-moteur = await Moteur.open({ dataDir: dir });
+moteur = await Moteur.open({ dataDir: dir, ...safetyOverrides });
 const restartSeconds = (performance.now() - start) / 1000;
 // The item graph is retrained from the restored state in the background: the timed feeds use it.
 start = performance.now();
@@ -141,6 +152,7 @@ print({
     pageSize: 10,
     httpClients: LIBRARY_ONLY ? 0 : CLIENTS,
     server: LIBRARY_ONLY ? 'none (--library-only)' : 'moteur serve in a child process, keep-alive node:http clients on 127.0.0.1',
+    safety: safetyMix === undefined ? 'off (--without-safety)' : { ...safetyMix, sensitiveVideoShare: 0.1 },
   },
   library: { ...feedFigures(library), firstFeedMs: round(firstFeedMs), pausesDuringFeeds: libraryPauses },
   ...(http === undefined ? {} : { httpOneClient: http.httpOneClient, httpConcurrentClients: http.httpConcurrentClients }),
