@@ -1,4 +1,5 @@
 import type { User, Video } from '../core/types.ts';
+import type { ModerationEntry } from '../safety/safety.ts';
 import type { Moteur } from './moteur.ts';
 
 /** A change made through one serving node that the other nodes and the learner must follow. */
@@ -18,5 +19,7 @@ export interface ClusterLink {
   readonly learnsFromLog: boolean;
   attach(moteur: Moteur): Promise<void>;
   publish(change: EngineChange): Promise<void>;
+  /** Shares a change to moderation made through this node; resolved once it is durable for the other nodes. */
+  shareModeration(entry: ModerationEntry): Promise<void>;
   close(): Promise<void>;
 }

@@ -33,7 +33,7 @@ import type { ModelDelta } from '../learn/online/model-delta.ts';
 import { ageBandOf } from '../safety/age.ts';
 import { creatorCopyOf, statementOf, type Statement } from '../safety/dsa-statement.ts';
 import { AUTOMATED_MODERATOR, restricts, type DecisionInput, type QueueItem } from '../safety/moderation.ts';
-import { Safety } from '../safety/safety.ts';
+import { Safety, type ModerationEntry } from '../safety/safety.ts';
 import { signalTime, type SignalTime } from '../safety/signal-integrity.ts';
 import type { Appeal, Decision } from '../safety/safety-store.ts';
 import { messageOf } from '../core/thrown.ts';
@@ -268,6 +268,8 @@ export class Moteur {
       onVideo: (v: Video) => {
         this.catalog.put(v);
         this.safety.catalogued(v);
+        // A cluster node keeps moderation in memory: the topics a video was uploaded with come from the store.
+        if (v.sensitiveTopics !== undefined && this.safety.moderation.topicsOf(v.id) === undefined) this.safety.moderation.setTopics(v.id, v.sensitiveTopics);
       },
       onEvent: (e: LoggedEvent) => this.screen(e, this.ensureUser(e.userId, e.ts)),
       onServed: (videoId: string) => this.safety.moderation.served(videoId),
@@ -337,7 +339,7 @@ export class Moteur {
       const isNew = this.catalog.get(v.id) === undefined;
       this.putVideo(v);
       const hold = isNew ? this.safety.holdIfSuspect(v, at) : undefined;
-      if (hold !== undefined) this.recordDecision(hold, AUTOMATED_ACTOR);
+      if (hold !== undefined) await this.recordDecision(hold, AUTOMATED_ACTOR);
     }
     if (valid.length > 0) await this.link?.publish({ kind: 'videos', videos: valid });
     return outcomes;
@@ -466,7 +468,10 @@ export class Moteur {
   applyChange(change: EngineChange): void {
     switch (change.kind) {
       case 'videos':
-        for (const v of change.videos) this.putVideo(v);
+        for (const v of change.videos) {
+          this.putVideo(v);
+          if (v.sensitiveTopics !== undefined) this.safety.moderation.setTopics(v.id, v.sensitiveTopics);
+        }
         break;
       case 'user':
         this.users.set(change.user.id, change.user);
@@ -526,6 +531,7 @@ export class Moteur {
     });
     const appended = await this.log.append(valid.map((v) => v.event)).catch(eachEventsOutcome);
     const durable: { event: LoggedEvent; video: Video }[] = [];
+    const judging: Promise<void>[] = [];
     appended.forEach((result, i) => {
       const { event, video, index, sent } = valid[i]!;
       if (result.status === 'duplicate') outcomes[index] = { id: event.id, status: 'duplicate' };
@@ -535,11 +541,14 @@ export class Moteur {
         if (seq === undefined) return;
         const logged = { ...event, seq };
         const author = this.ensureUser(event.userId, event.ts);
-        // A cluster node screens each event as it follows the log, this one's own too.
+        // A cluster node screens each event as it follows the log, this one's own too; but reports are judged
+        // here, where their time of arrival is known, and shared with the other nodes.
         if (this.link === undefined) this.screen(logged, author, sent);
+        else if (logged.type === 'report') judging.push(this.judgeReport(logged, author, sent));
         durable.push({ event: logged, video });
       }
     });
+    await Promise.all(judging);
     // Learned right after the answer; in a cluster, every node (this one too) learns as it follows the log.
     if (this.link === undefined) await this.learning.enqueue(durable);
     return outcomes;
@@ -550,10 +559,26 @@ export class Moteur {
     this.learning.observe(event, video);
   }
 
-  /** The safety layer sees each durable event: a report that freezes a video's reach is an automated decision, recorded. */
+  /**
+   * The safety layer sees each durable event. A cluster node sees the log's reports through the moderation
+   * stream instead: the node that took one in judged it (see ingest).
+   */
   private screen(event: LoggedEvent, author: User, sent?: SignalTime): void {
-    const freeze = this.safety.observe(event, author, sent);
-    if (freeze !== undefined) this.recordDecision(freeze, AUTOMATED_ACTOR);
+    this.safety.observe(event);
+    if (this.link === undefined) void this.judgeReport(event, author, sent);
+  }
+
+  /** A report weighed and added to its video's case; one that freezes the video's reach is an automated decision, recorded. Both are shared with the cluster. */
+  private async judgeReport(event: LoggedEvent, author: User, sent?: SignalTime): Promise<void> {
+    const judged = this.safety.report(event, author, sent);
+    if (judged === undefined) return;
+    await this.link?.shareModeration({ kind: 'report', report: judged.report });
+    if (judged.freeze !== undefined) await this.recordDecision(judged.freeze, AUTOMATED_ACTOR);
+  }
+
+  /** What another serving node of the cluster took in or decided about moderation. */
+  adoptModeration(entry: ModerationEntry): void {
+    this.safety.adopt(entry);
   }
 
   // ---- moderation
@@ -577,15 +602,16 @@ export class Moteur {
         input.sensitiveTopics.map((t) => t.toLowerCase()),
       );
     if (decision.action === 'remove') await this.setVideoStatus(video, 'removed');
-    this.recordDecision(decision, by);
-    for (const hold of this.safety.afterDecision(decision, video, video.status === 'removed')) this.recordDecision(hold, AUTOMATED_ACTOR);
+    await this.recordDecision(decision, by, input.sensitiveTopics === undefined ? undefined : [...(this.safety.moderation.topicsOf(video.id) ?? [])]);
+    for (const hold of this.safety.afterDecision(decision, video, video.status === 'removed')) await this.recordDecision(hold, AUTOMATED_ACTOR);
     return decision;
   }
 
   /** A creator's appeal: the case reopens for another moderator; recorded in the ledger. */
-  appeal(decisionId: string, explanation: string, by: Actor, at = Date.now()): Appeal {
+  async appeal(decisionId: string, explanation: string, by: Actor, at = Date.now()): Promise<Appeal> {
     const appeal = this.safety.moderation.appeal(decisionId, explanation, at);
     this.recordAction('moderationAppeal', `${appeal.id} of ${decisionId}`, `video:${appeal.videoId}`, by);
+    await this.link?.shareModeration({ kind: 'appeal', appeal });
     return appeal;
   }
 
@@ -606,13 +632,15 @@ export class Moteur {
     return { statement, creatorCopy: creatorCopyOf(decision, appealable) };
   }
 
-  private recordDecision(decision: Decision, by: Actor): void {
+  /** A decision, recorded in the ledger and shared with the cluster (with the sensitive topics it set, if it set any). */
+  private async recordDecision(decision: Decision, by: Actor, sensitiveTopics?: string[]): Promise<void> {
     this.recordAction(
       'moderationDecision',
       `${decision.id}: ${decision.action} (${decision.category}, ${decision.decidedBy})`,
       `video:${decision.videoId}`,
       by,
     );
+    await this.link?.shareModeration({ kind: 'decision', decision, ...(sensitiveTopics !== undefined && { sensitiveTopics }) });
   }
 
   private async setVideoStatus(video: Video, status: Video['status']): Promise<Video> {

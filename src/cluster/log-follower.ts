@@ -10,6 +10,8 @@ import type { Checkpoints } from './checkpoints.ts';
 import { LogOrder } from './log-order.ts';
 import { changesSubject, type ChangeMessage } from './messages.ts';
 import { DeltaReceiver, type DeltaCursor, type DeltaStream } from './model-deltas.ts';
+import { ModerationStream } from './moderation-stream.ts';
+import type { ModerationEntry } from '../safety/safety.ts';
 import { warn } from '../core/warnings.ts';
 
 /** A serving node that applies the learner shards' model deltas rather than learning the log: the stream, and where its checkpoint stands in it. */
@@ -23,7 +25,8 @@ export interface DeltaSource {
 
 /**
  * A serving node's part in the cluster. It applies the changes made through other nodes and announces its
- * own, and keeps its models current in one of two ways:
+ * own, shares moderation with the other serving nodes through the moderation stream (moderation-stream.ts), and
+ * keeps its models current in one of two ways:
  * - it follows the shared log from where its rebuilt state ends, through an ordered JetStream consumer
  *   (gap-free, recreated by the client after a disconnect), and learns from every event in log order;
  * - or, with learner shards running (`deltas`), it applies their model deltas as they arrive and learns no
@@ -35,6 +38,8 @@ export class LogFollower implements ClusterLink {
   private subscription: Subscription | undefined;
   private following: Promise<void> | undefined;
   private deltaFollowing: { close(): Promise<void> } | undefined;
+  private moderationFollowing: { close(): Promise<void> } | undefined;
+  private moderation: Promise<ModerationStream> | undefined;
 
   constructor(
     /** The log as stored, which the node follows, and as the engine reads it, which opens what it follows. */
@@ -55,6 +60,8 @@ export class LogFollower implements ClusterLink {
   }
 
   async attach(moteur: Moteur): Promise<void> {
+    // Every decision in force applies before the node serves.
+    this.moderationFollowing = await (await this.moderationStream()).follow((entry) => moteur.adoptModeration(entry));
     if (this.deltas !== undefined) return this.applyDeltas(moteur, this.deltas);
     const order = new LogOrder(moteur.learning.lastAppliedSeq, {
       apply: (event) => this.learn(moteur, event),
@@ -148,7 +155,17 @@ export class LogFollower implements ClusterLink {
     await this.sealedLog.nc.flush();
   }
 
+  async shareModeration(entry: ModerationEntry): Promise<void> {
+    await (await this.moderationStream()).publish(entry);
+  }
+
+  private moderationStream(): Promise<ModerationStream> {
+    this.moderation ??= ModerationStream.open(this.sealedLog);
+    return this.moderation;
+  }
+
   async close(): Promise<void> {
+    await this.moderationFollowing?.close();
     this.subscription?.unsubscribe();
     await this.messages?.close();
     await this.following;

@@ -13,6 +13,7 @@ export type WarningCode =
   | 'checkpoint_not_written'
   | 'delta_not_published'
   | 'delta_ignored' // another replica's model delta, or a part of it, was left out
+  | 'moderation_entry_skipped' // an entry of the cluster's moderation stream could not be applied
   | 'audit_write_failed' // audit entries and served records are kept and written again
   | 'item_graph_not_retrained'; // the previous graph goes on being served
 

@@ -135,9 +135,9 @@ export class Moderation {
 
   // ---- reports
 
-  /** Takes a report in; returns the automated freeze it triggered, if the video's report rate crossed the threshold. */
-  report(report: StoredReport): Decision | undefined {
-    if (!this.store.addReport(report)) return undefined;
+  /** Takes a report in; returns the automated freeze it triggered, if the video's report rate crossed the threshold, or false for a report known already. */
+  report(report: StoredReport): Decision | undefined | false {
+    if (!this.store.addReport(report)) return false;
     this.addPending(report);
     if (!this.config.enabled) return undefined;
     const restriction = this.restrictions.get(report.videoId);
@@ -295,13 +295,42 @@ export class Moderation {
       ts,
       reach: this.reachOf(input.videoId),
     });
-    if (appeal !== undefined) {
-      const appealed = this.store.decision(appeal.decisionId)!;
-      const status = decision.action === appealed.action ? 'upheld' : 'reversed';
-      this.store.resolveAppeal(appeal.id, status, decision.id);
-      this.openAppeals.delete(input.videoId);
-    }
+    this.settleAppeal(decision);
     return decision;
+  }
+
+  /** A decision on an appealed case answers the appeal: upheld when it repeats the appealed action, else reversed. */
+  private settleAppeal(decision: Decision): void {
+    const appeal = this.openAppeals.get(decision.videoId);
+    if (appeal === undefined || decision.appealId !== appeal.id) return;
+    const appealed = this.store.decision(appeal.decisionId)!;
+    this.store.resolveAppeal(appeal.id, decision.action === appealed.action ? 'upheld' : 'reversed', decision.id);
+    this.openAppeals.delete(decision.videoId);
+  }
+
+  // ---- what other serving nodes of a cluster took in or decided (src/cluster/moderation-stream.ts)
+
+  /** A report another node took in and judged (its weight, and any freeze, came from there); false if known. */
+  adoptReport(report: StoredReport): boolean {
+    if (!this.store.addReport(report)) return false;
+    this.addPending(report);
+    return true;
+  }
+
+  /** A decision made through another node, applied as it was made there (its id too); false if known. */
+  adoptDecision(decision: Decision): boolean {
+    if (this.store.decision(decision.id) !== undefined) return false;
+    this.record(decision);
+    this.settleAppeal(decision);
+    return true;
+  }
+
+  /** An appeal sent through another node: the case reopens here too; false if known. */
+  adoptAppeal(appeal: Appeal): boolean {
+    if (this.store.appeal(appeal.id) !== undefined) return false;
+    this.store.addAppeal(appeal);
+    if (appeal.status === 'open') this.openAppeals.set(appeal.videoId, appeal);
+    return true;
   }
 
   /** A creator's appeal of a restricting decision: the case reopens in the queue for another moderator. */

@@ -87,6 +87,8 @@ const decisionFromRow = (r: DecisionRow): Decision => ({
   reach: r.reach,
 });
 
+const APPEAL_COLUMNS = 'id, decision_id AS decisionId, video_id AS videoId, explanation, ts, status, resolved_by AS resolvedBy';
+
 export class SafetyStore {
   private readonly db: SqliteDatabase;
 
@@ -161,10 +163,12 @@ export class SafetyStore {
     this.db.prepare('UPDATE appeals SET status = ?, resolved_by = ? WHERE id = ?').run(status, resolvedBy, id);
   }
 
+  appeal(id: string): Appeal | undefined {
+    return this.db.prepare(`SELECT ${APPEAL_COLUMNS} FROM appeals WHERE id = ?`).get(id) as Appeal | undefined;
+  }
+
   appeals(): Appeal[] {
-    return this.db
-      .prepare('SELECT id, decision_id AS decisionId, video_id AS videoId, explanation, ts, status, resolved_by AS resolvedBy FROM appeals ORDER BY ts, id')
-      .all() as Appeal[];
+    return this.db.prepare(`SELECT ${APPEAL_COLUMNS} FROM appeals ORDER BY ts, id`).all() as Appeal[];
   }
 
   setTopics(videoId: string, topics: readonly string[]): void {

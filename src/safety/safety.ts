@@ -9,7 +9,7 @@ import { TopicDispersal } from './dispersal.ts';
 import { Moderation, type Restriction } from './moderation.ts';
 import { PriorRisk, unitVector } from './prior-risk.ts';
 import { reachAllowed } from './reach.ts';
-import { SafetyStore, type Decision } from './safety-store.ts';
+import { SafetyStore, type Appeal, type Decision, type StoredReport } from './safety-store.ts';
 import { ScreenTime } from './screen-time.ts';
 import { SignalIntegrity, type SignalTime } from './signal-integrity.ts';
 
@@ -18,6 +18,12 @@ export interface CatalogLookup {
   get(videoId: string): Video | undefined;
   nearest(unit: Float32Array, k: number): { id: string }[];
 }
+
+/** A change to moderation made through one serving node of a cluster, that the others adopt. */
+export type ModerationEntry =
+  | { kind: 'report'; report: StoredReport }
+  | { kind: 'decision'; decision: Decision; sensitiveTopics?: string[] }
+  | { kind: 'appeal'; appeal: Appeal };
 
 /** How many of a removed video's nearest videos in the catalog are assessed for a hold. */
 const LOOKALIKES_ASSESSED = 50;
@@ -51,17 +57,21 @@ export class Safety {
     if (discounted !== undefined) event.signalWeight = weight;
   }
 
-  /**
-   * A durable event, sent at `sent` (by default its own time, as a node following the log knows it): a report goes
-   * to moderation (returning the reach freeze it triggered), a discounted like is noted in the video's case, a play
-   * counts as screen time.
-   */
-  observe(event: LoggedEvent, author: User, sent: SignalTime = { at: event.ts, history: false }): Decision | undefined {
+  /** A durable event (in a cluster, as each node follows the log): a play counts as screen time, a discounted like is noted in the video's case. */
+  observe(event: LoggedEvent): void {
     if (event.type === 'play') this.screenTime.watched(event.userId, event.ts, event.watchMs ?? 0);
     if (event.type === 'like' && event.signalWeight !== undefined) this.moderation.likeDiscounted(event.videoId);
+  }
+
+  /**
+   * A durable report, sent at `sent` (by default its own time): weighed, added to the video's case, and judged
+   * against the freeze threshold. Returns what was stored and the reach freeze it triggered, or undefined for
+   * another event or a report known already.
+   */
+  report(event: LoggedEvent, author: User, sent: SignalTime = { at: event.ts, history: false }): { report: StoredReport; freeze?: Decision } | undefined {
     if (event.type !== 'report' || event.reason === undefined) return undefined;
     const { weight, discounted } = this.integrity.weigh('report', event.userId, author.createdAt, sent);
-    return this.moderation.report({
+    const report: StoredReport = {
       eventId: event.id,
       videoId: event.videoId,
       reason: event.reason,
@@ -69,7 +79,27 @@ export class Safety {
       weight,
       discounted: discounted ?? null,
       reporter: this.commitment(event.userId),
-    });
+    };
+    const judged = this.moderation.report(report);
+    if (judged === false) return undefined;
+    return judged === undefined ? { report } : { report, freeze: judged };
+  }
+
+  /**
+   * What another serving node of a cluster took in or decided, as it did it: a report it judged, a decision
+   * (with the sensitive topics it set, and its lessons for prior detection), an appeal. Known entries are skipped.
+   */
+  adopt(entry: ModerationEntry): void {
+    if (entry.kind === 'report') this.moderation.adoptReport(entry.report);
+    else if (entry.kind === 'appeal') this.moderation.adoptAppeal(entry.appeal);
+    else if (this.moderation.adoptDecision(entry.decision)) {
+      const { decision, sensitiveTopics } = entry;
+      if (sensitiveTopics !== undefined) this.moderation.setTopics(decision.videoId, sensitiveTopics);
+      const video = this.catalog.get(decision.videoId);
+      if (video === undefined) return;
+      if (decision.action === 'remove') this.prior.removed(video, decision.category);
+      if (decision.action === 'restore') this.prior.restored(video);
+    }
   }
 
   /** A video in the catalog (uploaded, or read back at a start): the prior detection indexes it by creator. */

@@ -28,7 +28,7 @@ function report(moderation: Moderation, videoId: string, reporter: string) {
 
 /** How many reports from different people `videoId` took before it was frozen (undefined: not after `upTo`). */
 function reportsUntilFrozen(moderation: Moderation, videoId: string, upTo: number): number | undefined {
-  for (let i = 1; i <= upTo; i++) if (report(moderation, videoId, `p${i}`) !== undefined) return i;
+  for (let i = 1; i <= upTo; i++) if (report(moderation, videoId, `p${i}`)) return i;
   return undefined;
 }
 
