@@ -334,13 +334,15 @@ export class Moteur {
       }
     });
     await this.store.upsertVideos(valid);
+    const holds: ModerationEntry[] = [];
     for (const v of valid) {
       if (v.sensitiveTopics !== undefined) this.safety.moderation.setTopics(v.id, v.sensitiveTopics);
       const isNew = this.catalog.get(v.id) === undefined;
       this.putVideo(v);
       const hold = isNew ? this.safety.holdIfSuspect(v, at) : undefined;
-      if (hold !== undefined) await this.recordDecision(hold, AUTOMATED_ACTOR);
+      if (hold !== undefined) holds.push(this.recordDecision(hold, AUTOMATED_ACTOR));
     }
+    await this.share(holds);
     if (valid.length > 0) await this.link?.publish({ kind: 'videos', videos: valid });
     return outcomes;
   }
@@ -531,7 +533,7 @@ export class Moteur {
     });
     const appended = await this.log.append(valid.map((v) => v.event)).catch(eachEventsOutcome);
     const durable: { event: LoggedEvent; video: Video }[] = [];
-    const judging: Promise<void>[] = [];
+    const judged: ModerationEntry[] = [];
     appended.forEach((result, i) => {
       const { event, video, index, sent } = valid[i]!;
       if (result.status === 'duplicate') outcomes[index] = { id: event.id, status: 'duplicate' };
@@ -544,11 +546,11 @@ export class Moteur {
         // A cluster node screens each event as it follows the log, this one's own too; but reports are judged
         // here, where their time of arrival is known, and shared with the other nodes.
         if (this.link === undefined) this.screen(logged, author, sent);
-        else if (logged.type === 'report') judging.push(this.judgeReport(logged, author, sent));
+        else if (logged.type === 'report') judged.push(...this.judgeReport(logged, author, sent));
         durable.push({ event: logged, video });
       }
     });
-    await Promise.all(judging);
+    await this.share(judged);
     // Learned right after the answer; in a cluster, every node (this one too) learns as it follows the log.
     if (this.link === undefined) await this.learning.enqueue(durable);
     return outcomes;
@@ -565,15 +567,24 @@ export class Moteur {
    */
   private screen(event: LoggedEvent, author: User, sent?: SignalTime): void {
     this.safety.observe(event);
-    if (this.link === undefined) void this.judgeReport(event, author, sent);
+    if (this.link === undefined) this.judgeReport(event, author, sent);
   }
 
-  /** A report weighed and added to its video's case; one that freezes the video's reach is an automated decision, recorded. Both are shared with the cluster. */
-  private async judgeReport(event: LoggedEvent, author: User, sent?: SignalTime): Promise<void> {
+  /**
+   * A report weighed and added to its video's case; one that freezes the video's reach is an automated decision,
+   * recorded. Returns what a cluster's other serving nodes must adopt.
+   */
+  private judgeReport(event: LoggedEvent, author: User, sent?: SignalTime): ModerationEntry[] {
     const judged = this.safety.report(event, author, sent);
-    if (judged === undefined) return;
-    await this.link?.shareModeration({ kind: 'report', report: judged.report });
-    if (judged.freeze !== undefined) await this.recordDecision(judged.freeze, AUTOMATED_ACTOR);
+    if (judged === undefined) return [];
+    const entries: ModerationEntry[] = [{ kind: 'report', report: judged.report }];
+    if (judged.freeze !== undefined) entries.push(this.recordDecision(judged.freeze, AUTOMATED_ACTOR));
+    return entries;
+  }
+
+  /** Shares changes to moderation with a cluster's other serving nodes, in order; resolved once they are durable. */
+  private async share(entries: readonly ModerationEntry[]): Promise<void> {
+    for (const entry of entries) await this.link?.shareModeration(entry);
   }
 
   /** What another serving node of the cluster took in or decided about moderation. */
@@ -602,8 +613,10 @@ export class Moteur {
         input.sensitiveTopics.map((t) => t.toLowerCase()),
       );
     if (decision.action === 'remove') await this.setVideoStatus(video, 'removed');
-    await this.recordDecision(decision, by, input.sensitiveTopics === undefined ? undefined : [...(this.safety.moderation.topicsOf(video.id) ?? [])]);
-    for (const hold of this.safety.afterDecision(decision, video, video.status === 'removed')) await this.recordDecision(hold, AUTOMATED_ACTOR);
+    const topics = input.sensitiveTopics === undefined ? undefined : [...(this.safety.moderation.topicsOf(video.id) ?? [])];
+    const recorded = [this.recordDecision(decision, by, topics)];
+    for (const hold of this.safety.afterDecision(decision, video, video.status === 'removed')) recorded.push(this.recordDecision(hold, AUTOMATED_ACTOR));
+    await this.share(recorded);
     return decision;
   }
 
@@ -611,7 +624,7 @@ export class Moteur {
   async appeal(decisionId: string, explanation: string, by: Actor, at = Date.now()): Promise<Appeal> {
     const appeal = this.safety.moderation.appeal(decisionId, explanation, at);
     this.recordAction('moderationAppeal', `${appeal.id} of ${decisionId}`, `video:${appeal.videoId}`, by);
-    await this.link?.shareModeration({ kind: 'appeal', appeal });
+    await this.share([{ kind: 'appeal', appeal }]);
     return appeal;
   }
 
@@ -632,15 +645,15 @@ export class Moteur {
     return { statement, creatorCopy: creatorCopyOf(decision, appealable) };
   }
 
-  /** A decision, recorded in the ledger and shared with the cluster (with the sensitive topics it set, if it set any). */
-  private async recordDecision(decision: Decision, by: Actor, sensitiveTopics?: string[]): Promise<void> {
+  /** A decision, recorded in the ledger; returns what a cluster's other serving nodes adopt (with the sensitive topics it set, if it set any). */
+  private recordDecision(decision: Decision, by: Actor, sensitiveTopics?: string[]): ModerationEntry {
     this.recordAction(
       'moderationDecision',
       `${decision.id}: ${decision.action} (${decision.category}, ${decision.decidedBy})`,
       `video:${decision.videoId}`,
       by,
     );
-    await this.link?.shareModeration({ kind: 'decision', decision, ...(sensitiveTopics !== undefined && { sensitiveTopics }) });
+    return { kind: 'decision', decision, ...(sensitiveTopics !== undefined && { sensitiveTopics }) };
   }
 
   private async setVideoStatus(video: Video, status: Video['status']): Promise<Video> {
