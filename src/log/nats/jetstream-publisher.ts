@@ -2,7 +2,7 @@ import { JetStreamApiError, type PubAck } from '@nats-io/jetstream';
 import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 
 /** How long an acknowledgement is awaited before the publish fails, as the client's own publish does by default. */
-const ACK_TIMEOUT_MS = 5000;
+const DEFAULT_ACK_TIMEOUT_MS = 5000;
 /** NATS's status for a message no subscriber took: no stream holds its subject. */
 const NO_RESPONDERS = 503;
 
@@ -35,13 +35,16 @@ export class JetStreamPublisher {
   private next = 0;
   private queued: { token: number; subject: string; data: string | Uint8Array; options: PublishOptions }[] = [];
 
-  constructor(private readonly nc: NatsConnection) {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS,
+  ) {
     this.subscription = nc.subscribe(`${this.prefix}.*`, {
       callback: (err, m) => {
         if (err === null) this.acknowledged(m);
       },
     });
-    this.sweeper = setInterval(() => this.failOverdue(), ACK_TIMEOUT_MS / 5).unref();
+    this.sweeper = setInterval(() => this.failOverdue(), ackTimeoutMs / 5).unref();
   }
 
   publish(subject: string, data: string | Uint8Array, options: PublishOptions = {}): Promise<PubAck> {
@@ -76,6 +79,7 @@ export class JetStreamPublisher {
   close(): void {
     clearInterval(this.sweeper);
     this.subscription.unsubscribe();
+    this.queued = [];
     for (const token of [...this.awaited.keys()]) this.settle(token)!.reject(new Error('the JetStream publisher was closed'));
   }
 
@@ -101,10 +105,10 @@ export class JetStreamPublisher {
 
   /** Publishes are awaited in the order they were made, so the overdue ones are the first. */
   private failOverdue(): void {
-    const due = Date.now() - ACK_TIMEOUT_MS;
+    const due = Date.now() - this.ackTimeoutMs;
     for (const [token, { sentAt }] of this.awaited) {
       if (sentAt > due) return;
-      this.settle(token)!.reject(new Error(`JetStream did not acknowledge a publish within ${ACK_TIMEOUT_MS} ms`));
+      this.settle(token)!.reject(new Error(`JetStream did not acknowledge a publish within ${this.ackTimeoutMs} ms`));
     }
   }
 }

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
+// One-shot hashing: a third of the CPU of a Hash object per call, and every event hashes its id and its person's.
+const sha256 = (text: string) => hash('sha256', text, 'buffer');
 
 /** The learner partition a person's events go to: the same person always lands on the same learner. */
 export function shardOf(userId: string, shards: number): number {
@@ -79,7 +80,7 @@ export class LogSubjects {
 
   /** The message id and claim key of an event id: a hash, since event ids are free text and header values are not. */
   eventKey(eventId: string): string {
-    return sha256(eventId).toString('hex');
+    return hash('sha256', eventId, 'hex');
   }
 
   idClaim(eventId: string): string {
