@@ -4,7 +4,9 @@
  * ingest (events/s) of known people and feed latency through one API node and through two,
  * the cross-node freshness (a follow acknowledged by one node until the other node's feed shows the followed
  * creator's newest video the person has not seen), how long the learner shards take to drain their part of the log once ingest stops, and each
- * shard's checkpoint size and resident memory. The API nodes apply the learner shards' model deltas
+ * shard's checkpoint size and resident memory. Each ingest is timed until the shards drained it, with the CPU
+ * seconds every process used meanwhile (this one's clients, the nodes, NATS and PostgreSQL), so events per core
+ * second size a cluster. The API nodes apply the learner shards' model deltas
  * (published every --delta-every ms), so a follow reaches the other node through the person's shard;
  * `--learn-from log` has each API node learn every event of the log itself instead.
  * Usage: node --import tsx bench/cluster.ts [--events N] [--feeds N] [--trials N] [--videos N] [--delta-every MS] [--learn-from deltas|log]
@@ -18,6 +20,7 @@ import { getJson, postJson } from './lib/http-client.ts';
 import { createMasterKey } from '../src/trust/crypto/master-key.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createClusterKey, startNode, type Node } from './lib/cluster-nodes.ts';
+import { cpuSecondsOf, cpuSecondsOfCommand } from './lib/process-cpu.ts';
 import { flag, latencySummary, note, print, round, scratchDir, timeCalls } from './lib/report.ts';
 import { syntheticEvents, syntheticVideos } from './lib/synthetic.ts';
 
@@ -101,16 +104,35 @@ async function main(): Promise<void> {
     return postJson(`${A}/v1/events`, { events: firstEvents.slice(at, at + BATCH) }, key);
   });
 
-  /** Ingest through the given nodes (batches spread over them), then feeds from them. */
+  /** CPU seconds used so far by each part of the cluster: this process (the clients), each node, and the services. */
+  const cpuByPart = () => ({
+    clients: ((used) => (used.user + used.system) / 1e6)(process.cpuUsage()),
+    apiNodes: cpuSecondsOf([a!.process.pid!, b!.process.pid!]),
+    learnerShards: cpuSecondsOf(learners.map((l) => l.process.pid!)),
+    nats: cpuSecondsOfCommand('nats-server'),
+    postgres: cpuSecondsOfCommand('postgres'),
+  });
+
+  /**
+   * Ingest through the given nodes (batches spread over them) until the learner shards have drained it, with
+   * the CPU every process used meanwhile, then feeds from them.
+   */
   const measure = async (urls: string[], prefix: string) => {
     const events = syntheticEvents(EVENTS / 2, VIDEOS, USERS, prefix.length, prefix);
     const parts = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => events.slice(i * BATCH, (i + 1) * BATCH));
     let next = 0;
     note(`ingest of ${events.length} events through ${urls.length} node(s)`);
+    const cpuBefore = cpuByPart();
     const ingest = await timeCalls(parts.length, CLIENTS, () => {
       const i = next++;
       return postJson(`${urls[i % urls.length]}/v1/events`, { events: parts[i] }, key);
     });
+    const learnersDrainedMs = await drained(name, SHARDS);
+    const cpuAfter = cpuByPart();
+    const cpuSeconds = Object.fromEntries(
+      Object.entries(cpuAfter).map(([part, seconds]) => [part, round(seconds - cpuBefore[part as keyof typeof cpuBefore], 2)]),
+    );
+    const cpuTotal = Object.values(cpuSeconds).reduce((sum, seconds) => sum + seconds, 0);
     let feed = 0;
     note(`${FEEDS} feeds from ${urls.length} node(s)`);
     const feeds = await timeCalls(FEEDS, CLIENTS, () => {
@@ -120,13 +142,17 @@ async function main(): Promise<void> {
     return {
       ingestEventsPerSec: Math.round(events.length / ingest.seconds),
       ingestBatchLatency: latencySummary(ingest.latenciesMs),
+      learnersDrainedMs,
+      cpuSeconds,
+      /** Events ingested and learned per second of one core, over every process of the cluster: what sizes it. */
+      eventsPerCoreSecond: Math.round(events.length / cpuTotal),
+      apiNodeCpuPerEventUs: round((cpuSeconds.apiNodes! * 1e6) / events.length, 1),
       feedsPerSec: Math.round(FEEDS / feeds.seconds),
       feedLatency: latencySummary(feeds.latenciesMs),
     };
   };
   const oneNode = await measure([A], 'one-');
   const twoNodes = await measure([A, B], 'two-');
-  const learnersDrainedMs = await drained(name, SHARDS);
 
   note(`${TRIALS} cross-node freshness trials`);
   const delays: number[] = [];
@@ -170,11 +196,11 @@ async function main(): Promise<void> {
     newPeopleIngest: { eventsPerSec: Math.round(USERS / newPeople.seconds), batchLatency: latencySummary(newPeople.latenciesMs) },
     oneNode,
     twoNodes,
+    twoNodesOverOne: round(twoNodes.ingestEventsPerSec / oneNode.ingestEventsPerSec, 2),
     crossNodeFreshness: { ...latencySummary(delays), meanMs: round(delays.reduce((s, d) => s + d, 0) / delays.length) },
-    learnersDrainedMs,
     learnerShards: await shardFigures(name, learners),
     residentMiB: { apiA: residentMiB(a!), apiB: residentMiB(b!) },
-    note: `two learner shards, two API nodes, PostgreSQL, NATS and the clients share the machine; ${LEARN_FROM === 'deltas' ? "the API nodes apply the shards' model deltas" : 'each API node learns from every event of the log'}`,
+    note: `two learner shards, two API nodes, PostgreSQL, NATS and the clients share the machine (cpuSeconds: from ingest until the shards drained it; nats and postgres count every client of those servers); ${LEARN_FROM === 'deltas' ? "the API nodes apply the shards' model deltas" : 'each API node learns from every event of the log'}`,
   });
 }
 

@@ -1,10 +1,12 @@
 /**
  * The JetStream event log alone (`NatsEventLog.append`, no HTTP, no sealing, no learning) on the local NATS:
  * events/s and batch latency with one caller and with several, and the client CPU each event costs. Every
- * append stores the event and claims its id, so each event is two acknowledged JetStream publishes.
+ * append stores the event in its region, orders it and claims its id: three acknowledged JetStream publishes
+ * an event. The NATS server's CPU is read from /proc when it runs on this machine.
  * Usage: node --import tsx bench/nats-log.ts [--events N] [--batch N] [--clients N]
  */
 import { NatsEventLog } from '../src/log/nats/nats-event-log.ts';
+import { cpuSecondsOfCommand } from './lib/process-cpu.ts';
 import { flag, latencySummary, note, print, round, timeCalls } from './lib/report.ts';
 
 const EVENTS = flag('events', 40_000);
@@ -23,18 +25,22 @@ async function run(clients: number, prefix: string) {
     let next = 0;
     note(`${EVENTS} events, batches of ${BATCH}, ${clients} caller(s)`);
     const cpu = process.cpuUsage();
+    const serverCpu = cpuSecondsOfCommand('nats-server');
     const calls = await timeCalls(Math.ceil(EVENTS / BATCH), clients, async () => {
       const at = next++ * BATCH;
       const outcomes = await log.append(events.slice(at, at + BATCH));
       if (outcomes.some((o) => o.status !== 'stored')) throw new Error('a fresh event was not stored');
     });
     const used = process.cpuUsage(cpu);
+    const serverSeconds = cpuSecondsOfCommand('nats-server') - serverCpu;
     if ((await log.count()) !== EVENTS) throw new Error(`the log holds ${await log.count()} events, not ${EVENTS}`);
     return {
       clients,
       eventsPerSec: Math.round(EVENTS / calls.seconds),
       batchLatency: latencySummary(calls.latenciesMs),
       clientCpuPerEventUs: round((used.user + used.system) / EVENTS, 1),
+      /** The NATS server's CPU over the same time, its other clients' work included. */
+      serverCpuPerEventUs: round((serverSeconds * 1e6) / EVENTS, 1),
     };
   } finally {
     await log.destroy();

@@ -16,6 +16,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { AppendOutcome, EventLog, LoggedSealedEvent, SealedEvent } from '../event-log.ts';
 import { decodeEvent, decodePlace, encodeEvent, encodePlace, type EventPlace } from './event-codec.ts';
 import { PartialAppendError, type PartialOutcome } from '../partial-append-error.ts';
+import { JetStreamPublisher } from './jetstream-publisher.ts';
 import { onceEach } from '../../core/once-each.ts';
 import { readAhead } from '../../core/read-ahead.ts';
 import { untilDone } from '../../core/retry.ts';
@@ -106,6 +107,7 @@ export class NatsEventLog implements EventLog {
     }),
   );
   private closed = false;
+  private readonly publisher: JetStreamPublisher;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -114,7 +116,9 @@ export class NatsEventLog implements EventLog {
     readonly subjects: LogSubjects,
     private readonly dedupWindowMs: number,
     private readonly placement: EventPlacement,
-  ) {}
+  ) {
+    this.publisher = new JetStreamPublisher(nc);
+  }
 
   async append(events: readonly SealedEvent[]): Promise<AppendOutcome[]> {
     const firstIndex = new Map<string, number>();
@@ -128,13 +132,16 @@ export class NatsEventLog implements EventLog {
     const settled = await Promise.allSettled(
       events.map((event, i) => {
         if (firstIndex.get(event.id) !== i) return Promise.resolve(DUPLICATE);
-        const stored = this.storeInRegion(event);
+        const key = this.subjects.eventKey(event.id);
+        const region = this.placement.assign(event.userId);
+        const subjects = this.subjects.eventSubjects(region, event.userId);
+        const stored = this.storeInRegion(event, key, region, subjects.stored);
         const ordered = Promise.all([stored, ordering]).then(([place]) => ({
           place,
-          ack: this.js.publish(this.subjects.eventOrder(event.userId), encodePlace(place), { msgID: this.subjects.eventKey(event.id) }),
+          ack: this.publisher.publish(subjects.ordered, encodePlace(place), { msgID: key }),
         }));
         ordering = ordered.catch(() => undefined);
-        return ordered.then(({ place, ack }) => this.claimOrdered(event, place, ack));
+        return ordered.then(({ place, ack }) => this.claimOrdered(key, place, ack));
       }),
     );
     const outcomes = settled.map((s): PartialOutcome => (s.status === 'fulfilled' ? s.value : failure(s.reason)));
@@ -142,17 +149,16 @@ export class NatsEventLog implements EventLog {
     return outcomes as AppendOutcome[];
   }
 
-  private async storeInRegion(event: SealedEvent): Promise<StoredPlace> {
-    const region = this.placement.assign(event.userId);
+  private async storeInRegion(event: SealedEvent, key: string, region: string, subject: string): Promise<StoredPlace> {
     await this.ensureRegionStream(region);
-    const ack = await this.js.publish(this.subjects.userEvents(region, event.userId), encodeEvent(event), { msgID: this.subjects.eventKey(event.id) });
+    const ack = await this.publisher.publish(subject, encodeEvent(event), { msgID: key });
     return { region, regionSeq: ack.seq, fresh: !ack.duplicate };
   }
 
   /** Claims the id of an event whose place was published; a copy whose id another message holds is deleted. */
-  private async claimOrdered(event: SealedEvent, place: StoredPlace, ordered: Promise<PubAck>): Promise<AppendOutcome> {
+  private async claimOrdered(key: string, place: StoredPlace, ordered: Promise<PubAck>): Promise<AppendOutcome> {
     const ack = await ordered;
-    const holder = await this.claim(event.id, ack.seq).catch((error: unknown) => {
+    const holder = await this.claim(key, ack.seq).catch((error: unknown) => {
       // Stored now but unclaimed: say where, so the caller can learn it (a resend will only find it a duplicate).
       throw new UnclaimedEvent(error, ack.duplicate ? undefined : ack.seq);
     });
@@ -180,10 +186,10 @@ export class NatsEventLog implements EventLog {
    * inside the window finds its own message's sequence, so an append that failed between storing and claiming
    * is completed by its retry.
    */
-  private async claim(eventId: string, seq: number): Promise<number | undefined> {
-    const subject = this.subjects.idClaim(eventId);
+  private async claim(key: string, seq: number): Promise<number | undefined> {
+    const subject = this.subjects.idClaimOfKey(key);
     try {
-      await this.js.publish(subject, String(seq), { expect: { lastSubjectSequence: 0 } });
+      await this.publisher.publish(subject, String(seq), { expectEmptySubject: true });
       return seq;
     } catch (err) {
       if (!(err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE)) throw err;
@@ -328,6 +334,7 @@ export class NatsEventLog implements EventLog {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.publisher.close();
     await this.nc.drain();
   }
 }

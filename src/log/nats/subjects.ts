@@ -1,11 +1,16 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
+// One-shot hashing: a third of the CPU of a Hash object per call, and every event hashes its id and its person's.
+const sha256 = (text: string) => hash('sha256', text, 'buffer');
 
 /** The learner partition a person's events go to: the same person always lands on the same learner. */
 export function shardOf(userId: string, shards: number): number {
-  return sha256(userId).readUInt32BE(0) % shards;
+  return shardOfDigest(sha256(userId), shards);
 }
+
+const shardOfDigest = (digest: Buffer, shards: number) => digest.readUInt32BE(0) % shards;
+/** A person's token in subject names: no user id appears in them. */
+const personToken = (digest: Buffer) => digest.toString('hex', 0, 16);
 
 /**
  * Stream and subject names of one log, which keeps personal data in the region of its person:
@@ -64,16 +69,26 @@ export class LogSubjects {
   }
 
   userEvents(region: string, userId: string): string {
-    return `${this.stream}.in.${region}.${sha256(userId).toString('hex', 0, 16)}`;
+    return `${this.stream}.in.${region}.${personToken(sha256(userId))}`;
+  }
+
+  /** Where an event of a person is stored in their region and where it is ordered, from one hash of their id. */
+  eventSubjects(region: string, userId: string): { stored: string; ordered: string } {
+    const digest = sha256(userId);
+    return { stored: `${this.stream}.in.${region}.${personToken(digest)}`, ordered: this.shardEvents(shardOfDigest(digest, this.shards)) };
   }
 
   /** The message id and claim key of an event id: a hash, since event ids are free text and header values are not. */
   eventKey(eventId: string): string {
-    return sha256(eventId).toString('hex');
+    return hash('sha256', eventId, 'hex');
   }
 
   idClaim(eventId: string): string {
-    return `${this.stream}.ids.${this.eventKey(eventId)}`;
+    return this.idClaimOfKey(this.eventKey(eventId));
+  }
+
+  idClaimOfKey(key: string): string {
+    return `${this.stream}.ids.${key}`;
   }
 
   get allIdClaims(): string {
