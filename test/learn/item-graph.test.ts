@@ -149,6 +149,31 @@ test('a training over many videos leaves the serving thread even with few engage
   await few.close();
 });
 
+test('a training whose content graph compares many videos leaves the serving thread, however few are engaged', async () => {
+  // 2,000 videos with content vectors, 3 of them engaged: the content graph compares every pair of the 2,000.
+  const videoCount = 2000;
+  const content = Float32Array.from({ length: videoCount * 2 }, (_, i) => (i % 2 === 0 ? Math.cos(i) : Math.sin(i)));
+  const data: GraphTrainingData = {
+    videoCount,
+    personStart: Int32Array.from([0, 3]),
+    videos: Int32Array.from([0, 1, 2]),
+    contentDim: 2,
+    content,
+    options: DEFAULT_ITEM_GRAPH,
+  };
+  const background = new BackgroundGraph(() => data, DEFAULT_ITEM_GRAPH, DEFAULT_GRAPH_WEIGHTS, {
+    quietMs: 0,
+    maxStaleMs: 10_000,
+    workerFrom: 50_000,
+    automatic: true,
+  });
+  background.changed(true);
+  await background.settled();
+  assert.equal(background.workerTrainings, 1, 'trained on the worker thread');
+  assert.ok(background.graph?.content !== undefined, 'with its content graph');
+  await background.close();
+});
+
 test('without automatic upkeep the graph trains only when told, on the calling thread, once the changes have grown enough', async () => {
   const background = new BackgroundGraph(() => blocks(30), blocks().options, DEFAULT_GRAPH_WEIGHTS, {
     quietMs: 0,

@@ -6,7 +6,7 @@
  * The graph is not saved: it is derived from the learners' state, and retrained from it after a start.
  */
 import { RequestWorker } from '../../core/request-worker.ts';
-import { trainItemGraph, type GraphTrainingData, type ItemGraph, type ItemGraphOptions } from './item-graph.ts';
+import { contentGraphVideos, trainItemGraph, type GraphTrainingData, type ItemGraph, type ItemGraphOptions } from './item-graph.ts';
 import { PersonGraphScores, type GraphWeights } from './person-graph-scores.ts';
 import { warn } from '../../core/warnings.ts';
 
@@ -30,7 +30,8 @@ export interface GraphUpkeep {
 type Collect = () => Omit<GraphTrainingData, 'options'>;
 
 /**
- * EASE's closed form and the low-pass filter cost the cube of the engaged videos: past this many, a training
+ * EASE's closed form and the low-pass filter cost the cube of the engaged videos, and the content graph the square
+ * of the catalog's (20,000 videos held the serving thread for 20 s a training): past this many, a training
  * with few engagements still holds a thread for seconds (2,000 videos held the serving thread for minutes on a
  * loaded machine), so it leaves the serving thread.
  */
@@ -162,7 +163,8 @@ export class BackgroundGraph {
     this.firstUntrainedAt = Infinity;
     const data: GraphTrainingData = { ...this.collect(), options: this.options };
     try {
-      const small = data.videos.length <= this.upkeep.workerFrom && distinctVideos(data) <= SERVING_THREAD_VIDEOS;
+      const small =
+        data.videos.length <= this.upkeep.workerFrom && distinctVideos(data) <= SERVING_THREAD_VIDEOS && contentGraphVideos(data) <= SERVING_THREAD_VIDEOS;
       const graph = small ? trainItemGraph(data) : await this.onWorker(data);
       if (!this.closed) this.swapIn(graph);
     } catch (error) {

@@ -205,13 +205,29 @@ function lowPassOver(data: ImplicitInteractions, popularity: Float64Array, engag
   return { rank, position, videos: Int32Array.from(covered), left: Float32Array.from(left), right: Float32Array.from(right) };
 }
 
+/**
+ * How many videos the content graph compares pairwise (0 when there is none): every video, once at least two
+ * have a content vector, while no more than `contentMaxVideos` have one. Its cost is this number squared.
+ */
+export function contentGraphVideos(input: Pick<GraphTrainingData, 'videoCount' | 'contentDim' | 'content' | 'options'>): number {
+  const { videoCount: n, contentDim: dim, content } = input;
+  let withContent = 0;
+  for (let i = 0; i < n && withContent <= input.options.contentMaxVideos; i++) {
+    for (let d = i * dim; d < (i + 1) * dim; d++) {
+      if (content[d] !== 0) {
+        withContent++;
+        break;
+      }
+    }
+  }
+  return withContent < 2 || withContent > input.options.contentMaxVideos ? 0 : n;
+}
+
 /** Each video's nearest videos by content embedding (only while the catalog is small enough to compare every pair). */
 function contentLinks(input: GraphTrainingData): NeighbourTable | undefined {
-  const n = input.videoCount;
+  const n = contentGraphVideos(input);
+  if (n === 0) return undefined;
   const dim = input.contentDim;
-  let withContent = 0;
-  for (let i = 0; i < n; i++) if (input.content.subarray(i * dim, (i + 1) * dim).some((x) => x !== 0)) withContent++;
-  if (withContent < 2 || withContent > input.options.contentMaxVideos) return undefined;
   const k = Math.min(input.options.contentNeighbours, n - 1);
   const { targets, weights } = neighbourGraph(input.content.subarray(0, n * dim), dim, n, k);
   return { k, targets, weights: Float32Array.from(weights) };
