@@ -38,7 +38,7 @@ export interface FeedConfig {
   trendingKeep: number;
   /** The score: a weighted sum of the multi-task ranker's predictions... */
   scoreWeights: Record<Task, number>;
-  /** ...plus the item graph's score for the person (in [0, 1]) times this weight. */
+  /** ...plus the item graph's score for the person (in [0, 1], plus EASE's share on small catalogs) times this weight. */
   graphScoreWeight: number;
   /** How the item graph's views add up to a person's graph score. */
   graphWeights: GraphWeights;

@@ -106,7 +106,13 @@ export class EngineLearning {
     const { itemGraph, graphUpkeep } = config.learning;
     // Only the For You pipeline reads the graph: the baseline policies' engines never train it.
     const used = config.feed.policy === 'for-you';
-    this.graph = new BackgroundGraph(() => this.state.engagementRows(itemGraph.contentMaxVideos), itemGraph, config.feed.graphWeights, graphUpkeep, used);
+    this.graph = new BackgroundGraph(
+      () => this.state.engagementRows(itemGraph.contentMaxVideos, itemGraph.easeMaxVideos),
+      itemGraph,
+      config.feed.graphWeights,
+      graphUpkeep,
+      used,
+    );
     this.queue = new LearnQueue((event, video) => this.apply(event, video), config.learning.maxPendingEvents);
     this.deltas = new EngineDeltas(
       () => this.learners,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BackgroundGraph } from '../../src/learn/retrained/background-graph.ts';
 import { DEFAULT_ITEM_GRAPH, trainItemGraph, type GraphTrainingData } from '../../src/learn/retrained/item-graph.ts';
-import { DEFAULT_GRAPH_WEIGHTS, PersonGraphScores } from '../../src/learn/retrained/person-graph-scores.ts';
+import { DEFAULT_GRAPH_WEIGHTS, PersonGraphScores, type GraphWeights } from '../../src/learn/retrained/person-graph-scores.ts';
 import { until } from '../support/until.ts';
 
 /**
@@ -65,7 +65,11 @@ test('the walk links videos only through people who engaged with both; the conte
   assert.equal(trainItemGraph({ ...blocks(), options: { ...blocks().options, easeMaxVideos: 17 } }).ease, undefined, 'more engaged videos than EASE may take');
 });
 
-test('a person’s best videos are new videos of their own block, scores in [0, 1], and content reaches the unengaged video', () => {
+/** A graph score's ceiling: EASE's weight adds to that of the views every catalog has (person-graph-scores.ts). */
+const { walk, lowPass, content, ease } = DEFAULT_GRAPH_WEIGHTS;
+const MAX_SCORE = 1 + ease / (walk + lowPass + content);
+
+test('a person’s best videos are new videos of their own block, scores in [0, 1 + EASE’s share], and content reaches the unengaged video', () => {
   const graph = trainItemGraph(blocks());
   const scores = new PersonGraphScores(graph, DEFAULT_GRAPH_WEIGHTS).compute([0, 3, 6]);
   const best = scores.best(7, () => true);
@@ -73,7 +77,7 @@ test('a person’s best videos are new videos of their own block, scores in [0, 
   for (const { slot, score } of best) {
     assert.equal(blockOf(slot), 0, `slot ${slot} is of the other block`);
     assert.ok(![0, 3, 6].includes(slot), 'a video of the history is never proposed');
-    assert.ok(score > 0 && score <= 1 + 1e-9);
+    assert.ok(score > 0 && score <= MAX_SCORE + 1e-9);
   }
   assert.ok(
     best.some((b) => b.slot === 9),
@@ -87,7 +91,7 @@ test('a person’s best videos are new videos of their own block, scores in [0, 
   assert.ok(scores.score(1) < 1e-6, `the other block's video 1 scores ${scores.score(1)}`);
 });
 
-test("a score stays in [0, 1] for every video, the person's own history included", () => {
+test("a score stays in [0, 1 + EASE's share] for every video, the person's own history included", () => {
   // Twenty people share videos 0 and 1, one goes on to 2: for someone with 0 and 1, video 2 is the best new one,
   // while 0 and 1 link each other far more strongly.
   const rows = [...Array.from({ length: 20 }, () => [0, 1]), [1, 2], [3, 4]];
@@ -96,8 +100,30 @@ test("a score stays in [0, 1] for every video, the person's own history included
   const options = { ...DEFAULT_ITEM_GRAPH, lowPassRank: 2, contentNeighbours: 0 };
   const graph = trainItemGraph({ videoCount: 5, personStart, videos: Int32Array.from(rows.flat()), contentDim: 1, content: new Float32Array(5), options });
   const scores = new PersonGraphScores(graph, DEFAULT_GRAPH_WEIGHTS).compute([0, 1]);
-  for (let slot = 0; slot < 5; slot++) assert.ok(scores.score(slot) >= 0 && scores.score(slot) <= 1 + 1e-9, `video ${slot} scores ${scores.score(slot)}`);
+  const max = 1 + ease / (walk + lowPass);
+  for (let slot = 0; slot < 5; slot++) assert.ok(scores.score(slot) >= 0 && scores.score(slot) <= max + 1e-9, `video ${slot} scores ${scores.score(slot)}`);
   assert.ok(scores.score(2) > scores.score(3), 'the video linked to the history scores above an unlinked one');
+});
+
+test('a person’s latest positives count most: the same videos in another order lead to the other block', () => {
+  const graph = trainItemGraph(blocks());
+  const bestBlock = (weights: GraphWeights, history: number[]) => blockOf(new PersonGraphScores(graph, weights).compute(history).best(1, () => true)[0]!.slot);
+  const recency = { ...DEFAULT_GRAPH_WEIGHTS, recentBoost: 30, recentScale: 1 };
+  assert.equal(bestBlock(recency, [0, 3, 6, 11, 12]), 1, 'last engaged with block 1');
+  assert.equal(bestBlock(recency, [11, 12, 0, 3, 6]), 0, 'last engaged with block 0');
+  assert.equal(bestBlock({ ...recency, recentBoost: 0 }, [0, 3, 6, 11, 12]), 0, 'without recency, the block of most of the history');
+});
+
+test('EASE learns from every kept positive when they are given, the other views from the recent rows', () => {
+  const recent = blocks();
+  // The kept rows: everyone engaged with block 1 only (videos 10 to 18).
+  const keptRows = Array.from({ length: 30 }, (_, p) => [0, 1, 2, 3].map((k) => 10 + ((p + k * 2) % 9)));
+  const personStart = new Int32Array(31);
+  keptRows.forEach((row, p) => (personStart[p + 1] = personStart[p]! + row.length));
+  const graph = trainItemGraph({ ...recent, easeRows: { personStart, videos: Int32Array.from(keptRows.flat()) } });
+  const linked = (table: { k: number; targets: Int32Array }, v: number) => table.targets[v * table.k]! >= 0;
+  assert.ok(linked(graph.walk, 0), 'the walk learns block 0 from the recent rows');
+  assert.ok(!linked(graph.ease!, 0) && linked(graph.ease!, 10), 'EASE learns block 1 alone, from the kept rows');
 });
 
 test('the background graph retrains once engagements are quiet, at once after an erasure, and the worker trains the same graph', async () => {

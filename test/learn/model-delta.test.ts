@@ -31,6 +31,9 @@ const counters = (learners: OnlineLearners, now: number) =>
     COUNTERS.filter((c) => c !== 'relativeWatch'),
   );
 
+/** The person's positives kept for the item graph, by video id (slots differ between replicas). */
+const keptPositives = (learners: OnlineLearners, userId: string) => learners.positiveSlots(userId).map((slot) => learners.videoAt(slot).id);
+
 test('two replicas exchanging model deltas hold the exact counters of one process that learned every event', () => {
   const world = makeWorld();
   const events = behave(world, 40, 4000);
@@ -81,6 +84,20 @@ test('two replicas exchanging model deltas hold the exact counters of one proces
   // A person's embedding on the other replica is their own shard's, value for value.
   const someone = events.find((e) => replicas[shardOf(e.userId, 2)]!.about(e.userId).interestVector !== null)!.userId;
   assert.deepEqual(replicas[1 - shardOf(someone, 2)]!.about(someone).interestVector, replicas[shardOf(someone, 2)]!.about(someone).interestVector);
+});
+
+test("a person's positives kept beyond Swing's window (the item graph's) reach the other replica", () => {
+  const world = makeWorld();
+  // Four people with a thousand events each: far more positives than Swing's window of 30.
+  const events = behave(world, 4, 4000).filter((e) => shardOf(e.userId, 2) === 0);
+  const [learned, other] = [replica(world.videos, world.byId), replica([...world.videos].reverse(), world.byId)];
+  learned.deltas.record();
+  for (const e of events) learned.observe(e, world.byId.get(e.videoId)!);
+  other.deltas.apply(decodeDelta(encodeDelta({ shard: 0, shards: 2, position: learned.lastAppliedSeq, delta: learned.deltas.take() })).delta, () => false);
+  const someone = events[0]!.userId;
+  const kept = keptPositives(learned.learners, someone);
+  assert.ok(kept.length > 30, `${kept.length} positives kept`);
+  assert.deepEqual(keptPositives(other.learners, someone), kept);
 });
 
 test('a model delta that is not one, or is cut short, is refused', () => {

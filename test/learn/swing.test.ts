@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Swing } from '../../src/learn/online/swing.ts';
 
-const options = { alpha: 1, recentPositivesPerUser: 30, recentUsersPerItem: 20, neighboursPerItem: 3 };
+const options = { alpha: 1, recentPositivesPerUser: 30, positivesPerUser: 100, recentUsersPerItem: 20, neighboursPerItem: 3 };
 
 test('two people engaging with the same two items make them neighbours, symmetric', () => {
   const swing = new Swing(options);
@@ -49,4 +49,27 @@ test('forgetUser removes the person from every engager window', () => {
   swing.addPositive('b', 1);
   swing.addPositive('b', 2);
   assert.equal(swing.neighbours(1), undefined, 'b finds no one to pair with');
+});
+
+test('positives older than the window are kept for the item graph but no longer pair or score', () => {
+  const swing = new Swing({ ...options, recentPositivesPerUser: 2, positivesPerUser: 4 });
+  for (const item of [1, 2, 3, 4, 5]) swing.addPositive('a', item);
+  assert.deepEqual(swing.keptPositives('a'), [2, 3, 4, 5], 'the oldest beyond positivesPerUser is dropped');
+  assert.deepEqual(swing.recentPositives('a'), [4, 5]);
+  swing.addPositive('b', 2);
+  swing.addPositive('b', 5);
+  assert.equal(swing.neighbours(5), undefined, "a's 2 is outside a's window: b's 2 and 5 pair with nothing of a's");
+  swing.addPositive('b', 4);
+  assert.ok(swing.neighbours(4)!.score(5) > 0, "a's 4 and 5 are within it");
+});
+
+test('a kept positive engaged with again moves back into the window', () => {
+  const swing = new Swing({ ...options, recentPositivesPerUser: 2, positivesPerUser: 4 });
+  for (const item of [1, 2, 3]) swing.addPositive('a', item);
+  swing.addPositive('b', 7);
+  swing.addPositive('b', 1);
+  assert.equal(swing.neighbours(7), undefined, "1 has left a's window");
+  swing.addPositive('a', 1);
+  assert.deepEqual(swing.keptPositives('a'), [2, 3, 1]);
+  assert.deepEqual(swing.recentPositives('a'), [3, 1]);
 });

@@ -3,6 +3,9 @@
  * newest videos of a person's strongest affinities or of one key, and the slots the item graph works in.
  */
 import type { LearnedParts } from './learned-parts.ts';
+import type { GraphTrainingData } from '../retrained/item-graph.ts';
+
+type GraphRows = Omit<GraphTrainingData, 'options'>;
 
 const AFFINITY_GROUPS = [
   { prefix: 'creator:', top: 5 },
@@ -144,9 +147,9 @@ export class Candidates implements LearnedCandidates {
     return out;
   }
 
-  /** The person's recent positives by catalog slot, oldest first (a live view: copy it to keep it). */
+  /** The person's kept positives by catalog slot, oldest first (a live view: copy it to keep it). */
   positiveSlots(userId: string): readonly number[] {
-    return this.parts.swing.recentPositives(userId);
+    return this.parts.swing.keptPositives(userId);
   }
 
   slotOf(videoId: string): number | undefined {
@@ -159,18 +162,28 @@ export class Candidates implements LearnedCandidates {
   }
 
   /**
-   * Everyone's recent positives as compressed rows over catalog slots, and the content vectors while the catalog
-   * holds at most `contentUpTo` videos: what the item graph is trained on (src/learn/retrained/). Rows name no one.
+   * Everyone's recent positives (Swing's window) as compressed rows over catalog slots, the content vectors while
+   * the catalog holds at most `contentUpTo` videos, and everyone's kept positives while it holds at most `keptUpTo`:
+   * what the item graph is trained on (src/learn/retrained/). Rows name no one.
    */
-  engagementRows(contentUpTo: number): { videoCount: number; personStart: Int32Array; videos: Int32Array; contentDim: number; content: Float32Array } {
+  engagementRows(contentUpTo: number, keptUpTo: number): GraphRows {
     const { swing, catalog } = this.parts;
-    const lists = [...swing.everyonesPositives()].filter((list) => list.length > 0);
-    const personStart = new Int32Array(lists.length + 1);
-    lists.forEach((list, p) => (personStart[p + 1] = personStart[p]! + list.length));
-    const videos = new Int32Array(personStart[lists.length]!);
-    lists.forEach((list, p) => videos.set(list, personStart[p]!));
+    const rows = (recent: boolean) => {
+      const lists = [...swing.everyonesPositives(recent)].filter((list) => list.length > 0);
+      const personStart = new Int32Array(lists.length + 1);
+      lists.forEach((list, p) => (personStart[p + 1] = personStart[p]! + list.length));
+      const videos = new Int32Array(personStart[lists.length]!);
+      lists.forEach((list, p) => videos.set(list, personStart[p]!));
+      return { personStart, videos };
+    };
     const contentDim = catalog.contentDim;
-    return { videoCount: catalog.size, personStart, videos, contentDim, content: catalog.size <= contentUpTo ? catalog.contentVectors() : new Float32Array(0) };
+    return {
+      videoCount: catalog.size,
+      ...rows(true),
+      contentDim,
+      content: catalog.size <= contentUpTo ? catalog.contentVectors() : new Float32Array(0),
+      ...(catalog.size <= keptUpTo ? { easeRows: rows(false) } : {}),
+    };
   }
 
   private slotFilter(accept: ((videoId: string) => boolean) | undefined): (slot: number) => boolean {

@@ -39,6 +39,8 @@ export interface OnlineConfig {
     /** Smoothing of the user-pair overlap: a pair contributes 1 / (alpha + shared items). */
     alpha: number;
     recentPositivesPerUser: number;
+    /** Positives kept per person for the item graph (src/learn/retrained/), beyond Swing's window. */
+    positivesPerUser: number;
     recentUsersPerItem: number;
     neighboursPerItem: number;
   };
@@ -75,7 +77,7 @@ export const DEFAULT_ONLINE_CONFIG: OnlineConfig = {
   tasteKeysPerUser: 300,
   statsHalfLifeMs: 3 * 86_400_000,
   freshnessHalfLifeMs: 2 * 86_400_000,
-  swing: { alpha: 1, recentPositivesPerUser: 30, recentUsersPerItem: 20, neighboursPerItem: 50 },
+  swing: { alpha: 1, recentPositivesPerUser: 30, positivesPerUser: 1000, recentUsersPerItem: 20, neighboursPerItem: 50 },
   exposure: { windowMs: 30 * 60_000, openPerUser: 16 },
   ranker: { learningRate: 0.05 },
   scoreWeights: { watch: 1, like: 1, share: 2, comment: 0.5, follow: 3, skip: -1 },

@@ -86,6 +86,11 @@ export class LearnedParts implements LearnedState {
     return this.swing.recentPositives(userId).map((slot) => this.catalog.get(slot).id);
   }
 
+  /** Every positive kept for the person (video ids, the recent ones last): what the item graph reads of them. */
+  keptPositives(userId: string): string[] {
+    return this.swing.keptPositives(userId).map((slot) => this.catalog.get(slot).id);
+  }
+
   /** The centroid of the person's recent positives' item vectors, or undefined when none has one. */
   positivesCentroid(userId: string): Float32Array | undefined {
     const positives = this.swing.recentPositives(userId);

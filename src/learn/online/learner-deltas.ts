@@ -145,12 +145,12 @@ export class LearnerDeltas {
     this.parts.refreshContentVectors();
   }
 
-  /** One person's whole state (embedding row, taste, recent positives, open exposures), by video id, for a model delta. */
+  /** One person's whole state (embedding row, taste, kept positives, open exposures), by video id, for a model delta. */
   writePerson(userId: string, w: ByteWriter): void {
     const { factorization, taste, exposures, catalog } = this.parts;
     factorization.users.writeEntry(userId, w);
     taste.writeEntry(userId, w);
-    w.strings(this.parts.recentPositives(userId));
+    w.strings(this.parts.keptPositives(userId));
     const open = exposures.of(userId);
     w.u32(open.length);
     for (const e of open) {

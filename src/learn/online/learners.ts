@@ -167,8 +167,8 @@ export class OnlineLearners implements LearnedCandidates, LearnedScores, Learned
     return this.candidates.videoAt(slot);
   }
 
-  engagementRows(contentUpTo: number): ReturnType<Candidates['engagementRows']> {
-    return this.candidates.engagementRows(contentUpTo);
+  engagementRows(contentUpTo: number, keptUpTo: number): ReturnType<Candidates['engagementRows']> {
+    return this.candidates.engagementRows(contentUpTo, keptUpTo);
   }
 
   score(userId: string | undefined, videoIds: readonly string[], weights?: Record<Task, number>): (number | undefined)[] {

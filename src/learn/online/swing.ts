@@ -9,19 +9,26 @@
  * The contribution uses the overlap as it stands then (earlier contributions are not re-weighted later),
  * and I(u), U(j) are bounded windows of recent positives and recent engagers. Memory is bounded by keeping
  * the top `neighboursPerItem` per item.
+ *
+ * Each person's positives are kept further back than Swing's window (`positivesPerUser`): the item graph
+ * (src/learn/retrained/) is trained on them and scores a person by them, and it ranks better on everything a
+ * person engaged with than on their last few videos.
  */
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { NeighbourList } from './neighbour-list.ts';
 
 export interface SwingOptions {
   alpha: number;
+  /** Swing's window I(u): the person's latest positives that pair and score. */
   recentPositivesPerUser: number;
+  /** Positives kept per person (at least the window), oldest dropped first. */
+  positivesPerUser: number;
   recentUsersPerItem: number;
   neighboursPerItem: number;
 }
 
 export class Swing {
-  /** Person → slots of recent positives, oldest first. */
+  /** Person → slots of kept positives, oldest first (Swing reads the last `recentPositivesPerUser`). */
   private readonly positives = new Map<string, number[]>();
   /** Slot → people who recently engaged with it, oldest first. */
   private engagers: (string[] | undefined)[] = [];
@@ -39,13 +46,21 @@ export class Swing {
     return this.positives.size;
   }
 
+  /** The person's latest positives, Swing's window (a copy when older ones are kept). */
   recentPositives(userId: string): readonly number[] {
+    const mine = this.positives.get(userId) ?? [];
+    return mine.length <= this.options.recentPositivesPerUser ? mine : mine.slice(-this.options.recentPositivesPerUser);
+  }
+
+  /** Every positive kept for the person, oldest first (a live view). */
+  keptPositives(userId: string): readonly number[] {
     return this.positives.get(userId) ?? [];
   }
 
-  /** Every person's recent positives, for the models retrained from everyone's engagements at once. */
-  everyonesPositives(): IterableIterator<readonly number[]> {
-    return this.positives.values();
+  /** Every person's kept positives (`recent`: their windows), for the models retrained from everyone's engagements at once. */
+  *everyonesPositives(recent: boolean): IterableIterator<readonly number[]> {
+    const window = this.options.recentPositivesPerUser;
+    for (const mine of this.positives.values()) yield recent && mine.length > window ? mine.slice(-window) : mine;
   }
 
   neighbours(slot: number): NeighbourList | undefined {
@@ -60,14 +75,17 @@ export class Swing {
     }
     const already = mine.indexOf(slot);
     if (already >= 0) {
-      // Already counted: only its recency changes.
+      const inWindow = already >= mine.length - this.options.recentPositivesPerUser;
       mine.splice(already, 1);
-      mine.push(slot);
-      return;
+      // Already counted within the window: only its recency changes. One older than the window pairs anew.
+      if (inWindow) {
+        mine.push(slot);
+        return;
+      }
     }
-    this.pairWithEngagers(userId, mine, slot);
+    this.pairWithEngagers(userId, this.recentPositives(userId), slot);
     mine.push(slot);
-    if (mine.length > this.options.recentPositivesPerUser) mine.shift();
+    if (mine.length > Math.max(this.options.positivesPerUser, this.options.recentPositivesPerUser)) mine.shift();
     const engagers = (this.engagers[slot] ??= []);
     engagers.push(userId);
     if (engagers.length > this.options.recentUsersPerItem) engagers.shift();
@@ -84,11 +102,13 @@ export class Swing {
       if (other === userId) continue;
       const theirs = this.positives.get(other);
       if (theirs === undefined) continue;
+      // Their window, read in place: this runs for every engager of every positive learned.
+      const from = Math.max(0, theirs.length - this.options.recentPositivesPerUser);
       shared.length = 0;
-      for (const s of theirs) if (s !== slot && this.marks[s] === stamp) shared.push(s);
+      for (let k = from; k < theirs.length; k++) if (theirs[k] !== slot && this.marks[theirs[k]!] === stamp) shared.push(theirs[k]!);
       if (shared.length === 0) continue;
       // The pair shares `shared` plus this slot.
-      const contribution = weightU / Math.sqrt(theirs.length + 1) / (alpha + shared.length + 1);
+      const contribution = weightU / Math.sqrt(theirs.length - from + 1) / (alpha + shared.length + 1);
       for (const s of shared) {
         this.addPair(slot, s, contribution);
         this.onPair?.(slot, s, contribution);

@@ -197,7 +197,11 @@ export class BackgroundGraph {
     this.workerTrainings++;
     this.worker ??= new RequestWorker<GraphTrainingData, ItemGraph>(new URL('./item-graph-worker.ts', import.meta.url), undefined, 'item graph training');
     // The rows and vectors were made for this training alone: moved to the thread, not copied.
-    return this.worker.request(data, [data.personStart.buffer, data.videos.buffer, data.content.buffer] as ArrayBuffer[]);
+    const rows = [data.personStart, data.videos, data.content, data.easeRows?.personStart, data.easeRows?.videos];
+    return this.worker.request(
+      data,
+      rows.filter((row) => row !== undefined).map((row) => row.buffer as ArrayBuffer),
+    );
   }
 }
 

@@ -77,36 +77,56 @@ export interface ItemGraph {
   ease: NeighbourTable | undefined;
 }
 
-/** What a training run is given: each person's engaged videos as compressed rows, and the videos' embeddings. */
-export interface GraphTrainingData {
-  videoCount: number;
-  /** Videos of person p are videos[personStart[p] .. personStart[p+1]). */
+/** Each person's engaged videos as compressed rows: those of person p are videos[personStart[p] .. personStart[p+1]). */
+export interface EngagementRows {
   personStart: Int32Array;
   videos: Int32Array;
+}
+
+/**
+ * What a training run is given: each person's recent engaged videos as compressed rows (the walk, the filter), the
+ * videos' embeddings, and, for EASE, every positive kept per person: the regression gains from all of them, while
+ * the walk and the filter, trained on them, are dominated by the heaviest people (docs/benchmarks.md).
+ */
+export interface GraphTrainingData extends EngagementRows {
+  videoCount: number;
   /** Unit content vectors by video, `contentDim` numbers each (zeros for a video without one). */
   contentDim: number;
   content: Float32Array;
+  /** Every kept positive per person, while EASE may be learned (undefined: EASE learns from the recent rows). */
+  easeRows?: EngagementRows;
   options: ItemGraphOptions;
 }
 
 export function trainItemGraph(input: GraphTrainingData): ItemGraph {
-  const people = input.personStart.length - 1;
-  const users = new Int32Array(input.videos.length);
-  for (let p = 0; p < people; p++) users.fill(p, input.personStart[p]!, input.personStart[p + 1]!);
-  const data = implicitInteractions(users, input.videos, people, input.videoCount);
+  const data = interactionsOf(input, input.videoCount);
   const { options } = input;
   const popularity = itemPopularity(data);
   const engaged: number[] = [];
   for (let i = 0; i < data.itemCount; i++) if (popularity[i]! > 0) engaged.push(i);
   return {
     videoCount: input.videoCount,
-    people,
+    people: data.userCount,
     engagements: data.itemsOfUser.length,
     walk: walkLinks(data, popularity, options),
     lowPass: options.lowPassRank > 0 ? lowPassOver(data, popularity, engaged, options) : undefined,
     content: options.contentNeighbours > 0 ? contentLinks(input) : undefined,
-    ease: engaged.length >= 2 && engaged.length <= options.easeMaxVideos ? easeLinks(data, options) : undefined,
+    ease: easeOver(input.easeRows === undefined ? data : interactionsOf(input.easeRows, input.videoCount), options),
   };
+}
+
+function interactionsOf(rows: EngagementRows, videoCount: number): ImplicitInteractions {
+  const people = rows.personStart.length - 1;
+  const users = new Int32Array(rows.videos.length);
+  for (let p = 0; p < people; p++) users.fill(p, rows.personStart[p]!, rows.personStart[p + 1]!);
+  return implicitInteractions(users, rows.videos, people, videoCount);
+}
+
+/** EASE's links, while at least two and at most `easeMaxVideos` videos are engaged with. */
+function easeOver(data: ImplicitInteractions, options: ItemGraphOptions): NeighbourTable | undefined {
+  let engaged = 0;
+  for (const p of itemPopularity(data)) if (p > 0) engaged++;
+  return engaged >= 2 && engaged <= options.easeMaxVideos ? easeLinks(data, options) : undefined;
 }
 
 /** EASE's strongest positive links per engaged video (each keeps as many as the walk). */

@@ -1,21 +1,32 @@
 import { BestSlots } from '../../core/best-slots.ts';
 import type { ItemGraph, NeighbourTable } from './item-graph.ts';
 
-/** How much each view of the item graph counts in a person's score: chosen on the tuning half of TikTok's val.csv, EASE's on MovieLens leave-last-out's validation items (TikTok has too many videos for it). */
+/** How much each view of the item graph counts in a person's score, and how much more their latest positives count. */
 export interface GraphWeights {
   walk: number;
   lowPass: number;
   content: number;
   /** EASE's links, which exist only while few videos are engaged with (src/learn/retrained/item-graph.ts). */
   ease: number;
+  /**
+   * A positive counts 1 + recentBoost × e^(−age / recentScale), its age being the positives the person added
+   * since: what someone engaged with last says most about what they want next.
+   */
+  recentBoost: number;
+  recentScale: number;
 }
 
-export const DEFAULT_GRAPH_WEIGHTS: GraphWeights = { walk: 1, lowPass: 0.6, content: 0.2, ease: 4 };
+/**
+ * walk, lowPass, content: chosen on the tuning half of TikTok's val.csv; ease, recentBoost and recentScale on MovieLens
+ * leave-last-out's inner split (the training ratings with each person's second-to-last one held out, docs/evaluation.md).
+ */
+export const DEFAULT_GRAPH_WEIGHTS: GraphWeights = { walk: 1, lowPass: 0.6, content: 0.2, ease: 16, recentBoost: 30, recentScale: 10 };
 
 /**
- * One person's scores over the item graph, from the videos they engaged with: each view's scores scaled so that
- * their best new video scores 1, weighted, and divided by the weights' total, so a score lies in [0, 1]. The
- * arrays are reused from person to person (a feed at a million videos allocates none of them).
+ * One person's scores over the item graph, from the videos they engaged with (the latest counting most): each
+ * view's scores scaled so that their best new video scores 1, weighted, and divided by the weights' total but
+ * EASE's, so a score lies in [0, 1], plus EASE's share where the graph has EASE. The arrays are reused from person
+ * to person (a feed at a million videos allocates none of them).
  */
 export class PersonGraphScores {
   private readonly combined: Float64Array;
@@ -26,6 +37,8 @@ export class PersonGraphScores {
   private readonly termTouched: Int32Array;
   private readonly profile: Float64Array;
   private readonly lowPassScores: Float64Array;
+  /** How much each of the person's known positives counts (recency), in the order of `known`. */
+  private readonly strength: number[] = [];
   private history: readonly number[] = [];
 
   constructor(
@@ -48,8 +61,15 @@ export class PersonGraphScores {
     this.touchedCount = 0;
     for (const slot of this.history) if (slot < this.graph.videoCount) this.inHistory[slot] = 0;
     this.history = history;
-    const known = history.filter((slot) => slot < this.graph.videoCount);
-    for (const slot of known) this.inHistory[slot] = 1;
+    const known: number[] = [];
+    this.strength.length = 0;
+    const { recentBoost, recentScale } = this.weights;
+    history.forEach((slot, at) => {
+      if (slot >= this.graph.videoCount) return;
+      known.push(slot);
+      this.strength.push(1 + recentBoost * Math.exp(-(history.length - 1 - at) / recentScale));
+      this.inHistory[slot] = 1;
+    });
     if (known.length === 0) return this;
     const { walk, lowPass, content, ease } = this.graph;
     const views = [
@@ -57,7 +77,9 @@ export class PersonGraphScores {
       { weight: this.weights.content, table: content },
       { weight: this.weights.ease, table: ease },
     ];
-    const total = this.weights.walk + (content ? this.weights.content : 0) + (lowPass ? this.weights.lowPass : 0) + (ease ? this.weights.ease : 0);
+    // EASE's links, learned only on small catalogs, add to the other views rather than dilute them: the score's scale
+    // next to the ranker's (chosen on TikTok, where there is no EASE) stays that of the views every catalog has.
+    const total = this.weights.walk + (content ? this.weights.content : 0) + (lowPass ? this.weights.lowPass : 0);
     for (const { weight, table } of views) if (table !== undefined && weight > 0) this.addLinks(table, known, weight / total);
     if (lowPass !== undefined && this.weights.lowPass > 0) this.addLowPass(known, this.weights.lowPass / total);
     return this;
@@ -84,17 +106,18 @@ export class PersonGraphScores {
     this.combined[slot]! += value;
   }
 
-  /** Sums the links from the person's videos, then scales the sums by the best one among new videos. */
+  /** Sums the links from the person's videos (each by its strength), then scales the sums by the best one among new videos. */
   private addLinks(table: NeighbourTable, history: readonly number[], weight: number): void {
     let count = 0;
-    for (const from of history) {
+    history.forEach((from, h) => {
+      const strength = this.strength[h]!;
       for (let r = from * table.k; r < (from + 1) * table.k; r++) {
         const to = table.targets[r]!;
         if (to < 0) break;
         if (this.term[to] === 0) this.termTouched[count++] = to;
-        this.term[to]! += table.weights[r]!;
+        this.term[to]! += strength * table.weights[r]!;
       }
-    }
+    });
     let max = 0;
     for (let t = 0; t < count; t++) {
       const slot = this.termTouched[t]!;
@@ -108,18 +131,19 @@ export class PersonGraphScores {
     }
   }
 
-  /** The filter's scores over the videos it covers: right[j] · (Σ left[i] over the person's covered videos). */
+  /** The filter's scores over the videos it covers: right[j] · (Σ strength × left[i] over the person's covered videos). */
   private addLowPass(history: readonly number[], weight: number): void {
     const f = this.graph.lowPass!;
     const rank = f.rank;
     this.profile.fill(0);
     let any = false;
-    for (const slot of history) {
+    history.forEach((slot, h) => {
       const at = f.position[slot]!;
-      if (at < 0) continue;
+      if (at < 0) return;
       any = true;
-      for (let c = 0; c < rank; c++) this.profile[c]! += f.left[at * rank + c]!;
-    }
+      const strength = this.strength[h]!;
+      for (let c = 0; c < rank; c++) this.profile[c]! += strength * f.left[at * rank + c]!;
+    });
     if (!any) return;
     let max = 0;
     const right = f.right;
