@@ -67,11 +67,18 @@ function* encodeSeen(seen: { keys: string[]; values: ReadonlySet<string>[] }, ou
   const order = seen.keys.map((_, i) => i).sort((a, b) => (seen.keys[a]! < seen.keys[b]! ? -1 : 1));
   yield;
   out.shared.u32(order.length);
+  // A person's list can be long: the yields are spaced by videos written, not people.
+  let videos = 0;
   for (let n = 0; n < order.length; n++) {
     const userId = seen.keys[order[n]!]!;
+    const list = seen.values[order[n]!]!;
     const p = out.of(userId);
     p.str(userId);
-    p.strings([...seen.values[order[n]!]!]);
-    if ((n + 1) % ROWS_PER_YIELD === 0) yield;
+    p.strings([...list]);
+    videos += list.size + 1;
+    if (videos >= ROWS_PER_YIELD * 16) {
+      videos = 0;
+      yield;
+    }
   }
 }
