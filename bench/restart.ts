@@ -1,10 +1,9 @@
 /**
  * A restart at size: a data directory of `--videos`, `--users` and `--events` is built (or reused with `--data DIR`:
  * built there when it holds no snapshot, kept afterwards), a snapshot is written while feeds and events go on (how
- * long it takes, and the longest the event loop stalled meanwhile), the engine is closed, then a fresh process
- * opens the directory and serves its first feed:
- * the time to it, each phase of the start (the engine's own phase times), the resident size, and that size per
- * video and per person. The goal size is `--videos 1000000 --users 100000 --events 2000000`.
+ * long it takes, and the longest the event loop stalled meanwhile, against the same feeds without one just before),
+ * the engine is closed, then a fresh process opens the directory and serves its first feed: the time to it, each
+ * phase of the start (the engine's own phase times), the resident size, and that size per video and per person. The goal size is `--videos 1000000 --users 100000 --events 2000000`.
  * Usage: node --max-old-space-size=12288 --import tsx bench/restart.ts [--videos N] [--users N] [--events N] [--data DIR]
  */
 import { spawn } from 'node:child_process';
@@ -83,17 +82,22 @@ async function snapshotThenClose(moteur: Moteur) {
   return { snapshot, closeSeconds: round((performance.now() - start) / 1000, 2) };
 }
 
+/** Feeds served before the snapshot and not measured: the first ones after a start pay for warming the process up. */
+const WARM_UP_MS = 2000;
+/** Then feeds alone, measured as the snapshot is: what the machine stalls without one. */
+const ALONE_MS = 3000;
+
 /**
  * A snapshot written while one caller asks for feeds and learns a few events between them: how long it takes,
- * the longest event-loop stall meanwhile (what any request would wait), and the slowest feed.
+ * the longest event-loop stall meanwhile (what any request would wait) against the longest with the same feeds
+ * and no snapshot just before, and the slowest feed.
  */
 async function snapshotUnderFeeds(moteur: Moteur) {
   // Ids of this run's own, so a reused directory has something new to snapshot.
   const run = Date.now().toString(36);
   await moteur.ingest([{ id: `before-snapshot-${run}`, userId: 'u1', videoId: 'v1', type: 'like', ts: Date.now() }]);
-  note('a snapshot while feeds go on...');
+  note('feeds alone, then a snapshot while they go on...');
   const random = seededRandom(9);
-  const delay = monitorEventLoopDelay({ resolution: 5 });
   let writing = true;
   let feeds = 0;
   let slowestFeedMs = 0;
@@ -110,6 +114,14 @@ async function snapshotUnderFeeds(moteur: Moteur) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   })();
+  await sleep(WARM_UP_MS);
+  const alone = monitorEventLoopDelay({ resolution: 5 });
+  alone.enable();
+  await sleep(ALONE_MS);
+  alone.disable();
+  const [feedsBefore, slowestBefore] = [feeds, slowestFeedMs];
+  slowestFeedMs = 0;
+  const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   const start = performance.now();
   await moteur.snapshot();
@@ -121,8 +133,15 @@ async function snapshotUnderFeeds(moteur: Moteur) {
     seconds: round(seconds, 2),
     longestEventLoopStallMs: round(delay.max / 1e6, 1),
     eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6, 1),
-    feedsAndEventsMeanwhile: feeds,
+    feedsAndEventsMeanwhile: feeds - feedsBefore,
     slowestFeedWithItsEventMs: round(slowestFeedMs, 1),
+    withoutSnapshot: {
+      seconds: ALONE_MS / 1000,
+      longestEventLoopStallMs: round(alone.max / 1e6, 1),
+      eventLoopDelayP99Ms: round(alone.percentile(99) / 1e6, 1),
+      slowestFeedWithItsEventMs: round(slowestBefore, 1),
+      meaning: `the same feeds and events for ${ALONE_MS / 1000} s just before the snapshot (after ${WARM_UP_MS / 1000} s unmeasured): what the machine stalls without one`,
+    },
     goal: 'stall <= 50 ms, snapshot <= 15 s at the goal size',
   };
 }

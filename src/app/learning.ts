@@ -21,12 +21,12 @@ import type { Store } from '../store/store.ts';
 import type { MoteurConfig } from './config.ts';
 import { droppedUpdates } from '../learn/online/finite.ts';
 import { EngineDeltas } from './learning/engine-deltas.ts';
-import { decodeEngine, encodeEngine } from './learning/engine-snapshot.ts';
+import { decodeEngine, encodeEngine, freezeEngine } from './learning/engine-snapshot.ts';
 import { LearnQueue, type QueuedEvent } from './learning/learn-queue.ts';
 import { PopularRefresh } from './learning/popular-refresh.ts';
 import { LearningPosition } from './learning/position.ts';
 import { SeenVideos } from './learning/seen-videos.ts';
-import { SnapshotSchedule } from './learning/snapshot-schedule.ts';
+import { SnapshotSchedule, type FrozenState } from './learning/snapshot-schedule.ts';
 import { loadVectorIndex } from './vector-index-file.ts';
 import { PhaseTimes } from '../core/phase-times.ts';
 import { warn } from '../core/warnings.ts';
@@ -130,6 +130,7 @@ export class EngineLearning {
       residency.regions,
       this.position,
       () => this.encode(),
+      () => this.freeze(),
       () => this.queue.size,
       () => this.state,
     );
@@ -413,7 +414,17 @@ export class EngineLearning {
   /** Everything learned, every queued event first, in the snapshot format (engine-snapshot.ts). */
   encode(): RegionalSnapshot {
     this.catchUp();
-    return encodeEngine({ appliedSeq: this.position.seq, learners: this.state, exploration: this.exploration, seen: this.seen }, this.residency);
+    return encodeEngine(this.engineState(), this.residency);
+  }
+
+  /** Everything learned, every queued event first, frozen to encode in slices while learning goes on (engine-snapshot.ts). */
+  freeze(): FrozenState {
+    this.catchUp();
+    return freezeEngine(this.engineState(), this.residency);
+  }
+
+  private engineState() {
+    return { appliedSeq: this.position.seq, learners: this.state, exploration: this.exploration, seen: this.seen };
   }
 }
 

@@ -10,6 +10,7 @@ import type { MoteurConfig } from '../config.ts';
 import { readRegional, RegionalWriter, type RegionalSnapshot } from '../../learn/online/regional-snapshot.ts';
 import type { Residency } from '../../residency/people-directory.ts';
 import type { SeenVideos } from './seen-videos.ts';
+import type { Encoding } from '../../learn/online/encoding.ts';
 
 const MAGIC = 'moteur-engine-snapshot';
 const FORMAT = 2;
@@ -28,6 +29,33 @@ export function encodeEngine(state: EngineState, residency: Residency): Regional
   state.exploration.write(out.shared);
   state.seen.write(out);
   return out.finish(MAGIC, FORMAT);
+}
+
+/**
+ * The state as it is now, frozen in one turn, to encode in slices into the bytes `encodeEngine` writes while
+ * learning goes on (see encoding.ts); `thaw` once the encoding is done or given up.
+ */
+export function freezeEngine(state: EngineState, residency: Residency): { encoding: Encoding<RegionalSnapshot>; thaw: () => void } {
+  const { appliedSeq } = state;
+  const learners = state.learners.freeze();
+  const exploration = state.exploration.freeze();
+  const seen = state.seen.freeze();
+  function* encoding(): Encoding<RegionalSnapshot> {
+    const out = new RegionalWriter(residency.regions, (userId) => residency.regionOf(userId));
+    out.shared.f64(appliedSeq);
+    yield* learners(out);
+    yield* exploration(out.shared);
+    yield* seen(out);
+    return yield* out.finishing(MAGIC, FORMAT);
+  }
+  return {
+    encoding: encoding(),
+    thaw: () => {
+      state.learners.thaw();
+      state.exploration.thaw();
+      state.seen.thaw();
+    },
+  };
 }
 
 /**

@@ -3,9 +3,13 @@
  * refresh keeps it); each person's list goes to their region's part of a snapshot.
  */
 import type { PersonReader, PersonWriter } from '../../learn/online/person-bytes.ts';
+import { encodeAll, ROWS_PER_YIELD, type Encoding } from '../../learn/online/encoding.ts';
+import { CopyOnWrite, entriesNow } from '../../learn/online/copy-on-write.ts';
 
 export class SeenVideos {
   private readonly seen = new Map<string, Set<string>>();
+  /** While a snapshot is frozen, a list it may share is copied before it changes. */
+  private readonly copies = new CopyOnWrite<string>();
 
   add(userId: string, videoId: string): void {
     this.of(userId).add(videoId);
@@ -27,8 +31,8 @@ export class SeenVideos {
 
   private of(userId: string): Set<string> {
     let set = this.seen.get(userId);
-    if (set === undefined) {
-      set = new Set();
+    if (set === undefined || this.copies.mustCopy(userId)) {
+      set = new Set(set);
       this.seen.set(userId, set);
     }
     return set;
@@ -36,13 +40,17 @@ export class SeenVideos {
 
   /** The count into the shared bytes, each person's list into their part. */
   write(out: PersonWriter): void {
-    // Sorted by person: the bytes do not depend on whether the serving record or the log named them first.
-    out.shared.u32(this.seen.size);
-    for (const userId of [...this.seen.keys()].sort()) {
-      const p = out.of(userId);
-      p.str(userId);
-      p.strings([...this.seen.get(userId)!]);
-    }
+    encodeAll(encodeSeen(entriesNow(this.seen), out));
+  }
+
+  /** The lists as they are now, to encode later; until `thaw`, a list is copied before it changes. */
+  freeze(): (out: PersonWriter) => Encoding {
+    const frozen = this.copies.freeze(this.seen);
+    return (out) => encodeSeen(frozen, out);
+  }
+
+  thaw(): void {
+    this.copies.thaw();
   }
 
   /** Takes each person's list `write` left. */
@@ -50,6 +58,27 @@ export class SeenVideos {
     for (let users = input.shared.u32(); users > 0; users--) {
       const p = input.next();
       this.seen.set(p.str(), new Set(p.strings()));
+    }
+  }
+}
+
+function* encodeSeen(seen: { keys: string[]; values: ReadonlySet<string>[] }, out: PersonWriter): Encoding {
+  // Sorted by person: the bytes do not depend on whether the serving record or the log named them first.
+  const order = seen.keys.map((_, i) => i).sort((a, b) => (seen.keys[a]! < seen.keys[b]! ? -1 : 1));
+  yield;
+  out.shared.u32(order.length);
+  // A person's list can be long: the yields are spaced by videos written, not people.
+  let videos = 0;
+  for (let n = 0; n < order.length; n++) {
+    const userId = seen.keys[order[n]!]!;
+    const list = seen.values[order[n]!]!;
+    const p = out.of(userId);
+    p.str(userId);
+    p.strings([...list]);
+    videos += list.size + 1;
+    if (videos >= ROWS_PER_YIELD * 16) {
+      videos = 0;
+      yield;
     }
   }
 }

@@ -1,13 +1,23 @@
 /**
  * When the engine's snapshot is written: periodically and at close when anything changed since the last one,
- * one at a time, encoded at once and written while requests go on; an erasure deletes the files and cancels
- * a write still under way (the bytes name the person).
+ * one at a time, frozen at once, then encoded in slices and written while requests and learning go on; an
+ * erasure deletes the files and cancels a write still under way (the bytes name the person).
  */
+import { encodeInSlices, type Encoding } from '../../learn/online/encoding.ts';
 import { removeRegionalFiles, writeRegionalFiles, writeRegionalFilesInBackground, type RegionalSnapshot } from '../../learn/online/regional-snapshot.ts';
 import type { OnlineLearners } from '../../learn/online/learners.ts';
 import { saveVectorIndex } from '../vector-index-file.ts';
 import type { LearningPosition } from './position.ts';
 import { warn } from '../../core/warnings.ts';
+
+/** The longest the event loop is held by one slice of a snapshot's encoding. */
+const ENCODE_SLICE_MS = 10;
+
+/** The state frozen for a snapshot: its encoding, and what to call once it is done or given up. */
+export interface FrozenState {
+  encoding: Encoding<RegionalSnapshot>;
+  thaw(): void;
+}
 
 export class SnapshotSchedule {
   /** The position the last snapshot holds (seq -1: none on disk that holds the current state). */
@@ -23,6 +33,8 @@ export class SnapshotSchedule {
     private readonly position: LearningPosition,
     /** The state's bytes now, every queued event learned first. */
     private readonly encode: () => RegionalSnapshot,
+    /** The state frozen now, every queued event learned first, to encode in slices. */
+    private readonly freeze: () => FrozenState,
     /** Acknowledged events not learned yet. */
     private readonly pendingEvents: () => number,
     private readonly learners: () => OnlineLearners,
@@ -69,14 +81,21 @@ export class SnapshotSchedule {
 
   /**
    * Writes everything learned, with the last applied log position, to `path` and each region's people to their
-   * region's part beside it: encoded now (the state cannot change while it is read), then written, synced and
-   * renamed into place while requests go on, then the HNSW graph beside it. An erasure during the write cancels
-   * what is not renamed yet (and deletes what was): the bytes name the person.
+   * region's part beside it: frozen now with that position (in the same turn, so they go together), encoded in
+   * slices while events are learned and feeds served, then written, synced and renamed into place, then the
+   * HNSW graph beside it. An erasure during the encoding or the write cancels what is not renamed yet (and
+   * deletes what was): the bytes name the person.
    */
   private async writeInBackground(path: string): Promise<void> {
-    const snapshot = this.encode();
+    const frozen = this.freeze();
     const mark = this.position.mark();
     const erasures = this.erasures;
+    let snapshot: RegionalSnapshot;
+    try {
+      snapshot = await encodeInSlices(frozen.encoding, ENCODE_SLICE_MS);
+    } finally {
+      frozen.thaw();
+    }
     if (!(await writeRegionalFilesInBackground(path, snapshot, () => this.erasures === erasures))) return;
     this.written = mark;
     await saveVectorIndex(this.learners(), path, { seq: mark.seq, bytes: snapshot.shared.length });

@@ -11,6 +11,8 @@ import { IndexedSet } from '../../core/indexed-set.ts';
 import type { Video, WatchEvent } from '../../core/types.ts';
 import type { ByteReader, ByteWriter } from '../online/bytes.ts';
 import { sampleBeta } from './beta-sample.ts';
+import { encodeAll, ROWS_PER_YIELD, type Encoding } from '../online/encoding.ts';
+import { CopyOnWrite } from '../online/copy-on-write.ts';
 
 export interface ExplorationOptions {
   /** Times a new video is served before it has to earn more exposure. */
@@ -48,6 +50,8 @@ const CONTENDERS_PER_SLOT = 8;
 
 export class ExplorationPool {
   private readonly outcomes = new Map<string, Outcomes>();
+  /** While a snapshot is frozen, outcomes it may share are copied before they change. */
+  private readonly copies = new CopyOnWrite<string>();
   private readonly guaranteed = new IndexedSet();
   private readonly earning = new IndexedSet();
 
@@ -155,8 +159,8 @@ export class ExplorationPool {
 
   private entry(videoId: string): Outcomes {
     let o = this.outcomes.get(videoId);
-    if (o === undefined) {
-      o = { served: 0, completions: 0, likes: 0 };
+    if (o === undefined || this.copies.mustCopy(videoId)) {
+      o = { served: 0, completions: 0, likes: 0, ...o };
       this.outcomes.set(videoId, o);
     }
     return o;
@@ -170,14 +174,17 @@ export class ExplorationPool {
 
   /** The event-derived outcomes (served counts are rebuilt from the serving record, so they are not written). */
   write(w: ByteWriter): void {
-    // Sorted by id: the bytes do not depend on the order videos and events arrived in.
-    const observed = [...this.outcomes].filter(([, o]) => o.completions + o.likes > 0).sort(([a], [b]) => (a < b ? -1 : 1));
-    w.u32(observed.length);
-    for (const [id, o] of observed) {
-      w.str(id);
-      w.u32(o.completions);
-      w.u32(o.likes);
-    }
+    encodeAll(this.freeze()(w));
+  }
+
+  /** The outcomes as they are now, to encode later; until `thaw`, outcomes are copied before they change. */
+  freeze(): (w: ByteWriter) => Encoding {
+    const frozen = this.copies.freeze(this.outcomes);
+    return (w) => encodeOutcomes(frozen, w);
+  }
+
+  thaw(): void {
+    this.copies.thaw();
   }
 
   read(r: ByteReader): void {
@@ -186,5 +193,21 @@ export class ExplorationPool {
       o.completions = r.u32();
       o.likes = r.u32();
     }
+  }
+}
+
+function* encodeOutcomes(outcomes: { keys: string[]; values: Outcomes[] }, w: ByteWriter): Encoding {
+  const { keys, values } = outcomes;
+  // Sorted by id: the bytes do not depend on the order videos and events arrived in.
+  const observed = keys.map((_, i) => i).filter((i) => values[i]!.completions + values[i]!.likes > 0);
+  observed.sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+  yield;
+  w.u32(observed.length);
+  for (let n = 0; n < observed.length; n++) {
+    const o = values[observed[n]!]!;
+    w.str(keys[observed[n]!]!);
+    w.u32(o.completions);
+    w.u32(o.likes);
+    if ((n + 1) % ROWS_PER_YIELD === 0) yield;
   }
 }

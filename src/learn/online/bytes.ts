@@ -8,9 +8,15 @@ if (endianness() !== 'LE') throw new MoteurError('unsupported_platform', 'learne
 const encoder = new TextEncoder();
 
 export class ByteWriter {
-  private bytes = new Uint8Array(1 << 16);
-  private view = new DataView(this.bytes.buffer);
+  private bytes: Uint8Array;
+  private view: DataView;
   private at = 0;
+
+  /** `capacity`: the bytes expected, so that a writer whose size is known is never grown (and copied). */
+  constructor(capacity = 1 << 16) {
+    this.bytes = new Uint8Array(capacity);
+    this.view = new DataView(this.bytes.buffer);
+  }
 
   private room(n: number): void {
     if (this.at + n <= this.bytes.length) return;
@@ -70,10 +76,11 @@ export class ByteWriter {
   /** A typed array with its element count; `count` writes only a prefix. */
   array(values: Float32Array | Float64Array | Int32Array | Uint8Array, count = values.length): void {
     this.u32(count);
-    this.raw(new Uint8Array(values.buffer, values.byteOffset, count * values.BYTES_PER_ELEMENT));
+    this.append(new Uint8Array(values.buffer, values.byteOffset, count * values.BYTES_PER_ELEMENT));
   }
 
-  private raw(bytes: Uint8Array): void {
+  /** Bytes as they are, with no length: another writer's finished bytes. */
+  append(bytes: Uint8Array): void {
     this.room(bytes.length);
     this.bytes.set(bytes, this.at);
     this.at += bytes.length;

@@ -6,6 +6,8 @@
  */
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
+import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { entriesNow } from './copy-on-write.ts';
 import { allFloat32 } from '../../core/float32.ts';
 
 export interface TableOptions {
@@ -13,9 +15,22 @@ export interface TableOptions {
   ttlMs: number;
 }
 
+/** Replaced, never changed in place: a frozen copy of the table shares them. */
 interface Pending {
-  count: number;
-  lastSeen: number;
+  readonly count: number;
+  readonly lastSeen: number;
+}
+
+/** What a snapshot of the table holds. */
+interface TableView {
+  width: number;
+  ids: readonly (string | undefined)[];
+  free: readonly number[];
+  data: Float32Array;
+  lastSeen: Float64Array;
+  /** Admitted ids in the map's order, which decides eviction order. */
+  admitted: Iterable<string>;
+  pending: { keys: string[]; values: Pending[] };
 }
 
 export class EmbeddingTable {
@@ -87,13 +102,9 @@ export class EmbeddingTable {
   touch(id: string, ts: number, init: (row: Float32Array) => void): number | undefined {
     const existing = this.touchIfAdmitted(id, ts);
     if (existing !== undefined) return existing;
-    let seen = this.pending.get(id);
-    if (seen === undefined) {
-      seen = { count: 0, lastSeen: ts };
-      this.pending.set(id, seen);
-    }
-    seen.count++;
-    seen.lastSeen = Math.max(seen.lastSeen, ts);
+    const before = this.pending.get(id);
+    const seen = { count: (before?.count ?? 0) + 1, lastSeen: Math.max(before?.lastSeen ?? ts, ts) };
+    this.pending.set(id, seen);
     if (seen.count < this.options.admitAfter) return undefined;
     this.pending.delete(id);
     const row = this.allocate(id);
@@ -201,26 +212,22 @@ export class EmbeddingTable {
    * where `out.of(id)` says: for the people's table, their region's part.
    */
   write(out: PersonWriter): void {
-    const w = out.shared;
-    w.u32(this.ids.length);
-    w.array(Int32Array.from(this.free));
-    this.ids.forEach((id, row) => {
-      if (id === undefined) return;
-      const p = out.of(id);
-      p.str(id);
-      p.array(this.data.subarray(row * this.width, (row + 1) * this.width));
-      p.f64(this.lastSeen[row]!);
-    });
-    // Row order of the map decides eviction order, so it is written as is.
-    w.u32(this.rows.size);
-    for (const id of this.rows.keys()) out.of(id).str(id);
-    w.u32(this.pending.size);
-    for (const [id, seen] of this.pending) {
-      const p = out.of(id);
-      p.str(id);
-      p.u32(seen.count);
-      p.f64(seen.lastSeen);
-    }
+    const { width, ids, free, data, lastSeen, pending } = this;
+    encodeAll(encodeTable({ width, ids, free, data, lastSeen, admitted: this.rows.keys(), pending: entriesNow(pending) }, out));
+  }
+
+  /** The table as it is now, to encode later: its arrays copied, pending entries shared (they are replaced, not changed). */
+  freeze(): (out: PersonWriter) => Encoding {
+    const view: TableView = {
+      width: this.width,
+      ids: this.ids.slice(),
+      free: this.free.slice(),
+      data: this.data.slice(0, this.ids.length * this.width),
+      lastSeen: this.lastSeen.slice(0, this.ids.length),
+      admitted: [...this.rows.keys()],
+      pending: entriesNow(this.pending),
+    };
+    return (out) => encodeTable(view, out);
   }
 
   static read(input: PersonReader, width: number, options: TableOptions): EmbeddingTable {
@@ -252,5 +259,37 @@ export class EmbeddingTable {
       table.pending.set(p.str(), { count: p.u32(), lastSeen: p.f64() });
     }
     return table;
+  }
+}
+
+function* encodeTable(table: TableView, out: PersonWriter): Encoding {
+  const { width, ids, data, lastSeen } = table;
+  const w = out.shared;
+  w.u32(ids.length);
+  w.array(Int32Array.from(table.free));
+  let rows = 0;
+  for (let row = 0; row < ids.length; row++) {
+    const id = ids[row];
+    if (id === undefined) continue;
+    const p = out.of(id);
+    p.str(id);
+    p.array(data.subarray(row * width, (row + 1) * width));
+    p.f64(lastSeen[row]!);
+    if (++rows % ROWS_PER_YIELD === 0) yield;
+  }
+  const admitted = [...table.admitted];
+  w.u32(admitted.length);
+  for (const id of admitted) {
+    out.of(id).str(id);
+    if (++rows % ROWS_PER_YIELD === 0) yield;
+  }
+  const { keys, values } = table.pending;
+  w.u32(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const p = out.of(keys[i]!);
+    p.str(keys[i]!);
+    p.u32(values[i]!.count);
+    p.f64(values[i]!.lastSeen);
+    if (++rows % ROWS_PER_YIELD === 0) yield;
   }
 }

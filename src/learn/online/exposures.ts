@@ -5,6 +5,8 @@
  * An exposure that closes without a play or any reaction is an impression without a play: a negative.
  */
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
+import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { CopyOnWrite, entriesNow } from './copy-on-write.ts';
 
 export const PLAYED = 1;
 export const LIKED = 2;
@@ -27,27 +29,34 @@ const NONE: Exposure[] = [];
 
 export class OpenExposures {
   private readonly byUser = new Map<string, Exposure[]>();
+  /** While a snapshot is frozen, a list it may share is copied, exposures and all, before it changes. */
+  private readonly copies = new CopyOnWrite<string>();
 
   constructor(
     private readonly windowMs: number,
     private readonly perUser: number,
   ) {}
 
+  /** The open exposure of this video to this person, to change (its labels). */
   find(userId: string, slot: number): Exposure | undefined {
     const list = this.byUser.get(userId);
-    if (list !== undefined) for (const e of list) if (e.slot === slot) return e;
-    return undefined;
+    if (list === undefined || !list.some((e) => e.slot === slot)) return undefined;
+    return this.toChange(userId, list).find((e) => e.slot === slot);
   }
 
   /** Opens an exposure; returns the ones it pushed out (oldest first). */
   open(userId: string, exposure: Exposure): Exposure[] {
-    let list = this.byUser.get(userId);
-    if (list === undefined) {
-      list = [];
-      this.byUser.set(userId, list);
-    }
+    const list = this.toChange(userId, this.byUser.get(userId));
     list.push(exposure);
     return list.length > this.perUser ? list.splice(0, list.length - this.perUser) : [];
+  }
+
+  /** The person's list, theirs alone to change: a copy when a frozen snapshot shares it. */
+  private toChange(userId: string, list: Exposure[] | undefined): Exposure[] {
+    if (list !== undefined && !this.copies.mustCopy(userId)) return list;
+    const own = list?.map((e) => ({ ...e })) ?? [];
+    this.byUser.set(userId, own);
+    return own;
   }
 
   /** Closes the person's exposures opened more than a window before `now`. */
@@ -92,19 +101,17 @@ export class OpenExposures {
   }
 
   write(out: PersonWriter): void {
-    out.shared.u32(this.byUser.size);
-    for (const [userId, list] of this.byUser) {
-      const w = out.of(userId);
-      w.str(userId);
-      w.u32(list.length);
-      for (const e of list) {
-        w.u32(e.slot);
-        w.f64(e.openedAt);
-        w.array(e.features);
-        w.f64(e.relativeWatch);
-        w.u32(e.flags);
-      }
-    }
+    encodeAll(encodeExposures(entriesNow(this.byUser), out));
+  }
+
+  /** The lists as they are now, to encode later; until `thaw`, a list is copied before it changes. */
+  freeze(): (out: PersonWriter) => Encoding {
+    const frozen = this.copies.freeze(this.byUser);
+    return (out) => encodeExposures(frozen, out);
+  }
+
+  thaw(): void {
+    this.copies.thaw();
   }
 
   static read(input: PersonReader, windowMs: number, perUser: number): OpenExposures {
@@ -119,5 +126,24 @@ export class OpenExposures {
       );
     }
     return exposures;
+  }
+}
+
+function* encodeExposures(byUser: { keys: string[]; values: (readonly Exposure[])[] }, out: PersonWriter): Encoding {
+  const { keys, values } = byUser;
+  out.shared.u32(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const list = values[i]!;
+    const w = out.of(keys[i]!);
+    w.str(keys[i]!);
+    w.u32(list.length);
+    for (const e of list) {
+      w.u32(e.slot);
+      w.f64(e.openedAt);
+      w.array(e.features);
+      w.f64(e.relativeWatch);
+      w.u32(e.flags);
+    }
+    if ((i + 1) % ROWS_PER_YIELD === 0) yield;
   }
 }

@@ -8,6 +8,7 @@
  * row starts from W · c.
  */
 import type { OnlineConfig } from './config.ts';
+import type { Encoding } from './encoding.ts';
 import { EmbeddingTable } from './embedding-table.ts';
 import { allFloat32, FLOAT32_MAX } from '../../core/float32.ts';
 import { droppedUpdates } from './finite.ts';
@@ -208,6 +209,18 @@ export class Factorization {
     this.users.write(out);
     this.videos.write(wholeWriter(out.shared));
     out.shared.array(this.projection);
+  }
+
+  /** The tables and the projection as they are now, to encode later in the same order as `write`. */
+  freeze(): (out: PersonWriter) => Encoding {
+    const users = this.users.freeze();
+    const videos = this.videos.freeze();
+    const projection = this.projection.slice();
+    return function* (out) {
+      yield* users(out);
+      yield* videos(wholeWriter(out.shared));
+      out.shared.array(projection);
+    };
   }
 
   read(input: PersonReader): void {

@@ -5,6 +5,7 @@
 import { allFloat32 } from '../../core/float32.ts';
 import { MoteurError } from '../../core/errors.ts';
 import { readHeader, writeHeader } from './bytes.ts';
+import { encodedNow, type Encoding } from './encoding.ts';
 import type { OnlineConfigOverrides } from './config.ts';
 import { resolveOnlineConfig } from './config.ts';
 import { DurationBaseline } from './duration-baseline.ts';
@@ -38,6 +39,50 @@ export function writeLearnedParts(parts: LearnedParts, out: PersonWriter): void 
   parts.swing.write(out);
   parts.exposures.write(out);
   parts.ranker.write(w);
+}
+
+/**
+ * Everything learned as it is now, to encode later in slices (see encoding.ts) into the same bytes as
+ * `writeLearnedParts`; until `thawLearnedParts`, what the frozen copy shares is copied before it changes.
+ */
+export function freezeLearnedParts(parts: LearnedParts): (out: PersonWriter) => Encoding {
+  const head = encodedNow((w) => {
+    writeHeader(w, MAGIC, FORMAT);
+    w.str(JSON.stringify(parts.config));
+    w.f64(parts.clock);
+    w.f64(parts.events);
+    w.u32(parts.rng.state);
+  });
+  const catalog = parts.catalog.freeze();
+  const newest = parts.newest.freeze();
+  const counters = parts.counters.freeze();
+  const baseline = encodedNow((w) => parts.baseline.write(w));
+  const factorization = parts.factorization.freeze();
+  const taste = parts.taste.freeze();
+  const swing = parts.swing.freeze();
+  const exposures = parts.exposures.freeze();
+  const ranker = encodedNow((w) => parts.ranker.write(w));
+  return function* (out) {
+    const w = out.shared;
+    yield* head(w);
+    yield* catalog(w);
+    yield* newest(w);
+    yield* counters(w);
+    yield* baseline(w);
+    yield* factorization(out);
+    yield* taste(out);
+    yield* swing(out);
+    yield* exposures(out);
+    yield* ranker(w);
+  };
+}
+
+/** The frozen copy is encoded (or given up): nothing needs copying before it changes any more. */
+export function thawLearnedParts(parts: LearnedParts): void {
+  parts.newest.thaw();
+  parts.taste.thaw();
+  parts.swing.thaw();
+  parts.exposures.thaw();
 }
 
 /** The parts as `writeLearnedParts` left them, with the configuration they were saved with. */

@@ -14,7 +14,8 @@ import { EventLearning } from './event-learning.ts';
 import { LearnedParts } from './learned-parts.ts';
 import { LearnerCatalog } from './learner-catalog.ts';
 import { LearnerDeltas } from './learner-deltas.ts';
-import { readLearnedParts, writeLearnedParts } from './learner-snapshot.ts';
+import { freezeLearnedParts, readLearnedParts, thawLearnedParts, writeLearnedParts } from './learner-snapshot.ts';
+import type { Encoding } from './encoding.ts';
 import { PersonRights, type PersonSignals } from './person-rights.ts';
 import { wholeReader, wholeWriter, type PersonReader, type PersonWriter } from './person-bytes.ts';
 import { Scores, type Explanation, type LearnedPopularity, type LearnedScores } from './scores.ts';
@@ -215,6 +216,15 @@ export class OnlineLearners implements LearnedCandidates, LearnedScores, Learned
   /** Everything learned: item-level state into `out.shared`, each person's rows where `out` puts them. */
   write(out: PersonWriter): void {
     writeLearnedParts(this.parts, out);
+  }
+
+  /** Everything learned as it is now, to encode later in slices into the bytes `write` writes; `thaw` once encoded. */
+  freeze(): (out: PersonWriter) => Encoding {
+    return freezeLearnedParts(this.parts);
+  }
+
+  thaw(): void {
+    thawLearnedParts(this.parts);
   }
 
   /** Learners as they were when `snapshot()` produced these bytes, with the configuration they were saved with. */

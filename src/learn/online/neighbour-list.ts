@@ -25,6 +25,15 @@ export class NeighbourList {
     this.size++;
   }
 
+  /** A copy with arrays of its own. */
+  copy(): NeighbourList {
+    const copy = new NeighbourList();
+    copy.slots = this.slots.slice();
+    copy.scores = this.scores.slice();
+    copy.size = this.size;
+    return copy;
+  }
+
   score(slot: number): number {
     for (let i = 0; i < this.size; i++) if (this.slots[i] === slot) return this.scores[i]!;
     return 0;

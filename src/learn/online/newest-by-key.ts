@@ -3,6 +3,8 @@
  * what affinity candidates are drawn from.
  */
 import type { ByteReader, ByteWriter } from './bytes.ts';
+import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { CopyOnWrite, entriesNow } from './copy-on-write.ts';
 import type { VideoFacts } from './video-catalog.ts';
 
 /** The keys a video contributes to: its creator, hashtags and sound, prefixed by kind. */
@@ -16,6 +18,8 @@ export function keysOf(video: Pick<VideoFacts, 'creatorId' | 'hashtags' | 'sound
 export class NewestByKey {
   /** Key → slots, newest first. */
   private readonly lists = new Map<string, number[]>();
+  /** While a snapshot is frozen, a list it may share is copied before it changes. */
+  private readonly copies = new CopyOnWrite<string>();
 
   constructor(private readonly keep: number) {}
 
@@ -30,6 +34,10 @@ export class NewestByKey {
     let at = list.findIndex((s) => createdAt(s) < t);
     if (at < 0) at = list.length;
     if (at >= this.keep) return;
+    if (this.copies.mustCopy(key)) {
+      list = list.slice();
+      this.lists.set(key, list);
+    }
     list.splice(at, 0, slot);
     if (list.length > this.keep) list.pop();
   }
@@ -39,11 +47,17 @@ export class NewestByKey {
   }
 
   write(w: ByteWriter): void {
-    w.u32(this.lists.size);
-    for (const [key, list] of this.lists) {
-      w.str(key);
-      w.array(Int32Array.from(list));
-    }
+    encodeAll(encodeLists(w, entriesNow(this.lists)));
+  }
+
+  /** The lists as they are now, to encode later; until `thaw`, a list is copied before it changes. */
+  freeze(): (w: ByteWriter) => Encoding {
+    const frozen = this.copies.freeze(this.lists);
+    return (w) => encodeLists(w, frozen);
+  }
+
+  thaw(): void {
+    this.copies.thaw();
   }
 
   static read(r: ByteReader, keep: number): NewestByKey {
@@ -51,5 +65,14 @@ export class NewestByKey {
     const count = r.u32();
     for (let i = 0; i < count; i++) index.lists.set(r.str(), Array.from(r.i32s()));
     return index;
+  }
+}
+
+function* encodeLists(w: ByteWriter, lists: { keys: string[]; values: (readonly number[])[] }): Encoding {
+  w.u32(lists.keys.length);
+  for (let i = 0; i < lists.keys.length; i++) {
+    w.str(lists.keys[i]!);
+    w.array(Int32Array.from(lists.values[i]!));
+    if ((i + 1) % ROWS_PER_YIELD === 0) yield;
   }
 }

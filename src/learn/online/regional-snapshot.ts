@@ -9,6 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { invalid, MoteurError } from '../../core/errors.ts';
 import { ByteReader, ByteWriter, readHeader, writeHeader } from './bytes.ts';
+import { encodeAll, type Encoding } from './encoding.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { writeFileAtomically, writeFileAtomicallyInBackground } from './snapshot-file.ts';
 import { makePrivateDir } from '../../core/private-files.ts';
@@ -23,7 +24,35 @@ export interface RegionalSnapshot {
   parts: Map<string, Uint8Array>;
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Uint8Array): string => encodeAll(sha256InSlices(bytes));
+
+/** Bytes hashed or copied between yields: about a millisecond's worth. */
+const BYTES_PER_YIELD = 1 << 20;
+
+function* sha256InSlices(bytes: Uint8Array): Encoding<string> {
+  const hash = createHash('sha256');
+  for (let at = 0; at < bytes.length; at += BYTES_PER_YIELD) {
+    hash.update(bytes.subarray(at, at + BYTES_PER_YIELD));
+    yield;
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * `bytes` after `head` (what `ByteWriter.array` writes: the length, then the bytes), into a writer of the exact
+ * size, copied a slice at a time: a part can be hundreds of megabytes.
+ */
+function* withHead(head: ByteWriter, bytes: Uint8Array): Encoding<Uint8Array> {
+  const start = head.finish();
+  const w = new ByteWriter(start.length + 4 + bytes.length);
+  w.append(start);
+  w.u32(bytes.length);
+  for (let at = 0; at < bytes.length; at += BYTES_PER_YIELD) {
+    w.append(bytes.subarray(at, at + BYTES_PER_YIELD));
+    yield;
+  }
+  return w.finish();
+}
 
 /** Writes each person's rows into their region's part (`regionOf` undefined: the first region, the home one). */
 export class RegionalWriter implements PersonWriter {
@@ -51,25 +80,31 @@ export class RegionalWriter implements PersonWriter {
   }
 
   finish(magic: string, format: number): RegionalSnapshot {
+    return encodeAll(this.finishing(magic, format));
+  }
+
+  /** `finish` with a yield between each megabyte hashed (see encoding.ts). */
+  *finishing(magic: string, format: number): Encoding<RegionalSnapshot> {
     const parts = new Map<string, Uint8Array>();
-    this.regions.forEach((region, i) => {
-      const w = new ByteWriter();
-      writeHeader(w, PART_MAGIC, FORMAT);
-      w.str(region);
-      w.array(this.parts[i]!.finish());
-      parts.set(region, w.finish());
-    });
-    const w = new ByteWriter();
-    writeHeader(w, SHARED_MAGIC, FORMAT);
-    w.str(magic);
-    w.u32(format);
-    w.u32(this.regions.length);
-    for (const [region, bytes] of parts) {
-      w.str(region);
-      w.str(sha256(bytes));
+    const hashes: string[] = [];
+    for (const [i, region] of this.regions.entries()) {
+      const head = new ByteWriter(256);
+      writeHeader(head, PART_MAGIC, FORMAT);
+      head.str(region);
+      const bytes = yield* withHead(head, this.parts[i]!.finish());
+      parts.set(region, bytes);
+      hashes.push(yield* sha256InSlices(bytes));
     }
-    w.array(this.shared.finish());
-    return { shared: w.finish(), parts };
+    const head = new ByteWriter(256);
+    writeHeader(head, SHARED_MAGIC, FORMAT);
+    head.str(magic);
+    head.u32(format);
+    head.u32(this.regions.length);
+    this.regions.forEach((region, i) => {
+      head.str(region);
+      head.str(hashes[i]!);
+    });
+    return { shared: yield* withHead(head, this.shared.finish()), parts };
   }
 }
 

@@ -16,6 +16,15 @@
  */
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { NeighbourList } from './neighbour-list.ts';
+import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { CopyOnWrite, entriesNow } from './copy-on-write.ts';
+
+/** What a snapshot of Swing holds. */
+interface SwingView {
+  positives: { keys: string[]; values: (readonly number[])[] };
+  engagers: readonly (readonly string[] | undefined)[];
+  neighbourLists: readonly (NeighbourList | undefined)[];
+}
 
 export interface SwingOptions {
   alpha: number;
@@ -36,6 +45,10 @@ export class Swing {
   /** Scratch membership marks by slot, stamped with `epoch`, so intersections allocate nothing. */
   private marks = new Int32Array(1024);
   private epoch = 0;
+  /** The item lists as a snapshot being encoded froze them: a list it shares is copied before it changes. */
+  private frozen: SwingView | undefined;
+  /** While a snapshot is frozen, a person's positives it may share are copied before they change. */
+  private readonly copies = new CopyOnWrite<string>();
 
   /** Told of every pair contribution while a model delta is being recorded. */
   onPair: ((a: number, b: number, amount: number) => void) | undefined;
@@ -69,8 +82,8 @@ export class Swing {
 
   addPositive(userId: string, slot: number): void {
     let mine = this.positives.get(userId);
-    if (mine === undefined) {
-      mine = [];
+    if (mine === undefined || this.copies.mustCopy(userId)) {
+      mine = mine?.slice() ?? [];
       this.positives.set(userId, mine);
     }
     const already = mine.indexOf(slot);
@@ -86,7 +99,11 @@ export class Swing {
     this.pairWithEngagers(userId, this.recentPositives(userId), slot);
     mine.push(slot);
     if (mine.length > Math.max(this.options.positivesPerUser, this.options.recentPositivesPerUser)) mine.shift();
-    const engagers = (this.engagers[slot] ??= []);
+    let engagers = this.engagers[slot];
+    if (engagers === undefined || this.frozen?.engagers[slot] === engagers) {
+      engagers = engagers?.slice() ?? [];
+      this.engagers[slot] = engagers;
+    }
     engagers.push(userId);
     if (engagers.length > this.options.recentUsersPerItem) engagers.shift();
   }
@@ -119,8 +136,17 @@ export class Swing {
   /** Adds a pair's contribution to both items' neighbour lists (another replica's, too). */
   addPair(a: number, b: number, amount: number): void {
     const keep = this.options.neighboursPerItem;
-    (this.neighbourLists[a] ??= new NeighbourList()).add(b, amount, keep);
-    (this.neighbourLists[b] ??= new NeighbourList()).add(a, amount, keep);
+    this.neighboursToChange(a).add(b, amount, keep);
+    this.neighboursToChange(b).add(a, amount, keep);
+  }
+
+  private neighboursToChange(slot: number): NeighbourList {
+    let list = this.neighbourLists[slot];
+    if (list === undefined || this.frozen?.neighbourLists[slot] === list) {
+      list = list?.copy() ?? new NeighbourList();
+      this.neighbourLists[slot] = list;
+    }
+    return list;
   }
 
   /** Replaces a person's recent positives (another replica's copy of them); item windows are left alone. */
@@ -174,23 +200,19 @@ export class Swing {
 
   /** Recent positives and each item's recent engagers name people: they go where `out` puts each person. */
   write(out: PersonWriter): void {
-    const w = out.shared;
-    w.u32(this.positives.size);
-    for (const [userId, slots] of this.positives) {
-      const p = out.of(userId);
-      p.str(userId);
-      p.array(Int32Array.from(slots));
-    }
-    w.u32(this.engagers.length);
-    for (const list of this.engagers) {
-      w.u32(list?.length ?? 0);
-      for (const userId of list ?? []) out.of(userId).str(userId);
-    }
-    w.u32(this.neighbourLists.length);
-    for (const list of this.neighbourLists) {
-      w.u8(list === undefined ? 0 : 1);
-      list?.write(w);
-    }
+    encodeAll(encodeSwing({ positives: entriesNow(this.positives), engagers: this.engagers, neighbourLists: this.neighbourLists }, out));
+  }
+
+  /** The state as it is now, to encode later; until `thaw`, a list is copied before it changes. */
+  freeze(): (out: PersonWriter) => Encoding {
+    const frozen = { positives: this.copies.freeze(this.positives), engagers: this.engagers.slice(), neighbourLists: this.neighbourLists.slice() };
+    this.frozen = frozen;
+    return (out) => encodeSwing(frozen, out);
+  }
+
+  thaw(): void {
+    this.frozen = undefined;
+    this.copies.thaw();
   }
 
   static read(input: PersonReader, options: SwingOptions): Swing {
@@ -207,5 +229,30 @@ export class Swing {
     });
     swing.neighbourLists = Array.from({ length: r.u32() }, () => (r.u8() === 0 ? undefined : NeighbourList.read(r)));
     return swing;
+  }
+}
+
+function* encodeSwing(swing: SwingView, out: PersonWriter): Encoding {
+  const w = out.shared;
+  const { keys, values } = swing.positives;
+  w.u32(keys.length);
+  let rows = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const p = out.of(keys[i]!);
+    p.str(keys[i]!);
+    p.array(Int32Array.from(values[i]!));
+    if (++rows % ROWS_PER_YIELD === 0) yield;
+  }
+  w.u32(swing.engagers.length);
+  for (const list of swing.engagers) {
+    w.u32(list?.length ?? 0);
+    for (const userId of list ?? []) out.of(userId).str(userId);
+    if (++rows % ROWS_PER_YIELD === 0) yield;
+  }
+  w.u32(swing.neighbourLists.length);
+  for (const list of swing.neighbourLists) {
+    w.u8(list === undefined ? 0 : 1);
+    list?.write(w);
+    if (++rows % ROWS_PER_YIELD === 0) yield;
   }
 }

@@ -6,6 +6,8 @@
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { decay } from './decay.ts';
+import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { CopyOnWrite, entriesNow } from './copy-on-write.ts';
 
 interface Affinity {
   value: number;
@@ -18,10 +20,22 @@ export class Taste {
   /** Creators and sounds ("creator:c1", "sound:s9") the person said "not interested" in or reported: never served again. */
   readonly hidden = new Set<string>();
   lastTs = 0;
+
+  /** A copy sharing nothing that changes in place. */
+  copy(): Taste {
+    const copy = new Taste();
+    for (const [key, a] of this.affinities) copy.affinities.set(key, { ...a });
+    for (const creator of this.follows) copy.follows.add(creator);
+    for (const key of this.hidden) copy.hidden.add(key);
+    copy.lastTs = this.lastTs;
+    return copy;
+  }
 }
 
 export class TasteProfiles {
   private readonly byUser = new Map<string, Taste>();
+  /** While a snapshot is frozen, a profile it may share is copied before it changes. */
+  private readonly copies = new CopyOnWrite<string>();
 
   constructor(
     private readonly halfLifeMs: number,
@@ -36,10 +50,11 @@ export class TasteProfiles {
     return this.byUser.get(userId);
   }
 
+  /** The person's profile, to change. */
   private profile(userId: string): Taste {
     let taste = this.byUser.get(userId);
-    if (taste === undefined) {
-      taste = new Taste();
+    if (taste === undefined || this.copies.mustCopy(userId)) {
+      taste = taste?.copy() ?? new Taste();
       this.byUser.set(userId, taste);
     }
     return taste;
@@ -114,12 +129,17 @@ export class TasteProfiles {
   }
 
   write(out: PersonWriter): void {
-    out.shared.u32(this.byUser.size);
-    for (const [userId, taste] of this.byUser) {
-      const w = out.of(userId);
-      w.str(userId);
-      writeTaste(taste, w);
-    }
+    encodeAll(encodeProfiles(entriesNow(this.byUser), out));
+  }
+
+  /** The profiles as they are now, to encode later; until `thaw`, a profile is copied before it changes. */
+  freeze(): (out: PersonWriter) => Encoding {
+    const frozen = this.copies.freeze(this.byUser);
+    return (out) => encodeProfiles(frozen, out);
+  }
+
+  thaw(): void {
+    this.copies.thaw();
   }
 
   static read(input: PersonReader, halfLifeMs: number, keysPerUser: number): TasteProfiles {
@@ -143,6 +163,17 @@ export class TasteProfiles {
   readEntry(userId: string, r: ByteReader): void {
     this.byUser.delete(userId);
     if (r.u8() === 1) readTaste(this.profile(userId), r);
+  }
+}
+
+function* encodeProfiles(profiles: { keys: string[]; values: Taste[] }, out: PersonWriter): Encoding {
+  const { keys, values } = profiles;
+  out.shared.u32(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const w = out.of(keys[i]!);
+    w.str(keys[i]!);
+    writeTaste(values[i]!, w);
+    if ((i + 1) % ROWS_PER_YIELD === 0) yield;
   }
 }
 

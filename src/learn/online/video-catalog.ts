@@ -5,6 +5,7 @@
  */
 import type { Video } from '../../core/types.ts';
 import type { ByteReader, ByteWriter } from './bytes.ts';
+import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
 import { keysOf } from './newest-by-key.ts';
 import { allFloat32 } from '../../core/float32.ts';
 import { droppedUpdates } from './finite.ts';
@@ -117,22 +118,20 @@ export class VideoCatalog {
 
   deactivate(id: string): number | undefined {
     const slot = this.slots.get(id);
-    if (slot !== undefined) this.facts[slot]!.active = false;
+    // Replaced rather than changed in place: a frozen copy of the catalog shares the facts objects.
+    if (slot !== undefined) this.facts[slot] = { ...this.facts[slot]!, active: false };
     return slot;
   }
 
   write(w: ByteWriter): void {
-    w.u32(this.facts.length);
-    for (const f of this.facts) {
-      w.str(f.id);
-      w.str(f.creatorId);
-      w.str(f.soundId);
-      w.strings(f.hashtags);
-      w.f64(f.durationMs);
-      w.f64(f.createdAt);
-      w.u8((f.active ? 1 : 0) | (f.hasContent ? 2 : 0));
-    }
-    w.array(this.content, this.facts.length * this.contentDim);
+    encodeAll(encodeCatalog(w, this.facts, this.content.subarray(0, this.facts.length * this.contentDim)));
+  }
+
+  /** The catalog as it is now, to encode later: facts are never changed in place, so copying the list is enough. */
+  freeze(): (w: ByteWriter) => Encoding {
+    const facts = this.facts.slice();
+    const content = this.content.slice(0, facts.length * this.contentDim);
+    return (w) => encodeCatalog(w, facts, content);
   }
 
   static read(r: ByteReader, contentDim: number): VideoCatalog {
@@ -153,6 +152,22 @@ export class VideoCatalog {
     catalog.content = r.f32(Math.max(1024, count) * contentDim);
     return catalog;
   }
+}
+
+function* encodeCatalog(w: ByteWriter, facts: readonly VideoFacts[], content: Float32Array): Encoding {
+  w.u32(facts.length);
+  let rows = 0;
+  for (const f of facts) {
+    w.str(f.id);
+    w.str(f.creatorId);
+    w.str(f.soundId);
+    w.strings(f.hashtags);
+    w.f64(f.durationMs);
+    w.f64(f.createdAt);
+    w.u8((f.active ? 1 : 0) | (f.hasContent ? 2 : 0));
+    if (++rows % ROWS_PER_YIELD === 0) yield;
+  }
+  w.array(content);
 }
 
 /**

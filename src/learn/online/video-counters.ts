@@ -4,6 +4,7 @@
  */
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import { decay } from './decay.ts';
+import { inOneStep, type Encoding } from './encoding.ts';
 import { allFinite } from '../../core/float32.ts';
 
 export const COUNTERS = ['exposures', 'plays', 'relativeWatch', 'likes', 'shares', 'comments', 'follows', 'skips', 'rejections'] as const;
@@ -101,6 +102,17 @@ export class VideoCounters {
   write(w: ByteWriter): void {
     w.u32(this.slots);
     w.array(this.data, this.slots * STRIDE);
+  }
+
+  /** The counters as they are now (copied), to encode later into the same bytes as `write`. */
+  freeze(): (w: ByteWriter) => Encoding {
+    const slots = this.slots;
+    const data = this.data.slice(0, slots * STRIDE);
+    return (w) =>
+      inOneStep(() => {
+        w.u32(slots);
+        w.array(data);
+      });
   }
 
   static read(r: ByteReader, halfLifeMs: number): VideoCounters {
