@@ -40,7 +40,7 @@ export class ModerationStream {
   private constructor(private readonly log: NatsEventLog) {}
 
   get name(): string {
-    return `${this.log.subjects.stream}_moderation`;
+    return this.log.subjects.moderationStream;
   }
 
   private get subject(): string {

@@ -32,7 +32,13 @@ export async function purgeCluster(storeUrl: string, logUrl: string): Promise<{ 
   }
   const log = parseNatsUrl(logUrl);
   const subjects = new LogSubjects(log.stream, log.shards);
-  const names = [log.stream, subjects.idsStream, subjects.deltasStream, ...regions.flatMap((r) => [subjects.regionStream(r), subjects.deltaPeopleStream(r)])];
+  const names = [
+    log.stream,
+    subjects.idsStream,
+    subjects.deltasStream,
+    subjects.moderationStream,
+    ...regions.flatMap((r) => [subjects.regionStream(r), subjects.deltaPeopleStream(r)]),
+  ];
   const nc = await connect({ servers: log.servers, name: `moteur-purge-${process.pid}` });
   const streams: string[] = [];
   try {

@@ -54,6 +54,11 @@ export class LogSubjects {
     return `${this.stream}_deltas`;
   }
 
+  /** Moderation shared by the serving nodes (src/cluster/moderation-stream.ts). */
+  get moderationStream(): string {
+    return `${this.stream}_moderation`;
+  }
+
   deltaPeopleStream(region: string): string {
     return `${this.stream}_deltas_in_${region}`;
   }
