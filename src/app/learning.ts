@@ -56,6 +56,8 @@ export interface LearnedAboutPerson {
   hiddenCreators: string[];
   hiddenSounds: string[];
   recentPositives: string[];
+  /** Every positive kept about the person (Swing's window is the last of them): what the item graph reads. */
+  keptPositives: string[];
   affinities: { key: string; value: number }[];
   /** The person's learned embedding; null before they have one. */
   interestVector: number[] | null;
@@ -332,6 +334,7 @@ export class EngineLearning {
       hiddenCreators: hidden.filter((k) => k.startsWith('creator:')).map((k) => k.slice('creator:'.length)),
       hiddenSounds: hidden.filter((k) => k.startsWith('sound:')).map((k) => k.slice('sound:'.length)),
       recentPositives: this.learners.recentPositives(userId),
+      keptPositives: this.learners.keptPositives(userId),
       affinities: this.learners.affinities(userId),
       interestVector: vector === undefined ? null : Array.from(vector),
     };

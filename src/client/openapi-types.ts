@@ -859,6 +859,8 @@ export interface paths {
                                 hiddenCreators: string[];
                                 hiddenSounds: string[];
                                 recentPositives: string[];
+                                /** @description every positive kept about the person, oldest first (the last ones are recentPositives) */
+                                keptPositives: string[];
                                 affinities: {
                                     key: string;
                                     value: number;

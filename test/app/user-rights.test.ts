@@ -43,6 +43,19 @@ test('export returns the profile, every event, the serving history and what was 
   await moteur.close();
 });
 
+test('export lists every positive kept about the person, beyond the recent ones Swing pairs', async () => {
+  const moteur = await engine();
+  const watched = withEmbeddings.map((v) => v.id);
+  // Plays watched through count as positives (likes from an account this new would be discounted).
+  await moteur.ingest(watched.map((v, i) => event('dee', v, 'play', { watchMs: 30_000, ts: Date.now() - 80_000 + i * 1000 })));
+  const { learned } = await moteur.exportUser('dee');
+  const window = moteur.learning.learners.config.swing.recentPositivesPerUser;
+  assert.ok(learned.keptPositives.length > window, `${learned.keptPositives.length} positives kept`);
+  assert.ok(learned.keptPositives.every((id) => watched.includes(id)));
+  assert.deepEqual(learned.recentPositives, learned.keptPositives.slice(-window));
+  await moteur.close();
+});
+
 test('refresh forgets the learned taste, keeps follows and settings, and survives a restart', async () => {
   const dir = tempDir();
   let moteur = await engine(dir);

@@ -29,6 +29,7 @@ const PER_PERSON = [
   'coEngaged',
   'affinityCandidates',
   'recentPositives',
+  'keptPositives',
   'positiveSlots',
   'follows',
   'hidden',

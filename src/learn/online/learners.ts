@@ -118,6 +118,10 @@ export class OnlineLearners implements LearnedCandidates, LearnedScores, Learned
     return this.rights.recentPositives(userId);
   }
 
+  keptPositives(userId: string): string[] {
+    return this.rights.keptPositives(userId);
+  }
+
   follows(userId: string): ReadonlySet<string> {
     return this.rights.follows(userId);
   }

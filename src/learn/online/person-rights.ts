@@ -11,6 +11,8 @@ const EMPTY: ReadonlySet<string> = new Set();
 export interface PersonSignals {
   /** The person's recent positives (video ids), oldest first. */
   recentPositives(userId: string): string[];
+  /** Every positive kept about the person (video ids), oldest first: the recent ones are the last. */
+  keptPositives(userId: string): string[];
   /** The creators the person follows. */
   follows(userId: string): ReadonlySet<string>;
   /** Creators and sounds the person hid, as keys ("creator:c1", "sound:s9"). */
@@ -54,6 +56,10 @@ export class PersonRights implements PersonSignals {
 
   recentPositives(userId: string): string[] {
     return this.parts.recentPositives(userId);
+  }
+
+  keptPositives(userId: string): string[] {
+    return this.parts.keptPositives(userId);
   }
 
   follows(userId: string): ReadonlySet<string> {

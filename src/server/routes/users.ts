@@ -30,6 +30,7 @@ const UserExport = Type.Object({
     hiddenCreators: Type.Array(Type.String()),
     hiddenSounds: Type.Array(Type.String()),
     recentPositives: Type.Array(Type.String()),
+    keptPositives: Type.Array(Type.String(), { description: 'every positive kept about the person, oldest first (the last ones are recentPositives)' }),
     affinities: Type.Array(Type.Object({ key: Type.String(), value: Type.Number() })),
     interestVector: Type.Union([Type.Array(Type.Number()), Type.Null()], { description: 'null before the person has one' }),
   }),
