@@ -615,7 +615,7 @@ export class Moteur {
     if (decision.action === 'remove') await this.setVideoStatus(video, 'removed');
     const topics = input.sensitiveTopics === undefined ? undefined : [...(this.safety.moderation.topicsOf(video.id) ?? [])];
     const recorded = [this.recordDecision(decision, by, topics)];
-    for (const hold of this.safety.afterDecision(decision, video, video.status === 'removed')) recorded.push(this.recordDecision(hold, AUTOMATED_ACTOR));
+    for (const hold of this.safety.afterDecision(decision, video)) recorded.push(this.recordDecision(hold, AUTOMATED_ACTOR));
     await this.share(recorded);
     return decision;
   }

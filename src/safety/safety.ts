@@ -96,10 +96,14 @@ export class Safety {
       const { decision, sensitiveTopics } = entry;
       if (sensitiveTopics !== undefined) this.moderation.setTopics(decision.videoId, sensitiveTopics);
       const video = this.catalog.get(decision.videoId);
-      if (video === undefined) return;
-      if (decision.action === 'remove') this.prior.removed(video, decision.category);
-      if (decision.action === 'restore') this.prior.restored(video);
+      if (video !== undefined) this.teachPrior(decision, video);
     }
+  }
+
+  /** What a decision teaches the prior detection: a removal is evidence, a restore takes a removal's back (nothing, for a video not removed). */
+  private teachPrior(decision: Decision, video: Video): void {
+    if (decision.action === 'remove') this.prior.removed(video, decision.category);
+    if (decision.action === 'restore') this.prior.restored(video);
   }
 
   /** A video in the catalog (uploaded, or read back at a start): the prior detection indexes it by creator. */
@@ -126,10 +130,9 @@ export class Safety {
    * videos and the removed video's lookalikes that no moderator has seen; a removal undone unteaches it.
    * Returns the holds, to record.
    */
-  afterDecision(decision: Decision, video: Video, wasRemoved: boolean): Decision[] {
-    if (decision.action === 'restore' && wasRemoved) this.prior.restored(video);
+  afterDecision(decision: Decision, video: Video): Decision[] {
+    this.teachPrior(decision, video);
     if (decision.action !== 'remove') return [];
-    this.prior.removed(video, decision.category);
     const suspects = new Set(this.prior.videosBy(video.creatorId));
     const unit = video.embedding === undefined ? undefined : unitVector(video.embedding);
     if (unit !== undefined) for (const { id } of this.catalog.nearest(unit, LOOKALIKES_ASSESSED)) suspects.add(id);
