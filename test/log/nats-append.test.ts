@@ -100,6 +100,27 @@ test('NatsEventLog: duplicates inside a batch, across concurrent batches and pas
   }
 });
 
+test('NatsEventLog: the same fresh batch from two connections at once, round after round, keeps every event readable', { skip }, async () => {
+  // Either connection's region copy may be the one the kept order message places, whichever acknowledgement
+  // was the duplicate; many rounds make each interleaving likely.
+  for (let round = 0; round < 12; round++) {
+    const url = freshNatsUrl('shards=2&dedupWindowS=1');
+    const [one, two] = await Promise.all([NatsEventLog.open(url), NatsEventLog.open(url)]);
+    try {
+      const shared = Array.from({ length: 400 }, (_, i) => event(`r${i}`, `p${i % 9}`));
+      await Promise.all([one.append(shared), two.append(shared)]);
+      assert.equal(await one.count(), shared.length, `round ${round}: every event is stored once`);
+      assert.deepEqual(
+        (await two.readAfter(0, 1000)).map((e) => e.id),
+        shared.map((e) => e.id),
+        `round ${round}: every event is read, in order`,
+      );
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  }
+});
+
 test("NatsEventLog: an event JetStream refuses mid-batch fails alone, and the others keep their person's order", { skip }, async () => {
   const log = await NatsEventLog.open(freshNatsUrl());
   try {

@@ -169,9 +169,21 @@ export class NatsEventLog implements EventLog {
     // A duplicate: a copy stored by this append (a resend past a window) is no event of the log.
     await Promise.all([
       held ? undefined : this.deleteCopy(this.subjects.stream, ack.seq),
-      place.fresh ? this.deleteCopy(this.subjects.regionStream(place.region), place.regionSeq) : undefined,
+      place.fresh ? this.deleteRegionCopyUnlessKept(place, held ? ack.seq : holder) : undefined,
     ]);
     return DUPLICATE;
+  }
+
+  /**
+   * Deletes this append's region copy unless the order message that keeps the event places it there: a
+   * concurrent append of the same event whose region publish was a duplicate of this one's (same place) may
+   * have ordered it first, and then this copy is the event.
+   */
+  private async deleteRegionCopyUnlessKept(place: StoredPlace, keptSeq: number): Promise<void> {
+    const kept = await this.jsm.streams.getMessage(this.subjects.stream, { seq: keptSeq });
+    const keptPlace = kept === null ? undefined : decodePlace(kept.string());
+    if (keptPlace?.region === place.region && keptPlace.regionSeq === place.regionSeq) return;
+    await this.deleteCopy(this.subjects.regionStream(place.region), place.regionSeq);
   }
 
   private async deleteCopy(stream: string, seq: number): Promise<void> {
