@@ -24,6 +24,9 @@ export function withSensitiveTopic<T extends { id: string }>(video: T, index: nu
   return { ...video, sensitiveTopics: [SENSITIVE_TOPICS[Math.floor(index / SENSITIVE_EVERY) % SENSITIVE_TOPICS.length]!] };
 }
 
+/** Whether person `u${index}` is one of the minors `applySafetyMix` makes. */
+export const isMinor = (index: number) => index % MINOR_EVERY === 0;
+
 /** Decides one video in DECIDED_EVERY (the actions in turn) and makes one person in MINOR_EVERY a minor. */
 export async function applySafetyMix(moteur: Moteur, videos: number, users: number): Promise<{ decisions: number; minors: number }> {
   let decisions = 0;

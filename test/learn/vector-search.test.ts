@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/core/random.ts';
 import { DEFAULT_ONLINE_CONFIG } from '../../src/learn/online/config.ts';
-import { VideoVectors } from '../../src/learn/online/video-vectors.ts';
+import { FILTER_BUDGET, VideoVectors } from '../../src/learn/online/video-vectors.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 const DIM = 32;
@@ -60,6 +60,23 @@ test('a filtered HNSW search finds the accepted part of the exact top k, whether
       total += exact.size;
     }
     assert.ok(hits / total >= 0.9, `${what}: recall ${hits / total}`);
+  }
+});
+
+test('a filter that rejects nearly everything is asked a bounded number of times, and only what it accepts is returned', () => {
+  const vectors = new VideoVectors(DIM, { ...DEFAULT_ONLINE_CONFIG.ann, seed: 1 });
+  randomVectors(30_000, 6).forEach((v, slot) => vectors.set(slot, v));
+  for (const q of randomVectors(5, 79)) {
+    let asked = 0;
+    const accept = (slot: number) => (asked++, slot % 1000 === 0);
+    const found = vectors.approximate(unit(q), 20, accept);
+    // Unbounded, a search for 20 of the 30 accepted slots visits most of the graph's 30,000 nodes.
+    assert.ok(asked <= FILTER_BUDGET + 2 * DEFAULT_ONLINE_CONFIG.ann.efSearch, `the filter was asked ${asked} times`);
+    assert.ok(
+      found.every((n) => n.slot % 1000 === 0),
+      'a rejected slot was returned',
+    );
+    assert.ok(found.length <= 20);
   }
 });
 

@@ -9,8 +9,13 @@ import { BestSlots } from '../../core/best-slots.ts';
 
 /** A vector is re-inserted into the graph once its direction has turned this far from the graph's copy. */
 const RESYNC_BELOW_COSINE = 0.99;
-/** A search without the caller's filter asks for this many times k, so that k usually pass it. */
+/** A search without the caller's filter asks for at least this many times k, so that k usually pass it. */
 const UNFILTERED_MARGIN = 2;
+/**
+ * The nodes a filtered search may ask the filter about: about 2.5 ms at a million videos, enough for k = 30 when
+ * one node in ten passes (scripts measured in docs/benchmarks.md).
+ */
+export const FILTER_BUDGET = 5000;
 
 export interface AnnOptions {
   m: number;
@@ -104,28 +109,32 @@ export class VideoVectors {
   /**
    * Approximate top-k from the HNSW graph as of its last `sync` (built on first use). Similarities are those of
    * the graph's copy of each vector; slots cleared since the sync are never returned. The graph is first asked
-   * for a few more than k without `accept`, which is then applied to those: hnswlib calls a filter for every
-   * node its search visits (thousands at a million videos, each a call into JavaScript), which made the filter
-   * most of a feed's time. Only when too few of them pass is the search repeated with the filter.
+   * without `accept`, for every node its `efSearch` candidates hold (the same search as for k), and `accept` is
+   * applied to those: hnswlib calls a filter for every node its search visits, each a call into JavaScript.
+   * Only when too few pass is the search repeated with the filter, and that search's work is bounded: a filter
+   * that rejects most of a neighbourhood (seen, held, restricted) sends it far, 30 ms at a few hundred thousand
+   * videos when one in a hundred passes. After FILTER_BUDGET calls the filter lets every live node in, which
+   * ends the search, and what it returns is filtered again: fewer than k then, the nearest found within the budget.
    */
   approximate(query: Float32Array, k: number, accept?: (slot: number) => boolean): Neighbour[] {
     const ann = this.ann ?? this.sync();
     const live = this.inGraph.size - this.deleted.size;
     if (live <= 0 || k <= 0) return [];
     const point = Array.from(query);
-    const wanted = Math.min(UNFILTERED_MARGIN * k, live);
+    const passes = (slot: number) => this.valid[slot] === 1 && (accept === undefined || accept(slot));
+    const wanted = Math.min(Math.max(UNFILTERED_MARGIN * k, this.annOptions.efSearch), live);
     const unfiltered = ann.searchKnn(point, wanted);
     const found: Neighbour[] = [];
     for (let i = 0; i < unfiltered.neighbors.length && found.length < k; i++) {
       const slot = unfiltered.neighbors[i]!;
-      if (this.valid[slot] === 1 && (accept === undefined || accept(slot))) found.push({ slot, similarity: 1 - unfiltered.distances[i]! });
+      if (passes(slot)) found.push({ slot, similarity: 1 - unfiltered.distances[i]! });
     }
-    if (found.length < Math.min(k, live) && unfiltered.neighbors.length === wanted && wanted < live) {
-      const filter = (label: number) => this.valid[label] === 1 && (accept === undefined || accept(label));
-      const result = ann.searchKnn(point, Math.min(k, live), filter);
-      return sortedBySimilarity(result.neighbors.map((slot, i) => ({ slot, similarity: 1 - result.distances[i]! })));
-    }
-    return sortedBySimilarity(found);
+    if (found.length >= Math.min(k, live) || unfiltered.neighbors.length < wanted || wanted >= live) return sortedBySimilarity(found);
+    let calls = 0;
+    const filter = (slot: number) => (++calls > FILTER_BUDGET ? this.valid[slot] === 1 : passes(slot));
+    const result = ann.searchKnn(point, wanted, filter);
+    const within = result.neighbors.map((slot, i) => ({ slot, similarity: 1 - result.distances[i]! }));
+    return sortedBySimilarity(calls > FILTER_BUDGET ? within.filter((n) => passes(n.slot)) : within).slice(0, k);
   }
 
   /**
