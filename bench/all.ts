@@ -26,6 +26,7 @@ const QUICK_ARGS: Record<string, string[]> = {
   'bench:cluster': ['--events', '4000', '--feeds', '200', '--trials', '10', '--videos', '1000'],
   'bench:nats-log': ['--events', '5000'],
   'bench:content-search': ['--videos', '30000', '--queries', '50'],
+  'bench:vector-filter': ['--videos', '30000', '--queries', '50'],
   'bench:client': ['--requests', '1000'],
 };
 

@@ -101,6 +101,15 @@ test('bench/content-search.ts prints build time, latency through the graph and e
     assert.ok(recall > 0.8 && recall <= 1, `recall ${String(recall)}`);
 });
 
+test('bench/vector-filter.ts prints, for each filter, the search time and how many of the k asked for pass', { timeout: 120_000 }, async () => {
+  const result = await benchmarkJson('bench/vector-filter.ts', ['--videos', '20000', '--queries', '20', '--k', '30']);
+  assert.equal(result.benchmark, 'vector-filter');
+  const filters = result.byFilter as Record<string, { p50Ms: number; p99Ms: number; foundPerSearch: number }>;
+  assert.deepEqual(Object.keys(filters), ['1 in 1 passes', '1 in 10 passes', '1 in 100 passes', '1 in 1000 passes']);
+  assert.equal(filters['1 in 1 passes']!.foundPerSearch, 30);
+  for (const f of Object.values(filters)) assert.ok(positive(f.p50Ms) && f.p99Ms >= f.p50Ms && f.foundPerSearch <= 30);
+});
+
 test('bench/restart.ts prints the start phase by phase, its memory, and a snapshot written under feeds; a reused directory is not built again', {
   timeout: 300_000,
 }, async () => {

@@ -12,8 +12,8 @@ const RESYNC_BELOW_COSINE = 0.99;
 /** A search without the caller's filter asks for at least this many times k, so that k usually pass it. */
 const UNFILTERED_MARGIN = 2;
 /**
- * The nodes a filtered search may ask the filter about: about 2.5 ms at a million videos, enough for k = 30 when
- * one node in ten passes (scripts measured in docs/benchmarks.md).
+ * The nodes a filtered search may ask the filter about: a few milliseconds of search, enough for k = 30 when one
+ * node in ten passes (`npm run bench:vector-filter`, docs/benchmarks.md).
  */
 export const FILTER_BUDGET = 5000;
 
