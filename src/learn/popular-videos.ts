@@ -11,11 +11,19 @@ export interface PopularVideo {
 
 export class PopularVideos {
   private byRegion = new Map<string, PopularVideo[]>();
+  /** `in`'s answer per region, merged once per refresh: every feed asks for it. */
+  private servable = new Map<string, readonly PopularVideo[]>();
 
   constructor(private readonly keep: number) {}
 
   /** The popular videos that can be served in `region`: its own and those published for every region, best first. */
-  in(region: string): PopularVideo[] {
+  in(region: string): readonly PopularVideo[] {
+    let merged = this.servable.get(region);
+    if (merged === undefined) this.servable.set(region, (merged = this.merged(region)));
+    return merged;
+  }
+
+  private merged(region: string): PopularVideo[] {
     const local = this.byRegion.get(region) ?? [];
     const everywhere = region === 'global' ? [] : (this.byRegion.get('global') ?? []);
     const out: PopularVideo[] = [];
@@ -47,6 +55,7 @@ export class PopularVideos {
       }
     }
     this.byRegion = new Map([...byRegion].map(([region, kept]) => [region, best(kept.list, this.keep)]));
+    this.servable = new Map();
   }
 }
 

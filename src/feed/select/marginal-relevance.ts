@@ -14,36 +14,59 @@ export interface Diversity {
  * the larger of the content embeddings' cosine and the hashtags' overlap (Jaccard). Without diversity, score order.
  */
 export class MarginalRelevance {
-  private readonly relevance: Map<Candidate, number>;
-  /** Each candidate not yet placed, with its highest similarity to the page so far (updated as videos are placed). */
-  private readonly closest: Map<Candidate, number>;
-  private readonly vectors = new Map<Candidate, Float32Array | undefined>();
+  /** Each candidate's score scaled to [0, 1] among the candidates, by index. */
+  private readonly relevance: Float64Array;
+  /** Each candidate's highest similarity to the page so far (updated as videos are placed), by index. */
+  private readonly closest: Float64Array;
+  private readonly placedAt: Uint8Array;
+  private readonly indexOf: Map<Candidate, number>;
+  private readonly vectors: (Float32Array | undefined)[] = [];
   private readonly weight: number;
 
-  constructor(candidates: readonly Candidate[], diversity: Diversity | undefined) {
+  // Typed arrays by index rather than maps by candidate: a page's selection revisits every candidate once per slot,
+  // and maps of doubles allocated a number and an entry array each time (a third of what a feed allocated).
+  constructor(
+    /** The candidates, in their order; `remains` tells which are not placed yet. */
+    readonly candidates: readonly Candidate[],
+    diversity: Diversity | undefined,
+  ) {
     let low = Infinity;
     let high = -Infinity;
     for (const c of candidates) [low, high] = [Math.min(low, c.score), Math.max(high, c.score)];
-    this.relevance = new Map(candidates.map((c) => [c, high > low ? (c.score - low) / (high - low) : 1]));
-    this.closest = new Map(candidates.map((c) => [c, 0]));
+    this.relevance = Float64Array.from(candidates, (c) => (high > low ? (c.score - low) / (high - low) : 1));
+    this.closest = new Float64Array(candidates.length);
+    this.placedAt = new Uint8Array(candidates.length);
+    this.indexOf = new Map(candidates.map((c, i) => [c, i]));
     this.weight = diversity?.weight ?? 0;
-    if (diversity !== undefined && this.weight !== 0) for (const c of candidates) this.vectors.set(c, diversity.embeddings.vectorOf(c.video.id));
+    if (diversity !== undefined && this.weight !== 0) for (const c of candidates) this.vectors.push(diversity.embeddings.vectorOf(c.video.id));
   }
 
-  /** The candidates not placed yet, in their order, each with its highest similarity to the page. */
-  get remaining(): ReadonlyMap<Candidate, number> {
-    return this.closest;
+  /** Whether the candidate at `index` is not placed yet. */
+  remains(index: number): boolean {
+    return this.placedAt[index] === 0;
   }
 
-  value(c: Candidate, similarity: number): number {
-    return (1 - this.weight) * this.relevance.get(c)! - this.weight * similarity;
+  /** Whether the candidate is one of these and not placed yet. */
+  remainsCandidate(c: Candidate): boolean {
+    const index = this.indexOf.get(c);
+    return index !== undefined && this.placedAt[index] === 0;
+  }
+
+  /** The marginal relevance of the candidate at `index`, against the page so far. */
+  value(index: number): number {
+    return (1 - this.weight) * this.relevance[index]! - this.weight * this.closest[index]!;
   }
 
   placed(c: Candidate): void {
-    this.closest.delete(c);
+    const index = this.indexOf.get(c)!;
+    this.placedAt[index] = 1;
     if (this.weight === 0) return;
-    const v = this.vectors.get(c);
-    for (const [other, sim] of this.closest) this.closest.set(other, Math.max(sim, similarity(c.video, v, other.video, this.vectors.get(other))));
+    const v = this.vectors[index];
+    for (let other = 0; other < this.candidates.length; other++) {
+      if (this.placedAt[other] === 1) continue;
+      const sim = similarity(c.video, v, this.candidates[other]!.video, this.vectors[other]);
+      if (sim > this.closest[other]!) this.closest[other] = sim;
+    }
   }
 }
 

@@ -16,7 +16,7 @@ export class PageInProgress implements PageSoFar {
 
   /** Whether the candidate is not on the page yet. */
   remains(c: Candidate): boolean {
-    return this.relevance.remaining.has(c);
+    return this.relevance.remainsCandidate(c);
   }
 
   /** Whether every placement rule lets the candidate take the next slot. */
@@ -32,9 +32,11 @@ export class PageInProgress implements PageSoFar {
     let best: Candidate | undefined;
     let bestValue = -Infinity;
     let heldBack: { c: Candidate; why: string; value: number } | undefined;
-    for (const [c, similarity] of this.relevance.remaining) {
-      if (!pool.has(c)) continue;
-      const value = this.relevance.value(c, similarity);
+    const { candidates } = this.relevance;
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      if (!this.relevance.remains(i) || !pool.has(c)) continue;
+      const value = this.relevance.value(i);
       if (value <= bestValue) continue;
       let why: string | undefined;
       let told = false;

@@ -73,6 +73,18 @@ export class EmbeddingTable {
     return this.rows.has(id) || this.pending.has(id);
   }
 
+  /**
+   * The dot product of the row's first `length` floats with `query`'s, plus the row's float at `length` (a bias):
+   * a score read straight from the arena, without the view `vector` makes (a feed scores hundreds of rows).
+   */
+  dotPlusBias(row: number, query: Float32Array, length: number): number {
+    const data = this.data;
+    const at = row * this.width;
+    let dot = data[at + length]!;
+    for (let i = 0; i < length; i++) dot += query[i]! * data[at + i]!;
+    return dot;
+  }
+
   /** The row's floats, shared with the arena: writes go straight into the table. */
   vector(row: number): Float32Array {
     return this.data.subarray(row * this.width, (row + 1) * this.width);

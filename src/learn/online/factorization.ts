@@ -115,12 +115,7 @@ export class Factorization {
   logitFast(user: Float32Array, userThroughProjection: () => Float32Array, slot: number): number {
     const facts = this.catalog.get(slot);
     const row = this.videos.row(facts.id);
-    if (row !== undefined) {
-      const item = this.videos.vector(row);
-      let dot = item[this.dim]!;
-      for (let i = 0; i < this.dim; i++) dot += user[i]! * item[i]!;
-      return dot;
-    }
+    if (row !== undefined) return this.videos.dotPlusBias(row, user, this.dim);
     if (!facts.hasContent) return 0;
     const c = this.catalog.contentOf(slot);
     const projectedUser = userThroughProjection();

@@ -60,6 +60,8 @@ export class PersonFeatures {
   private readonly userVector: Float32Array | undefined;
   /** Wᵀ · u, computed on the first candidate that has no row of its own. */
   private userThroughProjection: Float32Array | undefined;
+  /** Made once per person, not once per candidate. */
+  private readonly throughProjection = () => (this.userThroughProjection ??= this.state.factorization.throughProjection(this.userVector!));
   private readonly taste: Taste | undefined;
   private readonly stamp: number;
 
@@ -83,7 +85,7 @@ export class PersonFeatures {
     x[0] = 1;
     if (this.userVector !== undefined) {
       const user = this.userVector;
-      const logit = factorization.logitFast(user, () => (this.userThroughProjection ??= factorization.throughProjection(user)), slot);
+      const logit = factorization.logitFast(user, this.throughProjection, slot);
       x[1] = clamp(logit, -8, 8) / 4;
     }
     if (this.taste !== undefined) {
