@@ -112,7 +112,7 @@ export class VideoVectors {
    * without `accept`, for every node its `efSearch` candidates hold (the same search as for k), and `accept` is
    * applied to those: hnswlib calls a filter for every node its search visits, each a call into JavaScript.
    * Only when too few pass is the search repeated with the filter, and that search's work is bounded: a filter
-   * that rejects most of a neighbourhood (seen, held, restricted) sends it far, 30 ms at a few hundred thousand
+   * that rejects most of a neighbourhood (seen, held, restricted) sends it far, 20–70 ms at 300,000
    * videos when one in a hundred passes. After FILTER_BUDGET calls the filter lets every live node in, which
    * ends the search, and what it returns is filtered again: fewer than k then, the nearest found within the budget.
    */
