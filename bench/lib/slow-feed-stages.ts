@@ -1,7 +1,8 @@
 /**
  * Where the slow feeds' time went: each feed's pipeline stages (as `explain=1` and `/metrics` report them) are
- * kept beside its latency, and for the feeds slower than a threshold the stages' times are summed, with what the
- * pipeline did not account for (recording the page as served, safety's bookkeeping, a pause of the thread).
+ * kept beside its latency, and each stage's mean time over the feeds slower than a threshold is given next to its
+ * mean over all feeds, with what the pipeline did not account for (recording the page as served, safety's
+ * bookkeeping, a pause of the thread).
  */
 import type { Moteur } from '../../src/app/moteur.ts';
 import { stageTimes } from '../../src/feed/pipeline-report.ts';
