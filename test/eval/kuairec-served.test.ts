@@ -44,7 +44,7 @@ test('kuairec: the engine row is the served engine replayed through the API and 
   const { dir, data } = await tasteData();
   const result = await evaluateKuaiRec({ dataDir: dir, residues: [0], easeLambdas: [50], seed: 1 });
   const models = result.residues[0]!.models;
-  assert.deepEqual(Object.keys(models), ['engine', 'engine (no exploration)', 'watch-ratio', 'random', 'popular', 'video mean', 'ease']);
+  assert.deepEqual(Object.keys(models), ['engine', 'engine (no exploration)', 'watch-ratio', 'random', 'popular', 'video mean', 'biased MF', 'ease']);
   assert.deepEqual(
     Object.keys(models).slice(0, SERVED_VARIANTS.length),
     SERVED_VARIANTS.map((v) => v.name),
