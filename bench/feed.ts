@@ -9,11 +9,12 @@
  * restores the whole data directory a second time); the defaults are a tenth of it, so a run takes minutes.
  * The safety rules are on and have work to do (bench/lib/safety-mix.ts: sensitive topics, moderators' decisions,
  * minors); `--without-safety` times the same library feeds with the safety layer off, to give its overhead.
- * Usage: node --import tsx bench/feed.ts [--videos N] [--users N] [--requests N] [--events-per-user N] [--clients N] [--library-only] [--without-safety]
+ * `--data DIR` keeps the data directory: the first run builds it, later runs with the same sizes start from it.
+ * Usage: node --import tsx bench/feed.ts [--videos N] [--users N] [--requests N] [--events-per-user N] [--clients N] [--library-only] [--without-safety] [--data DIR]
  */
 import { Moteur } from '../src/app/moteur.ts';
 import { seededRandom } from '../src/core/random.ts';
-import { flag, hasSwitch, latencySummary, note, print, round, scratchDir, timeCalls } from './lib/report.ts';
+import { dataDir, flag, hasSwitch, latencySummary, note, print, round, timeCalls } from './lib/report.ts';
 import { getJson } from './lib/http-client.ts';
 import { serveInChild } from './lib/serve-child.ts';
 import { pausesDuring, recordPauses } from './lib/pauses.ts';
@@ -39,47 +40,60 @@ const FRESHNESS_PROBES = 200;
 /** The goal's p99: the feeds slower than this are looked at closer. */
 const SLOW_FEED_MS = 10;
 
-const dir = scratchDir();
+const { dir, kept, reused } = dataDir();
 const random = seededRandom(3);
 const userIndex = () => Math.floor(random() * USERS);
 const userId = () => `u${userIndex()}`;
+const warmEvents = USERS * EVENTS_PER_USER;
+
+/** The catalog, the warm-up events and the safety mix through the library, then both HNSW graphs built and saved. */
+async function build() {
+  const moteur = await Moteur.open({ dataDir: dir, ...safetyOverrides });
+  note(`loading ${VIDEOS} videos...`);
+  let start = performance.now();
+  let loaded = 0;
+  for (const batch of batchesOf(syntheticVideoStream(VIDEOS), 1000)) {
+    const first = loaded;
+    loaded += batch.length;
+    await moteur.upsertVideos(WITH_SAFETY ? batch.map((v, j) => withSensitiveTopic(v, first + j)) : batch);
+  }
+  const loadVideosSeconds = (performance.now() - start) / 1000;
+  // Plays with watch time, likes, shares, skips and follows from every person, so each source has work.
+  note(`ingesting ${warmEvents} warm-up events...`);
+  start = performance.now();
+  for (const batch of batchesOf(syntheticEventStream(warmEvents, VIDEOS, USERS, 5, 'warm'), 500)) await moteur.ingest(batch);
+  const warmEventsPerSecond = warmEvents / ((performance.now() - start) / 1000);
+  const safetyMix = WITH_SAFETY ? await applySafetyMix(moteur, VIDEOS, USERS) : undefined;
+  // The HNSW graph is built once (it grows a chunk at a time while events arrive) and saved with the snapshot.
+  note('completing the vector index...');
+  start = performance.now();
+  moteur.learning.learners.syncVectorIndex();
+  const vectorIndexBuildSeconds = (performance.now() - start) / 1000;
+  // So is the content embeddings' graph (saved when the engine closes).
+  note('building the content index...');
+  start = performance.now();
+  moteur.catalog.embeddings.prepare();
+  const contentIndexBuildSeconds = (performance.now() - start) / 1000;
+  start = performance.now();
+  await moteur.close();
+  const closeSeconds = (performance.now() - start) / 1000;
+  return {
+    safetyMix,
+    figures: {
+      loadVideosSeconds: round(loadVideosSeconds, 3),
+      warmEventsPerSecond: Math.round(warmEventsPerSecond),
+      vectorIndexBuildSeconds: round(vectorIndexBuildSeconds, 3),
+      contentIndexBuildSeconds: round(contentIndexBuildSeconds, 3),
+      closeWithSnapshotSeconds: round(closeSeconds, 3),
+    },
+  };
+}
 
 recordPauses();
-note(`loading ${VIDEOS} videos...`);
-let moteur = await Moteur.open({ dataDir: dir, ...safetyOverrides });
-// Generated as they are loaded, keeping only each video's creator (for the freshness probes): at the goal size,
-// holding every video and event as objects besides the engine's own would crowd the heap.
-const creatorOf: string[] = [];
+const built = reused ? undefined : await build();
+note(reused ? `restarting from ${dir}, made by an earlier run...` : 'restarting from the snapshot...');
 let start = performance.now();
-for (const batch of batchesOf(syntheticVideoStream(VIDEOS), 1000)) {
-  const first = creatorOf.length;
-  for (const v of batch) creatorOf.push(v.creatorId);
-  await moteur.upsertVideos(WITH_SAFETY ? batch.map((v, j) => withSensitiveTopic(v, first + j)) : batch);
-}
-const loadVideosSeconds = (performance.now() - start) / 1000;
-// Plays with watch time, likes, shares, skips and follows from every person, so each source has work.
-const warmEvents = USERS * EVENTS_PER_USER;
-note(`ingesting ${warmEvents} warm-up events...`);
-start = performance.now();
-for (const batch of batchesOf(syntheticEventStream(warmEvents, VIDEOS, USERS, 5, 'warm'), 500)) await moteur.ingest(batch);
-const warmEventsPerSecond = warmEvents / ((performance.now() - start) / 1000);
-const safetyMix = WITH_SAFETY ? await applySafetyMix(moteur, VIDEOS, USERS) : undefined;
-// The HNSW graph is built once (it grows a chunk at a time while events arrive) and saved with the snapshot.
-note('completing the vector index...');
-start = performance.now();
-moteur.learning.learners.syncVectorIndex();
-const vectorIndexBuildSeconds = (performance.now() - start) / 1000;
-// So is the content embeddings' graph (saved when the engine closes).
-note('building the content index...');
-start = performance.now();
-moteur.catalog.embeddings.prepare();
-const contentIndexBuildSeconds = (performance.now() - start) / 1000;
-note('restarting from the snapshot...');
-start = performance.now();
-await moteur.close();
-const closeSeconds = (performance.now() - start) / 1000;
-start = performance.now();
-moteur = await Moteur.open({ dataDir: dir, ...safetyOverrides });
+const moteur = await Moteur.open({ dataDir: dir, ...safetyOverrides });
 const restartSeconds = (performance.now() - start) / 1000;
 // The item graph is retrained from the restored state in the background: the timed feeds use it.
 start = performance.now();
@@ -113,12 +127,13 @@ const libraryPauses = await pausesDuring(
 // Freshness: from the acknowledgement of a follow to the first feed that shows the followed creator.
 note('freshness: follow, then feed...');
 const freshness: number[] = [];
+const creatorOf = (slot: number) => moteur.catalog.get(`v${slot}`)!.creatorId;
 for (let i = 0; i < FRESHNESS_PROBES; i++) {
   const user = `fresh-user-${i}`;
   let pick = (i * 7919) % VIDEOS;
   // A creator with more than this one video, so there is something new of theirs to show.
-  while (moteur.learning.learners.newestOf(`creator:${creatorOf[pick]!}`, 2).length < 2) pick = (pick + 1) % VIDEOS;
-  const video = { id: `v${pick}`, creatorId: creatorOf[pick]! };
+  while (moteur.learning.learners.newestOf(`creator:${creatorOf(pick)}`, 2).length < 2) pick = (pick + 1) % VIDEOS;
+  const video = { id: `v${pick}`, creatorId: creatorOf(pick) };
   await moteur.ingest([{ id: `fresh-${i}`, userId: user, videoId: video.id, type: 'follow', ts: Date.now() }]);
   const acknowledged = performance.now();
   const page = await moteur.feed(user, { n: 10 });
@@ -161,17 +176,18 @@ print({
     pageSize: 10,
     httpClients: LIBRARY_ONLY ? 0 : CLIENTS,
     server: LIBRARY_ONLY ? 'none (--library-only)' : 'moteur serve in a child process, keep-alive node:http clients on 127.0.0.1',
-    safety: safetyMix === undefined ? 'off (--without-safety)' : { ...safetyMix, sensitiveVideoShare: 0.1 },
+    dataDir: kept ? dir : 'scratch',
+    safety: !WITH_SAFETY
+      ? 'off (--without-safety)'
+      : built === undefined
+        ? "on, with the reused directory's decisions"
+        : { ...built.safetyMix, sensitiveVideoShare: 0.1 },
   },
   library: { ...feedFigures(library), firstFeedMs: round(firstFeedMs), pausesDuringFeeds: libraryPauses, slowFeedStages: slowFeedStages.summary(SLOW_FEED_MS) },
   ...(http === undefined ? {} : { httpOneClient: http.httpOneClient, httpConcurrentClients: http.httpConcurrentClients }),
   itemsBySource: Object.fromEntries(Object.entries(itemsBySource).map(([source, count]) => [source, round(count / served)])),
   setup: {
-    loadVideosSeconds: round(loadVideosSeconds, 3),
-    warmEventsPerSecond: Math.round(warmEventsPerSecond),
-    vectorIndexBuildSeconds: round(vectorIndexBuildSeconds, 3),
-    contentIndexBuildSeconds: round(contentIndexBuildSeconds, 3),
-    closeWithSnapshotSeconds: round(closeSeconds, 3),
+    ...(built === undefined ? { reusedDirectory: true } : built.figures),
     restartFromSnapshotSeconds: round(restartSeconds, 3),
     itemGraphAfterRestartSeconds: round(itemGraphSeconds, 3),
     itemGraph: { people: moteur.learning.graph.graph?.people ?? 0, engagements: moteur.learning.graph.graph?.engagements ?? 0 },

@@ -7,13 +7,12 @@
  * Usage: node --max-old-space-size=12288 --import tsx bench/restart.ts [--videos N] [--users N] [--events N] [--data DIR]
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { Moteur, learnerSnapshotPath } from '../src/app/moteur.ts';
+import { Moteur } from '../src/app/moteur.ts';
 import { seededRandom } from '../src/core/random.ts';
-import { flag, note, print, round, scratchDir } from './lib/report.ts';
+import { dataDir, flag, note, print, round } from './lib/report.ts';
 import { batchesOf, syntheticEventStream, syntheticVideoStream } from './lib/synthetic.ts';
 
 const CHILD = '--restart-child';
@@ -50,13 +49,7 @@ if (process.argv.includes(CHILD)) await restartHere(process.argv[process.argv.in
 const VIDEOS = flag('videos', 100_000);
 const USERS = flag('users', 10_000);
 const EVENTS = flag('events', 200_000);
-const given = process.argv.indexOf('--data');
-const dataArg = given < 0 ? undefined : process.argv[given + 1];
-if (given >= 0 && (dataArg === undefined || dataArg.startsWith('--'))) {
-  console.error('--data expects a directory (made and filled when it holds no snapshot, reused when it does)');
-  process.exit(2);
-}
-const dir = dataArg ?? scratchDir();
+const { dir, kept, reused } = dataDir();
 
 /** Catalog and events through the library, both HNSW graphs built, the item graph trained. */
 async function build(): Promise<Moteur> {
@@ -167,7 +160,6 @@ function restartInChild(): Promise<{
   });
 }
 
-const reused = existsSync(learnerSnapshotPath(dir));
 const built = await snapshotThenClose(reused ? await Moteur.open({ dataDir: dir }) : await build());
 note(`restarting from ${dir} in a fresh process...`);
 const { wallMs, report } = await restartInChild();
@@ -175,7 +167,7 @@ const { memory, phases } = report as typeof report & { phases: { phase: string; 
 const slowest = [...phases].sort((a, b) => b.ms - a.ms).slice(0, 3);
 print({
   benchmark: 'restart',
-  parameters: { videos: VIDEOS, users: USERS, events: EVENTS, dataDir: given < 0 ? 'scratch' : dir, reused },
+  parameters: { videos: VIDEOS, users: USERS, events: EVENTS, dataDir: kept ? dir : 'scratch', reused },
   restart: {
     firstFeedSeconds: round((report.firstFeedMs as number) / 1000, 2),
     processWallSecondsToExit: round(wallMs / 1000, 2),

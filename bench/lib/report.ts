@@ -1,8 +1,9 @@
 /** Shared pieces of the benchmarks: flags, percentiles, machine facts, and the JSON they print. */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { learnerSnapshotPath } from '../../src/app/moteur.ts';
 
 export function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -65,6 +66,21 @@ export function machine() {
 }
 
 export const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+/**
+ * The data directory: `--data DIR` (kept afterwards, built there when it holds no snapshot and reused when it
+ * does, so a run at the goal size can skip its half-hour set-up), else a scratch directory.
+ */
+export function dataDir(): { dir: string; kept: boolean; reused: boolean } {
+  const given = process.argv.indexOf('--data');
+  if (given < 0) return { dir: scratchDir(), kept: false, reused: false };
+  const dir = process.argv[given + 1];
+  if (dir === undefined || dir.startsWith('--')) {
+    console.error('--data expects a directory (made and filled when it holds no snapshot, reused when it does)');
+    process.exit(2);
+  }
+  return { dir, kept: true, reused: existsSync(learnerSnapshotPath(dir)) };
+}
 
 /** A scratch data directory that is removed however the benchmark ends. */
 export function scratchDir(): string {

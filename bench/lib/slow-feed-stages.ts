@@ -2,26 +2,43 @@
  * Where the slow feeds' time went: each feed's pipeline stages (as `explain=1` and `/metrics` report them) are
  * kept beside its latency, and each stage's mean time over the feeds slower than a threshold is given next to its
  * mean over all feeds, with what the pipeline did not account for (recording the page as served, safety's
- * bookkeeping, a pause of the thread).
+ * bookkeeping, a pause of the thread), how long the serving thread waited for a CPU, how much CPU the process's
+ * other threads used meanwhile, how many page faults it took, and how many of the slow feeds ran while the item graph was not up to date
+ * (retraining, or about to).
  */
 import type { Moteur } from '../../src/app/moteur.ts';
 import { stageTimes } from '../../src/feed/pipeline-report.ts';
 import { round } from './report.ts';
+import { cpuBetween, readCpu } from './thread-cpu.ts';
+
+interface TimedFeed {
+  latencyMs: number;
+  stages: { stage: string; ms: number }[];
+  tag: string;
+  waitingForCpuMs: number;
+  otherThreadsCpuMs: number;
+  pageFaults: number;
+  graphBehind: boolean;
+}
 
 export class SlowFeedStages {
   private current: { stage: string; ms: number }[] = [];
-  private readonly feeds: { latencyMs: number; stages: { stage: string; ms: number }[]; tag: string }[] = [];
+  private readonly feeds: TimedFeed[] = [];
 
-  constructor(moteur: Moteur) {
+  constructor(private readonly moteur: Moteur) {
     moteur.onFeedReport((report) => this.current.push(...stageTimes(report)));
   }
 
   /** Times one feed; `tag` groups the feeds in the summary (e.g. minor or adult). */
   async time(tag: string, feed: () => Promise<unknown>): Promise<void> {
     this.current = [];
+    const graphBehind = !this.moteur.learning.graph.upToDate;
+    const cpuBefore = readCpu();
     const start = performance.now();
     await feed();
-    this.feeds.push({ latencyMs: performance.now() - start, stages: this.current, tag });
+    const latencyMs = performance.now() - start;
+    const cpu = cpuBetween(cpuBefore, readCpu());
+    this.feeds.push({ latencyMs, stages: this.current, tag, ...cpu, graphBehind: graphBehind || !this.moteur.learning.graph.upToDate });
   }
 
   summary(slowMs: number) {
@@ -32,18 +49,37 @@ export class SlowFeedStages {
       t.feeds++;
       if (feed.latencyMs > slowMs) t.slow++;
     }
-    return { thresholdMs: slowMs, count: slow.length, byTag, meanMsOfSlowFeeds: meanStages(slow), meanMsOfAllFeeds: meanStages(this.feeds) };
+    return {
+      thresholdMs: slowMs,
+      count: slow.length,
+      byTag,
+      slowWhileGraphBehind: slow.filter((f) => f.graphBehind).length,
+      meanMsOfSlowFeeds: meanStages(slow),
+      meanMsOfAllFeeds: meanStages(this.feeds),
+    };
   }
 }
 
 /** Each stage's mean time per feed, and the mean time the pipeline did not account for. */
-function meanStages(feeds: readonly { latencyMs: number; stages: readonly { stage: string; ms: number }[] }[]) {
+function meanStages(feeds: readonly TimedFeed[]) {
   const msByStage: Record<string, number> = {};
   let outsidePipelineMs = 0;
+  let waitingForCpuMs = 0;
+  let otherThreadsCpuMs = 0;
+  let pageFaults = 0;
   for (const feed of feeds) {
     for (const { stage, ms } of feed.stages) msByStage[stage] = (msByStage[stage] ?? 0) + ms;
     outsidePipelineMs += feed.latencyMs - feed.stages.reduce((sum, s) => sum + s.ms, 0);
+    waitingForCpuMs += feed.waitingForCpuMs;
+    otherThreadsCpuMs += feed.otherThreadsCpuMs;
+    pageFaults += feed.pageFaults;
   }
   const mean = (ms: number) => round(ms / Math.max(1, feeds.length));
-  return { ...Object.fromEntries(Object.entries(msByStage).map(([stage, ms]) => [stage, mean(ms)])), outsidePipeline: mean(outsidePipelineMs) };
+  return {
+    ...Object.fromEntries(Object.entries(msByStage).map(([stage, ms]) => [stage, mean(ms)])),
+    outsidePipeline: mean(outsidePipelineMs),
+    waitingForCpu: mean(waitingForCpuMs),
+    otherThreadsCpu: mean(otherThreadsCpuMs),
+    pageFaults: mean(pageFaults),
+  };
 }

@@ -39,7 +39,9 @@ const SERVING_THREAD_VIDEOS = 300;
 
 export class BackgroundGraph {
   private scores: PersonGraphScores | undefined;
-  private lastPerson: { userId: string; history: string } | undefined;
+  /** The person whose scores `scores` holds and the positives they were computed from (reused, not reallocated). */
+  private lastUserId: string | undefined;
+  private readonly lastHistory: number[] = [];
   /** Changes to the engagements so far, and how many of them the current graph (or the one in training) holds. */
   private changes = 0;
   private trained = 0;
@@ -112,10 +114,11 @@ export class BackgroundGraph {
     const scores = this.scores;
     if (scores === undefined) return undefined;
     // The feed's source and its scorer ask for the same person in turn: computed once for both.
-    const key = history.join(',');
-    if (this.lastPerson?.userId !== userId || this.lastPerson.history !== key) {
+    if (this.lastUserId !== userId || !sameSlots(this.lastHistory, history)) {
       scores.compute(history);
-      this.lastPerson = { userId, history: key };
+      this.lastUserId = userId;
+      this.lastHistory.length = history.length;
+      for (let i = 0; i < history.length; i++) this.lastHistory[i] = history[i]!;
     }
     return scores;
   }
@@ -181,7 +184,7 @@ export class BackgroundGraph {
 
   private swapIn(graph: ItemGraph): void {
     this.scores = new PersonGraphScores(graph, this.weights);
-    this.lastPerson = undefined;
+    this.lastUserId = undefined;
     this.generation++;
   }
 
@@ -211,4 +214,11 @@ function distinctVideos(data: GraphTrainingData): number {
   let count = 0;
   for (const video of data.videos) if (seen[video] === 0) count += seen[video] = 1;
   return count;
+}
+
+/** Compared slot by slot: a joined string key cost an allocation of up to a thousand numbers' text per feed. */
+function sameSlots(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
