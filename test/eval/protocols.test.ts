@@ -71,7 +71,16 @@ test('kuairec: the hold-out rule, and a video effect that orders every person th
   assert.deepEqual(json['residues'], [0, 3]);
   assert.equal(json['rows'], result.residues[0]!.rows + result.residues[1]!.rows);
   for (const key of ['ndcg@10', 'userAuc', 'rows']) assert.equal(typeof json[key], 'number', key);
-  assert.deepEqual(Object.keys(json['models'] as object), ['engine', 'engine (no exploration)', 'watch-ratio', 'random', 'popular', 'video mean', 'biased MF', 'ease']);
+  assert.deepEqual(Object.keys(json['models'] as object), [
+    'engine',
+    'engine (no exploration)',
+    'watch-ratio',
+    'random',
+    'popular',
+    'video mean',
+    'biased MF',
+    'ease',
+  ]);
 });
 
 test('ml100k: RecBole split sizes are floor(10%) per person for validation and test', () => {
