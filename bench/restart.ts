@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Moteur } from '../src/app/moteur.ts';
 import { seededRandom } from '../src/core/random.ts';
-import { dataDir, flag, note, print, round } from './lib/report.ts';
+import { dataDir, flag, inheritedNodeFlags, note, print, round } from './lib/report.ts';
 import { batchesOf, syntheticEventStream, syntheticVideoStream } from './lib/synthetic.ts';
 
 const CHILD = '--restart-child';
@@ -144,12 +144,9 @@ function restartInChild(): Promise<{
   wallMs: number;
   report: Record<string, unknown> & { memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number } };
 }> {
-  const heap = process.execArgv.filter(
-    (arg) => arg.startsWith('--max-old-space-size') || arg.startsWith('--max-semi-space-size') || arg.startsWith('--cpu-prof'),
-  );
   const script = fileURLToPath(import.meta.url);
   const start = performance.now();
-  const child = spawn(process.execPath, [...heap, '--import', 'tsx', script, CHILD, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...inheritedNodeFlags(), '--import', 'tsx', script, CHILD, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return new Promise((resolve, reject) => {

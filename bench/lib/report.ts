@@ -68,6 +68,15 @@ export function machine() {
 export const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 
 /**
+ * This process's heap sizes and profiling flags, for a child that must run as it does: the same limits (and young
+ * generation, which sets how often feeds meet a collection), profiled when this one is.
+ */
+export function inheritedNodeFlags(): string[] {
+  const inherited = ['--max-old-space-size', '--min-semi-space-size', '--max-semi-space-size', '--cpu-prof'];
+  return process.execArgv.filter((arg) => inherited.some((flag) => arg.startsWith(flag)));
+}
+
+/**
  * The data directory: `--data DIR` (kept afterwards, built there when it holds no snapshot and reused when it
  * does, so a run at the goal size can skip its half-hour set-up), else a scratch directory.
  */

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG } from '../../src/app/config.ts';
 import { createKey, keysFileIn } from '../../src/trust/policy/keys.ts';
+import { inheritedNodeFlags } from './report.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/moteur.js', import.meta.url));
 
@@ -21,9 +22,9 @@ export interface ChildServer {
 
 export function serveInChild(dataDir: string): Promise<ChildServer> {
   const apiKey = createKey(keysFileIn(dataDir), { id: 'bench', role: 'app', regions: [DEFAULT_CONFIG.region] }, true);
-  // A benchmark run under `node --cpu-prof` profiles its server too, and gives it the same heap limit.
-  const inherited = process.execArgv.filter((arg) => arg.startsWith('--cpu-prof') || arg.startsWith('--max-old-space-size'));
-  const child: ChildProcess = spawn(process.execPath, [...inherited, BIN, 'serve', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...inheritedNodeFlags(), BIN, 'serve', '--data', dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   process.on('exit', () => child.kill('SIGKILL'));
   return new Promise((resolve, reject) => {

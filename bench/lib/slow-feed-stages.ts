@@ -22,23 +22,26 @@ interface TimedFeed {
 }
 
 export class SlowFeedStages {
-  private current: { stage: string; ms: number }[] = [];
+  /** The stages of the feed being timed; undefined between timed feeds, whose reports are not this breakdown's. */
+  private current: { stage: string; ms: number }[] | undefined;
   private readonly feeds: TimedFeed[] = [];
 
   constructor(private readonly moteur: Moteur) {
-    moteur.onFeedReport((report) => this.current.push(...stageTimes(report)));
+    moteur.onFeedReport((report) => this.current?.push(...stageTimes(report)));
   }
 
   /** Times one feed; `tag` groups the feeds in the summary (e.g. minor or adult). */
   async time(tag: string, feed: () => Promise<unknown>): Promise<void> {
-    this.current = [];
+    const stages: { stage: string; ms: number }[] = [];
+    this.current = stages;
     const graphBehind = !this.moteur.learning.graph.upToDate;
     const cpuBefore = readCpu();
     const start = performance.now();
     await feed();
     const latencyMs = performance.now() - start;
     const cpu = cpuBetween(cpuBefore, readCpu());
-    this.feeds.push({ latencyMs, stages: this.current, tag, ...cpu, graphBehind: graphBehind || !this.moteur.learning.graph.upToDate });
+    this.current = undefined;
+    this.feeds.push({ latencyMs, stages, tag, ...cpu, graphBehind: graphBehind || !this.moteur.learning.graph.upToDate });
   }
 
   summary(slowMs: number) {

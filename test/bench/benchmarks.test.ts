@@ -65,6 +65,28 @@ test('bench/feed.ts prints library and HTTP latency, feeds per second and the so
   for (const phase of ['loadVideosSeconds', 'warmEventsPerSecond', 'restartFromSnapshotSeconds', 'httpServerRestoreSeconds'])
     assert.ok(positive(result.setup[phase]), phase);
   assert.ok(positive(result.machine.cpus));
+  // Where the slow feeds' time went: stages, the thread's wait for a CPU, the other threads' CPU, page faults.
+  const stages = result.library.slowFeedStages;
+  for (const key of ['waitingForCpu', 'otherThreadsCpu', 'pageFaults', 'selection'])
+    assert.ok(typeof stages.meanMsOfAllFeeds[key] === 'number' && stages.meanMsOfAllFeeds[key] >= 0, `${key}: ${JSON.stringify(stages)}`);
+  // A feed's stages are only its own: the freshness probes' feeds after the timed ones are not added to the last.
+  assert.ok(stages.meanMsOfAllFeeds.outsidePipeline >= -0.01, JSON.stringify(stages));
+  assert.ok(stages.slowWhileGraphBehind <= stages.count);
+});
+
+test('bench/feed.ts --data builds a directory once, and a second run starts from it', { timeout: 120_000 }, async () => {
+  const dir = tempDir();
+  const args = ['--videos', '800', '--users', '40', '--requests', '50', '--events-per-user', '5', '--library-only', '--data', dir];
+  const first = await benchmarkJson('bench/feed.ts', args);
+  assert.ok(positive(first.setup.loadVideosSeconds) && first.setup.reusedDirectory === undefined, JSON.stringify(first.setup));
+  assert.equal(first.parameters.dataDir, dir);
+  const second = await benchmarkJson('bench/feed.ts', args);
+  assert.equal(second.setup.reusedDirectory, true);
+  assert.equal(second.setup.loadVideosSeconds, undefined);
+  assert.ok(positive(second.library.p50Ms) && positive(second.freshnessMs.p99), JSON.stringify(second.library));
+  const missing = await runBenchmark('bench/feed.ts', ['--data']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--data expects a directory/);
 });
 
 test('bench/learn.ts prints the observe rate, scoring and candidate latencies, snapshot figures and memory', { timeout: 120_000 }, async () => {
