@@ -115,7 +115,7 @@ test('kuairec without --json prints each residue with the served engine rows fir
   const header = lines.findIndex((line) => /^model +ndcg@10 +vs engine +userAuc +vs engine +pooledAuc/.test(line));
   assert.ok(header > 0, result.stdout);
   assert.match(lines[header - 1]!, /^residue 2: \d+ held-out rows, 40 people/);
-  const names = ['engine', 'engine \\(no exploration\\)', 'watch-ratio', 'random', 'popular', 'video mean', 'ease'];
+  const names = ['engine', 'engine \\(no exploration\\)', 'watch-ratio', 'random', 'popular', 'video mean', 'biased MF', 'ease'];
   names.forEach((name, k) => assert.match(lines[header + 1 + k]!, new RegExp(`^${name} +\\d\\.\\d{4} \\[\\d\\.\\d{4}, \\d\\.\\d{4}\\]`), name));
   // Every row but the engine's has its paired difference to the engine.
   assert.doesNotMatch(lines[header + 1]!, /\].*\[.*\].*\[/);
