@@ -3,8 +3,8 @@
  * kept beside its latency, and each stage's mean time over the feeds slower than a threshold is given next to its
  * mean over all feeds, with what the pipeline did not account for (recording the page as served, safety's
  * bookkeeping, a pause of the thread), how long the serving thread waited for a CPU, how much CPU the process's
- * other threads used meanwhile, how many page faults it took, and how many of the slow feeds ran while the item graph was not up to date
- * (retraining, or about to).
+ * other threads used meanwhile, how many page faults it took (a count, not ms), and how many of the slow feeds
+ * ran while the item graph was not up to date (retraining, or about to).
  */
 import type { Moteur } from '../../src/app/moteur.ts';
 import { stageTimes } from '../../src/feed/pipeline-report.ts';

@@ -78,11 +78,7 @@ export class EmbeddingTable {
    * a score read straight from the arena, without the view `vector` makes (a feed scores hundreds of rows).
    */
   dotPlusBias(row: number, query: Float32Array, length: number): number {
-    const data = this.data;
-    const at = row * this.width;
-    let dot = data[at + length]!;
-    for (let i = 0; i < length; i++) dot += query[i]! * data[at + i]!;
-    return dot;
+    return dotPlusBiasAt(query, this.data, row * this.width, length);
   }
 
   /** The row's floats, shared with the arena: writes go straight into the table. */
@@ -304,4 +300,11 @@ function* encodeTable(table: TableView, out: PersonWriter): Encoding {
     p.f64(values[i]!.lastSeen);
     if (++rows % ROWS_PER_YIELD === 0) yield;
   }
+}
+
+/** `query`'s first `length` floats · `data`'s from `at`, plus `data`'s float just after them (a bias). */
+export function dotPlusBiasAt(query: Float32Array, data: Float32Array, at: number, length: number): number {
+  let dot = data[at + length]!;
+  for (let i = 0; i < length; i++) dot += query[i]! * data[at + i]!;
+  return dot;
 }

@@ -9,7 +9,7 @@
  */
 import type { OnlineConfig } from './config.ts';
 import type { Encoding } from './encoding.ts';
-import { EmbeddingTable } from './embedding-table.ts';
+import { dotPlusBiasAt, EmbeddingTable } from './embedding-table.ts';
 import { allFloat32, FLOAT32_MAX } from '../../core/float32.ts';
 import { droppedUpdates } from './finite.ts';
 import { wholeReader, wholeWriter, type PersonReader, type PersonWriter } from './person-bytes.ts';
@@ -94,10 +94,7 @@ export class Factorization {
   /** u · v + b_v for a user row vector and a video. */
   logit(user: Float32Array, slot: number): number {
     const item = this.itemVector(slot);
-    if (item === undefined) return 0;
-    let dot = item[this.dim]!;
-    for (let i = 0; i < this.dim; i++) dot += user[i]! * item[i]!;
-    return dot;
+    return item === undefined ? 0 : dotPlusBiasAt(user, item, 0, this.dim);
   }
 
   /** Wᵀ · u: lets a person's logit against any content-only video cost one short dot product. */
