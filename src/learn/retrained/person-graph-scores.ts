@@ -1,5 +1,6 @@
 import { BestSlots } from '../../core/best-slots.ts';
 import type { ItemGraph, NeighbourTable } from './item-graph.ts';
+import { LowPassScan } from './low-pass-scan.ts';
 
 /** How much each view of the item graph counts in a person's score, and how much more their latest positives count. */
 export interface GraphWeights {
@@ -35,8 +36,8 @@ export class PersonGraphScores {
   private readonly touched: Int32Array;
   private touchedCount = 0;
   private readonly termTouched: Int32Array;
-  private readonly profile: Float64Array;
-  private readonly lowPassScores: Float64Array;
+  /** The low-pass filter's scan over its covered videos, with the profile it reads. */
+  private readonly lowPassScan: LowPassScan | undefined;
   /** How much each of the person's known positives counts (recency), in the order of `known`. */
   private readonly strength: number[] = [];
   private history: readonly number[] = [];
@@ -51,8 +52,7 @@ export class PersonGraphScores {
     this.inHistory = new Uint8Array(n);
     this.touched = new Int32Array(n);
     this.termTouched = new Int32Array(n);
-    this.profile = new Float64Array(graph.lowPass?.rank ?? 0);
-    this.lowPassScores = new Float64Array(graph.lowPass?.videos.length ?? 0);
+    this.lowPassScan = graph.lowPass === undefined ? undefined : new LowPassScan(graph.lowPass.right, graph.lowPass.rank);
   }
 
   /** Scores for this person's history (videos by slot); slots the graph was not trained over are left out. */
@@ -134,42 +134,26 @@ export class PersonGraphScores {
   /** The filter's scores over the videos it covers: right[j] · (Σ strength × left[i] over the person's covered videos). */
   private addLowPass(history: readonly number[], weight: number): void {
     const f = this.graph.lowPass!;
+    const scan = this.lowPassScan!;
     const rank = f.rank;
-    this.profile.fill(0);
+    const profile = scan.profile;
+    profile.fill(0);
     let any = false;
     history.forEach((slot, h) => {
       const at = f.position[slot]!;
       if (at < 0) return;
       any = true;
       const strength = this.strength[h]!;
-      for (let c = 0; c < rank; c++) this.profile[c]! += strength * f.left[at * rank + c]!;
+      for (let c = 0; c < rank; c++) profile[c]! += strength * f.left[at * rank + c]!;
     });
     if (!any) return;
+    // The scan over every covered video is most of a feed's time at large catalogs: it runs in WebAssembly.
+    const scores = scan.run();
     let max = 0;
-    const right = f.right;
-    const profile = this.profile;
-    const tail = rank - (rank % 4);
-    for (let at = 0; at < f.videos.length; at++) {
-      // Four sums at once: the scan over every covered video is most of a feed's time at large catalogs.
-      const base = at * rank;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let c = 0; c < tail; c += 4) {
-        s0 += right[base + c]! * profile[c]!;
-        s1 += right[base + c + 1]! * profile[c + 1]!;
-        s2 += right[base + c + 2]! * profile[c + 2]!;
-        s3 += right[base + c + 3]! * profile[c + 3]!;
-      }
-      for (let c = tail; c < rank; c++) s0 += right[base + c]! * profile[c]!;
-      const s = s0 + s1 + s2 + s3;
-      this.lowPassScores[at] = s;
-      if (s > max && this.inHistory[f.videos[at]!] === 0) max = s;
-    }
+    for (let at = 0; at < scores.length; at++) if (scores[at]! > max && this.inHistory[f.videos[at]!] === 0) max = scores[at]!;
     if (max <= 0) return;
-    for (let at = 0; at < f.videos.length; at++) {
-      const s = this.lowPassScores[at]!;
+    for (let at = 0; at < scores.length; at++) {
+      const s = scores[at]!;
       if (s > 0) this.add(f.videos[at]!, weight * Math.min(s / max, 1));
     }
   }
