@@ -16,9 +16,12 @@ export interface Diversity {
 export class MarginalRelevance {
   /** Each candidate's score scaled to [0, 1] among the candidates, by index. */
   private readonly relevance: Float64Array;
-  /** Each candidate's highest similarity to the page so far (updated as videos are placed), by index. */
+  /** Each candidate's highest similarity to the first `compared[index]` videos placed, by index. */
   private readonly closest: Float64Array;
+  private readonly compared: Int32Array;
   private readonly placedAt: Uint8Array;
+  /** The indexes of the videos placed, in order. */
+  private readonly placedOrder: number[] = [];
   private readonly indexOf: Map<Candidate, number>;
   private readonly vectors: (Float32Array | undefined)[] = [];
   private readonly weight: number;
@@ -35,6 +38,7 @@ export class MarginalRelevance {
     for (const c of candidates) [low, high] = [Math.min(low, c.score), Math.max(high, c.score)];
     this.relevance = Float64Array.from(candidates, (c) => (high > low ? (c.score - low) / (high - low) : 1));
     this.closest = new Float64Array(candidates.length);
+    this.compared = new Int32Array(candidates.length);
     this.placedAt = new Uint8Array(candidates.length);
     this.indexOf = new Map(candidates.map((c, i) => [c, i]));
     this.weight = diversity?.weight ?? 0;
@@ -52,21 +56,36 @@ export class MarginalRelevance {
     return index !== undefined && this.placedAt[index] === 0;
   }
 
+  /**
+   * At least the marginal relevance of the candidate at `index`: its value against the videos it was last compared
+   * with. Similarities only add up as videos are placed, so a candidate whose bound loses already loses, and the
+   * selection compares a candidate with the page only when it could win (most of a page's candidates never are).
+   */
+  bound(index: number): number {
+    return (1 - this.weight) * this.relevance[index]! - this.weight * this.closest[index]!;
+  }
+
   /** The marginal relevance of the candidate at `index`, against the page so far. */
   value(index: number): number {
-    return (1 - this.weight) * this.relevance[index]! - this.weight * this.closest[index]!;
+    const placed = this.placedOrder;
+    if (this.weight !== 0 && this.compared[index]! < placed.length) {
+      const c = this.candidates[index]!;
+      const v = this.vectors[index];
+      let closest = this.closest[index]!;
+      for (let p = this.compared[index]!; p < placed.length; p++) {
+        const sim = similarity(this.candidates[placed[p]!]!.video, this.vectors[placed[p]!], c.video, v);
+        if (sim > closest) closest = sim;
+      }
+      this.closest[index] = closest;
+      this.compared[index] = placed.length;
+    }
+    return this.bound(index);
   }
 
   placed(c: Candidate): void {
     const index = this.indexOf.get(c)!;
     this.placedAt[index] = 1;
-    if (this.weight === 0) return;
-    const v = this.vectors[index];
-    for (let other = 0; other < this.candidates.length; other++) {
-      if (this.placedAt[other] === 1) continue;
-      const sim = similarity(c.video, v, this.candidates[other]!.video, this.vectors[other]);
-      if (sim > this.closest[other]!) this.closest[other] = sim;
-    }
+    this.placedOrder.push(index);
   }
 }
 

@@ -35,7 +35,7 @@ export class PageInProgress implements PageSoFar {
     const { candidates } = this.relevance;
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[i]!;
-      if (!this.relevance.remains(i) || !pool.has(c)) continue;
+      if (!this.relevance.remains(i) || this.relevance.bound(i) <= bestValue || !pool.has(c)) continue;
       const value = this.relevance.value(i);
       if (value <= bestValue) continue;
       let why: string | undefined;
