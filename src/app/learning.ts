@@ -379,6 +379,7 @@ export class EngineLearning {
   async stop(beforeSnapshot: () => Promise<void>): Promise<void> {
     clearInterval(this.maintenanceTimer);
     this.queue.stop();
+    await this.popularRefresh.settled();
     await this.graph.close();
     this.catchUp();
     await this.snapshots.stop(beforeSnapshot);

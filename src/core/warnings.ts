@@ -15,7 +15,8 @@ export type WarningCode =
   | 'delta_ignored' // another replica's model delta, or a part of it, was left out
   | 'moderation_entry_skipped' // an entry of the cluster's moderation stream could not be applied
   | 'audit_write_failed' // audit entries and served records are kept and written again
-  | 'item_graph_not_retrained'; // the previous graph goes on being served
+  | 'item_graph_not_retrained' // the previous graph goes on being served
+  | 'popular_lists_not_refreshed'; // the previous lists go on being served
 
 /** Reports a warning; `cause`, when given, is appended as what went wrong. */
 export function warn(code: WarningCode, message: string, cause?: unknown): void {

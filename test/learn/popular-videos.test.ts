@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { runInSlices } from '../../src/core/slices.ts';
 import { PopularVideos } from '../../src/learn/popular-videos.ts';
 import type { LearnedPopularity } from '../../src/learn/online/scores.ts';
 
@@ -24,4 +25,26 @@ test('each region keeps its most popular videos, ties by id, as a full sort woul
     assert.deepEqual(kept, expected, region);
   }
   assert.equal(popular.in('fr').length, 14, 'a region also gets the videos published everywhere');
+});
+
+test('a refresh run in slices gives the same lists, lets the event loop turn, and changes the lists only at its end', async () => {
+  const popularity = new Map(Array.from({ length: 20_000 }, (_, i) => [`v${i}`, (i * 7919) % 1009]));
+  const regionOf = (id: string) => (Number(id.slice(1)) % 2 === 0 ? 'fr' : 'global');
+  const atOnce = new PopularVideos(50);
+  atOnce.refresh(learnersWith(popularity), regionOf);
+  const sliced = new PopularVideos(50);
+  sliced.refresh(learnersWith(new Map([['old', 1]])), () => 'global');
+  let turns = 0;
+  let listsDuringTheRefresh: readonly string[] = [];
+  const ticker = setInterval(() => {
+    turns++;
+    listsDuringTheRefresh = sliced.in('global').map((v) => v.videoId);
+  }, 0);
+  // Slices of 0 ms: the refresh yields to the event loop after every step.
+  const { busyMs } = await runInSlices(sliced.refreshing(learnersWith(popularity), regionOf), 0);
+  clearInterval(ticker);
+  assert.ok(turns > 5, `the event loop turned ${turns} times during the refresh`);
+  assert.deepEqual(listsDuringTheRefresh, ['old'], 'the lists in use are the previous ones until the refresh ends');
+  assert.ok(busyMs > 0);
+  for (const region of ['fr', 'global']) assert.deepEqual(sliced.in(region), atOnce.in(region), region);
 });

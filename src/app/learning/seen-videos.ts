@@ -3,7 +3,8 @@
  * refresh keeps it); each person's list goes to their region's part of a snapshot.
  */
 import type { PersonReader, PersonWriter } from '../../learn/online/person-bytes.ts';
-import { encodeAll, ROWS_PER_YIELD, type Encoding } from '../../learn/online/encoding.ts';
+import { ROWS_PER_YIELD, type Encoding } from '../../learn/online/encoding.ts';
+import { runAll } from '../../core/slices.ts';
 import { CopyOnWrite, entriesNow } from '../../learn/online/copy-on-write.ts';
 
 export class SeenVideos {
@@ -40,7 +41,7 @@ export class SeenVideos {
 
   /** The count into the shared bytes, each person's list into their part. */
   write(out: PersonWriter): void {
-    encodeAll(encodeSeen(entriesNow(this.seen), out));
+    runAll(encodeSeen(entriesNow(this.seen), out));
   }
 
   /** The lists as they are now, to encode later; until `thaw`, a list is copied before it changes. */

@@ -3,7 +3,8 @@
  * one at a time, frozen at once, then encoded in slices and written while requests and learning go on; an
  * erasure deletes the files and cancels a write still under way (the bytes name the person).
  */
-import { encodeInSlices, type Encoding } from '../../learn/online/encoding.ts';
+import type { Encoding } from '../../learn/online/encoding.ts';
+import { runInSlices } from '../../core/slices.ts';
 import { removeRegionalFiles, writeRegionalFiles, writeRegionalFilesInBackground, type RegionalSnapshot } from '../../learn/online/regional-snapshot.ts';
 import type { OnlineLearners } from '../../learn/online/learners.ts';
 import { saveVectorIndex } from '../vector-index-file.ts';
@@ -92,7 +93,7 @@ export class SnapshotSchedule {
     const erasures = this.erasures;
     let snapshot: RegionalSnapshot;
     try {
-      snapshot = await encodeInSlices(frozen.encoding, ENCODE_SLICE_MS);
+      snapshot = (await runInSlices(frozen.encoding, ENCODE_SLICE_MS)).value;
     } finally {
       frozen.thaw();
     }

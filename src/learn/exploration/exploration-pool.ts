@@ -11,7 +11,8 @@ import { IndexedSet } from '../../core/indexed-set.ts';
 import type { Video, WatchEvent } from '../../core/types.ts';
 import type { ByteReader, ByteWriter } from '../online/bytes.ts';
 import { sampleBeta } from './beta-sample.ts';
-import { encodeAll, ROWS_PER_YIELD, type Encoding } from '../online/encoding.ts';
+import { ROWS_PER_YIELD, type Encoding } from '../online/encoding.ts';
+import { runAll } from '../../core/slices.ts';
 import { CopyOnWrite } from '../online/copy-on-write.ts';
 
 export interface ExplorationOptions {
@@ -174,7 +175,7 @@ export class ExplorationPool {
 
   /** The event-derived outcomes (served counts are rebuilt from the serving record, so they are not written). */
   write(w: ByteWriter): void {
-    encodeAll(this.freeze()(w));
+    runAll(this.freeze()(w));
   }
 
   /** The outcomes as they are now, to encode later; until `thaw`, outcomes are copied before they change. */

@@ -6,7 +6,8 @@
  */
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
-import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { runAll } from '../../core/slices.ts';
 import { entriesNow } from './copy-on-write.ts';
 import { allFloat32 } from '../../core/float32.ts';
 
@@ -221,7 +222,7 @@ export class EmbeddingTable {
    */
   write(out: PersonWriter): void {
     const { width, ids, free, data, lastSeen, pending } = this;
-    encodeAll(encodeTable({ width, ids, free, data, lastSeen, admitted: this.rows.keys(), pending: entriesNow(pending) }, out));
+    runAll(encodeTable({ width, ids, free, data, lastSeen, admitted: this.rows.keys(), pending: entriesNow(pending) }, out));
   }
 
   /** The table as it is now, to encode later: its arrays copied, pending entries shared (they are replaced, not changed). */

@@ -5,7 +5,8 @@
  * An exposure that closes without a play or any reaction is an impression without a play: a negative.
  */
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
-import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { runAll } from '../../core/slices.ts';
 import { CopyOnWrite, entriesNow } from './copy-on-write.ts';
 
 export const PLAYED = 1;
@@ -101,7 +102,7 @@ export class OpenExposures {
   }
 
   write(out: PersonWriter): void {
-    encodeAll(encodeExposures(entriesNow(this.byUser), out));
+    runAll(encodeExposures(entriesNow(this.byUser), out));
   }
 
   /** The lists as they are now, to encode later; until `thaw`, a list is copied before it changes. */

@@ -3,7 +3,8 @@
  * what affinity candidates are drawn from.
  */
 import type { ByteReader, ByteWriter } from './bytes.ts';
-import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { runAll } from '../../core/slices.ts';
 import { CopyOnWrite, entriesNow } from './copy-on-write.ts';
 import type { VideoFacts } from './video-catalog.ts';
 
@@ -47,7 +48,7 @@ export class NewestByKey {
   }
 
   write(w: ByteWriter): void {
-    encodeAll(encodeLists(w, entriesNow(this.lists)));
+    runAll(encodeLists(w, entriesNow(this.lists)));
   }
 
   /** The lists as they are now, to encode later; until `thaw`, a list is copied before it changes. */

@@ -9,7 +9,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { invalid, MoteurError } from '../../core/errors.ts';
 import { ByteReader, ByteWriter, readHeader, writeHeader } from './bytes.ts';
-import { encodeAll, type Encoding } from './encoding.ts';
+import type { Encoding } from './encoding.ts';
+import { runAll } from '../../core/slices.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { writeFileAtomically, writeFileAtomicallyInBackground } from './snapshot-file.ts';
 import { makePrivateDir } from '../../core/private-files.ts';
@@ -24,7 +25,7 @@ export interface RegionalSnapshot {
   parts: Map<string, Uint8Array>;
 }
 
-const sha256 = (bytes: Uint8Array): string => encodeAll(sha256InSlices(bytes));
+const sha256 = (bytes: Uint8Array): string => runAll(sha256InSlices(bytes));
 
 /** Bytes hashed or copied between yields: about a millisecond's worth. */
 const BYTES_PER_YIELD = 1 << 20;
@@ -80,7 +81,7 @@ export class RegionalWriter implements PersonWriter {
   }
 
   finish(magic: string, format: number): RegionalSnapshot {
-    return encodeAll(this.finishing(magic, format));
+    return runAll(this.finishing(magic, format));
   }
 
   /** `finish` with a yield between each megabyte hashed (see encoding.ts). */

@@ -16,7 +16,8 @@
  */
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { NeighbourList } from './neighbour-list.ts';
-import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { runAll } from '../../core/slices.ts';
 import { CopyOnWrite, entriesNow } from './copy-on-write.ts';
 
 /** What a snapshot of Swing holds. */
@@ -200,7 +201,7 @@ export class Swing {
 
   /** Recent positives and each item's recent engagers name people: they go where `out` puts each person. */
   write(out: PersonWriter): void {
-    encodeAll(encodeSwing({ positives: entriesNow(this.positives), engagers: this.engagers, neighbourLists: this.neighbourLists }, out));
+    runAll(encodeSwing({ positives: entriesNow(this.positives), engagers: this.engagers, neighbourLists: this.neighbourLists }, out));
   }
 
   /** The state as it is now, to encode later; until `thaw`, a list is copied before it changes. */

@@ -6,7 +6,8 @@
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { decay } from './decay.ts';
-import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { runAll } from '../../core/slices.ts';
 import { CopyOnWrite, entriesNow } from './copy-on-write.ts';
 
 interface Affinity {
@@ -129,7 +130,7 @@ export class TasteProfiles {
   }
 
   write(out: PersonWriter): void {
-    encodeAll(encodeProfiles(entriesNow(this.byUser), out));
+    runAll(encodeProfiles(entriesNow(this.byUser), out));
   }
 
   /** The profiles as they are now, to encode later; until `thaw`, a profile is copied before it changes. */

@@ -5,7 +5,8 @@
  */
 import type { Video } from '../../core/types.ts';
 import type { ByteReader, ByteWriter } from './bytes.ts';
-import { encodeAll, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { runAll } from '../../core/slices.ts';
 import { keysOf } from './newest-by-key.ts';
 import { allFloat32 } from '../../core/float32.ts';
 import { droppedUpdates } from './finite.ts';
@@ -124,7 +125,7 @@ export class VideoCatalog {
   }
 
   write(w: ByteWriter): void {
-    encodeAll(encodeCatalog(w, this.facts, this.content.subarray(0, this.facts.length * this.contentDim)));
+    runAll(encodeCatalog(w, this.facts, this.content.subarray(0, this.facts.length * this.contentDim)));
   }
 
   /** The catalog as it is now, to encode later: facts are never changed in place, so copying the list is enough. */
