@@ -1,4 +1,4 @@
-/** Little-endian binary encoding for snapshots: a growable writer and a bounds-checked reader. */
+/** Little-endian binary encoding for snapshots: a writer that grows by chunks and a bounds-checked reader. */
 import { endianness } from 'node:os';
 import { MoteurError } from '../../core/errors.ts';
 
@@ -7,25 +7,44 @@ if (endianness() !== 'LE') throw new MoteurError('unsupported_platform', 'learne
 
 const encoder = new TextEncoder();
 
+/** The largest chunk a writer adds: past it, a growing writer adds chunks of this size instead of doubling. */
+const MAX_CHUNK_BYTES = 8 << 20;
+
+/**
+ * Bytes written into chunks: a full chunk is kept as it is and the next one started, so a writer of hundreds of
+ * megabytes (a snapshot) is never copied into a buffer twice its size, a copy that held the event loop for tens
+ * of milliseconds at each doubling.
+ */
 export class ByteWriter {
+  /** The chunks filled before the current one. */
+  private readonly full: Uint8Array[] = [];
+  private fullBytes = 0;
   private bytes: Uint8Array;
   private view: DataView;
   private at = 0;
 
-  /** `capacity`: the bytes expected, so that a writer whose size is known is never grown (and copied). */
+  /** `capacity`: the bytes expected, so that a writer whose size is known is one chunk (and `finish` copies nothing). */
   constructor(capacity = 1 << 16) {
     this.bytes = new Uint8Array(capacity);
     this.view = new DataView(this.bytes.buffer);
   }
 
+  /** The bytes written so far. */
+  get length(): number {
+    return this.fullBytes + this.at;
+  }
+
+  /** Makes room for `n` bytes in one piece: a new chunk when the current one is short of them. */
   private room(n: number): void {
     if (this.at + n <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.at + n) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.bytes.subarray(0, this.at));
-    this.bytes = grown;
-    this.view = new DataView(grown.buffer);
+    if (this.at > 0) {
+      this.full.push(this.bytes.subarray(0, this.at));
+      this.fullBytes += this.at;
+    }
+    const size = Math.max(n, Math.min(2 * this.bytes.length, MAX_CHUNK_BYTES));
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+    this.at = 0;
   }
 
   u8(x: number): void {
@@ -86,9 +105,21 @@ export class ByteWriter {
     this.at += bytes.length;
   }
 
-  /** The bytes written (a view, not a copy: a snapshot can be hundreds of megabytes). */
+  /** The bytes written, in one piece: a view when they fit one chunk, else the chunks copied together. */
   finish(): Uint8Array {
-    return this.bytes.subarray(0, this.at);
+    if (this.full.length === 0) return this.bytes.subarray(0, this.at);
+    const whole = new Uint8Array(this.length);
+    let at = 0;
+    for (const piece of this.pieces()) {
+      whole.set(piece, at);
+      at += piece.length;
+    }
+    return whole;
+  }
+
+  /** The bytes written, as the chunks that hold them (views, in order): to copy a large writer a slice at a time. */
+  pieces(): Uint8Array[] {
+    return [...this.full, this.bytes.subarray(0, this.at)];
   }
 }
 

@@ -40,17 +40,19 @@ function* sha256InSlices(bytes: Uint8Array): Encoding<string> {
 }
 
 /**
- * `bytes` after `head` (what `ByteWriter.array` writes: the length, then the bytes), into a writer of the exact
- * size, copied a slice at a time: a part can be hundreds of megabytes.
+ * `body`'s bytes after `head` (what `ByteWriter.array` writes: the length, then the bytes), into a writer of the
+ * exact size, copied a slice at a time: a part can be hundreds of megabytes.
  */
-function* withHead(head: ByteWriter, bytes: Uint8Array): Encoding<Uint8Array> {
+function* withHead(head: ByteWriter, body: ByteWriter): Encoding<Uint8Array> {
   const start = head.finish();
-  const w = new ByteWriter(start.length + 4 + bytes.length);
+  const w = new ByteWriter(start.length + 4 + body.length);
   w.append(start);
-  w.u32(bytes.length);
-  for (let at = 0; at < bytes.length; at += BYTES_PER_YIELD) {
-    w.append(bytes.subarray(at, at + BYTES_PER_YIELD));
-    yield;
+  w.u32(body.length);
+  for (const piece of body.pieces()) {
+    for (let at = 0; at < piece.length; at += BYTES_PER_YIELD) {
+      w.append(piece.subarray(at, at + BYTES_PER_YIELD));
+      yield;
+    }
   }
   return w.finish();
 }
@@ -92,7 +94,7 @@ export class RegionalWriter implements PersonWriter {
       const head = new ByteWriter(256);
       writeHeader(head, PART_MAGIC, FORMAT);
       head.str(region);
-      const bytes = yield* withHead(head, this.parts[i]!.finish());
+      const bytes = yield* withHead(head, this.parts[i]!);
       parts.set(region, bytes);
       hashes.push(yield* sha256InSlices(bytes));
     }
@@ -105,7 +107,7 @@ export class RegionalWriter implements PersonWriter {
       head.str(region);
       head.str(hashes[i]!);
     });
-    return { shared: yield* withHead(head, this.shared.finish()), parts };
+    return { shared: yield* withHead(head, this.shared), parts };
   }
 }
 
