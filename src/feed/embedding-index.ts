@@ -26,6 +26,8 @@ export class EmbeddingIndex {
   private free: number[] = [];
   private graph: hnswlib.HierarchicalNSW | undefined;
   private ef = GRAPH.efSearch;
+  /** The vector being stored, rounded to float32, as the plain array Math.hypot takes. */
+  private readonly scratch: number[];
 
   /** `graphFrom`: the catalog size from which searches go through the graph. */
   constructor(
@@ -33,6 +35,7 @@ export class EmbeddingIndex {
     private readonly graphFrom = GRAPH_FROM,
   ) {
     this.vectors = new Float32Array(1024 * dim);
+    this.scratch = new Array<number>(dim).fill(0);
   }
 
   get size(): number {
@@ -48,9 +51,16 @@ export class EmbeddingIndex {
   put(id: string, embedding: readonly number[]): void {
     // Rounded to float32 first, as the store keeps it: the vector after a restart is then the same, bit for bit,
     // and the saved graph's copy of it passes the check at load.
-    const stored = Float32Array.from({ length: this.dim }, (_, i) => embedding[i] ?? 0);
-    const norm = Math.hypot(...stored) || 1;
-    const unit = stored.map((x) => x / norm);
+    // Plain loops and Math.hypot over a reused array: the same numbers as spreading the vector, at a quarter of the
+    // cost, which a start pays for every video of the catalog.
+    const unit = new Float32Array(this.dim);
+    const rounded = this.scratch;
+    for (let i = 0; i < this.dim; i++) {
+      unit[i] = embedding[i] ?? 0;
+      rounded[i] = unit[i]!;
+    }
+    const norm = Math.hypot.apply(null, rounded) || 1;
+    for (let i = 0; i < this.dim; i++) unit[i] = unit[i]! / norm;
     const existing = this.rows.get(id);
     if (existing !== undefined) {
       if (this.vectorAt(existing).every((x, i) => x === unit[i])) return;
