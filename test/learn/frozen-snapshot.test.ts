@@ -26,6 +26,8 @@ test('a frozen snapshot encoded while events, refreshes, erasures and new videos
   const w = new ByteWriter();
   const encoding = learning.freeze()(wholeWriter(w));
   const changes: ((learners: OnlineLearners) => void)[] = [
+    // An uploaded embedding replaced before the catalog's content vectors are encoded: they change in place.
+    (learners) => learners.addVideo({ ...firstVideos[1]!, embedding: firstVideos[1]!.embedding!.map((x) => -x) }),
     ...during.map((e) => (learners: OnlineLearners) => learners.observe(e, world.byId.get(e.videoId))),
     ...laterVideos.map((v) => (learners: OnlineLearners) => learners.addVideo(v)),
     (learners) => learners.resetUser('u3'),

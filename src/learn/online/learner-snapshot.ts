@@ -79,6 +79,8 @@ export function freezeLearnedParts(parts: LearnedParts): (out: PersonWriter) => 
 
 /** The frozen copy is encoded (or given up): nothing needs copying before it changes any more. */
 export function thawLearnedParts(parts: LearnedParts): void {
+  parts.catalog.thaw();
+  parts.counters.thaw();
   parts.newest.thaw();
   parts.taste.thaw();
   parts.swing.thaw();

@@ -5,7 +5,8 @@
  */
 import type { Video } from '../../core/types.ts';
 import type { ByteReader, ByteWriter } from './bytes.ts';
-import { ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { inOneStep, ROWS_PER_YIELD, type Encoding } from './encoding.ts';
+import { FrozenPages } from './frozen-pages.ts';
 import { runAll } from '../../core/slices.ts';
 import { keysOf } from './newest-by-key.ts';
 import { allFloat32 } from '../../core/float32.ts';
@@ -29,6 +30,7 @@ export class VideoCatalog {
   private readonly facts: VideoFacts[] = [];
   /** Unit-length content vectors by slot (zeros when a video has none). */
   private content: Float32Array;
+  private readonly frozenContent = new FrozenPages<Float32Array>();
 
   constructor(readonly contentDim: number) {
     this.content = new Float32Array(1024 * contentDim);
@@ -85,6 +87,7 @@ export class VideoCatalog {
       hasContent: embedding !== undefined,
       keys: keysOf(video),
     };
+    this.frozenContent.beforeChange(this.content, slot * this.contentDim, (slot + 1) * this.contentDim);
     const target = this.contentOf(slot);
     if (embedding === undefined) target.fill(0);
     else unitAsStored(embedding, target);
@@ -125,14 +128,22 @@ export class VideoCatalog {
   }
 
   write(w: ByteWriter): void {
-    runAll(encodeCatalog(w, this.facts, this.content.subarray(0, this.facts.length * this.contentDim)));
+    const content = this.content.subarray(0, this.facts.length * this.contentDim);
+    runAll(encodeCatalog(w, this.facts, (w) => inOneStep(() => w.array(content))));
   }
 
-  /** The catalog as it is now, to encode later: facts are never changed in place, so copying the list is enough. */
+  /**
+   * The catalog as it is now, to encode later: facts are never changed in place, so copying the list is enough;
+   * until `thaw`, a page of the content vectors is copied before it changes.
+   */
   freeze(): (w: ByteWriter) => Encoding {
     const facts = this.facts.slice();
-    const content = this.content.slice(0, facts.length * this.contentDim);
+    const content = this.frozenContent.freeze(this.content, facts.length * this.contentDim);
     return (w) => encodeCatalog(w, facts, content);
+  }
+
+  thaw(): void {
+    this.frozenContent.thaw();
   }
 
   static read(r: ByteReader, contentDim: number): VideoCatalog {
@@ -155,7 +166,7 @@ export class VideoCatalog {
   }
 }
 
-function* encodeCatalog(w: ByteWriter, facts: readonly VideoFacts[], content: Float32Array): Encoding {
+function* encodeCatalog(w: ByteWriter, facts: readonly VideoFacts[], content: (w: ByteWriter) => Encoding): Encoding {
   w.u32(facts.length);
   let rows = 0;
   for (const f of facts) {
@@ -168,7 +179,7 @@ function* encodeCatalog(w: ByteWriter, facts: readonly VideoFacts[], content: Fl
     w.u8((f.active ? 1 : 0) | (f.hasContent ? 2 : 0));
     if (++rows % ROWS_PER_YIELD === 0) yield;
   }
-  w.array(content);
+  yield* content(w);
 }
 
 /**

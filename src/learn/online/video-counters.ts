@@ -4,7 +4,8 @@
  */
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import { decay } from './decay.ts';
-import { inOneStep, type Encoding } from './encoding.ts';
+import type { Encoding } from './encoding.ts';
+import { FrozenPages } from './frozen-pages.ts';
 import { allFinite } from '../../core/float32.ts';
 
 export const COUNTERS = ['exposures', 'plays', 'relativeWatch', 'likes', 'shares', 'comments', 'follows', 'skips', 'rejections'] as const;
@@ -17,6 +18,7 @@ const TS = COUNTERS.length;
 export class VideoCounters {
   private data = new Float64Array(1024 * STRIDE);
   private slots = 0;
+  private readonly frozen = new FrozenPages<Float64Array>();
 
   /** Told of every `add` while a model delta is being recorded (see model-delta-recorder.ts). */
   onAdd: ((slot: number, counter: Counter, amount: number, ts: number) => void) | undefined;
@@ -79,6 +81,8 @@ export class VideoCounters {
   private decayTo(slot: number, ts: number): number {
     if (slot >= this.slots) this.extend(slot + 1);
     const o = slot * STRIDE;
+    // Every change to a slot goes through here: a frozen snapshot keeps the slot's values first.
+    this.frozen.beforeChange(this.data, o, o + STRIDE);
     const last = this.data[o + TS]!;
     if (ts > last) {
       if (last > 0) {
@@ -105,14 +109,18 @@ export class VideoCounters {
   }
 
   /** The counters as they are now (copied), to encode later into the same bytes as `write`. */
+  /** The counters as they are now, to encode later; until `thaw`, a page of them is copied before it changes. */
   freeze(): (w: ByteWriter) => Encoding {
     const slots = this.slots;
-    const data = this.data.slice(0, slots * STRIDE);
-    return (w) =>
-      inOneStep(() => {
-        w.u32(slots);
-        w.array(data);
-      });
+    const data = this.frozen.freeze(this.data, slots * STRIDE);
+    return function* (w) {
+      w.u32(slots);
+      yield* data(w);
+    };
+  }
+
+  thaw(): void {
+    this.frozen.thaw();
   }
 
   static read(r: ByteReader, halfLifeMs: number): VideoCounters {
