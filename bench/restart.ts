@@ -1,7 +1,8 @@
 /**
  * A restart at size: a data directory of `--videos`, `--users` and `--events` is built (or reused with `--data DIR`:
  * built there when it holds no snapshot, kept afterwards), a snapshot is written while feeds and events go on (how
- * long it takes, and the longest the event loop stalled meanwhile, against the same feeds without one just before),
+ * long it takes, and the longest the event loop stalled meanwhile, against the same feeds without one just before;
+ * and the freeze alone, the one turn a snapshot holds the event loop),
  * the engine is closed, then a fresh process opens the directory and serves its first feed: the time to it, each
  * phase of the start (the engine's own phase times), the resident size, and that size per video and per person. The goal size is `--videos 1000000 --users 100000 --events 2000000`.
  * Usage: node --max-old-space-size=12288 --import tsx bench/restart.ts [--videos N] [--users N] [--events N] [--data DIR]
@@ -12,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Moteur } from '../src/app/moteur.ts';
 import { seededRandom } from '../src/core/random.ts';
-import { dataDir, flag, inheritedNodeFlags, note, print, round } from './lib/report.ts';
+import { dataDir, flag, inheritedNodeFlags, note, percentile, print, round } from './lib/report.ts';
 import { batchesOf, syntheticEventStream, syntheticVideoStream } from './lib/synthetic.ts';
 
 const CHILD = '--restart-child';
@@ -79,6 +80,8 @@ async function snapshotThenClose(moteur: Moteur) {
 const WARM_UP_MS = 2000;
 /** Then feeds alone, measured as the snapshot is: what the machine stalls without one. */
 const ALONE_MS = 3000;
+/** Freezes of the state timed alone (each thawed at once), between those feeds and the snapshot. */
+const FREEZES = 9;
 
 /**
  * A snapshot written while one caller asks for feeds and learns a few events between them: how long it takes,
@@ -113,6 +116,15 @@ async function snapshotUnderFeeds(moteur: Moteur) {
   await sleep(ALONE_MS);
   alone.disable();
   const [feedsBefore, slowestBefore] = [feeds, slowestFeedMs];
+  // The one turn a snapshot holds the event loop for whatever its size: the freeze (encoded later, in slices).
+  const freezesMs: number[] = [];
+  for (let i = 0; i < FREEZES; i++) {
+    const start = performance.now();
+    const frozen = moteur.learning.freeze();
+    freezesMs.push(performance.now() - start);
+    frozen.thaw();
+    await sleep(20);
+  }
   slowestFeedMs = 0;
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
@@ -128,6 +140,17 @@ async function snapshotUnderFeeds(moteur: Moteur) {
     eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6, 1),
     feedsAndEventsMeanwhile: feeds - feedsBefore,
     slowestFeedWithItsEventMs: round(slowestFeedMs, 1),
+    freezeMs: {
+      fastest: round(Math.min(...freezesMs), 2),
+      median: round(
+        percentile(
+          [...freezesMs].sort((a, b) => a - b),
+          50,
+        ),
+        2,
+      ),
+      of: FREEZES,
+    },
     withoutSnapshot: {
       seconds: ALONE_MS / 1000,
       longestEventLoopStallMs: round(alone.max / 1e6, 1),

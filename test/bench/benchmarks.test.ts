@@ -147,6 +147,8 @@ test('bench/restart.ts prints the start phase by phase, its memory, and a snapsh
   assert.equal(built.restart.slowestPhases[0].ms, Math.max(...built.restart.phases.map((p: { ms: number }) => p.ms)));
   assert.ok(positive(built.memoryAfterFirstFeed.rssMiB) && positive(built.memoryAfterFirstFeed.rssBytesPerVideo));
   assert.ok(built.snapshotUnderFeeds.seconds >= 0 && built.snapshotUnderFeeds.feedsAndEventsMeanwhile >= 1);
+  const { freezeMs } = built.snapshotUnderFeeds;
+  assert.ok(freezeMs.fastest >= 0 && freezeMs.median >= freezeMs.fastest && freezeMs.of > 1, `freezeMs ${JSON.stringify(freezeMs)}`);
   // Below the graph's size there is no learned-vector graph to catch up.
   assert.equal(built.restart.learnedVectorGraph.pendingAtFirstFeed, 0);
   const reused = await benchmarkJson('bench/restart.ts', args);
