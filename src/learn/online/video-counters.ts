@@ -108,8 +108,7 @@ export class VideoCounters {
     w.array(this.data, this.slots * STRIDE);
   }
 
-  /** The counters as they are now (copied), to encode later into the same bytes as `write`. */
-  /** The counters as they are now, to encode later; until `thaw`, a page of them is copied before it changes. */
+  /** The counters as they are now, to encode later into the same bytes as `write`; until `thaw`, a page of them is copied before it changes. */
   freeze(): (w: ByteWriter) => Encoding {
     const slots = this.slots;
     const data = this.frozen.freeze(this.data, slots * STRIDE);
