@@ -125,6 +125,7 @@ async function snapshotUnderFeeds(moteur: Moteur) {
     frozen.thaw();
     await sleep(20);
   }
+  freezesMs.sort((a, b) => a - b);
   slowestFeedMs = 0;
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
@@ -140,17 +141,7 @@ async function snapshotUnderFeeds(moteur: Moteur) {
     eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6, 1),
     feedsAndEventsMeanwhile: feeds - feedsBefore,
     slowestFeedWithItsEventMs: round(slowestFeedMs, 1),
-    freezeMs: {
-      fastest: round(Math.min(...freezesMs), 2),
-      median: round(
-        percentile(
-          [...freezesMs].sort((a, b) => a - b),
-          50,
-        ),
-        2,
-      ),
-      of: FREEZES,
-    },
+    freezeMs: { fastest: round(freezesMs[0]!, 2), median: round(percentile(freezesMs, 50), 2), of: FREEZES },
     withoutSnapshot: {
       seconds: ALONE_MS / 1000,
       longestEventLoopStallMs: round(alone.max / 1e6, 1),
