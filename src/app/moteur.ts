@@ -537,11 +537,9 @@ export class Moteur {
     appended.forEach((result, i) => {
       const { event, video, index, sent } = valid[i]!;
       if (result.status === 'duplicate') outcomes[index] = { id: event.id, status: 'duplicate' };
+      else if (result.status === 'failed') outcomes[index] = notAppended(event.id, result.error);
       else {
-        if (result.status === 'failed') outcomes[index] = notAppended(event.id, result.error);
-        const seq = result.status === 'failed' ? result.storedSeq : result.seq;
-        if (seq === undefined) return;
-        const logged = { ...event, seq };
+        const logged = { ...event, seq: result.seq };
         const author = this.ensureUser(event.userId, event.ts);
         // A cluster node screens each event as it follows the log, this one's own too; but reports are judged
         // here, where their time of arrival is known, and shared with the other nodes.

@@ -34,7 +34,6 @@ export async function purgeCluster(storeUrl: string, logUrl: string): Promise<{ 
   const subjects = new LogSubjects(log.stream, log.shards);
   const names = [
     log.stream,
-    subjects.idsStream,
     subjects.deltasStream,
     subjects.moderationStream,
     ...regions.flatMap((r) => [subjects.regionStream(r), subjects.deltaPeopleStream(r)]),

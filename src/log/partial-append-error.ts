@@ -1,17 +1,13 @@
 import type { AppendOutcome } from './event-log.ts';
 import { messageOf } from '../core/thrown.ts';
 
-/**
- * What became of one event of a batch whose append failed part-way. A failed event that the log holds all
- * the same (stored, but a later step failed) has `storedSeq`: it is in the log, so it is learned, and a
- * resend of it is reported a duplicate.
- */
-export type PartialOutcome = AppendOutcome | { status: 'failed'; error: unknown; storedSeq?: number };
+/** What became of one event of a batch whose append failed part-way: a failed event is not in the log. */
+export type PartialOutcome = AppendOutcome | { status: 'failed'; error: unknown };
 
 /**
  * An append of which some events failed: `outcomes` holds each event's own outcome, in input order. Every
  * operation of the batch has finished when it is thrown, and appending the same batch again is safe: what was
- * stored is then a duplicate, and an event stored but not yet claimed gets its claim (see NatsEventLog).
+ * stored is then a duplicate, and what failed is stored (see NatsEventLog).
  */
 export class PartialAppendError extends Error {
   constructor(readonly outcomes: PartialOutcome[]) {

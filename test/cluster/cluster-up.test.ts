@@ -169,7 +169,7 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   assert.match(
     purged.stdout,
     new RegExp(
-      `removed schemas ${schema}_us, ${schema}; streams ${stream}, ${stream}_ids, ${stream}_deltas, ${stream}_moderation, ${stream}_in_us, ${stream}_deltas_in_us`,
+      `removed schemas ${schema}_us, ${schema}; streams ${stream}, ${stream}_deltas, ${stream}_moderation, ${stream}_in_us, ${stream}_deltas_in_us`,
     ),
   );
   const schemas = (

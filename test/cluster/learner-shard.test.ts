@@ -13,10 +13,11 @@ test('learner shards: i/N parsed, anything else refused saying what is expected'
 
 test("learner shards: a shard's filter is its partition's subjects, and its people are the partition's", () => {
   const subjects = new LogSubjects('s', 2);
-  assert.equal(shardFilter({ index: 1, count: 2 }, subjects), 's.events.1');
+  assert.equal(shardFilter({ index: 1, count: 2 }, subjects), 's.events.1.*');
   assert.equal(shardFilter({ index: 0, count: 1 }, subjects), 's.events.>', 'one learner takes the whole log');
   for (const userId of ['ana', 'bo', 'cy', 'dee', 'eli']) {
-    assert.equal(subjects.eventOrder(userId), `s.events.${shardOf(userId, 2)}`, userId);
+    const key = subjects.eventKey(`${userId}-1`);
+    assert.equal(subjects.eventSubjects('eu', userId, key).ordered, `s.events.${shardOf(userId, 2)}.${key}`, userId);
   }
   assert.throws(
     () => shardFilter({ index: 0, count: 4 }, subjects),

@@ -10,6 +10,7 @@ import {
   type JetStreamManager,
   type JsMsg,
   type PubAck,
+  type StoredMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -33,6 +34,8 @@ const DUPLICATE: AppendOutcome = { status: 'duplicate' };
 const NANOS_PER_MS = 1_000_000;
 /** How long a read waits for messages the stream said it has before giving up. */
 const READ_EXPIRES_MS = 2000;
+/** Ends the order stream's description: each order message claims its event's id (no `<stream>_ids` stream). */
+const LAYOUT = 'layout=2';
 /** JetStream's error code for a stream that does not exist. */
 const STREAM_NOT_FOUND = 10059;
 /** Events read from their regions at once when reading the log. */
@@ -66,11 +69,13 @@ interface StoredPlace extends EventPlace {
  * - An append resolves after JetStream acknowledged every message (stored by the stream's leader, and by a
  *   quorum of replicas when the stream is replicated). The places of a batch are published in batch order.
  * - Duplicates: both messages carry a hash of the event id as their message id, so JetStream drops a resend
- *   within the de-duplication window on its own; past the window, each ordered event claims its id in a
- *   third stream (`<stream>_ids`, at most one message per subject, publish expecting the subject empty; its
- *   body is the log sequence it was made for). A claim held for another message means the id was stored
- *   earlier: the new copies are deleted and the event reported as a duplicate.
- * - An append that fails part-way throws a PartialAppendError with each event's own outcome.
+ *   within the de-duplication window on its own. Past the window, the order message claims the id: its
+ *   subject is the id's hash, published expecting the subject empty, so JetStream refuses a second order
+ *   message for the id in the same step that would store it. The region copy a refused resend made is deleted
+ *   and the event reported as a duplicate. Two acknowledged publishes an event, and an event is in the log
+ *   exactly when its order message is.
+ * - An append that fails part-way throws a PartialAppendError with each event's own outcome; appending the
+ *   batch again stores what failed and finds the rest duplicates.
  */
 export class NatsEventLog implements EventLog {
   /**
@@ -123,28 +128,28 @@ export class NatsEventLog implements EventLog {
   async append(events: readonly SealedEvent[]): Promise<AppendOutcome[]> {
     const firstIndex = new Map<string, number>();
     events.forEach((e, i) => firstIndex.has(e.id) || firstIndex.set(e.id, i));
-    // Pipelined: every event is published to its region before any acknowledgement is awaited; each place is
-    // published once its event is stored and the place before it was published, and each claim leaves as soon
-    // as its place is acknowledged. One connection delivers the publishes in the order they are made, and
-    // JetStream stores a subject's messages in the order they arrive, so a batch is ordered in its own order
-    // (test/log/nats-append.test.ts checks it).
+    // Pipelined: every event is published to its region before any acknowledgement is awaited, and each place
+    // is published once its event is stored and the place before it was published. One connection delivers the
+    // publishes in the order they are made, and JetStream stores a stream's messages in the order they arrive,
+    // so a batch is ordered in its own order (test/log/nats-append.test.ts checks it).
     let ordering: Promise<unknown> = Promise.resolve();
     const settled = await Promise.allSettled(
       events.map((event, i) => {
         if (firstIndex.get(event.id) !== i) return Promise.resolve(DUPLICATE);
         const key = this.subjects.eventKey(event.id);
         const region = this.placement.assign(event.userId);
-        const subjects = this.subjects.eventSubjects(region, event.userId);
+        const subjects = this.subjects.eventSubjects(region, event.userId, key);
         const stored = this.storeInRegion(event, key, region, subjects.stored);
         const ordered = Promise.all([stored, ordering]).then(([place]) => ({
           place,
-          ack: this.publisher.publish(subjects.ordered, encodePlace(place), { msgID: key }),
+          // Ordering claims the id: the subject is the id's, and it must hold nothing yet.
+          ack: this.publisher.publish(subjects.ordered, encodePlace(place), { msgID: key, expectEmptySubject: true }),
         }));
         ordering = ordered.catch(() => undefined);
-        return ordered.then(({ place, ack }) => this.claimOrdered(key, place, ack));
+        return ordered.then(({ place, ack }) => this.outcomeOfOrder(subjects.ordered, place, ack));
       }),
     );
-    const outcomes = settled.map((s): PartialOutcome => (s.status === 'fulfilled' ? s.value : failure(s.reason)));
+    const outcomes = settled.map((s): PartialOutcome => (s.status === 'fulfilled' ? s.value : { status: 'failed', error: s.reason }));
     if (outcomes.some((o) => o.status === 'failed')) throw new PartialAppendError(outcomes);
     return outcomes as AppendOutcome[];
   }
@@ -155,32 +160,30 @@ export class NatsEventLog implements EventLog {
     return { region, regionSeq: ack.seq, fresh: !ack.duplicate };
   }
 
-  /** Claims the id of an event whose place was published; a copy whose id another message holds is deleted. */
-  private async claimOrdered(key: string, place: StoredPlace, ordered: Promise<PubAck>): Promise<AppendOutcome> {
-    const ack = await ordered;
-    const holder = await this.claim(key, ack.seq).catch((error: unknown) => {
-      // Stored now but unclaimed: say where, so the caller can learn it (a resend will only find it a duplicate).
-      throw new UnclaimedEvent(error, ack.duplicate ? undefined : ack.seq);
+  /**
+   * Stored when JetStream took the order message; otherwise the id is held by an earlier one, found by JetStream's
+   * de-duplication (a resend inside the window, or a concurrent append of the same event) or by the subject
+   * being taken (past the window), and a region copy this append made is no event of the log.
+   */
+  private async outcomeOfOrder(subject: string, place: StoredPlace, ordered: Promise<PubAck>): Promise<AppendOutcome> {
+    const ack = await ordered.catch((err: unknown) => {
+      if (err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE) return undefined;
+      throw err;
     });
-    // Held by this very message: claimed now, by an earlier append that failed after storing it, or by a
-    // concurrent append of the same event (whose acknowledgement was a duplicate of this one).
-    const held = holder === undefined || holder === ack.seq;
-    if (held && !ack.duplicate) return { status: 'stored', seq: ack.seq };
-    // A duplicate: a copy stored by this append (a resend past a window) is no event of the log.
-    await Promise.all([
-      held ? undefined : this.deleteCopy(this.subjects.stream, ack.seq),
-      place.fresh ? this.deleteRegionCopyUnlessKept(place, held ? ack.seq : holder) : undefined,
-    ]);
+    if (ack?.duplicate === false) return { status: 'stored', seq: ack.seq };
+    if (place.fresh) {
+      const holder = await this.jsm.streams.getMessage(this.subjects.stream, ack === undefined ? { last_by_subj: subject } : { seq: ack.seq });
+      await this.deleteRegionCopyUnlessKept(place, holder);
+    }
     return DUPLICATE;
   }
 
   /**
-   * Deletes this append's region copy unless the order message that keeps the event places it there: a
-   * concurrent append of the same event whose region publish was a duplicate of this one's (same place) may
-   * have ordered it first, and then this copy is the event.
+   * Deletes this append's region copy unless the order message that holds the id (null if it was erased
+   * meanwhile) places it there: a concurrent append of the same event whose region publish was a duplicate of
+   * this one's (same place) may have ordered it first, and then this copy is the event.
    */
-  private async deleteRegionCopyUnlessKept(place: StoredPlace, keptSeq: number): Promise<void> {
-    const kept = await this.jsm.streams.getMessage(this.subjects.stream, { seq: keptSeq });
+  private async deleteRegionCopyUnlessKept(place: StoredPlace, kept: StoredMsg | null): Promise<void> {
     const keptPlace = kept === null ? undefined : decodePlace(kept.string());
     if (keptPlace?.region === place.region && keptPlace.regionSeq === place.regionSeq) return;
     await this.deleteCopy(this.subjects.regionStream(place.region), place.regionSeq);
@@ -190,24 +193,6 @@ export class NatsEventLog implements EventLog {
     await this.jsm.streams.deleteMessage(stream, seq, true).catch((err: unknown) => {
       if (!(err instanceof JetStreamApiError && NOT_THERE.includes(err.code))) throw err;
     });
-  }
-
-  /**
-   * Claims the event id for the message at `seq` and returns the sequence of the message that holds
-   * it: `seq` when this claim was made, undefined if the claim vanished meanwhile (expired or erased). A resend
-   * inside the window finds its own message's sequence, so an append that failed between storing and claiming
-   * is completed by its retry.
-   */
-  private async claim(key: string, seq: number): Promise<number | undefined> {
-    const subject = this.subjects.idClaimOfKey(key);
-    try {
-      await this.publisher.publish(subject, String(seq), { expectEmptySubject: true });
-      return seq;
-    } catch (err) {
-      if (!(err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE)) throw err;
-    }
-    const held = await this.jsm.streams.getMessage(this.subjects.idsStream, { last_by_subj: subject });
-    return held === null ? undefined : Number(held.string());
   }
 
   /**
@@ -293,8 +278,9 @@ export class NatsEventLog implements EventLog {
   /**
    * Erases one person's events: each message is deleted from their region's stream with JetStream's erase
    * option, which overwrites its bytes in the stream's files with random data; then the subject is purged in
-   * case an event arrived meanwhile, and the id claims are removed. The order stream keeps only where the
-   * events were, which now leads nowhere. What JetStream still holds is listed in docs/scaling.md.
+   * case an event arrived meanwhile, and each event's order message (its id's claim) is removed. An order
+   * message of an event that arrived meanwhile stays and leads nowhere. What JetStream still holds is listed
+   * in docs/scaling.md.
    */
   async eraseUser(userId: string): Promise<number> {
     const region = this.placement.regionOf(userId);
@@ -307,7 +293,7 @@ export class NatsEventLog implements EventLog {
           .slice(i, i + ERASE_CONCURRENCY)
           .flatMap((e) => [
             this.jsm.streams.deleteMessage(stream, e.seq, true),
-            this.jsm.streams.purge(this.subjects.idsStream, { filter: this.subjects.idClaim(e.id) }),
+            this.jsm.streams.purge(this.subjects.stream, { filter: this.subjects.eventSubjects(region, userId, this.subjects.eventKey(e.id)).ordered }),
           ]),
       );
     }
@@ -358,30 +344,21 @@ export async function deleteLogStreams(jsm: JetStreamManager, stream: string): P
   for (const name of names) await jsm.streams.delete(name).catch(() => undefined);
 }
 
-/** An event JetStream stored whose id claim failed; `storedSeq` when this append stored it (not a resend). */
-class UnclaimedEvent {
-  constructor(
-    readonly error: unknown,
-    readonly storedSeq: number | undefined,
-  ) {}
-}
-
-function failure(reason: unknown): PartialOutcome {
-  if (!(reason instanceof UnclaimedEvent)) return { status: 'failed', error: reason };
-  return reason.storedSeq === undefined ? { status: 'failed', error: reason.error } : { status: 'failed', error: reason.error, storedSeq: reason.storedSeq };
-}
-
 async function ensureStreams(jsm: JetStreamManager, subjects: LogSubjects, target: NatsLogTarget): Promise<void> {
-  const description = `moteur event log; shards=${target.shards}`;
+  const description = `moteur event log; shards=${target.shards}; ${LAYOUT}`;
   const existing = await jsm.streams.info(subjects.stream).catch((err: unknown) => {
     if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) return undefined;
     throw err;
   });
-  if (existing !== undefined && existing.config.description !== description) {
+  const found = existing?.config.description ?? '';
+  if (existing !== undefined && !found.endsWith(LAYOUT)) {
     throw new Error(
-      `stream ${subjects.stream} was created as "${existing.config.description ?? ''}", not with shards=${target.shards}: ` +
-        'the partition count of a log cannot change',
+      `stream ${subjects.stream} holds a log of an earlier layout (its ids claimed in ${subjects.stream}_ids), which this ` +
+        'version does not read: give the log a new stream name (?stream=NAME in its URL) and import the events again',
     );
+  }
+  if (existing !== undefined && found !== description) {
+    throw new Error(`stream ${subjects.stream} was created as "${found}", not with shards=${target.shards}: the partition count of a log cannot change`);
   }
   if (existing === undefined) {
     await addStream(jsm, {
@@ -394,14 +371,6 @@ async function ensureStreams(jsm: JetStreamManager, subjects: LogSubjects, targe
       duplicate_window: target.dedupWindowMs * NANOS_PER_MS,
     });
   }
-  await addStream(jsm, {
-    name: subjects.idsStream,
-    description: `moteur event id claims for ${subjects.stream}`,
-    subjects: [subjects.allIdClaims],
-    storage: StorageType.File,
-    max_msgs_per_subject: 1,
-    max_age: target.idHorizonMs * NANOS_PER_MS,
-  });
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Where and how the JetStream log lives: `nats://host:port[,host:port...]?stream=NAME&shards=N&dedupWindowS=S&idHorizonDays=D`. */
+/** Where and how the JetStream log lives: `nats://host:port[,host:port...]?stream=NAME&shards=N&dedupWindowS=S`. */
 export interface NatsLogTarget {
   servers: string[];
   /** Stream name, also the prefix of every subject the log uses. */
@@ -7,9 +7,9 @@ export interface NatsLogTarget {
   shards: number;
   /** JetStream's own de-duplication window on the event id. */
   dedupWindowMs: number;
-  /** How long an event id stays claimed after the window, so a late resend is still a duplicate. */
-  idHorizonMs: number;
 }
+
+const PARAMETERS = ['stream', 'shards', 'dedupWindowS'];
 
 function positiveInt(params: URLSearchParams, name: string, fallback: number, max: number): number {
   const raw = params.get(name);
@@ -24,6 +24,10 @@ export function parseNatsUrl(url: string): NatsLogTarget {
   const match = /^nats:\/\/([^/?]+)\/?(?:\?(.*))?$/.exec(url);
   if (match === null) throw new Error(`${url}: a NATS URL reads nats://host:port[,host:port...][?stream=NAME&shards=N]`);
   const params = new URLSearchParams(match[2] ?? '');
+  for (const name of params.keys()) {
+    if (name === 'idHorizonDays') throw new Error('idHorizonDays: no longer used, an event id stays claimed as long as the log keeps its event');
+    if (!PARAMETERS.includes(name)) throw new Error(`${name}: not a parameter of a NATS log URL (use ${PARAMETERS.join(', ')})`);
+  }
   const stream = params.get('stream') ?? 'moteur';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(stream)) throw new Error(`stream '${stream}': use letters, digits, _ and -`);
   return {
@@ -31,6 +35,5 @@ export function parseNatsUrl(url: string): NatsLogTarget {
     stream,
     shards: positiveInt(params, 'shards', 4, 1024),
     dedupWindowMs: positiveInt(params, 'dedupWindowS', 600, 86_400) * 1000,
-    idHorizonMs: positiveInt(params, 'idHorizonDays', 30, 3650) * 86_400_000,
   };
 }

@@ -15,12 +15,13 @@ const personToken = (digest: Buffer) => digest.toString('hex', 0, 16);
 /**
  * Stream and subject names of one log, which keeps personal data in the region of its person:
  *
- * - `<stream>`, the order of the log: one small message per event, on `<stream>.events.<shard>`, that says
- *   only where the event is (its region and its position there). Its sequence is the log's sequence, and a
- *   learner of partition i filters `<stream>.events.<i>`. It names no one and holds nothing of the event.
+ * - `<stream>`, the order of the log: one small message per event, on `<stream>.events.<shard>.<key>`, that
+ *   says only where the event is (its region and its position there). Its sequence is the log's sequence, and
+ *   a learner of partition i filters `<stream>.events.<i>.*`. The key is a hash of the event id, one subject
+ *   per id: the message also claims the id, so an event past JetStream's de-duplication window is still
+ *   stored once. It names no one and holds nothing of the event.
  * - `<stream>_in_<region>`, a region's events: a person's events on `<stream>.in.<region>.<token>`, where the token is a hash of the user id, so reading or purging one
  *   person is a subject filter and no user id appears in subject names.
- * - `<stream>_ids`, the claims that make an event id a duplicate past JetStream's de-duplication window.
  */
 export class LogSubjects {
   constructor(
@@ -28,22 +29,15 @@ export class LogSubjects {
     readonly shards: number,
   ) {}
 
-  get idsStream(): string {
-    return `${this.stream}_ids`;
-  }
-
   get allEvents(): string {
     return `${this.stream}.events.>`;
   }
 
+  /** Every event ordered in one partition. */
   shardEvents(shard: number): string {
-    return `${this.stream}.events.${shard}`;
+    return `${this.stream}.events.${shard}.*`;
   }
 
-  /** Where the log orders a person's events: their partition. */
-  eventOrder(userId: string): string {
-    return this.shardEvents(shardOf(userId, this.shards));
-  }
 
   regionStream(region: string): string {
     return `${this.stream}_in_${region}`;
@@ -77,26 +71,14 @@ export class LogSubjects {
     return `${this.stream}.in.${region}.${personToken(sha256(userId))}`;
   }
 
-  /** Where an event of a person is stored in their region and where it is ordered, from one hash of their id. */
-  eventSubjects(region: string, userId: string): { stored: string; ordered: string } {
+  /** Where an event (`key`, see eventKey) of a person is stored in their region and where it is ordered, from one hash of their id. */
+  eventSubjects(region: string, userId: string, key: string): { stored: string; ordered: string } {
     const digest = sha256(userId);
-    return { stored: `${this.stream}.in.${region}.${personToken(digest)}`, ordered: this.shardEvents(shardOfDigest(digest, this.shards)) };
+    return { stored: `${this.stream}.in.${region}.${personToken(digest)}`, ordered: `${this.stream}.events.${shardOfDigest(digest, this.shards)}.${key}` };
   }
 
-  /** The message id and claim key of an event id: a hash, since event ids are free text and header values are not. */
+  /** The message id and order key of an event id: a hash, since event ids are free text and subjects and header values are not. */
   eventKey(eventId: string): string {
     return hash('sha256', eventId, 'hex');
-  }
-
-  idClaim(eventId: string): string {
-    return this.idClaimOfKey(this.eventKey(eventId));
-  }
-
-  idClaimOfKey(key: string): string {
-    return `${this.stream}.ids.${key}`;
-  }
-
-  get allIdClaims(): string {
-    return `${this.stream}.ids.*`;
   }
 }
