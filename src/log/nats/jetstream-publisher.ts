@@ -1,10 +1,13 @@
 import { JetStreamApiError, type PubAck } from '@nats-io/jetstream';
-import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { createInbox, headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 
 /** How long an acknowledgement is awaited before the publish fails, as the client's own publish does by default. */
 const DEFAULT_ACK_TIMEOUT_MS = 5000;
 /** NATS's status for a message no subscriber took: no stream holds its subject. */
 const NO_RESPONDERS = 503;
+const EXPECTED_LAST_SUBJECT_SEQUENCE = 'Nats-Expected-Last-Subject-Sequence';
+const EXPECT_EMPTY_SUBJECT = headers();
+EXPECT_EMPTY_SUBJECT.set(EXPECTED_LAST_SUBJECT_SEQUENCE, '0');
 
 interface Awaited {
   resolve(ack: PubAck): void;
@@ -65,15 +68,22 @@ export class JetStreamPublisher {
     this.queued = [];
     for (const { token, subject, data, options } of queued) {
       try {
-        const h = options.msgID === undefined && !options.expectEmptySubject ? undefined : headers();
-        if (options.msgID !== undefined) h!.set('Nats-Msg-Id', options.msgID);
-        if (options.expectEmptySubject) h!.set('Nats-Expected-Last-Subject-Sequence', '0');
+        const h = this.headersOf(options);
         const reply = `${this.prefix}.${token}`;
         this.nc.publish(subject, data, h === undefined ? { reply } : { reply, headers: h });
       } catch (err) {
         this.settle(token)?.reject(err as Error);
       }
     }
+  }
+
+  /** A message id makes headers of their own; the expectation alone is the same every time, and set once. */
+  private headersOf({ msgID, expectEmptySubject }: PublishOptions): MsgHdrs | undefined {
+    if (msgID === undefined) return expectEmptySubject ? EXPECT_EMPTY_SUBJECT : undefined;
+    const h = headers();
+    h.set('Nats-Msg-Id', msgID);
+    if (expectEmptySubject) h.set(EXPECTED_LAST_SUBJECT_SEQUENCE, '0');
+    return h;
   }
 
   /** Stops awaiting: what is still unacknowledged fails. */

@@ -68,12 +68,12 @@ interface StoredPlace extends EventPlace {
  *   stream and fetch each event from its region (`eventAt`); an event erased meanwhile is skipped.
  * - An append resolves after JetStream acknowledged every message (stored by the stream's leader, and by a
  *   quorum of replicas when the stream is replicated). The places of a batch are published in batch order.
- * - Duplicates: both messages carry a hash of the event id as their message id, so JetStream drops a resend
- *   within the de-duplication window on its own. Past the window, the order message claims the id: its
- *   subject is the id's hash, published expecting the subject empty, so JetStream refuses a second order
- *   message for the id in the same step that would store it. The region copy a refused resend made is deleted
- *   and the event reported as a duplicate. Two acknowledged publishes an event, and an event is in the log
- *   exactly when its order message is.
+ * - Duplicates: the order message claims the event's id. Its subject is the id's hash, published expecting the
+ *   subject empty, so JetStream refuses a second order message for the id in the same step that would store it,
+ *   however late the resend. The region message carries the hash as its message id, so a resend inside
+ *   JetStream's de-duplication window finds the first copy rather than making one; a copy a refused resend
+ *   made is deleted. The event is reported a duplicate. Two acknowledged publishes an event, and an event is
+ *   in the log exactly when its order message is.
  * - An append that fails part-way throws a PartialAppendError with each event's own outcome; appending the
  *   batch again stores what failed and finds the rest duplicates.
  */
@@ -142,8 +142,9 @@ export class NatsEventLog implements EventLog {
         const stored = this.storeInRegion(event, key, region, subjects.stored);
         const ordered = Promise.all([stored, ordering]).then(([place]) => ({
           place,
-          // Ordering claims the id: the subject is the id's, and it must hold nothing yet.
-          ack: this.publisher.publish(subjects.ordered, encodePlace(place), { msgID: key, expectEmptySubject: true }),
+          // Ordering claims the id: the subject is the id's, and it must hold nothing yet. That catches a resend
+          // inside the de-duplication window too, so the order message needs no message id.
+          ack: this.publisher.publish(subjects.ordered, encodePlace(place), { expectEmptySubject: true }),
         }));
         ordering = ordered.catch(() => undefined);
         return ordered.then(({ place, ack }) => this.outcomeOfOrder(subjects.ordered, place, ack));
@@ -161,20 +162,16 @@ export class NatsEventLog implements EventLog {
   }
 
   /**
-   * Stored when JetStream took the order message; otherwise the id is held by an earlier one, found by JetStream's
-   * de-duplication (a resend inside the window, or a concurrent append of the same event) or by the subject
-   * being taken (past the window), and a region copy this append made is no event of the log.
+   * Stored when JetStream took the order message; refused when the id's subject holds an earlier one (a resend,
+   * or a concurrent append of the same event), and then a region copy this append made is no event of the log.
    */
   private async outcomeOfOrder(subject: string, place: StoredPlace, ordered: Promise<PubAck>): Promise<AppendOutcome> {
     const ack = await ordered.catch((err: unknown) => {
       if (err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE) return undefined;
       throw err;
     });
-    if (ack?.duplicate === false) return { status: 'stored', seq: ack.seq };
-    if (place.fresh) {
-      const holder = await this.jsm.streams.getMessage(this.subjects.stream, ack === undefined ? { last_by_subj: subject } : { seq: ack.seq });
-      await this.deleteRegionCopyUnlessKept(place, holder);
-    }
+    if (ack !== undefined) return { status: 'stored', seq: ack.seq };
+    if (place.fresh) await this.deleteRegionCopyUnlessKept(place, await this.jsm.streams.getMessage(this.subjects.stream, { last_by_subj: subject }));
     return DUPLICATE;
   }
 
