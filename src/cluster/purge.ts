@@ -1,7 +1,7 @@
 /**
  * Removes one cluster's data (`moteur cluster down --purge`): its schemas in PostgreSQL (the shared one of
  * the store URL and `<schema>_<region>` for each region it records) and its streams in JetStream (the
- * order, the id claims, the deltas, and each recorded region's events and delta people), named exactly:
+ * order, the deltas, and each recorded region's events and delta people), named exactly:
  * nothing of another cluster sharing the database or the server, even one whose names start the same.
  */
 import { JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
@@ -34,6 +34,7 @@ export async function purgeCluster(storeUrl: string, logUrl: string): Promise<{ 
   const subjects = new LogSubjects(log.stream, log.shards);
   const names = [
     log.stream,
+    `${log.stream}_ids`, // the id claims of a log of the earlier layout
     subjects.deltasStream,
     subjects.moderationStream,
     ...regions.flatMap((r) => [subjects.regionStream(r), subjects.deltaPeopleStream(r)]),

@@ -168,9 +168,7 @@ test('cluster up: keys, master key, status of a killed shard, follow freshness, 
   assert.equal(purged.code, 0, purged.stderr);
   assert.match(
     purged.stdout,
-    new RegExp(
-      `removed schemas ${schema}_us, ${schema}; streams ${stream}, ${stream}_deltas, ${stream}_moderation, ${stream}_in_us, ${stream}_deltas_in_us`,
-    ),
+    new RegExp(`removed schemas ${schema}_us, ${schema}; streams ${stream}, ${stream}_deltas, ${stream}_moderation, ${stream}_in_us, ${stream}_deltas_in_us`),
   );
   const schemas = (
     await db.query<{ name: string }>('SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE $1', [`${schema}%`])

@@ -148,7 +148,9 @@ test("NatsEventLog: an event JetStream refuses mid-batch fails alone, and the ot
   }
 });
 
-test('NatsEventLog: events whose order JetStream refused are not in the log until the retry orders them, and a later resend is a duplicate', { skip }, async () => {
+test('NatsEventLog: events whose order JetStream refused are not in the log until the retry orders them, and a later resend is a duplicate', {
+  skip,
+}, async () => {
   const log = await NatsEventLog.open(freshNatsUrl('shards=2&dedupWindowS=1'));
   try {
     // The order stream takes 5 messages and refuses the others: those events are in their region, not in the log.

@@ -334,7 +334,7 @@ export class NatsEventLog implements EventLog {
   }
 }
 
-/** Deletes every stream of the log named `stream`: its order, id claims, regions and model deltas (`<stream>_*`). */
+/** Deletes every stream of the log named `stream`: its order, regions and model deltas (`<stream>_*`). */
 export async function deleteLogStreams(jsm: JetStreamManager, stream: string): Promise<void> {
   const names: string[] = [];
   for await (const name of jsm.streams.names()) if (name === stream || name.startsWith(`${stream}_`)) names.push(name);

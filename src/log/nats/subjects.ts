@@ -38,7 +38,6 @@ export class LogSubjects {
     return `${this.stream}.events.${shard}.*`;
   }
 
-
   regionStream(region: string): string {
     return `${this.stream}_in_${region}`;
   }
