@@ -31,9 +31,12 @@ export class VideoCatalog {
   /** Unit-length content vectors by slot (zeros when a video has none). */
   private content: Float32Array;
   private readonly frozenContent = new FrozenPages<Float32Array>();
+  /** Where `holds` puts an upload's unit vector to compare it (a start compares every stored video). */
+  private readonly unitScratch: Float32Array;
 
   constructor(readonly contentDim: number) {
     this.content = new Float32Array(1024 * contentDim);
+    this.unitScratch = new Float32Array(contentDim);
   }
 
   get size(): number {
@@ -116,8 +119,9 @@ export class VideoCatalog {
     if (embedding?.length !== this.contentDim) return !facts.hasContent && content.every((x) => x === 0);
     if (!facts.hasContent) return false;
     // The same arithmetic as `put`, so an unchanged embedding compares equal bit for bit.
-    const unit = unitAsStored(embedding, new Float32Array(this.contentDim));
-    return unit.every((x, i) => x === content[i]);
+    const unit = unitAsStored(embedding, this.unitScratch);
+    for (let i = 0; i < unit.length; i++) if (unit[i] !== content[i]) return false;
+    return true;
   }
 
   deactivate(id: string): number | undefined {
@@ -197,7 +201,8 @@ function unitAsStored(embedding: readonly number[], into: Float32Array): Float32
 
 /** The video's content vector, or undefined (the video is learned without one) when it holds a number float32 cannot. */
 function usableEmbedding(video: Video): readonly number[] | undefined {
-  if (allFloat32(video.embedding!) && Number.isFinite(Math.hypot(...video.embedding!))) return video.embedding;
+  // Float32-range numbers cannot make the norm overflow, so this is all a unit vector needs.
+  if (allFloat32(video.embedding!)) return video.embedding;
   droppedUpdates.drop('video embedding', `the content embedding of video '${video.id}'`);
   return undefined;
 }
