@@ -128,37 +128,40 @@ export class NatsEventLog implements EventLog {
   async append(events: readonly SealedEvent[]): Promise<AppendOutcome[]> {
     const firstIndex = new Map<string, number>();
     events.forEach((e, i) => firstIndex.has(e.id) || firstIndex.set(e.id, i));
-    // Pipelined: every event is published to its region before any acknowledgement is awaited, and each place
-    // is published once its event is stored and the place before it was published. One connection delivers the
-    // publishes in the order they are made, and JetStream stores a stream's messages in the order they arrive,
-    // so a batch is ordered in its own order (test/log/nats-append.test.ts checks it).
-    let ordering: Promise<unknown> = Promise.resolve();
+    const planned = events.map((event, i) => {
+      if (firstIndex.get(event.id) !== i) return undefined;
+      const key = this.subjects.eventKey(event.id);
+      const region = this.placement.assign(event.userId);
+      return { event, key, region, ...this.subjects.eventSubjects(region, event.userId, key) };
+    });
+    const streams = new Map<string, Promise<unknown>>();
+    for (const p of planned) if (p !== undefined && !streams.has(p.region)) streams.set(p.region, this.ensureRegionStream(p.region));
+    // Two steps for the whole batch: every event is published to its region, then, once all are acknowledged,
+    // every place, in batch order. One connection delivers the publishes in the order they are made, and
+    // JetStream stores a stream's messages in the order they arrive, so a batch is ordered in its own order
+    // (test/log/nats-append.test.ts checks it).
+    const stored = await Promise.allSettled(
+      planned.map(async (p): Promise<StoredPlace | undefined> => {
+        if (p === undefined) return undefined;
+        await streams.get(p.region);
+        const ack = await this.publisher.publish(p.stored, encodeEvent(p.event), { msgID: p.key });
+        return { region: p.region, regionSeq: ack.seq, fresh: !ack.duplicate };
+      }),
+    );
     const settled = await Promise.allSettled(
-      events.map((event, i) => {
-        if (firstIndex.get(event.id) !== i) return Promise.resolve(DUPLICATE);
-        const key = this.subjects.eventKey(event.id);
-        const region = this.placement.assign(event.userId);
-        const subjects = this.subjects.eventSubjects(region, event.userId, key);
-        const stored = this.storeInRegion(event, key, region, subjects.stored);
-        const ordered = Promise.all([stored, ordering]).then(([place]) => ({
-          place,
-          // Ordering claims the id: the subject is the id's, and it must hold nothing yet. That catches a resend
-          // inside the de-duplication window too, so the order message needs no message id.
-          ack: this.publisher.publish(subjects.ordered, encodePlace(place), { expectEmptySubject: true }),
-        }));
-        ordering = ordered.catch(() => undefined);
-        return ordered.then(({ place, ack }) => this.outcomeOfOrder(subjects.ordered, place, ack));
+      stored.map((result, i) => {
+        if (result.status === 'rejected') return Promise.reject(result.reason);
+        const place = result.value;
+        if (place === undefined) return DUPLICATE;
+        const { ordered } = planned[i]!;
+        // Ordering claims the id: the subject is the id's, and it must hold nothing yet. That catches a resend
+        // inside the de-duplication window too, so the order message needs no message id.
+        return this.outcomeOfOrder(ordered, place, this.publisher.publish(ordered, encodePlace(place), { expectEmptySubject: true }));
       }),
     );
     const outcomes = settled.map((s): PartialOutcome => (s.status === 'fulfilled' ? s.value : { status: 'failed', error: s.reason }));
     if (outcomes.some((o) => o.status === 'failed')) throw new PartialAppendError(outcomes);
     return outcomes as AppendOutcome[];
-  }
-
-  private async storeInRegion(event: SealedEvent, key: string, region: string, subject: string): Promise<StoredPlace> {
-    await this.ensureRegionStream(region);
-    const ack = await this.publisher.publish(subject, encodeEvent(event), { msgID: key });
-    return { region, regionSeq: ack.seq, fresh: !ack.duplicate };
   }
 
   /**
