@@ -169,6 +169,17 @@ export class ByteReader {
     return Array.from({ length: this.u32() }, () => this.str());
   }
 
+  /** Reads a float32 array written by `ByteWriter.array` into the one `make` gives for its length (a view, say). */
+  f32Into(make: (length: number) => Float32Array): Float32Array {
+    const count = this.u32();
+    const start = this.need(count * Float32Array.BYTES_PER_ELEMENT);
+    const out = make(count);
+    new Uint8Array(out.buffer, out.byteOffset, count * Float32Array.BYTES_PER_ELEMENT).set(
+      this.bytes.subarray(start, start + count * Float32Array.BYTES_PER_ELEMENT),
+    );
+    return out;
+  }
+
   /** Reads an array written by `ByteWriter.array` into a fresh one of at least `minLength` elements. */
   f32(minLength = 0): Float32Array<ArrayBuffer> {
     return this.typed(Float32Array, minLength);

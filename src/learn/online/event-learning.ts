@@ -5,7 +5,7 @@
  */
 import type { LoggedEvent, Video } from '../../core/types.ts';
 import { TASKS } from './config.ts';
-import { COMMENTED, FOLLOWED, LIKED, PLAYED, REJECTED, SHARED, SKIPPED, type Exposure } from './exposures.ts';
+import { COMMENTED, FOLLOWED, LIKED, newFeatures, PLAYED, REJECTED, SHARED, SKIPPED, type Exposure } from './exposures.ts';
 import { FEATURES, PersonFeatures } from './features.ts';
 import type { LearnedParts } from './learned-parts.ts';
 import type { LearnerCatalog } from './learner-catalog.ts';
@@ -78,7 +78,7 @@ export class EventLearning {
   private exposure(userId: string, slot: number, ts: number): Exposure {
     const open = this.parts.exposures.find(userId, slot);
     if (open !== undefined) return open;
-    const features = new PersonFeatures(this.parts, userId, ts).fill(slot, new Float32Array(FEATURES.length));
+    const features = new PersonFeatures(this.parts, userId, ts).fill(slot, newFeatures(FEATURES.length));
     const exposure: Exposure = { slot, openedAt: ts, features, relativeWatch: 0, flags: 0 };
     this.parts.counters.add(slot, 'exposures', 1, ts);
     for (const pushedOut of this.parts.exposures.open(userId, exposure)) this.settle(userId, pushedOut);

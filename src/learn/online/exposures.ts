@@ -8,6 +8,7 @@ import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { ROWS_PER_YIELD, type Encoding } from './encoding.ts';
 import { runAll } from '../../core/slices.ts';
 import { CopyOnWrite, entriesNow } from './copy-on-write.ts';
+import { VectorSlab } from './vector-slab.ts';
 
 export const PLAYED = 1;
 export const LIKED = 2;
@@ -27,6 +28,10 @@ export interface Exposure {
 }
 
 const NONE: Exposure[] = [];
+
+/** Where every exposure's features are kept (chunks of about 300 vectors). */
+const featureSlab = new VectorSlab(8192);
+export const newFeatures = (length: number): Float32Array => featureSlab.take(length);
 
 export class OpenExposures {
   private readonly byUser = new Map<string, Exposure[]>();
@@ -123,7 +128,7 @@ export class OpenExposures {
       const userId = r.str();
       exposures.byUser.set(
         userId,
-        Array.from({ length: r.u32() }, () => ({ slot: r.u32(), openedAt: r.f64(), features: r.f32(), relativeWatch: r.f64(), flags: r.u32() })),
+        Array.from({ length: r.u32() }, () => ({ slot: r.u32(), openedAt: r.f64(), features: r.f32Into(newFeatures), relativeWatch: r.f64(), flags: r.u32() })),
       );
     }
     return exposures;

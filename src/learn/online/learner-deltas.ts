@@ -5,7 +5,7 @@
 import { allFinite, allFloat32, FLOAT32_MAX } from '../../core/float32.ts';
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import { droppedUpdates } from './finite.ts';
-import type { Exposure } from './exposures.ts';
+import { newFeatures, type Exposure } from './exposures.ts';
 import type { LearnedParts } from './learned-parts.ts';
 import type { ItemDelta } from './model-delta.ts';
 import { ModelDeltaRecorder } from './model-delta-recorder.ts';
@@ -175,7 +175,7 @@ export class LearnerDeltas {
     const open: Exposure[] = [];
     for (let n = r.u32(); n > 0; n--) {
       const slot = catalog.slot(r.str());
-      const exposure = { openedAt: r.f64(), features: r.f32(), relativeWatch: r.f64(), flags: r.u32() };
+      const exposure = { openedAt: r.f64(), features: r.f32Into(newFeatures), relativeWatch: r.f64(), flags: r.u32() };
       if (slot !== undefined) open.push({ slot, ...exposure });
     }
     if (owner) exposures.set(userId, open);
