@@ -1,6 +1,7 @@
 /** Little-endian binary encoding for snapshots: a writer that grows by chunks and a bounds-checked reader. */
 import { endianness } from 'node:os';
 import { MoteurError } from '../../core/errors.ts';
+import type { Interned } from '../../core/interned.ts';
 
 // Typed arrays are copied as raw bytes; that is only portable between little-endian machines.
 if (endianness() !== 'LE') throw new MoteurError('unsupported_platform', 'learner snapshots need a little-endian machine');
@@ -129,7 +130,11 @@ export class ByteReader {
   private readonly text: Buffer;
   private at = 0;
 
-  constructor(private readonly bytes: Uint8Array) {
+  /** `names`: one copy of each string read, shared with the other readers of one snapshot (ids recur in every table). */
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly names?: Interned,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
@@ -162,7 +167,8 @@ export class ByteReader {
   str(): string {
     const n = this.u32();
     const start = this.need(n);
-    return this.text.toString('utf8', start, start + n);
+    const text = this.text.toString('utf8', start, start + n);
+    return this.names === undefined ? text : this.names.of(text);
   }
 
   strings(): string[] {

@@ -5,14 +5,15 @@
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import { ROWS_PER_YIELD, type Encoding } from './encoding.ts';
 import { runAll } from '../../core/slices.ts';
+import { sharedNames } from '../../core/interned.ts';
 import { CopyOnWrite, entriesNow } from './copy-on-write.ts';
 import type { VideoFacts } from './video-catalog.ts';
 
 /** The keys a video contributes to: its creator, hashtags and sound, prefixed by kind. */
 export function keysOf(video: Pick<VideoFacts, 'creatorId' | 'hashtags' | 'soundId'>): string[] {
-  const keys = [`creator:${video.creatorId}`];
-  for (const tag of video.hashtags) keys.push(`hashtag:${tag}`);
-  if (video.soundId !== '') keys.push(`sound:${video.soundId}`);
+  const keys = [sharedNames.of(`creator:${video.creatorId}`)];
+  for (const tag of video.hashtags) keys.push(sharedNames.of(`hashtag:${tag}`));
+  if (video.soundId !== '') keys.push(sharedNames.of(`sound:${video.soundId}`));
   return keys;
 }
 

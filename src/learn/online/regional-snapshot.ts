@@ -14,6 +14,7 @@ import { runAll } from '../../core/slices.ts';
 import type { PersonReader, PersonWriter } from './person-bytes.ts';
 import { writeFileAtomically, writeFileAtomicallyInBackground } from './snapshot-file.ts';
 import { makePrivateDir } from '../../core/private-files.ts';
+import { Interned } from '../../core/interned.ts';
 
 const SHARED_MAGIC = 'moteur-shared-snapshot';
 const PART_MAGIC = 'moteur-region-snapshot';
@@ -151,6 +152,8 @@ export function readRegional<T>(
   if (held.length !== regions.length || !regions.every((region) => held.includes(region))) {
     throw new MoteurError('snapshot_regions', `the snapshot holds the people of ${held.join(', ')}; this engine serves ${regions.join(', ')}`);
   }
+  // Each person's and video's id recurs in several tables, and the people's tables in every region's part.
+  const names = new Interned();
   const parts = named.map(({ region, hash }) => {
     const bytes = snapshot.parts.get(region);
     if (bytes === undefined || sha256(bytes) !== hash)
@@ -158,9 +161,9 @@ export function readRegional<T>(
     const p = new ByteReader(bytes);
     readHeader(p, PART_MAGIC, FORMAT, `${what} part`);
     if (p.str() !== region) throw new MoteurError('snapshot_corrupt', `the snapshot part of region ${region} names another region`);
-    return new ByteReader(p.u8s());
+    return new ByteReader(p.u8s(), names);
   });
-  const input = new RegionalReader(new ByteReader(r.u8s()), parts);
+  const input = new RegionalReader(new ByteReader(r.u8s(), names), parts);
   const value = read(input);
   if (!r.done || !input.done) throw new MoteurError('snapshot_corrupt', `${what} has trailing bytes`);
   return value;
