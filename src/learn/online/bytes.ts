@@ -177,13 +177,7 @@ export class ByteReader {
 
   /** Reads a float32 array written by `ByteWriter.array` into the one `make` gives for its length (a view, say). */
   f32Into(make: (length: number) => Float32Array): Float32Array {
-    const count = this.u32();
-    const start = this.need(count * Float32Array.BYTES_PER_ELEMENT);
-    const out = make(count);
-    new Uint8Array(out.buffer, out.byteOffset, count * Float32Array.BYTES_PER_ELEMENT).set(
-      this.bytes.subarray(start, start + count * Float32Array.BYTES_PER_ELEMENT),
-    );
-    return out;
+    return this.into(Float32Array.BYTES_PER_ELEMENT, make);
   }
 
   /** Reads an array written by `ByteWriter.array` into a fresh one of at least `minLength` elements. */
@@ -207,10 +201,15 @@ export class ByteReader {
     Kind: { new (length: number): T; BYTES_PER_ELEMENT: number },
     minLength: number,
   ): T {
+    return this.into(Kind.BYTES_PER_ELEMENT, (count) => new Kind(Math.max(count, minLength)));
+  }
+
+  /** An array's element count, then its bytes copied into the start of the array `make` gives for that count. */
+  private into<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(bytesPerElement: number, make: (count: number) => T): T {
     const count = this.u32();
-    const start = this.need(count * Kind.BYTES_PER_ELEMENT);
-    const out = new Kind(Math.max(count, minLength));
-    new Uint8Array(out.buffer).set(this.bytes.subarray(start, start + count * Kind.BYTES_PER_ELEMENT));
+    const start = this.need(count * bytesPerElement);
+    const out = make(count);
+    new Uint8Array(out.buffer, out.byteOffset, count * bytesPerElement).set(this.bytes.subarray(start, start + count * bytesPerElement));
     return out;
   }
 
