@@ -51,10 +51,29 @@ export function freshPostgresUrl(): string {
       `SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name = $1 OR schema_name LIKE $2`,
       [schema, `${schema}\\_%`],
     );
-    for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+    for (const { name } of rows) await dropSchema(client, name);
     await client.end();
   });
   return `${POSTGRES_URL}?schema=${schema}`;
+}
+
+/** PostgreSQL's error code when it broke a deadlock by aborting this statement. */
+const DEADLOCK_DETECTED = '40P01';
+
+/**
+ * Drops a schema; a node of the test still writing to it (the hooks that stop it may run after this one) can
+ * deadlock with the drop, and PostgreSQL then aborts one of the two: the drop is tried again.
+ */
+async function dropSchema(client: pg.Client, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== DEADLOCK_DETECTED || attempt === 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 let streams = 0;
